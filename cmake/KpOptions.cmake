@@ -1,0 +1,32 @@
+# Compile options shared by every Kruispunt target, applied through kp_options().
+add_library(kp_options INTERFACE)
+add_library(kp::options ALIAS kp_options)
+target_compile_options(kp_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+  # The same arithmetic in vectorised loop bodies and scalar remainders: results do not depend
+  # on where a path falls in a block, so they are bit-identical for any thread count.
+  -ffp-contract=off
+  # No errno from sqrt/log: lets the vectoriser use vsqrtpd; results are unchanged.
+  -fno-math-errno
+  # Lets GCC vectorise floor (vroundpd); values are unchanged.
+  -fno-trapping-math)
+if(KP_NATIVE)
+  target_compile_options(kp_options INTERFACE -march=native)
+endif()
+if(KP_WARNINGS_AS_ERRORS)
+  target_compile_options(kp_options INTERFACE -Werror)
+endif()
+if(KP_SANITIZE)
+  target_compile_options(kp_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                -fno-sanitize-recover=undefined)
+  target_link_options(kp_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+# kp_add_module(NAME SOURCES ... DEPS ...): one library target per module, include root <dir>/include.
+function(kp_add_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(kp_${name} ${ARG_SOURCES})
+  add_library(kp::${name} ALIAS kp_${name})
+  target_include_directories(kp_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_link_libraries(kp_${name} PUBLIC ${ARG_DEPS} PRIVATE kp::options)
+endfunction()

@@ -1,0 +1,22 @@
+#pragma once
+/// \file commands.hpp
+/// Sub-commands of the `kruispunt` command line. Each file app/<name>_command.cpp adds one
+/// sub-command to the CLI11 application; main.cpp runs the one the user chose.
+///
+/// Exit codes (documented in the README): 0 success, 2 bad input (kp::InvalidInput, a CLI11 parse
+/// error), 1 any other failure.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace kp::app {
+
+/// What a sub-command registers: the action to run after parsing. It returns the exit code.
+using Action = std::function<int()>;
+
+/// Adds `kruispunt price <problem>` (canonical option problems).
+void addPriceCommand(CLI::App& app, Action& action);
+/// Adds `kruispunt calibrate` (fit factor models to price series).
+void addCalibrateCommand(CLI::App& app, Action& action);
+
+}  // namespace kp::app

@@ -22,7 +22,8 @@ inline double exp(double x) {
     constexpr double ln2lo = 1.90821492927058770002e-10;
     x = x < -708.0 ? -708.0 : (x > 708.0 ? 708.0 : x);
     constexpr double shifter = 0x1.8p52;  // round to nearest integer by the add-subtract trick
-    const double nf = (x * invLn2 + shifter) - shifter;
+    const double shifted = x * invLn2 + shifter;
+    const double nf = shifted - shifter;
     const double r = (x - nf * ln2hi) - nf * ln2lo;
     double p = 1.0 / 6227020800.0;  // 1/13!
     p = p * r + 1.0 / 479001600.0;
@@ -38,20 +39,23 @@ inline double exp(double x) {
     p = p * r + 0.5;
     p = p * r + 1.0;
     p = p * r + 1.0;
-    const std::int64_t n = static_cast<std::int64_t>(nf);
-    const double scale = std::bit_cast<double>(static_cast<std::uint64_t>(n + 1023) << 52);
+    // 2^n from the integer sitting in the low mantissa bits of `shifted` (integer lanes only: no
+    // double-to-int64 conversion, which AVX2 lacks)
+    const std::uint64_t n = std::bit_cast<std::uint64_t>(shifted) - std::bit_cast<std::uint64_t>(shifter);
+    const double scale = std::bit_cast<double>((n + 1023) << 52);
     return p * scale;
 }
 
 /// Natural log for normal positive x (no subnormals, infinities or NaN), branch-free: x = 2^e m, m in [sqrt(1/2), sqrt(2)),
 /// log m = 2 atanh(s), s = (m-1)/(m+1), |s| < 0.1716, series to s^21 (truncation < 1e-17).
 inline double log(double x) {
-    std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
-    std::int64_t e = static_cast<std::int64_t>((bits >> 52) & 0x7ff) - 1023;
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+    // the biased exponent as a double without an int64-to-double conversion: 2^52 + e_biased - (2^52 + 1023)
+    double e = std::bit_cast<double>(0x4330000000000000ULL | (bits >> 52)) - (0x1.0p52 + 1023.0);
     double m = std::bit_cast<double>((bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
     const bool big = m > 1.4142135623730951;
     m = big ? 0.5 * m : m;
-    e += big ? 1 : 0;
+    e += big ? 1.0 : 0.0;
     const double s = (m - 1.0) / (m + 1.0);
     const double s2 = s * s;
     double p = 1.0 / 21;
@@ -65,7 +69,7 @@ inline double log(double x) {
     p = p * s2 + 1.0 / 5;
     p = p * s2 + 1.0 / 3;
     const double logm = 2.0 * s + 2.0 * s * s2 * p;
-    const double de = static_cast<double>(e);
+    const double de = e;
     constexpr double ln2hi = 6.93147180369123816490e-01;  // fdlibm split of ln 2
     constexpr double ln2lo = 1.90821492927058770002e-10;
     return de * ln2hi + (logm + de * ln2lo);

@@ -1,0 +1,2 @@
+#include "commands.hpp"
+void kp::app::addPriceCommand(CLI::App&, Action&) {}

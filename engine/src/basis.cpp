@@ -1,0 +1,143 @@
+#include "kp/engine/basis.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kp/core/errors.hpp"
+#include "kp/core/vmath.hpp"
+
+namespace kp {
+
+BasisType parseBasisType(const std::string& name) {
+    if (name == "monomial") return BasisType::Monomial;
+    if (name == "laguerre") return BasisType::Laguerre;
+    detail::throwInvalid("basis: '", name, "' is not a basis, but must be 'monomial' or 'laguerre'");
+}
+
+std::string toString(BasisType type) { return type == BasisType::Monomial ? "monomial" : "laguerre"; }
+
+namespace {
+void enumerate(std::size_t f, std::size_t features, int left, std::vector<int>& cur,
+               std::vector<std::vector<int>>& out) {
+    if (f == features) {
+        out.push_back(cur);
+        return;
+    }
+    for (int a = 0; a <= left; ++a) {
+        cur[f] = a;
+        enumerate(f + 1, features, left - a, cur, out);
+    }
+    cur[f] = 0;
+}
+}  // namespace
+
+Basis::Basis(BasisType type, int degree, std::size_t features)
+    : type_(type), degree_(degree), features_(features) {
+    KP_REQUIRE(degree >= 1 && degree <= 8, "basis: degree is ", degree, ", but must be from 1 to 8");
+    KP_REQUIRE(features >= 1, "basis: number of features is 0, but must be at least 1");
+    std::vector<int> cur(features, 0);
+    enumerate(0, features, degree, cur, terms_);
+    // order by total degree so the constant comes first and the design matrix is graded
+    std::stable_sort(terms_.begin(), terms_.end(), [](const auto& a, const auto& b) {
+        int sa = 0, sb = 0;
+        for (int x : a) sa += x;
+        for (int x : b) sb += x;
+        return sa < sb;
+    });
+    parent_.assign(terms_.size(), 0);
+    factor_.assign(terms_.size(), 0);
+    for (std::size_t t = 1; t < terms_.size(); ++t) {
+        std::size_t f = 0;
+        while (terms_[t][f] == 0) ++f;
+        std::vector<int> par = terms_[t];
+        --par[f];
+        parent_[t] = static_cast<std::size_t>(std::find(terms_.begin(), terms_.end(), par) - terms_.begin());
+        factor_[t] = f;
+    }
+    KP_REQUIRE(size() <= 64, "basis: ", size(), " basis functions (degree ", degree, " in ", features,
+               " features), but must be at most 64");
+}
+
+Basis::Scaling Basis::scaling(const std::vector<double>& mean, const std::vector<double>& sd) const {
+    Scaling s;
+    s.shift.resize(features_);
+    s.scale.resize(features_);
+    for (std::size_t f = 0; f < features_; ++f) {
+        if (type_ == BasisType::Monomial) {
+            s.shift[f] = mean[f];
+            s.scale[f] = sd[f] > 0 && std::isfinite(sd[f]) ? 1.0 / sd[f] : 1.0;
+        } else {
+            s.shift[f] = 0.0;
+            const double m = std::abs(mean[f]);
+            s.scale[f] = m > 0 && std::isfinite(m) ? 1.0 / m : 1.0;
+        }
+    }
+    return s;
+}
+
+void Basis::evaluate(const Scaling& s, const double* x, std::size_t fstride, std::size_t n,
+                     double* out, std::size_t ostride) const {
+    if (type_ == BasisType::Monomial) {
+        // term 0 is the constant; term t = term parent_[t] * z_{factor_[t]}, one multiply per path.
+        std::fill(out, out + n, 1.0);
+        for (std::size_t t = 1; t < terms_.size(); ++t) {
+            const std::size_t f = factor_[t];
+            const double* xf = x + f * fstride;
+            const double sh = s.shift[f], sc = s.scale[f];
+            const double* par = out + parent_[t] * ostride;
+            double* o = out + t * ostride;
+            for (std::size_t p = 0; p < n; ++p) o[p] = par[p] * ((xf[p] - sh) * sc);
+        }
+        return;
+    }
+    // Laguerre: the constant, then products over features of exp(-X/2) L_a(X),
+    // L_0 = 1, L_1 = 1 - X, (k+1) L_{k+1} = (2k+1-X) L_k - k L_{k-1}.
+    std::fill(out, out + n, 1.0);
+    for (std::size_t t = 0; t < terms_.size(); ++t) {
+        double* o = out + (t + 1) * ostride;
+        std::fill(o, o + n, 1.0);
+        for (std::size_t f = 0; f < features_; ++f) {
+            const int a = terms_[t][f];
+            const double* xf = x + f * fstride;
+            const double sc = s.scale[f];
+            for (std::size_t p = 0; p < n; ++p) {
+                const double X = xf[p] * sc;
+                double l0 = 1.0, l1 = 1.0 - X;
+                double l = a == 0 ? l0 : l1;
+                for (int k = 1; k < a; ++k) {
+                    const double l2 = ((2.0 * k + 1.0 - X) * l1 - k * l0) / (k + 1.0);
+                    l0 = l1;
+                    l1 = l2;
+                    l = l2;
+                }
+                o[p] *= vmath::exp(-0.5 * X) * l;
+            }
+        }
+    }
+}
+
+void Basis::combine(const Scaling& s, const double* beta, const double* x, std::size_t fstride,
+                    std::size_t n, double* out, double* scratch) const {
+    if (type_ == BasisType::Monomial && features_ == 1) {
+        // Horner's rule, loops ordered so that the path loop is innermost (vectorised)
+        const double sh = s.shift[0], sc = s.scale[0];
+        double* z = scratch;
+        for (std::size_t p = 0; p < n; ++p) z[p] = (x[p] - sh) * sc;
+        const double top = beta[degree_];
+        for (std::size_t p = 0; p < n; ++p) out[p] = top;
+        for (int j = degree_ - 1; j >= 0; --j) {
+            const double b = beta[j];
+            for (std::size_t p = 0; p < n; ++p) out[p] = out[p] * z[p] + b;
+        }
+        return;
+    }
+    evaluate(s, x, fstride, n, scratch, n);
+    std::fill(out, out + n, 0.0);
+    for (std::size_t j = 0; j < size(); ++j) {
+        const double b = beta[j];
+        const double* ph = scratch + j * n;
+        for (std::size_t p = 0; p < n; ++p) out[p] += b * ph[p];
+    }
+}
+
+}  // namespace kp

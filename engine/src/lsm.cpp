@@ -1,0 +1,542 @@
+#include "kp/engine/lsm.hpp"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <thread>
+#include <cstdio>
+#include <cstdlib>
+
+#include "kp/core/errors.hpp"
+#include "kp/core/state_block.hpp"
+#include "kp/engine/path_simulator.hpp"
+
+namespace kp {
+
+namespace {
+
+constexpr std::size_t kBlock = 4096;            // paths per block: fixed, so results never depend on threads
+constexpr std::size_t kMaxTrainingPaths = 1u << 20;
+
+struct Moments {  // count, mean and sum of squared deviations, combined by Chan et al.'s formula
+    double n = 0, mean = 0, m2 = 0;
+    void add(double x) {
+        n += 1;
+        const double d = x - mean;
+        mean += d / n;
+        m2 += d * (x - mean);
+    }
+    void merge(const Moments& b) {
+        if (b.n == 0) return;
+        if (n == 0) {
+            *this = b;
+            return;
+        }
+        const double tot = n + b.n, d = b.mean - mean;
+        mean += d * b.n / tot;
+        m2 += b.m2 + d * d * n * b.n / tot;
+        n = tot;
+    }
+    double variance() const { return n > 1 ? m2 / (n - 1) : 0.0; }
+};
+
+/// In-the-money count, sums and range of one feature (scaling only needs them roughly).
+struct Sums {
+    double count = 0, sum = 0, sumSq = 0;
+    double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+    void merge(const Sums& b) {
+        count += b.count;
+        sum += b.sum;
+        sumSq += b.sumSq;
+        min = std::min(min, b.min);
+        max = std::max(max, b.max);
+    }
+};
+
+/// The trained exercise rule at one date.
+struct Rule {
+    Basis::Scaling scaling;
+    Eigen::VectorXd beta;
+    bool fallback = false;  // exercise whenever in the money
+};
+
+struct Scratch {
+    SimScratch sim;
+    std::vector<double> state, h, feat, phi, cont, pv, alive, exer;  // masks are 0.0 / 1.0 (vectorise)
+    Eigen::MatrixXd a;  // design matrix rows of one block plus the response column
+    void reserve(std::size_t vars, std::size_t features, std::size_t basis, std::size_t n) {
+        if (state.size() < vars * n) state.resize(vars * n);
+        if (h.size() < n) h.resize(n), cont.resize(n), pv.resize(n), alive.resize(n), exer.resize(n);
+        if (feat.size() < features * n) feat.resize(features * n);
+        if (phi.size() < basis * n) phi.resize(basis * n);
+        if (a.rows() < static_cast<Eigen::Index>(n) || a.cols() != static_cast<Eigen::Index>(basis + 1))
+            a.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(basis + 1));
+    }
+};
+
+/// Continuation values cont[p] = phi(p) . beta for a block, phi laid out [j][p].
+void continuation(const Basis& basis, const Rule& r, const double* feat, std::size_t n, Scratch& s) {
+    basis.combine(r.scaling, r.beta.data(), feat, n, n, s.cont.data(), s.phi.data());
+}
+
+std::size_t blocksOf(std::size_t n) { return (n + kBlock - 1) / kBlock; }
+
+}  // namespace
+
+struct LsmEngine::Impl {
+    StateBlock train;
+    std::vector<double> value, h, feat;  // training: realised discounted value, exercise value, features
+    tbb::enumerable_thread_specific<Scratch> tls;
+};
+
+LsmEngine::LsmEngine() : impl_(std::make_unique<Impl>()) {}
+LsmEngine::~LsmEngine() = default;
+
+LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, const LsmSettings& s) {
+    const auto start = std::chrono::steady_clock::now();
+    KP_REQUIRE(s.paths >= 2, "LSM: paths is ", s.paths, ", but must be at least 2");
+    KP_REQUIRE(!s.antithetic || s.qmc || s.paths % 2 == 0, "LSM: paths is ", s.paths,
+               ", but must be even with antithetic sampling");
+    KP_REQUIRE(s.seed != 0, "LSM: seed is 0, but must be non-zero (seeds are explicit)");
+    KP_REQUIRE(!s.qmc || (s.qmcReplications >= 2 && s.paths >= s.qmcReplications),
+               "LSM: QMC replications is ", s.qmcReplications, ", but must be at least 2 and at most paths");
+    KP_REQUIRE(!s.upperBound || (s.upperOuterPaths >= 2 && s.upperInnerPaths >= 1),
+               "LSM: upper-bound outer paths is ", s.upperOuterPaths, " and inner paths ",
+               s.upperInnerPaths, ", but must be at least 2 and 1");
+
+    const std::vector<double>& ex = inst.exerciseTimes();
+    const std::size_t N = ex.size();
+    KP_REQUIRE(N >= 1, "LSM: the instrument has no exercise dates");
+    std::vector<double> grid(N + 1, 0.0);
+    std::copy(ex.begin(), ex.end(), grid.begin() + 1);
+    std::vector<double> disc(N);
+    for (std::size_t k = 0; k < N; ++k) disc[k] = inst.discount(ex[k]);
+
+    const std::size_t vars = model.stateSize();
+    const std::size_t F = inst.featureCount();
+    const Basis basis(s.basis, s.degree, F);
+    const std::size_t P = basis.size();
+    const std::size_t threads =
+        s.threads ? s.threads : std::max(1u, std::thread::hardware_concurrency());
+    tbb::task_arena arena(static_cast<int>(threads));
+    auto& tls = impl_->tls;
+
+    // ---- 1. training paths, stored date-major --------------------------------------------------
+    std::size_t nT = s.trainingPaths ? s.trainingPaths : std::min(s.paths, kMaxTrainingPaths);
+    if (s.antithetic && nT % 2) ++nT;
+    StateBlock& store = impl_->train;
+    store.resize(N, vars, nT);
+    auto& V = impl_->value;
+    auto& H = impl_->h;
+    auto& X = impl_->feat;
+    if (V.size() < nT) V.resize(nT), H.resize(nT);
+    if (X.size() < F * nT) X.resize(F * nT);
+
+    const PathSimulator trainSim(model, grid, s.seed, static_cast<std::uint32_t>(Stream::Training),
+                                 s.antithetic);
+    const std::size_t nbT = blocksOf(nT);
+    arena.execute([&] {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, nbT, 1),
+            [&](const tbb::blocked_range<std::size_t>& r) {
+                Scratch& sc = tls.local();
+                for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                    sc.reserve(vars, F, P, n);
+                    trainSim.beginBlock(first, n, sc.sim);
+                    model.initialState(sc.state.data(), n, n);
+                    for (std::size_t k = 1; k <= N; ++k) {
+                        trainSim.step(k, first, n, sc.state.data(), n, sc.sim);
+                        for (std::size_t v = 0; v < vars; ++v)
+                            std::copy_n(sc.state.data() + v * n, n, store.column(k - 1, v) + first);
+                    }
+                }
+            },
+            tbb::simple_partitioner());
+    });
+
+    auto tDbg = [&](const char* what) { if (std::getenv("KP_LSM_TIMING")) std::fprintf(stderr, "%s %.3f\n", what, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()); };
+    tDbg("train-sim");
+    // ---- 2. backward induction: regress, decide, update realised values -----------------------
+    std::vector<Rule> rules(N);
+    std::vector<Eigen::MatrixXd> blockR(nbT);
+    std::vector<std::vector<Sums>> blockStats(nbT, std::vector<Sums>(F));
+    std::vector<double> lo(N, 0.0), hi(N, 0.0);  // feature range at each date (for the boundary)
+    std::size_t fallbackDates = 0;
+    for (std::size_t kk = N; kk-- > 0;) {
+        const bool last = kk == N - 1;
+        const double growth = last ? 1.0 : disc[kk + 1] / disc[kk];
+        // (a) exercise values, features, discounting of the realised values, feature moments
+        arena.execute([&] {
+            tbb::parallel_for(
+                tbb::blocked_range<std::size_t>(0, nbT, 1),
+                [&](const tbb::blocked_range<std::size_t>& r) {
+                    Scratch& sc = tls.local();
+                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                        const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                        const double* st = store.column(kk, 0) + first;  // stride nT
+                        inst.exerciseValue(kk, st, nT, n, H.data() + first);
+                        inst.features(kk, st, nT, n, X.data() + first, nT);
+                        if (last) {
+                            std::copy_n(H.data() + first, n, V.data() + first);
+                        } else {
+                            for (std::size_t p = first; p < first + n; ++p) V[p] *= growth;
+                        }
+                        // in-the-money count, feature sums and range (for scaling and the boundary)
+                        const double* hb = H.data() + first;
+                        for (std::size_t f = 0; f < F; ++f) {
+                            const double* x = X.data() + f * nT + first;
+                            double c = 0, s1 = 0, s2 = 0;
+                            double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+                            for (std::size_t p = 0; p < n; ++p) {
+                                const bool in = hb[p] > 0;
+                                const double xv = in ? x[p] : 0.0;
+                                c += in ? 1.0 : 0.0;
+                                s1 += xv;
+                                s2 += xv * xv;
+                                mn = in ? std::min(mn, x[p]) : mn;
+                                mx = in ? std::max(mx, x[p]) : mx;
+                            }
+                            blockStats[b][f] = {c, s1, s2, mn, mx};
+                        }
+                    }
+                },
+                tbb::simple_partitioner());
+        });
+        std::vector<Sums> stats(F);
+        for (std::size_t b = 0; b < nbT; ++b)
+            for (std::size_t f = 0; f < F; ++f) stats[f].merge(blockStats[b][f]);
+        if (last) continue;  // at the final date the rule is: exercise when in the money
+        Rule& rule = rules[kk];
+        std::vector<double> mean(F), sd(F);
+        for (std::size_t f = 0; f < F; ++f) {
+            const double c = std::max(stats[f].count, 1.0);
+            mean[f] = stats[f].sum / c;
+            sd[f] = std::sqrt(std::max(stats[f].sumSq / c - mean[f] * mean[f], 0.0));
+        }
+        lo[kk] = stats[0].min;
+        hi[kk] = stats[0].max;
+        const double itm = stats[0].count;
+        if (itm < static_cast<double>(2 * P)) {
+            rule.fallback = true;
+            ++fallbackDates;
+            continue;
+        }
+        rule.scaling = basis.scaling(mean, sd);
+        // (b) per-block Householder QR of [phi | value] over in-the-money paths
+        arena.execute([&] {
+            tbb::parallel_for(
+                tbb::blocked_range<std::size_t>(0, nbT, 1),
+                [&](const tbb::blocked_range<std::size_t>& r) {
+                    Scratch& sc = tls.local();
+                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                        const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                        sc.reserve(vars, F, P, n);
+                        std::size_t m = 0;  // compact the in-the-money paths' features
+                        for (std::size_t p = first; p < first + n; ++p) {
+                            if (H[p] <= 0) continue;
+                            for (std::size_t f = 0; f < F; ++f) sc.feat[f * n + m] = X[f * nT + p];
+                            sc.cont[m] = V[p];
+                            ++m;
+                        }
+                        if (m == 0) {
+                            blockR[b].resize(0, static_cast<Eigen::Index>(P + 1));
+                            continue;
+                        }
+                        basis.evaluate(rule.scaling, sc.feat.data(), n, m, sc.phi.data(), n);
+                        auto A = sc.a.topRows(static_cast<Eigen::Index>(m));
+                        for (std::size_t j = 0; j < P; ++j)
+                            for (std::size_t i = 0; i < m; ++i)
+                                A(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+                                    sc.phi[j * n + i];
+                        for (std::size_t i = 0; i < m; ++i)
+                            A(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(P)) = sc.cont[i];
+                        if (m <= P + 1) {
+                            blockR[b] = A;
+                        } else {
+                            Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(A);
+                            blockR[b] = A.topRows(static_cast<Eigen::Index>(P + 1))
+                                            .triangularView<Eigen::Upper>();
+                        }
+                    }
+                },
+                tbb::simple_partitioner());
+        });
+        Eigen::Index rows = 0;
+        for (const auto& R : blockR) rows += R.rows();
+        Eigen::MatrixXd stacked(rows, static_cast<Eigen::Index>(P + 1));
+        rows = 0;
+        for (const auto& R : blockR) {
+            stacked.middleRows(rows, R.rows()) = R;
+            rows += R.rows();
+        }
+        Eigen::HouseholderQR<Eigen::MatrixXd> qr(stacked);
+        const Eigen::MatrixXd R = qr.matrixQR()
+                                      .topRows(static_cast<Eigen::Index>(P + 1))
+                                      .triangularView<Eigen::Upper>();
+        const auto Rp = R.topLeftCorner(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P));
+        const Eigen::VectorXd rhs = R.col(static_cast<Eigen::Index>(P)).head(static_cast<Eigen::Index>(P));
+        const double dmax = Rp.diagonal().cwiseAbs().maxCoeff();
+        const double dmin = Rp.diagonal().cwiseAbs().minCoeff();
+        if (dmin > 1e-10 * dmax) {
+            rule.beta = Rp.triangularView<Eigen::Upper>().solve(rhs);
+        } else {  // rank-deficient basis on this date's paths: minimum-norm least squares
+            rule.beta = Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(Rp).solve(rhs);
+        }
+        // (c) update the realised values where the rule exercises
+        arena.execute([&] {
+            tbb::parallel_for(
+                tbb::blocked_range<std::size_t>(0, nbT, 1),
+                [&](const tbb::blocked_range<std::size_t>& r) {
+                    Scratch& sc = tls.local();
+                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                        const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                        sc.reserve(vars, F, P, n);
+                        basis.combine(rule.scaling, rule.beta.data(), X.data() + first, nT, n,
+                                      sc.cont.data(), sc.phi.data());
+                        for (std::size_t p = 0; p < n; ++p) {
+                            const double hp = H[first + p];
+                            if (hp > 0 && hp >= sc.cont[p]) V[first + p] = hp;
+                        }
+                    }
+                },
+                tbb::simple_partitioner());
+        });
+    }
+
+    // Exercise decision of the trained rule for a block at date k (0-based): sc.exer[p] = 1 or 0,
+    // with the exercise values in sc.h.
+    auto exercises = [&](std::size_t k, const double* state, std::size_t n, Scratch& sc) {
+        inst.exerciseValue(k, state, n, n, sc.h.data());
+        const bool useRule = k + 1 < N && !rules[k].fallback;
+        double* e = sc.exer.data();
+        const double* h = sc.h.data();
+        if (useRule) {
+            inst.features(k, state, n, n, sc.feat.data(), n);
+            continuation(basis, rules[k], sc.feat.data(), n, sc);
+            const double* c = sc.cont.data();
+            for (std::size_t p = 0; p < n; ++p) e[p] = (h[p] > 0) & (h[p] >= c[p]) ? 1.0 : 0.0;
+        } else {
+            for (std::size_t p = 0; p < n; ++p) e[p] = h[p] > 0 ? 1.0 : 0.0;
+        }
+    };
+
+    // ---- 3. pricing: fresh paths, forward, streaming ----------------------------------------
+    LsmResult res;
+    res.exerciseTimes = ex;
+    res.paths = s.paths;
+    res.trainingPaths = nT;
+    res.fallbackDates = fallbackDates;
+    const std::size_t reps = s.qmc ? s.qmcReplications : 1;
+    const std::size_t perRep = s.qmc ? s.paths / reps : s.paths;
+    const bool anti = s.antithetic && !s.qmc;
+    const std::size_t nbP = blocksOf(perRep);
+    std::vector<Moments> blockMoments(nbP * reps);
+    std::vector<std::uint32_t> blockCounts(nbP * reps * N, 0);
+    std::vector<PathSimulator> priceSims;
+    for (std::size_t r = 0; r < reps; ++r) {
+        priceSims.emplace_back(model, grid, s.seed, static_cast<std::uint32_t>(Stream::Pricing), anti);
+        if (s.qmc) priceSims.back().useSobol(s.seed, static_cast<std::uint32_t>(r));
+    }
+    arena.execute([&] {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, nbP * reps, 1),
+            [&](const tbb::blocked_range<std::size_t>& rg) {
+                Scratch& sc = tls.local();
+                for (std::size_t ib = rg.begin(); ib < rg.end(); ++ib) {
+                    const std::size_t rep = ib / nbP, b = ib % nbP;
+                    const PathSimulator& sim = priceSims[rep];
+                    const std::size_t first = b * kBlock, n = std::min(kBlock, perRep - first);
+                    sc.reserve(vars, F, P, n);
+                    sim.beginBlock(first, n, sc.sim);
+                    model.initialState(sc.state.data(), n, n);
+                    double* alive = sc.alive.data();
+                    double* pv = sc.pv.data();
+                    std::fill_n(alive, n, 1.0);
+                    std::fill_n(pv, n, 0.0);
+                    double left = static_cast<double>(n);
+                    std::uint32_t* counts = blockCounts.data() + ib * N;
+                    for (std::size_t k = 1; k <= N && left > 0; ++k) {
+                        sim.step(k, first, n, sc.state.data(), n, sc.sim);
+                        exercises(k - 1, sc.state.data(), n, sc);
+                        const double d = disc[k - 1];
+                        const double* e = sc.exer.data();
+                        const double* h = sc.h.data();
+                        double now = 0;
+                        for (std::size_t p = 0; p < n; ++p) {
+                            const double go = alive[p] * e[p];
+                            pv[p] += go * (d * h[p]);
+                            alive[p] -= go;
+                            now += go;
+                        }
+                        counts[k - 1] += static_cast<std::uint32_t>(now);
+                        left -= now;
+                    }
+                    Moments m;
+                    if (anti) {
+                        for (std::size_t p = 0; p + 1 < n; p += 2) m.add(0.5 * (pv[p] + pv[p + 1]));
+                    } else {
+                        for (std::size_t p = 0; p < n; ++p) m.add(pv[p]);
+                    }
+                    blockMoments[ib] = m;
+                }
+            },
+            tbb::simple_partitioner());
+    });
+    std::vector<double> counts(N, 0.0);
+    for (std::size_t ib = 0; ib < nbP * reps; ++ib)
+        for (std::size_t k = 0; k < N; ++k) counts[k] += blockCounts[ib * N + k];
+    res.exerciseProbability.resize(N);
+    for (std::size_t k = 0; k < N; ++k)
+        res.exerciseProbability[k] = counts[k] / static_cast<double>(perRep * reps);
+    if (s.qmc) {
+        Moments across;
+        for (std::size_t r = 0; r < reps; ++r) {
+            Moments m;
+            for (std::size_t b = 0; b < nbP; ++b) m.merge(blockMoments[r * nbP + b]);
+            across.add(m.mean);
+        }
+        res.value = across.mean;
+        res.stdError = std::sqrt(across.variance() / across.n);
+    } else {
+        Moments all;
+        for (const auto& m : blockMoments) all.merge(m);
+        res.value = all.mean;
+        res.stdError = std::sqrt(all.variance() / all.n);
+    }
+    res.ci95Low = res.value - 1.959963984540054 * res.stdError;
+    res.ci95High = res.value + 1.959963984540054 * res.stdError;
+
+    tDbg("pricing");
+    // ---- 4. exercise boundary, when the state and the feature are one price ---------------------
+    res.boundary.assign(N, std::numeric_limits<double>::quiet_NaN());
+    if (s.boundary && vars == 1 && F == 1) {
+        Scratch& sc = tls.local();
+        sc.reserve(vars, F, P, 1);
+        auto exAt = [&](std::size_t k, double x) {
+            exercises(k, &x, 1, sc);
+            return sc.exer[0] != 0.0;
+        };
+        for (std::size_t k = 0; k < N; ++k) {
+            double a = k + 1 < N ? lo[k] : 0.0, b = k + 1 < N ? hi[k] : 0.0;
+            if (k + 1 == N) {  // last date: exercise iff in the money; bracket from the training range
+                double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+                for (std::size_t p = 0; p < nT; ++p)
+                    mn = std::min(mn, store(k, 0, p)), mx = std::max(mx, store(k, 0, p));
+                a = mn;
+                b = mx;
+            }
+            if (!(b > a)) continue;
+            constexpr int G = 400;
+            int changes = 0;
+            double x0 = a, x1 = a;
+            bool prev = exAt(k, a);
+            for (int g = 1; g <= G; ++g) {
+                const double x = a + (b - a) * g / G;
+                const bool cur = exAt(k, x);
+                if (cur != prev) {
+                    ++changes;
+                    x0 = a + (b - a) * (g - 1) / G;
+                    x1 = x;
+                }
+                prev = cur;
+            }
+            if (changes != 1) continue;
+            const bool left = exAt(k, x0);
+            for (int it = 0; it < 60; ++it) {
+                const double m = 0.5 * (x0 + x1);
+                (exAt(k, m) == left ? x0 : x1) = m;
+            }
+            res.boundary[k] = 0.5 * (x0 + x1);
+        }
+    }
+
+    // ---- 5. Andersen-Broadie upper bound ------------------------------------------------------
+    if (s.upperBound) {
+        const std::size_t M = s.upperOuterPaths, I = s.upperInnerPaths;
+        const std::size_t I4 = (I + 3) / 4 * 4;
+        const PathSimulator outerSim(model, grid, s.seed,
+                                     static_cast<std::uint32_t>(Stream::UpperBoundOuter), false);
+        std::vector<double> gap(M);
+        arena.execute([&] {
+            tbb::parallel_for(
+                tbb::blocked_range<std::size_t>(0, M, 1),
+                [&](const tbb::blocked_range<std::size_t>& rg) {
+                    Scratch& sc = tls.local();
+                    Scratch inner;  // inner paths of one outer path and date
+                    std::vector<double> path(N * vars), hk(N);
+                    std::vector<double> exk(N);
+                    for (std::size_t o = rg.begin(); o < rg.end(); ++o) {
+                        sc.reserve(vars, F, P, 1);
+                        outerSim.beginBlock(4 * o, 1, sc.sim);
+                        model.initialState(sc.state.data(), 1, 1);
+                        for (std::size_t k = 1; k <= N; ++k) {
+                            outerSim.step(k, 4 * o, 1, sc.state.data(), 1, sc.sim);
+                            std::copy_n(sc.state.data(), vars, path.data() + (k - 1) * vars);
+                            exercises(k - 1, sc.state.data(), 1, sc);
+                            exk[k - 1] = sc.exer[0];
+                            hk[k - 1] = disc[k - 1] * sc.h[0];
+                        }
+                        // M'_1 = L_1, M'_{k+1} = M'_k + L_{k+1} - C_k; gap = max_k (h_k - M'_k)
+                        double mart = 0, best = -std::numeric_limits<double>::infinity();
+                        double cPrev = 0;
+                        for (std::size_t k = 0; k < N; ++k) {
+                            double c = 0;  // C_k = E_k[discounted payoff of the policy from k+1 on]
+                            if (k + 1 < N) {
+                                const std::vector<double> sub(grid.begin() + static_cast<std::ptrdiff_t>(k + 1),
+                                                              grid.end());
+                                const PathSimulator innerSim(
+                                    model, sub, s.seed, static_cast<std::uint32_t>(Stream::UpperBoundInner),
+                                    false, static_cast<std::uint32_t>((k + 1) << 16));
+                                inner.reserve(vars, F, P, I);
+                                const std::uint64_t firstPath = o * I4;
+                                innerSim.beginBlock(firstPath, I, inner.sim);
+                                for (std::size_t v = 0; v < vars; ++v)
+                                    std::fill_n(inner.state.data() + v * I, I, path[k * vars + v]);
+                                std::fill_n(inner.alive.begin(), I, 1.0);
+                                double sum = 0;
+                                std::size_t alive = I;
+                                for (std::size_t j = k + 1; j < N && alive > 0; ++j) {
+                                    innerSim.step(j - k, firstPath, I, inner.state.data(), I, inner.sim);
+                                    exercises(j, inner.state.data(), I, inner);
+                                    double now = 0, paid = 0;
+                                    for (std::size_t p = 0; p < I; ++p) {
+                                        const double go = inner.alive[p] * inner.exer[p];
+                                        paid += go * inner.h[p];
+                                        inner.alive[p] -= go;
+                                        now += go;
+                                    }
+                                    sum += disc[j] * paid;
+                                    alive -= static_cast<std::size_t>(now);
+                                }
+                                c = sum / static_cast<double>(I);
+                            }
+                            const double L = (k + 1 == N || exk[k] != 0.0) ? hk[k] : c;
+                            mart = k == 0 ? L : mart + L - cPrev;
+                            best = std::max(best, hk[k] - mart);
+                            cPrev = c;
+                        }
+                        gap[o] = best;
+                    }
+                },
+                tbb::simple_partitioner());
+        });
+        Moments g;
+        for (double x : gap) g.add(x);
+        Estimate ub;
+        ub.value = res.value + g.mean;
+        ub.stdError = std::sqrt(res.stdError * res.stdError + g.variance() / g.n);
+        res.upperBound = ub;
+    }
+
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return res;
+}
+
+}  // namespace kp

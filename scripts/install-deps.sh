@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   libquantlib0-dev       # QuantLib: reference engines (FD, MCAmericanEngine), oracles
   libboost-dev libboost-math-dev  # Boost.Math: distributions, root finders, optimisers
   libeigen3-dev          # Eigen: Cholesky, QR, linear algebra

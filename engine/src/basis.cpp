@@ -11,10 +11,18 @@ namespace kp {
 BasisType parseBasisType(const std::string& name) {
     if (name == "monomial") return BasisType::Monomial;
     if (name == "laguerre") return BasisType::Laguerre;
-    detail::throwInvalid("basis: '", name, "' is not a basis, but must be 'monomial' or 'laguerre'");
+    if (name == "spline") return BasisType::Spline;
+    detail::throwInvalid("basis: '", name, "' is not a basis, but must be 'monomial', 'laguerre' or 'spline'");
 }
 
-std::string toString(BasisType type) { return type == BasisType::Monomial ? "monomial" : "laguerre"; }
+std::string toString(BasisType type) {
+    switch (type) {
+        case BasisType::Monomial: return "monomial";
+        case BasisType::Laguerre: return "laguerre";
+        case BasisType::Spline: return "spline";
+    }
+    return "?";
+}
 
 namespace {
 void enumerate(std::size_t f, std::size_t features, int left, std::vector<int>& cur,
@@ -31,10 +39,15 @@ void enumerate(std::size_t f, std::size_t features, int left, std::vector<int>& 
 }
 }  // namespace
 
-Basis::Basis(BasisType type, int degree, std::size_t features)
+Basis::Basis(BasisType type, int degree, std::size_t features, int knots)
     : type_(type), degree_(degree), features_(features) {
     KP_REQUIRE(degree >= 1 && degree <= 8, "basis: degree is ", degree, ", but must be from 1 to 8");
     KP_REQUIRE(features >= 1, "basis: number of features is 0, but must be at least 1");
+    KP_REQUIRE(type != BasisType::Spline || features == 1, "basis: the spline basis takes one feature, "
+               "but this problem has ", features, " (use monomial or laguerre)");
+    KP_REQUIRE(knots >= 0 && knots <= 32, "basis: number of knots is ", knots, ", but must be from 0 to 32");
+    if (type == BasisType::Spline)
+        for (int i = 1; i <= knots; ++i) knots_.push_back(-2.0 + 4.0 * i / (knots + 1.0));
     std::vector<int> cur(features, 0);
     enumerate(0, features, degree, cur, terms_);
     // order by total degree so the constant comes first and the design matrix is graded
@@ -66,6 +79,9 @@ Basis::Scaling Basis::scaling(const std::vector<double>& mean, const std::vector
         if (type_ == BasisType::Monomial) {
             s.shift[f] = mean[f];
             s.scale[f] = sd[f] > 0 && std::isfinite(sd[f]) ? 1.0 / sd[f] : 1.0;
+        } else if (type_ == BasisType::Spline) {
+            s.shift[f] = mean[f];
+            s.scale[f] = sd[f] > 0 && std::isfinite(sd[f]) ? 1.0 / sd[f] : 1.0;
         } else {
             s.shift[f] = 0.0;
             const double m = std::abs(mean[f]);
@@ -77,7 +93,7 @@ Basis::Scaling Basis::scaling(const std::vector<double>& mean, const std::vector
 
 void Basis::evaluate(const Scaling& s, const double* x, std::size_t fstride, std::size_t n,
                      double* out, std::size_t ostride) const {
-    if (type_ == BasisType::Monomial) {
+    if (type_ == BasisType::Monomial || type_ == BasisType::Spline) {
         // term 0 is the constant; term t = term parent_[t] * z_{factor_[t]}, one multiply per path.
         std::fill(out, out + n, 1.0);
         for (std::size_t t = 1; t < terms_.size(); ++t) {
@@ -87,6 +103,16 @@ void Basis::evaluate(const Scaling& s, const double* x, std::size_t fstride, std
             const double* par = out + parent_[t] * ostride;
             double* o = out + t * ostride;
             for (std::size_t p = 0; p < n; ++p) o[p] = par[p] * ((xf[p] - sh) * sc);
+        }
+        for (std::size_t i = 0; i < knots_.size(); ++i) {  // (z - k_i)_+^d
+            double* o = out + (terms_.size() + i) * ostride;
+            const double kn = knots_[i], sh = s.shift[0], sc = s.scale[0];
+            for (std::size_t p = 0; p < n; ++p) {
+                const double t = std::max((x[p] - sh) * sc - kn, 0.0);
+                double v = t;
+                for (int j = 1; j < degree_; ++j) v *= t;
+                o[p] = v;
+            }
         }
         return;
     }
@@ -118,7 +144,7 @@ void Basis::evaluate(const Scaling& s, const double* x, std::size_t fstride, std
 
 void Basis::combine(const Scaling& s, const double* beta, const double* x, std::size_t fstride,
                     std::size_t n, double* out, double* scratch) const {
-    if (type_ == BasisType::Monomial && features_ == 1) {
+    if ((type_ == BasisType::Monomial || (type_ == BasisType::Spline && knots_.empty())) && features_ == 1) {
         // Horner's rule, loops ordered so that the path loop is innermost (vectorised)
         const double sh = s.shift[0], sc = s.scale[0];
         double* z = scratch;

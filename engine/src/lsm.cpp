@@ -10,8 +10,6 @@
 #include <cmath>
 #include <limits>
 #include <thread>
-#include <cstdio>
-#include <cstdlib>
 
 #include "kp/core/errors.hpp"
 #include "kp/core/state_block.hpp"
@@ -22,7 +20,8 @@ namespace kp {
 namespace {
 
 constexpr std::size_t kBlock = 4096;            // paths per block: fixed, so results never depend on threads
-constexpr std::size_t kMaxTrainingPaths = 1u << 20;
+constexpr std::size_t kMaxTrainingPaths = 1u << 18;   // default regression set: paths / 4,
+constexpr std::size_t kMinTrainingPaths = 20'000;    // at least this (or all paths), at most 2^18
 
 struct Moments {  // count, mean and sum of squared deviations, combined by Chan et al.'s formula
     double n = 0, mean = 0, m2 = 0;
@@ -46,16 +45,13 @@ struct Moments {  // count, mean and sum of squared deviations, combined by Chan
     double variance() const { return n > 1 ? m2 / (n - 1) : 0.0; }
 };
 
-/// In-the-money count, sums and range of one feature (scaling only needs them roughly).
+/// In-the-money count and sums of one feature (the basis scaling only needs them roughly).
 struct Sums {
     double count = 0, sum = 0, sumSq = 0;
-    double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
     void merge(const Sums& b) {
         count += b.count;
         sum += b.sum;
         sumSq += b.sumSq;
-        min = std::min(min, b.min);
-        max = std::max(max, b.max);
     }
 };
 
@@ -69,14 +65,11 @@ struct Rule {
 struct Scratch {
     SimScratch sim;
     std::vector<double> state, h, feat, phi, cont, pv, alive, exer;  // masks are 0.0 / 1.0 (vectorise)
-    Eigen::MatrixXd a;  // design matrix rows of one block plus the response column
     void reserve(std::size_t vars, std::size_t features, std::size_t basis, std::size_t n) {
         if (state.size() < vars * n) state.resize(vars * n);
         if (h.size() < n) h.resize(n), cont.resize(n), pv.resize(n), alive.resize(n), exer.resize(n);
         if (feat.size() < features * n) feat.resize(features * n);
-        if (phi.size() < basis * n) phi.resize(basis * n);
-        if (a.rows() < static_cast<Eigen::Index>(n) || a.cols() != static_cast<Eigen::Index>(basis + 1))
-            a.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(basis + 1));
+        if (phi.size() < (basis + 1) * n) phi.resize((basis + 1) * n);
     }
 };
 
@@ -86,6 +79,109 @@ void continuation(const Basis& basis, const Rule& r, const double* feat, std::si
 }
 
 std::size_t blocksOf(std::size_t n) { return (n + kBlock - 1) / kBlock; }
+
+/// Rows of the weighted design matrix [phi | value] for a block, laid out column by column in
+/// sc.phi ([j][p], j <= P); paths out of the money get weight 0 (all their entries are zeroed).
+/// With rInv, the rows are multiplied by rInv (upper triangular): the Q1 = A R1^-1 of CholeskyQR2.
+void designRows(const Basis& basis, const Rule& rule, const double* x, std::size_t fstride,
+                const double* value, const double* h, std::size_t n, const Eigen::MatrixXd* rInv,
+                Scratch& sc) {
+    const std::size_t P = basis.size();
+    if (sc.phi.size() < (P + 1) * n) sc.phi.resize((P + 1) * n);
+    basis.evaluate(rule.scaling, x, fstride, n, sc.phi.data(), n);
+    double* y = sc.phi.data() + P * n;
+    std::copy_n(value, n, y);
+    for (std::size_t j = 0; j <= P; ++j) {
+        double* a = sc.phi.data() + j * n;
+        for (std::size_t p = 0; p < n; ++p) a[p] = h[p] > 0 ? a[p] : 0.0;
+    }
+    if (!rInv) return;
+    // in place, last column first: q_j = sum_{i <= j} a_i rInv(i, j)
+    for (std::size_t j = P + 1; j-- > 0;) {
+        double* qj = sc.phi.data() + j * n;
+        const double djj = (*rInv)(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j));
+        for (std::size_t p = 0; p < n; ++p) qj[p] *= djj;
+        for (std::size_t i = 0; i < j; ++i) {
+            const double c = (*rInv)(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+            const double* ai = sc.phi.data() + i * n;
+            for (std::size_t p = 0; p < n; ++p) qj[p] += c * ai[p];
+        }
+    }
+}
+
+/// a . b with eight independent partial sums, so the loop vectorises without reassociating
+/// (-ffast-math is not used); the partials are added in a fixed order: deterministic.
+double dot(const double* a, const double* b, std::size_t n) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::size_t p = 0;
+    for (; p + 8 <= n; p += 8)
+        for (int l = 0; l < 8; ++l) acc[l] += a[p + l] * b[p + l];
+    for (; p < n; ++p) acc[0] += a[p] * b[p];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/// Sum of a with eight partial sums (see dot).
+double sum(const double* a, std::size_t n) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::size_t p = 0;
+    for (; p + 8 <= n; p += 8)
+        for (int l = 0; l < 8; ++l) acc[l] += a[p + l];
+    for (; p < n; ++p) acc[0] += a[p];
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+}
+
+/// Gram matrix of the k columns a_j = cols + j n (n rows): G(i, j) = a_i . a_j.
+Eigen::MatrixXd gram(const double* cols, std::size_t n, std::size_t k) {
+    Eigen::MatrixXd g(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
+    for (std::size_t i = 0; i < k; ++i)
+        for (std::size_t j = i; j < k; ++j) {
+            const double v = dot(cols + i * n, cols + j * n, n);
+            g(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = v;
+            g(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)) = v;
+        }
+    return g;
+}
+
+/// Fallback: tall-skinny Householder QR (a QR of each block's rows, then of the stacked R factors,
+/// in block order). Slower than CholeskyQR2 but needs no positive-definite Gram matrix.
+template <class Tls>
+Eigen::MatrixXd householderR(const Basis& basis, const Rule& rule, const std::vector<double>& X,
+                             const std::vector<double>& V, const std::vector<double>& H, std::size_t nT,
+                             std::size_t nbT, std::size_t P, tbb::task_arena& arena, Tls& tls,
+                             std::vector<Eigen::MatrixXd>& blockR) {
+    const Eigen::Index P1 = static_cast<Eigen::Index>(P + 1);
+    arena.execute([&] {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, nbT, 1),
+            [&](const tbb::blocked_range<std::size_t>& r) {
+                Scratch& sc = tls.local();
+                for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                    designRows(basis, rule, X.data() + first, nT, V.data() + first, H.data() + first, n,
+                               nullptr, sc);
+                    Eigen::Map<Eigen::MatrixXd> A(sc.phi.data(), static_cast<Eigen::Index>(n), P1);
+                    if (static_cast<Eigen::Index>(n) <= P1) {
+                        blockR[b] = A;
+                    } else {
+                        Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(A);
+                        blockR[b] = A.topRows(P1).triangularView<Eigen::Upper>();
+                    }
+                }
+            },
+            tbb::simple_partitioner());
+    });
+    Eigen::Index rows = 0;
+    for (const auto& Rb : blockR) rows += Rb.rows();
+    Eigen::MatrixXd stacked(rows, P1);
+    rows = 0;
+    for (const auto& Rb : blockR) {
+        stacked.middleRows(rows, Rb.rows()) = Rb;
+        rows += Rb.rows();
+    }
+    Eigen::HouseholderQR<Eigen::MatrixXd> qr(stacked);
+    return qr.matrixQR().topRows(P1).triangularView<Eigen::Upper>();
+}
+
 
 }  // namespace
 
@@ -120,7 +216,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
 
     const std::size_t vars = model.stateSize();
     const std::size_t F = inst.featureCount();
-    const Basis basis(s.basis, s.degree, F);
+    const Basis basis(s.basis, s.degree, F, s.knots);
     const std::size_t P = basis.size();
     const std::size_t threads =
         s.threads ? s.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -128,7 +224,9 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     auto& tls = impl_->tls;
 
     // ---- 1. training paths, stored date-major --------------------------------------------------
-    std::size_t nT = s.trainingPaths ? s.trainingPaths : std::min(s.paths, kMaxTrainingPaths);
+    std::size_t nT = s.trainingPaths ? s.trainingPaths
+                                     : std::clamp(s.paths / 4, std::min(s.paths, kMinTrainingPaths),
+                                                  kMaxTrainingPaths);
     if (s.antithetic && nT % 2) ++nT;
     StateBlock& store = impl_->train;
     store.resize(N, vars, nT);
@@ -161,13 +259,10 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
             tbb::simple_partitioner());
     });
 
-    auto tDbg = [&](const char* what) { if (std::getenv("KP_LSM_TIMING")) std::fprintf(stderr, "%s %.3f\n", what, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()); };
-    tDbg("train-sim");
     // ---- 2. backward induction: regress, decide, update realised values -----------------------
     std::vector<Rule> rules(N);
     std::vector<Eigen::MatrixXd> blockR(nbT);
     std::vector<std::vector<Sums>> blockStats(nbT, std::vector<Sums>(F));
-    std::vector<double> lo(N, 0.0), hi(N, 0.0);  // feature range at each date (for the boundary)
     std::size_t fallbackDates = 0;
     for (std::size_t kk = N; kk-- > 0;) {
         const bool last = kk == N - 1;
@@ -188,22 +283,18 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                         } else {
                             for (std::size_t p = first; p < first + n; ++p) V[p] *= growth;
                         }
-                        // in-the-money count, feature sums and range (for scaling and the boundary)
+                        // in-the-money count and feature sums (for the scaling of the basis)
                         const double* hb = H.data() + first;
+                        sc.reserve(vars, F, P, n);
+                        double* w = sc.h.data();  // scratch: 1 in the money, 0 otherwise
+                        double* xw = sc.cont.data();
+                        for (std::size_t p = 0; p < n; ++p) w[p] = hb[p] > 0 ? 1.0 : 0.0;
+                        const double c = sum(w, n);
                         for (std::size_t f = 0; f < F; ++f) {
                             const double* x = X.data() + f * nT + first;
-                            double c = 0, s1 = 0, s2 = 0;
-                            double mn = std::numeric_limits<double>::infinity(), mx = -mn;
-                            for (std::size_t p = 0; p < n; ++p) {
-                                const bool in = hb[p] > 0;
-                                const double xv = in ? x[p] : 0.0;
-                                c += in ? 1.0 : 0.0;
-                                s1 += xv;
-                                s2 += xv * xv;
-                                mn = in ? std::min(mn, x[p]) : mn;
-                                mx = in ? std::max(mx, x[p]) : mx;
-                            }
-                            blockStats[b][f] = {c, s1, s2, mn, mx};
+                            for (std::size_t p = 0; p < n; ++p) xw[p] = w[p] * x[p];
+                            const double s1 = sum(xw, n), s2 = dot(xw, x, n);
+                            blockStats[b][f] = {c, s1, s2};
                         }
                     }
                 },
@@ -220,8 +311,6 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
             mean[f] = stats[f].sum / c;
             sd[f] = std::sqrt(std::max(stats[f].sumSq / c - mean[f] * mean[f], 0.0));
         }
-        lo[kk] = stats[0].min;
-        hi[kk] = stats[0].max;
         const double itm = stats[0].count;
         if (itm < static_cast<double>(2 * P)) {
             rule.fallback = true;
@@ -229,57 +318,49 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
             continue;
         }
         rule.scaling = basis.scaling(mean, sd);
-        // (b) per-block Householder QR of [phi | value] over in-the-money paths
-        arena.execute([&] {
-            tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(0, nbT, 1),
-                [&](const tbb::blocked_range<std::size_t>& r) {
-                    Scratch& sc = tls.local();
-                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                        const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                        sc.reserve(vars, F, P, n);
-                        std::size_t m = 0;  // compact the in-the-money paths' features
-                        for (std::size_t p = first; p < first + n; ++p) {
-                            if (H[p] <= 0) continue;
-                            for (std::size_t f = 0; f < F; ++f) sc.feat[f * n + m] = X[f * nT + p];
-                            sc.cont[m] = V[p];
-                            ++m;
+        // (b) R factor of A = [phi | value] over the in-the-money paths by CholeskyQR2 (Fukaya et
+        // al. 2014; Yamamoto et al. 2015): R1 = chol(A'A), then R2 = chol(Q1'Q1) with Q1 = A R1^-1,
+        // R = R2 R1. Its accuracy matches Householder QR while cond(A) < ~1e7, which the
+        // standardised basis keeps far from; the per-block Gram matrices are summed in block order
+        // (deterministic) and vectorise across paths. Should either Cholesky fail, the tall-skinny
+        // Householder QR below takes over.
+        const Eigen::Index P1 = static_cast<Eigen::Index>(P + 1);
+        auto gramPass = [&](const Eigen::MatrixXd* rInv) {
+            arena.execute([&] {
+                tbb::parallel_for(
+                    tbb::blocked_range<std::size_t>(0, nbT, 1),
+                    [&](const tbb::blocked_range<std::size_t>& r) {
+                        Scratch& sc = tls.local();
+                        for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                            const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                            sc.reserve(vars, F, P, n);
+                            designRows(basis, rule, X.data() + first, nT, V.data() + first,
+                                       H.data() + first, n, rInv, sc);
+                            blockR[b] = gram(sc.phi.data(), n, P + 1);
                         }
-                        if (m == 0) {
-                            blockR[b].resize(0, static_cast<Eigen::Index>(P + 1));
-                            continue;
-                        }
-                        basis.evaluate(rule.scaling, sc.feat.data(), n, m, sc.phi.data(), n);
-                        auto A = sc.a.topRows(static_cast<Eigen::Index>(m));
-                        for (std::size_t j = 0; j < P; ++j)
-                            for (std::size_t i = 0; i < m; ++i)
-                                A(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-                                    sc.phi[j * n + i];
-                        for (std::size_t i = 0; i < m; ++i)
-                            A(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(P)) = sc.cont[i];
-                        if (m <= P + 1) {
-                            blockR[b] = A;
-                        } else {
-                            Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(A);
-                            blockR[b] = A.topRows(static_cast<Eigen::Index>(P + 1))
-                                            .triangularView<Eigen::Upper>();
-                        }
-                    }
-                },
-                tbb::simple_partitioner());
-        });
-        Eigen::Index rows = 0;
-        for (const auto& R : blockR) rows += R.rows();
-        Eigen::MatrixXd stacked(rows, static_cast<Eigen::Index>(P + 1));
-        rows = 0;
-        for (const auto& R : blockR) {
-            stacked.middleRows(rows, R.rows()) = R;
-            rows += R.rows();
+                    },
+                    tbb::simple_partitioner());
+            });
+            Eigen::MatrixXd g = Eigen::MatrixXd::Zero(P1, P1);
+            for (const auto& gb : blockR) g += gb;
+            return g;
+        };
+        Eigen::MatrixXd R;
+        bool cholOk = false;
+        {
+            const Eigen::LLT<Eigen::MatrixXd> c1(gramPass(nullptr));
+            if (c1.info() == Eigen::Success) {
+                const Eigen::MatrixXd R1 = c1.matrixU();
+                const Eigen::MatrixXd R1inv =
+                    R1.triangularView<Eigen::Upper>().solve(Eigen::MatrixXd::Identity(P1, P1));
+                const Eigen::LLT<Eigen::MatrixXd> c2(gramPass(&R1inv));
+                if (c2.info() == Eigen::Success) {
+                    R = Eigen::MatrixXd(c2.matrixU()) * R1;
+                    cholOk = R.allFinite();
+                }
+            }
         }
-        Eigen::HouseholderQR<Eigen::MatrixXd> qr(stacked);
-        const Eigen::MatrixXd R = qr.matrixQR()
-                                      .topRows(static_cast<Eigen::Index>(P + 1))
-                                      .triangularView<Eigen::Upper>();
+        if (!cholOk) R = householderR(basis, rule, X, V, H, nT, nbT, P, arena, tls, blockR);
         const auto Rp = R.topLeftCorner(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P));
         const Eigen::VectorXd rhs = R.col(static_cast<Eigen::Index>(P)).head(static_cast<Eigen::Index>(P));
         const double dmax = Rp.diagonal().cwiseAbs().maxCoeff();
@@ -368,13 +449,13 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                         const double d = disc[k - 1];
                         const double* e = sc.exer.data();
                         const double* h = sc.h.data();
-                        double now = 0;
+                        double* go = sc.cont.data();  // scratch: paths exercising now
                         for (std::size_t p = 0; p < n; ++p) {
-                            const double go = alive[p] * e[p];
-                            pv[p] += go * (d * h[p]);
-                            alive[p] -= go;
-                            now += go;
+                            go[p] = alive[p] * e[p];
+                            pv[p] += go[p] * (d * h[p]);
+                            alive[p] -= go[p];
                         }
+                        const double now = sum(go, n);
                         counts[k - 1] += static_cast<std::uint32_t>(now);
                         left -= now;
                     }
@@ -413,47 +494,50 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     res.ci95Low = res.value - 1.959963984540054 * res.stdError;
     res.ci95High = res.value + 1.959963984540054 * res.stdError;
 
-    tDbg("pricing");
     // ---- 4. exercise boundary, when the state and the feature are one price ---------------------
+    // On a sample of training paths, the threshold that best separates the rule's exercise and
+    // continuation decisions (either side may be the exercise side); then bisection on the rule
+    // between the two sample points around it. Reported only when one threshold explains at least
+    // 99% of the sampled decisions (otherwise the region is not one interval: NaN).
     res.boundary.assign(N, std::numeric_limits<double>::quiet_NaN());
     if (s.boundary && vars == 1 && F == 1) {
         Scratch& sc = tls.local();
-        sc.reserve(vars, F, P, 1);
+        const std::size_t m = std::min<std::size_t>(nT, 8192);
+        sc.reserve(vars, F, P, m);
+        std::vector<std::pair<double, double>> xe(m);  // (price, exercise 0/1)
         auto exAt = [&](std::size_t k, double x) {
             exercises(k, &x, 1, sc);
             return sc.exer[0] != 0.0;
         };
         for (std::size_t k = 0; k < N; ++k) {
-            double a = k + 1 < N ? lo[k] : 0.0, b = k + 1 < N ? hi[k] : 0.0;
-            if (k + 1 == N) {  // last date: exercise iff in the money; bracket from the training range
-                double mn = std::numeric_limits<double>::infinity(), mx = -mn;
-                for (std::size_t p = 0; p < nT; ++p)
-                    mn = std::min(mn, store(k, 0, p)), mx = std::max(mx, store(k, 0, p));
-                a = mn;
-                b = mx;
+            const double* x = store.column(k, 0);
+            exercises(k, x, m, sc);
+            for (std::size_t p = 0; p < m; ++p) xe[p] = {x[p], sc.exer[p]};
+            std::sort(xe.begin(), xe.end());
+            // errors(i) if exercise is below the cut after i points: continues among the first i
+            // plus exercises among the rest; the mirror for exercise above the cut
+            double exTotal = 0;
+            for (const auto& q : xe) exTotal += q.second;
+            double contBelow = 0, exBelow = 0;
+            double bestErr = std::min(exTotal, static_cast<double>(m) - exTotal);
+            std::size_t bestCut = 0;
+            bool bestBelow = true;
+            for (std::size_t i = 1; i < m; ++i) {
+                (xe[i - 1].second != 0 ? exBelow : contBelow) += 1;
+                const double errBelow = contBelow + (exTotal - exBelow);
+                const double errAbove = exBelow + ((static_cast<double>(m) - exTotal) - contBelow);
+                if (errBelow < bestErr) bestErr = errBelow, bestCut = i, bestBelow = true;
+                if (errAbove < bestErr) bestErr = errAbove, bestCut = i, bestBelow = false;
             }
-            if (!(b > a)) continue;
-            constexpr int G = 400;
-            int changes = 0;
-            double x0 = a, x1 = a;
-            bool prev = exAt(k, a);
-            for (int g = 1; g <= G; ++g) {
-                const double x = a + (b - a) * g / G;
-                const bool cur = exAt(k, x);
-                if (cur != prev) {
-                    ++changes;
-                    x0 = a + (b - a) * (g - 1) / G;
-                    x1 = x;
+            if (bestCut == 0 || bestErr > 0.01 * static_cast<double>(m)) continue;
+            double inside = xe[bestBelow ? bestCut - 1 : bestCut].first;
+            double outside = xe[bestBelow ? bestCut : bestCut - 1].first;
+            if (exAt(k, inside) && !exAt(k, outside))
+                for (int it = 0; it < 60; ++it) {
+                    const double mid = 0.5 * (inside + outside);
+                    (exAt(k, mid) ? inside : outside) = mid;
                 }
-                prev = cur;
-            }
-            if (changes != 1) continue;
-            const bool left = exAt(k, x0);
-            for (int it = 0; it < 60; ++it) {
-                const double m = 0.5 * (x0 + x1);
-                (exAt(k, m) == left ? x0 : x1) = m;
-            }
-            res.boundary[k] = 0.5 * (x0 + x1);
+            res.boundary[k] = 0.5 * (inside + outside);
         }
     }
 

@@ -8,6 +8,9 @@
 /// - Laguerre: the constant, and products of weighted Laguerre polynomials exp(-X/2) L_n(X) with total
 ///   degree <= degree, X = x / mean (Longstaff & Schwartz 2001, eq. (2); their put uses the constant
 ///   and L_0, L_1, L_2: degree 2).
+/// - Spline (one feature only): a spline of the given degree in z with `knots` interior knots equally
+///   spaced on [-2, 2] standard deviations, as the truncated power basis 1, z, ..., z^d, (z - k_i)_+^d.
+///   Unlike a global polynomial, its error near the exercise boundary keeps falling as paths grow.
 
 #include <cstddef>
 #include <string>
@@ -15,16 +18,18 @@
 
 namespace kp {
 
-enum class BasisType { Monomial, Laguerre };
+enum class BasisType { Monomial, Laguerre, Spline };
 
-BasisType parseBasisType(const std::string& name);  ///< "monomial" or "laguerre"
+BasisType parseBasisType(const std::string& name);  ///< "monomial", "laguerre" or "spline"
 std::string toString(BasisType type);
 
 class Basis {
 public:
-    Basis(BasisType type, int degree, std::size_t features);
+    Basis(BasisType type, int degree, std::size_t features, int knots = 0);
 
-    std::size_t size() const { return terms_.size() + (type_ == BasisType::Laguerre ? 1 : 0); }
+    std::size_t size() const {
+        return terms_.size() + (type_ == BasisType::Laguerre ? 1 : 0) + knots_.size();
+    }
     BasisType type() const { return type_; }
     int degree() const { return degree_; }
 
@@ -51,6 +56,7 @@ private:
     std::vector<std::vector<int>> terms_;  // exponent (or Laguerre order) per feature
     // Monomials: term t = term parent_[t] times feature factor_[t] (terms are graded by degree).
     std::vector<std::size_t> parent_, factor_;
+    std::vector<double> knots_;  // spline knots in standardised units
 };
 
 }  // namespace kp

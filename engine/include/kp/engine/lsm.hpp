@@ -7,20 +7,23 @@
 /// 1. Training: `trainingPaths` paths (stream Training) are simulated and stored date-major
 ///    ([date][variable][path]). Backward from the last date, the discounted realised value of the
 ///    current policy is regressed on the basis of the in-the-money paths' features; the fitted
-///    continuation value decides exercise. The least-squares problem is solved by a tall-skinny QR:
-///    a Householder QR of each fixed block of paths, then a QR of the stacked R factors, in block order
-///    (deterministic whatever the thread count). Standardised features keep the basis well conditioned;
+///    continuation value decides exercise. The least-squares problem is solved through the R factor
+///    of a QR decomposition of [basis | value], computed by CholeskyQR2 from per-block Gram matrices
+///    summed in block order (deterministic whatever the thread count), with a tall-skinny Householder
+///    QR as fallback. Standardised features keep the basis well conditioned (never raw powers);
 ///    a rank-deficient R falls back to a complete orthogonal decomposition; a date with fewer
-///    in-the-money paths than basis functions falls back to "exercise when in the money" (reported).
+///    in-the-money paths than twice the basis size falls back to "exercise when in the money"
+///    (counted in fallbackDates).
 /// 2. Pricing: `paths` fresh paths (stream Pricing) are simulated forward, block by block, without
 ///    storage, and exercised by the trained rule. Because the rule was fitted on other paths, the price
 ///    is a low-biased estimate with an honest standard error (antithetic pairs averaged first).
 /// 3. Upper bound (optional): Andersen & Broadie's duality with the martingale of the trained policy's
 ///    value, estimated by inner simulations from each outer path and date (Glasserman 2004, 8.7).
 ///
-/// Memory: training storage is trainingPaths x dates x state variables x 8 bytes, plus four doubles per
-/// training path; pricing and upper-bound passes stream (memory independent of `paths`). So 10 million
-/// pricing paths need no more memory than the training set (capped at 2^20 paths by default).
+/// Memory: training storage is trainingPaths x dates x state variables x 8 bytes, plus (2 + features)
+/// doubles per training path; pricing and upper-bound passes stream: their memory does not grow with
+/// `paths`. So 10 million pricing paths need no more memory than the training set (by default a
+/// quarter of the paths, at most 2^18 = 262,144: 2^18 x 120 dates x 4 variables x 8 B = 1 GB).
 ///
 /// Tested in tests/engine/lsm_test.cpp against Longstaff & Schwartz (2001) Table 1, published
 /// max-call values, McDonald-Siegel, and for determinism across thread counts.
@@ -39,18 +42,19 @@ namespace kp {
 
 struct LsmSettings {
     std::size_t paths = 100'000;    ///< pricing paths (even when antithetic)
-    std::size_t trainingPaths = 0;  ///< regression paths; 0: same as paths, at most 2^20
+    std::size_t trainingPaths = 0;  ///< regression paths; 0: paths/4, at least min(paths, 20000), at most 2^18
     std::uint64_t seed = 42;        ///< non-zero
     std::size_t threads = 0;        ///< 0: all hardware threads
     BasisType basis = BasisType::Monomial;
     int degree = 4;
+    int knots = 0;  ///< interior knots of the spline basis
     bool antithetic = true;
     bool qmc = false;                   ///< randomised Sobol + Brownian bridge for the pricing paths
     std::size_t qmcReplications = 16;   ///< independent digital shifts (standard error from their spread)
     bool upperBound = false;
     std::size_t upperOuterPaths = 1000;
     std::size_t upperInnerPaths = 500;
-    bool boundary = true;  ///< locate the exercise boundary per date when the feature is one-dimensional
+    bool boundary = false;  ///< locate the exercise boundary per date when the feature is one-dimensional
 };
 
 struct Estimate {

@@ -1,0 +1,120 @@
+// Measures: the Longstaff-Schwartz (2001) Bermudan put (S=36, K=40, r=0.06, sigma=0.2, T=1, 50
+// exercise dates) priced by Kruispunt's LSM engine and by QuantLib's MCAmericanEngine in the same
+// run, at 100,000 and 1,000,000 paths, on 1 thread and on all threads; prints times, values,
+// standard errors and the speed ratio, the 1 -> N thread speed-up, and the time the engine needs
+// just to generate the normal variates of the same valuation (the floor of any Monte Carlo here).
+//
+// Both sides simulate N paths as N/2 antithetic pairs. QuantLib keeps its default of 2048
+// calibration paths; Kruispunt trains on N fresh paths (capped at 2^20). Reported times are the
+// median of `--repeats` runs; Kruispunt reuses its engine (buffers) across runs, as a server would.
+//
+// Usage: bench_lsm_put [--repeats R] [--quick]   (--quick: 100,000 paths only, QuantLib once)
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kp/core/random.hpp"
+#include "kp/engine/lsm.hpp"
+#include "kp/instruments/bermudan_options.hpp"
+#include "kp/models/gbm.hpp"
+#include "kp/oracles/quantlib_references.hpp"
+
+namespace {
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+/// Seconds to generate the normals of one valuation: (training + pricing) paths x 50 steps,
+/// antithetic, in the engine's blocks of 4096 paths on `threads` threads.
+double normalsOnly(std::size_t paths, std::size_t training, std::size_t threads) {
+    tbb::task_arena arena(static_cast<int>(threads));
+    constexpr std::size_t block = 4096;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (auto [n, stream] : {std::pair{training, 1u}, std::pair{paths, 2u}}) {
+        const std::size_t blocks = (n + block - 1) / block;
+        arena.execute([&] {
+            tbb::parallel_for(std::size_t{0}, blocks, [&](std::size_t b) {
+                thread_local kp::NormalScratch scr;
+                thread_local std::vector<double> z(block);
+                const std::size_t first = b * block, m = std::min(block, n - first);
+                for (std::uint32_t step = 1; step <= 50; ++step)
+                    kp::fillNormals(42, stream, step, 0, first, m, z.data(), true, scr);
+            });
+        });
+    }
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int repeats = 5;
+    bool quick = false;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = std::stoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--quick")) quick = true;
+    }
+    const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
+    const kp::Gbm model({36.0, 0.06, 0.0, 0.2});
+    const kp::BermudanVanilla put(kp::BermudanVanilla::Type::Put, 40.0, 0.06, kp::equallySpacedTimes(1.0, 50));
+    const double fd = kp::bermudanPutFd(36.0, 40.0, 0.06, 0.0, 0.2, 1.0, 50);
+    std::printf("Bermudan put S=36 K=40 r=0.06 sigma=0.2 T=1, 50 dates; QuantLib FD reference %.5f\n", fd);
+    std::printf("hardware threads: %zu, repeats: %d (medians)\n\n", hw, repeats);
+    std::printf("%-9s %-7s %-10s %9s %9s %10s %8s\n", "paths", "threads", "engine", "value", "std err",
+                "seconds", "vs QL");
+
+    kp::LsmEngine engine;
+    std::vector<std::size_t> sizes = {100'000};
+    if (!quick) sizes.push_back(1'000'000);
+    for (std::size_t n : sizes) {
+        // QuantLib: single-threaded by design (its Settings and Monte Carlo are not thread-safe).
+        const int qlRuns = quick || n > 100'000 ? 1 : std::min(repeats, 3);
+        std::vector<double> qlT;
+        kp::QlMcResult ql{};
+        for (int r = 0; r < qlRuns; ++r) {
+            ql = kp::quantlibMcAmericanPut(36.0, 40.0, 0.06, 0.2, 1.0, 50, n / 2, 2048, true, 42);
+            qlT.push_back(ql.seconds);
+        }
+        const double qlSec = median(qlT);
+        std::printf("%-9zu %-7d %-10s %9.5f %9.5f %10.4f %8s\n", n, 1, "QuantLib", ql.value, ql.stdError,
+                    qlSec, "1.0x");
+        double t1 = 0;
+        for (std::size_t th : {std::size_t{1}, hw}) {
+            kp::LsmSettings s;
+            s.paths = n;
+            s.threads = th;
+            s.seed = 42;
+            std::vector<double> ts;
+            kp::LsmResult res;
+            engine.price(model, put, s);  // warm-up: first-touch page faults of the buffers
+            for (int r = 0; r < repeats; ++r) {
+                res = engine.price(model, put, s);
+                ts.push_back(res.seconds);
+            }
+            const double sec = median(ts);
+            if (th == 1) t1 = sec;
+            char ratio[32];
+            std::snprintf(ratio, sizeof ratio, "%.0fx", qlSec / sec);
+            std::printf("%-9zu %-7zu %-10s %9.5f %9.5f %10.4f %8s\n", n, th, "Kruispunt", res.value,
+                        res.stdError, sec, ratio);
+            if (th == hw && hw > 1) {
+                std::vector<double> gen;
+                for (int r = 0; r < repeats; ++r) gen.push_back(normalsOnly(n, res.trainingPaths, hw));
+                const double g = median(gen);
+                std::printf("          speed-up 1 -> %zu threads: %.2fx; normals alone %.4f s, valuation / "
+                            "normals = %.2f\n",
+                            hw, t1 / sec, g, sec / g);
+            }
+        }
+    }
+    return 0;
+}

@@ -81,10 +81,10 @@ void requireFinite(const char* name, double v) {
     KP_REQUIRE(std::isfinite(v), name, " is ", v, ", but must be a finite number");
 }
 
-nlohmann::json numberOrNull(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
+nlohmann::ordered_json numberOrNull(double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(); }
 
-nlohmann::json toJson(const LsmResult& r, const std::string& method) {
-    nlohmann::json j;
+nlohmann::ordered_json toJson(const LsmResult& r, const std::string& method) {
+    nlohmann::ordered_json j;
     j["method"] = method;
     j["value"] = r.value;
     j["std_error"] = r.stdError;
@@ -97,7 +97,7 @@ nlohmann::json toJson(const LsmResult& r, const std::string& method) {
     j["training_paths"] = r.trainingPaths;
     j["seconds"] = r.seconds;
     j["fallback_dates"] = r.fallbackDates;
-    nlohmann::json dates = nlohmann::json::array();
+    nlohmann::ordered_json dates = nlohmann::ordered_json::array();
     for (std::size_t k = 0; k < r.exerciseTimes.size(); ++k)
         dates.push_back({{"time", r.exerciseTimes[k]},
                          {"exercise_probability", r.exerciseProbability[k]},
@@ -120,7 +120,7 @@ void printText(const LsmResult& r, const std::string& what) {
                   << " dates had too few in-the-money paths to regress; exercised when in the money\n";
 }
 
-void emit(const nlohmann::json& j, bool json, const std::string& text) {
+void emit(const nlohmann::ordered_json& j, bool json, const std::string& text) {
     if (json)
         std::cout << j.dump() << '\n';
     else
@@ -158,7 +158,7 @@ int runAmericanPut(const AmericanPut& a) {
     KP_REQUIRE(a.exercises >= 1, "--exercises is ", a.exercises, ", but must be at least 1");
     if (a.method == "fd") {
         const double v = bermudanPutFd(a.spot, a.strike, a.rate, a.dividend, a.vol, a.maturity, a.exercises);
-        nlohmann::json j{{"method", "fd"}, {"value", v}, {"std_error", 0.0}, {"ci95", {v, v}},
+        nlohmann::ordered_json j{{"method", "fd"}, {"value", v}, {"std_error", 0.0}, {"ci95", {v, v}},
                          {"paths", 0}, {"seconds", 0.0}};
         std::ostringstream os;
         os.precision(6);
@@ -226,7 +226,7 @@ int runPerpetual(const Perpetual& a) {
     requireNonNegative("--vol", a.vol);
     const PerpetualInvestment cf = perpetualInvestment(a.value, a.cost, a.rate, a.yield, a.vol);
     if (a.method == "closed-form") {
-        nlohmann::json j{{"method", "closed-form"}, {"value", cf.value}, {"std_error", 0.0},
+        nlohmann::ordered_json j{{"method", "closed-form"}, {"value", cf.value}, {"std_error", 0.0},
                          {"ci95", {cf.value, cf.value}}, {"trigger", cf.trigger}, {"beta", cf.beta},
                          {"paths", 0}, {"seconds", 0.0}};
         std::ostringstream os;

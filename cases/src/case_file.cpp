@@ -1,0 +1,924 @@
+// GCC 12.1-12.2 false positive in its own AVX-512 headers when Eigen's eigen-solver is inlined
+// under -march=native (GCC bug 105593); see models/src/model_set.cpp.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include "kp/cases/case_file.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <set>
+
+#include "kp/cases/scenario.hpp"
+#include "kp/core/errors.hpp"
+#include "yaml_reader.hpp"
+
+namespace kp::cases {
+
+using detail::Field;
+using detail::formatNumber;
+using detail::joinNames;
+using detail::MapReader;
+using detail::Range;
+using detail::Source;
+
+// ---------------------------------------------------------------------------------------------
+// small value types
+
+double DiscountCurve::rate(double t) const {
+    const double year = startYear + t;
+    auto hi = zeroRates.lower_bound(static_cast<int>(std::ceil(year)));
+    if (hi == zeroRates.begin()) return hi->second;
+    if (hi == zeroRates.end()) return std::prev(hi)->second;
+    auto lo = std::prev(hi);
+    if (year <= lo->first) return lo->second;
+    const double w = (year - lo->first) / static_cast<double>(hi->first - lo->first);
+    return lo->second + w * (hi->second - lo->second);
+}
+
+std::size_t Factor::brownianDimensions() const {
+    switch (model) {
+        case FactorModel::Constant:
+        case FactorModel::Derived:
+            return 0;
+        case FactorModel::SchwartzSmith:
+            return 2;
+        default:
+            return 1;
+    }
+}
+
+double Factor::spot() const {
+    switch (model) {
+        case FactorModel::Constant: return constant;
+        case FactorModel::Gbm: return gbm.spot;
+        case FactorModel::Ou: return ou.spot;
+        case FactorModel::SchwartzSmith: return std::exp(schwartzSmith.chi0 + schwartzSmith.xi0);
+        case FactorModel::Jump: return jump.spot;
+        case FactorModel::Derived: return std::numeric_limits<double>::quiet_NaN();
+    }
+    return 0;
+}
+
+ModelPtr Factor::makeModel() const {
+    switch (model) {
+        case FactorModel::Gbm: return std::make_shared<Gbm>(gbm);
+        case FactorModel::Ou: return std::make_shared<ExpOu>(ou);
+        case FactorModel::SchwartzSmith: return std::make_shared<SchwartzSmith>(schwartzSmith);
+        case FactorModel::Jump: return std::make_shared<MertonJump>(jump);
+        default: return nullptr;
+    }
+}
+
+const Factor* CaseFile::factor(const std::string& n) const {
+    for (const auto& f : factors)
+        if (f.name == n) return &f;
+    return nullptr;
+}
+const Maturity* CaseFile::findMaturity(const std::string& n) const {
+    for (const auto& m : maturity)
+        if (m.name == n) return &m;
+    return nullptr;
+}
+const Infrastructure* CaseFile::findInfrastructure(const std::string& n) const {
+    for (const auto& i : infrastructure)
+        if (i.name == n) return &i;
+    return nullptr;
+}
+const Technology* CaseFile::option(const std::string& n) const {
+    for (const auto& o : options)
+        if (o.name == n) return &o;
+    return nullptr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// --set
+
+void applyOverride(YAML::Node& root, const std::string& assignment) {
+    const auto eq = assignment.find('=');
+    KP_REQUIRE(eq != std::string::npos && eq > 0, "--set: the override is '", assignment,
+               "', but must be path=value (e.g. policy.co2_levy.enabled=false)");
+    const std::string path = assignment.substr(0, eq);
+    const std::string valueText = assignment.substr(eq + 1);
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+        const auto dot = path.find('.', start);
+        parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    for (const auto& p : parts)
+        KP_REQUIRE(!p.empty(), "--set ", path, ": a path component is empty, but must be a key");
+    YAML::Node value;
+    try {
+        value = YAML::Load(valueText);
+    } catch (const YAML::Exception& e) {
+        ::kp::detail::throwInvalid("--set ", path, ": the value is '", valueText,
+                                   "', but must be valid YAML (", e.msg, ")");
+    }
+    if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
+    // walk with fresh handles: assigning to a handle rebinds it, so never assign to `cur` itself
+    std::vector<YAML::Node> chain{root};
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        YAML::Node cur = chain.back();
+        const std::string& key = parts[i];
+        const bool last = i + 1 == parts.size();
+        if (cur.IsSequence()) {
+            char* end = nullptr;
+            const long idx = std::strtol(key.c_str(), &end, 10);
+            KP_REQUIRE(*end == '\0' && idx >= 0 && static_cast<std::size_t>(idx) < cur.size(), "--set ",
+                       path, ": the list index is '", key, "', but must be in [0, ", cur.size(), ")");
+            if (last) {
+                cur[static_cast<std::size_t>(idx)] = value;
+                return;
+            }
+            chain.push_back(cur[static_cast<std::size_t>(idx)]);
+            continue;
+        }
+        KP_REQUIRE(cur.IsMap() || cur.IsNull(), "--set ", path, ": '", key,
+                   "' is below a scalar, but must be below a map or list");
+        if (last) {
+            cur[key] = value;
+            return;
+        }
+        if (!cur[key] || cur[key].IsNull()) cur[key] = YAML::Node(YAML::NodeType::Map);
+        chain.push_back(cur[key]);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// reading
+
+namespace {
+
+const std::vector<std::string> kFactorNames{"co2", "gas", "power", "hydrogen", "product"};
+const std::vector<std::string> kModelNames{"constant", "gbm", "ou", "schwartz-smith", "jump", "derived"};
+
+FactorModel modelFromName(const std::string& s) {
+    if (s == "constant") return FactorModel::Constant;
+    if (s == "gbm") return FactorModel::Gbm;
+    if (s == "ou") return FactorModel::Ou;
+    if (s == "schwartz-smith") return FactorModel::SchwartzSmith;
+    if (s == "jump") return FactorModel::Jump;
+    return FactorModel::Derived;
+}
+
+/// Re-throws a model-level InvalidInput ("path.field: ...") with the file and line in front.
+template <class F>
+void checked(const Field& at, F&& f) {
+    try {
+        f();
+    } catch (const InvalidInput& e) {
+        const std::string w = at.where();
+        const std::string prefix = w.substr(0, w.size() - at.path().size());
+        throw InvalidInput(prefix + e.what());
+    }
+}
+
+class Loader {
+public:
+    Loader(std::string file, std::vector<std::string> overridden) {
+        sources_.push_back(Source{std::move(file), std::move(overridden)});
+    }
+
+    CaseFile read(const YAML::Node& root);
+
+private:
+    std::deque<Source> sources_;  // stable addresses: Fields point at their Source
+    CaseFile c_;
+    std::set<std::string> brownianSet_;
+
+    const Source& main() const { return sources_.front(); }
+
+    std::string resolve(const std::string& rel) const {
+        namespace fs = std::filesystem;
+        const fs::path p(rel);
+        if (p.is_absolute()) return rel;
+        return (fs::path(main().file).parent_path() / p).lexically_normal().string();
+    }
+
+    void readValuation(MapReader m);
+    YearSchedule readSchedule(const Field& f, double lo, double hi, const std::string& unit,
+                              const std::map<std::string, YearSchedule>& presets);
+    ArrivalDistribution readArrival(MapReader m);
+    Factor readFactor(MapReader m, const std::string& name, std::optional<double> defaultSpot);
+    void readCorrelations(const Field& f);
+    void readMaturity(MapReader m);
+    void readInfrastructure(MapReader m);
+    void readPlant(MapReader m);
+    void readPolicy(MapReader m, const Field& plantField);
+    Technology readOption(MapReader m, const std::string& name);
+    Exit readExit(MapReader m);
+    void readSimulation(MapReader m);
+    void crossChecks(MapReader& root, const std::map<std::string, Field>& optionFields);
+};
+
+void Loader::readValuation(MapReader m) {
+    Valuation& v = c_.valuation;
+    v.startYear = m.integer("start_year", Range::between(1900, 2200, "a year in [1900, 2200]"), "");
+    v.horizonYears = m.integer("horizon_years", Range::between(1, 100, "in [1, 100]"), "years");
+    v.frequency = m.choice("decision_frequency", {"annual", "quarterly"}, "annual") == "annual"
+                      ? DecisionFrequency::Annual
+                      : DecisionFrequency::Quarterly;
+    v.currency = m.string("currency", "EUR");
+    v.priceBaseYear = m.integer("price_base_year", v.startYear,
+                                Range::between(1900, 2200, "a year in [1900, 2200]"), "");
+    v.discount.startYear = v.startYear;
+    const Field d = m.get("discount_rate", "a rate per year, e.g. 0.08, or a map {year: rate}");
+    const Range r = Range::between(-0.5, 1.0, "in [-0.5, 1] per year");
+    if (d.node().IsMap()) {
+        for (const auto& kv : d.node()) {
+            const Field yf(d.source(), kv.first, d.path() + "." + kv.first.Scalar(), d.line());
+            const int y = yf.integer(Range::between(1900, 2200, "a year in [1900, 2200]"), "");
+            v.discount.zeroRates[y] = Field(d.source(), kv.second, yf.path(), yf.line()).number(r, "per year");
+        }
+        if (v.discount.zeroRates.empty()) d.fail("the curve", "empty", "at least one {year: rate}");
+    } else {
+        v.discount.zeroRates[v.startYear] = d.number(r, "per year");
+    }
+    m.finish();
+}
+
+YearSchedule Loader::readSchedule(const Field& f, double lo, double hi, const std::string& unit,
+                                  const std::map<std::string, YearSchedule>& presets) {
+    std::vector<std::string> names;
+    for (const auto& [n, _] : presets) names.push_back(n);
+    if (f.node().IsScalar()) {
+        const std::string s = f.node().Scalar();
+        auto it = presets.find(s);
+        if (it != presets.end()) return it->second;
+        bool isNumber = true;
+        try {
+            (void)f.node().as<double>();
+        } catch (const YAML::Exception&) {
+            isNumber = false;
+        }
+        if (!isNumber) {
+            const std::string dym = detail::didYouMean(s, names);
+            f.fail("the schedule", "'" + s + "'",
+                   "a number, a map {year: value}" +
+                       (names.empty() ? "" : " or one of " + joinNames(names)) +
+                       (dym.empty() ? "" : " (" + dym + ")"));
+        }
+        const Range r = Range::between(lo, hi, "in [" + formatNumber(lo) + ", " + formatNumber(hi) + "]");
+        YearSchedule ys;
+        ys.points[c_.valuation.startYear] = f.number(r, unit);
+        return ys;
+    }
+    if (!f.node().IsMap() || f.node().size() == 0)
+        f.fail("the schedule", f.text(), "a number or a map {year: value}");
+    YearSchedule ys;
+    for (const auto& kv : f.node()) {
+        const Field yf(f.source(), kv.first, f.path() + "." + kv.first.Scalar(), f.line());
+        const int y = yf.integer(Range::between(1900, 2200, "a year in [1900, 2200]"), "");
+        const Range r = Range::between(lo, hi, "in [" + formatNumber(lo) + ", " + formatNumber(hi) + "]");
+        ys.points[y] = Field(f.source(), kv.second, yf.path(), yf.line()).number(r, unit);
+    }
+    return ys;
+}
+
+ArrivalDistribution Loader::readArrival(MapReader m) {
+    ArrivalDistribution a;
+    const std::string kind =
+        m.get("distribution", "fixed, discrete, lognormal or queue").choice({"fixed", "discrete", "lognormal", "queue"});
+    const Range year = Range::between(1900, 2300, "a year in [1900, 2300]");
+    if (kind == "fixed") {
+        a.kind = ArrivalDistribution::Kind::Fixed;
+        a.at = m.number("year", year, "");
+    } else if (kind == "discrete") {
+        a.kind = ArrivalDistribution::Kind::Discrete;
+        const Field p = m.get("probabilities", "a map {year: probability}; the rest of 1 is 'never'");
+        if (!p.node().IsMap() || p.node().size() == 0) p.fail("the value", p.text(), "a map {year: probability}");
+        std::map<int, double> probs;
+        double sum = 0;
+        for (const auto& kv : p.node()) {
+            const Field yf(p.source(), kv.first, p.path() + "." + kv.first.Scalar(), p.line());
+            const int y = yf.integer(year, "");
+            const double pr = Field(p.source(), kv.second, yf.path(), yf.line()).number(Range::unit(), "probability");
+            probs[y] = pr;
+            sum += pr;
+        }
+        if (sum > 1.0 + 1e-9) p.fail("the sum of the probabilities", formatNumber(sum), "at most 1 (the rest is 'never')");
+        for (const auto& [y, pr] : probs) {
+            a.years.push_back(y);
+            a.probabilities.push_back(pr);
+        }
+    } else if (kind == "lognormal") {
+        a.kind = ArrivalDistribution::Kind::Lognormal;
+        a.start = m.number("start", c_.valuation.startYear, year, "");
+        a.medianDelay = m.number("median_delay_years", Range::positive(), "years");
+        a.sigma = m.number("sigma", Range::nonNegative(), "log-years");
+    } else {
+        a.kind = ArrivalDistribution::Kind::Queue;
+        a.start = m.number("start", c_.valuation.startYear, year, "");
+        a.queueYears = m.number("queue_years", Range::nonNegative(), "years");
+        a.hazard = m.number("hazard_per_year", Range::positive(), "per year");
+    }
+    m.finish();
+    checked(m.self(), [&] { a.validate(m.self().path()); });
+    return a;
+}
+
+/// One parameter of a factor model: inline `parameters:` first, then the calibration file.
+struct ParamSource {
+    std::optional<MapReader> inl;
+    std::optional<MapReader> file;  // the calibration file's `parameters:`
+    std::optional<MapReader> fileErrors;  // its `std_errors:` (may be absent)
+    const Field* owner;
+    std::map<std::string, double>* stdErrors;
+
+    double get(const std::string& key, const Range& r, const std::string& unit,
+               std::optional<double> dflt = std::nullopt) {
+        if (inl) {
+            if (auto f = inl->opt(key)) return f->number(r, unit);
+        }
+        if (file) {
+            if (auto f = file->opt(key)) {
+                if (f->node().IsMap()) {  // {value:, std_error:}
+                    MapReader pm(*f);
+                    const double v = pm.get("value", "the fitted value").number(r, unit);
+                    if (auto se = pm.opt("std_error"); se && se->node().Scalar() != ".nan")
+                        (*stdErrors)[key] = se->number();
+                    pm.finish();
+                    return v;
+                }
+                if (fileErrors)
+                    if (auto se = fileErrors->opt(key); se && se->node().IsScalar() &&
+                                                        se->node().Scalar() != ".nan")
+                        (*stdErrors)[key] = se->number();
+                return f->number(r, unit);
+            }
+        }
+        if (dflt) return *dflt;
+        ::kp::detail::throwInvalid(
+            owner->where(), ".parameters.", key, ": the field is missing, but must be given (", detail::expectText("a number", r, unit), ")");
+    }
+};
+
+Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<double> defaultSpot) {
+    Factor f;
+    f.name = name;
+    f.unit = m.string("unit", "");
+    // calibration file
+    std::optional<MapReader> fileRoot, fileParams, fileErrors, fileState;
+    std::string fileModel;
+    if (auto pf = m.opt("params_file")) {
+        f.paramsFile = resolve(pf->string());
+        YAML::Node doc;
+        try {
+            doc = YAML::LoadFile(f.paramsFile);
+        } catch (const YAML::BadFile&) {
+            pf->fail("the parameter file", "'" + f.paramsFile + "' (not readable)",
+                     "a file written by kruispunt calibrate --out");
+        } catch (const YAML::Exception& e) {
+            pf->fail("the parameter file", "'" + f.paramsFile + "' (YAML error: " + e.msg + ")",
+                     "valid YAML");
+        }
+        sources_.push_back(Source{f.paramsFile, {}});
+        fileRoot.emplace(Field(sources_.back(), doc, "", 1));
+        fileModel = fileRoot->get("model", "the model name").choice({"gbm", "ou", "schwartz-smith", "jump"});
+        fileParams.emplace(fileRoot->map("parameters", "a map of fitted parameters"));
+        fileErrors = fileRoot->optMap("std_errors");
+        fileState = fileRoot->optMap("state");
+    }
+    std::string modelName;
+    if (auto mf = m.opt("model")) {
+        modelName = mf->choice(kModelNames);
+        if (!fileModel.empty() && modelName != fileModel)
+            mf->fail("the model", "'" + modelName + "'",
+                     "the model of params_file ('" + fileModel + "') or omitted");
+    } else if (!fileModel.empty()) {
+        modelName = fileModel;
+    } else {
+        m.get("model", "one of " + joinNames(kModelNames) + ", or a params_file");
+    }
+    f.model = modelFromName(modelName);
+
+    ParamSource ps{m.optMap("parameters"), fileParams, fileErrors, &m.self(), &f.stdErrors};
+    auto spotValue = [&]() -> double {
+        if (auto s = m.opt("spot")) return s->number(Range::positive(), f.unit);
+        if (fileRoot && fileRoot->has("spot")) return fileRoot->get("spot", "").number(Range::positive(), f.unit);
+        if (defaultSpot) return *defaultSpot;
+        return m.number("spot", Range::positive(), f.unit);  // reports it missing
+    };
+    switch (f.model) {
+        case FactorModel::Constant:
+            f.constant = m.number("value", Range::nonNegative(), f.unit);
+            break;
+        case FactorModel::Gbm:
+            f.gbm.spot = spotValue();
+            f.gbm.drift = ps.get("mu", Range::between(-1, 1, "in [-1, 1] per year"), "per year");
+            f.gbm.vol = ps.get("sigma", Range::between(0, 5, "in [0, 5]"), "per sqrt(year)");
+            f.gbm.yield = ps.get("yield", Range::between(-1, 1, "in [-1, 1] per year"), "per year", 0.0);
+            break;
+        case FactorModel::Ou: {
+            f.ou.spot = spotValue();
+            f.ou.kappa = ps.get("kappa", Range::between(0, 100, "in (0, 100]") , "per year");
+            if (f.ou.kappa <= 0)
+                ::kp::detail::throwInvalid(m.self().where(), ".parameters.kappa: the value is ", f.ou.kappa,
+                                           ", but must be positive (per year)");
+            f.ou.sigma = ps.get("sigma", Range::between(0, 10, "in [0, 10]"), "per sqrt(year)");
+            double theta;
+            if (ps.inl && ps.inl->has("long_run_price"))
+                theta = std::log(ps.inl->opt("long_run_price")->number(Range::positive(), f.unit));
+            else
+                theta = ps.get("theta", Range::any(), "log price");
+            f.ou.meanTimes = {0.0};
+            f.ou.meanLevels = {theta};
+            break;
+        }
+        case FactorModel::SchwartzSmith: {
+            auto& p = f.schwartzSmith;
+            p.kappa = ps.get("kappa", Range::between(0, 100, "in (0, 100]"), "per year");
+            if (p.kappa <= 0)
+                ::kp::detail::throwInvalid(m.self().where(), ".parameters.kappa: the value is ", p.kappa,
+                                           ", but must be positive (per year)");
+            p.sigmaChi = ps.get("sigma_chi", Range::between(0, 10, "in [0, 10]"), "per sqrt(year)");
+            p.muXi = ps.get("mu_xi", Range::between(-1, 1, "in [-1, 1] per year"), "per year");
+            p.sigmaXi = ps.get("sigma_xi", Range::between(0, 10, "in [0, 10]"), "per sqrt(year)");
+            p.rho = ps.get("rho", Range::correlation(), "", 0.0);
+            std::optional<double> chi, xi;
+            if (fileState) {
+                if (auto s = fileState->opt("chi")) chi = s->number();
+                if (auto s = fileState->opt("xi")) xi = s->number();
+            }
+            if (auto s = m.opt("chi0")) chi = s->number();
+            if (m.has("spot") || !xi) {
+                const double spot = spotValue();
+                p.chi0 = chi.value_or(0.0);
+                p.xi0 = std::log(spot) - p.chi0;
+            } else {
+                p.chi0 = chi.value_or(0.0);
+                p.xi0 = *xi;
+            }
+            break;
+        }
+        case FactorModel::Jump:
+            f.jump.spot = spotValue();
+            f.jump.drift = ps.get("mu", Range::between(-1, 1, "in [-1, 1] per year"), "per year");
+            f.jump.vol = ps.get("sigma", Range::between(0, 5, "in [0, 5]"), "per sqrt(year)");
+            f.jump.intensity = ps.get("lambda", Range::between(0, 365, "in [0, 365]"), "jumps per year");
+            f.jump.jumpMean = ps.get("jump_mean", Range::between(-5, 5, "in [-5, 5]"), "log size");
+            f.jump.jumpVol = ps.get("jump_vol", Range::between(0, 5, "in [0, 5]"), "log size");
+            f.jump.yield = ps.get("yield", Range::between(-1, 1, "in [-1, 1] per year"), "per year", 0.0);
+            break;
+        case FactorModel::Derived: {
+            const Field from = m.get("from", "the factor it is derived from (power)");
+            f.derivedFrom = from.choice({"power"});
+            f.efficiency = m.number("efficiency", Range::between(1e-3, 1, "in (0, 1]"), "MWh_H2 per MWh");
+            f.adder = m.number("adder_per_mwh", 0.0, Range::nonNegative(), "EUR/MWh_H2");
+            f.adderMaturity = m.string("adder_maturity", "");
+            f.adderLearningShare = m.number("adder_learning_share", f.adderMaturity.empty() ? 0.0 : 1.0,
+                                            Range::unit(), "");
+            break;
+        }
+    }
+    if (ps.inl) ps.inl->finish();
+    m.finish();
+    checked(m.self(), [&] { (void)f.makeModel(); });
+    return f;
+}
+
+void Loader::readCorrelations(const Field& f) {
+    const auto n = static_cast<Eigen::Index>(c_.brownianNames.size());
+    c_.correlation = Eigen::MatrixXd::Identity(n, n);
+    if (!f.node() || f.node().IsNull()) return;
+    if (!f.node().IsSequence()) f.fail("the value", f.text(), "a list of [name, name, rho]");
+    auto indexOf = [&](const Field& nf) -> Eigen::Index {
+        const std::string s = nf.string();
+        for (Eigen::Index i = 0; i < n; ++i)
+            if (c_.brownianNames[static_cast<std::size_t>(i)] == s) return i;
+        const std::string dym = detail::didYouMean(s, c_.brownianNames);
+        nf.fail("the name", "'" + s + "'",
+                "a stochastic factor or maturity: one of " + joinNames(c_.brownianNames) +
+                    (dym.empty() ? "" : " (" + dym + ")"));
+    };
+    std::set<std::pair<Eigen::Index, Eigen::Index>> seen;
+    for (std::size_t k = 0; k < f.node().size(); ++k) {
+        const Field e(f.source(), f.node()[k], f.path() + "." + std::to_string(k), f.line());
+        if (!e.node().IsSequence() || e.node().size() != 3)
+            e.fail("the entry", e.text(), "a list [name, name, rho]");
+        const Field a(f.source(), e.node()[0], e.path() + ".0", e.line());
+        const Field b(f.source(), e.node()[1], e.path() + ".1", e.line());
+        const Field r(f.source(), e.node()[2], e.path() + ".2", e.line());
+        const Eigen::Index i = indexOf(a), j = indexOf(b);
+        if (i == j) b.fail("the second name", "'" + b.string() + "' (the same as the first)", "another factor");
+        if (!seen.insert({std::min(i, j), std::max(i, j)}).second)
+            e.fail("the pair", "'" + a.string() + ", " + b.string() + "' (given twice)", "given once");
+        const double rho = r.number(Range::correlation(), "");
+        c_.correlation(i, j) = c_.correlation(j, i) = rho;
+    }
+    // the same test as ModelSet: smallest eigenvalue >= -1e-10
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(c_.correlation, Eigen::EigenvaluesOnly);
+    const double minEig = es.eigenvalues().minCoeff();
+    if (minEig < -1e-10)
+        f.fail("the correlation matrix's smallest eigenvalue", formatNumber(minEig),
+               ">= 0 (positive semi-definite; the pairwise correlations are inconsistent)");
+}
+
+void Loader::readMaturity(MapReader m) {
+    for (const auto& name : m.keys()) {
+        MapReader e = m.map(name, "");
+        Maturity mt;
+        mt.name = name;
+        mt.curve.learningRate = e.number("learning_rate", Range::between(0, 0.99, "in [0, 0.99]"), "per doubling");
+        mt.curve.deployment0 = e.number("deployment0", Range::positive(), e.string("deployment_unit", ""));
+        if (auto d = e.optMap("deployment")) {
+            mt.deployment = readFactor(*d, name, mt.curve.deployment0);
+        } else {
+            mt.deployment.name = name;
+            mt.deployment.model = FactorModel::Constant;
+            mt.deployment.constant = mt.curve.deployment0;
+        }
+        if (mt.deployment.model == FactorModel::Derived)
+            e.get("deployment", "").fail("the model", "'derived'", "constant, gbm, ou, schwartz-smith or jump");
+        if (auto a = e.optMap("available")) mt.available = readArrival(*a);
+        e.finish();
+        c_.maturity.push_back(std::move(mt));
+    }
+    m.finish();
+}
+
+void Loader::readInfrastructure(MapReader m) {
+    for (const auto& name : m.keys()) {
+        MapReader e = m.map(name, "");
+        Infrastructure inf;
+        inf.name = name;
+        inf.description = e.string("description", "");
+        inf.arrival = readArrival(e.map("arrival", "a distribution: fixed, discrete, lognormal or queue"));
+        e.finish();
+        c_.infrastructure.push_back(std::move(inf));
+    }
+    m.finish();
+}
+
+void Loader::readPlant(MapReader m) {
+    Plant& p = c_.plant;
+    p.name = m.string("name", "");
+    p.outputTPerYear = m.number("output_t_per_year", Range::positive(), "t/yr");
+    p.emissionIntensity = m.number("emission_intensity_t_per_t", Range::nonNegative(), "tCO2/t");
+    p.gasMwhPerT = m.number("gas_mwh_per_t", 0.0, Range::nonNegative(), "MWh/t");
+    p.powerMwhPerT = m.number("power_mwh_per_t", 0.0, Range::nonNegative(), "MWh/t");
+    p.hydrogenMwhPerT = m.number("hydrogen_mwh_per_t", 0.0, Range::nonNegative(), "MWh/t");
+    p.feedstockCostPerT = m.number("feedstock_cost_per_t", 0.0, Range::nonNegative(), "EUR/t");
+    p.fixedCost = m.number("fixed_cost_per_year", 0.0, Range::nonNegative(), "EUR/yr");
+    p.variableCost = m.number("variable_cost_per_t", 0.0, Range::nonNegative(), "EUR/t");
+    p.remainingLifeYears = m.integer("remaining_life_years", Range::between(0, 200, "in [0, 200]"), "years");
+    FreeAllocation& fa = c_.policy.freeAllocation;
+    if (auto a = m.optMap("free_allocation")) {
+        fa.benchmarkTPerT = a->number("benchmark_t_per_t", Range::nonNegative(), "tCO2/t");
+        fa.activityTPerYear = a->number("activity_t_per_year", -1.0, Range::nonNegative(), "t/yr");
+        fa.correctionFactor = a->number("correction_factor", 1.0, Range::unit(), "");
+        a->finish();
+    } else {
+        fa.benchmarkTPerT = 0;
+    }
+    m.finish();
+    checked(m.self(), [&] { p.validate(m.self().path()); });
+}
+
+void Loader::readPolicy(MapReader m, const Field& plantField) {
+    (void)plantField;
+    Policy& pol = c_.policy;
+    if (auto fa = m.optMap("free_allocation")) {
+        if (auto po = fa->opt("phase_out")) {
+            YearSchedule none;
+            none.points[c_.valuation.startYear] = 1.0;
+            pol.freeAllocation.phaseOut = readSchedule(
+                *po, 0, 1, "share of benchmark allocation",
+                {{"cbam", FreeAllocation::cbamFactor()}, {"low_leakage", FreeAllocation::lowLeakageFactor()}, {"none", none}});
+        }
+        fa->finish();
+    }
+    if (auto lv = m.optMap("co2_levy")) {
+        Co2Levy& l = pol.levy;
+        l.enabled = lv->boolean("enabled", true);
+        const Field rate = lv->get("rate", "belastingplan2026, a number or a map {year: EUR/t}");
+        l.rate = readSchedule(rate, 0, 1e4, "EUR/tCO2", {{"belastingplan2026", Co2Levy::belastingplan2026Rates()}});
+        const int lastRateYear = l.rate.points.rbegin()->first;
+        if (auto after = lv->opt("after_last_year")) {
+            if (after->choice({"hold", "zero"}) == "zero") l.rate.points[lastRateYear + 1] = 0.0;
+        } else if (l.enabled && lastRateYear < c_.valuation.endYear() - 1 && l.rate.points.size() > 1) {
+            lv->get("after_last_year",
+                    "hold or zero: the rate schedule ends in " + std::to_string(lastRateYear) +
+                        " but the horizon runs to " + std::to_string(c_.valuation.endYear() - 1) +
+                        ", and no later rate is sourced");
+        }
+        if (l.enabled)
+            l.reductionFactor = readSchedule(
+                lv->get("reduction_factor",
+                        "a map {year: factor}; the 2026+ values are not sourced (FACTS.md 3), give your own"),
+                0, 10, "", {});
+        else if (auto rf = lv->opt("reduction_factor"))
+            l.reductionFactor = readSchedule(*rf, 0, 10, "", {});
+        l.benchmarkTPerT = lv->number("benchmark_t_per_t", pol.freeAllocation.benchmarkTPerT,
+                                      Range::nonNegative(), "tCO2/t");
+        l.activityTPerYear = lv->number("activity_t_per_year", -1.0, Range::nonNegative(), "t/yr");
+        lv->finish();
+    }
+    if (auto gp = m.optMap("green_premium")) {
+        GreenPremium& g = pol.greenPremium;
+        g.eurPerT = gp->number("eur_per_t", Range::nonNegative(), "EUR/t");
+        g.fromYear = gp->integer("from_year", c_.valuation.startYear, Range::between(1900, 2300, "a year"), "");
+        g.maxIntensity = gp->number("max_intensity_t_per_t", 1e300, Range::nonNegative(), "tCO2/t");
+        gp->finish();
+    }
+    if (auto cg = m.optMap("capital_grant")) {
+        c_.defaultGrant.share = cg->number("share", Range::unit(), "");
+        c_.defaultGrant.maxAmount = cg->number("max_amount", 1e300, Range::nonNegative(), "EUR");
+        cg->finish();
+    }
+    m.finish();
+    checked(m.self(), [&] { pol.validate(m.self().path()); });
+}
+
+Technology Loader::readOption(MapReader m, const std::string& name) {
+    Technology t;
+    t.name = name;
+    t.capex = m.number("capex", Range::nonNegative(), "EUR");
+    t.maturity = m.string("maturity", "");
+    t.learningShare = m.number("learning_share", t.maturity.empty() ? 0.0 : 1.0, Range::unit(), "");
+    t.fixedOpex = m.number("fixed_opex_per_year", 0.0, Range::nonNegative(), "EUR/yr");
+    t.variableOpex = m.number("variable_opex_per_t", 0.0, Range::nonNegative(), "EUR/t");
+    t.gasMwhPerT = m.number("gas_mwh_per_t", 0.0, Range::nonNegative(), "MWh/t");
+    t.powerMwhPerT = m.number("power_mwh_per_t", 0.0, Range::nonNegative(), "MWh/t");
+    t.hydrogenMwhPerT = m.number("hydrogen_mwh_per_t", 0.0, Range::nonNegative(), "MWh/t");
+    t.feedstockCostPerT = m.number("feedstock_cost_per_t", 0.0, Range::nonNegative(), "EUR/t");
+    t.retrofit = m.boolean("retrofit", false);
+    if (t.retrofit) {
+        t.captureRate = m.number("capture_rate", Range::unit(), "share of direct emissions");
+        t.tsTariff = m.number("ts_tariff_per_t", 0.0, Range::nonNegative(), "EUR/tCO2");
+    } else {
+        t.emissionIntensity = m.number("emission_intensity_t_per_t", Range::nonNegative(), "tCO2/t");
+        t.outputScale = m.number("output_scale", 1.0, Range::positive(), "");
+    }
+    t.constructionYears = m.integer("construction_years", Range::between(0, 30, "in [0, 30]"), "years");
+    t.lifetimeYears = m.integer("lifetime_years", Range::between(1, 100, "in [1, 100]"), "years");
+    const int first = c_.valuation.startYear, last = c_.valuation.endYear() - 1;
+    t.earliestDecisionYear = first;
+    t.latestDecisionYear = last;
+    if (auto w = m.optMap("decision_window")) {
+        const Range anyYear = Range::between(1900, 2300, "a year");
+        t.earliestDecisionYear = w->integer("earliest", first, anyYear, "");
+        t.latestDecisionYear = w->integer("latest", last, anyYear, "");
+        const std::string horizon =
+            "within the horizon [" + std::to_string(first) + ", " + std::to_string(last) + "]";
+        if (t.earliestDecisionYear < first || t.earliestDecisionYear > last)
+            w->get("earliest", "").fail("the earliest decision year",
+                                        std::to_string(t.earliestDecisionYear), horizon);
+        if (t.latestDecisionYear < t.earliestDecisionYear || t.latestDecisionYear > last) {
+            const Field l = w->opt("latest").value_or(w->self());
+            l.fail("the latest decision year", std::to_string(t.latestDecisionYear),
+                   horizon + " and >= the earliest (" + std::to_string(t.earliestDecisionYear) + ")");
+        }
+        w->finish();
+    }
+    if (auto inf = m.opt("infrastructure")) {
+        if (inf->node().IsScalar()) {
+            t.infrastructure.push_back(inf->string());
+        } else {
+            if (!inf->node().IsSequence()) inf->fail("the value", inf->text(), "a list of infrastructure names");
+            for (std::size_t k = 0; k < inf->node().size(); ++k)
+                t.infrastructure.push_back(
+                    Field(inf->source(), inf->node()[k], inf->path() + "." + std::to_string(k), inf->line()).string());
+        }
+    }
+    t.requiresOption = m.string("requires", "");
+    if (auto s = m.optMap("sde")) {
+        SdeSubsidy sde;
+        sde.baseAmount = s->number("base_amount", Range::nonNegative(), "EUR/tCO2");
+        sde.basePrice = s->number("base_price", 0.0, Range::nonNegative(), "EUR/tCO2");
+        if (auto cr = s->optMap("correction")) {
+            sde.constant = cr->number("constant", 0.0, Range::any(), "EUR/tCO2");
+            sde.co2Coef = cr->number("co2", 0.0, Range::any(), "per EUR/tCO2");
+            sde.gasCoef = cr->number("gas", 0.0, Range::any(), "EUR/tCO2 per EUR/MWh");
+            sde.powerCoef = cr->number("power", 0.0, Range::any(), "EUR/tCO2 per EUR/MWh");
+            sde.hydrogenCoef = cr->number("hydrogen", 0.0, Range::any(), "EUR/tCO2 per EUR/MWh");
+            cr->finish();
+        }
+        sde.maxRate = s->number("max_rate", 1e300, Range::nonNegative(), "EUR/tCO2");
+        sde.maxVolume = s->number("max_volume_t_per_year", 1e300, Range::nonNegative(), "tCO2/yr");
+        sde.years = s->integer("years", Range::between(0, 100, "in [0, 100]"), "years");
+        s->finish();
+        checked(s->self(), [&] { sde.validate(s->self().path()); });
+        t.sde = sde;
+    }
+    t.grant = c_.defaultGrant;
+    if (auto g = m.optMap("capital_grant")) {
+        t.grant.share = g->number("share", Range::unit(), "");
+        t.grant.maxAmount = g->number("max_amount", 1e300, Range::nonNegative(), "EUR");
+        g->finish();
+    }
+    m.finish();
+    checked(m.self(), [&] { t.validate(m.self().path()); });
+    return t;
+}
+
+Exit Loader::readExit(MapReader m) {
+    Exit e;
+    e.allowed = m.boolean("allowed", true);
+    e.value = m.number("value", Range::nonNegative(), "EUR");
+    e.cost = m.number("cost", 0.0, Range::nonNegative(), "EUR");
+    const int first = c_.valuation.startYear, last = c_.valuation.endYear() - 1;
+    const Range inHorizon = Range::between(first, last, "within the horizon [" + std::to_string(first) + ", " +
+                                                            std::to_string(last) + "]");
+    e.earliestYear = m.integer("earliest", first, inHorizon, "");
+    e.latestYear = m.integer("latest", last, inHorizon, "");
+    if (e.latestYear < e.earliestYear)
+        m.get("latest", "").fail("the latest year", std::to_string(e.latestYear),
+                                 ">= the earliest (" + std::to_string(e.earliestYear) + ")");
+    m.finish();
+    return e;
+}
+
+void Loader::readSimulation(MapReader m) {
+    Simulation& s = c_.simulation;
+    s.paths = static_cast<std::size_t>(m.integer("paths", 100'000, Range::between(2, 1e9, "in [2, 1e9]"), ""));
+    s.trainingPaths = static_cast<std::size_t>(m.integer("training_paths", 0, Range::between(0, 1e9, "in [0, 1e9]"), ""));
+    s.seed = static_cast<std::uint64_t>(m.integer("seed", 42, Range::between(1, 2e9, "a positive integer"), ""));
+    s.threads = static_cast<std::size_t>(m.integer("threads", 0, Range::between(0, 1024, "in [0, 1024]"), ""));
+    s.basis = m.choice("basis", {"monomial", "laguerre", "spline"}, "monomial");
+    s.degree = m.integer("degree", 3, Range::between(1, 8, "in [1, 8]"), "");
+    s.antithetic = m.boolean("antithetic", true);
+    m.finish();
+}
+
+CaseFile Loader::read(const YAML::Node& rootNode) {
+    MapReader root(Field(main(), rootNode, "", 1));
+    c_.path = main().file;
+    c_.name = root.string("name", "");
+    c_.description = root.string("description", "");
+    c_.scenario = root.string("scenario", "");
+    readValuation(root.map("valuation", "start_year, horizon_years, discount_rate ..."));
+
+    // factors
+    MapReader fm = root.map("factors", "at least co2");
+    fm.get("co2", "the EU ETS price factor");
+    for (const auto& n : kFactorNames) {
+        if (!fm.has(n)) continue;
+        c_.factors.push_back(readFactor(fm.map(n, ""), n, std::nullopt));
+    }
+    fm.finish();
+    if (const Factor* h = c_.factor("hydrogen"); h && h->model == FactorModel::Derived && !c_.factor("power"))
+        fm.get("power", "a power factor: hydrogen is derived from it");
+    for (const auto& f : c_.factors)
+        if (f.name != "hydrogen" && f.model == FactorModel::Derived)
+            fm.get(f.name, "").fail("the model", "'derived'", "used for hydrogen only");
+
+    if (auto mm = root.optMap("maturity")) readMaturity(*mm);
+    for (const auto& mt : c_.maturity)
+        if (c_.factor(mt.name))
+            root.get("maturity", "").fail("the maturity name", "'" + mt.name + "'", "different from the factor names");
+    for (const auto& f : c_.factors) {
+        if (f.model == FactorModel::SchwartzSmith) {
+            c_.brownianNames.push_back(f.name + ".chi");
+            c_.brownianNames.push_back(f.name + ".xi");
+        } else if (f.brownianDimensions() == 1) {
+            c_.brownianNames.push_back(f.name);
+        }
+    }
+    for (const auto& mt : c_.maturity) {
+        const Factor& d = mt.deployment;
+        if (d.model == FactorModel::SchwartzSmith) {
+            c_.brownianNames.push_back(mt.name + ".chi");
+            c_.brownianNames.push_back(mt.name + ".xi");
+        } else if (d.brownianDimensions() == 1) {
+            c_.brownianNames.push_back(mt.name);
+        }
+    }
+    if (root.has("correlations")) readCorrelations(*root.opt("correlations"));
+    else readCorrelations(Field(main(), YAML::Node(), "correlations", 1));
+
+    if (auto im = root.optMap("infrastructure")) readInfrastructure(*im);
+    const Field plantField = root.get("plant", "output, emission intensity, energy use ...");
+    readPlant(MapReader(plantField));
+    if (auto pm = root.optMap("policy")) readPolicy(*pm, plantField);
+    else if (c_.policy.freeAllocation.benchmarkTPerT > 0) {
+        // default phase-out stays the CBAM factor
+    }
+
+    MapReader om = root.map("options", "at least one technology option");
+    std::map<std::string, Field> optionFields;
+    for (const auto& n : om.keys()) {
+        MapReader e = om.map(n, "");
+        optionFields.emplace(n, e.self());
+        c_.options.push_back(readOption(e, n));
+    }
+    if (c_.options.empty()) om.self().fail("the number of options", "0", "at least 1");
+    om.finish();
+
+    if (auto am = root.optMap("alternatives")) {
+        c_.alternatives.carryOn = am->boolean("carry_on", true);
+        if (auto cl = am->optMap("close")) c_.alternatives.close = readExit(*cl);
+        if (auto rl = am->optMap("relocate")) c_.alternatives.relocate = readExit(*rl);
+        am->finish();
+    }
+    if (auto sm = root.optMap("simulation")) readSimulation(*sm);
+    crossChecks(root, optionFields);
+    root.finish();
+    return std::move(c_);
+}
+
+void Loader::crossChecks(MapReader& root, const std::map<std::string, Field>& optionFields) {
+    std::vector<std::string> optionNames, infraNames, maturityNames;
+    for (const auto& o : c_.options) optionNames.push_back(o.name);
+    for (const auto& i : c_.infrastructure) infraNames.push_back(i.name);
+    for (const auto& m : c_.maturity) maturityNames.push_back(m.name);
+    auto unknownName = [](const Field& at, const std::string& what, const std::string& value,
+                          const std::vector<std::string>& names) {
+        const std::string dym = detail::didYouMean(value, names);
+        at.fail(what, "'" + value + "'",
+                names.empty() ? "declared (none is)" : "one of " + joinNames(names) + (dym.empty() ? "" : " (" + dym + ")"));
+    };
+    for (const auto& o : c_.options) {
+        MapReader m(optionFields.at(o.name));
+        for (const auto& inf : o.infrastructure)
+            if (!c_.findInfrastructure(inf))
+                unknownName(m.get("infrastructure", ""), "the infrastructure", inf, infraNames);
+        if (!o.maturity.empty() && !c_.findMaturity(o.maturity))
+            unknownName(m.get("maturity", ""), "the maturity", o.maturity, maturityNames);
+        if (!o.requiresOption.empty()) {
+            const Technology* base = c_.option(o.requiresOption);
+            if (!base || base == &o) {
+                std::vector<std::string> others;
+                for (const auto& n : optionNames)
+                    if (n != o.name) others.push_back(n);
+                unknownName(m.get("requires", ""), "the required option", o.requiresOption, others);
+            } else if (!base->requiresOption.empty()) {
+                m.get("requires", "").fail("the required option", "'" + o.requiresOption + "' (itself a stage)",
+                                           "an option without `requires` (one stage deep)");
+            }
+        }
+    }
+    if (const Factor* h = c_.factor("hydrogen"); h && !h->adderMaturity.empty() && !c_.findMaturity(h->adderMaturity)) {
+        MapReader fm = root.map("factors", "");
+        MapReader hm = fm.map("hydrogen", "");
+        unknownName(hm.get("adder_maturity", ""), "the maturity", h->adderMaturity, maturityNames);
+    }
+    // the factors the energy use and subsidies need
+    auto needs = [&](const std::string& factorName, double Plant::*pm, double Technology::*tm,
+                     const char* field) {
+        if (c_.factor(factorName)) return;
+        if (c_.plant.*pm > 0)
+            root.get("factors", "").fail("factor '" + factorName + "'", "missing",
+                                         "given, because plant." + std::string(field) + " is " +
+                                             formatNumber(c_.plant.*pm));
+        for (const auto& o : c_.options)
+            if (o.*tm > 0)
+                root.get("factors", "").fail("factor '" + factorName + "'", "missing",
+                                             "given, because options." + o.name + "." + field + " is " +
+                                                 formatNumber(o.*tm));
+    };
+    needs("gas", &Plant::gasMwhPerT, &Technology::gasMwhPerT, "gas_mwh_per_t");
+    needs("power", &Plant::powerMwhPerT, &Technology::powerMwhPerT, "power_mwh_per_t");
+    needs("hydrogen", &Plant::hydrogenMwhPerT, &Technology::hydrogenMwhPerT, "hydrogen_mwh_per_t");
+}
+
+}  // namespace
+
+CaseFile loadCaseFile(const std::string& path, const LoadOptions& options) {
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(path);
+    } catch (const YAML::BadFile&) {
+        ::kp::detail::throwInvalid(path, ": the case file is not readable, but must be a readable YAML file");
+    } catch (const YAML::ParserException& e) {
+        ::kp::detail::throwInvalid(path, ":", e.mark.line + 1, ": the YAML is malformed (", e.msg,
+                                   "), but must be valid YAML");
+    }
+    std::vector<std::string> overridden;
+    for (const auto& o : options.overrides) {
+        try {
+            applyOverride(root, o);
+        } catch (const InvalidInput& e) {
+            throw InvalidInput(path + ": " + e.what());
+        }
+        overridden.push_back(o.substr(0, o.find('=')));
+    }
+    Loader loader(path, overridden);
+    CaseFile c = loader.read(root);
+    // scenario: the command line wins over the file's field
+    std::string scenario = options.scenario;
+    std::string where = "--scenario";
+    if (scenario.empty() && !c.scenario.empty()) {
+        scenario = c.scenario;
+        const int line = root["scenario"] && !root["scenario"].Mark().is_null() ? root["scenario"].Mark().line + 1 : 1;
+        where = path + ":" + std::to_string(line) + ": scenario";
+        namespace fs = std::filesystem;
+        if ((scenario.ends_with(".yaml") || scenario.ends_with(".yml")) && fs::path(scenario).is_relative())
+            scenario = (fs::path(path).parent_path() / scenario).lexically_normal().string();
+    }
+    c.scenario.clear();
+    if (!scenario.empty()) applyScenario(c, loadScenario(scenario, where));
+    return c;
+}
+
+}  // namespace kp::cases

@@ -1,0 +1,122 @@
+#pragma once
+/// \file technology.hpp
+/// Technology maturity and readiness: Wright's-law learning curve, uncertain arrival dates of
+/// infrastructure (or of a technology), and a technology option a plant may invest in.
+///
+/// Units: EUR of the price base year, t product, MWh, tCO2, calendar years (fractional years allowed
+/// for arrival dates). Tested in tests/models/policy_test.cpp.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kp/models/policy.hpp"
+
+namespace kp {
+
+/// Wright's law: unit cost falls by `learningRate` with each doubling of cumulative deployment,
+///   capexFactor(D) = (D / deployment0)^(-b),   b = -log2(1 - learningRate)
+/// (Wright 1936; e.g. Glenk, Holler & Reichelstein, Energy Environ. Sci. 2023, for electrolysers:
+/// 14-17% per doubling, FACTS.md section 8).
+///
+/// Which state drives it: cumulative global deployment D(t) of the technology, simulated as a
+/// factor model from models/ whose state variable 0 is D (e.g. a Gbm with drift = expected growth
+/// rate of cumulative capacity per year and vol = its uncertainty, spot = deployment0). A GBM can
+/// fall, cumulative deployment cannot: pass the running maximum of the simulated D so that capex
+/// never rises (the valuation keeps that maximum as a path state). Correlation with policy comes
+/// from the ModelSet correlation of D's driver with the CO2 price's driver.
+/// Invariant (validate): learningRate in [0, 1), deployment0 > 0.
+struct LearningCurve {
+    double learningRate = 0;   ///< cost reduction per doubling, in [0, 1)
+    double deployment0 = 1;    ///< cumulative deployment at the valuation date (any unit, > 0)
+
+    /// b = -log2(1 - learningRate).
+    double exponent() const;
+    /// (D / deployment0)^(-b) for cumulative deployment D > 0.
+    double factor(double deployment) const;
+    void validate(const std::string& where) const;
+};
+
+/// An uncertain arrival date (grid connection, hydrogen backbone, CO2 transport and storage, or the
+/// date a technology becomes available), sampled per path from one standard normal z so that it can be
+/// driven by the engine's counter-based normals. `year(z)` is the exact inverse CDF at u = Phi(z):
+///   Fixed      year = at
+///   Discrete   the smallest listed year whose cumulative probability >= u; probability mass not
+///              listed (1 - sum) means "never": +infinity
+///   Lognormal  year = start + medianDelay x exp(sigma z)                     (delay lognormal)
+///   Queue      year = start + queueYears + E, E ~ Exponential(hazard):
+///              E = -log(1 - u) / hazard, with 1 - u = Phi(-z) computed by erfc (exact in both tails)
+/// Invariant (validate): kind-specific fields finite; probabilities in [0, 1] summing to <= 1;
+/// medianDelay > 0, sigma >= 0; queueYears >= 0, hazard > 0.
+struct ArrivalDistribution {
+    enum class Kind { Fixed, Discrete, Lognormal, Queue };
+    Kind kind = Kind::Fixed;
+    double at = 0;                    ///< Fixed: the year
+    std::vector<int> years;           ///< Discrete: years, strictly increasing
+    std::vector<double> probabilities;///< Discrete: probability of each year
+    double start = 0;                 ///< Lognormal, Queue: year the delay counts from
+    double medianDelay = 1;           ///< Lognormal: median delay, years
+    double sigma = 0;                 ///< Lognormal: standard deviation of log delay
+    double queueYears = 0;            ///< Queue: deterministic wait, years
+    double hazard = 1;                ///< Queue: arrival rate after the wait, per year
+
+    /// Arrival year (fractional) for a standard normal draw z; +infinity means never.
+    double year(double z) const;
+    /// P(arrival <= y).
+    double cdf(double y) const;
+    /// Vectorisable form: out[i] = year(z[i]).
+    void sample(const double* z, std::size_t n, double* out) const {
+        for (std::size_t i = 0; i < n; ++i) out[i] = year(z[i]);
+    }
+    void validate(const std::string& where) const;
+
+    static ArrivalDistribution fixed(double year);
+};
+
+/// A decarbonisation technology a plant may invest in (or a stage of one).
+///
+/// Replacement (retrofit = false): from the start of operation the technology's energy use, feedstock
+/// cost, opex and direct emission intensity replace the plant's.
+/// Retrofit (retrofit = true, e.g. CCS): the plant keeps running; the technology adds its energy use,
+/// feedstock cost and opex, captures `captureRate` of the plant's direct emissions (emission intensity
+/// becomes plant intensity x (1 - captureRate)) and pays `tsTariff` per tonne captured for transport
+/// and storage. A retrofit ignores `emissionIntensity`.
+///
+/// Capex on the learning curve: capex(D) = capex x ((1 - learningShare) + learningShare x factor(D)),
+/// the curve named by `maturity` in the case (empty: no learning). The valuation subtracts the capital
+/// grant (CapitalGrant::amount of the learnt capex) when the investment is made.
+struct Technology {
+    std::string name;
+    double capex = 0;                 ///< EUR at deployment0, >= 0 (incremental for a stage)
+    double learningShare = 0;         ///< share of capex on the learning curve, in [0, 1]
+    std::string maturity;             ///< learning curve / availability entry, "" for none
+    double fixedOpex = 0;             ///< EUR/yr, >= 0
+    double variableOpex = 0;          ///< EUR/t product, >= 0
+    double gasMwhPerT = 0;            ///< MWh natural gas per t product, >= 0
+    double powerMwhPerT = 0;          ///< MWh electricity per t product, >= 0
+    double hydrogenMwhPerT = 0;       ///< MWh hydrogen (LHV) per t product, >= 0
+    double feedstockCostPerT = 0;     ///< EUR/t product of other inputs (ore, scrap, biomass), >= 0
+    double emissionIntensity = 0;     ///< direct tCO2/t product after (replacement only), >= 0
+    double outputScale = 1;           ///< output relative to the plant's, > 0 (replacement only)
+    bool retrofit = false;
+    double captureRate = 0;           ///< retrofit: share of direct emissions captured, in [0, 1]
+    double tsTariff = 0;              ///< retrofit: transport and storage EUR/tCO2 captured, >= 0
+    int constructionYears = 0;        ///< years from decision to operation, >= 0
+    int lifetimeYears = 25;           ///< operating years, > 0
+    int earliestDecisionYear = 0;     ///< first calendar year the decision can be taken
+    int latestDecisionYear = 0;       ///< last calendar year, >= earliest
+    std::vector<std::string> infrastructure;  ///< infrastructure needed before operation
+    std::string requiresOption;       ///< stage: the option that must be built first ("" for none)
+    std::optional<SdeSubsidy> sde;    ///< operating subsidy, if granted
+    CapitalGrant grant;               ///< capital grant on the investment
+
+    /// Capex in EUR after learning, for cumulative deployment D (curve from the case).
+    double capexAt(const LearningCurve* curve, double deployment) const {
+        if (!curve || learningShare == 0) return capex;
+        return capex * ((1.0 - learningShare) + learningShare * curve->factor(deployment));
+    }
+    void validate(const std::string& where) const;
+};
+
+}  // namespace kp

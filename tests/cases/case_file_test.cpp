@@ -1,0 +1,314 @@
+//! \brief Tests the case file (cases/): every example in examples/*.yaml loads and reads back the
+//! sourced numbers it states; each kind of bad input (unknown key with a did-you-mean, missing field,
+//! wrong type, negative capex, negative price, probabilities outside [0, 1] or summing above 1, an
+//! indefinite correlation matrix, a decision window outside the horizon, an unknown scenario, an
+//! unknown infrastructure name, a factor missing for an energy use) throws kp::InvalidInput with the
+//! exact message "<file>:<line>: <field>: <what> is <value>, but must be <constraint>" (bad files in
+//! tests/data/case_file_test/); calibration parameter files in both formats; --set overrides; the four
+//! scenario presets and a scenario file adjust the case as documented; the factors and correlation
+//! build a kp::ModelSet. Deterministic: no random numbers.
+
+#include <doctest/doctest.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "kp/cases/case_file.hpp"
+#include "kp/cases/scenario.hpp"
+#include "kp/core/errors.hpp"
+#include "kp/models/model_set.hpp"
+
+namespace {
+
+namespace kc = kp::cases;
+
+const std::string kData = KP_TEST_DATA_DIR "/case_file_test/";
+const std::string kExamples = KP_SOURCE_DIR "/examples/";
+
+/// The message of the InvalidInput thrown by loading `file`, or "" if it loads.
+std::string errorOf(const std::string& file, const kc::LoadOptions& o = {}) {
+    try {
+        (void)kc::loadCaseFile(file, o);
+    } catch (const kp::InvalidInput& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::vector<std::string> exampleFiles() {
+    std::vector<std::string> files;
+    for (const auto& e : std::filesystem::directory_iterator(kExamples))
+        if (e.path().extension() == ".yaml") files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+}  // namespace
+
+TEST_SUITE("cases") {
+
+TEST_CASE("Every example loads, and the steelworks example exists") {
+    const auto files = exampleFiles();
+    REQUIRE(files.size() >= 5);
+    bool steel = false;
+    for (const auto& f : files) {
+        CAPTURE(f);
+        const std::string err = errorOf(f);
+        CHECK(err == "");
+        if (!err.empty()) continue;
+        const kc::CaseFile c = kc::loadCaseFile(f);
+        CHECK(!c.options.empty());
+        CHECK(c.factors.front().name == "co2");
+        CHECK(c.correlation.rows() == static_cast<Eigen::Index>(c.brownianNames.size()));
+        steel = steel || std::filesystem::path(f).filename().string().find("steel") != std::string::npos;
+    }
+    CHECK(steel);
+}
+
+TEST_CASE("The steelworks example reads back its numbers") {
+    const kc::CaseFile c = kc::loadCaseFile(kExamples + "steelworks_h2_dri.yaml");
+    CHECK(c.valuation.startYear == 2026);
+    CHECK(c.valuation.endYear() == 2056);
+    CHECK(c.plant.outputTPerYear == 7.0e6);
+    CHECK(c.plant.emissionIntensity == 1.66);
+    CHECK(c.brownianNames == std::vector<std::string>{"co2", "gas", "power", "h2_dri", "electrolyser"});
+    CHECK(c.correlation(0, 1) == 0.22);
+    CHECK(c.correlation(2, 1) == 0.41);
+    CHECK(c.correlation(3, 0) == 0.2);
+    const kc::Factor* co2 = c.factor("co2");
+    REQUIRE(co2);
+    CHECK(co2->model == kc::FactorModel::Gbm);
+    CHECK(co2->gbm.vol == 0.415);
+    const kc::Factor* gas = c.factor("gas");
+    REQUIRE(gas);
+    CHECK(gas->ou.meanLevels.at(0) == doctest::Approx(std::log(30.0)));
+    const kc::Factor* h2 = c.factor("hydrogen");
+    REQUIRE(h2);
+    CHECK(h2->model == kc::FactorModel::Derived);
+    CHECK(h2->derivedPrice(62.2) == doctest::Approx(100.0 + 101.0));
+    CHECK(h2->adderMaturity == "electrolyser");
+    // one doubling of electrolysis: 75% of the adder falls by 15%
+    CHECK(h2->derivedPrice(62.2, 0.85) == doctest::Approx(100.0 + 101.0 * (0.25 + 0.75 * 0.85)));
+    CHECK(c.policy.freeAllocation.phaseOut(2030) == 0.515);
+    CHECK(c.policy.levy.rate(2026) == 78.67);
+    CHECK(c.policy.levy.rate(2040) == 78.67);  // after_last_year: hold
+    CHECK(c.policy.levy.benchmarkTPerT == 1.33);  // defaults to the free-allocation benchmark
+    REQUIRE(c.options.size() == 3);
+    const kp::Technology* sw = c.option("h2_switch");
+    REQUIRE(sw);
+    CHECK(sw->requiresOption == "ng_dri_eaf");
+    CHECK(sw->infrastructure == std::vector<std::string>{"h2_backbone"});
+    REQUIRE(sw->sde.has_value());
+    CHECK(sw->sde->years == 10);
+    CHECK(sw->grant.maxAmount == 2.0e9);  // policy.capital_grant is the default
+    const kc::Infrastructure* bb = c.findInfrastructure("h2_backbone");
+    REQUIRE(bb);
+    CHECK(bb->arrival.cdf(2040) == doctest::Approx(0.9));  // 0.1 never
+    const kc::Maturity* m = c.findMaturity("h2_dri");
+    REQUIRE(m);
+    CHECK(m->deployment.gbm.spot == 3.85);  // spot defaults to deployment0
+    CHECK(c.alternatives.close.allowed);
+    CHECK(c.simulation.paths == 100000);
+}
+
+TEST_CASE("Other examples: quarterly decisions, a discount curve, the levy ending after 2030") {
+    const kc::CaseFile chem = kc::loadCaseFile(kExamples + "chemical_site_eboilers.yaml");
+    CHECK(chem.valuation.frequency == kc::DecisionFrequency::Quarterly);
+    CHECK(chem.valuation.datesPerYear() == 4);
+    CHECK(chem.valuation.discount.rate(0) == doctest::Approx(0.07));
+    CHECK(chem.valuation.discount.rate(7) == doctest::Approx(0.075));
+    CHECK(chem.valuation.discount.rate(20) == doctest::Approx(0.08));
+    CHECK(chem.valuation.discount.factor(2) == doctest::Approx(std::pow(1 + (0.07 + 0.01 * 2.0 / 14.0), -2.0)));
+    CHECK(chem.policy.freeAllocation.phaseOut(2034) == 1.0);  // phase_out: none
+    const kc::CaseFile ref = kc::loadCaseFile(kExamples + "refinery_hydrogen_ccs_porthos.yaml");
+    CHECK(ref.policy.levy.rate(2030) == 78.67);
+    CHECK(ref.policy.levy.rate(2031) == 0.0);  // after_last_year: zero
+    const kp::Technology* ccs = ref.option("ccs");
+    REQUIRE(ccs);
+    CHECK(ccs->retrofit);
+    CHECK(ccs->captureRate == 0.9);
+}
+
+TEST_CASE("The factors and the correlation matrix build a ModelSet") {
+    const kc::CaseFile c = kc::loadCaseFile(kExamples + "steelworks_h2_dri.yaml");
+    std::vector<kp::ModelPtr> models;
+    for (const auto& f : c.factors)
+        if (auto m = f.makeModel()) models.push_back(m);
+    for (const auto& mt : c.maturity)
+        if (auto m = mt.deployment.makeModel()) models.push_back(m);
+    const kp::ModelSet set(models, c.correlation);
+    CHECK(set.brownianDimensions() == c.brownianNames.size());
+}
+
+TEST_CASE("Bad input: each kind gives file, line, field and constraint") {
+    struct Case {
+        std::string file;
+        std::string message;  // after "<path>"
+    };
+    const std::vector<Case> cases{
+        {"unknown_key.yaml",
+         ":3: valuation.horizn_years: the key 'horizn_years' is unknown, but must be a field of valuation "
+         "(did you mean 'horizon_years'?)"},
+        {"missing_field.yaml",
+         ":11: plant.output_t_per_year: the field is missing, but must be given (a number > 0 (t/yr))"},
+        {"wrong_type.yaml",
+         ":3: valuation.horizon_years: the value is 'twenty', but must be an integer in [1, 100] (years)"},
+        {"negative_capex.yaml",
+         ":16: options.capture.capex: the value is -4.0e8, but must be >= 0 (EUR)"},
+        {"negative_price.yaml", ":8: factors.co2.spot: the value is -70, but must be > 0"},
+        {"probability_capture.yaml",
+         ":18: options.capture.capture_rate: the value is 1.3, but must be in [0, 1] (share of direct "
+         "emissions)"},
+        {"probability_outside.yaml",
+         ":27: infrastructure.co2_storage.arrival.probabilities.2030: the value is 1.2, but must be in "
+         "[0, 1] (probability)"},
+        {"probability_sum.yaml",
+         ":27: infrastructure.co2_storage.arrival.probabilities: the sum of the probabilities is 1.3, but "
+         "must be at most 1 (the rest is 'never')"},
+        {"indefinite_correlation.yaml",
+         ":25: correlations: the correlation matrix's smallest eigenvalue is -0.8, but must be >= 0 "
+         "(positive semi-definite; the pairwise correlations are inconsistent)"},
+        {"window_outside_horizon.yaml",
+         ":21: options.capture.decision_window.latest: the latest decision year is 2050, but must be "
+         "within the horizon [2026, 2045] and >= the earliest (2026)"},
+        {"unknown_scenario.yaml",
+         ":1: scenario: the scenario is 'acelerated', but must be one of stabilisation, relocation, "
+         "innovation-hubs, accelerated or a .yaml file (did you mean 'accelerated'?)"},
+        {"unknown_infrastructure.yaml",
+         ":22: options.capture.infrastructure: the infrastructure is 'co2_storge', but must be one of "
+         "co2_storage (did you mean 'co2_storage'?)"},
+        {"missing_gas_factor.yaml",
+         ":6: factors: factor 'gas' is missing, but must be given, because plant.gas_mwh_per_t is 1"},
+    };
+    for (const auto& k : cases) {
+        const std::string path = kData + k.file;
+        CAPTURE(k.file);
+        CHECK_THROWS_AS((void)kc::loadCaseFile(path), kp::InvalidInput);
+        CHECK(errorOf(path) == path + k.message);
+    }
+    CHECK(errorOf(kData + "valid_base.yaml") == "");
+    CHECK(errorOf(kData + "no_such_file.yaml") ==
+          kData + "no_such_file.yaml: the case file is not readable, but must be a readable YAML file");
+}
+
+TEST_CASE("Calibration parameter files: the calibrate --out format and the {value, std_error} form") {
+    const kc::CaseFile c = kc::loadCaseFile(kData + "params_files.yaml");
+    const kc::Factor* co2 = c.factor("co2");
+    REQUIRE(co2);
+    CHECK(co2->model == kc::FactorModel::Gbm);
+    CHECK(co2->gbm.spot == 69.5);    // from the file
+    CHECK(co2->gbm.drift == 0.12);   // from the file
+    CHECK(co2->gbm.vol == 0.40);     // inline wins over the file's 0.45
+    CHECK(co2->stdErrors.at("mu") == 0.11);
+    CHECK(co2->paramsFile == kData + "eua_gbm_params.yaml");
+    const kc::Factor* gas = c.factor("gas");
+    REQUIRE(gas);
+    CHECK(gas->model == kc::FactorModel::Ou);
+    CHECK(gas->ou.kappa == 0.34);
+    CHECK(gas->ou.meanLevels.at(0) == 3.4);
+    CHECK(gas->ou.spot == 36.2);
+    CHECK(gas->stdErrors.at("kappa") == 0.1);
+    // a model that contradicts the file
+    const std::string err = errorOf(kData + "params_files.yaml", {{"factors.co2.model=ou"}, ""});
+    CHECK(err.find("factors.co2.model: the model is 'ou', but must be the model of params_file ('gbm') or omitted") !=
+          std::string::npos);
+}
+
+TEST_CASE("--set overrides: values, list elements, new keys, bad values") {
+    YAML::Node n = YAML::Load("a: {b: 1, c: [1, 2, 3]}");
+    kc::applyOverride(n, "a.b=5");
+    kc::applyOverride(n, "a.c.1=7");
+    kc::applyOverride(n, "a.d.e=[1, 2]");
+    CHECK(n["a"]["b"].as<int>() == 5);
+    CHECK(n["a"]["c"][1].as<int>() == 7);
+    CHECK(n["a"]["d"]["e"].size() == 2);
+    CHECK_THROWS_AS(kc::applyOverride(n, "a.b"), kp::InvalidInput);          // no '='
+    CHECK_THROWS_AS(kc::applyOverride(n, "a.c.9=1"), kp::InvalidInput);      // index out of range
+    CHECK_THROWS_AS(kc::applyOverride(n, "a.b.x=1"), kp::InvalidInput);      // below a scalar
+    CHECK_THROWS_AS(kc::applyOverride(n, "a..b=1"), kp::InvalidInput);       // empty component
+
+    const std::string base = kData + "valid_base.yaml";
+    const kc::CaseFile c = kc::loadCaseFile(
+        base, {{"options.capture.capex=5e8", "simulation.paths=2000", "policy.capital_grant.share=0.25"}, ""});
+    CHECK(c.option("capture")->capex == 5e8);
+    CHECK(c.option("capture")->grant.share == 0.25);
+    CHECK(c.simulation.paths == 2000);
+    const kc::CaseFile s = kc::loadCaseFile(kExamples + "steelworks_h2_dri.yaml", {{"correlations.0.2=0.3"}, ""});
+    CHECK(s.correlation(0, 1) == 0.3);
+    CHECK(errorOf(base, {{"valuation.horizon_years=abc"}, ""}) ==
+          base + " (--set valuation.horizon_years): valuation.horizon_years: the value is 'abc', but must be "
+                 "an integer in [1, 100] (years)");
+    const std::string typo = errorOf(base, {{"options.capture.capx=1"}, ""});
+    CHECK(typo.find(base + " (--set options.capture.capx): options.capture.capx: the key 'capx' is unknown") == 0);
+    CHECK(typo.find("did you mean 'capex'?") != std::string::npos);
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    const std::string m = errorOf(steel, {{"factors.hydrogen.adder_maturity=electrolyzer"}, ""});
+    CHECK(m.find("factors.hydrogen.adder_maturity: the maturity is 'electrolyzer', but must be one of h2_dri, "
+                 "electrolyser (did you mean 'electrolyser'?)") != std::string::npos);
+}
+
+TEST_CASE("Scenario presets: names, each applies to every example, documented adjustments") {
+    const auto names = kc::scenarioNames();
+    CHECK(names == std::vector<std::string>{"stabilisation", "relocation", "innovation-hubs", "accelerated"});
+    for (const auto& n : names) {
+        const kc::Scenario s = kc::loadScenario(n);
+        CHECK(s.name == n);
+        CHECK(!s.summary.empty());
+        CHECK(kc::scenarioText(n).find("ASSUMPTION") != std::string::npos);  // assumptions are labelled
+        for (const auto& f : exampleFiles()) {
+            CAPTURE(n);
+            CAPTURE(f);
+            CHECK(errorOf(f, {{}, n}) == "");
+        }
+    }
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    const kc::CaseFile base = kc::loadCaseFile(steel);
+    const kc::CaseFile acc = kc::loadCaseFile(steel, {{}, "accelerated"});
+    CHECK(acc.scenario == "accelerated");
+    CHECK(acc.factor("co2")->gbm.drift == doctest::Approx(0.03 + 0.03));
+    CHECK(acc.factor("co2")->gbm.vol == doctest::Approx(0.415 * 0.85));
+    CHECK(acc.findInfrastructure("h2_backbone")->arrival.years.front() == 2028);  // 2030 - 2
+    CHECK(acc.findInfrastructure("grid_connection")->arrival.start == doctest::Approx(2024));
+    CHECK(acc.option("h2_switch")->sde->baseAmount == doctest::Approx(400 * 1.25));
+    CHECK(acc.option("ng_dri_eaf")->grant.share == doctest::Approx(0.35 * 1.5));
+    CHECK(acc.findMaturity("h2_dri")->deployment.gbm.drift == doctest::Approx(0.15 * 1.5));
+    CHECK(acc.factor("hydrogen")->scale == doctest::Approx(0.9));
+    const kc::CaseFile rel = kc::loadCaseFile(steel, {{}, "relocation"});
+    CHECK(rel.plant.outputTPerYear == doctest::Approx(7.0e6 * 0.8));
+    CHECK(rel.alternatives.close.value == doctest::Approx(5.0e8 * 1.5));
+    CHECK(rel.factor("power")->ou.spot == doctest::Approx(87.3 * 1.15));
+    CHECK(rel.factor("power")->ou.meanLevels.at(0) == doctest::Approx(std::log(75.0 * 1.15)));
+    CHECK(base.factor("power")->ou.spot == 87.3);
+    CHECK(errorOf(steel, {{}, "acelerated"}) ==
+          "--scenario: the scenario is 'acelerated', but must be one of stabilisation, relocation, "
+          "innovation-hubs, accelerated or a .yaml file (did you mean 'accelerated'?)");
+}
+
+TEST_CASE("A scenario file: relative adjustments, an OU drift, and its own bad keys") {
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    const kc::CaseFile c = kc::loadCaseFile(steel, {{}, kData + "my_scenario.yaml"});
+    CHECK(c.scenario == "test-scenario");
+    CHECK(c.factor("co2")->gbm.spot == doctest::Approx(140));
+    CHECK(c.factor("co2")->gbm.vol == doctest::Approx(0.2075));
+    CHECK(c.plant.outputTPerYear == doctest::Approx(3.5e6));
+    const auto& gas = c.factor("gas")->ou;
+    REQUIRE(gas.meanLevels.size() == 30);  // annual pieces over the horizon
+    CHECK(gas.meanLevels[5] - gas.meanLevels[0] == doctest::Approx(0.1));
+    CHECK(c.findInfrastructure("h2_backbone")->arrival.years.front() == 2033);
+    const std::string bad = kData + "bad_scenario_key.yaml";
+    CHECK(errorOf(steel, {{}, bad}) ==
+          bad + ":3: adjust.co2.levl_scale: the key 'levl_scale' is unknown, but must be one of level_scale, "
+                "drift_add, vol_scale (did you mean 'level_scale'?)");
+}
+
+TEST_CASE("Edit distance") {
+    CHECK(kc::editDistance("kitten", "sitting") == 3);
+    CHECK(kc::editDistance("", "abc") == 3);
+    CHECK(kc::editDistance("capex", "capex") == 0);
+}
+
+}  // TEST_SUITE

@@ -1,8 +1,3 @@
-// GCC 12.1-12.2 false positive in its own AVX-512 headers when Eigen's eigen-solver is inlined
-// under -march=native (GCC bug 105593); see models/src/model_set.cpp.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 
 #include "kp/cases/case_file.hpp"
 

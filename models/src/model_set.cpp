@@ -1,10 +1,3 @@
-// GCC 12.1-12.2 warn about `__Y` in their own AVX-512 intrinsics headers when Eigen's vectorised
-// decompositions are inlined under -march=native (a false positive, GCC bug 105593, fixed in 12.3).
-// The pragma must precede the first include of <immintrin.h>, so it is at the top of the file.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include "kp/models/model_set.hpp"
 
 #include <Eigen/Cholesky>

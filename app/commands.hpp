@@ -16,6 +16,8 @@ using Action = std::function<int()>;
 
 /// Adds `kruispunt price <problem>` (canonical option problems).
 void addPriceCommand(CLI::App& app, Action& action);
+/// Adds `kruispunt value CASE.yaml` (invest now, wait or close; docs/valuation.md).
+void addValueCommand(CLI::App& app, Action& action);
 /// Adds `kruispunt calibrate` (fit factor models to price series).
 void addCalibrateCommand(CLI::App& app, Action& action);
 

@@ -10,9 +10,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     kp::app::Action action;
     kp::app::addPriceCommand(app, action);
-#ifdef KP_HAVE_CALIBRATION
+    kp::app::addValueCommand(app, action);
     kp::app::addCalibrateCommand(app, action);
-#endif
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -14,12 +14,12 @@
 #include "kp/core/errors.hpp"
 #include "kp/core/state_block.hpp"
 #include "kp/engine/path_simulator.hpp"
+#include "detail/regression.hpp"
 
 namespace kp {
 
 namespace {
 
-constexpr std::size_t kBlock = 4096;            // paths per block: fixed, so results never depend on threads
 constexpr std::size_t kMaxTrainingPaths = 1u << 18;   // default regression set: paths / 4,
 constexpr std::size_t kMinTrainingPaths = 20'000;    // at least this (or all paths), at most 2^18
 
@@ -78,110 +78,10 @@ void continuation(const Basis& basis, const Rule& r, const double* feat, std::si
     basis.combine(r.scaling, r.beta.data(), feat, n, n, s.cont.data(), s.phi.data());
 }
 
-std::size_t blocksOf(std::size_t n) { return (n + kBlock - 1) / kBlock; }
-
-/// Rows of the weighted design matrix [phi | value] for a block, laid out column by column in
-/// sc.phi ([j][p], j <= P); paths out of the money get weight 0 (all their entries are zeroed).
-/// With rInv, the rows are multiplied by rInv (upper triangular): the Q1 = A R1^-1 of CholeskyQR2.
-void designRows(const Basis& basis, const Rule& rule, const double* x, std::size_t fstride,
-                const double* value, const double* h, std::size_t n, const Eigen::MatrixXd* rInv,
-                Scratch& sc) {
-    const std::size_t P = basis.size();
-    if (sc.phi.size() < (P + 1) * n) sc.phi.resize((P + 1) * n);
-    basis.evaluate(rule.scaling, x, fstride, n, sc.phi.data(), n);
-    double* y = sc.phi.data() + P * n;
-    std::copy_n(value, n, y);
-    for (std::size_t j = 0; j <= P; ++j) {
-        double* a = sc.phi.data() + j * n;
-        for (std::size_t p = 0; p < n; ++p) a[p] = h[p] > 0 ? a[p] : 0.0;
-    }
-    if (!rInv) return;
-    // in place, last column first: q_j = sum_{i <= j} a_i rInv(i, j)
-    for (std::size_t j = P + 1; j-- > 0;) {
-        double* qj = sc.phi.data() + j * n;
-        const double djj = (*rInv)(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j));
-        for (std::size_t p = 0; p < n; ++p) qj[p] *= djj;
-        for (std::size_t i = 0; i < j; ++i) {
-            const double c = (*rInv)(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
-            const double* ai = sc.phi.data() + i * n;
-            for (std::size_t p = 0; p < n; ++p) qj[p] += c * ai[p];
-        }
-    }
-}
-
-/// a . b with eight independent partial sums, so the loop vectorises without reassociating
-/// (-ffast-math is not used); the partials are added in a fixed order: deterministic.
-double dot(const double* a, const double* b, std::size_t n) {
-    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    std::size_t p = 0;
-    for (; p + 8 <= n; p += 8)
-        for (int l = 0; l < 8; ++l) acc[l] += a[p + l] * b[p + l];
-    for (; p < n; ++p) acc[0] += a[p] * b[p];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
-
-/// Sum of a with eight partial sums (see dot).
-double sum(const double* a, std::size_t n) {
-    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    std::size_t p = 0;
-    for (; p + 8 <= n; p += 8)
-        for (int l = 0; l < 8; ++l) acc[l] += a[p + l];
-    for (; p < n; ++p) acc[0] += a[p];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
-}
-
-/// Gram matrix of the k columns a_j = cols + j n (n rows): G(i, j) = a_i . a_j.
-Eigen::MatrixXd gram(const double* cols, std::size_t n, std::size_t k) {
-    Eigen::MatrixXd g(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
-    for (std::size_t i = 0; i < k; ++i)
-        for (std::size_t j = i; j < k; ++j) {
-            const double v = dot(cols + i * n, cols + j * n, n);
-            g(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = v;
-            g(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)) = v;
-        }
-    return g;
-}
-
-/// Fallback: tall-skinny Householder QR (a QR of each block's rows, then of the stacked R factors,
-/// in block order). Slower than CholeskyQR2 but needs no positive-definite Gram matrix.
-template <class Tls>
-Eigen::MatrixXd householderR(const Basis& basis, const Rule& rule, const std::vector<double>& X,
-                             const std::vector<double>& V, const std::vector<double>& H, std::size_t nT,
-                             std::size_t nbT, std::size_t P, tbb::task_arena& arena, Tls& tls,
-                             std::vector<Eigen::MatrixXd>& blockR) {
-    const Eigen::Index P1 = static_cast<Eigen::Index>(P + 1);
-    arena.execute([&] {
-        tbb::parallel_for(
-            tbb::blocked_range<std::size_t>(0, nbT, 1),
-            [&](const tbb::blocked_range<std::size_t>& r) {
-                Scratch& sc = tls.local();
-                for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                    designRows(basis, rule, X.data() + first, nT, V.data() + first, H.data() + first, n,
-                               nullptr, sc);
-                    Eigen::Map<Eigen::MatrixXd> A(sc.phi.data(), static_cast<Eigen::Index>(n), P1);
-                    if (static_cast<Eigen::Index>(n) <= P1) {
-                        blockR[b] = A;
-                    } else {
-                        Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(A);
-                        blockR[b] = A.topRows(P1).triangularView<Eigen::Upper>();
-                    }
-                }
-            },
-            tbb::simple_partitioner());
-    });
-    Eigen::Index rows = 0;
-    for (const auto& Rb : blockR) rows += Rb.rows();
-    Eigen::MatrixXd stacked(rows, P1);
-    rows = 0;
-    for (const auto& Rb : blockR) {
-        stacked.middleRows(rows, Rb.rows()) = Rb;
-        rows += Rb.rows();
-    }
-    Eigen::HouseholderQR<Eigen::MatrixXd> qr(stacked);
-    return qr.matrixQR().topRows(P1).triangularView<Eigen::Upper>();
-}
-
+using detail::blocksOf;
+using detail::dot;
+using detail::kBlock;
+using detail::sum;
 
 }  // namespace
 
@@ -189,6 +89,7 @@ struct LsmEngine::Impl {
     StateBlock train;
     std::vector<double> value, h, feat;  // training: realised discounted value, exercise value, features
     tbb::enumerable_thread_specific<Scratch> tls;
+    detail::RegressionWorkspace regression;
 };
 
 LsmEngine::LsmEngine() : impl_(std::make_unique<Impl>()) {}
@@ -210,7 +111,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     const std::size_t N = ex.size();
     KP_REQUIRE(N >= 1, "LSM: the instrument has no exercise dates");
     std::vector<double> grid(N + 1, 0.0);
-    std::copy(ex.begin(), ex.end(), grid.begin() + 1);
+    for (std::size_t k = 0; k < N; ++k) grid[k + 1] = ex[k];  // not std::copy: GCC 12 -Warray-bounds false positive
     std::vector<double> disc(N);
     for (std::size_t k = 0; k < N; ++k) disc[k] = inst.discount(ex[k]);
 
@@ -261,7 +162,6 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
 
     // ---- 2. backward induction: regress, decide, update realised values -----------------------
     std::vector<Rule> rules(N);
-    std::vector<Eigen::MatrixXd> blockR(nbT);
     std::vector<std::vector<Sums>> blockStats(nbT, std::vector<Sums>(F));
     std::size_t fallbackDates = 0;
     for (std::size_t kk = N; kk-- > 0;) {
@@ -323,53 +223,13 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
         // R = R2 R1. Its accuracy matches Householder QR while cond(A) < ~1e7, which the
         // standardised basis keeps far from; the per-block Gram matrices are summed in block order
         // (deterministic) and vectorise across paths. Should either Cholesky fail, the tall-skinny
-        // Householder QR below takes over.
-        const Eigen::Index P1 = static_cast<Eigen::Index>(P + 1);
-        auto gramPass = [&](const Eigen::MatrixXd* rInv) {
-            arena.execute([&] {
-                tbb::parallel_for(
-                    tbb::blocked_range<std::size_t>(0, nbT, 1),
-                    [&](const tbb::blocked_range<std::size_t>& r) {
-                        Scratch& sc = tls.local();
-                        for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                            const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                            sc.reserve(vars, F, P, n);
-                            designRows(basis, rule, X.data() + first, nT, V.data() + first,
-                                       H.data() + first, n, rInv, sc);
-                            blockR[b] = gram(sc.phi.data(), n, P + 1);
-                        }
-                    },
-                    tbb::simple_partitioner());
-            });
-            Eigen::MatrixXd g = Eigen::MatrixXd::Zero(P1, P1);
-            for (const auto& gb : blockR) g += gb;
-            return g;
-        };
-        Eigen::MatrixXd R;
-        bool cholOk = false;
-        {
-            const Eigen::LLT<Eigen::MatrixXd> c1(gramPass(nullptr));
-            if (c1.info() == Eigen::Success) {
-                const Eigen::MatrixXd R1 = c1.matrixU();
-                const Eigen::MatrixXd R1inv =
-                    R1.triangularView<Eigen::Upper>().solve(Eigen::MatrixXd::Identity(P1, P1));
-                const Eigen::LLT<Eigen::MatrixXd> c2(gramPass(&R1inv));
-                if (c2.info() == Eigen::Success) {
-                    R = Eigen::MatrixXd(c2.matrixU()) * R1;
-                    cholOk = R.allFinite();
-                }
-            }
-        }
-        if (!cholOk) R = householderR(basis, rule, X, V, H, nT, nbT, P, arena, tls, blockR);
-        const auto Rp = R.topLeftCorner(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P));
-        const Eigen::VectorXd rhs = R.col(static_cast<Eigen::Index>(P)).head(static_cast<Eigen::Index>(P));
-        const double dmax = Rp.diagonal().cwiseAbs().maxCoeff();
-        const double dmin = Rp.diagonal().cwiseAbs().minCoeff();
-        if (dmin > 1e-10 * dmax) {
-            rule.beta = Rp.triangularView<Eigen::Upper>().solve(rhs);
-        } else {  // rank-deficient basis on this date's paths: minimum-norm least squares
-            rule.beta = Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(Rp).solve(rhs);
-        }
+        // Householder QR takes over (engine/src/detail/regression.cpp).
+        rule.beta = detail::fitLeastSquares(
+            P,
+            [&](const double* x, std::size_t fstride, std::size_t n, double* out) {
+                basis.evaluate(rule.scaling, x, fstride, n, out, n);
+            },
+            X.data(), nT, nT, V.data(), H.data(), arena, impl_->regression);
         // (c) update the realised values where the rule exercises
         arena.execute([&] {
             tbb::parallel_for(

@@ -1,0 +1,97 @@
+#pragma once
+/// \file investment_lsm.hpp
+/// Invest now, wait, or close: least-squares Monte Carlo over mutually exclusive technologies
+/// (Longstaff & Schwartz 2001, with several exercise alternatives as in Gamba 2003, "Real options
+/// valuation: a Monte Carlo approach").
+///
+/// Method, per path (money discounted to t = 0, see investment_problem.hpp for the grid):
+/// - base[k] = net cash flow of year k of the plant as it is (kp::yearCashFlows), 0 from
+///   remainingLifeYears on; tech_j[k] = the same running technology j (subsidy-free), sde_j[k] its
+///   subsidy in an operating year inside the subsidy term.
+/// - B(d) = sum_{k >= d} D_k base[k] (carry on); C(d) = D_d (value - cost) of the best exit allowed
+///   at d; I_j(d) = -D_d (capex_j(d) - grant) + base during the construction years + tech_j for the
+///   lifetime (clipped at the horizon) + the subsidy for its term, where capex_j(d) is on the
+///   learning curve at the running maximum of deployment at d. I_j(d) is allowed when d is in the
+///   window and every infrastructure it needs arrives by the start of operation (the arrival date is
+///   drawn at t = 0 from one normal per infrastructure, and is known construction-years ahead).
+/// - Backward induction on stored training paths: W = realised value of the current policy from d on.
+///   At each decision date the continuation D_d base[d] + E[W(d+1) | x] and each E[I_j(d) | x] (on the
+///   paths where j is allowed) are regressed on a basis of the standardised features x = (prices of
+///   the stochastic factors, learning factors, one indicator per infrastructure: arrived by d);
+///   features constant at a date are dropped from that date's basis. The action with the largest
+///   estimate is taken and W is updated with its realised value. The regression is the deterministic
+///   CholeskyQR2 of engine/src/detail/regression.hpp.
+/// - Pricing on fresh paths (stream Pricing), block by block, with the trained rule: option value,
+///   npv_now (mean of I_j(0)), never-invest value B(0), value of waiting with the standard error of
+///   the pathwise difference, timing, emissions and carbon costs.
+///
+/// Determinism: fixed 4096-path blocks, reductions in block order: bit-identical on any thread count.
+/// Memory: training paths x decision dates x (technologies + 2 + features) doubles, plus the factor
+/// states; the pricing pass keeps per path only the annual emissions and carbon costs (floats) for the
+/// percentiles.
+///
+/// Tested in tests/engine/investment_lsm_test.cpp (deterministic limit vs enumeration, McDonald-Siegel,
+/// direction checks, consistency, determinism, bad input).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kp/engine/basis.hpp"
+#include "kp/engine/investment_problem.hpp"
+#include "kp/engine/lsm.hpp"
+
+namespace kp {
+
+struct InvestmentSettings {
+    std::size_t paths = 100'000;    ///< pricing paths (even with antithetic)
+    std::size_t trainingPaths = 0;  ///< 0: paths / 4, at least min(paths, 20000), at most 2^18
+    std::uint64_t seed = 42;        ///< non-zero
+    std::size_t threads = 0;        ///< 0: all hardware threads
+    BasisType basis = BasisType::Monomial;
+    int degree = 3;
+    bool antithetic = true;
+};
+
+enum class Decision { InvestNow, Wait, Close };
+std::string toString(Decision d);  ///< "invest_now", "wait", "close"
+
+struct Percentiles {
+    double p5 = 0, p50 = 0, p95 = 0;
+};
+
+struct InvestmentResult {
+    Decision decision = Decision::Wait;
+    int technology = -1;                   ///< for InvestNow: index into problem.technologies
+    std::vector<std::string> technologyNames;
+    std::vector<Estimate> npvNow;          ///< per technology: E[I_j(0)] (NaN value if not allowed at 0)
+    Estimate neverInvest;                  ///< E[B(0)]: carry on until the end of the plant's life
+    Estimate optionValue;                  ///< value of the flexible strategy
+    Estimate valueOfWaiting;               ///< option - max(best npv now, never), SE of the difference
+    Estimate closeNow;                     ///< C(0), NaN if closing is not allowed at 0
+    std::vector<int> years;                ///< calendar year of each decision date
+    std::vector<double> trigger;           ///< per date: CO2 price above which investing is optimal (NaN: none)
+    std::vector<std::vector<double>> timing;  ///< [technology][date]: probability of investing then
+    std::vector<double> closeProbability;  ///< per date: probability of closing then
+    double neverProbability = 0;           ///< probability of never investing (carrying on or closing)
+    std::vector<double> emissionsMean;     ///< per year: expected emissions under the policy, tCO2
+    std::vector<double> emissionsP5, emissionsP95;
+    std::vector<Percentiles> carbonCostNever;  ///< per year: EUA cost net of allocation + levy, never investing
+    std::size_t paths = 0, trainingPaths = 0;
+    double seconds = 0;
+};
+
+/// Reusable engine (keeps its buffers between valuations).
+class InvestmentLsm {
+public:
+    InvestmentLsm();
+    ~InvestmentLsm();
+    InvestmentResult value(const InvestmentProblem& problem, const InvestmentSettings& settings);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kp

@@ -1,0 +1,94 @@
+#pragma once
+/// \file investment_problem.hpp
+/// The decarbonisation decision the engine values (InvestmentLsm): a plant that may carry on, invest
+/// in one of several mutually exclusive technologies, or close, on a yearly grid. Built from
+/// models-layer types only, so the engine never sees the case file (the app converts a
+/// kp::cases::CaseFile into this struct, app/value_command.cpp: toInvestmentProblem).
+///
+/// Time: t = 0 is 1 January of `startYear`; year k (k = 0 .. horizonYears - 1) is calendar year
+/// startYear + k. The factors are simulated at t = 0, 1, ..., horizonYears; the cash flow of year k
+/// uses the prices at t = k and is discounted by discount[k]. Decisions are taken at t = k, before
+/// the cash flow of year k. Money: the case currency of the price base year (real).
+///
+/// Invariants (InvestmentLsm checks them and throws kp::InvalidInput): factors non-null; every
+/// state index inside the factor state; discount.size() == horizonYears, all in (0, inf);
+/// technology learning and infrastructure indices valid; at most 64 infrastructure entries; no
+/// stages.
+///
+/// Current limitations: annual decisions only (a quarterly case is valued on its yearly dates);
+/// stages (Technology::requiresOption) are not valued: the converter leaves them out; no value after
+/// the horizon (a technology's cash flows stop at the horizon or at the end of its lifetime).
+
+#include <cstddef>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kp/models/model_set.hpp"
+#include "kp/models/plant.hpp"
+#include "kp/models/policy.hpp"
+#include "kp/models/technology.hpp"
+
+namespace kp {
+
+/// Where a price comes from on a path:
+///   Constant  price = constant
+///   State     price = state[stateIndex]
+///   Derived   price = scale x (source / efficiency + adder x ((1 - share) + share x L)), source =
+///             state[stateIndex] (or sourceConstant if !sourceState), L = the learning factor of
+///             curve `learningIndex` (1 if -1): hydrogen derived from power.
+struct PriceSource {
+    enum class Kind { Constant, State, Derived };
+    Kind kind = Kind::Constant;
+    double constant = 0;
+    std::size_t stateIndex = 0;
+    double efficiency = 1, adder = 0, scale = 1;
+    int learningIndex = -1;
+    double learningShare = 0;
+    bool sourceState = true;
+    double sourceConstant = 0;
+
+    static PriceSource fixed(double v) { return {Kind::Constant, v}; }
+    static PriceSource state(std::size_t i) { return {Kind::State, 0, i}; }
+};
+
+/// A learning curve driven by a simulated cumulative deployment (running maximum of the state).
+/// stateIndex < 0: deployment stays at deployment0 (no learning).
+struct LearningSource {
+    std::string name;
+    LearningCurve curve;
+    int stateIndex = -1;
+};
+
+/// One technology option with the indices the engine needs.
+struct TechnologyOption {
+    Technology tech;
+    int learningIndex = -1;                  ///< capex learning curve, -1 for none
+    std::vector<std::size_t> infrastructure; ///< indices into InvestmentProblem::infrastructure
+};
+
+/// An exit: close or relocate (value received minus cost paid when taken, EUR).
+struct ExitOption {
+    std::string name = "close";
+    double value = 0, cost = 0;
+    int earliestYear = 0, latestYear = 0;  ///< calendar years
+};
+
+struct InvestmentProblem {
+    std::shared_ptr<const ModelSet> factors;  ///< co2, other factors and deployments, correlated
+    PriceSource co2, gas, power, hydrogen, product;
+    std::vector<LearningSource> learning;
+    int startYear = 0;
+    int horizonYears = 0;
+    std::vector<double> discount;  ///< discount factor of the cash flow of year k, k < horizonYears
+    Plant plant;
+    Policy policy;
+    std::vector<TechnologyOption> technologies;  ///< mutually exclusive
+    /// Infrastructure (and technology-availability) arrival dates; one normal each per path.
+    std::vector<std::string> infrastructureNames;
+    std::vector<ArrivalDistribution> infrastructure;
+    std::vector<ExitOption> exits;  ///< close, relocate (each in its window)
+};
+
+}  // namespace kp

@@ -1,0 +1,51 @@
+#pragma once
+/// \file regression.hpp
+/// The deterministic least-squares fit shared by the LSM engines (engine/src/lsm.cpp,
+/// engine/src/investment_lsm.cpp): beta minimising sum_p w_p>0 (phi(x_p) . beta - y_p)^2.
+///
+/// Method: the R factor of A = [phi | y] over the selected paths by CholeskyQR2 (Fukaya et al.
+/// 2014; Yamamoto et al. 2015): R1 = chol(A'A), R2 = chol(Q1'Q1) with Q1 = A R1^-1, R = R2 R1. The
+/// per-block Gram matrices (fixed blocks of kBlock paths) are summed in block order, so the result
+/// is bit-identical on any number of threads. If either Cholesky fails, a tall-skinny Householder QR
+/// (block QRs, then a QR of the stacked R factors, in block order) takes over; a rank-deficient R
+/// (smallest |diagonal| <= 1e-10 x largest) is solved by a complete orthogonal decomposition
+/// (minimum-norm least squares). Internal to kp_engine.
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/task_arena.h>
+
+#include <Eigen/Dense>
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+
+namespace kp::detail {
+
+/// Paths per block: fixed, so that results never depend on the number of threads.
+inline constexpr std::size_t kBlock = 4096;
+
+inline std::size_t blocksOf(std::size_t n) { return (n + kBlock - 1) / kBlock; }
+
+/// a . b with eight independent partial sums added in a fixed order (vectorises, deterministic).
+double dot(const double* a, const double* b, std::size_t n);
+/// Sum of a with eight partial sums (see dot).
+double sum(const double* a, std::size_t n);
+
+/// Per-thread design-matrix scratch and per-block partial results; keep it between fits.
+struct RegressionWorkspace {
+    tbb::enumerable_thread_specific<std::vector<double>> phi;
+    std::vector<Eigen::MatrixXd> blockR;
+};
+
+/// Writes the P design columns of a block: out[j * n + p] for j < P, p < n, from the features
+/// x[f * fstride + p]. Called once per block (not per path).
+using DesignFn = std::function<void(const double* x, std::size_t fstride, std::size_t n, double* out)>;
+
+/// Least-squares coefficients (size P) of y on the design of the paths with w[p] > 0.
+/// x[f * fstride + p] for p < n; y[p], w[p] for p < n. Runs its block loops in `arena`.
+Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const double* x,
+                                std::size_t fstride, std::size_t n, const double* y, const double* w,
+                                tbb::task_arena& arena, RegressionWorkspace& ws);
+
+}  // namespace kp::detail

@@ -1,0 +1,818 @@
+#include "kp/engine/investment_lsm.hpp"
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <thread>
+
+#include "detail/regression.hpp"
+#include "kp/core/errors.hpp"
+#include "kp/core/random.hpp"
+#include "kp/engine/path_simulator.hpp"
+
+namespace kp {
+
+std::string toString(Decision d) {
+    switch (d) {
+        case Decision::InvestNow: return "invest_now";
+        case Decision::Close: return "close";
+        default: return "wait";
+    }
+}
+
+namespace {
+
+using detail::blocksOf;
+using detail::kBlock;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+constexpr std::size_t kMaxTrainingPaths = 1u << 18;
+constexpr std::size_t kMinTrainingPaths = 20'000;
+constexpr int kNoSubsidy = 1 << 30;  // an operating year past any subsidy term
+
+struct Moments {  // count, mean, sum of squared deviations (Chan et al.)
+    double n = 0, mean = 0, m2 = 0;
+    void add(double x) {
+        n += 1;
+        const double d = x - mean;
+        mean += d / n;
+        m2 += d * (x - mean);
+    }
+    void merge(const Moments& b) {
+        if (b.n == 0) return;
+        if (n == 0) {
+            *this = b;
+            return;
+        }
+        const double tot = n + b.n, d = b.mean - mean;
+        mean += d * b.n / tot;
+        m2 += b.m2 + d * d * n * b.n / tot;
+        n = tot;
+    }
+    Estimate estimate() const { return {mean, n > 1 ? std::sqrt(m2 / (n - 1) / n) : 0.0}; }
+};
+
+/// Everything of a problem the path loops need, precomputed once.
+struct Layout {
+    std::size_t H = 0, J = 0, NL = 0, NI = 0, vars = 0;
+    std::vector<std::size_t> contState;  // continuous features: price sources that are states
+    std::vector<int> contLearning;       // ... then learning factors (curve index)
+    std::size_t NC = 0, F = 0;           // continuous features, all features (NC + NI)
+};
+
+/// Per-thread buffers for one block (sized once, reused: no allocation in the path loops).
+struct Work {
+    SimScratch sim;
+    NormalScratch normal;
+    std::vector<double> cur, hist;              // state now; state at t = 0..H [t][var][p]
+    std::vector<double> price;                  // 6 x n: co2, co2 reference, gas, power, h2, product
+    std::vector<double> lf;                     // learning factors [curve][t][p], t = 0..H
+    std::vector<double> base, ebase, cbase;     // [k][p]: net, emissions, carbon cost (plant as is)
+    std::vector<double> tech, sde, etech;       // [j][k][p]
+    std::vector<double> pb, pt, ps;             // prefix sums of discounted cash flows [.][k][p], k <= H
+    std::vector<double> arr;                    // [i][p] arrival year of infrastructure i
+    std::vector<int> opFrom;                    // [j][p] first year index j can operate (H: never)
+    std::vector<double> feat, inv, est, best, tmp, phi, xa;
+    std::vector<int> act, actDate;              // pricing: -1 none, j tech, J close
+    void reserve(const Layout& L, std::size_t n, std::size_t P) {
+        auto need = [](std::vector<double>& v, std::size_t m) {
+            if (v.size() < m) v.resize(m);
+        };
+        need(cur, L.vars * n);
+        need(hist, (L.H + 1) * L.vars * n);
+        need(price, 6 * n);
+        need(lf, std::max<std::size_t>(L.NL, 1) * (L.H + 1) * n);
+        need(base, L.H * n), need(ebase, L.H * n), need(cbase, L.H * n);
+        need(tech, L.J * L.H * n), need(sde, L.J * L.H * n), need(etech, L.J * L.H * n);
+        need(pb, (L.H + 1) * n), need(pt, L.J * (L.H + 1) * n), need(ps, L.J * (L.H + 1) * n);
+        need(arr, std::max<std::size_t>(L.NI, 1) * n);
+        if (opFrom.size() < L.J * n) opFrom.resize(L.J * n);
+        need(feat, std::max<std::size_t>(L.F, 1) * n);
+        need(inv, (L.J + 1) * n), need(est, n), need(best, n), need(tmp, n);
+        need(phi, (P + L.F + 1) * n), need(xa, std::max<std::size_t>(L.F, 1) * n);
+        if (act.size() < n) act.resize(n), actDate.resize(n);
+    }
+};
+
+double priceOf(const PriceSource& s, const double* st, std::size_t n, std::size_t p, const double* lf) {
+    switch (s.kind) {
+        case PriceSource::Kind::Constant: return s.constant;
+        case PriceSource::Kind::State: return st[s.stateIndex * n + p];
+        default: {
+            const double L = s.learningIndex >= 0 ? lf[p] : 1.0;
+            const double src = s.sourceState ? st[s.stateIndex * n + p] : s.sourceConstant;
+            return s.scale * (src / s.efficiency +
+                              s.adder * ((1.0 - s.learningShare) + s.learningShare * L));
+        }
+    }
+}
+
+/// The trained rule at one decision date.
+struct DateRule {
+    bool active = false;                       // any action besides waiting
+    std::vector<std::size_t> cont, ind;        // active continuous / indicator features
+    std::optional<Basis> basis;                // over the active continuous features (none: constant)
+    Basis::Scaling scaling;
+    std::size_t P = 1;                         // design columns: basis (or 1) + indicators
+    Eigen::VectorXd betaW;                     // continuation W(d+1) (empty at the last date)
+    std::vector<Eigen::VectorXd> betaJ;        // per technology (empty: not allowed at d)
+    double closeValue = kNaN;                  // D_d (value - cost), NaN: no exit
+    std::vector<double> featMean;              // per feature (trigger)
+    double co2Lo = 0, co2Hi = 0;
+};
+
+}  // namespace
+
+struct InvestmentLsm::Impl {
+    std::vector<double> X, I, Bd, W, ones, Xa;  // training storage: [d][f][p], [d][j][p], [d][p]
+    tbb::enumerable_thread_specific<Work> tls;
+    detail::RegressionWorkspace regression;
+};
+
+InvestmentLsm::InvestmentLsm() : impl_(std::make_unique<Impl>()) {}
+InvestmentLsm::~InvestmentLsm() = default;
+
+InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const InvestmentSettings& s) {
+    const auto start = std::chrono::steady_clock::now();
+    KP_REQUIRE(s.paths >= 2, "InvestmentLsm: paths is ", s.paths, ", but must be at least 2");
+    KP_REQUIRE(!s.antithetic || s.paths % 2 == 0, "InvestmentLsm: paths is ", s.paths,
+               ", but must be even with antithetic sampling");
+    KP_REQUIRE(s.seed != 0, "InvestmentLsm: seed is 0, but must be non-zero (seeds are explicit)");
+    KP_REQUIRE(s.degree >= 1 && s.degree <= 8, "InvestmentLsm: degree is ", s.degree,
+               ", but must be from 1 to 8");
+    KP_REQUIRE(pr.factors != nullptr, "InvestmentLsm: factors is null, but must be a ModelSet");
+    KP_REQUIRE(pr.horizonYears >= 1 && pr.horizonYears <= 200, "InvestmentLsm: horizonYears is ",
+               pr.horizonYears, ", but must be in [1, 200]");
+    KP_REQUIRE(pr.discount.size() == static_cast<std::size_t>(pr.horizonYears),
+               "InvestmentLsm: discount has ", pr.discount.size(), " factors, but must have horizonYears = ",
+               pr.horizonYears);
+    for (double d : pr.discount)
+        KP_REQUIRE(std::isfinite(d) && d > 0, "InvestmentLsm: a discount factor is ", d,
+                   ", but must be positive");
+    KP_REQUIRE(pr.infrastructure.size() == pr.infrastructureNames.size() && pr.infrastructure.size() <= 64,
+               "InvestmentLsm: infrastructure has ", pr.infrastructure.size(), " entries and ",
+               pr.infrastructureNames.size(), " names, but must have as many, at most 64");
+    const ModelSet& model = *pr.factors;
+    Layout L;
+    L.H = static_cast<std::size_t>(pr.horizonYears);
+    L.J = pr.technologies.size();
+    L.NL = pr.learning.size();
+    L.NI = pr.infrastructure.size();
+    L.vars = model.stateSize();
+    auto checkSource = [&](const PriceSource& ps, const char* name) {
+        KP_REQUIRE(ps.kind == PriceSource::Kind::Constant ||
+                       (ps.kind == PriceSource::Kind::Derived && !ps.sourceState) || ps.stateIndex < L.vars,
+                   "InvestmentLsm: ",
+                   name, " state index is ", ps.stateIndex, ", but must be below ", L.vars);
+        KP_REQUIRE(ps.kind != PriceSource::Kind::Derived || (ps.efficiency > 0 && std::isfinite(ps.adder)),
+                   "InvestmentLsm: ", name, " efficiency is ", ps.efficiency, ", but must be positive");
+        KP_REQUIRE(ps.learningIndex < static_cast<int>(L.NL), "InvestmentLsm: ", name,
+                   " learning index is ", ps.learningIndex, ", but must be below ", L.NL);
+    };
+    checkSource(pr.co2, "co2");
+    checkSource(pr.gas, "gas");
+    checkSource(pr.power, "power");
+    checkSource(pr.hydrogen, "hydrogen");
+    checkSource(pr.product, "product");
+    for (const auto& l : pr.learning)
+        KP_REQUIRE(l.stateIndex < static_cast<int>(L.vars), "InvestmentLsm: learning '", l.name,
+                   "' state index is ", l.stateIndex, ", but must be below ", L.vars);
+    for (const auto& t : pr.technologies) {
+        KP_REQUIRE(t.learningIndex < static_cast<int>(L.NL), "InvestmentLsm: technology '", t.tech.name,
+                   "' learning index is ", t.learningIndex, ", but must be below ", L.NL);
+        for (std::size_t i : t.infrastructure)
+            KP_REQUIRE(i < L.NI, "InvestmentLsm: technology '", t.tech.name, "' infrastructure index is ",
+                       i, ", but must be below ", L.NI);
+        KP_REQUIRE(t.tech.requiresOption.empty(), "InvestmentLsm: technology '", t.tech.name,
+                   "' is a stage (requires '", t.tech.requiresOption, "'), but stages are not supported yet");
+    }
+    // continuous features: stochastic prices (co2 first), then learning factors
+    {
+        std::vector<std::size_t> seen;
+        for (const PriceSource* ps : {&pr.co2, &pr.gas, &pr.power, &pr.hydrogen, &pr.product})
+            if (ps->kind == PriceSource::Kind::State &&
+                std::find(seen.begin(), seen.end(), ps->stateIndex) == seen.end()) {
+                seen.push_back(ps->stateIndex);
+                L.contState.push_back(ps->stateIndex);
+            }
+        for (std::size_t c = 0; c < L.NL; ++c)
+            if (pr.learning[c].stateIndex >= 0) L.contLearning.push_back(static_cast<int>(c));
+        L.NC = L.contState.size() + L.contLearning.size();
+        L.F = L.NC + L.NI;
+    }
+    const bool co2Feature = pr.co2.kind == PriceSource::Kind::State;
+    const std::size_t H = L.H, J = L.J, F = L.F, NC = L.NC, NI = L.NI;
+    const std::size_t threads = s.threads ? s.threads : std::max(1u, std::thread::hardware_concurrency());
+    tbb::task_arena arena(static_cast<int>(threads));
+    auto& tls = impl_->tls;
+    const std::size_t maxP = Basis(s.basis, s.degree, std::max<std::size_t>(NC, 1)).size() + NI;
+
+    std::vector<double> grid(H + 1);
+    for (std::size_t k = 0; k <= H; ++k) grid[k] = static_cast<double>(k);
+    const std::vector<double>& D = pr.discount;
+    // best exit per date
+    std::vector<double> closeValue(H, kNaN);
+    for (std::size_t d = 0; d < H; ++d) {
+        const int year = pr.startYear + static_cast<int>(d);
+        for (const auto& e : pr.exits)
+            if (year >= e.earliestYear && year <= e.latestYear) {
+                const double v = D[d] * (e.value - e.cost);
+                if (!(v <= closeValue[d])) closeValue[d] = v;
+            }
+    }
+    auto techAllowed = [&](std::size_t j, std::size_t d) {
+        const int year = pr.startYear + static_cast<int>(d);
+        const Technology& t = pr.technologies[j].tech;
+        return year >= t.earliestDecisionYear && year <= t.latestDecisionYear;
+    };
+
+    // ---- one block: simulate, cash flows, prefix sums, arrivals --------------------------------
+    auto simulateBlock = [&](const PathSimulator& sim, std::uint32_t stream, std::uint64_t first,
+                             std::size_t n, Work& w, bool pricing) {
+        const std::size_t V = L.vars;
+        sim.beginBlock(first, n, w.sim);
+        model.initialState(w.cur.data(), n, n);
+        std::copy_n(w.cur.data(), V * n, w.hist.data());
+        for (std::size_t k = 1; k <= H; ++k) {
+            sim.step(k, first, n, w.cur.data(), n, w.sim);
+            std::copy_n(w.cur.data(), V * n, w.hist.data() + k * V * n);
+        }
+        // learning factors on the running maximum of deployment
+        for (std::size_t c = 0; c < L.NL; ++c) {
+            const LearningSource& ls = pr.learning[c];
+            double* lf = w.lf.data() + c * (H + 1) * n;
+            double* runMax = w.tmp.data();
+            for (std::size_t p = 0; p < n; ++p) runMax[p] = ls.curve.deployment0;
+            for (std::size_t k = 0; k <= H; ++k) {
+                if (ls.stateIndex >= 0) {
+                    const double* x = w.hist.data() + (k * V + static_cast<std::size_t>(ls.stateIndex)) * n;
+                    for (std::size_t p = 0; p < n; ++p) runMax[p] = std::max(runMax[p], x[p]);
+                }
+                for (std::size_t p = 0; p < n; ++p) lf[k * n + p] = ls.curve.factor(runMax[p]);
+            }
+        }
+        // arrivals: one normal per infrastructure at step 0 (unused by the simulator)
+        for (std::size_t i = 0; i < NI; ++i) {
+            double* a = w.arr.data() + i * n;
+            fillNormals(s.seed, stream, 0, static_cast<std::uint32_t>(i), first, n, a, s.antithetic,
+                        w.normal);
+            for (std::size_t p = 0; p < n; ++p) a[p] = pr.infrastructure[i].year(a[p]);
+        }
+        for (std::size_t j = 0; j < J; ++j) {
+            int* of = w.opFrom.data() + j * n;
+            for (std::size_t p = 0; p < n; ++p) {
+                double latest = pr.startYear;
+                for (std::size_t i : pr.technologies[j].infrastructure)
+                    latest = std::max(latest, w.arr[i * n + p]);
+                const double k = std::ceil(latest - pr.startYear);
+                of[p] = k >= static_cast<double>(H) || !std::isfinite(k) ? static_cast<int>(H)
+                                                                           : std::max(0, static_cast<int>(k));
+            }
+        }
+        // yearly cash flows
+        double* co2 = w.price.data();
+        double* ref = co2 + n;
+        double* gas = ref + n;
+        double* pow = gas + n;
+        double* h2 = pow + n;
+        double* prod = h2 + n;
+        const PriceColumns cols{co2, ref, gas, pow, h2, prod};
+        for (std::size_t k = 0; k < H; ++k) {
+            const double* st = w.hist.data() + k * V * n;
+            const double* stPrev = w.hist.data() + (k ? k - 1 : 0) * V * n;
+            auto lfOf = [&](const PriceSource& ps) {
+                return ps.learningIndex >= 0
+                           ? w.lf.data() + (static_cast<std::size_t>(ps.learningIndex) * (H + 1) + k) * n
+                           : nullptr;
+            };
+            const double* lh = lfOf(pr.hydrogen);
+            for (std::size_t p = 0; p < n; ++p) {
+                co2[p] = priceOf(pr.co2, st, n, p, nullptr);
+                ref[p] = priceOf(pr.co2, stPrev, n, p, nullptr);
+                gas[p] = priceOf(pr.gas, st, n, p, nullptr);
+                pow[p] = priceOf(pr.power, st, n, p, nullptr);
+                h2[p] = priceOf(pr.hydrogen, st, n, p, lh);
+                prod[p] = priceOf(pr.product, st, n, p, nullptr);
+            }
+            const int year = pr.startYear + static_cast<int>(k);
+            double* b = w.base.data() + k * n;
+            double* eb = w.ebase.data() + k * n;
+            if (static_cast<int>(k) < pr.plant.remainingLifeYears) {
+                yearCashFlows(pr.plant, nullptr, pr.policy, year, 0, cols, n, b, eb);
+                if (pricing) {
+                    const double q = pr.plant.outputTPerYear;
+                    const double alloc = pr.policy.freeAllocation.allowances(year, q);
+                    double* cb = w.cbase.data() + k * n;
+                    for (std::size_t p = 0; p < n; ++p)
+                        cb[p] = co2[p] * (eb[p] - alloc) + pr.policy.levy.amount(year, q, eb[p], ref[p]);
+                }
+            } else {
+                std::fill_n(b, n, 0.0);
+                std::fill_n(eb, n, 0.0);
+                if (pricing) std::fill_n(w.cbase.data() + k * n, n, 0.0);
+            }
+            for (std::size_t j = 0; j < J; ++j) {
+                const Technology& t = pr.technologies[j].tech;
+                double* tc = w.tech.data() + (j * H + k) * n;
+                double* sd = w.sde.data() + (j * H + k) * n;
+                double* et = w.etech.data() + (j * H + k) * n;
+                yearCashFlows(pr.plant, &t, pr.policy, year, kNoSubsidy, cols, n, tc, et);
+                if (t.sde) {
+                    yearCashFlows(pr.plant, &t, pr.policy, year, 0, cols, n, sd, nullptr);
+                    for (std::size_t p = 0; p < n; ++p) sd[p] -= tc[p];
+                } else {
+                    std::fill_n(sd, n, 0.0);
+                }
+            }
+        }
+        // prefix sums of discounted cash flows
+        auto prefix = [&](const double* cf, double* out) {
+            std::fill_n(out, n, 0.0);
+            for (std::size_t k = 0; k < H; ++k)
+                for (std::size_t p = 0; p < n; ++p) out[(k + 1) * n + p] = out[k * n + p] + D[k] * cf[k * n + p];
+        };
+        prefix(w.base.data(), w.pb.data());
+        for (std::size_t j = 0; j < J; ++j) {
+            prefix(w.tech.data() + j * H * n, w.pt.data() + j * (H + 1) * n);
+            prefix(w.sde.data() + j * H * n, w.ps.data() + j * (H + 1) * n);
+        }
+    };
+
+    // I_j(d) for a block into out[p] (allowed by window or not: the caller decides)
+    auto investValue = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, double* out) {
+        const TechnologyOption& o = pr.technologies[j];
+        const Technology& t = o.tech;
+        const int c = t.constructionYears, life = t.lifetimeYears;
+        const int subsidyYears = t.sde ? t.sde->years : 0;
+        const int Hi = static_cast<int>(H);
+        const double* lf = o.learningIndex >= 0
+                               ? w.lf.data() + (static_cast<std::size_t>(o.learningIndex) * (H + 1) + d) * n
+                               : nullptr;
+        const LearningCurve* curve = o.learningIndex >= 0 ? &pr.learning[static_cast<std::size_t>(o.learningIndex)].curve
+                                                          : nullptr;
+        const int* of = w.opFrom.data() + j * n;
+        const double* pb = w.pb.data();
+        const double* pt = w.pt.data() + j * (H + 1) * n;
+        const double* ps = w.ps.data() + j * (H + 1) * n;
+        for (std::size_t p = 0; p < n; ++p) {
+            double capex = t.capex;
+            if (curve && t.learningShare != 0)
+                capex = t.capex * ((1.0 - t.learningShare) + t.learningShare * lf[p]);
+            const double net = capex - t.grant.amount(capex);
+            const int s0 = std::min(std::max(static_cast<int>(d) + c, of[p]), Hi);
+            const int e = std::min(s0 + life, Hi), es = std::min(s0 + subsidyYears, Hi);
+            const auto S = static_cast<std::size_t>(s0), E = static_cast<std::size_t>(e),
+                       ES = static_cast<std::size_t>(es);
+            out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) +
+                     (ps[ES * n + p] - ps[S * n + p]);
+        }
+    };
+
+    // features at date d into out[f * stride + p]
+    auto features = [&](std::size_t d, std::size_t n, const Work& w, double* out, std::size_t stride) {
+        const double* st = w.hist.data() + d * L.vars * n;
+        std::size_t f = 0;
+        for (std::size_t v : L.contState) std::copy_n(st + v * n, n, out + (f++) * stride);
+        for (int c : L.contLearning)
+            std::copy_n(w.lf.data() + (static_cast<std::size_t>(c) * (H + 1) + d) * n, n, out + (f++) * stride);
+        const double year = pr.startYear + static_cast<double>(d);
+        for (std::size_t i = 0; i < NI; ++i, ++f) {
+            const double* a = w.arr.data() + i * n;
+            double* o = out + f * stride;
+            for (std::size_t p = 0; p < n; ++p) o[p] = a[p] <= year ? 1.0 : 0.0;
+        }
+    };
+
+    // ---- 1. training paths ---------------------------------------------------------------------
+    std::size_t nT = s.trainingPaths ? s.trainingPaths
+                                     : std::clamp(s.paths / 4, std::min(s.paths, kMinTrainingPaths),
+                                                  kMaxTrainingPaths);
+    if (s.antithetic && nT % 2) ++nT;
+    auto& X = impl_->X;
+    auto& I = impl_->I;
+    auto& Bd = impl_->Bd;
+    auto& W = impl_->W;
+    auto& ones = impl_->ones;
+    auto& Xa = impl_->Xa;
+    X.resize(H * std::max<std::size_t>(F, 1) * nT);
+    I.resize(H * std::max<std::size_t>(J, 1) * nT);
+    Bd.resize(H * nT);
+    W.assign(nT, 0.0);
+    ones.assign(nT, 1.0);
+    Xa.resize(std::max<std::size_t>(F, 1) * nT);
+    const std::size_t nbT = blocksOf(nT);
+    const auto trainStream = static_cast<std::uint32_t>(Stream::Training);
+    const PathSimulator trainSim(model, grid, s.seed, trainStream, s.antithetic);
+    arena.execute([&] {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, nbT, 1),
+            [&](const tbb::blocked_range<std::size_t>& r) {
+                Work& w = tls.local();
+                for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                    w.reserve(L, n, maxP);
+                    simulateBlock(trainSim, trainStream, first, n, w, false);
+                    for (std::size_t d = 0; d < H; ++d) {
+                        features(d, n, w, X.data() + d * F * nT + first, nT);
+                        for (std::size_t j = 0; j < J; ++j)
+                            investValue(j, d, n, w, I.data() + (d * J + j) * nT + first);
+                        for (std::size_t p = 0; p < n; ++p)
+                            Bd[d * nT + first + p] = D[d] * w.base[d * n + p];
+                    }
+                }
+            },
+            tbb::simple_partitioner());
+    });
+
+    // ---- 2. backward induction -----------------------------------------------------------------
+    std::vector<DateRule> rules(H);
+    std::vector<double> fsum(F), fsq(F);
+    std::vector<double> blockSums(nbT * 2 * std::max<std::size_t>(F, 1));
+    for (std::size_t dd = H; dd-- > 0;) {
+        DateRule& rule = rules[dd];
+        rule.closeValue = closeValue[dd];
+        rule.betaJ.assign(J, Eigen::VectorXd());
+        bool anyTech = false;
+        for (std::size_t j = 0; j < J; ++j) anyTech |= techAllowed(j, dd);
+        rule.active = anyTech || !std::isnan(rule.closeValue);
+        const double* Xd = X.data() + dd * F * nT;
+        // feature means and standard deviations (per block, summed in block order)
+        arena.execute([&] {
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbT, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+                for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                    for (std::size_t f = 0; f < F; ++f) {
+                        const double* x = Xd + f * nT + first;
+                        blockSums[(b * F + f) * 2] = detail::sum(x, n);
+                        blockSums[(b * F + f) * 2 + 1] = detail::dot(x, x, n);
+                    }
+                }
+            }, tbb::simple_partitioner());
+        });
+        rule.featMean.assign(F, 0.0);
+        std::vector<double> sd(F, 0.0);
+        for (std::size_t f = 0; f < F; ++f) {
+            double s1 = 0, s2 = 0;
+            for (std::size_t b = 0; b < nbT; ++b) s1 += blockSums[(b * F + f) * 2], s2 += blockSums[(b * F + f) * 2 + 1];
+            const double m = s1 / static_cast<double>(nT);
+            rule.featMean[f] = m;
+            sd[f] = std::sqrt(std::max(s2 / static_cast<double>(nT) - m * m, 0.0));
+            const bool varies = sd[f] > 1e-9 * (std::abs(m) + 1e-300) && sd[f] > 0;
+            if (varies) (f < NC ? rule.cont : rule.ind).push_back(f);
+        }
+        if (co2Feature && J > 0) {  // the trigger's search range: 1st to 99th percentile of CO2
+            std::vector<double> c(Xd, Xd + nT);
+            const auto q = [&](double u) {
+                const auto k = static_cast<std::ptrdiff_t>(u * static_cast<double>(nT - 1));
+                std::nth_element(c.begin(), c.begin() + k, c.end());
+                return c[static_cast<std::size_t>(k)];
+            };
+            rule.co2Lo = q(0.01);
+            rule.co2Hi = q(0.99);
+        }
+        const std::size_t nc = rule.cont.size(), ni = rule.ind.size();
+        if (nc > 0) {
+            rule.basis.emplace(s.basis, s.degree, nc);
+            std::vector<double> m(nc), sdv(nc);
+            for (std::size_t i = 0; i < nc; ++i) m[i] = rule.featMean[rule.cont[i]], sdv[i] = sd[rule.cont[i]];
+            rule.scaling = rule.basis->scaling(m, sdv);
+        }
+        const std::size_t Pb = rule.basis ? rule.basis->size() : 1;
+        rule.P = Pb + ni;
+        for (std::size_t i = 0; i < nc; ++i) std::copy_n(Xd + rule.cont[i] * nT, nT, Xa.data() + i * nT);
+        for (std::size_t i = 0; i < ni; ++i) std::copy_n(Xd + rule.ind[i] * nT, nT, Xa.data() + (nc + i) * nT);
+        const detail::DesignFn design = [&](const double* x, std::size_t fstride, std::size_t n, double* out) {
+            if (rule.basis) rule.basis->evaluate(rule.scaling, x, fstride, n, out, n);
+            else std::fill_n(out, n, 1.0);
+            for (std::size_t i = 0; i < ni; ++i) std::copy_n(x + (nc + i) * fstride, n, out + (Pb + i) * n);
+        };
+        const bool tooFew = nT < 2 * rule.P;
+        auto fit = [&](const double* y) -> Eigen::VectorXd {
+            if (tooFew) {  // fewer paths than twice the design: the mean (the constant term is first)
+                Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(rule.P));
+                double m = 0;
+                for (std::size_t p = 0; p < nT; ++p) m += y[p];
+                beta(0) = m / static_cast<double>(nT);
+                return beta;
+            }
+            return detail::fitLeastSquares(rule.P, design, Xa.data(), nT, nT, y, ones.data(), arena,
+                                           impl_->regression);
+        };
+        const bool last = dd + 1 == H;
+        if (rule.active) {
+            if (!last) rule.betaW = fit(W.data());
+            for (std::size_t j = 0; j < J; ++j)
+                if (techAllowed(j, dd)) rule.betaJ[j] = fit(I.data() + (dd * J + j) * nT);
+        }
+        // decide on the training paths and update W
+        arena.execute([&] {
+            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbT, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+                Work& w = tls.local();
+                for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                    w.reserve(L, n, maxP);
+                    const double* bd = Bd.data() + dd * nT + first;
+                    double* wv = W.data() + first;
+                    if (!rule.active) {
+                        for (std::size_t p = 0; p < n; ++p) wv[p] += bd[p];
+                        continue;
+                    }
+                    auto estimate = [&](const Eigen::VectorXd& beta, double* out) {
+                        const double* x = Xa.data() + first;
+                        if (rule.basis) rule.basis->combine(rule.scaling, beta.data(), x, nT, n, out, w.phi.data());
+                        else std::fill_n(out, n, beta(0));
+                        for (std::size_t i = 0; i < ni; ++i) {
+                            const double c = beta(static_cast<Eigen::Index>(Pb + i));
+                            const double* ind = x + (nc + i) * nT;
+                            for (std::size_t p = 0; p < n; ++p) out[p] += c * ind[p];
+                        }
+                    };
+                    double* best = w.best.data();
+                    double* val = w.tmp.data();  // realised value of the chosen action
+                    if (last) std::fill_n(best, n, 0.0);
+                    else estimate(rule.betaW, best);
+                    for (std::size_t p = 0; p < n; ++p) {
+                        best[p] += bd[p];
+                        val[p] = bd[p] + wv[p];
+                    }
+                    for (std::size_t j = 0; j < J; ++j) {
+                        if (rule.betaJ[j].size() == 0) continue;
+                        estimate(rule.betaJ[j], w.est.data());
+                        const double* Ij = I.data() + (dd * J + j) * nT + first;
+                        for (std::size_t p = 0; p < n; ++p)
+                            if (w.est[p] > best[p]) best[p] = w.est[p], val[p] = Ij[p];
+                    }
+                    if (!std::isnan(rule.closeValue))
+                        for (std::size_t p = 0; p < n; ++p)
+                            if (rule.closeValue > best[p]) best[p] = rule.closeValue, val[p] = rule.closeValue;
+                    std::copy_n(val, n, wv);
+                }
+            }, tbb::simple_partitioner());
+        });
+    }
+
+    // ---- 3. pricing ----------------------------------------------------------------------------
+    InvestmentResult res;
+    res.paths = s.paths;
+    res.trainingPaths = nT;
+    for (const auto& t : pr.technologies) res.technologyNames.push_back(t.tech.name);
+    const std::size_t nP = s.paths;
+    const std::size_t nbP = blocksOf(nP);
+    const auto priceStream = static_cast<std::uint32_t>(Stream::Pricing);
+    const PathSimulator priceSim(model, grid, s.seed, priceStream, s.antithetic);
+    // per block: moments of V, B0, I_j(0), V - B0, V - I_j(0); counts per (action, date); emission sums
+    const std::size_t NM = 2 + 2 * J + 1;
+    std::vector<Moments> mom(nbP * NM);
+    std::vector<double> counts(nbP * (J + 1) * H, 0.0), emisSum(nbP * H, 0.0);
+    std::vector<float> emis(H * nP), carbon(H * nP);
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbP, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+            Work& w = tls.local();
+            for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                const std::size_t first = b * kBlock, n = std::min(kBlock, nP - first);
+                w.reserve(L, n, maxP);
+                simulateBlock(priceSim, priceStream, first, n, w, true);
+                double* V = w.inv.data() + J * n;  // realised value of the policy
+                std::fill_n(V, n, 0.0);
+                std::fill_n(w.act.data(), n, -1);
+                std::fill_n(w.actDate.data(), n, static_cast<int>(H));
+                for (std::size_t d = 0; d < H; ++d) {
+                    const DateRule& rule = rules[d];
+                    const double* base = w.base.data() + d * n;
+                    if (!rule.active) {
+                        for (std::size_t p = 0; p < n; ++p)
+                            if (w.act[p] < 0) V[p] += D[d] * base[p];
+                        continue;
+                    }
+                    const std::size_t nc = rule.cont.size(), ni = rule.ind.size();
+                    const std::size_t Pb = rule.basis ? rule.basis->size() : 1;
+                    features(d, n, w, w.feat.data(), n);
+                    for (std::size_t i = 0; i < nc; ++i) std::copy_n(w.feat.data() + rule.cont[i] * n, n, w.xa.data() + i * n);
+                    for (std::size_t i = 0; i < ni; ++i) std::copy_n(w.feat.data() + rule.ind[i] * n, n, w.xa.data() + (nc + i) * n);
+                    auto estimate = [&](const Eigen::VectorXd& beta, double* out) {
+                        if (rule.basis) rule.basis->combine(rule.scaling, beta.data(), w.xa.data(), n, n, out, w.phi.data());
+                        else std::fill_n(out, n, beta(0));
+                        for (std::size_t i = 0; i < ni; ++i) {
+                            const double c = beta(static_cast<Eigen::Index>(Pb + i));
+                            const double* ind = w.xa.data() + (nc + i) * n;
+                            for (std::size_t p = 0; p < n; ++p) out[p] += c * ind[p];
+                        }
+                    };
+                    double* best = w.best.data();
+                    double* val = w.tmp.data();
+                    if (rule.betaW.size() == 0) std::fill_n(best, n, 0.0);
+                    else estimate(rule.betaW, best);
+                    for (std::size_t p = 0; p < n; ++p) best[p] += D[d] * base[p];
+                    std::fill_n(val, n, -1.0);  // chosen action as a double: -1 wait
+                    for (std::size_t j = 0; j < J; ++j) {
+                        if (rule.betaJ[j].size() == 0) continue;
+                        estimate(rule.betaJ[j], w.est.data());
+                        for (std::size_t p = 0; p < n; ++p)
+                            if (w.est[p] > best[p]) best[p] = w.est[p], val[p] = static_cast<double>(j);
+                    }
+                    if (!std::isnan(rule.closeValue))
+                        for (std::size_t p = 0; p < n; ++p)
+                            if (rule.closeValue > best[p]) best[p] = rule.closeValue, val[p] = static_cast<double>(J);
+                    double* cnt = counts.data() + (b * (J + 1)) * H;
+                    for (std::size_t p = 0; p < n; ++p) {
+                        if (w.act[p] >= 0) continue;
+                        const int a = static_cast<int>(val[p]);
+                        if (a < 0) {
+                            V[p] += D[d] * base[p];
+                        } else {
+                            w.act[p] = a;
+                            w.actDate[p] = static_cast<int>(d);
+                            cnt[static_cast<std::size_t>(a) * H + d] += 1;
+                        }
+                    }
+                    // realised values of the paths that acted now
+                    for (std::size_t j = 0; j < J; ++j) {
+                        bool any = false;
+                        for (std::size_t p = 0; p < n; ++p) any |= w.act[p] == static_cast<int>(j) && w.actDate[p] == static_cast<int>(d);
+                        if (!any) continue;
+                        investValue(j, d, n, w, w.est.data());
+                        for (std::size_t p = 0; p < n; ++p)
+                            if (w.act[p] == static_cast<int>(j) && w.actDate[p] == static_cast<int>(d)) V[p] += w.est[p];
+                    }
+                    for (std::size_t p = 0; p < n; ++p)
+                        if (w.act[p] == static_cast<int>(J) && w.actDate[p] == static_cast<int>(d)) V[p] += rule.closeValue;
+                }
+                // statistics: V, B0, I_j(0), differences
+                double* B0 = w.best.data();
+                for (std::size_t p = 0; p < n; ++p) B0[p] = w.pb[H * n + p];
+                for (std::size_t j = 0; j < J; ++j) investValue(j, 0, n, w, w.inv.data() + j * n);
+                auto acc = [&](std::size_t slot, auto&& f) {
+                    Moments m;
+                    if (s.antithetic) {
+                        for (std::size_t p = 0; p + 1 < n; p += 2) m.add(0.5 * (f(p) + f(p + 1)));
+                    } else {
+                        for (std::size_t p = 0; p < n; ++p) m.add(f(p));
+                    }
+                    mom[b * NM + slot] = m;
+                };
+                acc(0, [&](std::size_t p) { return V[p]; });
+                acc(1, [&](std::size_t p) { return B0[p]; });
+                acc(2, [&](std::size_t p) { return V[p] - B0[p]; });
+                for (std::size_t j = 0; j < J; ++j) {
+                    const double* Ij = w.inv.data() + j * n;
+                    acc(3 + j, [&](std::size_t p) { return Ij[p]; });
+                    acc(3 + J + j, [&](std::size_t p) { return V[p] - Ij[p]; });
+                }
+                // emissions under the policy and carbon costs never investing
+                for (std::size_t k = 0; k < H; ++k) {
+                    double sumE = 0;
+                    for (std::size_t p = 0; p < n; ++p) {
+                        const int a = w.act[p];
+                        const std::size_t d = static_cast<std::size_t>(w.actDate[p]);
+                        double e = w.ebase[k * n + p];
+                        if (a >= 0 && k >= d) {
+                            if (a == static_cast<int>(J)) {
+                                e = 0;
+                            } else {
+                                const auto j = static_cast<std::size_t>(a);
+                                const Technology& t = pr.technologies[j].tech;
+                                const std::size_t s0 = std::min<std::size_t>(
+                                    std::max<std::size_t>(d + static_cast<std::size_t>(t.constructionYears),
+                                                          static_cast<std::size_t>(w.opFrom[j * n + p])), H);
+                                if (k >= s0) e = k < s0 + static_cast<std::size_t>(t.lifetimeYears) ? w.etech[(j * H + k) * n + p] : 0.0;
+                            }
+                        }
+                        emis[k * nP + first + p] = static_cast<float>(e);
+                        carbon[k * nP + first + p] = static_cast<float>(w.cbase[k * n + p]);
+                        sumE += e;
+                    }
+                    emisSum[b * H + k] = sumE;
+                }
+            }
+        }, tbb::simple_partitioner());
+    });
+    std::vector<Moments> tot(NM);
+    for (std::size_t b = 0; b < nbP; ++b)
+        for (std::size_t i = 0; i < NM; ++i) tot[i].merge(mom[b * NM + i]);
+    res.optionValue = tot[0].estimate();
+    res.neverInvest = tot[1].estimate();
+    res.npvNow.resize(J);
+    double bestNow = res.neverInvest.value;
+    Estimate wait = tot[2].estimate();
+    for (std::size_t j = 0; j < J; ++j) {
+        res.npvNow[j] = tot[3 + j].estimate();
+        if (!techAllowed(j, 0)) res.npvNow[j].value = kNaN;  // not allowed now: reported, not compared
+        else if (res.npvNow[j].value > bestNow) bestNow = res.npvNow[j].value, wait = tot[3 + J + j].estimate();
+    }
+    res.closeNow = {closeValue[0], 0.0};
+    if (!std::isnan(closeValue[0]) && closeValue[0] > bestNow) {
+        bestNow = closeValue[0];
+        wait = {res.optionValue.value - closeValue[0], res.optionValue.stdError};
+    }
+    res.valueOfWaiting = wait;
+    const double np = static_cast<double>(nP);
+    res.years.resize(H);
+    res.timing.assign(J, std::vector<double>(H, 0.0));
+    res.closeProbability.assign(H, 0.0);
+    double invested = 0;
+    for (std::size_t d = 0; d < H; ++d) {
+        res.years[d] = pr.startYear + static_cast<int>(d);
+        for (std::size_t a = 0; a <= J; ++a) {
+            double c = 0;
+            for (std::size_t b = 0; b < nbP; ++b) c += counts[(b * (J + 1) + a) * H + d];
+            if (a < J) res.timing[a][d] = c / np, invested += c;
+            else res.closeProbability[d] = c / np;
+        }
+    }
+    res.neverProbability = 1.0 - invested / np;
+    // decision at t = 0: the action the rule takes on most pricing paths
+    {
+        double bestShare = 0;
+        for (std::size_t j = 0; j < J; ++j)
+            if (res.timing[j][0] > 0.5 && res.timing[j][0] > bestShare)
+                bestShare = res.timing[j][0], res.decision = Decision::InvestNow, res.technology = static_cast<int>(j);
+        if (res.closeProbability[0] > 0.5) res.decision = Decision::Close, res.technology = -1;
+    }
+    res.emissionsMean.resize(H), res.emissionsP5.resize(H), res.emissionsP95.resize(H);
+    res.carbonCostNever.resize(H);
+    auto quantile = [&](std::vector<float>& v, std::size_t off, double q) {
+        const auto beginIt = v.begin() + static_cast<std::ptrdiff_t>(off);
+        const auto k = static_cast<std::size_t>(std::floor(q * static_cast<double>(nP - 1)));
+        std::nth_element(beginIt, beginIt + static_cast<std::ptrdiff_t>(k), beginIt + static_cast<std::ptrdiff_t>(nP));
+        return static_cast<double>(*(beginIt + static_cast<std::ptrdiff_t>(k)));
+    };
+    for (std::size_t k = 0; k < H; ++k) {
+        double e = 0;
+        for (std::size_t b = 0; b < nbP; ++b) e += emisSum[b * H + k];
+        res.emissionsMean[k] = e / np;
+        res.emissionsP5[k] = quantile(emis, k * nP, 0.05);
+        res.emissionsP95[k] = quantile(emis, k * nP, 0.95);
+        res.carbonCostNever[k] = {quantile(carbon, k * nP, 0.05), quantile(carbon, k * nP, 0.5),
+                                  quantile(carbon, k * nP, 0.95)};
+    }
+
+    // ---- 4. trigger: the CO2 price above which the rule invests, other features at their means --
+    res.trigger.assign(H, kNaN);
+    if (co2Feature && J > 0) {
+        Work& w = tls.local();
+        constexpr std::size_t G = 257;
+        w.reserve(L, G, maxP);
+        std::vector<double> x(std::max<std::size_t>(F, 1) * G), est(G), best(G), inv(G), phi((maxP + 1) * G);
+        for (std::size_t d = 0; d < H; ++d) {
+            const DateRule& rule = rules[d];
+            if (!rule.active || rule.cont.empty() || rule.cont[0] != 0) continue;
+            const std::size_t nc = rule.cont.size(), ni = rule.ind.size();
+            const std::size_t Pb = rule.basis->size();
+            // continuous features at their means, infrastructure indicators at 1 (arrived)
+            for (std::size_t i = 0; i < nc + ni; ++i)
+                std::fill_n(x.data() + i * G, G, i < nc ? rule.featMean[rule.cont[i]] : 1.0);
+            for (std::size_t g = 0; g < G; ++g)
+                x[g] = rule.co2Lo + (rule.co2Hi - rule.co2Lo) * static_cast<double>(g) / static_cast<double>(G - 1);
+            auto estimate = [&](const Eigen::VectorXd& beta, double* out) {
+                rule.basis->combine(rule.scaling, beta.data(), x.data(), G, G, out, phi.data());
+                for (std::size_t i = 0; i < ni; ++i)
+                    for (std::size_t g = 0; g < G; ++g)
+                        out[g] += beta(static_cast<Eigen::Index>(Pb + i)) * x[(nc + i) * G + g];
+            };
+            // D_d base[d] is known on a path but not a feature: its least-squares line in the CO2
+            // price over the training paths (the cash flow is linear in the EUA price at fixed
+            // other prices, up to the levy's kink)
+            double sx = 0, sy = 0, sxx = 0, sxy = 0;
+            for (std::size_t p = 0; p < nT; ++p) {
+                const double xc = X[d * F * nT + p], yc = Bd[d * nT + p];
+                sx += xc, sy += yc, sxx += xc * xc, sxy += xc * yc;
+            }
+            const double nn = static_cast<double>(nT);
+            const double varx = sxx / nn - (sx / nn) * (sx / nn);
+            const double slope = varx > 0 ? (sxy / nn - (sx / nn) * (sy / nn)) / varx : 0.0;
+            const double icpt = sy / nn - slope * sx / nn;
+            if (rule.betaW.size() == 0) std::fill_n(best.data(), G, 0.0);
+            else estimate(rule.betaW, best.data());
+            for (std::size_t g = 0; g < G; ++g) {
+                best[g] += icpt + slope * x[g];
+                if (!std::isnan(rule.closeValue)) best[g] = std::max(best[g], rule.closeValue);
+                inv[g] = kNegInf;
+            }
+            for (std::size_t j = 0; j < J; ++j) {
+                if (rule.betaJ[j].size() == 0) continue;
+                estimate(rule.betaJ[j], est.data());
+                for (std::size_t g = 0; g < G; ++g) inv[g] = std::max(inv[g], est[g]);
+            }
+            // the first switch from waiting (or closing) to investing, scanning up the CO2 grid
+            std::size_t g0 = G;
+            for (std::size_t g = 1; g < G; ++g)
+                if (inv[g] > best[g] && !(inv[g - 1] > best[g - 1])) {
+                    g0 = g;
+                    break;
+                }
+            if (g0 == G) continue;  // invests everywhere or nowhere in the range: no trigger
+            res.trigger[d] = 0.5 * (x[g0 - 1] + x[g0]);
+        }
+    }
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return res;
+}
+
+}  // namespace kp

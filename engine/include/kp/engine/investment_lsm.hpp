@@ -25,7 +25,7 @@
 ///   npv_now (mean of I_j(0)), never-invest value B(0), value of waiting with the standard error of
 ///   the pathwise difference, timing, emissions and carbon costs.
 ///
-/// Determinism: fixed 4096-path blocks, reductions in block order: bit-identical on any thread count.
+/// Determinism: fixed 1024-path blocks, reductions in block order: bit-identical on any thread count.
 /// Memory: training paths x decision dates x (technologies + 2 + features) doubles, plus the factor
 /// states; the pricing pass keeps per path only the annual emissions and carbon costs (floats) for the
 /// percentiles.

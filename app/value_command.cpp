@@ -332,7 +332,8 @@ int runValue(const ValueOptions& v) {
     s.basis = parseBasisType(c.simulation.basis);
     s.degree = c.simulation.degree;
     s.antithetic = c.simulation.antithetic;
-    if (s.antithetic && s.paths % 2) ++s.paths;  // antithetic pairs
+    KP_REQUIRE(!s.antithetic || s.paths % 2 == 0, "--paths is ", s.paths,
+               ", but must be even with antithetic sampling (simulation.antithetic)");
     KP_REQUIRE(s.basis != BasisType::Spline, c.path, ": simulation.basis is spline, but must be monomial or "
                "laguerre for the valuation (the spline basis takes one feature)");
     InvestmentLsm engine;

@@ -16,6 +16,7 @@
 #include "kp/calibration/learning_curve.hpp"
 #include "kp/calibration/mean_reversion.hpp"
 #include "kp/calibration/parameter_file.hpp"
+#include "kp/calibration/schwartz_smith_futures.hpp"
 #include "kp/calibration/time_series.hpp"
 #include "kp/core/errors.hpp"
 
@@ -40,6 +41,10 @@ struct CalibrateOptions {
     std::string learningCurve;
     std::string capacityColumn, costColumn;
     double confidence = 0.95;
+    std::string futures;              // futures panel CSV (Schwartz-Smith on several maturities)
+    std::vector<double> maturities;   // years per futures column (else from the header)
+    bool commonError = false;         // one measurement-error s_e for all maturities
+    bool rhoGiven = false;
 };
 
 /// A number for JSON: NaN and infinities become null.
@@ -345,7 +350,76 @@ int runLearningCurve(const CalibrateOptions& o) {
     return 0;
 }
 
+int runFutures(const CalibrateOptions& o) {
+    KP_REQUIRE(o.series.empty() && o.learningCurve.empty(),
+               "calibrate: --series or --learning-curve is given with --futures, but must not be "
+               "(run them separately)");
+    for (const auto& m : o.models)
+        KP_REQUIRE(m == "schwartz-smith", "calibrate: --model is '", m,
+                   "' with --futures, but must be schwartz-smith (the only futures-curve model)");
+    KP_REQUIRE(!o.rhoGiven, "calibrate: --rho is given with --futures, but must be omitted (the "
+                            "futures panel identifies rho, which is estimated)");
+    cal::FuturesRequest req;
+    req.columns = o.columns;
+    req.maturities = o.maturities;
+    req.from = dateOption(o.from, "--from");
+    req.to = dateOption(o.to, "--to");
+    if (req.from && req.to)
+        KP_REQUIRE(*req.from <= *req.to, "calibrate: --from is ", o.from,
+                   ", but must not be later than --to (", o.to, ")");
+    req.frequency = cal::parseFrequency(o.frequency);
+    const cal::FuturesPanel panel = cal::readFuturesPanel(o.futures, req);
+    cal::FuturesFitOptions fo;
+    fo.timeBasis = cal::parseTimeBasis(o.timeBasis);
+    fo.commonMeasurementError = o.commonError;
+    fo.ljungBoxLags = o.lags;
+    const cal::FuturesFit ff = cal::fitSchwartzSmithFutures(panel, fo);
+
+    cal::DataInfo data;
+    data.file = panel.file;
+    for (std::size_t j = 0; j < panel.columns.size(); ++j)
+        data.column += (j ? "," : "") + panel.columns[j];
+    data.firstDay = panel.days.front();
+    data.lastDay = panel.days.back();
+    data.frequency = req.frequency;
+    data.timeBasis = fo.timeBasis;
+    data.prices = panel.size();
+    data.maturities = panel.maturities;
+    if (!o.out.empty()) cal::writeParameterFile(o.out, ff.fit, data);
+
+    if (o.json) {
+        json j = fitJson(ff.fit, data);
+        j["data"]["maturities"] = panel.maturities;
+        j["measurements"] = ff.measurements;
+        json byMat = json::array();
+        for (const auto& r : ff.byMaturity)
+            byMat.push_back({{"column", r.column},
+                             {"maturity", r.maturity},
+                             {"residuals", r.residuals.size()},
+                             {"diagnostics", diagnosticsJson(r.diagnostics)}});
+        j["diagnostics_by_maturity"] = byMat;
+        std::cout << j.dump(2) << '\n';
+    } else {
+        std::cout << "futures panel: " << panel.columns.size() << " maturities (";
+        for (std::size_t k = 0; k < panel.maturities.size(); ++k)
+            std::cout << (k ? ", " : "") << panel.columns[k] << " = "
+                      << fmt(panel.maturities[k], 4) << " y";
+        std::cout << "), " << ff.measurements << " prices after the first date\n";
+        printFit(std::cout, ff.fit, data);
+        std::cout << "  (spot = e^(chi + xi) at the last date; rho and the risk premia lambda_chi, "
+                     "mu_xi_star are estimated from the cross-section)\n";
+        std::cout << "  residuals by maturity (standardised given the previous dates):\n";
+        for (const auto& r : ff.byMaturity)
+            std::cout << "    " << pad(r.column, 12) << "Ljung-Box(" << r.diagnostics.lags
+                      << ") p = " << pad(fmt(r.diagnostics.ljungBoxP, 3), 10)
+                      << "Jarque-Bera p = " << fmt(r.diagnostics.jarqueBeraP, 3) << '\n';
+        if (!o.out.empty()) std::cout << "parameters written to " << o.out << '\n';
+    }
+    return 0;
+}
+
 int runCalibrate(const CalibrateOptions& o) {
+    if (!o.futures.empty()) return runFutures(o);
     if (!o.learningCurve.empty()) {
         KP_REQUIRE(o.series.empty(),
                    "calibrate: --series is given with --learning-curve, but must not be "
@@ -353,7 +427,8 @@ int runCalibrate(const CalibrateOptions& o) {
         return runLearningCurve(o);
     }
     KP_REQUIRE(!o.series.empty(),
-               "calibrate: --series is missing, but must be given (or --learning-curve)");
+               "calibrate: --series is missing, but must be given (or --futures or "
+               "--learning-curve)");
     return o.series.size() == 1 ? runFits(o) : runCorrelation(o);
 }
 
@@ -365,12 +440,15 @@ void addCalibrateCommand(CLI::App& app, Action& action) {
         "calibrate",
         "Fit factor models (gbm, ou, schwartz-smith, jump) to a price series by maximum "
         "likelihood; "
-        "with several --series, their correlation matrix; with --learning-curve, a learning rate.");
+        "with several --series, their correlation matrix; with --futures, schwartz-smith on a "
+        "futures panel; with --learning-curve, a learning rate.");
     cmd->add_option("--series", opt->series,
                     "CSV file: header row, an ISO date column, numeric price columns (repeat for "
                     "correlations)");
     cmd->add_option("--column", opt->columns,
-                    "price column (default: the first numeric one); once, or once per --series");
+                    "price column (default: the first numeric one); once, or once per --series; "
+                    "with --futures, the futures columns (repeat or comma-separate; default: all)")
+        ->delimiter(',');
     cmd->add_option("--model", opt->models,
                     "gbm | ou | schwartz-smith | jump | all (repeat or comma-separate)")
         ->delimiter(',');
@@ -399,7 +477,20 @@ void addCalibrateCommand(CLI::App& app, Action& action) {
     cmd->add_option("--confidence", opt->confidence,
                     "learning curve: confidence level of the interval")
         ->capture_default_str();
-    cmd->callback([opt, &action] { action = [opt] { return runCalibrate(*opt); }; });
+    cmd->add_option("--futures", opt->futures,
+                    "CSV file of futures prices, one column per constant maturity: fit "
+                    "schwartz-smith to the panel (Kalman filter)");
+    cmd->add_option("--maturities", opt->maturities,
+                    "futures: time to maturity of each futures column in years, e.g. "
+                    "0.25,0.5,1,2 (default: from the headers f_0.25, f_1, f_6m ...)")
+        ->delimiter(',');
+    cmd->add_flag("--common-error", opt->commonError,
+                  "futures: one measurement-error s_e for all maturities (default: one each)");
+    CLI::Option* rhoOption = cmd->get_option("--rho");
+    cmd->callback([opt, &action, rhoOption] {
+        opt->rhoGiven = rhoOption->count() > 0;
+        action = [opt] { return runCalibrate(*opt); };
+    });
 }
 
 }  // namespace kp::app

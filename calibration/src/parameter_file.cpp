@@ -72,6 +72,11 @@ void emitData(YAML::Emitter& e, const DataInfo& d) {
     e << YAML::Key << "frequency" << YAML::Value << toString(d.frequency);
     e << YAML::Key << "time_basis" << YAML::Value << toString(d.timeBasis);
     e << YAML::Key << "prices" << YAML::Value << d.prices;
+    if (!d.maturities.empty()) {
+        e << YAML::Key << "maturities" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+        for (double tau : d.maturities) e << tau;
+        e << YAML::EndSeq;
+    }
     e << YAML::EndMap;
 }
 
@@ -197,6 +202,20 @@ ParameterFile readParameterFile(const std::string& path) {
         p.fixed = std::find(fixed.begin(), fixed.end(), name) != fixed.end();
         pf.fit.parameters.push_back(p);
     }
+    // Further parameters (a futures fit's lambda_chi, mu_xi_star, s_e_...), in file order.
+    if (root["parameters"].IsMap())
+        for (const auto& kv : root["parameters"]) {
+            const std::string name = kv.first.as<std::string>();
+            if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+            Parameter p;
+            p.name = name;
+            p.value = readDouble(kv.second, path, "parameters." + name);
+            p.stdError = root["std_errors"] && root["std_errors"][name]
+                             ? readDouble(root["std_errors"][name], path, "std_errors." + name)
+                             : std::numeric_limits<double>::quiet_NaN();
+            p.fixed = std::find(fixed.begin(), fixed.end(), name) != fixed.end();
+            pf.fit.parameters.push_back(p);
+        }
     if (pf.fit.model == "schwartz-smith") {
         for (const char* s : {"chi", "xi"})
             pf.fit.state.push_back(
@@ -214,6 +233,8 @@ ParameterFile readParameterFile(const std::string& path) {
         if (d["frequency"]) pf.data.frequency = parseFrequency(d["frequency"].as<std::string>());
         if (d["time_basis"]) pf.data.timeBasis = parseTimeBasis(d["time_basis"].as<std::string>());
         if (d["prices"]) pf.data.prices = d["prices"].as<std::size_t>();
+        if (d["maturities"] && d["maturities"].IsSequence())
+            for (const auto& m : d["maturities"]) pf.data.maturities.push_back(m.as<double>());
     }
     if (const auto f = root["fit"]) {
         if (f["log_likelihood"])

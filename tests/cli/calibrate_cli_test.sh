@@ -19,4 +19,15 @@ out=$("$K" calibrate --series "$E" --column settle 2>&1); [ $? -eq 2 ] && echo "
 out=$("$K" calibrate --series "$D/nonpositive.csv" --model ou 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q 'nonpositive.csv:24:' || fail "nonpositive: $out"
 "$K" calibrate --series "$E" --model heston > /dev/null 2>&1; [ $? -eq 2 ] || fail "unknown model"
 ls -A "$T" | grep -q '\.tmp' && fail "temporary file left"
+# Schwartz-Smith on a futures panel (--futures): JSON fields, --out with the extra parameters,
+# --maturities / --common-error, and bad panels (exit 2, file:line).
+F="$D/futures_panel.csv"
+"$K" calibrate --futures "$F" --model schwartz-smith --json --out "$T/ss.yaml" > "$T/ss.json" || fail "futures fit exit $?"
+for k in '"rho"' '"lambda_chi"' '"mu_xi_star"' '"s_e_0.25"' '"s_e_2"' '"measurements"' '"diagnostics_by_maturity"' '"observations": 299'; do
+  grep -q "$k" "$T/ss.json" || fail "futures JSON lacks $k"; done
+grep -q '^  mu_xi_star:' "$T/ss.yaml" && grep -q 'maturities: \[0.25, 0.5, 1, 2\]' "$T/ss.yaml" || fail "futures --out"
+"$K" calibrate --futures "$F" --maturities 0.25,0.5,1,2 --common-error --json | grep -q '"s_e"' || fail "--maturities/--common-error"
+out=$("$K" calibrate --futures "$D/futures_not_maturity.csv" 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "futures_not_maturity.csv:1: column 'volume' is not a maturity" || fail "not a maturity: $out"
+out=$("$K" calibrate --futures "$D/futures_nonpositive.csv" 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q 'futures_nonpositive.csv:4: f_0.5 is 0' || fail "futures nonpositive: $out"
+out=$("$K" calibrate --futures "$D/futures_one_maturity.csv" 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q 'futures_one_maturity.csv:1: number of maturities is 1' || fail "one maturity: $out"
 echo "calibrate CLI: all checks passed"

@@ -25,6 +25,8 @@
 ///   sigma_chi^2 + 2 rho sigma_chi sigma_xi (the spectral density of dx is
 ///   sigma_xi^2 + (sigma_chi^2 + 2 rho sigma_chi sigma_xi) w^2 / (w^2 + kappa^2)), so rho is held
 ///   fixed at FitOptions::schwartzSmithRho (default 0) and reported as fixed.
+///   On futures of several maturities rho and the risk premia are identified: see
+///   schwartz_smith_futures.hpp (fitSchwartzSmithFutures).
 ///   Parameters kappa, sigma_chi, mu_xi, sigma_xi, rho; `state` holds the filtered chi and xi at
 ///   the last date (value = filtered mean, stdError = filtered standard deviation).
 /// - "jump" (Merton, J. Financial Economics 3, 1976): dS/S = (mu - lambda k) dt + sigma dW + (J -

@@ -14,13 +14,17 @@
 ///     std_errors: {kappa: ..., theta: ..., sigma: ...}   # .nan where unavailable
 ///     fixed: [rho]                    # parameters held, not estimated (may be absent)
 ///     state: {chi: ..., xi: ...}      # schwartz-smith only: filtered factors at as_of
+/// A Schwartz-Smith fit to futures adds parameters lambda_chi, mu_xi_star and s_e_<tau> (or s_e)
+/// after the five of the model; readers that do not know them ignore them (the case loader does).
 ///     data: {file, column, from, to, frequency, time_basis, prices}
+///                                     # futures: column = "f_0.25,f_1,...", maturities: [...]
 ///     fit: {log_likelihood, aic, bic, observations, status}
 ///
 /// Files are written to a temporary name beside the target and renamed, so a failed run never
 /// leaves a half-written file. Tested (write, read back, convert) in tests/calibration.
 
 #include <string>
+#include <vector>
 
 #include "kp/calibration/correlation.hpp"
 #include "kp/calibration/fit_result.hpp"
@@ -37,7 +41,8 @@ struct DataInfo {
     int lastDay = 0;
     Frequency frequency = Frequency::Daily;
     TimeBasis timeBasis = TimeBasis::Calendar;
-    std::size_t prices = 0;
+    std::size_t prices = 0;           ///< number of dates (rows) used
+    std::vector<double> maturities;   ///< futures panel only: years per column (else empty)
 };
 
 DataInfo describe(const TimeSeries& s, Frequency f, TimeBasis basis = TimeBasis::Calendar);

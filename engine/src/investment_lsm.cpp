@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 
+#include "detail/moments.hpp"
 #include "detail/regression.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/core/random.hpp"
@@ -31,33 +32,11 @@ namespace {
 
 using detail::blocksOf;
 using detail::kBlock;
+using detail::Moments;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-constexpr std::size_t kMaxTrainingPaths = 1u << 18;
-constexpr std::size_t kMinTrainingPaths = 20'000;
 constexpr int kNoSubsidy = 1 << 30;  // an operating year past any subsidy term
 
-struct Moments {  // count, mean, sum of squared deviations (Chan et al.)
-    double n = 0, mean = 0, m2 = 0;
-    void add(double x) {
-        n += 1;
-        const double d = x - mean;
-        mean += d / n;
-        m2 += d * (x - mean);
-    }
-    void merge(const Moments& b) {
-        if (b.n == 0) return;
-        if (n == 0) {
-            *this = b;
-            return;
-        }
-        const double tot = n + b.n, d = b.mean - mean;
-        mean += d * b.n / tot;
-        m2 += b.m2 + d * d * n * b.n / tot;
-        n = tot;
-    }
-    Estimate estimate() const { return {mean, n > 1 ? std::sqrt(m2 / (n - 1) / n) : 0.0}; }
-};
 
 /// Everything of a problem the path loops need, precomputed once.
 struct Layout {
@@ -392,8 +371,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
 
     // ---- 1. training paths ---------------------------------------------------------------------
     std::size_t nT = s.trainingPaths ? s.trainingPaths
-                                     : std::clamp(s.paths / 4, std::min(s.paths, kMinTrainingPaths),
-                                                  kMaxTrainingPaths);
+                                     : detail::defaultTrainingPaths(s.paths);
     if (s.antithetic && nT % 2) ++nT;
     auto& X = impl_->X;
     auto& I = impl_->I;

@@ -14,36 +14,12 @@
 #include "kp/core/errors.hpp"
 #include "kp/core/state_block.hpp"
 #include "kp/engine/path_simulator.hpp"
+#include "detail/moments.hpp"
 #include "detail/regression.hpp"
 
 namespace kp {
 
 namespace {
-
-constexpr std::size_t kMaxTrainingPaths = 1u << 18;   // default regression set: paths / 4,
-constexpr std::size_t kMinTrainingPaths = 20'000;    // at least this (or all paths), at most 2^18
-
-struct Moments {  // count, mean and sum of squared deviations, combined by Chan et al.'s formula
-    double n = 0, mean = 0, m2 = 0;
-    void add(double x) {
-        n += 1;
-        const double d = x - mean;
-        mean += d / n;
-        m2 += d * (x - mean);
-    }
-    void merge(const Moments& b) {
-        if (b.n == 0) return;
-        if (n == 0) {
-            *this = b;
-            return;
-        }
-        const double tot = n + b.n, d = b.mean - mean;
-        mean += d * b.n / tot;
-        m2 += b.m2 + d * d * n * b.n / tot;
-        n = tot;
-    }
-    double variance() const { return n > 1 ? m2 / (n - 1) : 0.0; }
-};
 
 /// In-the-money count and sums of one feature (the basis scaling only needs them roughly).
 struct Sums {
@@ -81,6 +57,7 @@ void continuation(const Basis& basis, const Rule& r, const double* feat, std::si
 using detail::blocksOf;
 using detail::dot;
 using detail::kBlock;
+using detail::Moments;
 using detail::sum;
 
 }  // namespace
@@ -126,8 +103,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
 
     // ---- 1. training paths, stored date-major --------------------------------------------------
     std::size_t nT = s.trainingPaths ? s.trainingPaths
-                                     : std::clamp(s.paths / 4, std::min(s.paths, kMinTrainingPaths),
-                                                  kMaxTrainingPaths);
+                                     : detail::defaultTrainingPaths(s.paths);
     if (s.antithetic && nT % 2) ++nT;
     StateBlock& store = impl_->train;
     store.resize(N, vars, nT);

@@ -17,9 +17,10 @@ CorrelationResult correlateLogReturns(const std::vector<TimeSeries>& series, Fre
     std::vector<int> common;
     std::vector<std::vector<std::size_t>> at(m);  // index of each common date in each series
     while (true) {
+        if (pos[0] >= series[0].size()) break;  // (reading days[pos[0]] first overran the vector: ASan)
         bool done = false;
-        int day = series[0].days.empty() ? 0 : series[0].days[pos[0]];
-        for (std::size_t k = 0; k < m && !done; ++k) {
+        int day = series[0].days[pos[0]];
+        for (std::size_t k = 1; k < m && !done; ++k) {
             if (pos[k] >= series[k].size())
                 done = true;
             else

@@ -80,6 +80,8 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     KP_REQUIRE(s.seed != 0, "LSM: seed is 0, but must be non-zero (seeds are explicit)");
     KP_REQUIRE(!s.qmc || (s.qmcReplications >= 2 && s.paths >= s.qmcReplications),
                "LSM: QMC replications is ", s.qmcReplications, ", but must be at least 2 and at most paths");
+    KP_REQUIRE(!s.qmc || s.paths % s.qmcReplications == 0, "LSM: paths is ", s.paths,
+               ", but must be a multiple of the ", s.qmcReplications, " QMC replications");
     KP_REQUIRE(!s.upperBound || (s.upperOuterPaths >= 2 && s.upperInnerPaths >= 1),
                "LSM: upper-bound outer paths is ", s.upperOuterPaths, " and inner paths ",
                s.upperInnerPaths, ", but must be at least 2 and 1");

@@ -145,6 +145,9 @@ TEST_CASE("bad settings are rejected") {
     s.qmcReplications = 1;
     CHECK_THROWS_AS(engine.price(kLsModel, kLsPut, s), kp::InvalidInput);  // one replication
     s = settings(1'000, 1, 0);
+    s.qmc = true;  // 1,000 paths are not a multiple of the 16 replications
+    CHECK_THROWS_AS(engine.price(kLsModel, kLsPut, s), kp::InvalidInput);
+    s = settings(1'000, 1, 0);
     s.upperBound = true;
     s.upperOuterPaths = 1;
     CHECK_THROWS_AS(engine.price(kLsModel, kLsPut, s), kp::InvalidInput);  // outer paths

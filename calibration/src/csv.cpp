@@ -1,5 +1,6 @@
 #include "kp/calibration/detail/csv.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -86,6 +87,22 @@ std::optional<double> parseNumber(const std::string& cell) {
     const double v = std::strtod(begin, &end);
     if (end != begin + cell.size() || !std::isfinite(v)) return std::nullopt;
     return v;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+bool isMissing(const std::string& cell) {
+    const std::string l = lower(cell);
+    return l.empty() || l == "na" || l == "nan" || l == "n/a" || l == "null" || l == "-";
+}
+
+std::string joinNames(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+    return out;
 }
 
 }  // namespace kp::calibration::detail

@@ -99,25 +99,9 @@ std::string formatIsoDate(int days) {
     return buf;
 }
 
-namespace {
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-bool isMissing(const std::string& cell) {
-    const std::string l = lower(cell);
-    return l.empty() || l == "na" || l == "nan" || l == "n/a" || l == "null" || l == "-";
-}
-
-std::string joinNames(const std::vector<std::string>& names) {
-    std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
-    return out;
-}
-
-}  // namespace
+using detail::isMissing;
+using detail::joinNames;
+using detail::lower;
 
 TimeSeries readSeries(const std::string& path, const SeriesRequest& request) {
     std::ifstream in(path);

@@ -36,4 +36,13 @@ std::string shortest(double v);
 /// The number in `cell` if the whole cell is a finite number, else nullopt.
 std::optional<double> parseNumber(const std::string& cell);
 
+/// `s` in lower case (ASCII).
+std::string lower(std::string s);
+
+/// Whether a cell marks a missing value: empty, "NA", "NaN", "N/A", "null" or "-" (any case).
+bool isMissing(const std::string& cell);
+
+/// "a, b, c": column names for messages.
+std::string joinNames(const std::vector<std::string>& names);
+
 }  // namespace kp::calibration::detail

@@ -127,6 +127,27 @@ void emit(const nlohmann::ordered_json& j, bool json, const std::string& text) {
         std::cout << text;
 }
 
+/// The inputs every Bermudan problem on GBM prices shares, each checked with its option's name.
+void requireBermudanInputs(double spot, double strike, double rate, double dividend, double vol,
+                           double maturity, int exercises) {
+    requirePositive("--spot", spot);
+    requirePositive("--strike", strike);
+    requireFinite("--rate", rate);
+    requireFinite("--dividend", dividend);
+    requireNonNegative("--vol", vol);
+    requirePositive("--maturity", maturity);
+    KP_REQUIRE(exercises >= 1, "--exercises is ", exercises, ", but must be at least 1");
+}
+
+/// Prints an LSM result as JSON or as text; returns the exit code.
+int report(const LsmResult& r, bool json, const std::string& title) {
+    if (json)
+        std::cout << toJson(r, "lsm").dump() << '\n';
+    else
+        printText(r, title);
+    return 0;
+}
+
 struct AmericanPut {
     double spot = 0, strike = 0, rate = 0, dividend = 0, vol = 0, maturity = 0;
     int exercises = 0;
@@ -149,13 +170,7 @@ struct Perpetual {
 };
 
 int runAmericanPut(const AmericanPut& a) {
-    requirePositive("--spot", a.spot);
-    requirePositive("--strike", a.strike);
-    requireFinite("--rate", a.rate);
-    requireFinite("--dividend", a.dividend);
-    requireNonNegative("--vol", a.vol);
-    requirePositive("--maturity", a.maturity);
-    KP_REQUIRE(a.exercises >= 1, "--exercises is ", a.exercises, ", but must be at least 1");
+    requireBermudanInputs(a.spot, a.strike, a.rate, a.dividend, a.vol, a.maturity, a.exercises);
     if (a.method == "fd") {
         const double v = bermudanPutFd(a.spot, a.strike, a.rate, a.dividend, a.vol, a.maturity, a.exercises);
         nlohmann::ordered_json j{{"method", "fd"}, {"value", v}, {"std_error", 0.0}, {"ci95", {v, v}},
@@ -175,22 +190,12 @@ int runAmericanPut(const AmericanPut& a) {
                               equallySpacedTimes(a.maturity, static_cast<std::size_t>(a.exercises)));
     LsmEngine engine;
     const LsmResult r = engine.price(model, put, s);
-    if (a.mc.json)
-        std::cout << toJson(r, "lsm").dump() << '\n';
-    else
-        printText(r, "Bermudan put, least-squares Monte Carlo");
-    return 0;
+    return report(r, a.mc.json, "Bermudan put, least-squares Monte Carlo");
 }
 
 int runMaxCall(const MaxCall& a) {
     KP_REQUIRE(a.assets >= 1 && a.assets <= 64, "--assets is ", a.assets, ", but must be from 1 to 64");
-    requirePositive("--spot", a.spot);
-    requirePositive("--strike", a.strike);
-    requireFinite("--rate", a.rate);
-    requireFinite("--dividend", a.dividend);
-    requireNonNegative("--vol", a.vol);
-    requirePositive("--maturity", a.maturity);
-    KP_REQUIRE(a.exercises >= 1, "--exercises is ", a.exercises, ", but must be at least 1");
+    requireBermudanInputs(a.spot, a.strike, a.rate, a.dividend, a.vol, a.maturity, a.exercises);
     KP_REQUIRE(std::isfinite(a.corr) && a.corr >= -1 && a.corr <= 1, "--corr is ", a.corr,
                ", but must be in [-1, 1]");
     const double minCorr = a.assets > 1 ? -1.0 / static_cast<double>(a.assets - 1) : -1.0;
@@ -211,11 +216,7 @@ int runMaxCall(const MaxCall& a) {
                                equallySpacedTimes(a.maturity, static_cast<std::size_t>(a.exercises)), vars);
     LsmEngine engine;
     const LsmResult r = engine.price(set, call, s);
-    if (a.mc.json)
-        std::cout << toJson(r, "lsm").dump() << '\n';
-    else
-        printText(r, "Bermudan max-call, least-squares Monte Carlo");
-    return 0;
+    return report(r, a.mc.json, "Bermudan max-call, least-squares Monte Carlo");
 }
 
 int runPerpetual(const Perpetual& a) {

@@ -41,7 +41,7 @@ std::vector<Bump> standardBumps(const cases::CaseFile& c) {
     if (c.factor("gas"))
         b.push_back({"gas_level", "+10% gas price level", [](cases::CaseFile& x) { adjustFactor(x, "gas", kUp, 1.0); }});
     if (c.factor("power"))
-        b.push_back({"power_level", "+10% power price level (and hydrogen derived from it)",
+        b.push_back({"power_level", "+10% power price level (derived hydrogen too)",
                      [](cases::CaseFile& x) { adjustFactor(x, "power", kUp, 1.0); }});
     if (c.factor("hydrogen"))
         b.push_back({"hydrogen_level", "+10% hydrogen price level",

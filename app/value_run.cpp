@@ -68,7 +68,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
 void printSensitivities(std::ostream& o, const std::vector<Sensitivity>& s, const std::string& currency,
                         const std::string& npvTechnology) {
     o << "\nSensitivities (change per bump, " << currency << " million, +- one standard error; same random numbers)\n";
-    o << "  " << std::left << std::setw(50) << "bump" << std::right << std::setw(22) << "option value" << std::setw(22)
+    o << "  " << std::left << std::setw(46) << "bump" << std::right << std::setw(22) << "option value" << std::setw(22)
       << ("NPV now " + npvTechnology) << "\n";
     auto cell = [](const Estimate& e) {
         std::ostringstream c;
@@ -77,7 +77,7 @@ void printSensitivities(std::ostream& o, const std::vector<Sensitivity>& s, cons
         return c.str();
     };
     for (const auto& x : s)
-        o << "  " << std::left << std::setw(50) << x.bump << std::right << std::setw(22) << cell(x.optionValue)
+        o << "  " << std::left << std::setw(46) << x.bump << std::right << std::setw(22) << cell(x.optionValue)
           << std::setw(22) << cell(x.npvNow) << "\n";
 }
 

@@ -97,6 +97,7 @@
             encoding: { x: { field: "lo", type: "quantitative", title: `present value, ${cur} million` },
                         x2: { field: "hi" },
                         y: { field: "share", type: "quantitative", title: null, axis: { format: "%", tickCount: 3 } },
+                        y2: { datum: 0 },
                         color: { field: "strategy", type: "nominal", legend: null,
                                  scale: { domain: data.value_order, range: ["#1f5f8b", "#d9822b", "#7f8c8d"] } } } },
           { transform: [{ filter: "datum.mean_row" }],

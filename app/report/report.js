@@ -55,18 +55,24 @@
         };
       }),
     }),
-    boundary: () => make({
-      width: 640, height: 300,
-      layer: [
-        { data: { values: data.boundary_paths },
-          mark: { type: "line", strokeWidth: 0.7, color: "#aaa", opacity: 0.7 },
-          encoding: { x: year, y: { field: "co2", type: "quantitative", title: `CO₂ price, ${cur}/t` },
-                      detail: { field: "path", type: "nominal" } } },
-        { data: { values: data.boundary },
-          mark: { type: "line", strokeWidth: 3, point: true, interpolate: "step-after" },
-          encoding: { x: year, y: { field: "co2", type: "quantitative" }, color: techColor } },
-      ],
-    }),
+    // y up to 1.2 x the case's CO2 P95 (or the highest trigger), sample paths clipped there
+    boundary: () => {
+      const p95 = data.fan.filter((d) => d.kind === "band" && d.scenario === data.scenario_order[0] &&
+                                         d.label.startsWith("CO2")).map((d) => d.p95);
+      const top = 1.2 * Math.max(1, ...p95, ...data.boundary.map((d) => d.co2));
+      const y = { field: "co2", type: "quantitative", title: `CO₂ price, ${cur}/t`, scale: { domain: [0, top] } };
+      return make({
+        width: 640, height: 300,
+        layer: [
+          { data: { values: data.boundary_paths },
+            mark: { type: "line", strokeWidth: 0.7, color: "#aaa", opacity: 0.7, clip: true },
+            encoding: { x: year, y: y, detail: { field: "path", type: "nominal" } } },
+          { data: { values: data.boundary },
+            mark: { type: "line", strokeWidth: 3, point: true, interpolate: "step-after", clip: true },
+            encoding: { x: year, y: y, color: techColor } },
+        ],
+      });
+    },
     timing: () => make({
       data: { values: data.timing },
       hconcat: [

@@ -38,6 +38,9 @@ head -1 "$T/out/sensitivities.csv" | grep -q '^name,bump,option_value_change_EUR
   || fail "sensitivities.csv header"
 [ "$(wc -l < "$T/out/sensitivities.csv")" -eq 6 ] || fail "sensitivities.csv rows"
 "$K" value "$C" --paths 4000 --sensitivities | grep -q '+10% CO2 price level' || fail "text sensitivities"
+# bit-identical for any thread count (per-path storage, reductions in path order)
+for t in 1 2; do "$K" value "$C" --paths 4000 --sensitivities --json --threads $t | sed 's/"seconds":[0-9.e+-]*//' > "$T/t$t.json"; done
+cmp -s "$T/t1.json" "$T/t2.json" || fail "results differ between 1 and 2 threads"
 
 # --- breakeven: the --set it prints flips the decision; slightly below it does not -----------
 "$K" breakeven "$C" --instrument operating-subsidy --paths 4000 --json > "$T/b.json" || fail "breakeven exit $?"

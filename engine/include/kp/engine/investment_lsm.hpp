@@ -87,6 +87,8 @@ struct InvestmentResult {
     std::vector<std::vector<double>> triggerByTechnology;  ///< [technology][date]: the same for investing in that technology
 
     std::vector<std::vector<double>> timing;  ///< [technology][date]: probability of investing then
+    std::vector<std::string> stageNames;
+    std::vector<std::vector<double>> stageTiming;  ///< [stage][date]: probability of deciding the stage then
     std::vector<double> closeProbability;  ///< per date: probability of closing then
     double neverProbability = 0;           ///< probability of never investing (carrying on or closing)
     std::vector<double> emissionsMean;     ///< per year: expected emissions under the policy, tCO2
@@ -106,6 +108,7 @@ struct PricingBlock {
     std::size_t years = 0, technologies = 0;
     const int* action = nullptr;      ///< [p]: -1 never acted, j < technologies: invested in j, technologies: exited
     const int* actionDate = nullptr;  ///< [p]: year index of the action (years: none)
+    const int* stageDate = nullptr;   ///< [p]: year index the stage of the technology invested in is decided (years: none)
     const double* optionValue = nullptr;  ///< [p]: realised discounted value of the policy
     const double* neverInvest = nullptr;  ///< [p]: discounted value of carrying on, B(0)
     const double* npvNow = nullptr;       ///< [j * n + p]: discounted value of investing in j now, I_j(0)

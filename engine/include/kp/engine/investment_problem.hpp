@@ -12,12 +12,19 @@
 ///
 /// Invariants (InvestmentLsm checks them and throws kp::InvalidInput): factors non-null; every
 /// state index inside the factor state; discount.size() == horizonYears, all in (0, inf);
-/// technology learning and infrastructure indices valid; at most 64 infrastructure entries; no
-/// stages.
+/// technology learning and infrastructure indices valid; at most 64 infrastructure entries; a
+/// stage's parent is one of `technologies`, at most one stage per parent.
 ///
-/// Current limitations: annual decisions only (a quarterly case is valued on its yearly dates);
-/// stages (Technology::requiresOption) are not valued: the converter leaves them out; no value after
-/// the horizon (a technology's cash flows stop at the horizon or at the end of its lifetime).
+/// Stages (StageOption): a second investment that exists only once its parent operates, e.g. DRI on
+/// natural gas switched to hydrogen. It may be decided at a date t from the parent's first operating
+/// year on, inside its own window; from its operation start s = max(t + construction, arrival of its
+/// infrastructure) it replaces the parent's running cash flows (not the parent's subsidy, which runs
+/// its term) for its lifetime, clipped at the horizon. Its capex (incremental) is paid at t.
+///
+/// Current limitations: annual decisions only (a quarterly case is valued on its yearly dates); a
+/// stage is not decided during its parent's construction; the parent's lifetime is taken to cover
+/// the stage's operation; no value after the horizon (a technology's cash flows stop at the horizon
+/// or at the end of its lifetime).
 
 #include <cstddef>
 #include <limits>
@@ -75,6 +82,12 @@ struct ExitOption {
     int earliestYear = 0, latestYear = 0;  ///< calendar years
 };
 
+/// A stage of a technology (see the file comment).
+struct StageOption {
+    TechnologyOption option;
+    std::size_t parent = 0;  ///< index into InvestmentProblem::technologies
+};
+
 struct InvestmentProblem {
     std::shared_ptr<const ModelSet> factors;  ///< co2, other factors and deployments, correlated
     PriceSource co2, gas, power, hydrogen, product;
@@ -85,6 +98,7 @@ struct InvestmentProblem {
     Plant plant;
     Policy policy;
     std::vector<TechnologyOption> technologies;  ///< mutually exclusive
+    std::vector<StageOption> stages;             ///< second investments after a technology
     /// Infrastructure (and technology-availability) arrival dates; one normal each per path.
     std::vector<std::string> infrastructureNames;
     std::vector<ArrivalDistribution> infrastructure;

@@ -57,14 +57,15 @@ nlohmann::ordered_json estimateJson(const Estimate& e) {
     return {{"value", numberOrNull(e.value)}, {"std_error", numberOrNull(e.stdError)}};
 }
 
-/// The engine's view of a checked case (see investment_problem.hpp for what is left out: stages,
-/// quarterly decision dates are valued on the yearly grid).
+/// The engine's view of a checked case (see investment_problem.hpp for the grid and what is left out).
 InvestmentProblem toInvestmentProblem(const cases::CaseFile& c) {
     using cases::FactorModel;
     InvestmentProblem pr;
     pr.startYear = c.valuation.startYear;
     pr.horizonYears = c.valuation.horizonYears;
-    for (int k = 0; k < pr.horizonYears; ++k) pr.discount.push_back(c.valuation.discount.factor(k));
+    pr.periodsPerYear = c.valuation.datesPerYear();
+    for (int k = 0; k < pr.horizonYears * pr.periodsPerYear; ++k)
+        pr.discount.push_back(c.valuation.discount.factor(static_cast<double>(k) / pr.periodsPerYear));
     pr.plant = c.plant;
     pr.policy = c.policy;
 

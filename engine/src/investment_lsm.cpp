@@ -163,9 +163,12 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     KP_REQUIRE(pr.factors != nullptr, "InvestmentLsm: factors is null, but must be a ModelSet");
     KP_REQUIRE(pr.horizonYears >= 1 && pr.horizonYears <= 200, "InvestmentLsm: horizonYears is ",
                pr.horizonYears, ", but must be in [1, 200]");
-    KP_REQUIRE(pr.discount.size() == static_cast<std::size_t>(pr.horizonYears),
-               "InvestmentLsm: discount has ", pr.discount.size(), " factors, but must have horizonYears = ",
-               pr.horizonYears);
+    KP_REQUIRE(pr.periodsPerYear == 1 || pr.periodsPerYear == 4, "InvestmentLsm: periodsPerYear is ",
+               pr.periodsPerYear, ", but must be 1 (annual) or 4 (quarterly)");
+    const int P = pr.periodsPerYear;
+    KP_REQUIRE(pr.discount.size() == static_cast<std::size_t>(pr.horizonYears * P),
+               "InvestmentLsm: discount has ", pr.discount.size(), " factors, but must have horizonYears x ",
+               "periodsPerYear = ", pr.horizonYears * P);
     for (double d : pr.discount)
         KP_REQUIRE(std::isfinite(d) && d > 0, "InvestmentLsm: a discount factor is ", d,
                    ", but must be positive");
@@ -174,7 +177,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                pr.infrastructureNames.size(), " names, but must have as many, at most 64");
     const ModelSet& model = *pr.factors;
     Layout L;
-    L.H = static_cast<std::size_t>(pr.horizonYears);
+    L.H = static_cast<std::size_t>(pr.horizonYears * P);  // periods
     L.J = pr.technologies.size();
     L.NS = pr.stages.size();
     L.JS = L.J + L.NS;
@@ -258,12 +261,17 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     const std::size_t maxP = Basis(s.basis, s.degree, std::max<std::size_t>(NC, 1)).size() + NI;
 
     std::vector<double> grid(H + 1);
-    for (std::size_t k = 0; k <= H; ++k) grid[k] = static_cast<double>(k);
+    for (std::size_t k = 0; k <= H; ++k) grid[k] = static_cast<double>(k) / P;
+    const std::size_t HY = static_cast<std::size_t>(pr.horizonYears);
+    const auto Pz = static_cast<std::size_t>(P);
+    // calendar year of period d; years -> periods
+    auto yearOf = [&](std::size_t d) { return pr.startYear + static_cast<int>(d / Pz); };
+    auto periods = [&](int years) { return years * P; };
     const std::vector<double>& D = pr.discount;
     // best exit per date
     std::vector<double> closeValue(H, kNaN);
     for (std::size_t d = 0; d < H; ++d) {
-        const int year = pr.startYear + static_cast<int>(d);
+        const int year = yearOf(d);
         for (const auto& e : pr.exits)
             if (year >= e.earliestYear && year <= e.latestYear) {
                 const double v = D[d] * (e.value - e.cost);
@@ -271,7 +279,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
             }
     }
     auto techAllowed = [&](std::size_t j, std::size_t d) {  // j < JS
-        const int year = pr.startYear + static_cast<int>(d);
+        const int year = yearOf(d);
         const Technology& t = optionAt(j).tech;
         return year >= t.earliestDecisionYear && year <= t.latestDecisionYear;
     };
@@ -314,12 +322,12 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 double latest = pr.startYear;
                 for (std::size_t i : optionAt(j).infrastructure)
                     latest = std::max(latest, w.arr[i * n + p]);
-                const double k = std::ceil(latest - pr.startYear);
+                const double k = std::ceil((latest - pr.startYear) * P);
                 of[p] = k >= static_cast<double>(H) || !std::isfinite(k) ? static_cast<int>(H)
                                                                            : std::max(0, static_cast<int>(k));
             }
         }
-        // yearly cash flows
+        // cash flows of each period (a year's flow / P at the period's prices)
         double* co2 = w.price.data();
         double* ref = co2 + n;
         double* gas = ref + n;
@@ -329,7 +337,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         const PriceColumns cols{co2, ref, gas, pow, h2, prod};
         for (std::size_t k = 0; k < H; ++k) {
             const double* st = w.hist.data() + k * V * n;
-            const double* stPrev = w.hist.data() + (k ? k - 1 : 0) * V * n;
+            const double* stPrev = w.hist.data() + (k >= Pz ? k - Pz : 0) * V * n;  // a year earlier
             auto lfOf = [&](const PriceSource& ps) {
                 return ps.learningIndex >= 0
                            ? w.lf.data() + (static_cast<std::size_t>(ps.learningIndex) * (H + 1) + k) * n
@@ -348,10 +356,10 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 const double* from[5] = {co2, gas, pow, h2, prod};
                 for (std::size_t c = 0; c < 5; ++c) std::copy_n(from[c], n, w.obs.data() + (c * H + k) * n);
             }
-            const int year = pr.startYear + static_cast<int>(k);
+            const int year = yearOf(k);
             double* b = w.base.data() + k * n;
             double* eb = w.ebase.data() + k * n;
-            if (static_cast<int>(k) < pr.plant.remainingLifeYears) {
+            if (static_cast<int>(k) < periods(pr.plant.remainingLifeYears)) {
                 yearCashFlows(pr.plant, nullptr, pr.policy, year, 0, cols, n, b, eb);
                 if (pricing) {
                     const double q = pr.plant.outputTPerYear;
@@ -377,6 +385,16 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 } else {
                     std::fill_n(sd, n, 0.0);
                 }
+            }
+            if (P > 1) {  // per period
+                const double f = 1.0 / P;
+                auto scale = [&](double* x) {
+                    for (std::size_t p = 0; p < n; ++p) x[p] *= f;
+                };
+                scale(b), scale(eb);
+                if (pricing) scale(w.cbase.data() + k * n);
+                for (std::size_t j = 0; j < JS; ++j)
+                    for (auto* v : {&w.tech, &w.sde, &w.etech}) scale(v->data() + (j * H + k) * n);
             }
         }
         // prefix sums of discounted cash flows
@@ -405,15 +423,15 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     };
     // first operating year index of technology j decided at d on path p (H: never)
     auto operationStart = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, std::size_t p) {
-        const int c = optionAt(j).tech.constructionYears;
+        const int c = periods(optionAt(j).tech.constructionYears);
         return std::min(std::max(static_cast<int>(d) + c, w.opFrom[j * n + p]), static_cast<int>(H));
     };
 
     // I_j(d) for a block into out[p] (allowed by window or not: the caller decides)
     auto investValue = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, double* out) {
         const Technology& t = pr.technologies[j].tech;
-        const int life = t.lifetimeYears;
-        const int subsidyYears = t.sde ? t.sde->years : 0;
+        const int life = periods(t.lifetimeYears);
+        const int subsidyYears = periods(t.sde ? t.sde->years : 0);
         const int Hi = static_cast<int>(H);
         const double* pb = w.pb.data();
         const double* pt = w.pt.data() + j * (H + 1) * n;
@@ -441,8 +459,8 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         for (std::size_t p = 0; p < n; ++p) {
             const int s0 = operationStart(j, t, n, w, p);
             const auto S = static_cast<std::size_t>(s0),
-                       E = static_cast<std::size_t>(std::min(s0 + tt.lifetimeYears, Hi)),
-                       ES = static_cast<std::size_t>(std::min(s0 + (tt.sde ? tt.sde->years : 0), Hi));
+                       E = static_cast<std::size_t>(std::min(s0 + periods(tt.lifetimeYears), Hi)),
+                       ES = static_cast<std::size_t>(std::min(s0 + periods(tt.sde ? tt.sde->years : 0), Hi));
             out[p] = -D[t] * netCapex(j, t, n, w, p) + (ptS[E * n + p] - ptS[S * n + p]) -
                      (ptA[E * n + p] - ptA[S * n + p]) + (psS[ES * n + p] - psS[S * n + p]);
         }
@@ -455,7 +473,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         for (std::size_t v : L.contState) std::copy_n(st + v * n, n, out + (f++) * stride);
         for (int c : L.contLearning)
             std::copy_n(w.lf.data() + (static_cast<std::size_t>(c) * (H + 1) + d) * n, n, out + (f++) * stride);
-        const double year = pr.startYear + static_cast<double>(d);
+        const double year = pr.startYear + static_cast<double>(d) / P;  // the date, in years
         for (std::size_t i = 0; i < NI; ++i, ++f) {
             const double* a = w.arr.data() + i * n;
             double* o = out + f * stride;
@@ -634,7 +652,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         }
         for (std::size_t st = 0; st < NS; ++st) {
             const std::size_t a = pr.stages[st].parent;
-            const int c = pr.technologies[a].tech.constructionYears;
+            const int c = periods(pr.technologies[a].tech.constructionYears);
             double* Ia = I.data() + (dd * J + a) * nT;
             const double* R0 = Rs.data() + st * (H + 1) * nT;
             const int* of = opT.data() + a * nT;
@@ -689,7 +707,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     // ---- 3. pricing ----------------------------------------------------------------------------
     const bool fixed = s.fixedPolicy.has_value();  // technology -1: never act
     const int fixedTech = fixed ? s.fixedPolicy->technology : -1;
-    const std::size_t fixedDate = fixedTech >= 0 ? static_cast<std::size_t>(s.fixedPolicy->year - pr.startYear) : H;
+    const std::size_t fixedDate = fixedTech >= 0 ? static_cast<std::size_t>(periods(s.fixedPolicy->year - pr.startYear)) : H;
     // what runs on a pricing path in each year under the policy (after the decision pass)
     auto planOf = [&](std::size_t p, std::size_t n, const Work& w) {
         PathPlan pl;
@@ -700,16 +718,16 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         pl.j = static_cast<std::size_t>(pl.a);
         const Technology& t = pr.technologies[pl.j].tech;
         pl.s0 = static_cast<std::size_t>(operationStart(pl.j, pl.d, n, w, p));
-        pl.e0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(t.lifetimeYears), H);
-        pl.es0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(t.sde ? t.sde->years : 0), H);
+        pl.e0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(periods(t.lifetimeYears)), H);
+        pl.es0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(periods(t.sde ? t.sde->years : 0)), H);
         const int st = L.stageOf[pl.j];
         if (st >= 0 && w.stageAt[p] < static_cast<int>(H)) {
             pl.js = J + static_cast<std::size_t>(st);
             pl.dS = static_cast<std::size_t>(w.stageAt[p]);
             const Technology& ts = optionAt(pl.js).tech;
             pl.sS = static_cast<std::size_t>(operationStart(pl.js, pl.dS, n, w, p));
-            pl.eS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(ts.lifetimeYears), H);
-            pl.esS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(ts.sde ? ts.sde->years : 0), H);
+            pl.eS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periods(ts.lifetimeYears)), H);
+            pl.esS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periods(ts.sde ? ts.sde->years : 0)), H);
         }
         return pl;
     };
@@ -719,8 +737,8 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         double* cf = w.obs.data() + 5 * H * n;
         double* inv = cf + H * n;
         double* out = inv + 2 * H * n;  // emissions (filled by the caller) sit between
-        const double q = pr.plant.outputTPerYear;
-        const auto life = static_cast<std::size_t>(std::max(pr.plant.remainingLifeYears, 0));
+        const double q = pr.plant.outputTPerYear / P;  // per period
+        const auto life = static_cast<std::size_t>(std::max(periods(pr.plant.remainingLifeYears), 0));
         auto outputOf = [&](std::size_t j) {
             const Technology& t = optionAt(j).tech;
             return q * (t.retrofit ? 1.0 : t.outputScale);
@@ -756,7 +774,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
             }
         }
         PricingBlock pb;
-        pb.block = b, pb.first = first, pb.n = n, pb.years = H, pb.technologies = J;
+        pb.block = b, pb.first = first, pb.n = n, pb.years = H, pb.periodsPerYear = Pz, pb.technologies = J;
         pb.action = w.act.data(), pb.actionDate = w.actDate.data(), pb.stageDate = w.stageAt.data();
         pb.optionValue = V, pb.neverInvest = B0, pb.npvNow = w.inv.data();
         const double* o = w.obs.data();
@@ -776,7 +794,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     // per block: moments of V, B0, I_j(0), V - B0, V - I_j(0); counts per (action, date); emission sums
     const std::size_t NM = 2 + 2 * J + 1;
     std::vector<Moments> mom(nbP * NM);
-    std::vector<double> counts(nbP * (J + 1) * H, 0.0), emisSum(nbP * H, 0.0);
+    std::vector<double> counts(nbP * (J + 1) * H, 0.0), emisSum(nbP * HY, 0.0);
     std::vector<double> stageCounts(nbP * NS * H, 0.0);
     // the columns the rule of date d uses, on the pricing paths of a block, into w.xa
     auto pricingFeatures = [&](const DateRule& rule, std::size_t d, std::size_t n, Work& w) {
@@ -822,7 +840,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
             }
         }
     };
-    std::vector<float> emis(H * nP), carbon(H * nP);
+    std::vector<float> emis(HY * nP), carbon(HY * nP);  // per calendar year and path
     arena.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbP, 1), [&](const tbb::blocked_range<std::size_t>& r) {
             Work& w = tls.local();
@@ -940,11 +958,15 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                             default: break;
                         }
                         if (observer) w.obs[(7 * H + k) * n + p] = e;
-                        emis[k * nP + first + p] = static_cast<float>(e);
-                        carbon[k * nP + first + p] = static_cast<float>(w.cbase[k * n + p]);
+                        // summed over the periods of the calendar year
+                        float& ey = emis[(k / Pz) * nP + first + p];
+                        float& cy = carbon[(k / Pz) * nP + first + p];
+                        const bool firstPeriod = k % Pz == 0;
+                        ey = static_cast<float>(firstPeriod ? e : ey + e);
+                        cy = static_cast<float>(firstPeriod ? w.cbase[k * n + p] : cy + w.cbase[k * n + p]);
                         sumE += e;
                     }
-                    emisSum[b * H + k] = sumE;
+                    emisSum[b * HY + k / Pz] += sumE;
                 }
                 if (observer) observeBlock(b, first, n, w, V, B0);
             }
@@ -970,47 +992,54 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     }
     res.valueOfWaiting = wait;
     const double np = static_cast<double>(nP);
-    res.years.resize(H);
-    res.timing.assign(J, std::vector<double>(H, 0.0));
-    res.closeProbability.assign(H, 0.0);
-    double invested = 0;
-    for (std::size_t d = 0; d < H; ++d) {
-        res.years[d] = pr.startYear + static_cast<int>(d);
-        for (std::size_t a = 0; a <= J; ++a) {
+    // timing per calendar year: the counts of its periods, summed in period order
+    res.years.resize(HY);
+    for (std::size_t y = 0; y < HY; ++y) res.years[y] = pr.startYear + static_cast<int>(y);
+    res.timing.assign(J, std::vector<double>(HY, 0.0));
+    res.closeProbability.assign(HY, 0.0);
+    auto countAt = [&](const std::vector<double>& cnt, std::size_t stride, std::size_t slot, std::size_t d) {
+        double c = 0;
+        for (std::size_t b = 0; b < nbP; ++b) c += cnt[(b * stride + slot) * H + d];
+        return c;
+    };
+    auto perYear = [&](const std::vector<double>& cnt, std::size_t stride, std::size_t slot, std::vector<double>& out) {
+        double total = 0;
+        for (std::size_t y = 0; y < HY; ++y) {
             double c = 0;
-            for (std::size_t b = 0; b < nbP; ++b) c += counts[(b * (J + 1) + a) * H + d];
-            if (a < J) res.timing[a][d] = c / np, invested += c;
-            else res.closeProbability[d] = c / np;
+            for (std::size_t d = y * Pz; d < (y + 1) * Pz; ++d) c += countAt(cnt, stride, slot, d);
+            out[y] = c / np;
+            total += c;
         }
-    }
+        return total;
+    };
+    double invested = 0;
+    for (std::size_t a = 0; a < J; ++a) invested += perYear(counts, J + 1, a, res.timing[a]);
+    perYear(counts, J + 1, J, res.closeProbability);
     res.neverProbability = 1.0 - invested / np;
     for (const auto& so : pr.stages) res.stageNames.push_back(so.option.tech.name);
-    res.stageTiming.assign(NS, std::vector<double>(H, 0.0));
-    for (std::size_t st = 0; st < NS; ++st)
-        for (std::size_t d = 0; d < H; ++d) {
-            double c = 0;
-            for (std::size_t b = 0; b < nbP; ++b) c += stageCounts[(b * NS + st) * H + d];
-            res.stageTiming[st][d] = c / np;
-        }
-    // decision at t = 0: the action the rule takes on most pricing paths
+    res.stageTiming.assign(NS, std::vector<double>(HY, 0.0));
+    for (std::size_t st = 0; st < NS; ++st) perYear(stageCounts, NS, st, res.stageTiming[st]);
+    // decision at t = 0: the action the rule takes on most pricing paths at the first date
     {
         double bestShare = 0;
-        for (std::size_t j = 0; j < J; ++j)
-            if (res.timing[j][0] > 0.5 && res.timing[j][0] > bestShare)
-                bestShare = res.timing[j][0], res.decision = Decision::InvestNow, res.technology = static_cast<int>(j);
-        if (res.closeProbability[0] > 0.5) res.decision = Decision::Close, res.technology = -1;
+        for (std::size_t j = 0; j < J; ++j) {
+            const double share = countAt(counts, J + 1, j, 0) / np;
+            if (share > 0.5 && share > bestShare)
+                bestShare = share, res.decision = Decision::InvestNow, res.technology = static_cast<int>(j);
+        }
+        if (countAt(counts, J + 1, J, 0) / np > 0.5) res.decision = Decision::Close, res.technology = -1;
     }
-    res.emissionsMean.resize(H), res.emissionsP5.resize(H), res.emissionsP95.resize(H);
-    res.carbonCostNever.resize(H);
+    res.emissionsMean.resize(HY), res.emissionsP5.resize(HY), res.emissionsP95.resize(HY);
+    res.carbonCostNever.resize(HY);
     auto quantile = [&](std::vector<float>& v, std::size_t off, double q) {
         const auto beginIt = v.begin() + static_cast<std::ptrdiff_t>(off);
         const auto k = static_cast<std::size_t>(std::floor(q * static_cast<double>(nP - 1)));
         std::nth_element(beginIt, beginIt + static_cast<std::ptrdiff_t>(k), beginIt + static_cast<std::ptrdiff_t>(nP));
         return static_cast<double>(*(beginIt + static_cast<std::ptrdiff_t>(k)));
     };
-    for (std::size_t k = 0; k < H; ++k) {
+    for (std::size_t k = 0; k < HY; ++k) {
         double e = 0;
-        for (std::size_t b = 0; b < nbP; ++b) e += emisSum[b * H + k];
+        for (std::size_t b = 0; b < nbP; ++b) e += emisSum[b * HY + k];
         res.emissionsMean[k] = e / np;
         res.emissionsP5[k] = quantile(emis, k * nP, 0.05);
         res.emissionsP95[k] = quantile(emis, k * nP, 0.95);
@@ -1019,8 +1048,9 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     }
 
     // ---- 4. trigger: the CO2 price above which the rule invests, other features at their means --
-    res.trigger.assign(H, kNaN);
-    res.triggerByTechnology.assign(J, std::vector<double>(H, kNaN));
+    // (per calendar year: the trigger at its first decision date)
+    res.trigger.assign(HY, kNaN);
+    res.triggerByTechnology.assign(J, std::vector<double>(HY, kNaN));
     if (co2Feature && J > 0) {
         Work& w = tls.local();
         constexpr std::size_t G = 257;
@@ -1028,6 +1058,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         std::vector<double> x(std::max<std::size_t>(F, 1) * G), est(J * G, kNegInf), best(G), inv(G),
             phi((maxP + 1) * G);
         for (std::size_t d = 0; d < H; ++d) {
+            if (d % Pz != 0) continue;  // one trigger per calendar year: its first date
             const DateRule& rule = rules[d];
             if (!rule.active || rule.cont.empty() || rule.cont[0] != 0) continue;
             const std::size_t nc = rule.cont.size(), ni = rule.ind.size();
@@ -1078,10 +1109,10 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                     if (invests(g) && !invests(g - 1)) return 0.5 * (x[g - 1] + x[g]);
                 return kNaN;
             };
-            res.trigger[d] = firstSwitch([&](std::size_t g) { return inv[g] > best[g]; });
+            res.trigger[d / Pz] = firstSwitch([&](std::size_t g) { return inv[g] > best[g]; });
             for (std::size_t j = 0; j < J; ++j) {  // j beats waiting, closing and the other technologies
                 const double* ej = est.data() + j * G;
-                res.triggerByTechnology[j][d] =
+                res.triggerByTechnology[j][d / Pz] =
                     firstSwitch([&](std::size_t g) { return ej[g] > best[g] && ej[g] >= inv[g]; });
             }
         }

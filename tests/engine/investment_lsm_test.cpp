@@ -160,6 +160,66 @@ TEST_CASE("deterministic limit: the LSM decision is the best year by enumeration
     }
 }
 
+TEST_CASE("deterministic limit, quarterly decisions: the LSM decision is the best quarter by enumeration") {
+    int insideYear = 0;  // cases whose best date is a quarter the annual grid does not have
+    for (double co2 : {30.0, 40.0, 60.0}) {  // best: 2034 Q2, 2029 Q3, now
+        Synthetic syn;
+        syn.co2 = co2;
+        auto p = syn.make();
+        const int P = 4, H = p.horizonYears * P;
+        p.periodsPerYear = P;
+        p.discount.clear();
+        for (int k = 0; k < H; ++k) p.discount.push_back(std::pow(1.07, -static_cast<double>(k) / P));
+        // a quarter carries a quarter of its calendar year's cash flow at the quarter's prices
+        std::vector<double> base(H), techCf[2];
+        for (int k = 0; k < H; ++k) {
+            const double t = static_cast<double>(k) / P;
+            kp::YearPrices yp;
+            yp.co2 = co2 * std::exp(syn.mu * t);
+            yp.co2Reference = co2 * std::exp(syn.mu * std::max(t - 1, 0.0));
+            yp.gas = 30, yp.power = 70, yp.product = 500;
+            const int year = 2026 + k / P;
+            base[k] = kp::yearCashFlow(p.plant, nullptr, p.policy, year, 0, yp).net / P;
+            for (int j = 0; j < 2; ++j)
+                techCf[j].push_back(kp::yearCashFlow(p.plant, &p.technologies[j].tech, p.policy, year, 0, yp).net / P);
+        }
+        double best = 0;
+        for (int k = 0; k < H; ++k) best += p.discount[k] * base[k];
+        int bestJ = -1, bestD = -1;
+        for (int d = 0; d < H; ++d) {
+            const int year = 2026 + d / P;
+            double before = 0;
+            for (int k = 0; k < d; ++k) before += p.discount[k] * base[k];
+            const double close = before + p.discount[d] * (2e8 - 4e8);
+            if (close > best) best = close, bestJ = 2, bestD = d;
+            for (int j = 0; j < 2; ++j) {
+                const auto& t = p.technologies[j].tech;
+                if (year < t.earliestDecisionYear || year > t.latestDecisionYear) continue;
+                const int s0 = std::max(d + P * t.constructionYears, j == 1 ? 4 * P : 0);  // grid in 2030
+                double v = before - p.discount[d] * t.capex;
+                for (int k = d; k < H; ++k)
+                    v += p.discount[k] * (k < s0 ? base[k] : k < s0 + P * t.lifetimeYears ? techCf[j][k] : 0.0);
+                if (v > best) best = v, bestJ = j, bestD = d;
+            }
+        }
+        kp::InvestmentLsm engine;
+        const auto r = engine.value(p, settings(2000, 7));
+        CAPTURE(co2);
+        CAPTURE(best);
+        CAPTURE(bestJ);
+        CAPTURE(bestD);
+        CAPTURE(r.optionValue.value);
+        CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
+        REQUIRE(bestJ >= 0);
+        REQUIRE(r.years.size() == static_cast<std::size_t>(p.horizonYears));  // results per calendar year
+        const auto y = static_cast<std::size_t>(bestD / P);
+        if (bestJ < 2) CHECK(r.timing[static_cast<std::size_t>(bestJ)][y] == 1.0);
+        else CHECK(r.closeProbability[y] == 1.0);
+        insideYear += bestD % P != 0;
+    }
+    CHECK(insideYear >= 2);
+}
+
 TEST_CASE("deterministic limit with a stage: a, then switching a to hydrogen, by enumerating both years") {
     for (double co2 : {50.0, 70.0, 90.0}) {
         Synthetic syn;

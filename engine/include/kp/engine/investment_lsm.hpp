@@ -100,12 +100,14 @@ struct InvestmentResult {
 
 /// One block of pricing paths as the pricing pass sees it, for callers that need more than the
 /// summary (loans on the project's cash flows, report charts, pathwise differences). The arrays are
-/// owned by the engine and valid only during PricingObserver::onBlock. Per-year arrays are indexed
-/// [k * n + p], k = 0 .. years - 1 (calendar year startYear + k); money is undiscounted, in the case
-/// currency of the price base year (real).
+/// owned by the engine and valid only during PricingObserver::onBlock. Per-period arrays are indexed
+/// [k * n + p], k = 0 .. years - 1 (calendar year startYear + k / periodsPerYear); money is
+/// undiscounted, in the case currency of the price base year (real).
 struct PricingBlock {
     std::size_t block = 0, first = 0, n = 0;  ///< block index, first path, paths in this block
-    std::size_t years = 0, technologies = 0;
+    std::size_t years = 0;           ///< periods (years when periodsPerYear = 1): k below indexes periods
+    std::size_t periodsPerYear = 1;  ///< 1 annual, 4 quarterly (money and tonnes are then per quarter)
+    std::size_t technologies = 0;
     const int* action = nullptr;      ///< [p]: -1 never acted, j < technologies: invested in j, technologies: exited
     const int* actionDate = nullptr;  ///< [p]: year index of the action (years: none)
     const int* stageDate = nullptr;   ///< [p]: year index the stage of the technology invested in is decided (years: none)

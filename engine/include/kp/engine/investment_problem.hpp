@@ -5,13 +5,17 @@
 /// models-layer types only, so the engine never sees the case file (the app converts a
 /// kp::cases::CaseFile into this struct, app/value_command.cpp: toInvestmentProblem).
 ///
-/// Time: t = 0 is 1 January of `startYear`; year k (k = 0 .. horizonYears - 1) is calendar year
-/// startYear + k. The factors are simulated at t = 0, 1, ..., horizonYears; the cash flow of year k
-/// uses the prices at t = k and is discounted by discount[k]. Decisions are taken at t = k, before
-/// the cash flow of year k. Money: the case currency of the price base year (real).
+/// Time: t = 0 is 1 January of `startYear`; with P = periodsPerYear (1 or 4), period k
+/// (k = 0 .. P x horizonYears - 1) starts at t = k / P, in calendar year startYear + k / P (integer
+/// division). The factors are simulated at t = 0, 1/P, ..., horizonYears; the cash flow of period k
+/// is 1/P of its calendar year's cash flow at the prices at t = k / P (the Dutch levy's reference
+/// EUA price is the one a year earlier), discounted by discount[k]. Decisions are taken at the start
+/// of each period, before its cash flow; decision windows are calendar years (every period of the
+/// year). Money: the case currency of the price base year (real).
 ///
 /// Invariants (InvestmentLsm checks them and throws kp::InvalidInput): factors non-null; every
-/// state index inside the factor state; discount.size() == horizonYears, all in (0, inf);
+/// state index inside the factor state; periodsPerYear 1 or 4; discount.size() == P x horizonYears,
+/// all in (0, inf);
 /// technology learning and infrastructure indices valid; at most 64 infrastructure entries; a
 /// stage's parent is one of `technologies`, at most one stage per parent.
 ///
@@ -21,8 +25,7 @@
 /// infrastructure) it replaces the parent's running cash flows (not the parent's subsidy, which runs
 /// its term) for its lifetime, clipped at the horizon. Its capex (incremental) is paid at t.
 ///
-/// Current limitations: annual decisions only (a quarterly case is valued on its yearly dates); a
-/// stage is not decided during its parent's construction; the parent's lifetime is taken to cover
+/// Current limitations: a is not decided during its parent's construction; the parent's lifetime is taken to cover
 /// the stage's operation; no value after the horizon (a technology's cash flows stop at the horizon
 /// or at the end of its lifetime).
 
@@ -94,7 +97,11 @@ struct InvestmentProblem {
     std::vector<LearningSource> learning;
     int startYear = 0;
     int horizonYears = 0;
-    std::vector<double> discount;  ///< discount factor of the cash flow of year k, k < horizonYears
+    /// Decision dates and cash-flow periods per year: 1 (annual) or 4 (quarterly). Period k starts
+    /// at t = k / periodsPerYear and carries 1 / periodsPerYear of its calendar year's cash flow at
+    /// the prices of t; construction, lifetimes and subsidy terms are whole years of periods.
+    int periodsPerYear = 1;
+    std::vector<double> discount;  ///< discount factor of the cash flow of period k, k < horizonYears x periodsPerYear
     Plant plant;
     Policy policy;
     std::vector<TechnologyOption> technologies;  ///< mutually exclusive

@@ -143,6 +143,12 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r) {
         o << "  " << std::setprecision(2) << r.emissionsMean[d] / 1e6 << "\n";
     }
     o << "P(never invest) = " << std::setprecision(3) << r.neverProbability << "\n";
+    bool anyTrigger = false;
+    for (double t : r.trigger) anyTrigger |= std::isfinite(t);
+    if (!anyTrigger)
+        o << "No CO2 trigger: in no year does the rule switch from waiting to investing as the CO2 price\n"
+             "rises through its 1-99% range (other prices at their means), so investing is not driven by\n"
+             "the CO2 price alone (docs/valuation.md, trigger).\n";
     for (std::size_t s = 0; s < r.stageNames.size(); ++s) {
         double total = 0, when = 0;
         for (std::size_t d = 0; d < r.years.size(); ++d) total += r.stageTiming[s][d], when += r.stageTiming[s][d] * r.years[d];

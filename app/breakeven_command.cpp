@@ -154,12 +154,12 @@ int runBreakeven(const BreakevenOptions& b) {
         const double h = std::max(0.05 * breakeven, 0.01 * (in.hi - in.lo));
         auto difference = [&](double x, int& tech) {
             const InvestmentProblem pr = toInvestmentProblem(c0);
-            PathValues pv(s.paths, static_cast<std::size_t>(pr.horizonYears), pr.technologies.size(), false, &progress);
+            PathValues pv(s.paths, pr, false, &progress);
             const Valuation now = valueAt(x, false, &pv);
             tech = now.r.technology >= 0 ? now.r.technology : bestNowTechnology(now.r);
             std::vector<double> npv(pv.npvNow(static_cast<std::size_t>(tech)),
                                     pv.npvNow(static_cast<std::size_t>(tech)) + s.paths);
-            PathValues pw(s.paths, static_cast<std::size_t>(pr.horizonYears), pr.technologies.size(), false, &progress);
+            PathValues pw(s.paths, pr, false, &progress);
             (void)valueAt(x, true, &pw);
             return pathDifference(npv.data(), pw.option(), s.paths, s.antithetic);
         };

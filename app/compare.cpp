@@ -55,8 +55,7 @@ ScenarioRun runScenario(const std::string& path, const CommonOptions& o, const s
     InvestmentSettings s = settingsFor(run.c, o);
     if (paths) s.paths = paths;
     const InvestmentProblem pr = toInvestmentProblem(run.c);
-    run.paths = std::make_unique<PathValues>(s.paths, static_cast<std::size_t>(pr.horizonYears),
-                                             pr.technologies.size(), keepPrices, observer);
+    run.paths = std::make_unique<PathValues>(s.paths, pr, keepPrices, observer);
     InvestmentLsm engine;
     run.r = engine.value(pr, s, run.paths.get());
     summarise(run);

@@ -7,15 +7,17 @@
 
 namespace kp::app {
 
-PathValues::PathValues(std::size_t paths, std::size_t years, std::size_t technologies, bool keepPrices,
-                       PricingObserver* next)
-    : paths_(paths), keepPrices_(keepPrices), next_(next), years_(years), technologies_(technologies),
-      option_(paths), never_(paths), npv_(technologies * paths), action_(paths, -1), actionDate_(paths, 0),
-      prices_(keepPrices ? kPriceKinds * years * paths : 0) {}
+PathValues::PathValues(std::size_t paths, const InvestmentProblem& problem, bool keepPrices, PricingObserver* next)
+    : paths_(paths), keepPrices_(keepPrices), next_(next), years_(static_cast<std::size_t>(problem.horizonYears)),
+      periodsPerYear_(static_cast<std::size_t>(problem.periodsPerYear)), technologies_(problem.technologies.size()),
+      option_(paths), never_(paths), npv_(technologies_ * paths), action_(paths, -1), actionDate_(paths, 0),
+      prices_(keepPrices ? kPriceKinds * years_ * paths : 0) {}
 
 void PathValues::onBlock(const PricingBlock& b) {
-    KP_REQUIRE(b.first + b.n <= paths_ && b.years == years_ && b.technologies == technologies_, "PathValues: block of paths ", b.first, "..", b.first + b.n,
-               ", but must be within the ", paths_, " paths it was made for");
+    KP_REQUIRE(b.first + b.n <= paths_ && b.years == years_ * periodsPerYear_ && b.technologies == technologies_,
+               "PathValues: a block of paths ", b.first, "..", b.first + b.n, " with ", b.years, " periods and ",
+               b.technologies, " technologies, but must fit the ", paths_, " paths, ", years_ * periodsPerYear_,
+               " periods and ", technologies_, " technologies it was made for");
     std::copy_n(b.optionValue, b.n, option_.data() + b.first);
     std::copy_n(b.neverInvest, b.n, never_.data() + b.first);
     std::copy_n(b.action, b.n, action_.data() + b.first);
@@ -25,9 +27,9 @@ void PathValues::onBlock(const PricingBlock& b) {
     if (keepPrices_) {
         const double* src[kPriceKinds] = {b.co2, b.gas, b.power, b.hydrogen};
         for (std::size_t q = 0; q < kPriceKinds; ++q)
-            for (std::size_t k = 0; k < b.years; ++k) {
+            for (std::size_t k = 0; k < years_; ++k) {
                 float* out = prices_.data() + (q * years_ + k) * paths_ + b.first;
-                const double* in = src[q] + k * b.n;
+                const double* in = src[q] + k * periodsPerYear_ * b.n;  // first period of year k
                 for (std::size_t p = 0; p < b.n; ++p) out[p] = static_cast<float>(in[p]);
             }
     }

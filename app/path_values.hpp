@@ -25,14 +25,14 @@ class PathValues final : public PricingObserver {
 public:
     /// `keepPrices`: store the four prices of every path and year (4 x years x paths floats).
     /// `next`: an observer that also sees every block (a progress bar), or nullptr.
-    /// `paths`, `years`, `technologies`: the shape of the valuation (settings.paths,
-    /// problem.horizonYears, problem.technologies.size()).
-    PathValues(std::size_t paths, std::size_t years, std::size_t technologies, bool keepPrices = false,
+    /// The shape of the valuation of `problem` with settings.paths = `paths`. Prices are kept per
+    /// calendar year (the first period of each year of a quarterly case).
+    PathValues(std::size_t paths, const InvestmentProblem& problem, bool keepPrices = false,
                PricingObserver* next = nullptr);
     void onBlock(const PricingBlock& b) override;
 
     std::size_t paths() const { return paths_; }
-    std::size_t years() const { return years_; }
+    std::size_t years() const { return years_; }  ///< calendar years
     std::size_t technologies() const { return technologies_; }
     /// Realised discounted value of the optimal strategy on path p.
     const double* option() const { return option_.data(); }
@@ -54,7 +54,7 @@ private:
     std::size_t paths_;
     bool keepPrices_;
     PricingObserver* next_;
-    std::size_t years_, technologies_;
+    std::size_t years_, periodsPerYear_, technologies_;
     std::vector<double> option_, never_, npv_;
     std::vector<int> action_, actionDate_;
     std::vector<float> prices_;

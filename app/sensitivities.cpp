@@ -85,7 +85,7 @@ std::vector<Sensitivity> sensitivities(const cases::CaseFile& c, const Investmen
         cases::CaseFile bumped = c;
         b.apply(bumped);
         const InvestmentProblem pr = toInvestmentProblem(bumped);
-        PathValues pv(n, static_cast<std::size_t>(pr.horizonYears), pr.technologies.size(), false, observer);
+        PathValues pv(n, pr, false, observer);
         (void)engine.value(pr, settings, &pv);
         Sensitivity s{b.name, b.bump, pathDifference(pv.option(), base.option(), n, settings.antithetic),
                       {kNaN, kNaN}};

@@ -39,7 +39,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     }
     const std::size_t bumps = sens ? standardBumps(c).size() : 0;
     Progress progress((1 + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
-    PathValues pv(s.paths, static_cast<std::size_t>(pr.horizonYears), pr.technologies.size(), report, &progress);
+    PathValues pv(s.paths, pr, report, &progress);
     InvestmentLsm engine;
     ValueRun run;
     run.r = engine.value(pr, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);

@@ -27,6 +27,16 @@ kp::InvestmentSettings small(const kp::cases::CaseFile& c) {
     return kp::app::settingsFor(c, o);
 }
 
+/// The minimal case valued at 4000 paths with its per-path values.
+struct Valued {
+    kp::cases::CaseFile c = kp::cases::loadCaseFile(kMinimal);
+    kp::InvestmentSettings s = small(c);
+    kp::InvestmentProblem pr = kp::app::toInvestmentProblem(c);
+    kp::app::PathValues pv;
+    kp::InvestmentResult r;
+    explicit Valued(bool keepPrices) : pv(s.paths, pr, keepPrices) { r = kp::InvestmentLsm().value(pr, s, &pv); }
+};
+
 }  // namespace
 
 TEST_SUITE("app") {
@@ -44,12 +54,8 @@ TEST_CASE("pathMean and pathDifference: antithetic pairs are averaged first") {
 }
 
 TEST_CASE("PathValues: per-path means and standard errors are the engine's") {
-    const auto c = kp::cases::loadCaseFile(kMinimal);
-    const auto s = small(c);
-    const kp::InvestmentProblem pr = kp::app::toInvestmentProblem(c);
-    kp::app::PathValues pv(s.paths, pr, true);
-    kp::InvestmentLsm engine;
-    const kp::InvestmentResult r = engine.value(pr, s, &pv);
+    const Valued run(true);
+    const auto& [c, s, pr, pv, r] = run;
     const kp::Estimate v = kp::app::pathMean(pv.option(), s.paths, s.antithetic);
     CHECK(v.value == doctest::Approx(r.optionValue.value).epsilon(1e-10));
     CHECK(v.stdError == doctest::Approx(r.optionValue.stdError).epsilon(1e-8));
@@ -67,12 +73,8 @@ TEST_CASE("PathValues: per-path means and standard errors are the engine's") {
 }
 
 TEST_CASE("sensitivities: +10% capex lowers NPV now by exactly 10% of the capex paid at t = 0") {
-    const auto c = kp::cases::loadCaseFile(kMinimal);
-    const auto s = small(c);
-    const kp::InvestmentProblem pr = kp::app::toInvestmentProblem(c);
-    kp::app::PathValues base(s.paths, pr);
-    kp::InvestmentLsm engine;
-    const kp::InvestmentResult r = engine.value(pr, s, &base);
+    const Valued run(false);
+    const auto& [c, s, pr, base, r] = run;
     const int j = kp::app::bestNowTechnology(r);
     REQUIRE(j == 0);
     const auto sens = kp::app::sensitivities(c, s, base, j, nullptr);
@@ -120,12 +122,8 @@ TEST_CASE("CSV cells: quoted when needed, empty for a missing number") {
 }
 
 TEST_CASE("the report: self-contained, one container per chart, no early end of its scripts") {
-    const auto c = kp::cases::loadCaseFile(kMinimal);
-    const auto s = small(c);
-    const kp::InvestmentProblem pr = kp::app::toInvestmentProblem(c);
-    kp::app::PathValues pv(s.paths, pr, true);
-    kp::InvestmentLsm engine;
-    const kp::InvestmentResult r = engine.value(pr, s, &pv);
+    const Valued run(true);
+    const auto& [c, s, pr, pv, r] = run;
     kp::app::ReportInput in;
     in.c = &c;
     in.r = &r;

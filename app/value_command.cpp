@@ -1,9 +1,6 @@
 // `kruispunt value CASE.yaml`: invest now, wait, or close, by least-squares Monte Carlo over the
 // case's technologies. See docs/valuation.md (method, outputs) and docs/case-file.md (the input).
-//
-// The conversion from the case file to the engine's InvestmentProblem lives here, in the app: the
-// app is the one layer that may read cases/ and drive engine/ (README "Layout"); cases/ stays free
-// of engine types and engine/ never sees YAML.
+// The case -> engine conversion and the common options are in case_run.cpp.
 #include <unistd.h>
 
 #include <cmath>
@@ -14,138 +11,22 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "case_run.hpp"
 #include "commands.hpp"
 #include "kp/cases/case_file.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/engine/investment_lsm.hpp"
-#include "kp/models/gbm.hpp"
 
 namespace kp::app {
-
-/// The engine's view of a checked case (see investment_problem.hpp for what is left out: stages,
-/// quarterly decision dates are valued on the yearly grid).
-InvestmentProblem toInvestmentProblem(const cases::CaseFile& c) {
-    using cases::FactorModel;
-    InvestmentProblem pr;
-    pr.startYear = c.valuation.startYear;
-    pr.horizonYears = c.valuation.horizonYears;
-    for (int k = 0; k < pr.horizonYears; ++k) pr.discount.push_back(c.valuation.discount.factor(k));
-    pr.plant = c.plant;
-    pr.policy = c.policy;
-
-    // factor models in the order of CaseFile::brownianNames: factors, then maturity deployments
-    std::vector<ModelPtr> models;
-    std::map<std::string, std::size_t> modelOf;  // factor or maturity name -> model index
-    for (const auto& f : c.factors)
-        if (auto m = f.makeModel()) modelOf[f.name] = models.size(), models.push_back(m);
-    for (const auto& mt : c.maturity)
-        if (auto m = mt.deployment.makeModel()) modelOf["maturity:" + mt.name] = models.size(), models.push_back(m);
-    Eigen::MatrixXd corr = c.correlation;
-    if (models.empty()) {  // nothing stochastic: one idle driver keeps the simulator's shape
-        models.push_back(std::make_shared<Gbm>(GbmParams{1.0, 0.0, 0.0, 0.0}));
-        corr = Eigen::MatrixXd::Identity(1, 1);
-    }
-    auto set = std::make_shared<ModelSet>(models, corr);
-    pr.factors = set;
-
-    for (const auto& mt : c.maturity) {
-        LearningSource ls;
-        ls.name = mt.name;
-        ls.curve = mt.curve;
-        if (auto it = modelOf.find("maturity:" + mt.name); it != modelOf.end())
-            ls.stateIndex = static_cast<int>(set->stateOffset(it->second));
-        pr.learning.push_back(ls);
-    }
-    auto learningIndex = [&](const std::string& name) {
-        for (std::size_t i = 0; i < c.maturity.size(); ++i)
-            if (c.maturity[i].name == name) return static_cast<int>(i);
-        return -1;
-    };
-    auto source = [&](const std::string& name) {
-        const cases::Factor* f = c.factor(name);
-        if (!f) return PriceSource::fixed(0.0);
-        if (f->model == FactorModel::Constant) return PriceSource::fixed(f->constant);
-        if (f->model == FactorModel::Derived) {
-            PriceSource ps;
-            ps.kind = PriceSource::Kind::Derived;
-            const cases::Factor* from = c.factor(f->derivedFrom);
-            KP_REQUIRE(from != nullptr, c.path, ": factors.", name, ".from: the factor is '", f->derivedFrom,
-                       "', but must be a factor of the case");
-            if (from->model == FactorModel::Constant) {
-                ps.sourceState = false;
-                ps.sourceConstant = from->constant;
-            } else {
-                ps.stateIndex = set->stateOffset(modelOf.at(from->name));
-            }
-            ps.efficiency = f->efficiency;
-            ps.adder = f->adder;
-            ps.scale = f->scale;
-            ps.learningIndex = f->adderMaturity.empty() ? -1 : learningIndex(f->adderMaturity);
-            ps.learningShare = f->adderLearningShare;
-            return ps;
-        }
-        return PriceSource::state(set->stateOffset(modelOf.at(name)));
-    };
-    pr.co2 = source("co2");
-    pr.gas = source("gas");
-    pr.power = source("power");
-    pr.hydrogen = source("hydrogen");
-    pr.product = source("product");
-
-    for (const auto& inf : c.infrastructure) {
-        pr.infrastructureNames.push_back(inf.name);
-        pr.infrastructure.push_back(inf.arrival);
-    }
-    std::map<std::string, std::size_t> availability;  // maturity name -> arrival index
-    for (const auto& mt : c.maturity)
-        if (mt.available) {
-            availability[mt.name] = pr.infrastructure.size();
-            pr.infrastructureNames.push_back(mt.name + ".available");
-            pr.infrastructure.push_back(*mt.available);
-        }
-    for (const auto& t : c.options) {
-        if (!t.requiresOption.empty()) continue;  // stages: not valued yet (docs/valuation.md)
-        TechnologyOption o;
-        o.tech = t;
-        o.learningIndex = t.maturity.empty() ? -1 : learningIndex(t.maturity);
-        for (const auto& name : t.infrastructure)
-            for (std::size_t i = 0; i < c.infrastructure.size(); ++i)
-                if (c.infrastructure[i].name == name) o.infrastructure.push_back(i);
-        if (auto it = availability.find(t.maturity); it != availability.end())
-            o.infrastructure.push_back(it->second);
-        pr.technologies.push_back(o);
-    }
-    for (const auto* e : {&c.alternatives.close, &c.alternatives.relocate})
-        if (e->allowed) {
-            ExitOption x;
-            x.name = e == &c.alternatives.close ? "close" : "relocate";
-            x.value = e->value;
-            x.cost = e->cost;
-            x.earliestYear = e->earliestYear;
-            x.latestYear = e->latestYear;
-            pr.exits.push_back(x);
-        }
-    return pr;
-}
 
 namespace {
 
 struct ValueOptions {
     std::string casePath;
-    std::string scenario;
-    std::optional<std::size_t> paths, threads;
-    std::optional<std::uint64_t> seed;
-    std::vector<std::string> sets;
+    CommonOptions common;
     std::string out;
-    bool json = false;
 };
 
-nlohmann::ordered_json numberOrNull(double x) {
-    return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
-}
-nlohmann::ordered_json est(const Estimate& e) {
-    return {{"value", numberOrNull(e.value)}, {"std_error", numberOrNull(e.stdError)}};
-}
 
 nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& r,
                               const std::vector<std::string>& skipped) {
@@ -158,16 +39,24 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["technology"] = r.technology >= 0 ? nlohmann::ordered_json(r.technologyNames[static_cast<std::size_t>(r.technology)])
                                         : nlohmann::ordered_json();
     nlohmann::ordered_json npv = nlohmann::ordered_json::object();
-    for (std::size_t i = 0; i < r.npvNow.size(); ++i) npv[r.technologyNames[i]] = est(r.npvNow[i]);
+    for (std::size_t i = 0; i < r.npvNow.size(); ++i) npv[r.technologyNames[i]] = estimateJson(r.npvNow[i]);
     j["npv_now"] = npv;
-    j["never_invest"] = est(r.neverInvest);
+    j["never_invest"] = estimateJson(r.neverInvest);
     j["close_now"] = numberOrNull(r.closeNow.value);
-    j["option_value"] = est(r.optionValue);
-    j["value_of_waiting"] = est(r.valueOfWaiting);
+    j["option_value"] = estimateJson(r.optionValue);
+    j["value_of_waiting"] = estimateJson(r.valueOfWaiting);
     nlohmann::ordered_json trig = nlohmann::ordered_json::array();
     for (std::size_t d = 0; d < r.years.size(); ++d)
         trig.push_back({{"year", r.years[d]}, {"co2_price", numberOrNull(r.trigger[d])}});
     j["trigger"] = trig;
+    nlohmann::ordered_json trigTech = nlohmann::ordered_json::object();
+    for (std::size_t i = 0; i < r.triggerByTechnology.size(); ++i) {
+        nlohmann::ordered_json t = nlohmann::ordered_json::array();
+        for (std::size_t d = 0; d < r.years.size(); ++d)
+            t.push_back({{"year", r.years[d]}, {"co2_price", numberOrNull(r.triggerByTechnology[i][d])}});
+        trigTech[r.technologyNames[i]] = t;
+    }
+    j["trigger_by_technology"] = trigTech;
     nlohmann::ordered_json timing = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < r.timing.size(); ++i) {
         nlohmann::ordered_json a = nlohmann::ordered_json::array();
@@ -285,9 +174,15 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
     }
     {
         auto f = file("trigger.csv");
-        f << "year,co2_trigger_" << currency << "_per_tco2\n";
-        for (std::size_t d = 0; d < r.years.size(); ++d)
-            f << r.years[d] << "," << (std::isfinite(r.trigger[d]) ? std::to_string(r.trigger[d]) : "") << "\n";
+        f << "year,co2_trigger_" << currency << "_per_tco2";
+        for (const auto& n : r.technologyNames) f << "," << n << "_co2_trigger_" << currency << "_per_tco2";
+        f << "\n";
+        auto cell = [](double x) { return std::isfinite(x) ? std::to_string(x) : std::string(); };
+        for (std::size_t d = 0; d < r.years.size(); ++d) {
+            f << r.years[d] << "," << cell(r.trigger[d]);
+            for (const auto& t : r.triggerByTechnology) f << "," << cell(t[d]);
+            f << "\n";
+        }
     }
     {
         auto f = file("emissions.csv");
@@ -314,33 +209,15 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
 }
 
 int runValue(const ValueOptions& v) {
-    cases::LoadOptions lo;
-    lo.overrides = v.sets;
-    lo.scenario = v.scenario;
-    const cases::CaseFile c = cases::loadCaseFile(v.casePath, lo);
+    const cases::CaseFile c = loadCase(v.casePath, v.common);
     const InvestmentProblem pr = toInvestmentProblem(c);
-    std::vector<std::string> skipped;
-    for (const auto& t : c.options)
-        if (!t.requiresOption.empty()) skipped.push_back(t.name);
-    InvestmentSettings s;
-    s.paths = v.paths.value_or(c.simulation.paths);
-    KP_REQUIRE(s.paths >= 2, "--paths is ", s.paths, ", but must be at least 2");
-    s.trainingPaths = c.simulation.trainingPaths;
-    s.seed = v.seed.value_or(c.simulation.seed);
-    KP_REQUIRE(s.seed != 0, "--seed is 0, but must be non-zero");
-    s.threads = v.threads.value_or(c.simulation.threads);
-    s.basis = parseBasisType(c.simulation.basis);
-    s.degree = c.simulation.degree;
-    s.antithetic = c.simulation.antithetic;
-    KP_REQUIRE(!s.antithetic || s.paths % 2 == 0, "--paths is ", s.paths,
-               ", but must be even with antithetic sampling (simulation.antithetic)");
-    KP_REQUIRE(s.basis != BasisType::Spline, c.path, ": simulation.basis is spline, but must be monomial or "
-               "laguerre for the valuation (the spline basis takes one feature)");
+    const std::vector<std::string> skipped = stagesNotValued(c);
+    const InvestmentSettings s = settingsFor(c, v.common);
     InvestmentLsm engine;
     const InvestmentResult r = engine.value(pr, s);
     const auto j = toJson(c, r, skipped);
     if (!v.out.empty()) writeOut(v.out, j, r, c.valuation.currency);
-    if (v.json) std::cout << j.dump() << '\n';
+    if (v.common.json) std::cout << j.dump() << '\n';
     else printText(c, r, skipped);
     return 0;
 }
@@ -351,14 +228,8 @@ void addValueCommand(CLI::App& app, Action& action) {
     static ValueOptions v;
     auto* c = app.add_subcommand("value", "Value a case file: invest now, wait or close (LSM)");
     c->add_option("case", v.casePath, "Case file (YAML, see docs/case-file.md)")->required();
-    c->add_option("--scenario", v.scenario, "Scenario preset (stabilisation, relocation, innovation-hubs, "
-                                            "accelerated) or a scenario .yaml");
-    c->add_option("--paths", v.paths, "Pricing paths (default: the case's simulation.paths)");
-    c->add_option("--seed", v.seed, "Random seed, non-zero (default: the case's)");
-    c->add_option("--threads", v.threads, "Threads, 0 = all cores (default: the case's)");
-    c->add_option("--set", v.sets, "Override a case field: dotted.path=value (repeatable)");
+    addCommonOptions(c, v.common);
     c->add_option("--out", v.out, "Write results.json and CSV tables into this directory");
-    c->add_flag("--json", v.json, "Print one JSON object on stdout");
     c->callback([&action] { action = [] { return runValue(v); }; });
 }
 

@@ -60,7 +60,8 @@ struct Work {
     std::vector<int> opFrom;                    // [j][p] first year index j can operate (H: never)
     std::vector<double> feat, inv, est, best, tmp, phi, xa;
     std::vector<int> act, actDate;              // pricing: -1 none, j tech, J close
-    void reserve(const Layout& L, std::size_t n, std::size_t P) {
+    std::vector<double> obs;                    // for a PricingObserver: 5 prices + 4 per-year arrays [.][k][p]
+    void reserve(const Layout& L, std::size_t n, std::size_t P, bool observed = false) {
         auto need = [](std::vector<double>& v, std::size_t m) {
             if (v.size() < m) v.resize(m);
         };
@@ -77,6 +78,7 @@ struct Work {
         need(inv, (L.J + 1) * n), need(est, n), need(best, n), need(tmp, n);
         need(phi, (P + L.F + 1) * n), need(xa, std::max<std::size_t>(L.F, 1) * n);
         if (act.size() < n) act.resize(n), actDate.resize(n);
+        if (observed) need(obs, 9 * L.H * n);
     }
 };
 
@@ -118,7 +120,8 @@ struct InvestmentLsm::Impl {
 InvestmentLsm::InvestmentLsm() : impl_(std::make_unique<Impl>()) {}
 InvestmentLsm::~InvestmentLsm() = default;
 
-InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const InvestmentSettings& s) {
+InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const InvestmentSettings& s,
+                                     PricingObserver* observer) {
     const auto start = std::chrono::steady_clock::now();
     KP_REQUIRE(s.paths >= 2, "InvestmentLsm: paths is ", s.paths, ", but must be at least 2");
     KP_REQUIRE(!s.antithetic || s.paths % 2 == 0, "InvestmentLsm: paths is ", s.paths,
@@ -171,6 +174,16 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                        i, ", but must be below ", L.NI);
         KP_REQUIRE(t.tech.requiresOption.empty(), "InvestmentLsm: technology '", t.tech.name,
                    "' is a stage (requires '", t.tech.requiresOption, "'), but stages are not supported yet");
+    }
+    if (s.fixedPolicy) {
+        KP_REQUIRE(s.fixedPolicy->technology >= -1 &&
+                       s.fixedPolicy->technology < static_cast<int>(pr.technologies.size()),
+                   "InvestmentLsm: fixed policy technology is ", s.fixedPolicy->technology,
+                   ", but must be -1 (never) or below ", pr.technologies.size());
+        KP_REQUIRE(s.fixedPolicy->technology < 0 ||
+                       (s.fixedPolicy->year >= pr.startYear && s.fixedPolicy->year < pr.startYear + pr.horizonYears),
+                   "InvestmentLsm: fixed policy year is ", s.fixedPolicy->year, ", but must be in [",
+                   pr.startYear, ", ", pr.startYear + pr.horizonYears - 1, "]");
     }
     // continuous features: stochastic prices (co2 first), then learning factors
     {
@@ -280,6 +293,10 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 h2[p] = priceOf(pr.hydrogen, st, n, p, lh);
                 prod[p] = priceOf(pr.product, st, n, p, nullptr);
             }
+            if (pricing && observer) {
+                const double* from[5] = {co2, gas, pow, h2, prod};
+                for (std::size_t c = 0; c < 5; ++c) std::copy_n(from[c], n, w.obs.data() + (c * H + k) * n);
+            }
             const int year = pr.startYear + static_cast<int>(k);
             double* b = w.base.data() + k * n;
             double* eb = w.ebase.data() + k * n;
@@ -324,28 +341,35 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         }
     };
 
-    // I_j(d) for a block into out[p] (allowed by window or not: the caller decides)
-    auto investValue = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, double* out) {
+    // capex net of the grant of technology j decided at d, on path p of a block of n
+    auto netCapex = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, std::size_t p) {
         const TechnologyOption& o = pr.technologies[j];
         const Technology& t = o.tech;
-        const int c = t.constructionYears, life = t.lifetimeYears;
+        double capex = t.capex;
+        if (o.learningIndex >= 0 && t.learningShare != 0) {
+            const double lf = w.lf[(static_cast<std::size_t>(o.learningIndex) * (H + 1) + d) * n + p];
+            capex = t.capex * ((1.0 - t.learningShare) + t.learningShare * lf);
+        }
+        return capex - t.grant.amount(capex);
+    };
+    // first operating year index of technology j decided at d on path p (H: never)
+    auto operationStart = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, std::size_t p) {
+        const int c = pr.technologies[j].tech.constructionYears;
+        return std::min(std::max(static_cast<int>(d) + c, w.opFrom[j * n + p]), static_cast<int>(H));
+    };
+
+    // I_j(d) for a block into out[p] (allowed by window or not: the caller decides)
+    auto investValue = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, double* out) {
+        const Technology& t = pr.technologies[j].tech;
+        const int life = t.lifetimeYears;
         const int subsidyYears = t.sde ? t.sde->years : 0;
         const int Hi = static_cast<int>(H);
-        const double* lf = o.learningIndex >= 0
-                               ? w.lf.data() + (static_cast<std::size_t>(o.learningIndex) * (H + 1) + d) * n
-                               : nullptr;
-        const LearningCurve* curve = o.learningIndex >= 0 ? &pr.learning[static_cast<std::size_t>(o.learningIndex)].curve
-                                                          : nullptr;
-        const int* of = w.opFrom.data() + j * n;
         const double* pb = w.pb.data();
         const double* pt = w.pt.data() + j * (H + 1) * n;
         const double* ps = w.ps.data() + j * (H + 1) * n;
         for (std::size_t p = 0; p < n; ++p) {
-            double capex = t.capex;
-            if (curve && t.learningShare != 0)
-                capex = t.capex * ((1.0 - t.learningShare) + t.learningShare * lf[p]);
-            const double net = capex - t.grant.amount(capex);
-            const int s0 = std::min(std::max(static_cast<int>(d) + c, of[p]), Hi);
+            const double net = netCapex(j, d, n, w, p);
+            const int s0 = operationStart(j, d, n, w, p);
             const int e = std::min(s0 + life, Hi), es = std::min(s0 + subsidyYears, Hi);
             const auto S = static_cast<std::size_t>(s0), E = static_cast<std::size_t>(e),
                        ES = static_cast<std::size_t>(es);
@@ -537,6 +561,58 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     }
 
     // ---- 3. pricing ----------------------------------------------------------------------------
+    const bool fixed = s.fixedPolicy.has_value();  // technology -1: never act
+    const int fixedTech = fixed ? s.fixedPolicy->technology : -1;
+    const std::size_t fixedDate = fixedTech >= 0 ? static_cast<std::size_t>(s.fixedPolicy->year - pr.startYear) : H;
+    // the per-year arrays a PricingObserver sees: cash flow, investment and output under the policy
+    auto observeBlock = [&](std::size_t b, std::size_t first, std::size_t n, Work& w, const double* V,
+                            const double* B0) {
+        double* cf = w.obs.data() + 5 * H * n;
+        double* inv = cf + H * n;
+        double* out = inv + 2 * H * n;  // emissions (filled by the caller) sit between
+        const double q = pr.plant.outputTPerYear;
+        const auto life = static_cast<std::size_t>(std::max(pr.plant.remainingLifeYears, 0));
+        for (std::size_t p = 0; p < n; ++p) {
+            const int a = w.act[p];
+            const auto d = static_cast<std::size_t>(w.actDate[p]);
+            std::size_t s0 = H, e = H, es = H;
+            double scale = 1;
+            if (a >= 0 && a < static_cast<int>(J)) {
+                const auto j = static_cast<std::size_t>(a);
+                const Technology& t = pr.technologies[j].tech;
+                s0 = static_cast<std::size_t>(operationStart(j, d, n, w, p));
+                e = std::min<std::size_t>(s0 + static_cast<std::size_t>(t.lifetimeYears), H);
+                es = std::min<std::size_t>(s0 + static_cast<std::size_t>(t.sde ? t.sde->years : 0), H);
+                scale = t.retrofit ? 1.0 : t.outputScale;
+            }
+            for (std::size_t k = 0; k < H; ++k) {
+                double c = 0, o = 0, i = 0;
+                if (a < 0 || k < d || (a < static_cast<int>(J) && k < s0)) {  // the plant as it is
+                    c = w.base[k * n + p];
+                    o = k < life ? q : 0.0;
+                } else if (a == static_cast<int>(J)) {  // exited at d
+                    c = k == d ? closeValue[d] / D[d] : 0.0;
+                } else if (k < e) {  // operating technology a
+                    const auto j = static_cast<std::size_t>(a);
+                    c = w.tech[(j * H + k) * n + p] + (k < es ? w.sde[(j * H + k) * n + p] : 0.0);
+                    o = q * scale;
+                }
+                if (a >= 0 && a < static_cast<int>(J) && k == d) i = netCapex(static_cast<std::size_t>(a), d, n, w, p);
+                cf[k * n + p] = c;
+                inv[k * n + p] = i;
+                out[k * n + p] = o;
+            }
+        }
+        PricingBlock pb;
+        pb.block = b, pb.first = first, pb.n = n, pb.years = H, pb.technologies = J;
+        pb.action = w.act.data(), pb.actionDate = w.actDate.data();
+        pb.optionValue = V, pb.neverInvest = B0, pb.npvNow = w.inv.data();
+        const double* o = w.obs.data();
+        pb.co2 = o, pb.gas = o + H * n, pb.power = o + 2 * H * n, pb.hydrogen = o + 3 * H * n,
+        pb.product = o + 4 * H * n;
+        pb.cashFlow = cf, pb.investment = inv, pb.emissions = inv + H * n, pb.output = out;
+        observer->onBlock(pb);
+    };
     InvestmentResult res;
     res.paths = s.paths;
     res.trainingPaths = nT;
@@ -555,7 +631,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
             Work& w = tls.local();
             for (std::size_t b = r.begin(); b < r.end(); ++b) {
                 const std::size_t first = b * kBlock, n = std::min(kBlock, nP - first);
-                w.reserve(L, n, maxP);
+                w.reserve(L, n, maxP, observer != nullptr);
                 simulateBlock(priceSim, priceStream, first, n, w, true);
                 double* V = w.inv.data() + J * n;  // realised value of the policy
                 std::fill_n(V, n, 0.0);
@@ -564,11 +640,15 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 for (std::size_t d = 0; d < H; ++d) {
                     const DateRule& rule = rules[d];
                     const double* base = w.base.data() + d * n;
-                    if (!rule.active) {
+                    double* val = w.tmp.data();  // chosen action as a double: -1 wait
+                    if (fixed) {
+                        const bool now = d == fixedDate && techAllowed(static_cast<std::size_t>(fixedTech), d);  // fixedDate == H when never
+                        std::fill_n(val, n, now ? static_cast<double>(fixedTech) : -1.0);
+                    } else if (!rule.active) {
                         for (std::size_t p = 0; p < n; ++p)
                             if (w.act[p] < 0) V[p] += D[d] * base[p];
                         continue;
-                    }
+                    } else {
                     const std::size_t nc = rule.cont.size(), ni = rule.ind.size();
                     const std::size_t Pb = rule.basis ? rule.basis->size() : 1;
                     features(d, n, w, w.feat.data(), n);
@@ -584,11 +664,10 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                         }
                     };
                     double* best = w.best.data();
-                    double* val = w.tmp.data();
                     if (rule.betaW.size() == 0) std::fill_n(best, n, 0.0);
                     else estimate(rule.betaW, best);
                     for (std::size_t p = 0; p < n; ++p) best[p] += D[d] * base[p];
-                    std::fill_n(val, n, -1.0);  // chosen action as a double: -1 wait
+                    std::fill_n(val, n, -1.0);
                     for (std::size_t j = 0; j < J; ++j) {
                         if (rule.betaJ[j].size() == 0) continue;
                         estimate(rule.betaJ[j], w.est.data());
@@ -598,6 +677,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                     if (!std::isnan(rule.closeValue))
                         for (std::size_t p = 0; p < n; ++p)
                             if (rule.closeValue > best[p]) best[p] = rule.closeValue, val[p] = static_cast<double>(J);
+                    }
                     double* cnt = counts.data() + (b * (J + 1)) * H;
                     for (std::size_t p = 0; p < n; ++p) {
                         if (w.act[p] >= 0) continue;
@@ -662,12 +742,14 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                                 if (k >= s0) e = k < s0 + static_cast<std::size_t>(t.lifetimeYears) ? w.etech[(j * H + k) * n + p] : 0.0;
                             }
                         }
+                        if (observer) w.obs[(7 * H + k) * n + p] = e;
                         emis[k * nP + first + p] = static_cast<float>(e);
                         carbon[k * nP + first + p] = static_cast<float>(w.cbase[k * n + p]);
                         sumE += e;
                     }
                     emisSum[b * H + k] = sumE;
                 }
+                if (observer) observeBlock(b, first, n, w, V, B0);
             }
         }, tbb::simple_partitioner());
     });
@@ -733,11 +815,13 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
 
     // ---- 4. trigger: the CO2 price above which the rule invests, other features at their means --
     res.trigger.assign(H, kNaN);
+    res.triggerByTechnology.assign(J, std::vector<double>(H, kNaN));
     if (co2Feature && J > 0) {
         Work& w = tls.local();
         constexpr std::size_t G = 257;
         w.reserve(L, G, maxP);
-        std::vector<double> x(std::max<std::size_t>(F, 1) * G), est(G), best(G), inv(G), phi((maxP + 1) * G);
+        std::vector<double> x(std::max<std::size_t>(F, 1) * G), est(J * G, kNegInf), best(G), inv(G),
+            phi((maxP + 1) * G);
         for (std::size_t d = 0; d < H; ++d) {
             const DateRule& rule = rules[d];
             if (!rule.active || rule.cont.empty() || rule.cont[0] != 0) continue;
@@ -774,19 +858,27 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 inv[g] = kNegInf;
             }
             for (std::size_t j = 0; j < J; ++j) {
-                if (rule.betaJ[j].size() == 0) continue;
-                estimate(rule.betaJ[j], est.data());
-                for (std::size_t g = 0; g < G; ++g) inv[g] = std::max(inv[g], est[g]);
-            }
-            // the first switch from waiting (or closing) to investing, scanning up the CO2 grid
-            std::size_t g0 = G;
-            for (std::size_t g = 1; g < G; ++g)
-                if (inv[g] > best[g] && !(inv[g - 1] > best[g - 1])) {
-                    g0 = g;
-                    break;
+                double* ej = est.data() + j * G;
+                if (rule.betaJ[j].size() == 0) {
+                    std::fill_n(ej, G, kNegInf);
+                    continue;
                 }
-            if (g0 == G) continue;  // invests everywhere or nowhere in the range: no trigger
-            res.trigger[d] = 0.5 * (x[g0 - 1] + x[g0]);
+                estimate(rule.betaJ[j], ej);
+                for (std::size_t g = 0; g < G; ++g) inv[g] = std::max(inv[g], ej[g]);
+            }
+            // the first switch from not investing to investing, scanning up the CO2 grid; none if
+            // the rule invests everywhere or nowhere in the range
+            auto firstSwitch = [&](auto&& invests) {
+                for (std::size_t g = 1; g < G; ++g)
+                    if (invests(g) && !invests(g - 1)) return 0.5 * (x[g - 1] + x[g]);
+                return kNaN;
+            };
+            res.trigger[d] = firstSwitch([&](std::size_t g) { return inv[g] > best[g]; });
+            for (std::size_t j = 0; j < J; ++j) {  // j beats waiting, closing and the other technologies
+                const double* ej = est.data() + j * G;
+                res.triggerByTechnology[j][d] =
+                    firstSwitch([&](std::size_t g) { return ej[g] > best[g] && ej[g] >= inv[g]; });
+            }
         }
     }
     res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

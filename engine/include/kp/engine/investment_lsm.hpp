@@ -35,6 +35,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,14 @@
 
 namespace kp {
 
+/// A fixed policy instead of the trained one: invest in `technology` at the decision date of calendar
+/// year `year` on every path (technology -1: never invest). A path where the technology's window does
+/// not contain `year` never invests; infrastructure still delays the start of operation as usual.
+struct FixedPolicy {
+    int technology = -1;
+    int year = 0;
+};
+
 struct InvestmentSettings {
     std::size_t paths = 100'000;    ///< pricing paths (even with antithetic)
     std::size_t trainingPaths = 0;  ///< 0: paths / 4, at least min(paths, 20000), at most 2^18
@@ -52,6 +61,9 @@ struct InvestmentSettings {
     BasisType basis = BasisType::Monomial;
     int degree = 3;
     bool antithetic = true;
+    /// Price this policy instead of the trained one (the rule is still trained, and trigger and
+    /// decision describe the trained rule; option value, timing and emissions describe this policy).
+    std::optional<FixedPolicy> fixedPolicy;
 };
 
 enum class Decision { InvestNow, Wait, Close };
@@ -72,6 +84,8 @@ struct InvestmentResult {
     Estimate closeNow;                     ///< C(0), NaN if closing is not allowed at 0
     std::vector<int> years;                ///< calendar year of each decision date
     std::vector<double> trigger;           ///< per date: CO2 price above which investing is optimal (NaN: none)
+    std::vector<std::vector<double>> triggerByTechnology;  ///< [technology][date]: the same for investing in that technology
+
     std::vector<std::vector<double>> timing;  ///< [technology][date]: probability of investing then
     std::vector<double> closeProbability;  ///< per date: probability of closing then
     double neverProbability = 0;           ///< probability of never investing (carrying on or closing)
@@ -82,12 +96,48 @@ struct InvestmentResult {
     double seconds = 0;
 };
 
+/// One block of pricing paths as the pricing pass sees it, for callers that need more than the
+/// summary (loans on the project's cash flows, report charts, pathwise differences). The arrays are
+/// owned by the engine and valid only during PricingObserver::onBlock. Per-year arrays are indexed
+/// [k * n + p], k = 0 .. years - 1 (calendar year startYear + k); money is undiscounted, in the case
+/// currency of the price base year (real).
+struct PricingBlock {
+    std::size_t block = 0, first = 0, n = 0;  ///< block index, first path, paths in this block
+    std::size_t years = 0, technologies = 0;
+    const int* action = nullptr;      ///< [p]: -1 never acted, j < technologies: invested in j, technologies: exited
+    const int* actionDate = nullptr;  ///< [p]: year index of the action (years: none)
+    const double* optionValue = nullptr;  ///< [p]: realised discounted value of the policy
+    const double* neverInvest = nullptr;  ///< [p]: discounted value of carrying on, B(0)
+    const double* npvNow = nullptr;       ///< [j * n + p]: discounted value of investing in j now, I_j(0)
+    const double* co2 = nullptr;          ///< [k][p] prices, EUR/t
+    const double* gas = nullptr;          ///< [k][p] EUR/MWh
+    const double* power = nullptr;        ///< [k][p] EUR/MWh
+    const double* hydrogen = nullptr;     ///< [k][p] EUR/MWh
+    const double* product = nullptr;      ///< [k][p] EUR/t
+    /// [k][p]: net cash flow of the plant under the policy, subsidy and carbon costs included, capex
+    /// excluded; an exit's value minus cost in its year, 0 after an exit or the end of life.
+    const double* cashFlow = nullptr;
+    const double* investment = nullptr;   ///< [k][p]: capex net of grant paid in year k (>= 0)
+    const double* emissions = nullptr;    ///< [k][p]: tCO2 emitted in year k under the policy
+    const double* output = nullptr;       ///< [k][p]: tonnes produced in year k under the policy
+};
+
+/// Sees every pricing block. Called concurrently from worker threads, blocks in any order: write
+/// into storage indexed by path or block (then reduce in block order), never append.
+class PricingObserver {
+public:
+    virtual ~PricingObserver() = default;
+    virtual void onBlock(const PricingBlock& block) = 0;
+};
+
 /// Reusable engine (keeps its buffers between valuations).
 class InvestmentLsm {
 public:
     InvestmentLsm();
     ~InvestmentLsm();
-    InvestmentResult value(const InvestmentProblem& problem, const InvestmentSettings& settings);
+    /// Trains the rule, prices it on fresh paths; `observer` (may be null) sees every pricing block.
+    InvestmentResult value(const InvestmentProblem& problem, const InvestmentSettings& settings,
+                           PricingObserver* observer = nullptr);
 
 private:
     struct Impl;

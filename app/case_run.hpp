@@ -1,0 +1,54 @@
+#pragma once
+/// \file case_run.hpp
+/// What every valuation command shares (value, compare, breakeven, loan, portfolio): the common
+/// options, loading a case with its scenario and overrides, the conversion of a checked case into
+/// the engine's InvestmentProblem, and the engine settings. The app is the one layer that reads
+/// cases/ and drives engine/ (README "Layout"), so the conversion lives here.
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kp/cases/case_file.hpp"
+#include "kp/engine/investment_lsm.hpp"
+
+namespace kp::app {
+
+/// --scenario --paths --seed --threads --set (repeatable) --json --quiet. Unset options fall back to
+/// the case file's `simulation` section.
+struct CommonOptions {
+    std::string scenario;
+    std::optional<std::size_t> paths, threads;
+    std::optional<std::uint64_t> seed;
+    std::vector<std::string> sets;
+    bool json = false;
+    bool quiet = false;
+};
+
+/// Adds the common options to a sub-command.
+void addCommonOptions(CLI::App* command, CommonOptions& o);
+
+/// Loads, overrides (--set) and checks a case under the options' scenario (or `scenario`, which
+/// replaces it). Throws kp::InvalidInput naming the file, line and field.
+cases::CaseFile loadCase(const std::string& path, const CommonOptions& o);
+cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const std::string& scenario);
+
+/// The engine's view of a checked case (see investment_problem.hpp for what is left out).
+InvestmentProblem toInvestmentProblem(const cases::CaseFile& c);
+
+/// Engine settings: the case's `simulation` section with --paths, --seed and --threads applied.
+/// Throws kp::InvalidInput for zero or odd (antithetic) paths, a zero seed, the spline basis.
+InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o);
+
+/// Stages (options that require another) the valuation leaves out, by name.
+std::vector<std::string> stagesNotValued(const cases::CaseFile& c);
+
+/// {value, std_error}, null for a non-finite number.
+nlohmann::ordered_json estimateJson(const Estimate& e);
+/// The number, or null if it is not finite.
+nlohmann::ordered_json numberOrNull(double x);
+
+}  // namespace kp::app

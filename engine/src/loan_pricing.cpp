@@ -89,6 +89,34 @@ Estimate hurdleValue(const LoanTerms& t, const LoanSchedule& s, LoanVariant v, c
 
 }  // namespace
 
+LoanPathRecorder::LoanPathRecorder(std::size_t paths, std::size_t firstYear, std::vector<double> nominal)
+    : paths_(paths), firstYear_(firstYear), nominal_(std::move(nominal)), cash_(nominal_.size() * paths),
+      kpi_(nominal_.size() * paths), close_(paths, static_cast<int>(nominal_.size())) {}
+
+void LoanPathRecorder::onBlock(const PricingBlock& b) {
+    const std::size_t P = nominal_.size();
+    KP_REQUIRE(firstYear_ + P <= b.years && b.first + b.n <= paths_, "LoanPathRecorder: the loan's years ",
+               firstYear_, " + ", P, " or paths ", b.first + b.n, " exceed the engine's ", b.years, " years and ",
+               paths_, " paths");
+    for (std::size_t i = 0; i < P; ++i) {
+        const std::size_t k = firstYear_ + i;
+        for (std::size_t p = 0; p < b.n; ++p) {
+            const double out = b.output[k * b.n + p];
+            cash_[i * paths_ + b.first + p] = nominal_[i] * b.cashFlow[k * b.n + p];
+            kpi_[i * paths_ + b.first + p] = out > 0 ? b.emissions[k * b.n + p] / out : kNaN;
+        }
+    }
+    for (std::size_t p = 0; p < b.n; ++p) {
+        const bool closed = b.action[p] == static_cast<int>(b.technologies);
+        const auto date = static_cast<std::size_t>(b.actionDate[p]);
+        close_[b.first + p] = closed ? static_cast<int>(date > firstYear_ ? date - firstYear_ : 0) : static_cast<int>(P);
+    }
+}
+
+LoanPathView LoanPathRecorder::view() const {
+    return {paths_, paths_, cash_.data(), kpi_.data(), close_.data()};
+}
+
 TailRisk tailRisk(std::vector<double> losses, double level) {
     KP_REQUIRE(level > 0 && level < 1, "tailRisk: level is ", level, ", but must be in (0, 1)");
     KP_REQUIRE(losses.size() >= 2, "tailRisk: ", losses.size(), " losses, but must be at least 2");
@@ -109,6 +137,18 @@ TailRisk tailRisk(std::vector<double> losses, double level) {
     const double gap = m.mean - t.var.value;
     t.es = {m.mean, std::sqrt((m.variance() + level * gap * gap) / static_cast<double>(tail))};
     return t;
+}
+
+Estimate meanOverPaths(const std::vector<double>& x, const LoanPricingSettings& st) {
+    KP_REQUIRE(x.size() >= 2 && (!st.antithetic || x.size() % 2 == 0), "meanOverPaths: ", x.size(),
+               " paths, but must be at least 2 (and even with antithetic pairs)");
+    std::vector<Moments> mom(blocksOf(x.size()));
+    forEachBlock(x.size(), st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
+        mom[b] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return x[p]; });
+    });
+    Moments tot;
+    for (const auto& m : mom) tot.merge(m);
+    return tot.estimate();
 }
 
 LoanStatistics priceLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVariant& v, const LoanPathView& view,

@@ -28,10 +28,30 @@
 #include <cstddef>
 #include <vector>
 
+#include "kp/engine/investment_lsm.hpp"
 #include "kp/engine/lsm.hpp"
 #include "kp/instruments/loan.hpp"
 
 namespace kp {
+
+/// Collects what a loan needs from the engine's pricing pass (InvestmentLsm::value with this as the
+/// observer): per path and loan period, the plant's cash flow under the policy converted to nominal
+/// money, the emission intensity (tCO2 per tonne produced; NaN when nothing is produced), and the
+/// period in which the plant closes. Capex is not charged to the cash flow: it is paid by the loan
+/// and the sponsors' equity (docs/loans.md).
+class LoanPathRecorder final : public PricingObserver {
+public:
+    /// `firstYear`: the engine's year index of the loan's first period; nominal[i]: the factor that
+    /// turns period i's real money into nominal money.
+    LoanPathRecorder(std::size_t paths, std::size_t firstYear, std::vector<double> nominal);
+    void onBlock(const PricingBlock& b) override;
+    LoanPathView view() const;
+
+private:
+    std::size_t paths_, firstYear_;
+    std::vector<double> nominal_, cash_, kpi_;
+    std::vector<int> close_;
+};
 
 /// Value at risk and expected shortfall of a loss distribution at one confidence level.
 struct TailRisk {
@@ -59,6 +79,9 @@ struct LoanStatistics {
     std::vector<double> loss;         ///< per path (kept when asked: portfolios)
     std::vector<int> defaultPeriod;   ///< per path (kept when asked)
 };
+
+/// The mean of per-path values (antithetic pairs averaged first), summed per block in block order.
+Estimate meanOverPaths(const std::vector<double>& x, const LoanPricingSettings& settings);
 
 /// Evaluates the loan on every path of `view` and forms the statistics.
 LoanStatistics priceLoan(const LoanTerms& terms, const LoanSchedule& schedule, const LoanVariant& variant,

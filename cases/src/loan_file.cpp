@@ -84,6 +84,7 @@ public:
             t.cureYears = m->integer("cure_years", 1, Range::between(0, 10, "in [0, 10]"), "years");
             m->finish();
         }
+        t.sponsorSupport = root.number("sponsor_support", 0.0, Range::nonNegative(), "currency over the life");
         t.reserveYears = root.number("reserve_years", 0.0, Range::between(0, 5, "in [0, 5]"), "years of debt service");
         if (auto m = root.optMap("collateral")) {
             t.collateralValue = m->number("value", Range::nonNegative(), "currency");

@@ -12,6 +12,7 @@ namespace {
 /// The state of one loan on one path, period by period.
 struct PathState {
     double reserve = 0;   // debt-service reserve balance
+    double support = 0;   // what is left of the sponsors' cash-deficiency line
     double step = 0;      // ratchet adjustment of the current period's margin
     int breaches = 0;     // consecutive covenant breaches
     double value = 0, valueHurdle = 0;
@@ -43,6 +44,7 @@ void evaluateLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVariant& 
     for (std::size_t p = first; p < first + n; ++p) {
         PathState st;
         st.reserve = t.reserveYears * contractualService(0);
+        st.support = t.sponsorSupport;
         st.value = st.valueHurdle = upfront;
         const std::size_t close =
             view.closePeriod ? static_cast<std::size_t>(std::max(0, view.closePeriod[p])) : P;
@@ -53,26 +55,40 @@ void evaluateLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVariant& 
             const double interest = s.outstanding[i] * s.accrual[i] * (s.baseRate[i] + margin + st.step);
             const bool closing = i == close;  // a closure accelerates the loan
             const double due = interest + s.fee[i] + (closing ? s.outstanding[i] : s.principal[i]);
-            if (cf + st.reserve < due) {  // cannot pay, even from the reserve
-                defaulted = i;
-                paid = std::max(0.0, cf + st.reserve);
-                ead = due - paid;
+            if (cf + st.reserve + st.support < due) {  // cannot pay, even from the reserve and the
+                defaulted = i;                              // sponsors: the loan is accelerated
+                paid = std::max(0.0, cf + st.reserve + st.support);
+                ead = interest + s.fee[i] + s.outstanding[i] - paid;
                 break;
             }
             st.value += s.discount[i] * due;
             st.valueHurdle += s.hurdleDiscount[i] * due;
             if (closing) break;
-            // the reserve covers a shortfall, and is refilled up to next period's target from a surplus
+            // a shortfall is drawn from the reserve, then from the sponsors' line; a surplus refills
+            // the reserve up to next period's target
             const double target = i + 1 < P ? t.reserveYears * contractualService(i + 1) : 0.0;
-            st.reserve = cf < due ? st.reserve - (due - cf) : std::min(st.reserve + (cf - due), target);
-            if (t.minDscr > 0 && due > 0) {
-                st.breaches = cf < t.minDscr * due ? st.breaches + 1 : 0;
-                if (st.breaches > t.cureYears && i + 1 < P) {  // not cured: accelerated after this payment
+            double injected = 0;  // drawn from the sponsors' line this period
+            if (cf < due) {
+                const double fromReserve = std::min(st.reserve, due - cf);
+                st.reserve -= fromReserve;
+                injected = due - cf - fromReserve;
+                st.support -= injected;
+            } else {
+                st.reserve = std::min(st.reserve + (cf - due), target);
+            }
+            if (t.minDscr > 0 && due > 0 && cf < t.minDscr * due) {
+                const double cure = std::max(0.0, t.minDscr * due - cf - injected);
+                if (cure <= st.support) {
+                    st.support -= cure;  // equity cure
+                    st.breaches = 0;
+                } else if (++st.breaches > t.cureYears && i + 1 < P) {  // not cured: accelerated
                     defaulted = i;
                     ead = s.outstanding[i] - s.principal[i];
                     paid = 0;
                     break;
                 }
+            } else {
+                st.breaches = 0;
             }
             if (ratchet) {
                 const double kpi = view.kpi[i * view.stride + p];

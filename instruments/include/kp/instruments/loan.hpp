@@ -15,10 +15,13 @@
 /// the plant closes):
 ///   DS_i   = outstanding_i x accrual_i x (base_i + margin + ratchet_i) + fee_i + principal_i
 ///            (at a closure: the whole outstanding instead of principal_i: the loan is accelerated);
-///   payment default when CF_i + reserve < DS_i (the reserve is the debt-service reserve account,
-///            funded at the start with `reserveYears` of the first debt service, drawn and refilled);
-///   covenant default when CF_i / DS_i < minDscr in more than `cureYears` consecutive tests (the
-///            year's debt service is paid, then the loan is accelerated);
+///   payment default when CF_i + reserve + sponsor line < DS_i (the reserve is the debt-service
+///            reserve account, funded at the start with `reserveYears` of the first debt service,
+///            drawn and refilled; the sponsors' cash-deficiency line `sponsorSupport` is drawn after
+///            the reserve and never refilled);
+///   covenant breach when CF_i / DS_i < minDscr, cured by the sponsors (an equity cure from the same
+///            line) while it lasts; a default when uncured in more than `cureYears` consecutive tests
+///            (the year's debt service is paid, then the loan is accelerated);
 ///   exposure EAD = what is due and unpaid (outstanding plus the period's interest and fee, less any
 ///            part payment); recovery R = min(EAD, C_i (1 - haircut)) + unsecuredRecovery x the rest,
 ///            C_i the collateral after straight-line depreciation, received recoveryLagYears later;
@@ -66,6 +69,7 @@ struct LoanTerms {
     double minDscr = 0;         ///< covenant: minimum CF / DS; 0 for none
     int cureYears = 1;          ///< consecutive breaches tolerated before a covenant default
     double reserveYears = 0;    ///< debt-service reserve, in years of debt service (sponsor-funded)
+    double sponsorSupport = 0;  ///< the sponsors' cash-deficiency line over the life, currency (nominal)
 
     double collateralValue = 0;         ///< at the start, currency
     double collateralDepreciation = 0;  ///< share of the initial value lost per year (straight line)

@@ -222,9 +222,18 @@ Estimate breakevenMargin(const LoanTerms& t, const LoanSchedule& s, const LoanVa
                          const LoanPricingSettings& st) {
     checkView(s, view, st);
     auto gap = [&](double m) { return hurdleValue(t, s, v, view, st, m).value - t.amount; };
-    constexpr double lo = -0.05, hi = 0.5;
-    const double gLo = gap(lo), gHi = gap(hi);
-    if (!(gLo < 0 && gHi > 0)) return {kNaN, kNaN};
+    // the value need not rise with the margin everywhere (a higher margin causes more defaults): the
+    // lowest break-even margin is bracketed on a 1% grid from -5% to 50%, then refined
+    double lo = -0.05, gLo = gap(lo);
+    if (!(gLo < 0)) return {kNaN, kNaN};
+    double hi = lo, gHi = gLo;
+    while (gHi < 0 && hi < 0.5) {
+        lo = hi, gLo = gHi;
+        hi = lo + 0.01;
+        gHi = gap(hi);
+    }
+    if (!(gHi >= 0)) return {kNaN, kNaN};
+    if (gHi == 0) return {hi, hurdleValue(t, s, v, view, st, hi).stdError};
     std::uintmax_t iterations = 100;
     const auto root = boost::math::tools::toms748_solve(
         gap, lo, hi, gLo, gHi, [](double a, double b) { return std::abs(b - a) < 1e-8; }, iterations);

@@ -35,12 +35,6 @@ std::string toString(Amortisation a) {
     }
 }
 
-double LoanTerms::kpiTargetFor(int year) const {
-    auto it = kpiTarget.upper_bound(year);
-    if (it == kpiTarget.begin()) return std::numeric_limits<double>::quiet_NaN();
-    return std::prev(it)->second;
-}
-
 namespace {
 
 ql::Date januaryFirst(int year) { return ql::Date(1, ql::January, year); }

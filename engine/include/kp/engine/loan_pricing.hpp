@@ -17,7 +17,8 @@
 ///   North American Actuarial Journal 9(2)). Both tail SEs treat paths as independent, which is
 ///   conservative for antithetic pairs (negatively correlated);
 /// - break-even margin m*: E[valueHurdle(m*)] = amount on the same paths (common random numbers,
-///   TOMS 748 root finding), standard error SE(valueHurdle) / |d E[valueHurdle] / dm|.
+///   the lowest root: bracketed on a 1% grid from -5% to 50%, refined by TOMS 748), standard error
+///   SE(valueHurdle) / |d E[valueHurdle] / dm|.
 ///
 /// Determinism: paths are evaluated in fixed blocks of 1024 and every sum is formed per block and
 /// combined in block order; quantiles come from the full per-path loss vector indexed by path. The
@@ -87,7 +88,7 @@ Estimate meanOverPaths(const std::vector<double>& x, const LoanPricingSettings& 
 LoanStatistics priceLoan(const LoanTerms& terms, const LoanSchedule& schedule, const LoanVariant& variant,
                          const LoanPathView& view, const LoanPricingSettings& settings, bool keepPaths = false);
 
-/// The margin at which E[valueHurdle] equals the amount lent (NaN value if none in [-5%, 50%]).
+/// The lowest margin at which E[valueHurdle] equals the amount lent (NaN value if none in [-5%, 50%]).
 Estimate breakevenMargin(const LoanTerms& terms, const LoanSchedule& schedule, const LoanVariant& variant,
                          const LoanPathView& view, const LoanPricingSettings& settings);
 

@@ -39,6 +39,7 @@
 /// shortfall; full guarantee; ratchet direction).
 
 #include <cstddef>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <string>
@@ -88,7 +89,10 @@ struct LoanTerms {
     int endYear() const { return startYear + tenorYears; }
     bool hasRatchet() const { return !kpiTarget.empty() && (ratchetStepDown != 0 || ratchetStepUp != 0); }
     /// The KPI target in force in `year` (NaN before the first target year).
-    double kpiTargetFor(int year) const;
+    double kpiTargetFor(int year) const {
+        auto it = kpiTarget.upper_bound(year);
+        return it == kpiTarget.begin() ? std::numeric_limits<double>::quiet_NaN() : std::prev(it)->second;
+    }
 };
 
 /// The contractual schedule, one entry per period (QuantLib builds it: buildLoanSchedule).

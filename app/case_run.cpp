@@ -49,13 +49,6 @@ InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o)
     return s;
 }
 
-std::vector<std::string> stagesNotValued(const cases::CaseFile& c) {
-    std::vector<std::string> skipped;
-    for (const auto& t : c.options)
-        if (!t.requiresOption.empty()) skipped.push_back(t.name);
-    return skipped;
-}
-
 nlohmann::ordered_json numberOrNull(double x) {
     return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
 }
@@ -64,14 +57,15 @@ nlohmann::ordered_json estimateJson(const Estimate& e) {
     return {{"value", numberOrNull(e.value)}, {"std_error", numberOrNull(e.stdError)}};
 }
 
-/// The engine's view of a checked case (see investment_problem.hpp for what is left out: stages,
-/// quarterly decision dates are valued on the yearly grid).
+/// The engine's view of a checked case (see investment_problem.hpp for the grid and what is left out).
 InvestmentProblem toInvestmentProblem(const cases::CaseFile& c) {
     using cases::FactorModel;
     InvestmentProblem pr;
     pr.startYear = c.valuation.startYear;
     pr.horizonYears = c.valuation.horizonYears;
-    for (int k = 0; k < pr.horizonYears; ++k) pr.discount.push_back(c.valuation.discount.factor(k));
+    pr.periodsPerYear = c.valuation.datesPerYear();
+    for (int k = 0; k < pr.horizonYears * pr.periodsPerYear; ++k)
+        pr.discount.push_back(c.valuation.discount.factor(static_cast<double>(k) / pr.periodsPerYear));
     pr.plant = c.plant;
     pr.policy = c.policy;
 
@@ -145,8 +139,7 @@ InvestmentProblem toInvestmentProblem(const cases::CaseFile& c) {
             pr.infrastructureNames.push_back(mt.name + ".available");
             pr.infrastructure.push_back(*mt.available);
         }
-    for (const auto& t : c.options) {
-        if (!t.requiresOption.empty()) continue;  // stages: not valued yet (docs/valuation.md)
+    auto optionOf = [&](const Technology& t) {
         TechnologyOption o;
         o.tech = t;
         o.learningIndex = t.maturity.empty() ? -1 : learningIndex(t.maturity);
@@ -155,7 +148,21 @@ InvestmentProblem toInvestmentProblem(const cases::CaseFile& c) {
                 if (c.infrastructure[i].name == name) o.infrastructure.push_back(i);
         if (auto it = availability.find(t.maturity); it != availability.end())
             o.infrastructure.push_back(it->second);
-        pr.technologies.push_back(o);
+        return o;
+    };
+    for (const auto& t : c.options)
+        if (t.requiresOption.empty()) pr.technologies.push_back(optionOf(t));
+    for (const auto& t : c.options) {  // stages, after their parents (the case loader checked the names)
+        if (t.requiresOption.empty()) continue;
+        StageOption st;
+        st.option = optionOf(t);
+        st.option.tech.requiresOption.clear();
+        st.parent = pr.technologies.size();
+        for (std::size_t j = 0; j < pr.technologies.size(); ++j)
+            if (pr.technologies[j].tech.name == t.requiresOption) st.parent = j;
+        KP_REQUIRE(st.parent < pr.technologies.size(), c.path, ": options.", t.name, ".requires: '",
+                   t.requiresOption, "' is itself a stage, but a stage must follow a technology that is not one");
+        pr.stages.push_back(st);
     }
     for (const auto* e : {&c.alternatives.close, &c.alternatives.relocate})
         if (e->allowed) {

@@ -43,9 +43,6 @@ InvestmentProblem toInvestmentProblem(const cases::CaseFile& c);
 /// Throws kp::InvalidInput for zero or odd (antithetic) paths, a zero seed, the spline basis.
 InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o);
 
-/// Stages (options that require another) the valuation leaves out, by name.
-std::vector<std::string> stagesNotValued(const cases::CaseFile& c);
-
 /// {value, std_error}, null for a non-finite number.
 nlohmann::ordered_json estimateJson(const Estimate& e);
 /// The number, or null if it is not finite.

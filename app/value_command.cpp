@@ -28,8 +28,7 @@ struct ValueOptions {
 };
 
 
-nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& r,
-                              const std::vector<std::string>& skipped) {
+nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& r) {
     nlohmann::ordered_json j;
     j["case"] = c.name;
     j["scenario"] = c.scenario.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.scenario);
@@ -84,7 +83,22 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
                       {"p50", r.carbonCostNever[d].p50},
                       {"p95", r.carbonCostNever[d].p95}});
     j["carbon_cost"] = cc;
-    j["stages_not_valued"] = skipped;
+    nlohmann::ordered_json stages = nlohmann::ordered_json::object();
+    for (std::size_t s = 0; s < r.stageNames.size(); ++s) {
+        nlohmann::ordered_json a = nlohmann::ordered_json::array();
+        double total = 0;
+        for (std::size_t d = 0; d < r.years.size(); ++d) {
+            a.push_back({{"year", r.years[d]}, {"probability", r.stageTiming[s][d]}});
+            total += r.stageTiming[s][d];
+        }
+        const Technology* t = nullptr;
+        for (const auto& o : c.options)
+            if (o.name == r.stageNames[s]) t = &o;
+        stages[r.stageNames[s]] = {{"requires", t ? t->requiresOption : std::string()},
+                                   {"probability", total},
+                                   {"timing", a}};
+    }
+    j["stages"] = stages;
     j["paths"] = r.paths;
     j["training_paths"] = r.trainingPaths;
     j["seconds"] = r.seconds;
@@ -98,7 +112,7 @@ std::string money(double x) {
     return o.str();
 }
 
-void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::vector<std::string>& skipped) {
+void printText(const cases::CaseFile& c, const InvestmentResult& r) {
     std::ostream& o = std::cout;
     const std::string cur = c.valuation.currency;
     o << "Case " << c.name << (c.scenario.empty() ? "" : " (scenario " + c.scenario + ")") << ", "
@@ -129,9 +143,17 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::v
         o << "  " << std::setprecision(2) << r.emissionsMean[d] / 1e6 << "\n";
     }
     o << "P(never invest) = " << std::setprecision(3) << r.neverProbability << "\n";
-    if (!skipped.empty()) {
-        o << "Not valued (stages are not supported yet):";
-        for (const auto& s : skipped) o << " " << s;
+    bool anyTrigger = false;
+    for (double t : r.trigger) anyTrigger |= std::isfinite(t);
+    if (!anyTrigger)
+        o << "No CO2 trigger: in no year does the rule switch from waiting to investing as the CO2 price\n"
+             "rises through its 1-99% range (other prices at their means), so investing is not driven by\n"
+             "the CO2 price alone (docs/valuation.md, trigger).\n";
+    for (std::size_t s = 0; s < r.stageNames.size(); ++s) {
+        double total = 0, when = 0;
+        for (std::size_t d = 0; d < r.years.size(); ++d) total += r.stageTiming[s][d], when += r.stageTiming[s][d] * r.years[d];
+        o << "Stage " << r.stageNames[s] << ": decided on " << std::setprecision(3) << total << " of paths";
+        if (total > 0) o << ", on average in " << std::setprecision(1) << when / total;
         o << "\n";
     }
 }
@@ -211,14 +233,13 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
 int runValue(const ValueOptions& v) {
     const cases::CaseFile c = loadCase(v.casePath, v.common);
     const InvestmentProblem pr = toInvestmentProblem(c);
-    const std::vector<std::string> skipped = stagesNotValued(c);
     const InvestmentSettings s = settingsFor(c, v.common);
     InvestmentLsm engine;
     const InvestmentResult r = engine.value(pr, s);
-    const auto j = toJson(c, r, skipped);
+    const auto j = toJson(c, r);
     if (!v.out.empty()) writeOut(v.out, j, r, c.valuation.currency);
     if (v.common.json) std::cout << j.dump() << '\n';
-    else printText(c, r, skipped);
+    else printText(c, r);
     return 0;
 }
 

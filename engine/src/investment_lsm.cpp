@@ -41,6 +41,8 @@ constexpr int kNoSubsidy = 1 << 30;  // an operating year past any subsidy term
 /// Everything of a problem the path loops need, precomputed once.
 struct Layout {
     std::size_t H = 0, J = 0, NL = 0, NI = 0, vars = 0;
+    std::size_t NS = 0, JS = 0;          // stages; technologies and stages (cash-flow arrays: stage s at J + s)
+    std::vector<int> stageOf;            // per technology: its stage, -1 for none
     std::vector<std::size_t> contState;  // continuous features: price sources that are states
     std::vector<int> contLearning;       // ... then learning factors (curve index)
     std::size_t NC = 0, F = 0;           // continuous features, all features (NC + NI)
@@ -60,6 +62,9 @@ struct Work {
     std::vector<int> opFrom;                    // [j][p] first year index j can operate (H: never)
     std::vector<double> feat, inv, est, best, tmp, phi, xa;
     std::vector<int> act, actDate;              // pricing: -1 none, j tech, J close
+    std::vector<double> R;                      // stages: realised value of the stage rule from t on [s][t][p], t <= H
+    std::vector<int> sdate;                     // stages: the date the rule decides the stage, from t on [s][t][p]
+    std::vector<int> stageAt;                   // pricing: [p] date the stage is decided (H: never)
     std::vector<double> obs;                    // for a PricingObserver: 5 prices + 4 per-year arrays [.][k][p]
     void reserve(const Layout& L, std::size_t n, std::size_t P, bool observed = false) {
         auto need = [](std::vector<double>& v, std::size_t m) {
@@ -70,10 +75,13 @@ struct Work {
         need(price, 6 * n);
         need(lf, std::max<std::size_t>(L.NL, 1) * (L.H + 1) * n);
         need(base, L.H * n), need(ebase, L.H * n), need(cbase, L.H * n);
-        need(tech, L.J * L.H * n), need(sde, L.J * L.H * n), need(etech, L.J * L.H * n);
-        need(pb, (L.H + 1) * n), need(pt, L.J * (L.H + 1) * n), need(ps, L.J * (L.H + 1) * n);
+        need(tech, L.JS * L.H * n), need(sde, L.JS * L.H * n), need(etech, L.JS * L.H * n);
+        need(pb, (L.H + 1) * n), need(pt, L.JS * (L.H + 1) * n), need(ps, L.JS * (L.H + 1) * n);
         need(arr, std::max<std::size_t>(L.NI, 1) * n);
-        if (opFrom.size() < L.J * n) opFrom.resize(L.J * n);
+        if (opFrom.size() < L.JS * n) opFrom.resize(L.JS * n);
+        need(R, L.NS * (L.H + 1) * n);
+        if (sdate.size() < L.NS * (L.H + 1) * n) sdate.resize(L.NS * (L.H + 1) * n);
+        if (stageAt.size() < n) stageAt.resize(n);
         need(feat, std::max<std::size_t>(L.F, 1) * n);
         need(inv, (L.J + 1) * n), need(est, n), need(best, n), need(tmp, n);
         need(phi, (P + L.F + 1) * n), need(xa, std::max<std::size_t>(L.F, 1) * n);
@@ -104,15 +112,38 @@ struct DateRule {
     std::size_t P = 1;                         // design columns: basis (or 1) + indicators
     Eigen::VectorXd betaW;                     // continuation W(d+1) (empty at the last date)
     std::vector<Eigen::VectorXd> betaJ;        // per technology (empty: not allowed at d)
+    std::vector<Eigen::VectorXd> stageEx, stageCont;  // per stage: its value now, the stage rule's from d + 1 (empty: not allowed)
     double closeValue = kNaN;                  // D_d (value - cost), NaN: no exit
     std::vector<double> featMean;              // per feature (trigger)
     double co2Lo = 0, co2Hi = 0;
+};
+
+enum class Running { Plant, Technology, Stage, Nothing };
+
+/// What runs on one pricing path in each year (years as indices; H: never).
+struct PathPlan {
+    int a = -1;              // action: -1 none, j technology, J exit
+    std::size_t J = 0, d = 0, j = 0, js = 0;
+    std::size_t s0 = 0, e0 = 0, es0 = 0;   // technology: operation start, end, subsidy end
+    std::size_t dS = 0, sS = 0, eS = 0, esS = 0;  // its stage: decision, operation start, end, subsidy end (js = 0: none)
+    bool isTechnology() const { return a >= 0 && a < static_cast<int>(J); }
+    bool exited() const { return a == static_cast<int>(J); }
+    bool hasStage() const { return js != 0; }
+    Running running(std::size_t k) const {
+        if (a < 0 || k < d) return Running::Plant;
+        if (exited()) return Running::Nothing;
+        if (k < s0) return Running::Plant;  // under construction
+        if (hasStage() && k >= sS && k < eS) return Running::Stage;
+        return k < e0 ? Running::Technology : Running::Nothing;
+    }
 };
 
 }  // namespace
 
 struct InvestmentLsm::Impl {
     std::vector<double> X, I, Bd, W, ones, Xa;  // training storage: [d][f][p], [d][j][p], [d][p]
+    std::vector<double> Xs, Rs;                 // stages on the training paths: value now [d][s][p], R [s][t][p]
+    std::vector<int> opT;                       // first operating year of each technology [j][p]
     tbb::enumerable_thread_specific<Work> tls;
     detail::RegressionWorkspace regression;
 };
@@ -132,9 +163,12 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     KP_REQUIRE(pr.factors != nullptr, "InvestmentLsm: factors is null, but must be a ModelSet");
     KP_REQUIRE(pr.horizonYears >= 1 && pr.horizonYears <= 200, "InvestmentLsm: horizonYears is ",
                pr.horizonYears, ", but must be in [1, 200]");
-    KP_REQUIRE(pr.discount.size() == static_cast<std::size_t>(pr.horizonYears),
-               "InvestmentLsm: discount has ", pr.discount.size(), " factors, but must have horizonYears = ",
-               pr.horizonYears);
+    KP_REQUIRE(pr.periodsPerYear == 1 || pr.periodsPerYear == 4, "InvestmentLsm: periodsPerYear is ",
+               pr.periodsPerYear, ", but must be 1 (annual) or 4 (quarterly)");
+    const int P = pr.periodsPerYear;
+    KP_REQUIRE(pr.discount.size() == static_cast<std::size_t>(pr.horizonYears * P),
+               "InvestmentLsm: discount has ", pr.discount.size(), " factors, but must have horizonYears x ",
+               "periodsPerYear = ", pr.horizonYears * P);
     for (double d : pr.discount)
         KP_REQUIRE(std::isfinite(d) && d > 0, "InvestmentLsm: a discount factor is ", d,
                    ", but must be positive");
@@ -143,8 +177,11 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                pr.infrastructureNames.size(), " names, but must have as many, at most 64");
     const ModelSet& model = *pr.factors;
     Layout L;
-    L.H = static_cast<std::size_t>(pr.horizonYears);
+    L.H = static_cast<std::size_t>(pr.horizonYears * P);  // periods
     L.J = pr.technologies.size();
+    L.NS = pr.stages.size();
+    L.JS = L.J + L.NS;
+    L.stageOf.assign(L.J, -1);
     L.NL = pr.learning.size();
     L.NI = pr.infrastructure.size();
     L.vars = model.stateSize();
@@ -173,7 +210,20 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
             KP_REQUIRE(i < L.NI, "InvestmentLsm: technology '", t.tech.name, "' infrastructure index is ",
                        i, ", but must be below ", L.NI);
         KP_REQUIRE(t.tech.requiresOption.empty(), "InvestmentLsm: technology '", t.tech.name,
-                   "' is a stage (requires '", t.tech.requiresOption, "'), but stages are not supported yet");
+                   "' is a stage (requires '", t.tech.requiresOption, "'), but must be given in stages");
+    }
+    for (std::size_t st = 0; st < L.NS; ++st) {
+        const StageOption& so = pr.stages[st];
+        KP_REQUIRE(so.parent < L.J, "InvestmentLsm: stage '", so.option.tech.name, "' parent is ", so.parent,
+                   ", but must be below ", L.J);
+        KP_REQUIRE(L.stageOf[so.parent] < 0, "InvestmentLsm: technology '",
+                   pr.technologies[so.parent].tech.name, "' has two stages, but may have at most one");
+        L.stageOf[so.parent] = static_cast<int>(st);
+        KP_REQUIRE(so.option.learningIndex < static_cast<int>(L.NL), "InvestmentLsm: stage '",
+                   so.option.tech.name, "' learning index is ", so.option.learningIndex, ", but must be below ", L.NL);
+        for (std::size_t i : so.option.infrastructure)
+            KP_REQUIRE(i < L.NI, "InvestmentLsm: stage '", so.option.tech.name, "' infrastructure index is ", i,
+                       ", but must be below ", L.NI);
     }
     if (s.fixedPolicy) {
         KP_REQUIRE(s.fixedPolicy->technology >= -1 &&
@@ -200,28 +250,37 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         L.F = L.NC + L.NI;
     }
     const bool co2Feature = pr.co2.kind == PriceSource::Kind::State;
-    const std::size_t H = L.H, J = L.J, F = L.F, NC = L.NC, NI = L.NI;
+    const std::size_t H = L.H, J = L.J, F = L.F, NC = L.NC, NI = L.NI, NS = L.NS, JS = L.JS;
+    // technology j < J, or stage j - J
+    auto optionAt = [&](std::size_t j) -> const TechnologyOption& {
+        return j < J ? pr.technologies[j] : pr.stages[j - J].option;
+    };
     const std::size_t threads = s.threads ? s.threads : std::max(1u, std::thread::hardware_concurrency());
     tbb::task_arena arena(static_cast<int>(threads));
     auto& tls = impl_->tls;
     const std::size_t maxP = Basis(s.basis, s.degree, std::max<std::size_t>(NC, 1)).size() + NI;
 
     std::vector<double> grid(H + 1);
-    for (std::size_t k = 0; k <= H; ++k) grid[k] = static_cast<double>(k);
+    for (std::size_t k = 0; k <= H; ++k) grid[k] = static_cast<double>(k) / P;
+    const std::size_t HY = static_cast<std::size_t>(pr.horizonYears);
+    const auto Pz = static_cast<std::size_t>(P);
+    // calendar year of period d; years -> periods
+    auto yearOf = [&](std::size_t d) { return pr.startYear + static_cast<int>(d / Pz); };
+    auto periods = [&](int years) { return years * P; };
     const std::vector<double>& D = pr.discount;
     // best exit per date
     std::vector<double> closeValue(H, kNaN);
     for (std::size_t d = 0; d < H; ++d) {
-        const int year = pr.startYear + static_cast<int>(d);
+        const int year = yearOf(d);
         for (const auto& e : pr.exits)
             if (year >= e.earliestYear && year <= e.latestYear) {
                 const double v = D[d] * (e.value - e.cost);
                 if (!(v <= closeValue[d])) closeValue[d] = v;
             }
     }
-    auto techAllowed = [&](std::size_t j, std::size_t d) {
-        const int year = pr.startYear + static_cast<int>(d);
-        const Technology& t = pr.technologies[j].tech;
+    auto techAllowed = [&](std::size_t j, std::size_t d) {  // j < JS
+        const int year = yearOf(d);
+        const Technology& t = optionAt(j).tech;
         return year >= t.earliestDecisionYear && year <= t.latestDecisionYear;
     };
 
@@ -257,18 +316,18 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                         w.normal);
             for (std::size_t p = 0; p < n; ++p) a[p] = pr.infrastructure[i].year(a[p]);
         }
-        for (std::size_t j = 0; j < J; ++j) {
+        for (std::size_t j = 0; j < JS; ++j) {
             int* of = w.opFrom.data() + j * n;
             for (std::size_t p = 0; p < n; ++p) {
                 double latest = pr.startYear;
-                for (std::size_t i : pr.technologies[j].infrastructure)
+                for (std::size_t i : optionAt(j).infrastructure)
                     latest = std::max(latest, w.arr[i * n + p]);
-                const double k = std::ceil(latest - pr.startYear);
+                const double k = std::ceil((latest - pr.startYear) * P);
                 of[p] = k >= static_cast<double>(H) || !std::isfinite(k) ? static_cast<int>(H)
                                                                            : std::max(0, static_cast<int>(k));
             }
         }
-        // yearly cash flows
+        // cash flows of each period (a year's flow / P at the period's prices)
         double* co2 = w.price.data();
         double* ref = co2 + n;
         double* gas = ref + n;
@@ -278,7 +337,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         const PriceColumns cols{co2, ref, gas, pow, h2, prod};
         for (std::size_t k = 0; k < H; ++k) {
             const double* st = w.hist.data() + k * V * n;
-            const double* stPrev = w.hist.data() + (k ? k - 1 : 0) * V * n;
+            const double* stPrev = w.hist.data() + (k >= Pz ? k - Pz : 0) * V * n;  // a year earlier
             auto lfOf = [&](const PriceSource& ps) {
                 return ps.learningIndex >= 0
                            ? w.lf.data() + (static_cast<std::size_t>(ps.learningIndex) * (H + 1) + k) * n
@@ -297,10 +356,10 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 const double* from[5] = {co2, gas, pow, h2, prod};
                 for (std::size_t c = 0; c < 5; ++c) std::copy_n(from[c], n, w.obs.data() + (c * H + k) * n);
             }
-            const int year = pr.startYear + static_cast<int>(k);
+            const int year = yearOf(k);
             double* b = w.base.data() + k * n;
             double* eb = w.ebase.data() + k * n;
-            if (static_cast<int>(k) < pr.plant.remainingLifeYears) {
+            if (static_cast<int>(k) < periods(pr.plant.remainingLifeYears)) {
                 yearCashFlows(pr.plant, nullptr, pr.policy, year, 0, cols, n, b, eb);
                 if (pricing) {
                     const double q = pr.plant.outputTPerYear;
@@ -314,8 +373,8 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 std::fill_n(eb, n, 0.0);
                 if (pricing) std::fill_n(w.cbase.data() + k * n, n, 0.0);
             }
-            for (std::size_t j = 0; j < J; ++j) {
-                const Technology& t = pr.technologies[j].tech;
+            for (std::size_t j = 0; j < JS; ++j) {
+                const Technology& t = optionAt(j).tech;
                 double* tc = w.tech.data() + (j * H + k) * n;
                 double* sd = w.sde.data() + (j * H + k) * n;
                 double* et = w.etech.data() + (j * H + k) * n;
@@ -327,6 +386,16 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                     std::fill_n(sd, n, 0.0);
                 }
             }
+            if (P > 1) {  // per period
+                const double f = 1.0 / P;
+                auto scale = [&](double* x) {
+                    for (std::size_t p = 0; p < n; ++p) x[p] *= f;
+                };
+                scale(b), scale(eb);
+                if (pricing) scale(w.cbase.data() + k * n);
+                for (std::size_t j = 0; j < JS; ++j)
+                    for (auto* v : {&w.tech, &w.sde, &w.etech}) scale(v->data() + (j * H + k) * n);
+            }
         }
         // prefix sums of discounted cash flows
         auto prefix = [&](const double* cf, double* out) {
@@ -335,7 +404,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 for (std::size_t p = 0; p < n; ++p) out[(k + 1) * n + p] = out[k * n + p] + D[k] * cf[k * n + p];
         };
         prefix(w.base.data(), w.pb.data());
-        for (std::size_t j = 0; j < J; ++j) {
+        for (std::size_t j = 0; j < JS; ++j) {
             prefix(w.tech.data() + j * H * n, w.pt.data() + j * (H + 1) * n);
             prefix(w.sde.data() + j * H * n, w.ps.data() + j * (H + 1) * n);
         }
@@ -343,7 +412,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
 
     // capex net of the grant of technology j decided at d, on path p of a block of n
     auto netCapex = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, std::size_t p) {
-        const TechnologyOption& o = pr.technologies[j];
+        const TechnologyOption& o = optionAt(j);
         const Technology& t = o.tech;
         double capex = t.capex;
         if (o.learningIndex >= 0 && t.learningShare != 0) {
@@ -354,15 +423,15 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     };
     // first operating year index of technology j decided at d on path p (H: never)
     auto operationStart = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, std::size_t p) {
-        const int c = pr.technologies[j].tech.constructionYears;
+        const int c = periods(optionAt(j).tech.constructionYears);
         return std::min(std::max(static_cast<int>(d) + c, w.opFrom[j * n + p]), static_cast<int>(H));
     };
 
     // I_j(d) for a block into out[p] (allowed by window or not: the caller decides)
     auto investValue = [&](std::size_t j, std::size_t d, std::size_t n, const Work& w, double* out) {
         const Technology& t = pr.technologies[j].tech;
-        const int life = t.lifetimeYears;
-        const int subsidyYears = t.sde ? t.sde->years : 0;
+        const int life = periods(t.lifetimeYears);
+        const int subsidyYears = periods(t.sde ? t.sde->years : 0);
         const int Hi = static_cast<int>(H);
         const double* pb = w.pb.data();
         const double* pt = w.pt.data() + j * (H + 1) * n;
@@ -378,6 +447,25 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         }
     };
 
+    // stage st decided at t (its parent operating): -D_t capex + its running cash flows minus the
+    // parent's over its operation + its subsidy (see investment_problem.hpp)
+    auto stageValue = [&](std::size_t st, std::size_t t, std::size_t n, const Work& w, double* out) {
+        const std::size_t j = J + st, a = pr.stages[st].parent;
+        const Technology& tt = optionAt(j).tech;
+        const int Hi = static_cast<int>(H);
+        const double* ptS = w.pt.data() + j * (H + 1) * n;
+        const double* ptA = w.pt.data() + a * (H + 1) * n;
+        const double* psS = w.ps.data() + j * (H + 1) * n;
+        for (std::size_t p = 0; p < n; ++p) {
+            const int s0 = operationStart(j, t, n, w, p);
+            const auto S = static_cast<std::size_t>(s0),
+                       E = static_cast<std::size_t>(std::min(s0 + periods(tt.lifetimeYears), Hi)),
+                       ES = static_cast<std::size_t>(std::min(s0 + periods(tt.sde ? tt.sde->years : 0), Hi));
+            out[p] = -D[t] * netCapex(j, t, n, w, p) + (ptS[E * n + p] - ptS[S * n + p]) -
+                     (ptA[E * n + p] - ptA[S * n + p]) + (psS[ES * n + p] - psS[S * n + p]);
+        }
+    };
+
     // features at date d into out[f * stride + p]
     auto features = [&](std::size_t d, std::size_t n, const Work& w, double* out, std::size_t stride) {
         const double* st = w.hist.data() + d * L.vars * n;
@@ -385,7 +473,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         for (std::size_t v : L.contState) std::copy_n(st + v * n, n, out + (f++) * stride);
         for (int c : L.contLearning)
             std::copy_n(w.lf.data() + (static_cast<std::size_t>(c) * (H + 1) + d) * n, n, out + (f++) * stride);
-        const double year = pr.startYear + static_cast<double>(d);
+        const double year = pr.startYear + static_cast<double>(d) / P;  // the date, in years
         for (std::size_t i = 0; i < NI; ++i, ++f) {
             const double* a = w.arr.data() + i * n;
             double* o = out + f * stride;
@@ -409,6 +497,12 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     W.assign(nT, 0.0);
     ones.assign(nT, 1.0);
     Xa.resize(std::max<std::size_t>(F, 1) * nT);
+    auto& Xs = impl_->Xs;
+    auto& Rs = impl_->Rs;
+    auto& opT = impl_->opT;
+    Xs.resize(H * NS * nT);
+    Rs.assign(NS * (H + 1) * nT, 0.0);  // R(H) = 0
+    opT.resize(J * nT);
     const std::size_t nbT = blocksOf(nT);
     const auto trainStream = static_cast<std::uint32_t>(Stream::Training);
     const PathSimulator trainSim(model, grid, s.seed, trainStream, s.antithetic);
@@ -427,7 +521,11 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                             investValue(j, d, n, w, I.data() + (d * J + j) * nT + first);
                         for (std::size_t p = 0; p < n; ++p)
                             Bd[d * nT + first + p] = D[d] * w.base[d * n + p];
+                        for (std::size_t st = 0; st < NS; ++st)
+                            stageValue(st, d, n, w, Xs.data() + (d * NS + st) * nT + first);
                     }
+                    for (std::size_t j = 0; j < J; ++j)
+                        std::copy_n(w.opFrom.data() + j * n, n, opT.data() + j * nT + first);
                 }
             },
             tbb::simple_partitioner());
@@ -441,6 +539,8 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         DateRule& rule = rules[dd];
         rule.closeValue = closeValue[dd];
         rule.betaJ.assign(J, Eigen::VectorXd());
+        rule.stageEx.assign(NS, Eigen::VectorXd());
+        rule.stageCont.assign(NS, Eigen::VectorXd());
         bool anyTech = false;
         for (std::size_t j = 0; j < J; ++j) anyTech |= techAllowed(j, dd);
         rule.active = anyTech || !std::isnan(rule.closeValue);
@@ -508,6 +608,59 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                                            impl_->regression);
         };
         const bool last = dd + 1 == H;
+        // the design of date dd on training paths [first, first + n) times beta
+        auto estimateT = [&](const Eigen::VectorXd& beta, std::size_t first, std::size_t n, Work& w, double* out) {
+            const double* x = Xa.data() + first;
+            if (rule.basis) rule.basis->combine(rule.scaling, beta.data(), x, nT, n, out, w.phi.data());
+            else std::fill_n(out, n, beta(0));
+            for (std::size_t i = 0; i < ni; ++i) {
+                const double c = beta(static_cast<Eigen::Index>(Pb + i));
+                const double* ind = x + (nc + i) * nT;
+                for (std::size_t p = 0; p < n; ++p) out[p] += c * ind[p];
+            }
+        };
+        auto overTrainingBlocks = [&](auto&& body) {
+            arena.execute([&] {
+                tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbT, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+                    Work& w = tls.local();
+                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                        const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                        w.reserve(L, n, maxP);
+                        body(first, n, w);
+                    }
+                }, tbb::simple_partitioner());
+            });
+        };
+        // stages: the stage rule at dd (decide now if its value beats the rule's from dd + 1), then
+        // each parent's I(dd) gains the stage rule's realised value from the parent's first operating year
+        for (std::size_t st = 0; st < NS; ++st) {
+            double* Rt = Rs.data() + (st * (H + 1) + dd) * nT;
+            const double* Rn = Rt + nT;
+            const double* Xv = Xs.data() + (dd * NS + st) * nT;
+            if (!techAllowed(J + st, dd)) {
+                std::copy_n(Rn, nT, Rt);
+                continue;
+            }
+            rule.stageEx[st] = fit(Xv);
+            rule.stageCont[st] = fit(Rn);
+            overTrainingBlocks([&](std::size_t first, std::size_t n, Work& w) {
+                estimateT(rule.stageEx[st], first, n, w, w.est.data());
+                estimateT(rule.stageCont[st], first, n, w, w.best.data());
+                for (std::size_t p = 0; p < n; ++p)
+                    Rt[first + p] = w.est[p] > w.best[p] ? Xv[first + p] : Rn[first + p];
+            });
+        }
+        for (std::size_t st = 0; st < NS; ++st) {
+            const std::size_t a = pr.stages[st].parent;
+            const int c = periods(pr.technologies[a].tech.constructionYears);
+            double* Ia = I.data() + (dd * J + a) * nT;
+            const double* R0 = Rs.data() + st * (H + 1) * nT;
+            const int* of = opT.data() + a * nT;
+            for (std::size_t p = 0; p < nT; ++p) {
+                const auto sA = static_cast<std::size_t>(std::min(std::max(static_cast<int>(dd) + c, of[p]), static_cast<int>(H)));
+                Ia[p] += R0[sA * nT + p];
+            }
+        }
         if (rule.active) {
             if (!last) rule.betaW = fit(W.data());
             for (std::size_t j = 0; j < J; ++j)
@@ -526,16 +679,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                         for (std::size_t p = 0; p < n; ++p) wv[p] += bd[p];
                         continue;
                     }
-                    auto estimate = [&](const Eigen::VectorXd& beta, double* out) {
-                        const double* x = Xa.data() + first;
-                        if (rule.basis) rule.basis->combine(rule.scaling, beta.data(), x, nT, n, out, w.phi.data());
-                        else std::fill_n(out, n, beta(0));
-                        for (std::size_t i = 0; i < ni; ++i) {
-                            const double c = beta(static_cast<Eigen::Index>(Pb + i));
-                            const double* ind = x + (nc + i) * nT;
-                            for (std::size_t p = 0; p < n; ++p) out[p] += c * ind[p];
-                        }
-                    };
+                    auto estimate = [&](const Eigen::VectorXd& beta, double* out) { estimateT(beta, first, n, w, out); };
                     double* best = w.best.data();
                     double* val = w.tmp.data();  // realised value of the chosen action
                     if (last) std::fill_n(best, n, 0.0);
@@ -563,49 +707,75 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     // ---- 3. pricing ----------------------------------------------------------------------------
     const bool fixed = s.fixedPolicy.has_value();  // technology -1: never act
     const int fixedTech = fixed ? s.fixedPolicy->technology : -1;
-    const std::size_t fixedDate = fixedTech >= 0 ? static_cast<std::size_t>(s.fixedPolicy->year - pr.startYear) : H;
+    const std::size_t fixedDate = fixedTech >= 0 ? static_cast<std::size_t>(periods(s.fixedPolicy->year - pr.startYear)) : H;
+    // what runs on a pricing path in each year under the policy (after the decision pass)
+    auto planOf = [&](std::size_t p, std::size_t n, const Work& w) {
+        PathPlan pl;
+        pl.a = w.act[p];
+        pl.d = static_cast<std::size_t>(w.actDate[p]);
+        pl.J = J;
+        if (!pl.isTechnology()) return pl;
+        pl.j = static_cast<std::size_t>(pl.a);
+        const Technology& t = pr.technologies[pl.j].tech;
+        pl.s0 = static_cast<std::size_t>(operationStart(pl.j, pl.d, n, w, p));
+        pl.e0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(periods(t.lifetimeYears)), H);
+        pl.es0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(periods(t.sde ? t.sde->years : 0)), H);
+        const int st = L.stageOf[pl.j];
+        if (st >= 0 && w.stageAt[p] < static_cast<int>(H)) {
+            pl.js = J + static_cast<std::size_t>(st);
+            pl.dS = static_cast<std::size_t>(w.stageAt[p]);
+            const Technology& ts = optionAt(pl.js).tech;
+            pl.sS = static_cast<std::size_t>(operationStart(pl.js, pl.dS, n, w, p));
+            pl.eS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periods(ts.lifetimeYears)), H);
+            pl.esS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periods(ts.sde ? ts.sde->years : 0)), H);
+        }
+        return pl;
+    };
     // the per-year arrays a PricingObserver sees: cash flow, investment and output under the policy
     auto observeBlock = [&](std::size_t b, std::size_t first, std::size_t n, Work& w, const double* V,
                             const double* B0) {
         double* cf = w.obs.data() + 5 * H * n;
         double* inv = cf + H * n;
         double* out = inv + 2 * H * n;  // emissions (filled by the caller) sit between
-        const double q = pr.plant.outputTPerYear;
-        const auto life = static_cast<std::size_t>(std::max(pr.plant.remainingLifeYears, 0));
+        const double q = pr.plant.outputTPerYear / P;  // per period
+        const auto life = static_cast<std::size_t>(std::max(periods(pr.plant.remainingLifeYears), 0));
+        auto outputOf = [&](std::size_t j) {
+            const Technology& t = optionAt(j).tech;
+            return q * (t.retrofit ? 1.0 : t.outputScale);
+        };
         for (std::size_t p = 0; p < n; ++p) {
-            const int a = w.act[p];
-            const auto d = static_cast<std::size_t>(w.actDate[p]);
-            std::size_t s0 = H, e = H, es = H;
-            double scale = 1;
-            if (a >= 0 && a < static_cast<int>(J)) {
-                const auto j = static_cast<std::size_t>(a);
-                const Technology& t = pr.technologies[j].tech;
-                s0 = static_cast<std::size_t>(operationStart(j, d, n, w, p));
-                e = std::min<std::size_t>(s0 + static_cast<std::size_t>(t.lifetimeYears), H);
-                es = std::min<std::size_t>(s0 + static_cast<std::size_t>(t.sde ? t.sde->years : 0), H);
-                scale = t.retrofit ? 1.0 : t.outputScale;
-            }
+            const PathPlan plan = planOf(p, n, w);
             for (std::size_t k = 0; k < H; ++k) {
                 double c = 0, o = 0, i = 0;
-                if (a < 0 || k < d || (a < static_cast<int>(J) && k < s0)) {  // the plant as it is
-                    c = w.base[k * n + p];
-                    o = k < life ? q : 0.0;
-                } else if (a == static_cast<int>(J)) {  // exited at d
-                    c = k == d ? closeValue[d] / D[d] : 0.0;
-                } else if (k < e) {  // operating technology a
-                    const auto j = static_cast<std::size_t>(a);
-                    c = w.tech[(j * H + k) * n + p] + (k < es ? w.sde[(j * H + k) * n + p] : 0.0);
-                    o = q * scale;
+                // the parent's subsidy runs its term whatever runs (investment_problem.hpp: stages)
+                const double sdeJ = plan.isTechnology() && k >= plan.s0 && k < plan.es0 ? w.sde[(plan.j * H + k) * n + p] : 0.0;
+                switch (plan.running(k)) {
+                    case Running::Plant:
+                        c = w.base[k * n + p];
+                        o = k < life ? q : 0.0;
+                        break;
+                    case Running::Technology:
+                        c = w.tech[(plan.j * H + k) * n + p] + sdeJ;
+                        o = outputOf(plan.j);
+                        break;
+                    case Running::Stage:
+                        c = w.tech[(plan.js * H + k) * n + p] + (k < plan.esS ? w.sde[(plan.js * H + k) * n + p] : 0.0) + sdeJ;
+                        o = outputOf(plan.js);
+                        break;
+                    default:
+                        if (plan.exited() && k == plan.d) c = closeValue[plan.d] / D[plan.d];
+                        break;
                 }
-                if (a >= 0 && a < static_cast<int>(J) && k == d) i = netCapex(static_cast<std::size_t>(a), d, n, w, p);
+                if (plan.isTechnology() && k == plan.d) i += netCapex(plan.j, plan.d, n, w, p);
+                if (plan.hasStage() && k == plan.dS) i += netCapex(plan.js, plan.dS, n, w, p);
                 cf[k * n + p] = c;
                 inv[k * n + p] = i;
                 out[k * n + p] = o;
             }
         }
         PricingBlock pb;
-        pb.block = b, pb.first = first, pb.n = n, pb.years = H, pb.technologies = J;
-        pb.action = w.act.data(), pb.actionDate = w.actDate.data();
+        pb.block = b, pb.first = first, pb.n = n, pb.years = H, pb.periodsPerYear = Pz, pb.technologies = J;
+        pb.action = w.act.data(), pb.actionDate = w.actDate.data(), pb.stageDate = w.stageAt.data();
         pb.optionValue = V, pb.neverInvest = B0, pb.npvNow = w.inv.data();
         const double* o = w.obs.data();
         pb.co2 = o, pb.gas = o + H * n, pb.power = o + 2 * H * n, pb.hydrogen = o + 3 * H * n,
@@ -624,8 +794,53 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     // per block: moments of V, B0, I_j(0), V - B0, V - I_j(0); counts per (action, date); emission sums
     const std::size_t NM = 2 + 2 * J + 1;
     std::vector<Moments> mom(nbP * NM);
-    std::vector<double> counts(nbP * (J + 1) * H, 0.0), emisSum(nbP * H, 0.0);
-    std::vector<float> emis(H * nP), carbon(H * nP);
+    std::vector<double> counts(nbP * (J + 1) * H, 0.0), emisSum(nbP * HY, 0.0);
+    std::vector<double> stageCounts(nbP * NS * H, 0.0);
+    // the columns the rule of date d uses, on the pricing paths of a block, into w.xa
+    auto pricingFeatures = [&](const DateRule& rule, std::size_t d, std::size_t n, Work& w) {
+        const std::size_t nc = rule.cont.size(), ni = rule.ind.size();
+        features(d, n, w, w.feat.data(), n);
+        for (std::size_t i = 0; i < nc; ++i) std::copy_n(w.feat.data() + rule.cont[i] * n, n, w.xa.data() + i * n);
+        for (std::size_t i = 0; i < ni; ++i) std::copy_n(w.feat.data() + rule.ind[i] * n, n, w.xa.data() + (nc + i) * n);
+    };
+    auto estimateP = [&](const DateRule& rule, const Eigen::VectorXd& beta, std::size_t n, Work& w, double* out) {
+        const std::size_t nc = rule.cont.size(), ni = rule.ind.size();
+        const std::size_t Pb = rule.basis ? rule.basis->size() : 1;
+        if (rule.basis) rule.basis->combine(rule.scaling, beta.data(), w.xa.data(), n, n, out, w.phi.data());
+        else std::fill_n(out, n, beta(0));
+        for (std::size_t i = 0; i < ni; ++i) {
+            const double c = beta(static_cast<Eigen::Index>(Pb + i));
+            const double* ind = w.xa.data() + (nc + i) * n;
+            for (std::size_t p = 0; p < n; ++p) out[p] += c * ind[p];
+        }
+    };
+    // the stage rules backwards on a block: w.R and w.sdate from every date t on
+    auto stagePass = [&](std::size_t n, Work& w) {
+        for (std::size_t st = 0; st < NS; ++st) {
+            double* R = w.R.data() + st * (H + 1) * n;
+            int* sd = w.sdate.data() + st * (H + 1) * n;
+            std::fill_n(R + H * n, n, 0.0);
+            std::fill_n(sd + H * n, n, static_cast<int>(H));
+            for (std::size_t t = H; t-- > 0;) {
+                const DateRule& rule = rules[t];
+                if (rule.stageEx[st].size() == 0) {
+                    std::copy_n(R + (t + 1) * n, n, R + t * n);
+                    std::copy_n(sd + (t + 1) * n, n, sd + t * n);
+                    continue;
+                }
+                pricingFeatures(rule, t, n, w);
+                estimateP(rule, rule.stageEx[st], n, w, w.est.data());
+                estimateP(rule, rule.stageCont[st], n, w, w.best.data());
+                stageValue(st, t, n, w, w.tmp.data());
+                for (std::size_t p = 0; p < n; ++p) {
+                    const bool now = w.est[p] > w.best[p];
+                    R[t * n + p] = now ? w.tmp[p] : R[(t + 1) * n + p];
+                    sd[t * n + p] = now ? static_cast<int>(t) : sd[(t + 1) * n + p];
+                }
+            }
+        }
+    };
+    std::vector<float> emis(HY * nP), carbon(HY * nP);  // per calendar year and path
     arena.execute([&] {
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbP, 1), [&](const tbb::blocked_range<std::size_t>& r) {
             Work& w = tls.local();
@@ -637,6 +852,8 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 std::fill_n(V, n, 0.0);
                 std::fill_n(w.act.data(), n, -1);
                 std::fill_n(w.actDate.data(), n, static_cast<int>(H));
+                std::fill_n(w.stageAt.data(), n, static_cast<int>(H));
+                stagePass(n, w);
                 for (std::size_t d = 0; d < H; ++d) {
                     const DateRule& rule = rules[d];
                     const double* base = w.base.data() + d * n;
@@ -649,20 +866,8 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                             if (w.act[p] < 0) V[p] += D[d] * base[p];
                         continue;
                     } else {
-                    const std::size_t nc = rule.cont.size(), ni = rule.ind.size();
-                    const std::size_t Pb = rule.basis ? rule.basis->size() : 1;
-                    features(d, n, w, w.feat.data(), n);
-                    for (std::size_t i = 0; i < nc; ++i) std::copy_n(w.feat.data() + rule.cont[i] * n, n, w.xa.data() + i * n);
-                    for (std::size_t i = 0; i < ni; ++i) std::copy_n(w.feat.data() + rule.ind[i] * n, n, w.xa.data() + (nc + i) * n);
-                    auto estimate = [&](const Eigen::VectorXd& beta, double* out) {
-                        if (rule.basis) rule.basis->combine(rule.scaling, beta.data(), w.xa.data(), n, n, out, w.phi.data());
-                        else std::fill_n(out, n, beta(0));
-                        for (std::size_t i = 0; i < ni; ++i) {
-                            const double c = beta(static_cast<Eigen::Index>(Pb + i));
-                            const double* ind = w.xa.data() + (nc + i) * n;
-                            for (std::size_t p = 0; p < n; ++p) out[p] += c * ind[p];
-                        }
-                    };
+                    pricingFeatures(rule, d, n, w);
+                    auto estimate = [&](const Eigen::VectorXd& beta, double* out) { estimateP(rule, beta, n, w, out); };
                     double* best = w.best.data();
                     if (rule.betaW.size() == 0) std::fill_n(best, n, 0.0);
                     else estimate(rule.betaW, best);
@@ -696,8 +901,18 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                         for (std::size_t p = 0; p < n; ++p) any |= w.act[p] == static_cast<int>(j) && w.actDate[p] == static_cast<int>(d);
                         if (!any) continue;
                         investValue(j, d, n, w, w.est.data());
+                        const int st = L.stageOf[j];
                         for (std::size_t p = 0; p < n; ++p)
-                            if (w.act[p] == static_cast<int>(j) && w.actDate[p] == static_cast<int>(d)) V[p] += w.est[p];
+                            if (w.act[p] == static_cast<int>(j) && w.actDate[p] == static_cast<int>(d)) {
+                                V[p] += w.est[p];
+                                if (st < 0) continue;
+                                const auto sA = static_cast<std::size_t>(operationStart(j, d, n, w, p));
+                                const std::size_t at = (static_cast<std::size_t>(st) * (H + 1) + sA) * n + p;
+                                V[p] += w.R[at];
+                                w.stageAt[p] = w.sdate[at];
+                                if (w.sdate[at] < static_cast<int>(H))
+                                    stageCounts[(b * NS + static_cast<std::size_t>(st)) * H + static_cast<std::size_t>(w.sdate[at])] += 1;
+                            }
                     }
                     for (std::size_t p = 0; p < n; ++p)
                         if (w.act[p] == static_cast<int>(J) && w.actDate[p] == static_cast<int>(d)) V[p] += rule.closeValue;
@@ -705,7 +920,14 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 // statistics: V, B0, I_j(0), differences
                 double* B0 = w.best.data();
                 for (std::size_t p = 0; p < n; ++p) B0[p] = w.pb[H * n + p];
-                for (std::size_t j = 0; j < J; ++j) investValue(j, 0, n, w, w.inv.data() + j * n);
+                for (std::size_t j = 0; j < J; ++j) {
+                    double* Ij = w.inv.data() + j * n;
+                    investValue(j, 0, n, w, Ij);
+                    if (const int st = L.stageOf[j]; st >= 0)  // with the stage rule from the first operating year
+                        for (std::size_t p = 0; p < n; ++p)
+                            Ij[p] += w.R[(static_cast<std::size_t>(st) * (H + 1) +
+                                          static_cast<std::size_t>(operationStart(j, 0, n, w, p))) * n + p];
+                }
                 auto acc = [&](std::size_t slot, auto&& f) {
                     Moments m;
                     if (s.antithetic) {
@@ -727,27 +949,24 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 for (std::size_t k = 0; k < H; ++k) {
                     double sumE = 0;
                     for (std::size_t p = 0; p < n; ++p) {
-                        const int a = w.act[p];
-                        const std::size_t d = static_cast<std::size_t>(w.actDate[p]);
-                        double e = w.ebase[k * n + p];
-                        if (a >= 0 && k >= d) {
-                            if (a == static_cast<int>(J)) {
-                                e = 0;
-                            } else {
-                                const auto j = static_cast<std::size_t>(a);
-                                const Technology& t = pr.technologies[j].tech;
-                                const std::size_t s0 = std::min<std::size_t>(
-                                    std::max<std::size_t>(d + static_cast<std::size_t>(t.constructionYears),
-                                                          static_cast<std::size_t>(w.opFrom[j * n + p])), H);
-                                if (k >= s0) e = k < s0 + static_cast<std::size_t>(t.lifetimeYears) ? w.etech[(j * H + k) * n + p] : 0.0;
-                            }
+                        const PathPlan plan = planOf(p, n, w);
+                        double e = 0;
+                        switch (plan.running(k)) {
+                            case Running::Plant: e = w.ebase[k * n + p]; break;
+                            case Running::Technology: e = w.etech[(plan.j * H + k) * n + p]; break;
+                            case Running::Stage: e = w.etech[(plan.js * H + k) * n + p]; break;
+                            default: break;
                         }
                         if (observer) w.obs[(7 * H + k) * n + p] = e;
-                        emis[k * nP + first + p] = static_cast<float>(e);
-                        carbon[k * nP + first + p] = static_cast<float>(w.cbase[k * n + p]);
+                        // summed over the periods of the calendar year
+                        float& ey = emis[(k / Pz) * nP + first + p];
+                        float& cy = carbon[(k / Pz) * nP + first + p];
+                        const bool firstPeriod = k % Pz == 0;
+                        ey = static_cast<float>(firstPeriod ? e : ey + e);
+                        cy = static_cast<float>(firstPeriod ? w.cbase[k * n + p] : cy + w.cbase[k * n + p]);
                         sumE += e;
                     }
-                    emisSum[b * H + k] = sumE;
+                    emisSum[b * HY + k / Pz] += sumE;
                 }
                 if (observer) observeBlock(b, first, n, w, V, B0);
             }
@@ -773,39 +992,54 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     }
     res.valueOfWaiting = wait;
     const double np = static_cast<double>(nP);
-    res.years.resize(H);
-    res.timing.assign(J, std::vector<double>(H, 0.0));
-    res.closeProbability.assign(H, 0.0);
-    double invested = 0;
-    for (std::size_t d = 0; d < H; ++d) {
-        res.years[d] = pr.startYear + static_cast<int>(d);
-        for (std::size_t a = 0; a <= J; ++a) {
+    // timing per calendar year: the counts of its periods, summed in period order
+    res.years.resize(HY);
+    for (std::size_t y = 0; y < HY; ++y) res.years[y] = pr.startYear + static_cast<int>(y);
+    res.timing.assign(J, std::vector<double>(HY, 0.0));
+    res.closeProbability.assign(HY, 0.0);
+    auto countAt = [&](const std::vector<double>& cnt, std::size_t stride, std::size_t slot, std::size_t d) {
+        double c = 0;
+        for (std::size_t b = 0; b < nbP; ++b) c += cnt[(b * stride + slot) * H + d];
+        return c;
+    };
+    auto perYear = [&](const std::vector<double>& cnt, std::size_t stride, std::size_t slot, std::vector<double>& out) {
+        double total = 0;
+        for (std::size_t y = 0; y < HY; ++y) {
             double c = 0;
-            for (std::size_t b = 0; b < nbP; ++b) c += counts[(b * (J + 1) + a) * H + d];
-            if (a < J) res.timing[a][d] = c / np, invested += c;
-            else res.closeProbability[d] = c / np;
+            for (std::size_t d = y * Pz; d < (y + 1) * Pz; ++d) c += countAt(cnt, stride, slot, d);
+            out[y] = c / np;
+            total += c;
         }
-    }
+        return total;
+    };
+    double invested = 0;
+    for (std::size_t a = 0; a < J; ++a) invested += perYear(counts, J + 1, a, res.timing[a]);
+    perYear(counts, J + 1, J, res.closeProbability);
     res.neverProbability = 1.0 - invested / np;
-    // decision at t = 0: the action the rule takes on most pricing paths
+    for (const auto& so : pr.stages) res.stageNames.push_back(so.option.tech.name);
+    res.stageTiming.assign(NS, std::vector<double>(HY, 0.0));
+    for (std::size_t st = 0; st < NS; ++st) perYear(stageCounts, NS, st, res.stageTiming[st]);
+    // decision at t = 0: the action the rule takes on most pricing paths at the first date
     {
         double bestShare = 0;
-        for (std::size_t j = 0; j < J; ++j)
-            if (res.timing[j][0] > 0.5 && res.timing[j][0] > bestShare)
-                bestShare = res.timing[j][0], res.decision = Decision::InvestNow, res.technology = static_cast<int>(j);
-        if (res.closeProbability[0] > 0.5) res.decision = Decision::Close, res.technology = -1;
+        for (std::size_t j = 0; j < J; ++j) {
+            const double share = countAt(counts, J + 1, j, 0) / np;
+            if (share > 0.5 && share > bestShare)
+                bestShare = share, res.decision = Decision::InvestNow, res.technology = static_cast<int>(j);
+        }
+        if (countAt(counts, J + 1, J, 0) / np > 0.5) res.decision = Decision::Close, res.technology = -1;
     }
-    res.emissionsMean.resize(H), res.emissionsP5.resize(H), res.emissionsP95.resize(H);
-    res.carbonCostNever.resize(H);
+    res.emissionsMean.resize(HY), res.emissionsP5.resize(HY), res.emissionsP95.resize(HY);
+    res.carbonCostNever.resize(HY);
     auto quantile = [&](std::vector<float>& v, std::size_t off, double q) {
         const auto beginIt = v.begin() + static_cast<std::ptrdiff_t>(off);
         const auto k = static_cast<std::size_t>(std::floor(q * static_cast<double>(nP - 1)));
         std::nth_element(beginIt, beginIt + static_cast<std::ptrdiff_t>(k), beginIt + static_cast<std::ptrdiff_t>(nP));
         return static_cast<double>(*(beginIt + static_cast<std::ptrdiff_t>(k)));
     };
-    for (std::size_t k = 0; k < H; ++k) {
+    for (std::size_t k = 0; k < HY; ++k) {
         double e = 0;
-        for (std::size_t b = 0; b < nbP; ++b) e += emisSum[b * H + k];
+        for (std::size_t b = 0; b < nbP; ++b) e += emisSum[b * HY + k];
         res.emissionsMean[k] = e / np;
         res.emissionsP5[k] = quantile(emis, k * nP, 0.05);
         res.emissionsP95[k] = quantile(emis, k * nP, 0.95);
@@ -814,8 +1048,9 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     }
 
     // ---- 4. trigger: the CO2 price above which the rule invests, other features at their means --
-    res.trigger.assign(H, kNaN);
-    res.triggerByTechnology.assign(J, std::vector<double>(H, kNaN));
+    // (per calendar year: the trigger at its first decision date)
+    res.trigger.assign(HY, kNaN);
+    res.triggerByTechnology.assign(J, std::vector<double>(HY, kNaN));
     if (co2Feature && J > 0) {
         Work& w = tls.local();
         constexpr std::size_t G = 257;
@@ -823,6 +1058,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         std::vector<double> x(std::max<std::size_t>(F, 1) * G), est(J * G, kNegInf), best(G), inv(G),
             phi((maxP + 1) * G);
         for (std::size_t d = 0; d < H; ++d) {
+            if (d % Pz != 0) continue;  // one trigger per calendar year: its first date
             const DateRule& rule = rules[d];
             if (!rule.active || rule.cont.empty() || rule.cont[0] != 0) continue;
             const std::size_t nc = rule.cont.size(), ni = rule.ind.size();
@@ -873,10 +1109,10 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                     if (invests(g) && !invests(g - 1)) return 0.5 * (x[g - 1] + x[g]);
                 return kNaN;
             };
-            res.trigger[d] = firstSwitch([&](std::size_t g) { return inv[g] > best[g]; });
+            res.trigger[d / Pz] = firstSwitch([&](std::size_t g) { return inv[g] > best[g]; });
             for (std::size_t j = 0; j < J; ++j) {  // j beats waiting, closing and the other technologies
                 const double* ej = est.data() + j * G;
-                res.triggerByTechnology[j][d] =
+                res.triggerByTechnology[j][d / Pz] =
                     firstSwitch([&](std::size_t g) { return ej[g] > best[g] && ej[g] >= inv[g]; });
             }
         }

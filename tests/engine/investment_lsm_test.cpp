@@ -160,6 +160,139 @@ TEST_CASE("deterministic limit: the LSM decision is the best year by enumeration
     }
 }
 
+TEST_CASE("deterministic limit, quarterly decisions: the LSM decision is the best quarter by enumeration") {
+    int insideYear = 0;  // cases whose best date is a quarter the annual grid does not have
+    for (double co2 : {30.0, 40.0, 60.0}) {  // best: 2034 Q2, 2029 Q3, now
+        Synthetic syn;
+        syn.co2 = co2;
+        auto p = syn.make();
+        const int P = 4, H = p.horizonYears * P;
+        p.periodsPerYear = P;
+        p.discount.clear();
+        for (int k = 0; k < H; ++k) p.discount.push_back(std::pow(1.07, -static_cast<double>(k) / P));
+        // a quarter carries a quarter of its calendar year's cash flow at the quarter's prices
+        std::vector<double> base(H), techCf[2];
+        for (int k = 0; k < H; ++k) {
+            const double t = static_cast<double>(k) / P;
+            kp::YearPrices yp;
+            yp.co2 = co2 * std::exp(syn.mu * t);
+            yp.co2Reference = co2 * std::exp(syn.mu * std::max(t - 1, 0.0));
+            yp.gas = 30, yp.power = 70, yp.product = 500;
+            const int year = 2026 + k / P;
+            base[k] = kp::yearCashFlow(p.plant, nullptr, p.policy, year, 0, yp).net / P;
+            for (int j = 0; j < 2; ++j)
+                techCf[j].push_back(kp::yearCashFlow(p.plant, &p.technologies[j].tech, p.policy, year, 0, yp).net / P);
+        }
+        double best = 0;
+        for (int k = 0; k < H; ++k) best += p.discount[k] * base[k];
+        int bestJ = -1, bestD = -1;
+        for (int d = 0; d < H; ++d) {
+            const int year = 2026 + d / P;
+            double before = 0;
+            for (int k = 0; k < d; ++k) before += p.discount[k] * base[k];
+            const double close = before + p.discount[d] * (2e8 - 4e8);
+            if (close > best) best = close, bestJ = 2, bestD = d;
+            for (int j = 0; j < 2; ++j) {
+                const auto& t = p.technologies[j].tech;
+                if (year < t.earliestDecisionYear || year > t.latestDecisionYear) continue;
+                const int s0 = std::max(d + P * t.constructionYears, j == 1 ? 4 * P : 0);  // grid in 2030
+                double v = before - p.discount[d] * t.capex;
+                for (int k = d; k < H; ++k)
+                    v += p.discount[k] * (k < s0 ? base[k] : k < s0 + P * t.lifetimeYears ? techCf[j][k] : 0.0);
+                if (v > best) best = v, bestJ = j, bestD = d;
+            }
+        }
+        kp::InvestmentLsm engine;
+        const auto r = engine.value(p, settings(2000, 7));
+        CAPTURE(co2);
+        CAPTURE(best);
+        CAPTURE(bestJ);
+        CAPTURE(bestD);
+        CAPTURE(r.optionValue.value);
+        CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
+        REQUIRE(bestJ >= 0);
+        REQUIRE(r.years.size() == static_cast<std::size_t>(p.horizonYears));  // results per calendar year
+        const auto y = static_cast<std::size_t>(bestD / P);
+        if (bestJ < 2) CHECK(r.timing[static_cast<std::size_t>(bestJ)][y] == 1.0);
+        else CHECK(r.closeProbability[y] == 1.0);
+        insideYear += bestD % P != 0;
+    }
+    CHECK(insideYear >= 2);
+}
+
+TEST_CASE("deterministic limit with a stage: a, then switching a to hydrogen, by enumerating both years") {
+    for (double co2 : {50.0, 70.0, 90.0}) {
+        Synthetic syn;
+        syn.co2 = co2;
+        syn.withClose = false;
+        auto p = syn.make();
+        p.hydrogen = kp::PriceSource::fixed(60);
+        kp::StageOption st;
+        st.parent = 0;
+        st.option.tech = p.technologies[0].tech;
+        st.option.tech.name = std::string("a_h2");
+        st.option.tech.capex = 1.5e8;  // incremental
+        st.option.tech.powerMwhPerT = 0.8;
+        st.option.tech.hydrogenMwhPerT = 0.6;
+        st.option.tech.emissionIntensity = 0.05;
+        st.option.tech.constructionYears = 1;
+        st.option.tech.earliestDecisionYear = 2030;
+        st.option.tech.latestDecisionYear = 2050;
+        st.option.tech.requiresOption = std::string("a");
+        p.stages = {st};
+        const int H = p.horizonYears;
+        std::vector<double> base(H), cfA(H), cfB(H), cfS(H);
+        for (int k = 0; k < H; ++k) {
+            kp::YearPrices yp;
+            yp.co2 = co2 * std::exp(syn.mu * k);
+            yp.co2Reference = co2 * std::exp(syn.mu * std::max(k - 1, 0));
+            yp.gas = 30, yp.power = 70, yp.hydrogen = 60, yp.product = 500;
+            base[k] = kp::yearCashFlow(p.plant, nullptr, p.policy, 2026 + k, 0, yp).net;
+            cfA[k] = kp::yearCashFlow(p.plant, &p.technologies[0].tech, p.policy, 2026 + k, 0, yp).net;
+            cfB[k] = kp::yearCashFlow(p.plant, &p.technologies[1].tech, p.policy, 2026 + k, 0, yp).net;
+            cfS[k] = kp::yearCashFlow(p.plant, &st.option.tech, p.policy, 2026 + k, 0, yp).net;
+        }
+        // every (technology, year) and, for a, every stage year from a's first operating year on
+        double best = 0;
+        for (int k = 0; k < H; ++k) best += p.discount[k] * base[k];
+        int bestJ = -1, bestD = -1, bestS = -1;
+        for (int d = 0; d < H; ++d) {
+            double before = 0;
+            for (int k = 0; k < d; ++k) before += p.discount[k] * base[k];
+            for (int j = 0; j < 2; ++j) {
+                const auto& t = p.technologies[j].tech;
+                if (2026 + d < t.earliestDecisionYear || 2026 + d > t.latestDecisionYear) continue;
+                const int s0 = std::max(d + t.constructionYears, j == 1 ? 4 : 0);  // grid in 2030
+                double v = before - p.discount[d] * t.capex;
+                for (int k = d; k < H; ++k) v += p.discount[k] * (k < s0 ? base[k] : j == 0 ? cfA[k] : cfB[k]);
+                if (v > best) best = v, bestJ = j, bestD = d, bestS = -1;
+                if (j != 0) continue;
+                for (int ds = std::max(s0, 2030 - 2026); ds < H && 2026 + ds <= 2050; ++ds) {
+                    double vs = v - p.discount[ds] * st.option.tech.capex;
+                    for (int k = ds + 1; k < H; ++k) vs += p.discount[k] * (cfS[k] - cfA[k]);
+                    if (vs > best) best = vs, bestJ = 0, bestD = d, bestS = ds;
+                }
+            }
+        }
+        kp::InvestmentLsm engine;
+        const auto r = engine.value(p, settings(2000, 7));
+        CAPTURE(co2);
+        CAPTURE(best);
+        CAPTURE(bestJ);
+        CAPTURE(bestD);
+        CAPTURE(bestS);
+        CAPTURE(r.optionValue.value);
+        CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
+        REQUIRE(bestJ >= 0);
+        CHECK(r.timing[static_cast<std::size_t>(bestJ)][static_cast<std::size_t>(bestD)] == 1.0);
+        REQUIRE(r.stageTiming.size() == 1);
+        if (bestS >= 0) CHECK(r.stageTiming[0][static_cast<std::size_t>(bestS)] == 1.0);
+        double staged = 0;
+        for (double x : r.stageTiming[0]) staged += x;
+        CHECK(staged == (bestS >= 0 ? 1.0 : 0.0));
+    }
+}
+
 TEST_CASE("McDonald-Siegel: a GBM project value with a fixed cost") {
     const double k = 4.0;
     const std::uint64_t seed = 1986;
@@ -383,10 +516,22 @@ struct Recorder : kp::PricingObserver {
 };
 
 TEST_CASE("pricing observer: per-path cash flows discount to the realised value of the policy") {
+    for (const bool withStage : {false, true}) {
     Synthetic syn;
     syn.vol = 0.4;
     syn.co2 = 85;  // high enough that some paths invest, some close, some carry on
-    const auto problem = syn.make();
+    auto problem = syn.make();
+    CAPTURE(withStage);
+    if (withStage) {  // a may later switch to hydrogen
+        problem.hydrogen = kp::PriceSource::fixed(60);
+        kp::StageOption st{problem.technologies[0], 0};
+        st.option.tech.name = std::string("a_h2");
+        st.option.tech.capex = 1.5e8;
+        st.option.tech.hydrogenMwhPerT = 0.6;
+        st.option.tech.emissionIntensity = 0.05;
+        st.option.tech.earliestDecisionYear = 2030;
+        problem.stages = {st};
+    }
     const std::size_t paths = 4096;
     Recorder rec(paths, problem);
     kp::InvestmentLsm engine;
@@ -408,6 +553,13 @@ TEST_CASE("pricing observer: per-path cash flows discount to the realised value 
     REQUIRE(invested > 0);  // the check covers investing paths, not only carrying on
     CHECK(sumV / paths == doctest::Approx(r.optionValue.value).epsilon(1e-12));
     CHECK(sumE0 / paths == doctest::Approx(r.emissionsMean[0]).epsilon(1e-12));
+    if (withStage) {
+        double staged = 0;
+        for (double x : r.stageTiming[0]) staged += x;
+        CAPTURE(staged);
+        CHECK(staged > 0);  // the stage is taken on some paths, so its cash flows are checked too
+    }
+    }
 }
 
 TEST_CASE("fixed policy: investing now is worth npv_now; never acting is worth never_invest") {
@@ -472,7 +624,14 @@ TEST_CASE("bad input") {
     }
     {
         auto q = p;
-        q.technologies[1].tech.requiresOption = std::string("a");  // a stage: not supported yet
+        q.technologies[1].tech.requiresOption = std::string("a");  // a stage among the technologies
+        CHECK_THROWS_AS(engine.value(q, settings(1000, 1)), kp::InvalidInput);
+    }
+    {
+        auto q = p;
+        q.stages = {kp::StageOption{q.technologies[1], 5}};  // no such parent
+        CHECK_THROWS_AS(engine.value(q, settings(1000, 1)), kp::InvalidInput);
+        q.stages = {kp::StageOption{q.technologies[1], 0}, kp::StageOption{q.technologies[1], 0}};  // two on a
         CHECK_THROWS_AS(engine.value(q, settings(1000, 1)), kp::InvalidInput);
     }
 }

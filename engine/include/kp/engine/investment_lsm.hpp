@@ -87,6 +87,8 @@ struct InvestmentResult {
     std::vector<std::vector<double>> triggerByTechnology;  ///< [technology][date]: the same for investing in that technology
 
     std::vector<std::vector<double>> timing;  ///< [technology][date]: probability of investing then
+    std::vector<std::string> stageNames;
+    std::vector<std::vector<double>> stageTiming;  ///< [stage][date]: probability of deciding the stage then
     std::vector<double> closeProbability;  ///< per date: probability of closing then
     double neverProbability = 0;           ///< probability of never investing (carrying on or closing)
     std::vector<double> emissionsMean;     ///< per year: expected emissions under the policy, tCO2
@@ -98,14 +100,17 @@ struct InvestmentResult {
 
 /// One block of pricing paths as the pricing pass sees it, for callers that need more than the
 /// summary (loans on the project's cash flows, report charts, pathwise differences). The arrays are
-/// owned by the engine and valid only during PricingObserver::onBlock. Per-year arrays are indexed
-/// [k * n + p], k = 0 .. years - 1 (calendar year startYear + k); money is undiscounted, in the case
-/// currency of the price base year (real).
+/// owned by the engine and valid only during PricingObserver::onBlock. Per-period arrays are indexed
+/// [k * n + p], k = 0 .. years - 1 (calendar year startYear + k / periodsPerYear); money is
+/// undiscounted, in the case currency of the price base year (real).
 struct PricingBlock {
     std::size_t block = 0, first = 0, n = 0;  ///< block index, first path, paths in this block
-    std::size_t years = 0, technologies = 0;
+    std::size_t years = 0;           ///< periods (years when periodsPerYear = 1): k below indexes periods
+    std::size_t periodsPerYear = 1;  ///< 1 annual, 4 quarterly (money and tonnes are then per quarter)
+    std::size_t technologies = 0;
     const int* action = nullptr;      ///< [p]: -1 never acted, j < technologies: invested in j, technologies: exited
     const int* actionDate = nullptr;  ///< [p]: year index of the action (years: none)
+    const int* stageDate = nullptr;   ///< [p]: year index the stage of the technology invested in is decided (years: none)
     const double* optionValue = nullptr;  ///< [p]: realised discounted value of the policy
     const double* neverInvest = nullptr;  ///< [p]: discounted value of carrying on, B(0)
     const double* npvNow = nullptr;       ///< [j * n + p]: discounted value of investing in j now, I_j(0)

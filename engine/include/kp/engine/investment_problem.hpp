@@ -5,19 +5,29 @@
 /// models-layer types only, so the engine never sees the case file (the app converts a
 /// kp::cases::CaseFile into this struct, app/value_command.cpp: toInvestmentProblem).
 ///
-/// Time: t = 0 is 1 January of `startYear`; year k (k = 0 .. horizonYears - 1) is calendar year
-/// startYear + k. The factors are simulated at t = 0, 1, ..., horizonYears; the cash flow of year k
-/// uses the prices at t = k and is discounted by discount[k]. Decisions are taken at t = k, before
-/// the cash flow of year k. Money: the case currency of the price base year (real).
+/// Time: t = 0 is 1 January of `startYear`; with P = periodsPerYear (1 or 4), period k
+/// (k = 0 .. P x horizonYears - 1) starts at t = k / P, in calendar year startYear + k / P (integer
+/// division). The factors are simulated at t = 0, 1/P, ..., horizonYears; the cash flow of period k
+/// is 1/P of its calendar year's cash flow at the prices at t = k / P (the Dutch levy's reference
+/// EUA price is the one a year earlier), discounted by discount[k]. Decisions are taken at the start
+/// of each period, before its cash flow; decision windows are calendar years (every period of the
+/// year). Money: the case currency of the price base year (real).
 ///
 /// Invariants (InvestmentLsm checks them and throws kp::InvalidInput): factors non-null; every
-/// state index inside the factor state; discount.size() == horizonYears, all in (0, inf);
-/// technology learning and infrastructure indices valid; at most 64 infrastructure entries; no
-/// stages.
+/// state index inside the factor state; periodsPerYear 1 or 4; discount.size() == P x horizonYears,
+/// all in (0, inf);
+/// technology learning and infrastructure indices valid; at most 64 infrastructure entries; a
+/// stage's parent is one of `technologies`, at most one stage per parent.
 ///
-/// Current limitations: annual decisions only (a quarterly case is valued on its yearly dates);
-/// stages (Technology::requiresOption) are not valued: the converter leaves them out; no value after
-/// the horizon (a technology's cash flows stop at the horizon or at the end of its lifetime).
+/// Stages (StageOption): a second investment that exists only once its parent operates, e.g. DRI on
+/// natural gas switched to hydrogen. It may be decided at a date t from the parent's first operating
+/// year on, inside its own window; from its operation start s = max(t + construction, arrival of its
+/// infrastructure) it replaces the parent's running cash flows (not the parent's subsidy, which runs
+/// its term) for its lifetime, clipped at the horizon. Its capex (incremental) is paid at t.
+///
+/// Current limitations: a is not decided during its parent's construction; the parent's lifetime is taken to cover
+/// the stage's operation; no value after the horizon (a technology's cash flows stop at the horizon
+/// or at the end of its lifetime).
 
 #include <cstddef>
 #include <limits>
@@ -75,16 +85,27 @@ struct ExitOption {
     int earliestYear = 0, latestYear = 0;  ///< calendar years
 };
 
+/// A stage of a technology (see the file comment).
+struct StageOption {
+    TechnologyOption option;
+    std::size_t parent = 0;  ///< index into InvestmentProblem::technologies
+};
+
 struct InvestmentProblem {
     std::shared_ptr<const ModelSet> factors;  ///< co2, other factors and deployments, correlated
     PriceSource co2, gas, power, hydrogen, product;
     std::vector<LearningSource> learning;
     int startYear = 0;
     int horizonYears = 0;
-    std::vector<double> discount;  ///< discount factor of the cash flow of year k, k < horizonYears
+    /// Decision dates and cash-flow periods per year: 1 (annual) or 4 (quarterly). Period k starts
+    /// at t = k / periodsPerYear and carries 1 / periodsPerYear of its calendar year's cash flow at
+    /// the prices of t; construction, lifetimes and subsidy terms are whole years of periods.
+    int periodsPerYear = 1;
+    std::vector<double> discount;  ///< discount factor of the cash flow of period k, k < horizonYears x periodsPerYear
     Plant plant;
     Policy policy;
     std::vector<TechnologyOption> technologies;  ///< mutually exclusive
+    std::vector<StageOption> stages;             ///< second investments after a technology
     /// Infrastructure (and technology-availability) arrival dates; one normal each per path.
     std::vector<std::string> infrastructureNames;
     std::vector<ArrivalDistribution> infrastructure;

@@ -1,0 +1,87 @@
+// Measures: `kruispunt value examples/steelworks_h2_dri.yaml` (the README's main job) as the tool
+// runs it (case file -> kp::app::toInvestmentProblem -> kp::InvestmentLsm), and how the time grows
+//   - with the pricing paths (training paths at their default, paths/4 from 20,000 up), on 2 threads
+//     and on 1 at 100,000;
+//   - with the decision dates: horizons of 30, 40 and 50 years with every decision window opened to
+//     the end of the horizon, so that each year is a decision date, at 100,000 paths.
+// Prints the median of `--repeats` runs (the engine and its buffers reused, as a server would) and
+// the option value with its standard error, so a speed-up that changes the answer shows.
+//
+// Usage: bench_steelworks [--case FILE] [--repeats R]
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "case_run.hpp"
+#include "kp/cases/case_file.hpp"
+#include "kp/engine/investment_lsm.hpp"
+
+namespace {
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+struct Row {
+    double seconds;
+    kp::InvestmentResult result;
+};
+
+Row run(kp::InvestmentLsm& engine, const kp::cases::CaseFile& c, std::size_t paths, std::size_t threads,
+        int repeats) {
+    kp::app::CommonOptions o;
+    o.paths = paths;
+    o.threads = threads;
+    const kp::InvestmentProblem pr = kp::app::toInvestmentProblem(c);
+    const kp::InvestmentSettings s = kp::app::settingsFor(c, o);
+    std::vector<double> t;
+    kp::InvestmentResult r;
+    for (int i = 0; i < repeats; ++i) {
+        r = engine.value(pr, s);
+        t.push_back(r.seconds);
+    }
+    return {median(t), r};
+}
+
+void print(const char* what, std::size_t paths, std::size_t threads, int dates, const Row& row) {
+    std::printf("%-26s %9zu %7zu %6d %9.3f %14.1f %10.1f\n", what, paths, threads, dates, row.seconds,
+                row.result.optionValue.value / 1e6, row.result.optionValue.stdError / 1e6);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string casePath = KP_SOURCE_DIR "/examples/steelworks_h2_dri.yaml";
+    int repeats = 3;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--case") && i + 1 < argc) casePath = argv[++i];
+        else if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = std::max(1, std::atoi(argv[++i]));
+        else {
+            std::fprintf(stderr, "usage: bench_steelworks [--case FILE] [--repeats R]\n");
+            return 2;
+        }
+    }
+    const kp::cases::CaseFile base = kp::cases::loadCaseFile(casePath);
+    kp::InvestmentLsm engine;
+    std::printf("case %s, median of %d runs; option value and SE in millions\n", casePath.c_str(), repeats);
+    std::printf("%-26s %9s %7s %6s %9s %14s %10s\n", "run", "paths", "threads", "dates", "seconds", "option",
+                "SE");
+    const int H = base.valuation.horizonYears;
+    for (std::size_t paths : {25'000u, 50'000u, 100'000u, 200'000u})
+        print("paths", paths, 2, H, run(engine, base, paths, 2, repeats));
+    print("paths, 1 thread", 100'000, 1, H, run(engine, base, 100'000, 1, repeats));
+    for (int horizon : {30, 40, 50}) {
+        std::vector<std::string> sets{"valuation.horizon_years=" + std::to_string(horizon)};
+        const int last = base.valuation.startYear + horizon - 1;
+        for (const auto& t : base.options)
+            sets.push_back("options." + t.name + ".decision_window.latest=" + std::to_string(last));
+        kp::cases::LoadOptions lo;
+        lo.overrides = sets;
+        const kp::cases::CaseFile c = kp::cases::loadCaseFile(casePath, lo);
+        print("dates (windows to the end)", 100'000, 2, horizon, run(engine, c, 100'000, 2, repeats));
+    }
+    return 0;
+}

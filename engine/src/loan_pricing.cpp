@@ -95,20 +95,27 @@ LoanPathRecorder::LoanPathRecorder(std::size_t paths, std::size_t firstYear, std
 
 void LoanPathRecorder::onBlock(const PricingBlock& b) {
     const std::size_t P = nominal_.size();
-    KP_REQUIRE(firstYear_ + P <= b.years && b.first + b.n <= paths_, "LoanPathRecorder: the loan's years ",
-               firstYear_, " + ", P, " or paths ", b.first + b.n, " exceed the engine's ", b.years, " years and ",
+    const std::size_t per = b.periodsPerYear;  // quarterly cases: a loan year sums its four quarters
+    const std::size_t years = b.years / per;
+    KP_REQUIRE(firstYear_ + P <= years && b.first + b.n <= paths_, "LoanPathRecorder: the loan's years ",
+               firstYear_, " + ", P, " or paths ", b.first + b.n, " exceed the engine's ", years, " years and ",
                paths_, " paths");
     for (std::size_t i = 0; i < P; ++i) {
-        const std::size_t k = firstYear_ + i;
+        const std::size_t y = firstYear_ + i;
         for (std::size_t p = 0; p < b.n; ++p) {
-            const double out = b.output[k * b.n + p];
-            cash_[i * paths_ + b.first + p] = nominal_[i] * b.cashFlow[k * b.n + p];
-            kpi_[i * paths_ + b.first + p] = out > 0 ? b.emissions[k * b.n + p] / out : kNaN;
+            double cash = 0, out = 0, em = 0;
+            for (std::size_t k = y * per; k < (y + 1) * per; ++k) {
+                cash += b.cashFlow[k * b.n + p];
+                out += b.output[k * b.n + p];
+                em += b.emissions[k * b.n + p];
+            }
+            cash_[i * paths_ + b.first + p] = nominal_[i] * cash;
+            kpi_[i * paths_ + b.first + p] = out > 0 ? em / out : kNaN;
         }
     }
     for (std::size_t p = 0; p < b.n; ++p) {
         const bool closed = b.action[p] == static_cast<int>(b.technologies);
-        const auto date = static_cast<std::size_t>(b.actionDate[p]);
+        const auto date = static_cast<std::size_t>(b.actionDate[p]) / per;  // calendar year index
         close_[b.first + p] = closed ? static_cast<int>(date > firstYear_ ? date - firstYear_ : 0) : static_cast<int>(P);
     }
 }

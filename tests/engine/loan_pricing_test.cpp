@@ -165,3 +165,37 @@ TEST_CASE("A larger ratchet step moves the break-even margin the right way") {
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("engine") {
+
+TEST_CASE("LoanPathRecorder: a quarterly block is summed into loan years (cash, intensity, closing year)") {
+    // 2 paths, 3 years of quarters; path 0 runs with a known cash flow per quarter, path 1 closes in
+    // the third quarter of year 1
+    const std::size_t n = 2, per = 4, years = 3, H = years * per;
+    std::vector<double> cash(H * n), out(H * n), em(H * n), zero(H * n, 0.0), v(n, 0.0), npv(n, 0.0);
+    for (std::size_t k = 0; k < H; ++k) {
+        cash[k * n] = 10.0 * static_cast<double>(k + 1);  // year y sums 10 (4y+1 + ... + 4y+4)
+        out[k * n] = 25, em[k * n] = 5;                  // 0.2 t/t
+        cash[k * n + 1] = 1, out[k * n + 1] = k < 6 ? 25 : 0, em[k * n + 1] = k < 6 ? 10 : 0;
+    }
+    const int action[2] = {-1, 1}, date[2] = {static_cast<int>(H), 6}, stage[2] = {static_cast<int>(H), static_cast<int>(H)};
+    kp::PricingBlock b;
+    b.n = n, b.years = H, b.periodsPerYear = per, b.technologies = 1;
+    b.action = action, b.actionDate = date, b.stageDate = stage;
+    b.optionValue = v.data(), b.neverInvest = v.data(), b.npvNow = npv.data();
+    b.co2 = b.gas = b.power = b.hydrogen = b.product = zero.data();
+    b.cashFlow = cash.data(), b.investment = zero.data(), b.emissions = em.data(), b.output = out.data();
+    kp::LoanPathRecorder rec(n, 1, {1.0, 2.0});  // loan years = calendar years 1 and 2; nominal factors
+    rec.onBlock(b);
+    const kp::LoanPathView view = rec.view();
+    // year 1 of path 0: quarters 4..7 carry 50 + 60 + 70 + 80 = 260; year 2: 90 + ... + 120 = 420, x 2
+    CHECK(view.cashFlow[0 * n + 0] == 260.0);
+    CHECK(view.cashFlow[1 * n + 0] == 2.0 * 420.0);
+    CHECK(view.kpi[0 * n + 0] == doctest::Approx(0.2));
+    // path 1 closed in quarter 6 (year 1): the loan's first year; its intensity is over what it made
+    CHECK(view.closePeriod[1] == 0);
+    CHECK(view.closePeriod[0] == 2);  // never closed: the number of loan years
+    CHECK(view.kpi[0 * n + 1] == doctest::Approx(20.0 / 50.0));
+}
+
+}  // TEST_SUITE

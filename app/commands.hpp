@@ -22,6 +22,10 @@ void addValueCommand(CLI::App& app, Action& action);
 void addCompareCommand(CLI::App& app, Action& action);
 /// Adds `kruispunt breakeven CASE.yaml --instrument ...` (break-even policy instrument).
 void addBreakevenCommand(CLI::App& app, Action& action);
+/// Adds `kruispunt loan CASE.yaml LOAN.yaml` (a bank's loan on the case; docs/loans.md).
+void addLoanCommand(CLI::App& app, Action& action);
+/// Adds `kruispunt portfolio PORTFOLIO.yaml` (several loans on one set of factor paths).
+void addPortfolioCommand(CLI::App& app, Action& action);
 /// Adds `kruispunt calibrate` (fit factor models to price series).
 void addCalibrateCommand(CLI::App& app, Action& action);
 

@@ -880,24 +880,8 @@ void Loader::crossChecks(MapReader& root, const std::map<std::string, Field>& op
 }  // namespace
 
 CaseFile loadCaseFile(const std::string& path, const LoadOptions& options) {
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        ::kp::detail::throwInvalid(path, ": the case file is not readable, but must be a readable YAML file");
-    } catch (const YAML::ParserException& e) {
-        ::kp::detail::throwInvalid(path, ":", e.mark.line + 1, ": the YAML is malformed (", e.msg,
-                                   "), but must be valid YAML");
-    }
     std::vector<std::string> overridden;
-    for (const auto& o : options.overrides) {
-        try {
-            applyOverride(root, o);
-        } catch (const InvalidInput& e) {
-            throw InvalidInput(path + ": " + e.what());
-        }
-        overridden.push_back(o.substr(0, o.find('=')));
-    }
+    const YAML::Node root = detail::loadYaml(path, "case file", options.overrides, overridden);
     Loader loader(path, overridden);
     CaseFile c = loader.read(root);
     // scenario: the command line wins over the file's field

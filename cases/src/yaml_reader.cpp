@@ -250,6 +250,28 @@ void MapReader::unknownKey(const YAML::Node& keyNode, const std::string& key,
            "one of " + joinNames(knownOrder_) + (dym.empty() ? "" : " (" + dym + ")"));
 }
 
+YAML::Node loadYaml(const std::string& path, const std::string& kind, const std::vector<std::string>& overrides,
+                    std::vector<std::string>& overridden) {
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(path);
+    } catch (const YAML::BadFile&) {
+        ::kp::detail::throwInvalid(path, ": the ", kind, " is not readable, but must be a readable YAML file");
+    } catch (const YAML::ParserException& e) {
+        ::kp::detail::throwInvalid(path, ":", e.mark.line + 1, ": the YAML is malformed (", e.msg,
+                                   "), but must be valid YAML");
+    }
+    for (const auto& o : overrides) {
+        try {
+            applyOverride(root, o);
+        } catch (const InvalidInput& e) {
+            throw InvalidInput(path + ": " + e.what());
+        }
+        overridden.push_back(o.substr(0, o.find('=')));
+    }
+    return root;
+}
+
 void MapReader::finish() const {
     if (!self_.node() || !self_.node().IsMap()) return;
     for (const auto& kv : self_.node()) {

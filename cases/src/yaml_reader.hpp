@@ -107,6 +107,11 @@ private:
                                  const std::string& suggestion) const;
 };
 
+/// Parses a YAML file ("<path>: the <kind> is not readable ..." or "<path>:<line>: the YAML is
+/// malformed ..." otherwise) and applies the --set overrides in order; `overridden` receives their paths.
+YAML::Node loadYaml(const std::string& path, const std::string& kind, const std::vector<std::string>& overrides,
+                    std::vector<std::string>& overridden);
+
 /// "did you mean 'x'?" part, or "" when nothing is close.
 std::string didYouMean(const std::string& word, const std::vector<std::string>& candidates);
 std::string joinNames(const std::vector<std::string>& names);

@@ -1,0 +1,182 @@
+// `kruispunt loan CASE.yaml LOAN.yaml`: price a bank's loan on the project's simulated cash flows,
+// with the borrower following the engine's optimal policy (or the loan file's fixed one). See
+// docs/loans.md (the loan file, the method, the outputs).
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "kp/cases/scenario.hpp"
+#include "kp/core/errors.hpp"
+#include "loan_run.hpp"
+
+namespace kp::app {
+namespace {
+
+struct LoanOptions {
+    std::string casePath, loanPath;
+    CommonOptions common;
+};
+
+std::string millions(double x) {
+    if (!std::isfinite(x)) return "n/a";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(1) << x / 1e6;
+    return o.str();
+}
+std::string percent(double x, int digits = 2) {
+    if (!std::isfinite(x)) return "n/a";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(digits) << 100 * x << "%";
+    return o.str();
+}
+std::string bp(double x) {
+    if (!std::isfinite(x)) return "n/a";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(1) << 1e4 * x << " bp";
+    return o.str();
+}
+
+nlohmann::ordered_json runJson(const LoanRun& run) {
+    nlohmann::ordered_json j = statisticsJson(run.variants[0].stats, run.schedule);
+    j["breakeven_margin"] = estimateJson(run.variants[0].breakevenMargin);
+    nlohmann::ordered_json variants = nlohmann::ordered_json::object();
+    for (const auto& v : run.variants) {
+        nlohmann::ordered_json e;
+        e["pd_cumulative"] = estimateJson(v.stats.pdCumulative);
+        e["expected_loss"] = estimateJson(v.stats.expectedLoss);
+        e["es_99"] = estimateJson(v.stats.tail99.es);
+        e["value"] = estimateJson(v.stats.value);
+        e["breakeven_margin"] = estimateJson(v.breakevenMargin);
+        variants[v.name] = e;
+    }
+    j["variants"] = variants;
+    j["seconds"] = run.seconds;
+    return j;
+}
+
+nlohmann::ordered_json scheduleJson(const LoanSchedule& s) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < s.periods(); ++i)
+        a.push_back({{"year", s.years[i]},
+                     {"payment_date", s.paymentDates[i]},
+                     {"outstanding", s.outstanding[i]},
+                     {"principal", s.principal[i]},
+                     {"base_rate", s.baseRate[i]},
+                     {"interest", s.interest[i]},
+                     {"fee", s.fee[i]},
+                     {"discount", s.discount[i]}});
+    return a;
+}
+
+void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanRun& run) {
+    const LoanTerms& t = l.terms;
+    std::cout << "Loan " << t.name << " on case " << c.name << ": " << t.currency << " " << millions(t.amount)
+              << " m, " << t.startYear << "-" << t.endYear() << ", " << toString(t.amortisation)
+              << (t.graceYears ? " after " + std::to_string(t.graceYears) + " grace years" : "") << ", "
+              << (t.floating ? "Euribor 12M + " : "fixed " + percent(t.fixedRate) + " + ") << bp(t.margin) << "\n"
+              << "Funds: " << l.funds << "; borrower policy: "
+              << (l.fixedPolicy ? l.policyTechnology + (l.policyTechnology == "none" ? "" : " in " + std::to_string(l.policyYear))
+                                : std::string("optimal (trained by the engine)"))
+              << "; " << run.paths << " paths\n\n";
+    std::cout << "Schedule (QuantLib; " << t.currency << " m)\n  year  payment     outstanding  principal  interest  base rate\n";
+    for (std::size_t i = 0; i < run.schedule.periods(); ++i)
+        std::cout << "  " << run.schedule.years[i] << "  " << run.schedule.paymentDates[i] << std::setw(12)
+                  << millions(run.schedule.outstanding[i]) << std::setw(11) << millions(run.schedule.principal[i])
+                  << std::setw(10) << millions(run.schedule.interest[i]) << std::setw(11)
+                  << percent(run.schedule.baseRate[i], 3) << "\n";
+}
+
+void printCredit(const LoanRun& run, const std::string& cur) {
+    const LoanStatistics& s = run.variants[0].stats;
+    auto row = [](const std::string& name, const std::string& v, const std::string& se) {
+        std::cout << "  " << std::left << std::setw(34) << name << std::right << std::setw(12) << v << "  +- " << se << "\n";
+    };
+    std::cout << "\nCredit risk (PV at the drawdown, " << cur << " m; +- one standard error)\n";
+    row("PD cumulative", percent(s.pdCumulative.value), percent(s.pdCumulative.stdError));
+    row("LGD (after collateral, guarantee)", percent(s.lgd.value), percent(s.lgd.stdError));
+    row("expected loss", millions(s.expectedLoss.value), millions(s.expectedLoss.stdError));
+    row("VaR 99%", millions(s.tail99.var.value), millions(s.tail99.var.stdError));
+    row("ES 99%", millions(s.tail99.es.value), millions(s.tail99.es.stdError));
+    row("VaR 99.9%", millions(s.tail999.var.value), millions(s.tail999.var.stdError));
+    row("ES 99.9%", millions(s.tail999.es.value), millions(s.tail999.es.stdError));
+    row("value to the bank", millions(s.value.value), millions(s.value.stdError));
+    row("break-even margin", bp(run.variants[0].breakevenMargin.value), bp(run.variants[0].breakevenMargin.stdError));
+    std::cout << "  PD by year:";
+    for (std::size_t i = 0; i < s.pdAnnual.size(); ++i)
+        std::cout << (i % 6 ? "  " : "\n    ") << run.schedule.years[i] << " " << percent(s.pdAnnual[i].value);
+    std::cout << "\n";
+}
+
+void printVariants(const LoanRun& run, const std::string& title) {
+    std::cout << "\n" << title << "\n  variant             PD cumul.  exp. loss m  ES 99% m  value m  break-even margin\n";
+    for (const auto& v : run.variants)
+        std::cout << "  " << std::left << std::setw(18) << v.name << std::right << std::setw(11)
+                  << percent(v.stats.pdCumulative.value) << std::setw(13) << millions(v.stats.expectedLoss.value)
+                  << std::setw(10) << millions(v.stats.tail99.es.value) << std::setw(9) << millions(v.stats.value.value)
+                  << std::setw(12) << bp(v.breakevenMargin.value) << " +- " << bp(v.breakevenMargin.stdError) << "\n";
+}
+
+int runLoanCommand(const LoanOptions& o) {
+    const cases::LoanFile loan = cases::loadLoanFile(o.loanPath);
+    // the case as written (or under --scenario), then, without --scenario, each built-in scenario
+    std::vector<std::string> scenarios{o.common.scenario};
+    if (o.common.scenario.empty())
+        for (const auto& s : cases::scenarioNames()) scenarios.push_back(s);
+    std::vector<cases::CaseFile> cases;
+    for (const auto& s : scenarios) {
+        cases.push_back(loadCase(o.casePath, o.common, s));
+        cases::checkLoanAgainstCase(loan, cases.back());  // every input checked before any run
+    }
+    std::vector<LoanRun> runs;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        if (!o.common.quiet)
+            std::cerr << "kruispunt loan: " << (scenarios[i].empty() ? "case as written" : "scenario " + scenarios[i])
+                      << " ...\n";
+        runs.push_back(runLoan(cases[i], loan, settingsFor(cases[i], o.common)));
+    }
+    if (o.common.json) {
+        nlohmann::ordered_json j;
+        j["loan"] = loan.terms.name;
+        j["case"] = cases[0].name;
+        j["scenario"] = cases[0].scenario.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(cases[0].scenario);
+        j["currency"] = loan.terms.currency;
+        j["amount"] = loan.terms.amount;
+        j["margin"] = loan.terms.margin;
+        j["paths"] = runs[0].paths;
+        j.update(runJson(runs[0]));
+        j["schedule"] = scheduleJson(runs[0].schedule);
+        nlohmann::ordered_json per = nlohmann::ordered_json::array();
+        for (std::size_t i = 1; i < runs.size(); ++i) {
+            nlohmann::ordered_json e{{"scenario", scenarios[i]}};
+            e.update(runJson(runs[i]));
+            per.push_back(e);
+        }
+        j["scenarios"] = per;
+        std::cout << j.dump() << '\n';
+        return 0;
+    }
+    printHeader(cases[0], loan, runs[0]);
+    printCredit(runs[0], loan.terms.currency);
+    printVariants(runs[0], "Effect of the guarantee (" + (loan.guaranteeScheme.empty() ? std::string("share ") : loan.guaranteeScheme + ", ") +
+                               percent(loan.terms.guaranteeShare, 1) + ") and of the margin ratchet");
+    for (std::size_t i = 1; i < runs.size(); ++i) printVariants(runs[i], "Scenario " + scenarios[i]);
+    double seconds = 0;
+    for (const auto& r : runs) seconds += r.seconds;
+    std::cout << "\n" << std::fixed << std::setprecision(1) << seconds << " s\n";
+    return 0;
+}
+
+}  // namespace
+
+void addLoanCommand(CLI::App& app, Action& action) {
+    static LoanOptions o;
+    auto* c = app.add_subcommand("loan", "Price a loan on a case's simulated cash flows (PD, LGD, EL, VaR, "
+                                         "break-even margin; docs/loans.md)");
+    c->add_option("case", o.casePath, "Case file (YAML, docs/case-file.md)")->required();
+    c->add_option("loan", o.loanPath, "Loan file (YAML, docs/loans.md)")->required();
+    addCommonOptions(c, o.common);
+    c->callback([&action] { action = [] { return runLoanCommand(o); }; });
+}
+
+}  // namespace kp::app

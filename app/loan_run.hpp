@@ -1,0 +1,44 @@
+#pragma once
+/// \file loan_run.hpp
+/// A loan priced on a case (shared by `kruispunt loan` and `kruispunt portfolio`): the engine values
+/// the case with the borrower's policy (the trained optimal one, or the loan file's fixed one) and
+/// records each pricing path's cash flows for the loan (LoanPathRecorder); the loan's QuantLib
+/// schedule is then applied to every path, as written and without the guarantee and the ratchet.
+
+#include <memory>
+#include <string>
+
+#include "case_run.hpp"
+#include "kp/cases/loan_file.hpp"
+#include "kp/engine/loan_pricing.hpp"
+
+namespace kp::app {
+
+/// One variant of the loan: its statistics and its break-even margin.
+struct LoanVariantResult {
+    std::string name;  ///< as_written, without_guarantee, without_ratchet
+    LoanStatistics stats;
+    Estimate breakevenMargin;
+};
+
+struct LoanRun {
+    std::string scenario;  ///< "" for the case as written
+    LoanSchedule schedule;
+    std::vector<LoanVariantResult> variants;  ///< as written first
+    std::size_t paths = 0;
+    double seconds = 0;
+};
+
+/// The engine's pricing paths as the loan sees them (runs InvestmentLsm once).
+std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, const cases::LoanFile& loan,
+                                                  const InvestmentSettings& settings);
+
+/// Prices the loan on a case (loaded by the caller, with its scenario): every variant, with
+/// per-path losses kept in the first when `keepPaths`.
+LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
+                bool keepPaths = false);
+
+/// {pd_cumulative, pd_annual, lgd, expected_loss, var_99, es_99, var_999, es_999, value, ...}.
+nlohmann::ordered_json statisticsJson(const LoanStatistics& s, const LoanSchedule& schedule);
+
+}  // namespace kp::app

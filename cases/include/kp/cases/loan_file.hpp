@@ -1,0 +1,72 @@
+#pragma once
+/// \file loan_file.hpp
+/// The loan file (YAML): a loan a bank puts on a case, and the portfolio file that lists several
+/// (case, loan) pairs valued on one shared set of factor paths. Documented field by field, with units,
+/// in docs/loans.md; examples in examples/*loan*.yaml and examples/*portfolio*.yaml.
+///
+/// Errors are those of the case file (case_file.hpp): kp::InvalidInput with "<file>:<line>: <field
+/// path>: <what> is <value>, but must be <constraint>", unknown keys with a did-you-mean, --set
+/// overrides marked "(--set <path>)".
+///
+/// Tested in tests/cases/loan_file_test.cpp (the examples load; each kind of bad input gives its
+/// message; the cross-checks against a case; the shared-market check of a portfolio).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kp/cases/case_file.hpp"
+#include "kp/instruments/loan.hpp"
+
+namespace kp::cases {
+
+/// A checked loan file.
+struct LoanFile {
+    std::string path;
+    std::string description;
+    LoanTerms terms;
+    std::string funds = "plant";  ///< the case option the loan finances, or "plant" (the plant as is)
+    /// The borrower's policy: the engine's optimal one, or a fixed one (technology built in a year;
+    /// technology "none": never invest).
+    bool fixedPolicy = false;
+    std::string policyTechnology;
+    int policyYear = 0;
+    std::string guaranteeScheme;  ///< free text (GO, BMKB-Groen, ...), for reports
+    int fundsLine = 1, policyLine = 1, startLine = 1, tenorLine = 1;  ///< for the cross-checks
+};
+
+/// Reads and checks a loan file (`overrides`: "dotted.path=value", as for case files).
+LoanFile loadLoanFile(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// Checks the loan against the case it is put on: the funded option and the policy's technology
+/// exist, the loan's years lie inside the case's horizon. Throws kp::InvalidInput naming the loan
+/// file's line.
+void checkLoanAgainstCase(const LoanFile& loan, const CaseFile& c);
+
+/// One loan of a portfolio: a case and a loan file (paths resolved against the portfolio file).
+struct PortfolioEntry {
+    std::string name;
+    std::string casePath, loanPath;
+    int line = 1;
+};
+
+struct PortfolioFile {
+    std::string path;
+    std::string name, description;
+    std::string scenario;  ///< applied to every case ("" for each case's own)
+    std::optional<std::size_t> paths;
+    std::optional<std::uint64_t> seed;
+    std::vector<PortfolioEntry> loans;
+};
+
+/// Reads and checks a portfolio file (at least one loan; the files must exist).
+PortfolioFile loadPortfolioFile(const std::string& path);
+
+/// One set of factor paths drives every case of a portfolio only if the cases' stochastic factors
+/// (the factors with a Brownian driver: their names, order, models and parameters) and the
+/// correlations among them agree; constant and derived prices (a plant's product price) may differ.
+/// Throws kp::InvalidInput naming the portfolio entry and the first factor that differs.
+void checkSharedMarket(const PortfolioFile& portfolio, const std::vector<CaseFile>& cases);
+
+}  // namespace kp::cases

@@ -1,0 +1,95 @@
+#pragma once
+/// \file loan_pricing.hpp
+/// Statistics of a loan over simulated paths (the per-path rules are in kp/instruments/loan.hpp):
+/// probabilities of default by year and cumulative, loss given default, expected loss, value at risk
+/// and expected shortfall, the bank's expected present value and the break-even margin, each Monte
+/// Carlo figure with its standard error.
+///
+/// Estimators:
+/// - means (PD, expected loss, value) over antithetic pairs averaged first (as the engine does), so
+///   the standard error is honest;
+/// - LGD = E[loss at default] / E[EAD], a ratio estimator (sums over all paths, zero without default),
+///   standard error by the delta method;
+/// - VaR_q: the order statistic ceil(n q) of the per-path losses; its standard error from the
+///   binomial band of ranks n q +- sqrt(n q (1 - q)) (half the width of the band; distribution-free);
+/// - ES_q: the mean of the n (1 - q) largest losses; standard error sqrt((Var[L | L >= VaR] +
+///   q (ES - VaR)^2) / (n (1 - q))) (Manistre and Hancock 2005, "Variance of the CTE estimator",
+///   North American Actuarial Journal 9(2)). Both tail SEs treat paths as independent, which is
+///   conservative for antithetic pairs (negatively correlated);
+/// - break-even margin m*: E[valueHurdle(m*)] = amount on the same paths (common random numbers,
+///   the lowest root: bracketed on a 1% grid from -5% to 50%, refined by TOMS 748), standard error
+///   SE(valueHurdle) / |d E[valueHurdle] / dm|.
+///
+/// Determinism: paths are evaluated in fixed blocks of 1024 and every sum is formed per block and
+/// combined in block order; quantiles come from the full per-path loss vector indexed by path. The
+/// same inputs give bit-identical results on any number of threads.
+///
+/// Tested in tests/engine/loan_pricing_test.cpp.
+
+#include <cstddef>
+#include <vector>
+
+#include "kp/engine/investment_lsm.hpp"
+#include "kp/engine/lsm.hpp"
+#include "kp/instruments/loan.hpp"
+
+namespace kp {
+
+/// Collects what a loan needs from the engine's pricing pass (InvestmentLsm::value with this as the
+/// observer): per path and loan period, the plant's cash flow under the policy converted to nominal
+/// money, the emission intensity (tCO2 per tonne produced; NaN when nothing is produced), and the
+/// period in which the plant closes. Capex is not charged to the cash flow: it is paid by the loan
+/// and the sponsors' equity (docs/loans.md).
+class LoanPathRecorder final : public PricingObserver {
+public:
+    /// `firstYear`: the engine's year index of the loan's first period; nominal[i]: the factor that
+    /// turns period i's real money into nominal money.
+    LoanPathRecorder(std::size_t paths, std::size_t firstYear, std::vector<double> nominal);
+    void onBlock(const PricingBlock& b) override;
+    LoanPathView view() const;
+
+private:
+    std::size_t paths_, firstYear_;
+    std::vector<double> nominal_, cash_, kpi_;
+    std::vector<int> close_;
+};
+
+/// Value at risk and expected shortfall of a loss distribution at one confidence level.
+struct TailRisk {
+    double level = 0;
+    Estimate var, es;
+};
+
+/// VaR and ES of per-path losses at `level` in (0, 1) (see the file comment for the estimators).
+TailRisk tailRisk(std::vector<double> losses, double level);
+
+struct LoanPricingSettings {
+    bool antithetic = true;   ///< paths come in antithetic pairs (2k, 2k + 1)
+    std::size_t threads = 0;  ///< 0: all hardware threads
+};
+
+struct LoanStatistics {
+    Estimate pdCumulative;            ///< probability of default over the tenor
+    std::vector<Estimate> pdAnnual;   ///< per period: probability of default in that period
+    Estimate lgd;                     ///< loss at default after the guarantee / exposure
+    Estimate expectedLoss;            ///< E[loss], PV at the drawdown (base curve)
+    Estimate expectedExposure;        ///< E[EAD | default] (NaN without defaults)
+    TailRisk tail99, tail999;         ///< VaR and ES of the loss at 99% and 99.9%
+    Estimate value;                   ///< E[PV of what the bank receives], base curve
+    Estimate valueHurdle;             ///< the same on the base curve plus the required return
+    std::vector<double> loss;         ///< per path (kept when asked: portfolios)
+    std::vector<int> defaultPeriod;   ///< per path (kept when asked)
+};
+
+/// The mean of per-path values (antithetic pairs averaged first), summed per block in block order.
+Estimate meanOverPaths(const std::vector<double>& x, const LoanPricingSettings& settings);
+
+/// Evaluates the loan on every path of `view` and forms the statistics.
+LoanStatistics priceLoan(const LoanTerms& terms, const LoanSchedule& schedule, const LoanVariant& variant,
+                         const LoanPathView& view, const LoanPricingSettings& settings, bool keepPaths = false);
+
+/// The lowest margin at which E[valueHurdle] equals the amount lent (NaN value if none in [-5%, 50%]).
+Estimate breakevenMargin(const LoanTerms& terms, const LoanSchedule& schedule, const LoanVariant& variant,
+                         const LoanPathView& view, const LoanPricingSettings& settings);
+
+}  // namespace kp

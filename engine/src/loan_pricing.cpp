@@ -1,0 +1,255 @@
+#include "kp/engine/loan_pricing.hpp"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <boost/math/tools/roots.hpp>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+#include "detail/moments.hpp"
+#include "detail/regression.hpp"
+#include "kp/core/errors.hpp"
+
+namespace kp {
+
+namespace {
+
+using detail::blocksOf;
+using detail::kBlock;
+using detail::Moments;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Runs f(block, first, n) over the fixed path blocks, in parallel; f writes only block-indexed or
+/// path-indexed storage.
+template <class F>
+void forEachBlock(std::size_t paths, std::size_t threads, F&& f) {
+    const std::size_t nb = blocksOf(paths);
+    const std::size_t t = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
+    tbb::task_arena arena(static_cast<int>(t));
+    arena.execute([&] {
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nb, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+            for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                const std::size_t first = b * kBlock;
+                f(b, first, std::min(kBlock, paths - first));
+            }
+        }, tbb::simple_partitioner());
+    });
+}
+
+/// Moments of x(p) over a block, antithetic pairs averaged first.
+template <class X>
+Moments blockMoments(std::size_t first, std::size_t n, bool antithetic, X&& x) {
+    Moments m;
+    if (antithetic)
+        for (std::size_t p = first; p + 1 < first + n; p += 2) m.add(0.5 * (x(p) + x(p + 1)));
+    else
+        for (std::size_t p = first; p < first + n; ++p) m.add(x(p));
+    return m;
+}
+
+/// Per-path outcomes of one evaluation, indexed by path.
+struct PathOutcomes {
+    std::vector<int> defaultPeriod;
+    std::vector<double> exposure, lossAtDefault, loss, value, valueHurdle;
+    explicit PathOutcomes(std::size_t n)
+        : defaultPeriod(n), exposure(n), lossAtDefault(n), loss(n), value(n), valueHurdle(n) {}
+    LoanOutcomes view() {
+        return {defaultPeriod.data(), exposure.data(), lossAtDefault.data(), loss.data(), value.data(),
+                valueHurdle.data()};
+    }
+};
+
+void checkView(const LoanSchedule& s, const LoanPathView& v, const LoanPricingSettings& st) {
+    KP_REQUIRE(v.paths >= 2 && v.cashFlow != nullptr && v.stride >= v.paths, "priceLoan: the path view has ",
+               v.paths, " paths, but must have at least 2 with cash flows");
+    KP_REQUIRE(!st.antithetic || v.paths % 2 == 0, "priceLoan: paths is ", v.paths,
+               ", but must be even with antithetic pairs");
+    KP_REQUIRE(s.periods() >= 1, "priceLoan: the schedule has no period, but must have at least one");
+}
+
+/// Mean of the bank's hurdle value at margin m (the break-even equation), with its standard error.
+Estimate hurdleValue(const LoanTerms& t, const LoanSchedule& s, LoanVariant v, const LoanPathView& view,
+                     const LoanPricingSettings& st, double margin) {
+    v.margin = margin;
+    std::vector<double> value(view.paths);
+    std::vector<Moments> mom(blocksOf(view.paths));
+    LoanOutcomes out;
+    out.valueHurdle = value.data();
+    forEachBlock(view.paths, st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
+        evaluateLoan(t, s, v, view, first, n, out);
+        mom[b] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return value[p]; });
+    });
+    Moments tot;
+    for (const auto& m : mom) tot.merge(m);
+    return tot.estimate();
+}
+
+}  // namespace
+
+LoanPathRecorder::LoanPathRecorder(std::size_t paths, std::size_t firstYear, std::vector<double> nominal)
+    : paths_(paths), firstYear_(firstYear), nominal_(std::move(nominal)), cash_(nominal_.size() * paths),
+      kpi_(nominal_.size() * paths), close_(paths, static_cast<int>(nominal_.size())) {}
+
+void LoanPathRecorder::onBlock(const PricingBlock& b) {
+    const std::size_t P = nominal_.size();
+    const std::size_t per = b.periodsPerYear;  // quarterly cases: a loan year sums its four quarters
+    const std::size_t years = b.years / per;
+    KP_REQUIRE(firstYear_ + P <= years && b.first + b.n <= paths_, "LoanPathRecorder: the loan's years ",
+               firstYear_, " + ", P, " or paths ", b.first + b.n, " exceed the engine's ", years, " years and ",
+               paths_, " paths");
+    for (std::size_t i = 0; i < P; ++i) {
+        const std::size_t y = firstYear_ + i;
+        for (std::size_t p = 0; p < b.n; ++p) {
+            double cash = 0, out = 0, em = 0;
+            for (std::size_t k = y * per; k < (y + 1) * per; ++k) {
+                cash += b.cashFlow[k * b.n + p];
+                out += b.output[k * b.n + p];
+                em += b.emissions[k * b.n + p];
+            }
+            cash_[i * paths_ + b.first + p] = nominal_[i] * cash;
+            kpi_[i * paths_ + b.first + p] = out > 0 ? em / out : kNaN;
+        }
+    }
+    for (std::size_t p = 0; p < b.n; ++p) {
+        const bool closed = b.action[p] == static_cast<int>(b.technologies);
+        const auto date = static_cast<std::size_t>(b.actionDate[p]) / per;  // calendar year index
+        close_[b.first + p] = closed ? static_cast<int>(date > firstYear_ ? date - firstYear_ : 0) : static_cast<int>(P);
+    }
+}
+
+LoanPathView LoanPathRecorder::view() const {
+    return {paths_, paths_, cash_.data(), kpi_.data(), close_.data()};
+}
+
+TailRisk tailRisk(std::vector<double> losses, double level) {
+    KP_REQUIRE(level > 0 && level < 1, "tailRisk: level is ", level, ", but must be in (0, 1)");
+    KP_REQUIRE(losses.size() >= 2, "tailRisk: ", losses.size(), " losses, but must be at least 2");
+    std::sort(losses.begin(), losses.end());
+    const double n = static_cast<double>(losses.size());
+    auto at = [&](double rank) {  // 1-based rank, clamped
+        const double r = std::clamp(std::ceil(rank), 1.0, n);
+        return losses[static_cast<std::size_t>(r) - 1];
+    };
+    TailRisk t;
+    t.level = level;
+    const double band = std::sqrt(n * level * (1 - level));
+    t.var = {at(n * level), 0.5 * (at(n * level + band) - at(n * level - band))};
+    // the mean of the n (1 - level) largest losses
+    const auto tail = static_cast<std::size_t>(std::max(1.0, std::floor(n * (1 - level))));
+    Moments m;
+    for (std::size_t i = losses.size() - tail; i < losses.size(); ++i) m.add(losses[i]);
+    const double gap = m.mean - t.var.value;
+    t.es = {m.mean, std::sqrt((m.variance() + level * gap * gap) / static_cast<double>(tail))};
+    return t;
+}
+
+Estimate meanOverPaths(const std::vector<double>& x, const LoanPricingSettings& st) {
+    KP_REQUIRE(x.size() >= 2 && (!st.antithetic || x.size() % 2 == 0), "meanOverPaths: ", x.size(),
+               " paths, but must be at least 2 (and even with antithetic pairs)");
+    std::vector<Moments> mom(blocksOf(x.size()));
+    forEachBlock(x.size(), st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
+        mom[b] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return x[p]; });
+    });
+    Moments tot;
+    for (const auto& m : mom) tot.merge(m);
+    return tot.estimate();
+}
+
+LoanStatistics priceLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVariant& v, const LoanPathView& view,
+                         const LoanPricingSettings& st, bool keepPaths) {
+    checkView(s, view, st);
+    const std::size_t P = s.periods(), nP = view.paths, nb = blocksOf(nP);
+    PathOutcomes o(nP);
+    const LoanOutcomes out = o.view();
+    // per block: [0] cumulative default, [1..P] default in period i-1, then loss, value, hurdle value,
+    // exposure and loss at default (for the LGD ratio)
+    const std::size_t NM = P + 6;
+    std::vector<Moments> mom(nb * NM);
+    std::vector<double> defaults(nb, 0.0);
+    forEachBlock(nP, st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
+        evaluateLoan(t, s, v, view, first, n, out);
+        Moments* m = mom.data() + b * NM;
+        auto indicator = [&](std::size_t period) {
+            return [&, period](std::size_t p) {
+                const auto d = static_cast<std::size_t>(o.defaultPeriod[p]);
+                return (period == P ? d < P : d == period) ? 1.0 : 0.0;
+            };
+        };
+        m[0] = blockMoments(first, n, st.antithetic, indicator(P));
+        for (std::size_t i = 0; i < P; ++i) m[1 + i] = blockMoments(first, n, st.antithetic, indicator(i));
+        m[P + 1] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.loss[p]; });
+        m[P + 2] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.value[p]; });
+        m[P + 3] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.valueHurdle[p]; });
+        m[P + 4] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.exposure[p]; });
+        m[P + 5] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.lossAtDefault[p]; });
+        for (std::size_t p = first; p < first + n; ++p) defaults[b] += o.defaultPeriod[p] < static_cast<int>(P);
+    });
+    std::vector<Moments> tot(NM);
+    double defaulted = 0;
+    for (std::size_t b = 0; b < nb; ++b) {
+        for (std::size_t i = 0; i < NM; ++i) tot[i].merge(mom[b * NM + i]);
+        defaulted += defaults[b];
+    }
+    LoanStatistics r;
+    r.pdCumulative = tot[0].estimate();
+    for (std::size_t i = 0; i < P; ++i) r.pdAnnual.push_back(tot[1 + i].estimate());
+    r.expectedLoss = tot[P + 1].estimate();
+    r.value = tot[P + 2].estimate();
+    r.valueHurdle = tot[P + 3].estimate();
+    // LGD = E[loss at default] / E[EAD]; delta method: Var(X - R Y) / (m E[Y]^2), over pair averages
+    const double ey = tot[P + 4].mean, ratio = ey > 0 ? tot[P + 5].mean / ey : kNaN;
+    if (ey > 0) {
+        std::vector<Moments> res(nb);
+        forEachBlock(nP, st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
+            res[b] = blockMoments(first, n, st.antithetic,
+                                  [&](std::size_t p) { return o.lossAtDefault[p] - ratio * o.exposure[p]; });
+        });
+        Moments d;
+        for (const auto& m : res) d.merge(m);
+        r.lgd = {ratio, d.estimate().stdError / ey};
+        const double share = defaulted / static_cast<double>(nP);
+        r.expectedExposure = {ey / share, tot[P + 4].estimate().stdError / share};
+    } else {
+        r.lgd = {kNaN, kNaN};
+        r.expectedExposure = {kNaN, kNaN};
+    }
+    r.tail99 = tailRisk(o.loss, 0.99);
+    r.tail999 = tailRisk(o.loss, 0.999);
+    if (keepPaths) {
+        r.loss = std::move(o.loss);
+        r.defaultPeriod = std::move(o.defaultPeriod);
+    }
+    return r;
+}
+
+Estimate breakevenMargin(const LoanTerms& t, const LoanSchedule& s, const LoanVariant& v, const LoanPathView& view,
+                         const LoanPricingSettings& st) {
+    checkView(s, view, st);
+    auto gap = [&](double m) { return hurdleValue(t, s, v, view, st, m).value - t.amount; };
+    // the value need not rise with the margin everywhere (a higher margin causes more defaults): the
+    // lowest break-even margin is bracketed on a 1% grid from -5% to 50%, then refined
+    double lo = -0.05, gLo = gap(lo);
+    if (!(gLo < 0)) return {kNaN, kNaN};
+    double hi = lo, gHi = gLo;
+    while (gHi < 0 && hi < 0.5) {
+        lo = hi, gLo = gHi;
+        hi = lo + 0.01;
+        gHi = gap(hi);
+    }
+    if (!(gHi >= 0)) return {kNaN, kNaN};
+    if (gHi == 0) return {hi, hurdleValue(t, s, v, view, st, hi).stdError};
+    std::uintmax_t iterations = 100;
+    const auto root = boost::math::tools::toms748_solve(
+        gap, lo, hi, gLo, gHi, [](double a, double b) { return std::abs(b - a) < 1e-8; }, iterations);
+    const double m = 0.5 * (root.first + root.second);
+    // the slope by a central difference of 1 bp on the same paths
+    constexpr double h = 1e-4;
+    const double slope = (gap(m + h) - gap(m - h)) / (2 * h);
+    const Estimate at = hurdleValue(t, s, v, view, st, m);
+    return {m, slope > 0 ? at.stdError / slope : kNaN};
+}
+
+}  // namespace kp

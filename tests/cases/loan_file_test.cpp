@@ -1,0 +1,110 @@
+//! \brief Tests the loan and portfolio files (cases/loan_file.hpp): the examples load; each kind of
+//! bad loan file (unknown key with a did-you-mean, missing field, wrong type, a share outside [0, 1],
+//! repayments not summing to 1) throws kp::InvalidInput with the case file's message format
+//! "<file>:<line>: <field>: <what> is <value>, but must be <constraint>"; the cross-checks against a
+//! case (unknown option, a loan past the horizon); a portfolio whose cases do not share their
+//! stochastic factors is refused. Deterministic: no random numbers.
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "kp/cases/loan_file.hpp"
+#include "kp/core/errors.hpp"
+
+namespace {
+
+namespace kc = kp::cases;
+
+const std::string kData = KP_TEST_DATA_DIR "/loan_file_test/";
+const std::string kExamples = KP_SOURCE_DIR "/examples/";
+
+std::string loanError(const std::string& file) {
+    try {
+        (void)kc::loadLoanFile(kData + file);
+    } catch (const kp::InvalidInput& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::string crossError(const std::string& file, const std::string& caseFile) {
+    try {
+        kc::checkLoanAgainstCase(kc::loadLoanFile(kData + file), kc::loadCaseFile(kExamples + caseFile));
+    } catch (const kp::InvalidInput& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_SUITE("cases") {
+
+TEST_CASE("The example loans and portfolio load and match their cases") {
+    for (const auto& [loanFile, caseFile] :
+         {std::pair{"steelworks_dri_green_loan.yaml", "steelworks_h2_dri.yaml"},
+          std::pair{"steelworks_corporate_loan.yaml", "steelworks_h2_dri.yaml"},
+          std::pair{"refinery_ccs_loan.yaml", "refinery_hydrogen_ccs_porthos.yaml"}}) {
+        CAPTURE(loanFile);
+        const kc::LoanFile l = kc::loadLoanFile(kExamples + loanFile);
+        CHECK_NOTHROW(kc::checkLoanAgainstCase(l, kc::loadCaseFile(kExamples + caseFile)));
+    }
+    const kc::LoanFile g = kc::loadLoanFile(kExamples + "steelworks_dri_green_loan.yaml");
+    CHECK(g.terms.guaranteeShare == 0.5);  // GO, rvo.nl
+    CHECK(g.terms.margin == 0.0155);
+    CHECK(g.terms.floating);
+    CHECK(g.fixedPolicy);
+    CHECK(g.policyTechnology == "ng_dri_eaf");
+    const kc::PortfolioFile p = kc::loadPortfolioFile(kExamples + "dutch_industry_loan_portfolio.yaml");
+    REQUIRE(p.loans.size() == 3);
+    std::vector<kc::CaseFile> cases;
+    for (const auto& e : p.loans) cases.push_back(kc::loadCaseFile(e.casePath));
+    CHECK_NOTHROW(kc::checkSharedMarket(p, cases));
+}
+
+TEST_CASE("Bad loan files give the case file's messages") {
+    const kc::LoanFile v = kc::loadLoanFile(kData + "valid.yaml");
+    CHECK((v.terms.amortisation == kp::Amortisation::Linear));
+    CHECK(v.terms.baseCurve.at(2027) == 0.025);
+    CHECK(v.terms.kpiTargetFor(2031) == 0.5);
+    CHECK(loanError("unknown_key.yaml") ==
+          kData + "unknown_key.yaml:9: rate.margni: the key 'margni' is unknown, but must be a field of rate (did you "
+                  "mean 'margin'?)");
+    CHECK(loanError("missing_field.yaml") == kData + "missing_field.yaml:1: tenor_years: the field is missing, but "
+                                                     "must be given (an integer in [1, 60] (years))");
+    CHECK(loanError("wrong_type.yaml") ==
+          kData + "wrong_type.yaml:2: amount: the value is 'lots', but must be a number > 0 (currency)");
+    CHECK(loanError("guarantee_share.yaml") ==
+          kData + "guarantee_share.yaml:7: guarantee.share: the value is 1.5, but must be in [0, 1] (share of the loss)");
+    CHECK(loanError("repayments_sum.yaml") ==
+          kData + "repayments_sum.yaml:6: repayments: the sum of the shares is 0.8, but must be 1");
+    CHECK(loanError("no_such_file.yaml").find("the loan file is not readable") != std::string::npos);
+}
+
+TEST_CASE("A loan must fit its case") {
+    CHECK(crossError("unknown_option.yaml", "minimal_case.yaml") ==
+          kData + "unknown_option.yaml:2: funds: the option is 'captrue', but must be an option of " + kExamples +
+                  "minimal_case.yaml (capture, plant) or plant (did you mean 'capture'?)");
+    CHECK(crossError("past_horizon.yaml", "minimal_case.yaml") ==
+          kData + "past_horizon.yaml:4: tenor_years: the loan ends in 2050, but must end by the case's horizon end 2046 (" +
+                  kExamples + "minimal_case.yaml)");
+    CHECK(crossError("valid.yaml", "minimal_case.yaml").empty());
+}
+
+TEST_CASE("A portfolio's cases must share one market") {
+    const kc::PortfolioFile p = kc::loadPortfolioFile(kData + "bad_portfolio.yaml");
+    std::vector<kc::CaseFile> cases;
+    for (const auto& e : p.loans) cases.push_back(kc::loadCaseFile(e.casePath));
+    std::string err;
+    try {
+        kc::checkSharedMarket(p, cases);
+    } catch (const kp::InvalidInput& e) {
+        err = e.what();
+    }
+    CAPTURE(err);
+    CHECK(err.find("bad_portfolio.yaml:8: loans.minimal: the case") != std::string::npos);
+    CHECK(err.find("has 1 stochastic factors, but must be the same as in") != std::string::npos);
+}
+
+}  // TEST_SUITE

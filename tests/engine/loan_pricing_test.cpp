@@ -1,0 +1,201 @@
+//! \brief Tests loan statistics (engine/loan_pricing.hpp) and Merton's structural check
+//! (engine/structural_credit.hpp): the simulated default probability, debt value and credit spread
+//! against the closed form kp::mertonCredit within 4 standard errors for three firms; bit-identical
+//! results on 1 and 2 threads; VaR and ES of a known loss distribution within 4 of their own SEs;
+//! PD, EL and LGD of paths whose cash flow is deterministic per path (exact); a full guarantee gives
+//! zero expected loss; a larger ratchet step moves the break-even margin the right way.
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "kp/engine/loan_pricing.hpp"
+#include "kp/engine/structural_credit.hpp"
+#include "kp/oracles/closed_forms.hpp"
+
+namespace {
+
+constexpr double kK = 4;  // standard errors (STYLE.md section 6)
+
+kp::LoanTerms loan() {
+    kp::LoanTerms t;
+    t.name = "test";
+    t.amount = 1000;
+    t.startYear = 2030;
+    t.tenorYears = 6;
+    t.amortisation = kp::Amortisation::Annuity;
+    t.floating = true;
+    t.margin = 0.02;
+    t.baseCurve = {{2030, 0.025}};
+    t.unsecuredRecovery = 0.4;
+    t.recoveryLagYears = 0;
+    t.requiredReturn = 0.01;
+    return t;
+}
+
+/// Paths with a random (seeded) cash flow level per path, N(mean, 100) in antithetic pairs: path p
+/// earns level[p] every year.
+struct Book {
+    std::size_t n;
+    std::vector<double> cash, kpi;
+    Book(std::size_t paths, std::size_t periods, std::uint32_t seed, double kpiValue = NAN, double mean = 300)
+        : n(paths) {
+        std::mt19937_64 rng(seed);
+        std::normal_distribution<double> z(mean, 100);
+        std::vector<double> level(paths);
+        for (std::size_t p = 0; p < paths; p += 2) {  // antithetic pairs
+            const double x = z(rng);
+            level[p] = x, level[p + 1] = 2 * mean - x;
+        }
+        cash.resize(paths * periods), kpi.assign(paths * periods, kpiValue);
+        for (std::size_t i = 0; i < periods; ++i)
+            for (std::size_t p = 0; p < paths; ++p) cash[i * paths + p] = level[p];
+    }
+    kp::LoanPathView view() const { return {n, n, cash.data(), kpi.data(), nullptr}; }
+};
+
+}  // namespace
+
+TEST_SUITE("engine") {
+
+TEST_CASE("Merton: simulated PD, debt value and spread match the closed form within 4 SE") {
+    struct Firm { double V, vol, D, T, r; };
+    for (const Firm f : {Firm{100, 0.3, 80, 5, 0.03}, Firm{100, 0.2, 70, 1, 0.05}, Firm{50, 0.45, 60, 10, 0.02}}) {
+        kp::StructuralCreditSettings s;
+        s.paths = 200'000;
+        s.seed = 1974;
+        const auto r = kp::simulateMertonDefault(f.V, f.vol, f.D, f.T, f.r, s);
+        const auto cf = kp::mertonCredit(f.V, f.vol, f.D, f.T, f.r);
+        CAPTURE(f.V); CAPTURE(f.vol); CAPTURE(f.D); CAPTURE(f.T); CAPTURE(s.seed); CAPTURE(kK);
+        CAPTURE(r.pd.value); CAPTURE(cf.pd); CAPTURE(r.pd.stdError);
+        CAPTURE(r.spread.value); CAPTURE(cf.spread); CAPTURE(r.spread.stdError);
+        CHECK(std::abs(r.pd.value - cf.pd) < kK * r.pd.stdError);
+        CHECK(std::abs(r.debtValue.value - cf.debtValue) < kK * r.debtValue.stdError);
+        CHECK(std::abs(r.spread.value - cf.spread) < kK * r.spread.stdError);
+        CHECK(r.pd.stdError > 0);
+    }
+}
+
+TEST_CASE("Merton and loan statistics are bit-identical on 1 and 2 threads") {
+    kp::StructuralCreditSettings s;
+    s.paths = 50'000;
+    s.threads = 1;
+    const auto a = kp::simulateMertonDefault(100, 0.3, 80, 5, 0.03, s);
+    s.threads = 2;
+    const auto b = kp::simulateMertonDefault(100, 0.3, 80, 5, 0.03, s);
+    CHECK(a.pd.value == b.pd.value);
+    CHECK(a.spread.stdError == b.spread.stdError);
+    const kp::LoanTerms t = loan();
+    const auto schedule = kp::buildLoanSchedule(t);
+    const Book book(10'240 + 2, 6, 7);
+    const auto one = kp::priceLoan(t, schedule, {}, book.view(), {true, 1});
+    const auto two = kp::priceLoan(t, schedule, {}, book.view(), {true, 2});
+    CHECK(one.expectedLoss.value == two.expectedLoss.value);
+    CHECK(one.expectedLoss.stdError == two.expectedLoss.stdError);
+    CHECK(one.lgd.value == two.lgd.value);
+    CHECK(one.tail99.es.value == two.tail99.es.value);
+    CHECK(kp::breakevenMargin(t, schedule, {}, book.view(), {true, 1}).value ==
+          kp::breakevenMargin(t, schedule, {}, book.view(), {true, 2}).value);
+}
+
+TEST_CASE("VaR and ES of uniform losses within 4 of their standard errors") {
+    std::mt19937_64 rng(99);
+    std::uniform_real_distribution<double> u(0, 1);
+    std::vector<double> losses(400'000);
+    for (auto& x : losses) x = u(rng);
+    for (double q : {0.99, 0.999}) {
+        const kp::TailRisk t = kp::tailRisk(losses, q);
+        CAPTURE(q); CAPTURE(t.var.value); CAPTURE(t.var.stdError); CAPTURE(t.es.value); CAPTURE(t.es.stdError);
+        CHECK(std::abs(t.var.value - q) < kK * t.var.stdError);
+        CHECK(std::abs(t.es.value - (1 + q) / 2) < kK * t.es.stdError);
+    }
+}
+
+TEST_CASE("PD, LGD and expected loss on per-path deterministic cash flows") {
+    const kp::LoanTerms t = loan();
+    const auto schedule = kp::buildLoanSchedule(t);
+    const Book book(20'000, 6, 11);
+    const auto r = kp::priceLoan(t, schedule, {}, book.view(), {true, 0}, true);
+    // a path defaults in the first period whose debt service exceeds its level: count them directly
+    double defaults = 0;
+    for (std::size_t p = 0; p < book.n; ++p) {
+        bool d = false;
+        for (std::size_t i = 0; i < 6; ++i)
+            d |= book.cash[p] < schedule.interest[i] + schedule.principal[i] &&
+                 r.defaultPeriod[p] == static_cast<int>(i);
+        defaults += d;
+    }
+    CHECK(r.pdCumulative.value == doctest::Approx(defaults / 20'000.0).epsilon(1e-12));
+    double annual = 0;
+    for (const auto& e : r.pdAnnual) annual += e.value;
+    CHECK(annual == doctest::Approx(r.pdCumulative.value).epsilon(1e-12));
+    CHECK(r.lgd.value > 0);
+    CHECK(r.lgd.value < 0.6 + 1e-12);  // unsecured recovery 40%, plus part payments
+    CHECK(r.expectedLoss.value > 0);
+    CHECK(r.tail99.es.value >= r.tail99.var.value);
+    // a full guarantee: the same defaults, no loss
+    kp::LoanTerms g = t;
+    g.guaranteeShare = 1.0;
+    const auto full = kp::priceLoan(g, schedule, {}, book.view(), {true, 0});
+    CHECK(full.pdCumulative.value == r.pdCumulative.value);
+    CHECK(full.expectedLoss.value == 0);
+    CHECK(full.tail999.es.value == 0);
+    CHECK(kp::priceLoan(g, schedule, {false, true}, book.view(), {true, 0}).expectedLoss.value == r.expectedLoss.value);
+}
+
+TEST_CASE("A larger ratchet step moves the break-even margin the right way") {
+    kp::LoanTerms t = loan();
+    t.kpiTarget = {{2030, 0.5}};
+    const auto schedule = kp::buildLoanSchedule(t);
+    auto breakeven = [&](double kpi, double down, double up) {
+        kp::LoanTerms x = t;
+        x.ratchetStepDown = down;
+        x.ratchetStepUp = up;
+        const Book book(4'096, 6, 5, kpi, 500);  // few defaults: a break-even margin exists
+        const kp::Estimate m = kp::breakevenMargin(x, schedule, {}, book.view(), {true, 0});
+        REQUIRE(std::isfinite(m.value));
+        return m.value;
+    };
+    // target missed every year: a larger step up earns the bank more, so it needs a lower margin
+    CHECK(breakeven(0.9, 0.0, 0.002) < breakeven(0.9, 0.0, 0.001));
+    // target met every year: a larger step down costs the bank, so it needs a higher margin
+    CHECK(breakeven(0.2, 0.002, 0.0) > breakeven(0.2, 0.001, 0.0));
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("engine") {
+
+TEST_CASE("LoanPathRecorder: a quarterly block is summed into loan years (cash, intensity, closing year)") {
+    // 2 paths, 3 years of quarters; path 0 runs with a known cash flow per quarter, path 1 closes in
+    // the third quarter of year 1
+    const std::size_t n = 2, per = 4, years = 3, H = years * per;
+    std::vector<double> cash(H * n), out(H * n), em(H * n), zero(H * n, 0.0), v(n, 0.0), npv(n, 0.0);
+    for (std::size_t k = 0; k < H; ++k) {
+        cash[k * n] = 10.0 * static_cast<double>(k + 1);  // year y sums 10 (4y+1 + ... + 4y+4)
+        out[k * n] = 25, em[k * n] = 5;                  // 0.2 t/t
+        cash[k * n + 1] = 1, out[k * n + 1] = k < 6 ? 25 : 0, em[k * n + 1] = k < 6 ? 10 : 0;
+    }
+    const int action[2] = {-1, 1}, date[2] = {static_cast<int>(H), 6}, stage[2] = {static_cast<int>(H), static_cast<int>(H)};
+    kp::PricingBlock b;
+    b.n = n, b.years = H, b.periodsPerYear = per, b.technologies = 1;
+    b.action = action, b.actionDate = date, b.stageDate = stage;
+    b.optionValue = v.data(), b.neverInvest = v.data(), b.npvNow = npv.data();
+    b.co2 = b.gas = b.power = b.hydrogen = b.product = zero.data();
+    b.cashFlow = cash.data(), b.investment = zero.data(), b.emissions = em.data(), b.output = out.data();
+    kp::LoanPathRecorder rec(n, 1, {1.0, 2.0});  // loan years = calendar years 1 and 2; nominal factors
+    rec.onBlock(b);
+    const kp::LoanPathView view = rec.view();
+    // year 1 of path 0: quarters 4..7 carry 50 + 60 + 70 + 80 = 260; year 2: 90 + ... + 120 = 420, x 2
+    CHECK(view.cashFlow[0 * n + 0] == 260.0);
+    CHECK(view.cashFlow[1 * n + 0] == 2.0 * 420.0);
+    CHECK(view.kpi[0 * n + 0] == doctest::Approx(0.2));
+    // path 1 closed in quarter 6 (year 1): the loan's first year; its intensity is over what it made
+    CHECK(view.closePeriod[1] == 0);
+    CHECK(view.closePeriod[0] == 2);  // never closed: the number of loan years
+    CHECK(view.kpi[0 * n + 1] == doctest::Approx(20.0 / 50.0));
+}
+
+}  // TEST_SUITE

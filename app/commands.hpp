@@ -18,6 +18,10 @@ using Action = std::function<int()>;
 void addPriceCommand(CLI::App& app, Action& action);
 /// Adds `kruispunt value CASE.yaml` (invest now, wait or close; docs/valuation.md).
 void addValueCommand(CLI::App& app, Action& action);
+/// Adds `kruispunt compare CASE.yaml --scenarios all` (the case under several scenarios).
+void addCompareCommand(CLI::App& app, Action& action);
+/// Adds `kruispunt breakeven CASE.yaml --instrument ...` (break-even policy instrument).
+void addBreakevenCommand(CLI::App& app, Action& action);
 /// Adds `kruispunt loan CASE.yaml LOAN.yaml` (a bank's loan on the case; docs/loans.md).
 void addLoanCommand(CLI::App& app, Action& action);
 /// Adds `kruispunt portfolio PORTFOLIO.yaml` (several loans on one set of factor paths).

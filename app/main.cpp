@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
     kp::app::Action action;
     kp::app::addPriceCommand(app, action);
     kp::app::addValueCommand(app, action);
+    kp::app::addCompareCommand(app, action);
+    kp::app::addBreakevenCommand(app, action);
     kp::app::addLoanCommand(app, action);
     kp::app::addPortfolioCommand(app, action);
     kp::app::addCalibrateCommand(app, action);

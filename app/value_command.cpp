@@ -16,6 +16,7 @@
 #include "kp/cases/case_file.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/engine/investment_lsm.hpp"
+#include "value_run.hpp"
 
 namespace kp::app {
 
@@ -25,6 +26,7 @@ struct ValueOptions {
     std::string casePath;
     CommonOptions common;
     std::string out;
+    ValueExtras extras;
 };
 
 
@@ -232,14 +234,23 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
 
 int runValue(const ValueOptions& v) {
     const cases::CaseFile c = loadCase(v.casePath, v.common);
-    const InvestmentProblem pr = toInvestmentProblem(c);
-    const InvestmentSettings s = settingsFor(c, v.common);
-    InvestmentLsm engine;
-    const InvestmentResult r = engine.value(pr, s);
-    const auto j = toJson(c, r);
-    if (!v.out.empty()) writeOut(v.out, j, r, c.valuation.currency);
-    if (v.common.json) std::cout << j.dump() << '\n';
-    else printText(c, r);
+    const ValueRun run = valueCase(v.casePath, c, v.common, v.extras);
+    const InvestmentResult& r = run.r;
+    auto j = toJson(c, r);
+    const bool sens = v.extras.sensitivities || !v.extras.report.empty();
+    const std::string npvTech = run.npvTechnology >= 0 ? r.technologyNames[static_cast<std::size_t>(run.npvTechnology)] : "";
+    if (sens) j["sensitivities"] = sensitivitiesJson(run.sensitivities);
+    if (!v.out.empty()) {
+        writeOut(v.out, j, r, c.valuation.currency);
+        if (sens) writeSensitivitiesCsv(v.out, run.sensitivities, c.valuation.currency);
+    }
+    if (v.common.json) {
+        std::cout << j.dump() << '\n';
+    } else {
+        printText(c, r);
+        if (sens) printSensitivities(std::cout, run.sensitivities, c.valuation.currency, npvTech);
+        if (!v.extras.report.empty()) std::cout << "\nReport written to " << v.extras.report << "\n";
+    }
     return 0;
 }
 
@@ -251,6 +262,7 @@ void addValueCommand(CLI::App& app, Action& action) {
     c->add_option("case", v.casePath, "Case file (YAML, see docs/case-file.md)")->required();
     addCommonOptions(c, v.common);
     c->add_option("--out", v.out, "Write results.json and CSV tables into this directory");
+    addValueExtras(c, v.extras);
     c->callback([&action] { action = [] { return runValue(v); }; });
 }
 

@@ -1,0 +1,89 @@
+#include "compare.hpp"
+
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "kp/cases/scenario.hpp"
+#include "kp/core/errors.hpp"
+
+namespace kp::app {
+
+std::vector<std::string> scenarioList(const std::string& list) {
+    std::vector<std::string> out;
+    std::stringstream in(list);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        if (item.empty()) continue;
+        if (item == "all")
+            for (const auto& n : cases::scenarioNames()) out.push_back(n);
+        else
+            out.push_back(item);
+    }
+    KP_REQUIRE(!out.empty(), "--scenarios is '", list, "', but must name at least one scenario (all, a preset or a .yaml file)");
+    return out;
+}
+
+double investedBy(const InvestmentResult& r, int year) {
+    double p = 0;
+    for (const auto& t : r.timing)
+        for (std::size_t d = 0; d < r.years.size(); ++d)
+            if (r.years[d] <= year) p += t[d];
+    return p;
+}
+
+std::pair<int, double> firstTrigger(const std::vector<int>& years, const std::vector<double>& trigger) {
+    for (std::size_t d = 0; d < years.size() && d < trigger.size(); ++d)
+        if (std::isfinite(trigger[d])) return {years[d], trigger[d]};
+    return {0, std::numeric_limits<double>::quiet_NaN()};
+}
+
+void summarise(ScenarioRun& run) {
+    const InvestmentResult& r = run.r;
+    std::tie(run.triggerYear, run.trigger) = firstTrigger(r.years, r.trigger);
+    run.investBy2030 = investedBy(r, 2030);
+    run.investBy2035 = investedBy(r, 2035);
+    run.cumulativeEmissions = 0;
+    for (double e : r.emissionsMean) run.cumulativeEmissions += e;
+}
+
+ScenarioRun runScenario(const std::string& path, const CommonOptions& o, const std::string& scenario,
+                        std::size_t paths, bool keepPrices, PricingObserver* observer) {
+    ScenarioRun run;
+    run.scenario = scenario;
+    run.c = loadCase(path, o, scenario);
+    InvestmentSettings s = settingsFor(run.c, o);
+    if (paths) s.paths = paths;
+    const InvestmentProblem pr = toInvestmentProblem(run.c);
+    run.paths = std::make_unique<PathValues>(s.paths, pr, keepPrices, observer);
+    InvestmentLsm engine;
+    run.r = engine.value(pr, s, run.paths.get());
+    summarise(run);
+    return run;
+}
+
+nlohmann::ordered_json compareJson(const std::vector<ScenarioRun>& runs) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    auto num = [](double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(); };
+    for (const auto& run : runs) {
+        const InvestmentResult& r = run.r;
+        nlohmann::ordered_json j;
+        j["scenario"] = run.scenario;
+        j["decision"] = toString(r.decision);
+        j["technology"] = r.technology >= 0 ? nlohmann::ordered_json(r.technologyNames[static_cast<std::size_t>(r.technology)])
+                                            : nlohmann::ordered_json();
+        j["option_value"] = estimateJson(r.optionValue);
+        j["value_of_waiting"] = estimateJson(r.valueOfWaiting);
+        j["trigger"] = run.triggerYear ? nlohmann::ordered_json{{"year", run.triggerYear}, {"co2_price", num(run.trigger)}}
+                                       : nlohmann::ordered_json();
+        j["invest_by_2030"] = run.investBy2030;
+        j["invest_by_2035"] = run.investBy2035;
+        j["cumulative_emissions_t"] = run.cumulativeEmissions;
+        j["paths"] = r.paths;
+        j["seconds"] = r.seconds;
+        a.push_back(j);
+    }
+    return a;
+}
+
+}  // namespace kp::app

@@ -1,0 +1,49 @@
+#pragma once
+/// \file compare.hpp
+/// One case valued under several scenarios (the four presets and any scenario files): the rows of
+/// `kruispunt compare` and of the report's scenario comparison and price fans.
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "case_run.hpp"
+#include "kp/cases/case_file.hpp"
+#include "kp/engine/investment_lsm.hpp"
+#include "path_values.hpp"
+
+namespace kp::app {
+
+struct ScenarioRun {
+    std::string scenario;  ///< preset name or scenario file
+    cases::CaseFile c;     ///< the case with the scenario applied
+    InvestmentResult r;
+    std::unique_ptr<PathValues> paths;  ///< per-path values (prices kept if asked for)
+    int triggerYear = 0;                ///< first decision year with a CO2 trigger (0: none)
+    double trigger = 0;                 ///< that trigger, currency/tCO2 (NaN: none)
+    double investBy2030 = 0, investBy2035 = 0;  ///< probability of having invested by the end of that year
+    double cumulativeEmissions = 0;     ///< expected tCO2 over the horizon under the optimal strategy
+};
+
+/// The scenario names of `--scenarios LIST`: "all" stands for the four presets; other items are
+/// preset names or scenario .yaml files (checked when loaded).
+std::vector<std::string> scenarioList(const std::string& list);
+
+/// Values the case at `path` under `scenario` with the common options `o` (paths overridden by
+/// `paths` if non-zero), keeping per-path values and optionally prices.
+ScenarioRun runScenario(const std::string& path, const CommonOptions& o, const std::string& scenario,
+                        std::size_t paths, bool keepPrices, PricingObserver* observer);
+/// Fills the summary fields of a run from its result.
+void summarise(ScenarioRun& run);
+
+/// Probability of having invested (any technology) by the end of calendar year `year`.
+double investedBy(const InvestmentResult& r, int year);
+/// The first decision year with a finite CO2 trigger and that trigger ({0, NaN} if none).
+std::pair<int, double> firstTrigger(const std::vector<int>& years, const std::vector<double>& trigger);
+
+/// One JSON object per scenario: scenario, decision, technology, option_value, value_of_waiting,
+/// trigger {year, co2_price}, invest_by_2030, invest_by_2035, cumulative_emissions_t.
+nlohmann::ordered_json compareJson(const std::vector<ScenarioRun>& runs);
+
+}  // namespace kp::app

@@ -1,0 +1,90 @@
+// `kruispunt compare CASE.yaml --scenarios all`: one table of the case under the four built-in
+// scenarios (and any scenario files). See README.md and docs/valuation.md ("Scenario comparison").
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "compare.hpp"
+#include "csv_table.hpp"
+#include "kp/core/errors.hpp"
+#include "progress.hpp"
+
+namespace kp::app {
+
+namespace {
+
+struct CompareOptions {
+    std::string casePath;
+    CommonOptions common;
+    std::string scenarios = "all";
+    std::string csv;
+};
+
+int runCompare(const CompareOptions& v) {
+    KP_REQUIRE(v.common.scenario.empty(), "--scenario is '", v.common.scenario,
+               "', but compare takes its scenarios from --scenarios (a comma-separated list)");
+    const auto names = scenarioList(v.scenarios);
+    // one case load up front: bad input stops before any valuation
+    const cases::CaseFile c = loadCase(v.casePath, v.common);
+    const InvestmentSettings s = settingsFor(c, v.common);
+    Progress progress(names.size() * s.paths, "compare", v.common.quiet);
+    std::vector<ScenarioRun> runs;
+    for (const auto& n : names) runs.push_back(runScenario(v.casePath, v.common, n, 0, false, &progress));
+    progress.finish();
+    const std::string cur = c.valuation.currency;
+    if (!v.csv.empty()) {
+        CsvTable t({"scenario", "decision", "technology", "option_value_" + cur, "option_value_se_" + cur,
+                    "value_of_waiting_" + cur, "value_of_waiting_se_" + cur, "trigger_year", "trigger_" + cur + "_per_tco2",
+                    "invest_by_2030_probability", "invest_by_2035_probability", "cumulative_emissions_tco2"});
+        for (const auto& r : runs)
+            t.row({r.scenario, toString(r.r.decision),
+                   r.r.technology >= 0 ? r.r.technologyNames[static_cast<std::size_t>(r.r.technology)] : "",
+                   csvNumber(r.r.optionValue.value), csvNumber(r.r.optionValue.stdError),
+                   csvNumber(r.r.valueOfWaiting.value), csvNumber(r.r.valueOfWaiting.stdError),
+                   r.triggerYear ? std::to_string(r.triggerYear) : "", csvNumber(r.trigger),
+                   csvNumber(r.investBy2030), csvNumber(r.investBy2035), csvNumber(r.cumulativeEmissions)});
+        t.write(v.csv, "--csv");
+    }
+    if (v.common.json) {
+        std::cout << compareJson(runs).dump() << '\n';
+        return 0;
+    }
+    std::ostream& o = std::cout;
+    o << "Case " << c.name << " under " << runs.size() << " scenarios, " << s.paths << " paths each, seed " << s.seed
+      << " (" << cur << " million, present value; +- one standard error)\n\n";
+    o << std::left << std::setw(18) << "scenario" << std::setw(28) << "decision" << std::right << std::setw(16)
+      << "option value" << std::setw(18) << "value of waiting" << std::setw(18) << "trigger " + cur + "/t"
+      << std::setw(10) << "P(2030)" << std::setw(10) << "P(2035)" << std::setw(16) << "E[emissions] Mt" << "\n";
+    for (const auto& r : runs) {
+        std::string dec = toString(r.r.decision);
+        if (r.r.technology >= 0) dec += " " + r.r.technologyNames[static_cast<std::size_t>(r.r.technology)];
+        std::ostringstream ov, vw, tr;
+        ov << std::fixed << std::setprecision(0) << r.r.optionValue.value / 1e6 << " +- " << r.r.optionValue.stdError / 1e6;
+        vw << std::fixed << std::setprecision(0) << r.r.valueOfWaiting.value / 1e6 << " +- "
+           << r.r.valueOfWaiting.stdError / 1e6;
+        if (r.triggerYear) tr << std::fixed << std::setprecision(0) << r.trigger << " (" << r.triggerYear << ")";
+        else tr << "-";
+        o << std::left << std::setw(18) << r.scenario << std::setw(28) << dec << std::right << std::setw(16) << ov.str()
+          << std::setw(18) << vw.str() << std::setw(18) << tr.str() << std::fixed << std::setprecision(2)
+          << std::setw(10) << r.investBy2030 << std::setw(10) << r.investBy2035 << std::setprecision(0)
+          << std::setw(16) << r.cumulativeEmissions / 1e6 << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+void addCompareCommand(CLI::App& app, Action& action) {
+    static CompareOptions v;
+    auto* c = app.add_subcommand("compare", "Value a case under several scenarios, one table");
+    c->add_option("case", v.casePath, "Case file (YAML, see docs/case-file.md)")->required();
+    c->add_option("--scenarios", v.scenarios, "all (the four presets) and/or preset names and scenario .yaml "
+                                              "files, comma-separated (default: all)");
+    c->add_option("--csv", v.csv, "Also write the table as CSV to this file");
+    addCommonOptions(c, v.common);
+    c->callback([&action] { action = [] { return runCompare(v); }; });
+}
+
+}  // namespace kp::app

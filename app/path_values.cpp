@@ -1,0 +1,76 @@
+#include "path_values.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kp/core/errors.hpp"
+
+namespace kp::app {
+
+PathValues::PathValues(std::size_t paths, const InvestmentProblem& problem, bool keepPrices, PricingObserver* next)
+    : paths_(paths), keepPrices_(keepPrices), next_(next), years_(static_cast<std::size_t>(problem.horizonYears)),
+      periodsPerYear_(static_cast<std::size_t>(problem.periodsPerYear)), technologies_(problem.technologies.size()),
+      option_(paths), never_(paths), npv_(technologies_ * paths), action_(paths, -1), actionDate_(paths, 0),
+      prices_(keepPrices ? kPriceKinds * years_ * paths : 0) {}
+
+void PathValues::onBlock(const PricingBlock& b) {
+    KP_REQUIRE(b.first + b.n <= paths_ && b.years == years_ * periodsPerYear_ && b.technologies == technologies_,
+               "PathValues: a block of paths ", b.first, "..", b.first + b.n, " with ", b.years, " periods and ",
+               b.technologies, " technologies, but must fit the ", paths_, " paths, ", years_ * periodsPerYear_,
+               " periods and ", technologies_, " technologies it was made for");
+    std::copy_n(b.optionValue, b.n, option_.data() + b.first);
+    std::copy_n(b.neverInvest, b.n, never_.data() + b.first);
+    std::copy_n(b.action, b.n, action_.data() + b.first);
+    std::copy_n(b.actionDate, b.n, actionDate_.data() + b.first);
+    for (std::size_t j = 0; j < b.technologies; ++j)
+        std::copy_n(b.npvNow + j * b.n, b.n, npv_.data() + j * paths_ + b.first);
+    if (keepPrices_) {
+        const double* src[kPriceKinds] = {b.co2, b.gas, b.power, b.hydrogen};
+        for (std::size_t q = 0; q < kPriceKinds; ++q)
+            for (std::size_t k = 0; k < years_; ++k) {
+                float* out = prices_.data() + (q * years_ + k) * paths_ + b.first;
+                const double* in = src[q] + k * periodsPerYear_ * b.n;  // first period of year k
+                for (std::size_t p = 0; p < b.n; ++p) out[p] = static_cast<float>(in[p]);
+            }
+    }
+    if (next_) next_->onBlock(b);
+}
+
+double PathValues::priceQuantile(PriceKind kind, std::size_t k, double q) const {
+    const float* x = prices_.data() + (static_cast<std::size_t>(kind) * years_ + k) * paths_;
+    std::vector<float> v(x, x + paths_);
+    const auto r = static_cast<std::ptrdiff_t>(std::floor(q * static_cast<double>(paths_ - 1)));
+    std::nth_element(v.begin(), v.begin() + r, v.end());
+    return static_cast<double>(v[static_cast<std::size_t>(r)]);
+}
+
+namespace {
+template <class F>
+Estimate meanOf(std::size_t n, bool antithetic, F f) {
+    // Welford over paths in order (or antithetic pairs): deterministic, and stable for the large,
+    // nearly equal values of a difference of two valuations
+    double mean = 0, m2 = 0, count = 0;
+    auto add = [&](double x) {
+        count += 1;
+        const double d = x - mean;
+        mean += d / count;
+        m2 += d * (x - mean);
+    };
+    if (antithetic)
+        for (std::size_t p = 0; p + 1 < n; p += 2) add(0.5 * (f(p) + f(p + 1)));
+    else
+        for (std::size_t p = 0; p < n; ++p) add(f(p));
+    const double se = count > 1 ? std::sqrt(m2 / (count - 1) / count) : 0.0;
+    return {mean, se};
+}
+}  // namespace
+
+Estimate pathMean(const double* x, std::size_t n, bool antithetic) {
+    return meanOf(n, antithetic, [&](std::size_t p) { return x[p]; });
+}
+
+Estimate pathDifference(const double* a, const double* b, std::size_t n, bool antithetic) {
+    return meanOf(n, antithetic, [&](std::size_t p) { return a[p] - b[p]; });
+}
+
+}  // namespace kp::app

@@ -1,0 +1,428 @@
+#include "report.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "kp/core/errors.hpp"
+#include "report_assets.hpp"
+
+namespace kp::app {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::size_t kSamplePaths = 6;  // sample paths drawn over the fans and the boundary
+constexpr std::size_t kBins = 40;        // bins of the value histograms
+
+std::string esc(const std::string& s) {
+    std::string o;
+    for (char ch : s) {
+        switch (ch) {
+            case '&': o += "&amp;"; break;
+            case '<': o += "&lt;"; break;
+            case '>': o += "&gt;"; break;
+            case '"': o += "&quot;"; break;
+            default: o += ch;
+        }
+    }
+    return o;
+}
+
+std::string fmt(const char* f, double x) {
+    if (!std::isfinite(x)) return "n/a";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, x);
+    return buf;
+}
+std::string millions(double x) { return fmt("%.0f m", x / 1e6); }
+std::string percent(double x) { return fmt("%.0f%%", 100 * x); }
+
+/// The report's JSON, embedded in a <script type="application/json">: '<' only occurs inside JSON
+/// strings, where \u003c is the same character, so no "</script>" can end the element early.
+std::string scriptSafe(const Json& j) {
+    const std::string s = j.dump();
+    std::string o;
+    o.reserve(s.size());
+    for (char ch : s) {
+        if (ch == '<') o += "\\u003c";
+        else o += ch;
+    }
+    return o;
+}
+
+const char* priceLabel(PriceKind k) {
+    switch (k) {
+        case PriceKind::Co2: return "CO2";
+        case PriceKind::Gas: return "gas";
+        case PriceKind::Power: return "power";
+        default: return "hydrogen";
+    }
+}
+const char* factorName(PriceKind k) {
+    switch (k) {
+        case PriceKind::Co2: return "co2";
+        case PriceKind::Gas: return "gas";
+        case PriceKind::Power: return "power";
+        default: return "hydrogen";
+    }
+}
+
+/// Sample paths: every other path, so that antithetic mirrors are not drawn twice.
+std::size_t samplePath(std::size_t i) { return 2 * i; }
+
+void addFan(Json& rows, const std::string& scenario, const cases::CaseFile& c, const InvestmentResult& r,
+            const PathValues& pv) {
+    if (!pv.hasPrices()) return;
+    for (std::size_t q = 0; q < kPriceKinds; ++q) {
+        const auto kind = static_cast<PriceKind>(q);
+        const cases::Factor* f = c.factor(factorName(kind));
+        if (!f) continue;
+        const std::string label = std::string(priceLabel(kind)) + ", " + c.valuation.currency + "/" +
+                                  (kind == PriceKind::Co2 ? "t" : "MWh");
+        for (std::size_t k = 0; k < pv.years(); ++k) {
+            rows.push_back({{"kind", "band"}, {"scenario", scenario}, {"label", label}, {"year", r.years[k]},
+                            {"p5", pv.priceQuantile(kind, k, 0.05)}, {"p50", pv.priceQuantile(kind, k, 0.5)},
+                            {"p95", pv.priceQuantile(kind, k, 0.95)}});
+            for (std::size_t i = 0; i < kSamplePaths && samplePath(i) < pv.paths(); ++i)
+                rows.push_back({{"kind", "path"}, {"scenario", scenario}, {"label", label}, {"year", r.years[k]},
+                                {"path", i}, {"value", pv.price(kind, k, samplePath(i))}});
+        }
+    }
+}
+
+/// Histograms (share of paths per bin, EUR million) of the optimal strategy, investing now in the
+/// technology `j` and never investing, over the 1-99% range of all three.
+void addValueHistograms(Json& data, const InvestmentResult& r, const PathValues& pv, int j) {
+    struct Series {
+        std::string name;
+        const double* x;
+    };
+    std::vector<Series> series{{"optimal strategy", pv.option()}};
+    if (j >= 0)
+        series.push_back({"invest now: " + r.technologyNames[static_cast<std::size_t>(j)],
+                          pv.npvNow(static_cast<std::size_t>(j))});
+    series.push_back({"never invest", pv.never()});
+    const std::size_t n = pv.paths();
+    std::vector<double> all;
+    all.reserve(series.size() * n);
+    for (const auto& s : series) all.insert(all.end(), s.x, s.x + n);
+    auto q = [&](double u) {
+        const auto k = static_cast<std::ptrdiff_t>(u * static_cast<double>(all.size() - 1));
+        std::nth_element(all.begin(), all.begin() + k, all.end());
+        return all[static_cast<std::size_t>(k)];
+    };
+    const double lo = q(0.01), hi = q(0.99);
+    const double width = hi > lo ? (hi - lo) / kBins : 1.0;
+    Json hist = Json::array(), means = Json::array(), order = Json::array();
+    for (const auto& s : series) {
+        order.push_back(s.name);
+        std::vector<double> count(kBins, 0.0);
+        double sum = 0;
+        for (std::size_t p = 0; p < n; ++p) {
+            sum += s.x[p];
+            const double b = std::floor((s.x[p] - lo) / width);
+            if (b >= 0 && b < static_cast<double>(kBins)) count[static_cast<std::size_t>(b)] += 1;
+        }
+        for (std::size_t b = 0; b < kBins; ++b)
+            hist.push_back({{"strategy", s.name},
+                            {"lo", (lo + width * static_cast<double>(b)) / 1e6},
+                            {"hi", (lo + width * static_cast<double>(b + 1)) / 1e6},
+                            {"share", count[b] / static_cast<double>(n)}});
+        means.push_back({{"strategy", s.name}, {"mean", sum / static_cast<double>(n) / 1e6}});
+    }
+    data["value_hist"] = hist;
+    data["value_means"] = means;
+    data["value_order"] = order;
+}
+
+Json chartData(const ReportInput& in) {
+    const cases::CaseFile& c = *in.c;
+    const InvestmentResult& r = *in.r;
+    const PathValues& pv = *in.paths;
+    Json d;
+    d["meta"] = {{"case", c.name}, {"currency", c.valuation.currency}};
+    // price fans: the case as valued, then each scenario
+    Json fan = Json::array(), order = Json::array();
+    const std::string self = c.scenario.empty() ? "case as given" : "case (" + c.scenario + ")";
+    addFan(fan, self, c, r, pv);
+    order.push_back(self);
+    if (in.scenarios)
+        for (const auto& s : *in.scenarios) {
+            addFan(fan, s.scenario, s.c, s.r, *s.paths);
+            order.push_back(s.scenario);
+        }
+    d["fan"] = fan;
+    d["scenario_order"] = order;
+    Json fanOrder = Json::array();
+    for (std::size_t q = 0; q < kPriceKinds; ++q) {
+        const auto kind = static_cast<PriceKind>(q);
+        fanOrder.push_back(std::string(priceLabel(kind)) + ", " + c.valuation.currency + "/" +
+                           (kind == PriceKind::Co2 ? "t" : "MWh"));
+    }
+    d["fan_order"] = fanOrder;
+    // exercise boundary: trigger per technology and year, over sample CO2 paths
+    Json boundary = Json::array(), bpaths = Json::array();
+    for (std::size_t j = 0; j < r.technologyNames.size(); ++j) {
+        const auto& trig = j < r.triggerByTechnology.size() ? r.triggerByTechnology[j] : r.trigger;
+        for (std::size_t k = 0; k < r.years.size() && k < trig.size(); ++k)
+            if (std::isfinite(trig[k]))
+                boundary.push_back({{"technology", r.technologyNames[j]}, {"year", r.years[k]}, {"co2", trig[k]}});
+    }
+    if (pv.hasPrices())
+        for (std::size_t i = 0; i < 2 * kSamplePaths && samplePath(i) < pv.paths(); ++i)
+            for (std::size_t k = 0; k < pv.years(); ++k)
+                bpaths.push_back({{"path", i}, {"year", r.years[k]}, {"co2", pv.price(PriceKind::Co2, k, samplePath(i))}});
+    d["boundary"] = boundary;
+    d["boundary_paths"] = bpaths;
+    // timing: probability per year and cumulative, per technology
+    Json timing = Json::array();
+    for (std::size_t j = 0; j < r.timing.size(); ++j) {
+        double cum = 0;
+        for (std::size_t k = 0; k < r.years.size(); ++k) {
+            cum += r.timing[j][k];
+            timing.push_back({{"technology", r.technologyNames[j]}, {"year", r.years[k]},
+                              {"probability", r.timing[j][k]}, {"cumulative", cum}});
+        }
+    }
+    d["timing"] = timing;
+    addValueHistograms(d, r, pv, in.npvTechnology >= 0 ? in.npvTechnology : bestNowTechnology(r));
+    // emissions under the optimal strategy against carrying on as is (Mt/yr)
+    Json em = Json::array();
+    for (std::size_t k = 0; k < r.years.size(); ++k) {
+        const double never = static_cast<int>(k) < c.plant.remainingLifeYears
+                                 ? c.plant.outputTPerYear * c.plant.emissionIntensity
+                                 : 0.0;
+        em.push_back({{"year", r.years[k]}, {"mean", r.emissionsMean[k] / 1e6}, {"p5", r.emissionsP5[k] / 1e6},
+                      {"p95", r.emissionsP95[k] / 1e6}, {"never", never / 1e6}});
+    }
+    d["emissions"] = em;
+    // tornado: changes with +-2 standard errors, largest option-value change first
+    std::vector<const Sensitivity*> sorted;
+    for (const auto& s : in.sensitivities) sorted.push_back(&s);
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Sensitivity* a, const Sensitivity* b) {
+        return std::abs(a->optionValue.value) > std::abs(b->optionValue.value);
+    });
+    Json tornado = Json::array(), torder = Json::array();
+    for (const Sensitivity* s : sorted) {
+        torder.push_back(s->bump);
+        for (const auto& [measure, e] : {std::pair<const char*, Estimate>{"option value", s->optionValue},
+                                         std::pair<const char*, Estimate>{"NPV invest now", s->npvNow}}) {
+            if (!std::isfinite(e.value)) continue;
+            tornado.push_back({{"label", s->bump}, {"measure", measure}, {"change", e.value / 1e6},
+                               {"se", e.stdError / 1e6}, {"lo", (e.value - 2 * e.stdError) / 1e6},
+                               {"hi", (e.value + 2 * e.stdError) / 1e6}});
+        }
+    }
+    d["tornado"] = tornado;
+    d["tornado_order"] = torder;
+    // scenario comparison, long form for the small multiples
+    Json cmp = Json::array();
+    const std::string cur = c.valuation.currency;
+    const Json measures = {"option value, " + cur + " m", "value of waiting, " + cur + " m",
+                           "P(invested by 2035)", "E[emissions over horizon], Mt"};
+    if (in.scenarios)
+        for (const auto& s : *in.scenarios) {
+            const std::string dec = toString(s.r.decision);
+            const double v[] = {s.r.optionValue.value / 1e6, s.r.valueOfWaiting.value / 1e6, s.investBy2035,
+                                s.cumulativeEmissions / 1e6};
+            for (std::size_t m = 0; m < 4; ++m)
+                cmp.push_back({{"scenario", s.scenario}, {"measure", measures[m]}, {"value", v[m]}, {"decision", dec}});
+        }
+    d["compare_long"] = cmp;
+    d["compare_measures"] = measures;
+    return d;
+}
+
+std::string decisionText(const InvestmentResult& r) {
+    if (r.decision == Decision::InvestNow)
+        return "Invest now in " + r.technologyNames[static_cast<std::size_t>(r.technology)];
+    if (r.decision == Decision::Close) return "Close the plant now";
+    return "Wait";
+}
+
+void section(std::ostream& o, const std::string& title, const std::string& read, const std::string& chart) {
+    o << "<h2>" << esc(title) << "</h2>\n<p class=\"read\">" << read << "</p>\n"
+      << "<div class=\"chart\" id=\"chart-" << chart << "\" data-chart=\"" << chart << "\"></div>\n";
+}
+
+}  // namespace
+
+std::string reportHtml(const ReportInput& in) {
+    KP_REQUIRE(in.c && in.r && in.paths, "reportHtml: the case, its result and its per-path values are required");
+    const cases::CaseFile& c = *in.c;
+    const InvestmentResult& r = *in.r;
+    const std::string cur = c.valuation.currency;
+    const auto [tYear, tPrice] = firstTrigger(r.years, r.trigger);
+    const double by2030 = investedBy(r, 2030), by2035 = investedBy(r, 2035);
+    std::ostringstream o;
+    o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      // nothing may be fetched: all scripts and styles are inline (Vega compiles expressions with
+      // Function, hence unsafe-eval)
+      << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline' "
+         "'unsafe-eval'; style-src 'unsafe-inline'; img-src data:\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>Kruispunt: " << esc(c.name) << "</title>\n<style>" << assets::kReportCss << "</style>\n"
+      << "<script>" << assets::kVegaJs << "</script>\n<script>" << assets::kVegaLiteJs << "</script>\n<script>"
+      << assets::kVegaEmbedJs << "</script>\n</head>\n<body>\n<main>\n";
+    // header and summary
+    o << "<header><div class=\"sub\">Kruispunt real-options valuation</div><h1>" << esc(c.name) << "</h1>\n"
+      << "<div class=\"sub\">" << esc(c.description) << "</div>\n<div class=\"sub\">"
+      << (c.scenario.empty() ? "scenario: as given in the case" : "scenario: " + esc(c.scenario)) << " &middot; "
+      << r.paths << " paths (" << r.trainingPaths << " for the regression) &middot; money: " << esc(cur) << " of "
+      << c.valuation.priceBaseYear << ", present value at 1 January " << c.valuation.startYear << "</div></header>\n";
+    o << "<div class=\"summary\">\n"
+      << "<div class=\"card " << toString(r.decision) << "\"><div class=\"k\">decision today</div><div class=\"v\">"
+      << esc(decisionText(r)) << "</div><div class=\"n\">what the optimal strategy does in " << c.valuation.startYear
+      << "</div></div>\n"
+      << "<div class=\"card\"><div class=\"k\">value of waiting</div><div class=\"v\">" << millions(r.valueOfWaiting.value)
+      << "</div><div class=\"n\">&plusmn; " << millions(r.valueOfWaiting.stdError) << " (one standard error)</div></div>\n"
+      << "<div class=\"card\"><div class=\"k\">CO&#8322; trigger</div><div class=\"v\">"
+      << (tYear ? fmt("%.0f", tPrice) + " " + esc(cur) + "/t" : std::string("none")) << "</div><div class=\"n\">"
+      << (tYear ? "invest once the CO&#8322; price is above this in " + std::to_string(tYear)
+                : std::string("the decision does not switch at one CO&#8322; price within the simulated range"))
+      << "</div></div>\n"
+      << "<div class=\"card\"><div class=\"k\">invested by 2030 / 2035</div><div class=\"v\">" << percent(by2030)
+      << " / " << percent(by2035) << "</div><div class=\"n\">probability under the optimal strategy</div></div>\n"
+      << "</div>\n";
+    // the story in a few sentences
+    const int best = in.npvTechnology >= 0 ? in.npvTechnology : bestNowTechnology(r);
+    o << "<ul class=\"story\">\n<li><b>" << esc(decisionText(r)) << ".</b> The flexible strategy is worth "
+      << millions(r.optionValue.value) << " " << esc(cur) << " (&plusmn; " << millions(r.optionValue.stdError) << ")";
+    if (best >= 0)
+        o << "; committing now to " << esc(r.technologyNames[static_cast<std::size_t>(best)]) << " is worth "
+          << millions(r.npvNow[static_cast<std::size_t>(best)].value);
+    o << "; carrying on without investing " << millions(r.neverInvest.value) << ".</li>\n";
+    o << "<li>Keeping the choice open is worth " << millions(r.valueOfWaiting.value)
+      << " over the best thing to commit to today (the value of waiting).</li>\n";
+    if (tYear)
+        o << "<li>The strategy invests once the CO&#8322; price exceeds about " << fmt("%.0f", tPrice) << " "
+          << esc(cur) << "/t (" << tYear << "); the probability of having invested is " << percent(by2030)
+          << " by 2030 and " << percent(by2035) << " by 2035.</li>\n";
+    if (!in.sensitivities.empty()) {
+        std::vector<const Sensitivity*> s;
+        for (const auto& x : in.sensitivities) s.push_back(&x);
+        std::stable_sort(s.begin(), s.end(), [](const Sensitivity* a, const Sensitivity* b) {
+            return std::abs(a->optionValue.value) > std::abs(b->optionValue.value);
+        });
+        o << "<li>What drives the value most: ";
+        for (std::size_t i = 0; i < std::min<std::size_t>(3, s.size()); ++i)
+            o << (i ? "; " : "") << esc(s[i]->bump) << " changes it by " << millions(s[i]->optionValue.value);
+        o << ".</li>\n";
+    }
+    if (in.scenarios && !in.scenarios->empty()) {
+        o << "<li>Across the scenarios the decision today is ";
+        for (std::size_t i = 0; i < in.scenarios->size(); ++i) {
+            const auto& s = (*in.scenarios)[i];
+            o << (i ? ", " : "") << esc(toString(s.r.decision)) << " (" << esc(s.scenario) << ")";
+        }
+        o << ".</li>\n";
+    }
+    o << "</ul>\n";
+    // key figures
+    o << "<h2>Key figures</h2>\n<table>\n<tr><th>value, " << esc(cur) << " million</th><th>estimate</th>"
+      << "<th>standard error</th></tr>\n";
+    auto row = [&](const std::string& name, const Estimate& e) {
+        o << "<tr><td>" << esc(name) << "</td><td>" << fmt("%.1f", e.value / 1e6) << "</td><td>"
+          << fmt("%.1f", e.stdError / 1e6) << "</td></tr>\n";
+    };
+    row("optimal strategy (option value)", r.optionValue);
+    row("never invest (carry on)", r.neverInvest);
+    for (std::size_t j = 0; j < r.npvNow.size(); ++j) row("invest now: " + r.technologyNames[j], r.npvNow[j]);
+    if (std::isfinite(r.closeNow.value)) row("close now", r.closeNow);
+    row("value of waiting", r.valueOfWaiting);
+    o << "</table>\n";
+    // charts
+    section(o, "Prices: what the simulation expects",
+            "Simulated prices per scenario: the band holds 90% of the paths (5th to 95th percentile), the "
+            "line is the median, the thin grey lines are single sample paths.",
+            "fan");
+    section(o, "When to invest: the exercise boundary",
+            "The CO&#8322; price above which the strategy invests in each technology, year by year (other "
+            "prices at their expected level, infrastructure in place), over sample CO&#8322; paths. A path "
+            "that crosses a line from below triggers the investment. Years without a line have no single "
+            "trigger: the rule invests at every CO&#8322; price in the simulated range (1st to 99th "
+            "percentile), or at none, there.",
+            "boundary");
+    section(o, "When the investment happens",
+            "Probability that the optimal strategy invests in each technology in a given year (left) and has "
+            "invested by then (right).",
+            "timing");
+    section(o, "What the plant is worth",
+            "Distribution over the simulated paths of the present value of the optimal strategy, of "
+            "investing now, and of carrying on as is; dashed lines are the means.",
+            "value");
+    section(o, "Emissions",
+            "Expected emissions of the plant under the optimal strategy (line) with the 5th&ndash;95th "
+            "percentile band, against carrying on as it is today (red dashes).",
+            "emissions");
+    if (!in.sensitivities.empty()) {
+        section(o, "What drives the value: sensitivities",
+                "Change in the option value and in the NPV of investing now for each bump, valued again with the "
+                "same random numbers; the black whiskers span &plusmn;2 standard errors of the change.",
+                "tornado");
+        o << "<table>\n<tr><th>bump</th><th>option value, " << esc(cur) << " m</th><th>SE</th><th>NPV now, "
+          << esc(cur) << " m</th><th>SE</th></tr>\n";
+        for (const auto& s : in.sensitivities)
+            o << "<tr><td>" << esc(s.bump) << "</td><td>" << fmt("%.1f", s.optionValue.value / 1e6) << "</td><td>"
+              << fmt("%.1f", s.optionValue.stdError / 1e6) << "</td><td>" << fmt("%.1f", s.npvNow.value / 1e6)
+              << "</td><td>" << fmt("%.1f", s.npvNow.stdError / 1e6) << "</td></tr>\n";
+        o << "</table>\n";
+    }
+    if (in.scenarios && !in.scenarios->empty()) {
+        section(o, "Scenarios compared",
+                "The same case under each scenario (fewer paths than the main valuation; colour: the decision "
+                "today).",
+                "compare");
+        o << "<table>\n<tr><th>scenario</th><th>decision</th><th>option value, " << esc(cur)
+          << " m</th><th>value of waiting, " << esc(cur) << " m</th><th>first trigger, " << esc(cur)
+          << "/t</th><th>P(invested by 2030)</th><th>P(by 2035)</th><th>E[emissions], Mt</th></tr>\n";
+        for (const auto& s : *in.scenarios)
+            o << "<tr><td>" << esc(s.scenario) << "</td><td>" << esc(decisionText(s.r)) << "</td><td>"
+              << fmt("%.0f", s.r.optionValue.value / 1e6) << "</td><td>" << fmt("%.0f", s.r.valueOfWaiting.value / 1e6)
+              << "</td><td>" << (s.triggerYear ? fmt("%.0f", s.trigger) + " (" + std::to_string(s.triggerYear) + ")" : "-")
+              << "</td><td>" << percent(s.investBy2030) << "</td><td>" << percent(s.investBy2035) << "</td><td>"
+              << fmt("%.0f", s.cumulativeEmissions / 1e6) << "</td></tr>\n";
+        o << "</table>\n";
+    }
+    std::time_t now = std::time(nullptr);
+    char date[32];
+    std::strftime(date, sizeof date, "%Y-%m-%d", std::localtime(&now));
+    o << "<footer>Least-squares Monte Carlo (Longstaff &amp; Schwartz 2001) over the case's technologies; method "
+         "and assumptions in docs/valuation.md. Case file: "
+      << esc(c.path) << ". Written " << date << " by kruispunt; charts: " << assets::kVersions << ".</footer>\n";
+    o << "</main>\n<script type=\"application/json\" id=\"kp-data\">" << scriptSafe(chartData(in))
+      << "</script>\n<script>" << assets::kReportJs << "</script>\n</body>\n</html>\n";
+    return o.str();
+}
+
+void writeReport(const std::string& file, const ReportInput& in) {
+    namespace fs = std::filesystem;
+    const std::string html = reportHtml(in);
+    const fs::path target(file);
+    const fs::path tmp = target.string() + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream f(tmp, std::ios::binary);
+        KP_REQUIRE(static_cast<bool>(f), "--report: cannot write ", tmp.string(),
+                   ", but the report's directory must exist and be writable");
+        f << html;
+        f.close();
+        KP_REQUIRE(static_cast<bool>(f), "--report: writing ", tmp.string(), " failed");
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        fs::remove(tmp);
+        ::kp::detail::throwInvalid("--report: cannot write ", target.string(), ": ", ec.message());
+    }
+}
+
+}  // namespace kp::app

@@ -1,0 +1,184 @@
+// The page script of the `kruispunt value --report` HTML file (embedded by app/report.cpp).
+// Reads the results from <script id="kp-data" type="application/json">, builds one Vega-Lite spec
+// per chart and draws it with vega-embed (bundled into the page; nothing is fetched). Each chart
+// container gets data-drawn="true" and data-marks="N" once its SVG holds N marks, or data-error;
+// <body data-charts="done"> when every chart has settled. tests/report/ checks those attributes.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("kp-data").textContent);
+  const cur = data.meta.currency;
+  const year = { field: "year", type: "quantitative", title: null, axis: { format: "d", tickMinStep: 1 },
+                 scale: { nice: false } };
+  const palette = ["#1f5f8b", "#d9822b", "#2e8540", "#8e44ad", "#c0392b", "#7f8c8d"];
+  const techColor = { field: "technology", type: "nominal", title: "technology",
+                      scale: { range: palette }, legend: { orient: "bottom" } };
+  const base = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    config: {
+      font: "Helvetica, Arial, sans-serif",
+      view: { stroke: null },
+      axis: { labelColor: "#333", titleColor: "#333", gridColor: "#e6e6e6", domainColor: "#999" },
+      legend: { labelColor: "#333", titleColor: "#333" },
+      header: { labelFontSize: 12, labelFontWeight: "bold" },
+    },
+  };
+  const make = (spec) => Object.assign({}, base, spec);
+
+  const specs = {
+    // one row per price (shared y, clipped at 1.2 x the largest P95 so that a wild sample path does
+    // not flatten the band), one column per scenario
+    fan: () => make({
+      vconcat: data.fan_order.filter((label) => data.fan.some((d) => d.label === label)).map((label) => {
+        const rows = data.fan.filter((d) => d.label === label);
+        const top = 1.2 * Math.max(...rows.filter((d) => d.kind === "band").map((d) => d.p95));
+        const y = (field) => ({ field: field, type: "quantitative", title: null, scale: { domain: [0, top] } });
+        return {
+          data: { values: rows },
+          title: { text: label, anchor: "start", fontSize: 13 },
+          facet: { column: { field: "scenario", type: "nominal", title: null, sort: data.scenario_order,
+                             header: { labelFontSize: 11 } } },
+          spacing: 6,
+          spec: {
+            width: 128, height: 90,
+            layer: [
+              { transform: [{ filter: "datum.kind === 'band'" }],
+                mark: { type: "area", color: "#1f5f8b", opacity: 0.22, clip: true },
+                encoding: { x: year, y: y("p5"), y2: { field: "p95" } } },
+              { transform: [{ filter: "datum.kind === 'path'" }],
+                mark: { type: "line", strokeWidth: 0.7, opacity: 0.6, color: "#888", clip: true },
+                encoding: { x: year, y: y("value"), detail: { field: "path", type: "nominal" } } },
+              { transform: [{ filter: "datum.kind === 'band'" }],
+                mark: { type: "line", color: "#1f5f8b", strokeWidth: 2, clip: true },
+                encoding: { x: year, y: y("p50") } },
+            ],
+          },
+        };
+      }),
+    }),
+    // y up to 1.2 x the case's CO2 P95 (or the highest trigger), sample paths clipped there
+    boundary: () => {
+      const p95 = data.fan.filter((d) => d.kind === "band" && d.scenario === data.scenario_order[0] &&
+                                         d.label.startsWith("CO2")).map((d) => d.p95);
+      const top = 1.2 * Math.max(1, ...p95, ...data.boundary.map((d) => d.co2));
+      const y = { field: "co2", type: "quantitative", title: `CO₂ price, ${cur}/t`, scale: { domain: [0, top] } };
+      return make({
+        width: 640, height: 300,
+        layer: [
+          { data: { values: data.boundary_paths },
+            mark: { type: "line", strokeWidth: 0.7, color: "#aaa", opacity: 0.7, clip: true },
+            encoding: { x: year, y: y, detail: { field: "path", type: "nominal" } } },
+          { data: { values: data.boundary },
+            mark: { type: "line", strokeWidth: 3, point: true, interpolate: "step-after", clip: true },
+            encoding: { x: year, y: y, color: techColor } },
+        ],
+      });
+    },
+    timing: () => make({
+      data: { values: data.timing },
+      hconcat: [
+        { width: 320, height: 240, title: "probability of investing in each year",
+          mark: "bar",
+          encoding: { x: Object.assign({}, year, { type: "ordinal", axis: { labelAngle: 0,
+                        labelExpr: "datum.value % 5 === 0 ? datum.value : ''" } }),
+                      y: { field: "probability", type: "quantitative", title: null, axis: { format: "%" } },
+                      color: techColor } },
+        { width: 320, height: 240, title: "cumulative probability of having invested",
+          mark: { type: "line", strokeWidth: 2.5, interpolate: "step-after" },
+          encoding: { x: year,
+                      y: { field: "cumulative", type: "quantitative", title: null, axis: { format: "%" },
+                           scale: { domain: [0, 1] } },
+                      color: techColor } },
+      ],
+    }),
+    value: () => make({
+      facet: { row: { field: "strategy", type: "nominal", title: null, sort: data.value_order,
+                      header: { labelAngle: 0, labelAlign: "left", labelOrient: "top" } } },
+      data: { values: data.value_hist.concat(data.value_means.map((m) => Object.assign({ mean_row: true }, m))) },
+      spacing: 10,
+      spec: {
+        width: 640, height: 70,
+        layer: [
+          { transform: [{ filter: "!datum.mean_row" }],
+            mark: { type: "bar", binSpacing: 0 },
+            encoding: { x: { field: "lo", type: "quantitative", title: `present value, ${cur} million` },
+                        x2: { field: "hi" },
+                        y: { field: "share", type: "quantitative", title: null, axis: { format: "%", tickCount: 3 } },
+                        y2: { datum: 0 },
+                        color: { field: "strategy", type: "nominal", legend: null,
+                                 scale: { domain: data.value_order, range: ["#1f5f8b", "#d9822b", "#7f8c8d"] } } } },
+          { transform: [{ filter: "datum.mean_row" }],
+            mark: { type: "rule", strokeWidth: 2, strokeDash: [5, 3], color: "#222" },
+            encoding: { x: { field: "mean", type: "quantitative" } } },
+        ],
+      },
+    }),
+    emissions: () => make({
+      data: { values: data.emissions },
+      width: 640, height: 260,
+      layer: [
+        { mark: { type: "area", color: "#2e8540", opacity: 0.2 },
+          encoding: { x: year, y: { field: "p5", type: "quantitative", title: "Mt CO₂ per year" },
+                      y2: { field: "p95" } } },
+        { mark: { type: "line", color: "#2e8540", strokeWidth: 2.5 },
+          encoding: { x: year, y: { field: "mean", type: "quantitative" } } },
+        { mark: { type: "line", color: "#c0392b", strokeDash: [6, 4], strokeWidth: 2 },
+          encoding: { x: year, y: { field: "never", type: "quantitative" } } },
+      ],
+    }),
+    tornado: () => make({
+      data: { values: data.tornado },
+      facet: { column: { field: "measure", type: "nominal", title: null, sort: ["option value", "NPV invest now"] } },
+      spec: {
+        width: 250, height: { step: 22 },
+        layer: [
+          { mark: { type: "bar", height: { band: 0.7 } },
+            encoding: { y: { field: "label", type: "nominal", title: null, sort: data.tornado_order,
+                             axis: { labelLimit: 320 } },
+                        x: { field: "change", type: "quantitative", title: `change, ${cur} million` },
+                        color: { condition: { test: "datum.change < 0", value: "#c0392b" }, value: "#2e8540" },
+                        tooltip: [{ field: "label" }, { field: "change", format: ",.1f" }, { field: "se", format: ",.1f" }] } },
+          { mark: { type: "rule", color: "#222" },
+            encoding: { y: { field: "label", type: "nominal", sort: data.tornado_order },
+                        x: { field: "lo", type: "quantitative" }, x2: { field: "hi" } } },
+        ],
+      },
+    }),
+    compare: () => make({
+      data: { values: data.compare_long },
+      facet: { column: { field: "measure", type: "nominal", title: null, sort: data.compare_measures } },
+      resolve: { scale: { x: "independent" } },
+      spec: {
+        width: 190, height: { step: 22 },
+        mark: { type: "bar", height: { band: 0.7 } },
+        encoding: { y: { field: "scenario", type: "nominal", title: null, sort: data.scenario_order },
+                    x: { field: "value", type: "quantitative", title: null },
+                    color: { field: "decision", type: "nominal", title: "decision",
+                             scale: { domain: ["invest_now", "wait", "close"], range: ["#2e8540", "#d9822b", "#c0392b"] },
+                             legend: { orient: "bottom" } } },
+      },
+    }),
+  };
+
+  const marks = (el) => el.querySelectorAll("svg g[class*='mark-'] > path, svg g[class*='mark-'] > rect, " +
+                                            "svg g[class*='mark-'] > line, svg g[class*='mark-'] path").length;
+  const jobs = [];
+  for (const el of document.querySelectorAll("[data-chart]")) {
+    const id = el.dataset.chart;
+    const build = specs[id];
+    if (!build) { el.dataset.error = "no spec for chart '" + id + "'"; continue; }
+    jobs.push(vegaEmbed(el, build(), { actions: false, renderer: "svg" })
+      .then(() => {
+        const n = marks(el);
+        el.dataset.marks = String(n);
+        el.dataset.drawn = n > 0 ? "true" : "false";
+      })
+      .catch((err) => {
+        el.dataset.error = String(err);
+        const p = document.createElement("p");
+        p.className = "chart-error";
+        p.textContent = "This chart could not be drawn: " + err;
+        el.appendChild(p);
+      }));
+  }
+  Promise.allSettled(jobs).then(() => { document.body.dataset.charts = "done"; });
+})();

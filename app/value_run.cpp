@@ -1,0 +1,93 @@
+#include "value_run.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "csv_table.hpp"
+#include "kp/cases/scenario.hpp"
+#include "kp/core/errors.hpp"
+#include "progress.hpp"
+#include "report.hpp"
+
+namespace kp::app {
+
+void addValueExtras(CLI::App* c, ValueExtras& x) {
+    c->add_flag("--sensitivities", x.sensitivities,
+                "Bump-and-revalue sensitivities of the option value and NPV now (common random numbers)");
+    c->add_option("--report", x.report, "Write a self-contained HTML report to this file (implies --sensitivities)");
+    c->add_option("--report-paths", x.reportPaths,
+                  "Paths of each scenario valuation in the report (default: paths / 4, at least 2000)");
+}
+
+ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
+                   const ValueExtras& x) {
+    const InvestmentProblem pr = toInvestmentProblem(c);
+    const InvestmentSettings s = settingsFor(c, o);
+    const bool report = !x.report.empty();
+    const bool sens = x.sensitivities || report;
+    std::size_t scenarioPaths = 0;
+    std::vector<std::string> scenarios;
+    if (report) {
+        KP_REQUIRE(!std::filesystem::is_directory(x.report), "--report is ", x.report,
+                   ", but must be a file name, not a directory");
+        scenarioPaths = x.reportPaths ? x.reportPaths : std::max<std::size_t>(2000, s.paths / 4);
+        scenarioPaths += scenarioPaths % 2;  // even for antithetic sampling
+        scenarios = cases::scenarioNames();
+    }
+    const std::size_t bumps = sens ? standardBumps(c).size() : 0;
+    Progress progress((1 + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
+    PathValues pv(s.paths, pr, report, &progress);
+    InvestmentLsm engine;
+    ValueRun run;
+    run.r = engine.value(pr, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
+    if (sens) {
+        run.npvTechnology = bestNowTechnology(run.r);
+        run.sensitivities = sensitivities(c, s, pv, run.npvTechnology, &progress);
+    }
+    if (report) {
+        std::vector<ScenarioRun> runs;
+        CommonOptions so = o;
+        so.paths = scenarioPaths;
+        for (const auto& n : scenarios) runs.push_back(runScenario(casePath, so, n, scenarioPaths, true, &progress));
+        progress.finish();
+        ReportInput in;
+        in.c = &c;
+        in.r = &run.r;
+        in.paths = &pv;
+        in.sensitivities = run.sensitivities;
+        in.npvTechnology = run.npvTechnology;
+        in.scenarios = &runs;
+        writeReport(x.report, in);
+    }
+    return run;
+}
+
+void printSensitivities(std::ostream& o, const std::vector<Sensitivity>& s, const std::string& currency,
+                        const std::string& npvTechnology) {
+    o << "\nSensitivities (change per bump, " << currency << " million, +- one standard error; same random numbers)\n";
+    o << "  " << std::left << std::setw(46) << "bump" << std::right << std::setw(22) << "option value" << std::setw(22)
+      << ("NPV now " + npvTechnology) << "\n";
+    auto cell = [](const Estimate& e) {
+        std::ostringstream c;
+        if (std::isfinite(e.value)) c << std::fixed << std::setprecision(1) << e.value / 1e6 << " +- " << e.stdError / 1e6;
+        else c << "-";
+        return c.str();
+    };
+    for (const auto& x : s)
+        o << "  " << std::left << std::setw(46) << x.bump << std::right << std::setw(22) << cell(x.optionValue)
+          << std::setw(22) << cell(x.npvNow) << "\n";
+}
+
+void writeSensitivitiesCsv(const std::string& dir, const std::vector<Sensitivity>& s, const std::string& currency) {
+    CsvTable t({"name", "bump", "option_value_change_" + currency, "option_value_change_se_" + currency,
+                "npv_now_change_" + currency, "npv_now_change_se_" + currency});
+    for (const auto& x : s)
+        t.row({x.name, x.bump, csvNumber(x.optionValue.value), csvNumber(x.optionValue.stdError),
+               csvNumber(x.npvNow.value), csvNumber(x.npvNow.stdError)});
+    t.write((std::filesystem::path(dir) / "sensitivities.csv").string(), "--out");
+}
+
+}  // namespace kp::app

@@ -1,0 +1,45 @@
+#pragma once
+/// \file value_run.hpp
+/// What `kruispunt value` adds on top of one valuation (issue 5): the progress bar, --sensitivities
+/// (bump-and-revalue, sensitivities.hpp) and --report FILE (the HTML report, report.hpp, with the
+/// four scenarios valued at --report-paths for the price fans and the comparison).
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "case_run.hpp"
+#include "compare.hpp"
+#include "path_values.hpp"
+#include "sensitivities.hpp"
+
+namespace kp::app {
+
+struct ValueExtras {
+    bool sensitivities = false;
+    std::string report;           ///< HTML file to write, "" for none
+    std::size_t reportPaths = 0;  ///< paths of each scenario run of the report (0: paths / 4, at least 2000)
+};
+
+/// Adds --sensitivities, --report and --report-paths to `value`.
+void addValueExtras(CLI::App* command, ValueExtras& x);
+
+struct ValueRun {
+    InvestmentResult r;
+    std::vector<Sensitivity> sensitivities;  ///< empty unless asked for (or for the report)
+    int npvTechnology = -1;
+};
+
+/// Values the case (progress bar on stderr unless quiet), then the sensitivities and the report if
+/// asked for. The report is written (atomically) before this returns.
+ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
+                   const ValueExtras& x);
+
+/// The sensitivities as a text table (value's text output).
+void printSensitivities(std::ostream& o, const std::vector<Sensitivity>& s, const std::string& currency,
+                        const std::string& npvTechnology);
+/// sensitivities.csv in `dir`: one row per bump, changes in the currency.
+void writeSensitivitiesCsv(const std::string& dir, const std::vector<Sensitivity>& s, const std::string& currency);
+
+}  // namespace kp::app

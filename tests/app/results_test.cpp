@@ -1,0 +1,149 @@
+//! \brief The results library of issue 5 (app/path_values, sensitivities, compare, csv_table, report):
+//! per-path statistics agree with the engine's own estimates, the exact capex sensitivity, scenario
+//! lists, CSV cells, and the HTML report's structure (the browser check is tests/report/).
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "case_run.hpp"
+#include "compare.hpp"
+#include "csv_table.hpp"
+#include "kp/cases/scenario.hpp"
+#include "kp/core/errors.hpp"
+#include "path_values.hpp"
+#include "report.hpp"
+#include "sensitivities.hpp"
+
+namespace {
+
+const std::string kMinimal = KP_SOURCE_DIR "/examples/minimal_case.yaml";
+
+kp::InvestmentSettings small(const kp::cases::CaseFile& c) {
+    kp::app::CommonOptions o;
+    o.paths = 4000;
+    return kp::app::settingsFor(c, o);
+}
+
+/// The minimal case valued at 4000 paths with its per-path values.
+struct Valued {
+    kp::cases::CaseFile c = kp::cases::loadCaseFile(kMinimal);
+    kp::InvestmentSettings s = small(c);
+    kp::InvestmentProblem pr = kp::app::toInvestmentProblem(c);
+    kp::app::PathValues pv;
+    kp::InvestmentResult r;
+    explicit Valued(bool keepPrices) : pv(s.paths, pr, keepPrices) { r = kp::InvestmentLsm().value(pr, s, &pv); }
+};
+
+}  // namespace
+
+TEST_SUITE("app") {
+
+TEST_CASE("pathMean and pathDifference: antithetic pairs are averaged first") {
+    const double x[] = {1, 3, 5, 7}, y[] = {1, 1, 1, 1};
+    const kp::Estimate a = kp::app::pathMean(x, 4, true);  // pairs 2 and 6
+    CHECK(a.value == doctest::Approx(4.0));
+    CHECK(a.stdError == doctest::Approx(2.0));  // sd {2, 6} = 2 sqrt 2, over sqrt 2
+    const kp::Estimate b = kp::app::pathMean(x, 4, false);
+    CHECK(b.stdError == doctest::Approx(std::sqrt(20.0 / 3.0 / 4.0)));
+    const kp::Estimate d = kp::app::pathDifference(x, y, 4, true);
+    CHECK(d.value == doctest::Approx(3.0));
+    CHECK(d.stdError == doctest::Approx(2.0));
+}
+
+TEST_CASE("PathValues: per-path means and standard errors are the engine's") {
+    const Valued run(true);
+    const auto& [c, s, pr, pv, r] = run;
+    const kp::Estimate v = kp::app::pathMean(pv.option(), s.paths, s.antithetic);
+    CHECK(v.value == doctest::Approx(r.optionValue.value).epsilon(1e-10));
+    CHECK(v.stdError == doctest::Approx(r.optionValue.stdError).epsilon(1e-8));
+    const kp::Estimate n = kp::app::pathMean(pv.never(), s.paths, s.antithetic);
+    CHECK(n.value == doctest::Approx(r.neverInvest.value).epsilon(1e-10));
+    const kp::Estimate i = kp::app::pathMean(pv.npvNow(0), s.paths, s.antithetic);
+    CHECK(i.value == doctest::Approx(r.npvNow[0].value).epsilon(1e-10));
+    CHECK(i.stdError == doctest::Approx(r.npvNow[0].stdError).epsilon(1e-8));
+    // the kept CO2 price of year 0 is the spot on every path, the median of later years near it
+    CHECK(pv.price(kp::app::PriceKind::Co2, 0, 17) == doctest::Approx(c.factor("co2")->spot()));
+    CHECK(pv.priceQuantile(kp::app::PriceKind::Co2, 5, 0.05) < pv.priceQuantile(kp::app::PriceKind::Co2, 5, 0.95));
+    // a path acts at most once, at a date of the horizon
+    for (std::size_t p = 0; p < s.paths; ++p)
+        if (pv.action(p) >= 0) CHECK(pv.actionDate(p) < c.valuation.horizonYears);
+}
+
+TEST_CASE("sensitivities: +10% capex lowers NPV now by exactly 10% of the capex paid at t = 0") {
+    const Valued run(false);
+    const auto& [c, s, pr, base, r] = run;
+    const int j = kp::app::bestNowTechnology(r);
+    REQUIRE(j == 0);
+    const auto sens = kp::app::sensitivities(c, s, base, j, nullptr);
+    bool seen = false;
+    for (const auto& x : sens) {
+        CHECK(std::isfinite(x.optionValue.value));
+        CHECK(x.optionValue.stdError >= 0);
+        if (x.name != "capex") continue;
+        seen = true;
+        const double capex = c.options[0].capex;  // no grant, no learning; discount factor 1 at t = 0
+        CHECK(x.npvNow.value == doctest::Approx(-0.1 * capex).epsilon(1e-9));
+        CHECK(x.npvNow.stdError < 1e-6 * capex);
+    }
+    CHECK(seen);
+    const auto j0 = kp::app::sensitivitiesJson(sens);
+    REQUIRE(j0.size() == sens.size());
+    CHECK(j0[0].contains("bump"));
+    CHECK(j0[0]["option_value"].contains("std_error"));
+}
+
+TEST_CASE("scenario lists, investedBy, first trigger") {
+    const auto all = kp::app::scenarioList("all,mine.yaml");
+    REQUIRE(all.size() == kp::cases::scenarioNames().size() + 1);
+    CHECK(all.back() == "mine.yaml");
+    CHECK_THROWS_AS(kp::app::scenarioList(","), kp::InvalidInput);
+    kp::InvestmentResult r;
+    r.years = {2026, 2027, 2028};
+    r.timing = {{0.1, 0.2, 0.3}, {0.0, 0.05, 0.0}};
+    CHECK(kp::app::investedBy(r, 2027) == doctest::Approx(0.35));
+    CHECK(kp::app::investedBy(r, 2025) == 0.0);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const auto [year, price] = kp::app::firstTrigger(r.years, {nan, 150.0, 120.0});
+    CHECK(year == 2027);
+    CHECK(price == 150.0);
+    CHECK(kp::app::firstTrigger(r.years, {nan, nan, nan}).first == 0);
+}
+
+TEST_CASE("CSV cells: quoted when needed, empty for a missing number") {
+    CHECK(kp::app::csvNumber(std::numeric_limits<double>::quiet_NaN()).empty());
+    CHECK(kp::app::csvNumber(0.1) == "0.1");
+    CHECK(kp::app::csvNumber(6.15e9) == "6150000000");
+    kp::app::CsvTable t({"a", "b"});
+    CHECK_THROWS_AS(t.row({"only one"}), kp::InvalidInput);
+    CHECK_THROWS_AS(t.write("/nonexistent-dir/x.csv", "--csv"), kp::InvalidInput);
+}
+
+TEST_CASE("the report: self-contained, one container per chart, no early end of its scripts") {
+    const Valued run(true);
+    const auto& [c, s, pr, pv, r] = run;
+    kp::app::ReportInput in;
+    in.c = &c;
+    in.r = &r;
+    in.paths = &pv;
+    const std::string html = kp::app::reportHtml(in);
+    CHECK(html.find("default-src 'none'") != std::string::npos);
+    CHECK(html.find("<script src") == std::string::npos);
+    CHECK(html.find("<link") == std::string::npos);
+    for (const char* chart : {"fan", "boundary", "timing", "value", "emissions"})
+        CHECK(html.find(std::string("data-chart=\"") + chart + "\"") != std::string::npos);
+    // no sensitivities and no scenarios given: no tornado, no comparison
+    CHECK(html.find("data-chart=\"tornado\"") == std::string::npos);
+    const auto open = html.find("<script type=\"application/json\" id=\"kp-data\">");
+    REQUIRE(open != std::string::npos);
+    const auto body = html.find('>', open) + 1, close = html.find("</script>", body);
+    const std::string json = html.substr(body, close - body);
+    CHECK(json.find('<') == std::string::npos);
+    const auto data = nlohmann::json::parse(json);
+    CHECK(data["emissions"].size() == r.years.size());
+    CHECK(data["meta"]["currency"] == "EUR");
+}
+
+}  // TEST_SUITE

@@ -76,9 +76,11 @@ int bestNowTechnology(const InvestmentResult& r) {
 }
 
 std::vector<Sensitivity> sensitivities(const cases::CaseFile& c, const InvestmentSettings& settings,
-                                       const PathValues& base, int technology, PricingObserver* observer) {
+                                       InvestmentLsm& engine, const PathValues& base, int technology,
+                                       PricingObserver* observer) {
     std::vector<Sensitivity> out;
-    InvestmentLsm engine;
+    InvestmentSettings fixedRule = settings;
+    fixedRule.reuseRule = true;
     const std::size_t n = settings.paths;
     KP_REQUIRE(base.paths() == n, "sensitivities: the base run has ", base.paths(), " paths, but must have ", n);
     for (const Bump& b : standardBumps(c)) {
@@ -86,7 +88,7 @@ std::vector<Sensitivity> sensitivities(const cases::CaseFile& c, const Investmen
         b.apply(bumped);
         const InvestmentProblem pr = toInvestmentProblem(bumped);
         PathValues pv(n, pr, false, observer);
-        (void)engine.value(pr, settings, &pv);
+        (void)engine.value(pr, fixedRule, &pv);
         Sensitivity s{b.name, b.bump, pathDifference(pv.option(), base.option(), n, settings.antithetic),
                       {kNaN, kNaN}};
         if (technology >= 0) {

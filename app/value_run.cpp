@@ -45,7 +45,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     run.r = engine.value(pr, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
     if (sens) {
         run.npvTechnology = bestNowTechnology(run.r);
-        run.sensitivities = sensitivities(c, s, pv, run.npvTechnology, &progress);
+        run.sensitivities = sensitivities(c, s, engine, pv, run.npvTechnology, &progress);
     }
     if (report) {
         std::vector<ScenarioRun> runs;

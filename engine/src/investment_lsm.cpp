@@ -140,7 +140,21 @@ struct PathPlan {
 
 }  // namespace
 
+/// What a trained rule fits: reusing it needs a problem and settings of the same shape.
+struct RuleShape {
+    std::size_t H = 0, J = 0, NS = 0, F = 0, NC = 0, NI = 0;
+    BasisType basis = BasisType::Monomial;
+    int degree = 0;
+    std::uint64_t seed = 0;
+    bool antithetic = true;
+    bool operator==(const RuleShape&) const = default;
+};
+
 struct InvestmentLsm::Impl {
+    std::vector<DateRule> rules;  // the last trained rule (InvestmentSettings::reuseRule)
+    RuleShape shape;
+    bool trained = false;
+    std::size_t trainedPaths = 0;
     std::vector<double> X, I, Bd, W, ones, Xa;  // training storage: [d][f][p], [d][j][p], [d][p]
     std::vector<double> Xs, Rs;                 // stages on the training paths: value now [d][s][p], R [s][t][p]
     std::vector<int> opT;                       // first operating year of each technology [j][p]
@@ -481,16 +495,24 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         }
     };
 
-    // ---- 1. training paths ---------------------------------------------------------------------
-    std::size_t nT = s.trainingPaths ? s.trainingPaths
-                                     : detail::defaultTrainingPaths(s.paths);
+    // ---- 1. training paths (skipped when reusing the previous rule) ------------------------------
+    const RuleShape shape{H, J, NS, F, NC, NI, s.basis, s.degree, s.seed, s.antithetic};
+    if (s.reuseRule)
+        KP_REQUIRE(impl_->trained && impl_->shape == shape,
+                   "InvestmentLsm: reuseRule is set, but the previous valuation of this engine trained no rule "
+                   "for a problem of this shape (dates, technologies, stages, features, basis, seed)");
+    std::size_t nT = s.reuseRule ? impl_->trainedPaths
+                                 : s.trainingPaths ? s.trainingPaths : detail::defaultTrainingPaths(s.paths);
     if (s.antithetic && nT % 2) ++nT;
+    std::vector<DateRule>& rules = impl_->rules;
     auto& X = impl_->X;
     auto& I = impl_->I;
     auto& Bd = impl_->Bd;
     auto& W = impl_->W;
     auto& ones = impl_->ones;
     auto& Xa = impl_->Xa;
+    if (!s.reuseRule) {
+    impl_->trained = false;
     X.resize(H * std::max<std::size_t>(F, 1) * nT);
     I.resize(H * std::max<std::size_t>(J, 1) * nT);
     Bd.resize(H * nT);
@@ -532,7 +554,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     });
 
     // ---- 2. backward induction -----------------------------------------------------------------
-    std::vector<DateRule> rules(H);
+    rules.assign(H, DateRule{});
     std::vector<double> fsum(F), fsq(F);
     std::vector<double> blockSums(nbT * 2 * std::max<std::size_t>(F, 1));
     for (std::size_t dd = H; dd-- > 0;) {
@@ -702,6 +724,14 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 }
             }, tbb::simple_partitioner());
         });
+    }
+    impl_->trained = true;
+    impl_->shape = shape;
+    impl_->trainedPaths = nT;
+    }  // training
+    else {
+        // the reused rule meets this problem's exits (a bump of the discount rate moves their value)
+        for (std::size_t d = 0; d < H; ++d) rules[d].closeValue = closeValue[d];
     }
 
     // ---- 3. pricing ----------------------------------------------------------------------------

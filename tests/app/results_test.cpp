@@ -33,8 +33,9 @@ struct Valued {
     kp::InvestmentSettings s = small(c);
     kp::InvestmentProblem pr = kp::app::toInvestmentProblem(c);
     kp::app::PathValues pv;
+    kp::InvestmentLsm engine;  // holds the trained rule the sensitivities reuse
     kp::InvestmentResult r;
-    explicit Valued(bool keepPrices) : pv(s.paths, pr, keepPrices) { r = kp::InvestmentLsm().value(pr, s, &pv); }
+    explicit Valued(bool keepPrices) : pv(s.paths, pr, keepPrices) { r = engine.value(pr, s, &pv); }
 };
 
 }  // namespace
@@ -55,7 +56,8 @@ TEST_CASE("pathMean and pathDifference: antithetic pairs are averaged first") {
 
 TEST_CASE("PathValues: per-path means and standard errors are the engine's") {
     const Valued run(true);
-    const auto& [c, s, pr, pv, r] = run;
+    const auto& [c, s, pr, pv, engine, r] = run;
+    (void)engine;
     const kp::Estimate v = kp::app::pathMean(pv.option(), s.paths, s.antithetic);
     CHECK(v.value == doctest::Approx(r.optionValue.value).epsilon(1e-10));
     CHECK(v.stdError == doctest::Approx(r.optionValue.stdError).epsilon(1e-8));
@@ -73,11 +75,13 @@ TEST_CASE("PathValues: per-path means and standard errors are the engine's") {
 }
 
 TEST_CASE("sensitivities: +10% capex lowers NPV now by exactly 10% of the capex paid at t = 0") {
-    const Valued run(false);
-    const auto& [c, s, pr, base, r] = run;
+    Valued run(false);
+    const auto& c = run.c;
+    const auto& s = run.s;
+    const auto& r = run.r;
     const int j = kp::app::bestNowTechnology(r);
     REQUIRE(j == 0);
-    const auto sens = kp::app::sensitivities(c, s, base, j, nullptr);
+    const auto sens = kp::app::sensitivities(c, s, run.engine, run.pv, j, nullptr);
     bool seen = false;
     for (const auto& x : sens) {
         CHECK(std::isfinite(x.optionValue.value));
@@ -87,6 +91,8 @@ TEST_CASE("sensitivities: +10% capex lowers NPV now by exactly 10% of the capex 
         const double capex = c.options[0].capex;  // no grant, no learning; discount factor 1 at t = 0
         CHECK(x.npvNow.value == doctest::Approx(-0.1 * capex).epsilon(1e-9));
         CHECK(x.npvNow.stdError < 1e-6 * capex);
+        // with the base rule held fixed, dearer capex can only cost: on every path that invests
+        CHECK(x.optionValue.value < 0);
     }
     CHECK(seen);
     const auto j0 = kp::app::sensitivitiesJson(sens);
@@ -123,7 +129,8 @@ TEST_CASE("CSV cells: quoted when needed, empty for a missing number") {
 
 TEST_CASE("the report: self-contained, one container per chart, no early end of its scripts") {
     const Valued run(true);
-    const auto& [c, s, pr, pv, r] = run;
+    const auto& [c, s, pr, pv, engine, r] = run;
+    (void)engine;
     kp::app::ReportInput in;
     in.c = &c;
     in.r = &r;

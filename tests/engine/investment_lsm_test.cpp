@@ -587,6 +587,36 @@ TEST_CASE("fixed policy: investing now is worth npv_now; never acting is worth n
     CHECK_THROWS_AS(engine.value(problem, s), kp::InvalidInput);
 }
 
+TEST_CASE("reuseRule: the previous rule prices a bumped problem; the same problem gives the same result") {
+    Synthetic syn;
+    syn.vol = 0.4;
+    syn.co2 = 85;
+    const auto problem = syn.make();
+    kp::InvestmentLsm engine;
+    auto s = settings(4096, 77);  // as the observer test: some paths invest
+    const auto base = engine.value(problem, s);
+    s.reuseRule = true;
+    const auto again = engine.value(problem, s);
+    CHECK(again.optionValue.value == base.optionValue.value);
+    CHECK(again.timing == base.timing);
+    // capex +10% under the same rule: the same paths invest at the same dates, each paying 10% more
+    Synthetic dear = syn;
+    dear.capexA *= 1.1, dear.capexB *= 1.1;
+    const auto bumped = engine.value(dear.make(), s);
+    CHECK(bumped.timing == base.timing);
+    double invested = 0;
+    for (const auto& t : base.timing)
+        for (double x : t) invested += x;
+    REQUIRE(invested > 0);
+    CHECK(bumped.optionValue.value < base.optionValue.value);
+    // a rule trained on other random numbers is refused
+    auto other = s;
+    other.seed = 78;
+    CHECK_THROWS_AS(engine.value(problem, other), kp::InvalidInput);
+    kp::InvestmentLsm fresh;
+    CHECK_THROWS_AS(fresh.value(problem, s), kp::InvalidInput);  // nothing trained yet
+}
+
 TEST_CASE("bad input") {
     Synthetic syn;
     kp::InvestmentLsm engine;

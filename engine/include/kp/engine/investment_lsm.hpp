@@ -64,6 +64,13 @@ struct InvestmentSettings {
     /// Price this policy instead of the trained one (the rule is still trained, and trigger and
     /// decision describe the trained rule; option value, timing and emissions describe this policy).
     std::optional<FixedPolicy> fixedPolicy;
+    /// Price with the rule this engine trained in its previous valuation instead of training a new
+    /// one (the problem must have the same dates, technologies, stages and features, the same basis
+    /// and seed; kp::InvalidInput otherwise). For bump-and-revalue sensitivities: with the rule held
+    /// fixed the pathwise difference carries only pricing noise, and by the envelope theorem it is the
+    /// change of the optimal value to first order in the bump (re-optimising adds only a second-order,
+    /// non-negative term, so the change is a lower bound on the optimal one).
+    bool reuseRule = false;
 };
 
 enum class Decision { InvestNow, Wait, Close };

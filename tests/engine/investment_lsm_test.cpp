@@ -354,6 +354,75 @@ TEST_CASE("McDonald-Siegel: a GBM project value with a fixed cost") {
     CHECK(std::abs(res.npvNow[0].value) <= k * res.npvNow[0].stdError);
 }
 
+TEST_CASE("McDonald-Siegel trigger: the CO2 price at which the rule invests is the Bermudan boundary") {
+    // The same project as above with the CO2 price as its GBM: a greenfield technology that emits
+    // nothing and is allocated 1 tCO2 a year (benchmark 1 t/t, output 1 t, no phase-out) earns the
+    // EUA price X_k in year k, so investing at d is worth D_d (A X_d - I). The rule's trigger at
+    // decision year d (CO2 price above which it invests) times A is the project value at which to
+    // invest; the reference is the boundary of the same Bermudan seen from d: the V at which V - I
+    // equals the value of keeping the option with exercise at d+1 .. W, by QuantLib's FD (put-call
+    // symmetry, as above) and bisection. The trigger has no standard error of its own: it is
+    // estimated on several seeds and compared within k standard errors of their mean plus a stated
+    // budget of 1% for the regression's approximation of the boundary.
+    const double k = 4.0, budget = 0.01;
+    const double V0 = 100, I = 100, r = 0.04, delta = 0.04, vol = 0.2;
+    const int L = 40, W = 40, d = 10;
+    double A = 0;
+    for (int m = 0; m < L; ++m) A += std::exp(-delta * m);
+    kp::InvestmentProblem p;
+    p.factors = std::make_shared<kp::ModelSet>(
+        std::vector<kp::ModelPtr>{std::make_shared<kp::Gbm>(kp::GbmParams{V0 / A, r, delta, vol})},
+        Eigen::MatrixXd::Identity(1, 1));
+    p.co2 = kp::PriceSource::state(0);
+    p.product = kp::PriceSource::fixed(0);
+    p.startYear = 2000;
+    p.horizonYears = W + L;
+    for (int t = 0; t < p.horizonYears; ++t) p.discount.push_back(std::exp(-r * t));
+    p.plant.outputTPerYear = 1;
+    p.plant.remainingLifeYears = 0;
+    p.policy.freeAllocation.benchmarkTPerT = 1;
+    p.policy.freeAllocation.phaseOut = kp::YearSchedule{{{2000, 1.0}}};
+    kp::TechnologyOption o;
+    o.tech.name = "project";
+    o.tech.capex = I;
+    o.tech.lifetimeYears = L;
+    o.tech.earliestDecisionYear = 2000;
+    o.tech.latestDecisionYear = 2000 + W;
+    p.technologies = {o};
+    // reference boundary at d: keep = Bermudan call with W - d exercise dates, one a year from d + 1
+    auto keep = [&](double V) { return kp::bermudanPutFd(I, V, delta, r, vol, W - d, W - d, 1000, 1000); };
+    double lo = I, hi = 4 * I;
+    for (int i = 0; i < 40; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (mid - I > keep(mid) ? hi : lo) = mid;
+    }
+    const double boundary = 0.5 * (lo + hi);
+    const auto cf = kp::perpetualInvestment(V0, I, r, delta, vol);
+    std::vector<double> v;
+    kp::InvestmentLsm engine;
+    for (std::uint64_t seed : {11u, 12u, 13u, 14u, 15u, 16u}) {
+        auto s = settings(20'000, seed);
+        s.basis = kp::BasisType::Laguerre;
+        s.degree = 3;
+        const auto res = engine.value(p, s);
+        REQUIRE(std::isfinite(res.trigger[d]));
+        v.push_back(A * res.trigger[d]);
+    }
+    double m = 0, q = 0;
+    for (double x : v) m += x;
+    m /= static_cast<double>(v.size());
+    for (double x : v) q += (x - m) * (x - m);
+    const double se = std::sqrt(q / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+    CAPTURE(m);
+    CAPTURE(se);
+    CAPTURE(boundary);
+    CAPTURE(cf.trigger);
+    MESSAGE("McDonald-Siegel trigger at year " << d << ": LSM " << m << " +- " << se << ", FD Bermudan "
+                                               << boundary << ", perpetual " << cf.trigger);
+    CHECK(std::abs(m - boundary) <= k * se + budget * boundary);
+    CHECK(boundary < cf.trigger);  // fewer exercise dates than the perpetual option: invest earlier
+}
+
 TEST_CASE("direction checks: CO2 level, capex, CO2 volatility") {
     const double k = 4.0;
     const std::uint64_t seed = 314;

@@ -102,6 +102,43 @@ double meanYear(const kp::InvestmentResult& r) {
     return w > 0 ? y / w : std::numeric_limits<double>::quiet_NaN();
 }
 
+
+/// McDonald-Siegel as a case: a greenfield technology (plant life 0) earning the GBM price X every
+/// year of its life, so that investing at year d is worth D_d (A X_d - I), A = sum_{m < L}
+/// exp(-delta m): a Bermudan call with annual exercise on the GBM V = A X (V0 = 100, I = 100,
+/// r = delta = 0.04, sigma = 0.2; perpetual: beta = 2, V* = 200, F = 25, Dixit & Pindyck 1994
+/// ch. 5). The price X is the product price, or (paidByCo2) the EUA price: the technology emits
+/// nothing and is allocated 1 tCO2 a year (benchmark 1 t/t, output 1 t, no phase-out).
+struct McDonaldSiegel {
+    static constexpr double V0 = 100, I = 100, r = 0.04, delta = 0.04, vol = 0.2;
+    static constexpr int L = 40, W = 40;  // lifetime, last decision year offset; horizon W + L
+    double A = 0;
+    kp::InvestmentProblem p;
+    explicit McDonaldSiegel(bool paidByCo2) {
+        for (int m = 0; m < L; ++m) A += std::exp(-delta * m);
+        p.factors = std::make_shared<kp::ModelSet>(
+            std::vector<kp::ModelPtr>{std::make_shared<kp::Gbm>(kp::GbmParams{V0 / A, r, delta, vol})},
+            Eigen::MatrixXd::Identity(1, 1));
+        p.co2 = paidByCo2 ? kp::PriceSource::state(0) : kp::PriceSource::fixed(0);
+        p.product = paidByCo2 ? kp::PriceSource::fixed(0) : kp::PriceSource::state(0);
+        if (paidByCo2) {
+            p.policy.freeAllocation.benchmarkTPerT = 1;
+            p.policy.freeAllocation.phaseOut = kp::YearSchedule{{{2000, 1.0}}};
+        }
+        p.startYear = 2000;
+        p.horizonYears = W + L;
+        for (int t = 0; t < p.horizonYears; ++t) p.discount.push_back(std::exp(-r * t));
+        p.plant.outputTPerYear = 1;
+        p.plant.remainingLifeYears = 0;
+        kp::TechnologyOption o;
+        o.tech.name = "project";
+        o.tech.capex = I;
+        o.tech.lifetimeYears = L;
+        o.tech.earliestDecisionYear = 2000;
+        o.tech.latestDecisionYear = 2000 + W;
+        p.technologies = {o};
+    }
+};
 }  // namespace
 
 TEST_SUITE("engine") {
@@ -296,32 +333,10 @@ TEST_CASE("deterministic limit with a stage: a, then switching a to hydrogen, by
 TEST_CASE("McDonald-Siegel: a GBM project value with a fixed cost") {
     const double k = 4.0;
     const std::uint64_t seed = 1986;
-    // Greenfield (plant life 0): the technology sells one unit a year at the GBM price X, so that
-    // the value of investing at year d is D_d (A X_d - I), A = sum_{m < L} exp(-delta m): a Bermudan
-    // call with annual exercise on the GBM V = A X (V0 = 100, I = 100, r = delta = 0.04,
-    // sigma = 0.2; perpetual: beta = 2, V* = 200, F = 25, Dixit & Pindyck 1994 ch. 5).
-    const double V0 = 100, I = 100, r = 0.04, delta = 0.04, vol = 0.2;
-    const int L = 40, W = 40;  // lifetime, last decision year offset; horizon W + L
-    double A = 0;
-    for (int m = 0; m < L; ++m) A += std::exp(-delta * m);
-    kp::InvestmentProblem p;
-    p.factors = std::make_shared<kp::ModelSet>(
-        std::vector<kp::ModelPtr>{std::make_shared<kp::Gbm>(kp::GbmParams{V0 / A, r, delta, vol})},
-        Eigen::MatrixXd::Identity(1, 1));
-    p.co2 = kp::PriceSource::fixed(0);
-    p.product = kp::PriceSource::state(0);
-    p.startYear = 2000;
-    p.horizonYears = W + L;
-    for (int t = 0; t < p.horizonYears; ++t) p.discount.push_back(std::exp(-r * t));
-    p.plant.outputTPerYear = 1;
-    p.plant.remainingLifeYears = 0;
-    kp::TechnologyOption o;
-    o.tech.name = "project";
-    o.tech.capex = I;
-    o.tech.lifetimeYears = L;
-    o.tech.earliestDecisionYear = 2000;
-    o.tech.latestDecisionYear = 2000 + W;
-    p.technologies = {o};
+    const McDonaldSiegel ms(false);
+    const auto& p = ms.p;
+    const double V0 = ms.V0, I = ms.I, r = ms.r, delta = ms.delta, vol = ms.vol;
+    const int W = ms.W;
     // FD of the same Bermudan: call(S=V, K=I, r, q=delta) = put(S=I, K=V, r'=delta, q'=r), exercise
     // at years 1..W (at 0 the option is at the money: exercising gives 0)
     const double fd = kp::bermudanPutFd(I, V0, delta, r, vol, W, W, 2000, 1000);
@@ -365,30 +380,10 @@ TEST_CASE("McDonald-Siegel trigger: the CO2 price at which the rule invests is t
     // estimated on several seeds and compared within k standard errors of their mean plus a stated
     // budget of 1% for the regression's approximation of the boundary.
     const double k = 4.0, budget = 0.01;
-    const double V0 = 100, I = 100, r = 0.04, delta = 0.04, vol = 0.2;
-    const int L = 40, W = 40, d = 10;
-    double A = 0;
-    for (int m = 0; m < L; ++m) A += std::exp(-delta * m);
-    kp::InvestmentProblem p;
-    p.factors = std::make_shared<kp::ModelSet>(
-        std::vector<kp::ModelPtr>{std::make_shared<kp::Gbm>(kp::GbmParams{V0 / A, r, delta, vol})},
-        Eigen::MatrixXd::Identity(1, 1));
-    p.co2 = kp::PriceSource::state(0);
-    p.product = kp::PriceSource::fixed(0);
-    p.startYear = 2000;
-    p.horizonYears = W + L;
-    for (int t = 0; t < p.horizonYears; ++t) p.discount.push_back(std::exp(-r * t));
-    p.plant.outputTPerYear = 1;
-    p.plant.remainingLifeYears = 0;
-    p.policy.freeAllocation.benchmarkTPerT = 1;
-    p.policy.freeAllocation.phaseOut = kp::YearSchedule{{{2000, 1.0}}};
-    kp::TechnologyOption o;
-    o.tech.name = "project";
-    o.tech.capex = I;
-    o.tech.lifetimeYears = L;
-    o.tech.earliestDecisionYear = 2000;
-    o.tech.latestDecisionYear = 2000 + W;
-    p.technologies = {o};
+    const McDonaldSiegel ms(true);
+    const auto& p = ms.p;
+    const double V0 = ms.V0, I = ms.I, r = ms.r, delta = ms.delta, vol = ms.vol, A = ms.A;
+    const int W = ms.W, d = 10;
     // reference boundary at d: keep = Bermudan call with W - d exercise dates, one a year from d + 1
     auto keep = [&](double V) { return kp::bermudanPutFd(I, V, delta, r, vol, W - d, W - d, 1000, 1000); };
     double lo = I, hi = 4 * I;

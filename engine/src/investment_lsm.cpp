@@ -48,6 +48,26 @@ struct Layout {
     std::size_t NC = 0, F = 0;           // continuous features, all features (NC + NI)
 };
 
+enum class Running { Plant, Technology, Stage, Nothing };
+
+/// What runs on one pricing path in each year (years as indices; H: never).
+struct PathPlan {
+    int a = -1;              // action: -1 none, j technology, J exit
+    std::size_t J = 0, d = 0, j = 0, js = 0;
+    std::size_t s0 = 0, e0 = 0, es0 = 0;   // technology: operation start, end, subsidy end
+    std::size_t dS = 0, sS = 0, eS = 0, esS = 0;  // its stage: decision, operation start, end, subsidy end (js = 0: none)
+    bool isTechnology() const { return a >= 0 && a < static_cast<int>(J); }
+    bool exited() const { return a == static_cast<int>(J); }
+    bool hasStage() const { return js != 0; }
+    Running running(std::size_t k) const {
+        if (a < 0 || k < d) return Running::Plant;
+        if (exited()) return Running::Nothing;
+        if (k < s0) return Running::Plant;  // under construction
+        if (hasStage() && k >= sS && k < eS) return Running::Stage;
+        return k < e0 ? Running::Technology : Running::Nothing;
+    }
+};
+
 /// Per-thread buffers for one block (sized once, reused: no allocation in the path loops).
 struct Work {
     SimScratch sim;
@@ -65,6 +85,7 @@ struct Work {
     std::vector<double> R;                      // stages: realised value of the stage rule from t on [s][t][p], t <= H
     std::vector<int> sdate;                     // stages: the date the rule decides the stage, from t on [s][t][p]
     std::vector<int> stageAt;                   // pricing: [p] date the stage is decided (H: never)
+    std::vector<PathPlan> plans;                // pricing: [p] what runs in each period under the policy
     std::vector<double> obs;                    // for a PricingObserver: 5 prices + 4 per-year arrays [.][k][p]
     void reserve(const Layout& L, std::size_t n, std::size_t P, bool observed = false) {
         auto need = [](std::vector<double>& v, std::size_t m) {
@@ -81,7 +102,7 @@ struct Work {
         if (opFrom.size() < L.JS * n) opFrom.resize(L.JS * n);
         need(R, L.NS * (L.H + 1) * n);
         if (sdate.size() < L.NS * (L.H + 1) * n) sdate.resize(L.NS * (L.H + 1) * n);
-        if (stageAt.size() < n) stageAt.resize(n);
+        if (stageAt.size() < n) stageAt.resize(n), plans.resize(n);
         need(feat, std::max<std::size_t>(L.F, 1) * n);
         need(inv, (L.J + 1) * n), need(est, n), need(best, n), need(tmp, n);
         need(phi, (P + L.F + 1) * n), need(xa, std::max<std::size_t>(L.F, 1) * n);
@@ -116,26 +137,6 @@ struct DateRule {
     double closeValue = kNaN;                  // D_d (value - cost), NaN: no exit
     std::vector<double> featMean;              // per feature (trigger)
     double co2Lo = 0, co2Hi = 0;
-};
-
-enum class Running { Plant, Technology, Stage, Nothing };
-
-/// What runs on one pricing path in each year (years as indices; H: never).
-struct PathPlan {
-    int a = -1;              // action: -1 none, j technology, J exit
-    std::size_t J = 0, d = 0, j = 0, js = 0;
-    std::size_t s0 = 0, e0 = 0, es0 = 0;   // technology: operation start, end, subsidy end
-    std::size_t dS = 0, sS = 0, eS = 0, esS = 0;  // its stage: decision, operation start, end, subsidy end (js = 0: none)
-    bool isTechnology() const { return a >= 0 && a < static_cast<int>(J); }
-    bool exited() const { return a == static_cast<int>(J); }
-    bool hasStage() const { return js != 0; }
-    Running running(std::size_t k) const {
-        if (a < 0 || k < d) return Running::Plant;
-        if (exited()) return Running::Nothing;
-        if (k < s0) return Running::Plant;  // under construction
-        if (hasStage() && k >= sS && k < eS) return Running::Stage;
-        return k < e0 ? Running::Technology : Running::Nothing;
-    }
 };
 
 }  // namespace
@@ -689,40 +690,33 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 if (techAllowed(j, dd)) rule.betaJ[j] = fit(I.data() + (dd * J + j) * nT);
         }
         // decide on the training paths and update W
-        arena.execute([&] {
-            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbT, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-                Work& w = tls.local();
-                for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                    w.reserve(L, n, maxP);
-                    const double* bd = Bd.data() + dd * nT + first;
-                    double* wv = W.data() + first;
-                    if (!rule.active) {
-                        for (std::size_t p = 0; p < n; ++p) wv[p] += bd[p];
-                        continue;
-                    }
-                    auto estimate = [&](const Eigen::VectorXd& beta, double* out) { estimateT(beta, first, n, w, out); };
-                    double* best = w.best.data();
-                    double* val = w.tmp.data();  // realised value of the chosen action
-                    if (last) std::fill_n(best, n, 0.0);
-                    else estimate(rule.betaW, best);
-                    for (std::size_t p = 0; p < n; ++p) {
-                        best[p] += bd[p];
-                        val[p] = bd[p] + wv[p];
-                    }
-                    for (std::size_t j = 0; j < J; ++j) {
-                        if (rule.betaJ[j].size() == 0) continue;
-                        estimate(rule.betaJ[j], w.est.data());
-                        const double* Ij = I.data() + (dd * J + j) * nT + first;
-                        for (std::size_t p = 0; p < n; ++p)
-                            if (w.est[p] > best[p]) best[p] = w.est[p], val[p] = Ij[p];
-                    }
-                    if (!std::isnan(rule.closeValue))
-                        for (std::size_t p = 0; p < n; ++p)
-                            if (rule.closeValue > best[p]) best[p] = rule.closeValue, val[p] = rule.closeValue;
-                    std::copy_n(val, n, wv);
-                }
-            }, tbb::simple_partitioner());
+        overTrainingBlocks([&](std::size_t first, std::size_t n, Work& w) {
+            const double* bd = Bd.data() + dd * nT + first;
+            double* wv = W.data() + first;
+            if (!rule.active) {
+                for (std::size_t p = 0; p < n; ++p) wv[p] += bd[p];
+                return;
+            }
+            auto estimate = [&](const Eigen::VectorXd& beta, double* out) { estimateT(beta, first, n, w, out); };
+            double* best = w.best.data();
+            double* val = w.tmp.data();  // realised value of the chosen action
+            if (last) std::fill_n(best, n, 0.0);
+            else estimate(rule.betaW, best);
+            for (std::size_t p = 0; p < n; ++p) {
+                best[p] += bd[p];
+                val[p] = bd[p] + wv[p];
+            }
+            for (std::size_t j = 0; j < J; ++j) {
+                if (rule.betaJ[j].size() == 0) continue;
+                estimate(rule.betaJ[j], w.est.data());
+                const double* Ij = I.data() + (dd * J + j) * nT + first;
+                for (std::size_t p = 0; p < n; ++p)
+                    if (w.est[p] > best[p]) best[p] = w.est[p], val[p] = Ij[p];
+            }
+            if (!std::isnan(rule.closeValue))
+                for (std::size_t p = 0; p < n; ++p)
+                    if (rule.closeValue > best[p]) best[p] = rule.closeValue, val[p] = rule.closeValue;
+            std::copy_n(val, n, wv);
         });
     }
     impl_->trained = true;
@@ -762,6 +756,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         return pl;
     };
     // the per-year arrays a PricingObserver sees: cash flow, investment and output under the policy
+    // (w.plans is filled by the caller, before the emissions)
     auto observeBlock = [&](std::size_t b, std::size_t first, std::size_t n, Work& w, const double* V,
                             const double* B0) {
         double* cf = w.obs.data() + 5 * H * n;
@@ -774,7 +769,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
             return q * (t.retrofit ? 1.0 : t.outputScale);
         };
         for (std::size_t p = 0; p < n; ++p) {
-            const PathPlan plan = planOf(p, n, w);
+            const PathPlan& plan = w.plans[p];
             for (std::size_t k = 0; k < H; ++k) {
                 double c = 0, o = 0, i = 0;
                 // the parent's subsidy runs its term whatever runs (investment_problem.hpp: stages)
@@ -976,10 +971,11 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                     acc(3 + J + j, [&](std::size_t p) { return V[p] - Ij[p]; });
                 }
                 // emissions under the policy and carbon costs never investing
+                for (std::size_t p = 0; p < n; ++p) w.plans[p] = planOf(p, n, w);
                 for (std::size_t k = 0; k < H; ++k) {
                     double sumE = 0;
                     for (std::size_t p = 0; p < n; ++p) {
-                        const PathPlan plan = planOf(p, n, w);
+                        const PathPlan& plan = w.plans[p];
                         double e = 0;
                         switch (plan.running(k)) {
                             case Running::Plant: e = w.ebase[k * n + p]; break;

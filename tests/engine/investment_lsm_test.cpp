@@ -103,6 +103,56 @@ double meanYear(const kp::InvestmentResult& r) {
 }
 
 
+/// The cash flow of each period on the one deterministic price path of a Synthetic problem (vol 0),
+/// by the scalar kp::yearCashFlow: a period carries 1/P of its calendar year's cash flow at the
+/// period's prices, P = periodsPerYear (the levy's reference EUA price is the one a year earlier).
+std::vector<double> deterministicFlows(const Synthetic& syn, const kp::InvestmentProblem& p,
+                                       const kp::Technology* tech) {
+    const int P = p.periodsPerYear, H = p.horizonYears * P;
+    std::vector<double> cf(static_cast<std::size_t>(H));
+    for (int k = 0; k < H; ++k) {
+        const double t = static_cast<double>(k) / P;
+        kp::YearPrices yp;
+        yp.co2 = syn.co2 * std::exp(syn.mu * t);
+        yp.co2Reference = syn.co2 * std::exp(syn.mu * std::max(t - 1, 0.0));
+        yp.gas = 30, yp.power = 70, yp.hydrogen = p.hydrogen.constant, yp.product = 500;
+        cf[static_cast<std::size_t>(k)] = kp::yearCashFlow(p.plant, tech, p.policy, 2026 + k / P, 0, yp).net / P;
+    }
+    return cf;
+}
+
+/// The best of never investing, closing at any date and investing in a or b at any date of their
+/// windows, by enumerating every decision date of a deterministic Synthetic problem (j = 2: close).
+struct Enumerated {
+    double best = 0;
+    int j = -1, d = -1;
+};
+Enumerated enumerateBest(const Synthetic& syn, const kp::InvestmentProblem& p) {
+    const int P = p.periodsPerYear, H = p.horizonYears * P;
+    const std::vector<double> base = deterministicFlows(syn, p, nullptr);
+    const std::vector<double> techCf[2] = {deterministicFlows(syn, p, &p.technologies[0].tech),
+                                           deterministicFlows(syn, p, &p.technologies[1].tech)};
+    Enumerated e;
+    for (int k = 0; k < H; ++k) e.best += p.discount[k] * base[k];  // never invest
+    for (int d = 0; d < H; ++d) {
+        const int year = 2026 + d / P;
+        double before = 0;
+        for (int k = 0; k < d; ++k) before += p.discount[k] * base[k];
+        const double close = before + p.discount[d] * (2e8 - 4e8);
+        if (close > e.best) e = {close, 2, d};
+        for (int j = 0; j < 2; ++j) {
+            const auto& t = p.technologies[j].tech;
+            if (year < t.earliestDecisionYear || year > t.latestDecisionYear) continue;
+            const int s0 = std::max(d + P * t.constructionYears, j == 1 ? 4 * P : 0);  // grid in 2030
+            double v = before - p.discount[d] * t.capex;
+            for (int k = d; k < H; ++k)
+                v += p.discount[k] * (k < s0 ? base[k] : k < s0 + P * t.lifetimeYears ? techCf[j][k] : 0.0);
+            if (v > e.best) e = {v, j, d};
+        }
+    }
+    return e;
+}
+
 /// McDonald-Siegel as a case: a greenfield technology (plant life 0) earning the GBM price X every
 /// year of its life, so that investing at year d is worth D_d (A X_d - I), A = sum_{m < L}
 /// exp(-delta m): a Bermudan call with annual exercise on the GBM V = A X (V0 = 100, I = 100,
@@ -148,36 +198,7 @@ TEST_CASE("deterministic limit: the LSM decision is the best year by enumeration
         Synthetic syn;
         syn.co2 = co2;
         const auto p = syn.make();
-        // enumeration with the scalar cash flow on the one deterministic price path
-        const int H = p.horizonYears;
-        std::vector<double> base(H), techCf[2];
-        for (int k = 0; k < H; ++k) {
-            kp::YearPrices yp;
-            yp.co2 = co2 * std::exp(syn.mu * k);
-            yp.co2Reference = co2 * std::exp(syn.mu * std::max(k - 1, 0));
-            yp.gas = 30, yp.power = 70, yp.product = 500;
-            base[k] = kp::yearCashFlow(p.plant, nullptr, p.policy, 2026 + k, 0, yp).net;
-            for (int j = 0; j < 2; ++j)
-                techCf[j].push_back(kp::yearCashFlow(p.plant, &p.technologies[j].tech, p.policy, 2026 + k, 0, yp).net);
-        }
-        double best = 0;  // never invest
-        for (int k = 0; k < H; ++k) best += p.discount[k] * base[k];
-        int bestJ = -1, bestD = -1;
-        for (int d = 0; d < H; ++d) {
-            double before = 0;
-            for (int k = 0; k < d; ++k) before += p.discount[k] * base[k];
-            const double close = before + p.discount[d] * (2e8 - 4e8);
-            if (close > best) best = close, bestJ = 2, bestD = d;
-            for (int j = 0; j < 2; ++j) {
-                const auto& t = p.technologies[j].tech;
-                if (2026 + d < t.earliestDecisionYear || 2026 + d > t.latestDecisionYear) continue;
-                const int s0 = std::max(d + t.constructionYears, j == 1 ? 4 : 0);  // grid in 2030
-                double v = before - p.discount[d] * t.capex;
-                for (int k = d; k < H; ++k)
-                    v += p.discount[k] * (k < s0 ? base[k] : k < s0 + t.lifetimeYears ? techCf[j][k] : 0.0);
-                if (v > best) best = v, bestJ = j, bestD = d;
-            }
-        }
+        const auto [best, bestJ, bestD] = enumerateBest(syn, p);
         kp::InvestmentLsm engine;
         const auto r = engine.value(p, settings(2000, 7));
         CAPTURE(co2);
@@ -207,38 +228,7 @@ TEST_CASE("deterministic limit, quarterly decisions: the LSM decision is the bes
         p.periodsPerYear = P;
         p.discount.clear();
         for (int k = 0; k < H; ++k) p.discount.push_back(std::pow(1.07, -static_cast<double>(k) / P));
-        // a quarter carries a quarter of its calendar year's cash flow at the quarter's prices
-        std::vector<double> base(H), techCf[2];
-        for (int k = 0; k < H; ++k) {
-            const double t = static_cast<double>(k) / P;
-            kp::YearPrices yp;
-            yp.co2 = co2 * std::exp(syn.mu * t);
-            yp.co2Reference = co2 * std::exp(syn.mu * std::max(t - 1, 0.0));
-            yp.gas = 30, yp.power = 70, yp.product = 500;
-            const int year = 2026 + k / P;
-            base[k] = kp::yearCashFlow(p.plant, nullptr, p.policy, year, 0, yp).net / P;
-            for (int j = 0; j < 2; ++j)
-                techCf[j].push_back(kp::yearCashFlow(p.plant, &p.technologies[j].tech, p.policy, year, 0, yp).net / P);
-        }
-        double best = 0;
-        for (int k = 0; k < H; ++k) best += p.discount[k] * base[k];
-        int bestJ = -1, bestD = -1;
-        for (int d = 0; d < H; ++d) {
-            const int year = 2026 + d / P;
-            double before = 0;
-            for (int k = 0; k < d; ++k) before += p.discount[k] * base[k];
-            const double close = before + p.discount[d] * (2e8 - 4e8);
-            if (close > best) best = close, bestJ = 2, bestD = d;
-            for (int j = 0; j < 2; ++j) {
-                const auto& t = p.technologies[j].tech;
-                if (year < t.earliestDecisionYear || year > t.latestDecisionYear) continue;
-                const int s0 = std::max(d + P * t.constructionYears, j == 1 ? 4 * P : 0);  // grid in 2030
-                double v = before - p.discount[d] * t.capex;
-                for (int k = d; k < H; ++k)
-                    v += p.discount[k] * (k < s0 ? base[k] : k < s0 + P * t.lifetimeYears ? techCf[j][k] : 0.0);
-                if (v > best) best = v, bestJ = j, bestD = d;
-            }
-        }
+        const auto [best, bestJ, bestD] = enumerateBest(syn, p);
         kp::InvestmentLsm engine;
         const auto r = engine.value(p, settings(2000, 7));
         CAPTURE(co2);
@@ -278,17 +268,10 @@ TEST_CASE("deterministic limit with a stage: a, then switching a to hydrogen, by
         st.option.tech.requiresOption = std::string("a");
         p.stages = {st};
         const int H = p.horizonYears;
-        std::vector<double> base(H), cfA(H), cfB(H), cfS(H);
-        for (int k = 0; k < H; ++k) {
-            kp::YearPrices yp;
-            yp.co2 = co2 * std::exp(syn.mu * k);
-            yp.co2Reference = co2 * std::exp(syn.mu * std::max(k - 1, 0));
-            yp.gas = 30, yp.power = 70, yp.hydrogen = 60, yp.product = 500;
-            base[k] = kp::yearCashFlow(p.plant, nullptr, p.policy, 2026 + k, 0, yp).net;
-            cfA[k] = kp::yearCashFlow(p.plant, &p.technologies[0].tech, p.policy, 2026 + k, 0, yp).net;
-            cfB[k] = kp::yearCashFlow(p.plant, &p.technologies[1].tech, p.policy, 2026 + k, 0, yp).net;
-            cfS[k] = kp::yearCashFlow(p.plant, &st.option.tech, p.policy, 2026 + k, 0, yp).net;
-        }
+        const std::vector<double> base = deterministicFlows(syn, p, nullptr),
+                                  cfA = deterministicFlows(syn, p, &p.technologies[0].tech),
+                                  cfB = deterministicFlows(syn, p, &p.technologies[1].tech),
+                                  cfS = deterministicFlows(syn, p, &st.option.tech);
         // every (technology, year) and, for a, every stage year from a's first operating year on
         double best = 0;
         for (int k = 0; k < H; ++k) best += p.discount[k] * base[k];

@@ -142,20 +142,37 @@ void Basis::evaluate(const Scaling& s, const double* x, std::size_t fstride, std
     }
 }
 
+namespace {
+/// sum_j beta_j z^j with z = (x - shift) scale, by Horner's rule: out = beta_D, then out = out z + beta_j
+/// for j = D - 1 ... 0 (a multiply and an add, each rounded).
+template <int D>
+void hornerOne(const Basis::Scaling& s, const double* beta, const double* x, std::size_t n, double* out) {
+    const double sh = s.shift[0], sc = s.scale[0];
+    double b[D + 1];
+    for (int j = 0; j <= D; ++j) b[j] = beta[j];
+    for (std::size_t p = 0; p < n; ++p) {
+        const double z = (x[p] - sh) * sc;
+        double v = b[D];
+        for (int j = D - 1; j >= 0; --j) v = v * z + b[j];
+        out[p] = v;
+    }
+}
+}  // namespace
+
 void Basis::combine(const Scaling& s, const double* beta, const double* x, std::size_t fstride,
                     std::size_t n, double* out, double* scratch) const {
     if ((type_ == BasisType::Monomial || (type_ == BasisType::Spline && knots_.empty())) && features_ == 1) {
-        // Horner's rule, loops ordered so that the path loop is innermost (vectorised)
-        const double sh = s.shift[0], sc = s.scale[0];
-        double* z = scratch;
-        for (std::size_t p = 0; p < n; ++p) z[p] = (x[p] - sh) * sc;
-        const double top = beta[degree_];
-        for (std::size_t p = 0; p < n; ++p) out[p] = top;
-        for (int j = degree_ - 1; j >= 0; --j) {
-            const double b = beta[j];
-            for (std::size_t p = 0; p < n; ++p) out[p] = out[p] * z[p] + b;
+        // Horner's rule in one vectorised pass over the paths (the degree a compile-time constant)
+        switch (degree_) {
+            case 1: return hornerOne<1>(s, beta, x, n, out);
+            case 2: return hornerOne<2>(s, beta, x, n, out);
+            case 3: return hornerOne<3>(s, beta, x, n, out);
+            case 4: return hornerOne<4>(s, beta, x, n, out);
+            case 5: return hornerOne<5>(s, beta, x, n, out);
+            case 6: return hornerOne<6>(s, beta, x, n, out);
+            case 7: return hornerOne<7>(s, beta, x, n, out);
+            default: return hornerOne<8>(s, beta, x, n, out);
         }
-        return;
     }
     evaluate(s, x, fstride, n, scratch, n);
     std::fill(out, out + n, 0.0);

@@ -118,6 +118,9 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     const PathSimulator trainSim(model, grid, s.seed, static_cast<std::uint32_t>(Stream::Training),
                                  s.antithetic);
     const std::size_t nbT = blocksOf(nT);
+    // In-the-money count and feature sums per block and date (for the scaling of the basis): they
+    // depend on the paths only, so they are taken while the block's state is still in cache.
+    std::vector<Sums> blockStats(nbT * N * F);
     arena.execute([&] {
         tbb::parallel_for(
             tbb::blocked_range<std::size_t>(0, nbT, 1),
@@ -132,6 +135,19 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                         trainSim.step(k, first, n, sc.state.data(), n, sc.sim);
                         for (std::size_t v = 0; v < vars; ++v)
                             std::copy_n(sc.state.data() + v * n, n, store.column(k - 1, v) + first);
+                        if (k == N) continue;  // no regression at the last date
+                        double* h = sc.h.data();
+                        double* w = sc.exer.data();  // 1 in the money, 0 otherwise
+                        double* xw = sc.cont.data();
+                        inst.exerciseValue(k - 1, sc.state.data(), n, n, h);
+                        inst.features(k - 1, sc.state.data(), n, n, sc.feat.data(), n);
+                        for (std::size_t p = 0; p < n; ++p) w[p] = h[p] > 0 ? 1.0 : 0.0;
+                        const double c = sum(w, n);
+                        for (std::size_t f = 0; f < F; ++f) {
+                            const double* x = sc.feat.data() + f * n;
+                            for (std::size_t p = 0; p < n; ++p) xw[p] = w[p] * x[p];
+                            blockStats[(b * N + k - 1) * F + f] = {c, sum(xw, n), dot(xw, x, n)};
+                        }
                     }
                 }
             },
@@ -139,13 +155,14 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     });
 
     // ---- 2. backward induction: regress, decide, update realised values -----------------------
+    // One pass over the paths per date sets up date k (exercise values, features, discounting of
+    // the realised values) after applying date k + 1's trained rule to them; then the fit.
     std::vector<Rule> rules(N);
-    std::vector<std::vector<Sums>> blockStats(nbT, std::vector<Sums>(F));
     std::size_t fallbackDates = 0;
     for (std::size_t kk = N; kk-- > 0;) {
         const bool last = kk == N - 1;
         const double growth = last ? 1.0 : disc[kk + 1] / disc[kk];
-        // (a) exercise values, features, discounting of the realised values, feature moments
+        const Rule* later = kk + 1 < N - 1 && !rules[kk + 1].fallback ? &rules[kk + 1] : nullptr;
         arena.execute([&] {
             tbb::parallel_for(
                 tbb::blocked_range<std::size_t>(0, nbT, 1),
@@ -153,35 +170,34 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                     Scratch& sc = tls.local();
                     for (std::size_t b = r.begin(); b < r.end(); ++b) {
                         const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
+                        sc.reserve(vars, F, P, n);
+                        if (later) {  // date kk + 1: exercise where the rule says so
+                            basis.combine(later->scaling, later->beta.data(), X.data() + first, nT, n,
+                                          sc.cont.data(), sc.phi.data());
+                            // branch-free and through local pointers, so that it vectorises
+                            double* __restrict v = V.data() + first;
+                            const double* __restrict hv = H.data() + first;
+                            const double* __restrict c = sc.cont.data();
+                            for (std::size_t p = 0; p < n; ++p)
+                                v[p] = (hv[p] > 0) & (hv[p] >= c[p]) ? hv[p] : v[p];
+                        }
                         const double* st = store.column(kk, 0) + first;  // stride nT
                         inst.exerciseValue(kk, st, nT, n, H.data() + first);
                         inst.features(kk, st, nT, n, X.data() + first, nT);
                         if (last) {
                             std::copy_n(H.data() + first, n, V.data() + first);
                         } else {
-                            for (std::size_t p = first; p < first + n; ++p) V[p] *= growth;
-                        }
-                        // in-the-money count and feature sums (for the scaling of the basis)
-                        const double* hb = H.data() + first;
-                        sc.reserve(vars, F, P, n);
-                        double* w = sc.h.data();  // scratch: 1 in the money, 0 otherwise
-                        double* xw = sc.cont.data();
-                        for (std::size_t p = 0; p < n; ++p) w[p] = hb[p] > 0 ? 1.0 : 0.0;
-                        const double c = sum(w, n);
-                        for (std::size_t f = 0; f < F; ++f) {
-                            const double* x = X.data() + f * nT + first;
-                            for (std::size_t p = 0; p < n; ++p) xw[p] = w[p] * x[p];
-                            const double s1 = sum(xw, n), s2 = dot(xw, x, n);
-                            blockStats[b][f] = {c, s1, s2};
+                            double* __restrict v = V.data() + first;
+                            for (std::size_t p = 0; p < n; ++p) v[p] *= growth;
                         }
                     }
                 },
                 tbb::simple_partitioner());
         });
+        if (last) continue;  // at the final date the rule is: exercise when in the money
         std::vector<Sums> stats(F);
         for (std::size_t b = 0; b < nbT; ++b)
-            for (std::size_t f = 0; f < F; ++f) stats[f].merge(blockStats[b][f]);
-        if (last) continue;  // at the final date the rule is: exercise when in the money
+            for (std::size_t f = 0; f < F; ++f) stats[f].merge(blockStats[(b * N + kk) * F + f]);
         Rule& rule = rules[kk];
         std::vector<double> mean(F), sd(F);
         for (std::size_t f = 0; f < F; ++f) {
@@ -196,7 +212,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
             continue;
         }
         rule.scaling = basis.scaling(mean, sd);
-        // (b) R factor of A = [phi | value] over the in-the-money paths by CholeskyQR2 (Fukaya et
+        // R factor of A = [phi | value] over the in-the-money paths by CholeskyQR2 (Fukaya et
         // al. 2014; Yamamoto et al. 2015): R1 = chol(A'A), then R2 = chol(Q1'Q1) with Q1 = A R1^-1,
         // R = R2 R1. Its accuracy matches Householder QR while cond(A) < ~1e7, which the
         // standardised basis keeps far from; the per-block Gram matrices are summed in block order
@@ -208,25 +224,6 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                 basis.evaluate(rule.scaling, x, fstride, n, out, n);
             },
             X.data(), nT, nT, V.data(), H.data(), arena, impl_->regression);
-        // (c) update the realised values where the rule exercises
-        arena.execute([&] {
-            tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(0, nbT, 1),
-                [&](const tbb::blocked_range<std::size_t>& r) {
-                    Scratch& sc = tls.local();
-                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                        const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                        sc.reserve(vars, F, P, n);
-                        basis.combine(rule.scaling, rule.beta.data(), X.data() + first, nT, n,
-                                      sc.cont.data(), sc.phi.data());
-                        for (std::size_t p = 0; p < n; ++p) {
-                            const double hp = H[first + p];
-                            if (hp > 0 && hp >= sc.cont[p]) V[first + p] = hp;
-                        }
-                    }
-                },
-                tbb::simple_partitioner());
-        });
     }
 
     // Exercise decision of the trained rule for a block at date k (0-based): sc.exer[p] = 1 or 0,

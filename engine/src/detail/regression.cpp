@@ -181,7 +181,7 @@ Eigen::MatrixXd fusedGram(const double* phi, const double* y, const double* h, s
 }
 
 /// The Gram matrix of a block's weighted design rows (see designRows), fused for up to 8 columns.
-Eigen::MatrixXd blockGram(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
+Eigen::MatrixXd blockGramImpl(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
                           const double* value, const double* h, std::size_t n,
                           const Eigen::MatrixXd* rInv, std::vector<double>& phi) {
     if (P + 1 > 8) {
@@ -203,9 +203,15 @@ Eigen::MatrixXd blockGram(std::size_t P, const DesignFn& design, const double* x
 
 }  // namespace
 
+Eigen::MatrixXd blockGram(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
+                          const double* y, const double* w, std::size_t n, std::vector<double>& phi) {
+    return blockGramImpl(P, design, x, fstride, y, w, n, nullptr, phi);
+}
+
 Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const double* X,
                                 std::size_t nT, std::size_t nPaths, const double* V, const double* H,
-                                tbb::task_arena& arena, RegressionWorkspace& ws) {
+                                tbb::task_arena& arena, RegressionWorkspace& ws,
+                                const Eigen::MatrixXd* firstGram) {
     const std::size_t nbT = blocksOf(nPaths);
     ws.blockR.resize(nbT);
     auto& blockR = ws.blockR;
@@ -218,7 +224,7 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
                     std::vector<double>& phi = ws.phi.local();
                     for (std::size_t b = r.begin(); b < r.end(); ++b) {
                         const std::size_t first = b * kBlock, n = std::min(kBlock, nPaths - first);
-                        blockR[b] = blockGram(P, design, X + first, nT, V + first, H + first, n, rInv, phi);
+                        blockR[b] = blockGramImpl(P, design, X + first, nT, V + first, H + first, n, rInv, phi);
                     }
                 },
                 tbb::simple_partitioner());
@@ -230,7 +236,7 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
     Eigen::MatrixXd R;
     bool cholOk = false;
     {
-        const Eigen::LLT<Eigen::MatrixXd> c1(gramPass(nullptr));
+        const Eigen::LLT<Eigen::MatrixXd> c1(firstGram ? *firstGram : gramPass(nullptr));
         if (c1.info() == Eigen::Success) {
             const Eigen::MatrixXd R1 = c1.matrixU();
             const Eigen::MatrixXd R1inv =

@@ -47,8 +47,17 @@ using DesignFn = std::function<void(const double* x, std::size_t fstride, std::s
 
 /// Least-squares coefficients (size P) of y on the design of the paths with w[p] > 0.
 /// x[f * fstride + p] for p < n; y[p], w[p] for p < n. Runs its block loops in `arena`.
+/// firstGram: the first pass's Gram matrix when the caller has already summed it (blockGram over
+/// the blocks of kBlock paths, in block order), which saves a pass over the paths.
 Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const double* x,
                                 std::size_t fstride, std::size_t n, const double* y, const double* w,
-                                tbb::task_arena& arena, RegressionWorkspace& ws);
+                                tbb::task_arena& arena, RegressionWorkspace& ws,
+                                const Eigen::MatrixXd* firstGram = nullptr);
+
+/// The Gram matrix of one block's design rows [phi | y], rows with w <= 0 zeroed (n <= kBlock paths
+/// starting at x, y, w): the first CholeskyQR2 pass, for callers that fuse it with a pass of their
+/// own. Summed over the blocks in block order, it equals what fitLeastSquares computes itself.
+Eigen::MatrixXd blockGram(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
+                          const double* y, const double* w, std::size_t n, std::vector<double>& phi);
 
 }  // namespace kp::detail

@@ -8,7 +8,9 @@
 // calibration paths; Kruispunt trains on N fresh paths (capped at 2^20). Reported times are the
 // median of `--repeats` runs; Kruispunt reuses its engine (buffers) across runs, as a server would.
 //
-// Usage: bench_lsm_put [--repeats R] [--quick]   (--quick: 100,000 paths only, QuantLib once)
+// Usage: bench_lsm_put [--repeats R] [--quick] [--no-quantlib]
+//   --quick: 100,000 paths only, QuantLib once; --no-quantlib: Kruispunt only (for A/B comparisons
+//   of engine changes: run two builds alternately and compare their medians)
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -17,6 +19,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -58,10 +61,11 @@ double normalsOnly(std::size_t paths, std::size_t training, std::size_t threads)
 
 int main(int argc, char** argv) {
     int repeats = 5;
-    bool quick = false;
+    bool quick = false, withQl = true;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--repeats") && i + 1 < argc) repeats = std::stoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--quick")) quick = true;
+        else if (!std::strcmp(argv[i], "--no-quantlib")) withQl = false;
     }
     const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
     const kp::Gbm model({36.0, 0.06, 0.0, 0.2});
@@ -77,15 +81,15 @@ int main(int argc, char** argv) {
     if (!quick) sizes.push_back(1'000'000);
     for (std::size_t n : sizes) {
         // QuantLib: single-threaded by design (its Settings and Monte Carlo are not thread-safe).
-        const int qlRuns = quick || n > 100'000 ? 1 : std::min(repeats, 3);
+        const int qlRuns = !withQl ? 0 : quick || n > 100'000 ? 1 : std::min(repeats, 3);
         std::vector<double> qlT;
         kp::QlMcResult ql{};
         for (int r = 0; r < qlRuns; ++r) {
             ql = kp::quantlibMcAmericanPut(36.0, 40.0, 0.06, 0.2, 1.0, 50, n / 2, 2048, true, 42);
             qlT.push_back(ql.seconds);
         }
-        const double qlSec = median(qlT);
-        std::printf("%-9zu %-7d %-10s %9.5f %9.5f %10.4f %8s\n", n, 1, "QuantLib", ql.value, ql.stdError,
+        const double qlSec = withQl ? median(qlT) : std::numeric_limits<double>::quiet_NaN();
+        if (withQl) std::printf("%-9zu %-7d %-10s %9.5f %9.5f %10.4f %8s\n", n, 1, "QuantLib", ql.value, ql.stdError,
                     qlSec, "1.0x");
         double t1 = 0;
         for (std::size_t th : {std::size_t{1}, hw}) {
@@ -103,7 +107,8 @@ int main(int argc, char** argv) {
             const double sec = median(ts);
             if (th == 1) t1 = sec;
             char ratio[32];
-            std::snprintf(ratio, sizeof ratio, "%.0fx", qlSec / sec);
+            if (withQl) std::snprintf(ratio, sizeof ratio, "%.0fx", qlSec / sec);
+            else std::snprintf(ratio, sizeof ratio, "-");
             std::printf("%-9zu %-7zu %-10s %9.5f %9.5f %10.4f %8s\n", n, th, "Kruispunt", res.value,
                         res.stdError, sec, ratio);
             if (th == hw && hw > 1) {

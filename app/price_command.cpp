@@ -35,7 +35,7 @@ struct McOptions {
     void add(CLI::App* c) {
         c->add_option("--paths", paths, "Pricing paths")->capture_default_str();
         c->add_option("--training-paths", trainingPaths,
-                      "Regression paths (default: as many as --paths, at most 1048576)");
+                      "Regression paths (default: a quarter of --paths, at least min(--paths, 20000), at most 262144)");
         c->add_option("--seed", seed, "Random seed (non-zero)")->capture_default_str();
         c->add_option("--threads", threads, "Threads (0: all cores)")->capture_default_str();
         c->add_option("--basis", basis, "Regression basis: monomial or laguerre")->capture_default_str();

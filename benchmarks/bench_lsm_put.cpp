@@ -5,7 +5,8 @@
 // just to generate the normal variates of the same valuation (the floor of any Monte Carlo here).
 //
 // Both sides simulate N paths as N/2 antithetic pairs. QuantLib keeps its default of 2048
-// calibration paths; Kruispunt trains on N fresh paths (capped at 2^20). Reported times are the
+// calibration paths; Kruispunt trains on its default regression set (N/4 fresh paths, at least
+// 20,000, at most 2^18) and prices on N other paths. Reported times are the
 // median of `--repeats` runs; Kruispunt reuses its engine (buffers) across runs, as a server would.
 //
 // Usage: bench_lsm_put [--repeats R] [--quick] [--no-quantlib]

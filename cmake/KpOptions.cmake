@@ -10,6 +10,10 @@ target_compile_options(kp_options INTERFACE
   -fno-math-errno
   # Lets GCC vectorise floor (vroundpd); values are unchanged.
   -fno-trapping-math)
+# Threads are oneTBB's alone. Debian's QuantLib pkg-config flags add -fopenmp, with which Eigen runs
+# its larger matrix products on an OpenMP team whose idle threads spin on the cores TBB is using
+# (measured: 30% of a 1-thread steelworks valuation's CPU samples were libgomp spinning).
+target_compile_definitions(kp_options INTERFACE EIGEN_DONT_PARALLELIZE)
 if(KP_NATIVE)
   target_compile_options(kp_options INTERFACE -march=native)
 endif()

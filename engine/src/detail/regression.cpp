@@ -26,6 +26,9 @@ double sum(const double* a, std::size_t n) {
 
 namespace {
 
+/// Eight doubles in one vector register (GCC/Clang vector extension; AVX-512 holds one, AVX2 two).
+typedef double V8 __attribute__((vector_size(64)));
+
 /// Rows of the weighted design matrix [phi | y] for a block, laid out column by column in phi
 /// ([j][p], j <= P); paths with w <= 0 get weight 0 (all their entries are zeroed). With rInv, the
 /// rows are multiplied by rInv (upper triangular): the Q1 = A R1^-1 of CholeskyQR2.
@@ -41,21 +44,37 @@ void designRows(std::size_t P, const DesignFn& design, const double* x, std::siz
         for (std::size_t p = 0; p < n; ++p) a[p] = h[p] > 0 ? a[p] : 0.0;
     }
     if (!rInv) return;
-    // in place, last column first: q_j = sum_{i <= j} a_i rInv(i, j)
-    for (std::size_t j = P + 1; j-- > 0;) {
-        double* qj = phi.data() + j * n;
-        const double djj = (*rInv)(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j));
-        for (std::size_t p = 0; p < n; ++p) qj[p] *= djj;
-        for (std::size_t i = 0; i < j; ++i) {
-            const double c = (*rInv)(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
-            const double* ai = phi.data() + i * n;
-            for (std::size_t p = 0; p < n; ++p) qj[p] += c * ai[p];
-        }
+    // in place, last tile of columns first: q_j = a_j rInv(j, j) + sum_{i < j} rInv(i, j) a_i, the
+    // terms added in that order. Four output columns at a time, eight paths at a time in registers,
+    // so that each a_i is loaded once per tile instead of once per column (the columns a tile writes
+    // are never read by the tiles after it, which only need lower columns).
+    const std::size_t K = P + 1;
+    for (std::size_t j0 = (K - 1) / 4 * 4 + 4; j0 >= 4;) {
+        j0 -= 4;
+        const std::size_t w = std::min<std::size_t>(4, K - j0);
+        double c[4][65];  // c[t][i] = rInv(i, j0 + t); the basis has at most 64 functions, plus y
+        for (std::size_t t = 0; t < w; ++t)
+            for (std::size_t i = 0; i <= j0 + t; ++i)
+                c[t][i] = (*rInv)(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j0 + t));
+        auto tile = [&](auto load, auto store, std::size_t p, auto zero) {
+            decltype(zero) q[4] = {zero, zero, zero, zero};
+            for (std::size_t t = 0; t < w; ++t) q[t] = load(phi.data() + (j0 + t) * n + p) * c[t][j0 + t];
+            for (std::size_t i = 0; i + 1 < j0 + w; ++i) {
+                const auto a = load(phi.data() + i * n + p);
+                for (std::size_t t = 0; t < w; ++t)
+                    if (i < j0 + t) q[t] += c[t][i] * a;
+            }
+            for (std::size_t t = 0; t < w; ++t) store(phi.data() + (j0 + t) * n + p, q[t]);
+        };
+        std::size_t p = 0;
+        for (; p + 8 <= n; p += 8)
+            tile([](const double* a) { V8 v; __builtin_memcpy(&v, a, sizeof v); return v; },
+                 [](double* a, V8 v) { __builtin_memcpy(a, &v, sizeof v); }, p, V8{});
+        for (; p < n; ++p)
+            tile([](const double* a) { return *a; }, [](double* a, double v) { *a = v; }, p, 0.0);
     }
 }
 
-/// Eight doubles in one vector register (GCC/Clang vector extension; AVX-512 holds one, AVX2 two).
-typedef double V8 __attribute__((vector_size(64)));
 
 /// Dot products of a tile of A columns (cols + (i0 + a) n) with B columns (cols + (j0 + b) n), all
 /// A x B at once, so that each loaded value serves B (or A) multiplications instead of one. Every

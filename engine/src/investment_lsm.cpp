@@ -619,16 +619,21 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
             for (std::size_t i = 0; i < ni; ++i) std::copy_n(x + (nc + i) * fstride, n, out + (Pb + i) * n);
         };
         const bool tooFew = nT < 2 * rule.P;
-        auto fit = [&](const double* y) -> Eigen::VectorXd {
-            if (tooFew) {  // fewer paths than twice the design: the mean (the constant term is first)
+        // the regressions of one date share their design: fitted together, one pair of passes over
+        // the training paths serves them all
+        auto fitAll = [&](const std::vector<const double*>& ys) -> std::vector<Eigen::VectorXd> {
+            if (!tooFew)
+                return detail::fitLeastSquaresMany(rule.P, design, Xa.data(), nT, nT, ys, ones.data(), arena,
+                                                   impl_->regression);
+            std::vector<Eigen::VectorXd> betas;  // fewer paths than twice the design: the mean
+            for (const double* y : ys) {        // (the constant term is first)
                 Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(rule.P));
                 double m = 0;
                 for (std::size_t p = 0; p < nT; ++p) m += y[p];
                 beta(0) = m / static_cast<double>(nT);
-                return beta;
+                betas.push_back(std::move(beta));
             }
-            return detail::fitLeastSquares(rule.P, design, Xa.data(), nT, nT, y, ones.data(), arena,
-                                           impl_->regression);
+            return betas;
         };
         const bool last = dd + 1 == H;
         // the design of date dd on training paths [first, first + n) times beta
@@ -656,6 +661,21 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         };
         // stages: the stage rule at dd (decide now if its value beats the rule's from dd + 1), then
         // each parent's I(dd) gains the stage rule's realised value from the parent's first operating year
+        {
+            std::vector<const double*> ys;
+            for (std::size_t st = 0; st < NS; ++st) {
+                if (!techAllowed(J + st, dd)) continue;
+                ys.push_back(Xs.data() + (dd * NS + st) * nT);                // exercise value
+                ys.push_back(Rs.data() + (st * (H + 1) + dd + 1) * nT);       // continuation
+            }
+            const std::vector<Eigen::VectorXd> betas = fitAll(ys);
+            std::size_t at = 0;
+            for (std::size_t st = 0; st < NS; ++st) {
+                if (!techAllowed(J + st, dd)) continue;
+                rule.stageEx[st] = betas[at++];
+                rule.stageCont[st] = betas[at++];
+            }
+        }
         for (std::size_t st = 0; st < NS; ++st) {
             double* Rt = Rs.data() + (st * (H + 1) + dd) * nT;
             const double* Rn = Rt + nT;
@@ -664,8 +684,6 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 std::copy_n(Rn, nT, Rt);
                 continue;
             }
-            rule.stageEx[st] = fit(Xv);
-            rule.stageCont[st] = fit(Rn);
             overTrainingBlocks([&](std::size_t first, std::size_t n, Work& w) {
                 estimateT(rule.stageEx[st], first, n, w, w.est.data());
                 estimateT(rule.stageCont[st], first, n, w, w.best.data());
@@ -685,9 +703,15 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
             }
         }
         if (rule.active) {
-            if (!last) rule.betaW = fit(W.data());
+            std::vector<const double*> ys;
+            if (!last) ys.push_back(W.data());
             for (std::size_t j = 0; j < J; ++j)
-                if (techAllowed(j, dd)) rule.betaJ[j] = fit(I.data() + (dd * J + j) * nT);
+                if (techAllowed(j, dd)) ys.push_back(I.data() + (dd * J + j) * nT);
+            const std::vector<Eigen::VectorXd> betas = fitAll(ys);
+            std::size_t at = 0;
+            if (!last) rule.betaW = betas[at++];
+            for (std::size_t j = 0; j < J; ++j)
+                if (techAllowed(j, dd)) rule.betaJ[j] = betas[at++];
         }
         // decide on the training paths and update W
         overTrainingBlocks([&](std::size_t first, std::size_t n, Work& w) {

@@ -29,42 +29,29 @@ namespace {
 /// Eight doubles in one vector register (GCC/Clang vector extension; AVX-512 holds one, AVX2 two).
 typedef double V8 __attribute__((vector_size(64)));
 
-/// Rows of the weighted design matrix [phi | y] for a block, laid out column by column in phi
-/// ([j][p], j <= P); paths with w <= 0 get weight 0 (all their entries are zeroed). With rInv, the
-/// rows are multiplied by rInv (upper triangular): the Q1 = A R1^-1 of CholeskyQR2.
-void designRows(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
-                const double* value, const double* h, std::size_t n, const Eigen::MatrixXd* rInv,
-                std::vector<double>& phi) {
-    if (phi.size() < (P + 1) * n) phi.resize((P + 1) * n);
-    design(x, fstride, n, phi.data());
-    double* y = phi.data() + P * n;
-    std::copy_n(value, n, y);
-    for (std::size_t j = 0; j <= P; ++j) {
-        double* a = phi.data() + j * n;
-        for (std::size_t p = 0; p < n; ++p) a[p] = h[p] > 0 ? a[p] : 0.0;
-    }
-    if (!rInv) return;
+/// Columns a_j = cols + j n, j < K, replaced in place by q_j = a_j rInv(j, j) + sum_{i < j} rInv(i, j) a_i:
+/// the rows times the upper-triangular rInv (its leading K x K block).
+void transformColumns(double* cols, std::size_t n, std::size_t K, const Eigen::MatrixXd& rInv) {
     // in place, last tile of columns first: q_j = a_j rInv(j, j) + sum_{i < j} rInv(i, j) a_i, the
     // terms added in that order. Four output columns at a time, eight paths at a time in registers,
     // so that each a_i is loaded once per tile instead of once per column (the columns a tile writes
     // are never read by the tiles after it, which only need lower columns).
-    const std::size_t K = P + 1;
     for (std::size_t j0 = (K - 1) / 4 * 4 + 4; j0 >= 4;) {
         j0 -= 4;
         const std::size_t w = std::min<std::size_t>(4, K - j0);
         double c[4][65];  // c[t][i] = rInv(i, j0 + t); the basis has at most 64 functions, plus y
         for (std::size_t t = 0; t < w; ++t)
             for (std::size_t i = 0; i <= j0 + t; ++i)
-                c[t][i] = (*rInv)(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j0 + t));
+                c[t][i] = rInv(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j0 + t));
         auto tile = [&](auto load, auto store, std::size_t p, auto zero) {
             decltype(zero) q[4] = {zero, zero, zero, zero};
-            for (std::size_t t = 0; t < w; ++t) q[t] = load(phi.data() + (j0 + t) * n + p) * c[t][j0 + t];
+            for (std::size_t t = 0; t < w; ++t) q[t] = load(cols + (j0 + t) * n + p) * c[t][j0 + t];
             for (std::size_t i = 0; i + 1 < j0 + w; ++i) {
-                const auto a = load(phi.data() + i * n + p);
+                const auto a = load(cols + i * n + p);
                 for (std::size_t t = 0; t < w; ++t)
                     if (i < j0 + t) q[t] += c[t][i] * a;
             }
-            for (std::size_t t = 0; t < w; ++t) store(phi.data() + (j0 + t) * n + p, q[t]);
+            for (std::size_t t = 0; t < w; ++t) store(cols + (j0 + t) * n + p, q[t]);
         };
         std::size_t p = 0;
         for (; p + 8 <= n; p += 8)
@@ -116,6 +103,24 @@ void gramTileB(const double* cols, std::size_t n, std::size_t i0, std::size_t j0
         case 3: return gramTile<A, 3>(cols, n, i0, j0, g);
         default: return gramTile<A, 4>(cols, n, i0, j0, g);
     }
+}
+
+
+/// Rows of the weighted design matrix [phi | y] for a block, laid out column by column in phi
+/// ([j][p], j <= P); paths with w <= 0 get weight 0 (all their entries are zeroed). With rInv, the
+/// rows are multiplied by rInv (upper triangular): the Q1 = A R1^-1 of CholeskyQR2.
+void designRows(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
+                const double* value, const double* h, std::size_t n, const Eigen::MatrixXd* rInv,
+                std::vector<double>& phi) {
+    if (phi.size() < (P + 1) * n) phi.resize((P + 1) * n);
+    design(x, fstride, n, phi.data());
+    double* y = phi.data() + P * n;
+    std::copy_n(value, n, y);
+    for (std::size_t j = 0; j <= P; ++j) {
+        double* a = phi.data() + j * n;
+        for (std::size_t p = 0; p < n; ++p) a[p] = h[p] > 0 ? a[p] : 0.0;
+    }
+    if (rInv) transformColumns(phi.data(), n, P + 1, *rInv);
 }
 
 /// Gram matrix of the k columns a_j = cols + j n (n rows): G(i, j) = a_i . a_j, equal bit for bit to
@@ -222,6 +227,17 @@ Eigen::MatrixXd blockGramImpl(std::size_t P, const DesignFn& design, const doubl
 
 }  // namespace
 
+/// beta from the R factor of [phi | y]: R_pp beta = R_py, or the minimum-norm solution when R_pp
+/// is numerically singular (a basis that is rank-deficient on these paths).
+Eigen::VectorXd solveFromR(const Eigen::MatrixXd& R, std::size_t P) {
+    const auto Rp = R.topLeftCorner(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P));
+    const Eigen::VectorXd rhs = R.col(static_cast<Eigen::Index>(P)).head(static_cast<Eigen::Index>(P));
+    const double dmax = Rp.diagonal().cwiseAbs().maxCoeff();
+    const double dmin = Rp.diagonal().cwiseAbs().minCoeff();
+    if (dmin > 1e-10 * dmax) return Rp.triangularView<Eigen::Upper>().solve(rhs);
+    return Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(Rp).solve(rhs);
+}
+
 Eigen::MatrixXd blockGram(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
                           const double* y, const double* w, std::size_t n, std::vector<double>& phi) {
     return blockGramImpl(P, design, x, fstride, y, w, n, nullptr, phi);
@@ -299,13 +315,107 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
         Eigen::HouseholderQR<Eigen::MatrixXd> qr(stacked);
         R = qr.matrixQR().topRows(P1).triangularView<Eigen::Upper>();
     }
-    const auto Rp = R.topLeftCorner(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P));
-    const Eigen::VectorXd rhs = R.col(static_cast<Eigen::Index>(P)).head(static_cast<Eigen::Index>(P));
-    const double dmax = Rp.diagonal().cwiseAbs().maxCoeff();
-    const double dmin = Rp.diagonal().cwiseAbs().minCoeff();
-    if (dmin > 1e-10 * dmax) return Rp.triangularView<Eigen::Upper>().solve(rhs);
-    // rank-deficient basis on these paths: minimum-norm least squares
-    return Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(Rp).solve(rhs);
+    return solveFromR(R, P);
+}
+
+std::vector<Eigen::VectorXd> fitLeastSquaresMany(std::size_t P, const DesignFn& design, const double* X,
+                                               std::size_t fstride, std::size_t nPaths,
+                                               const std::vector<const double*>& ys, const double* w,
+                                               tbb::task_arena& arena, RegressionWorkspace& ws) {
+    const std::size_t k = ys.size();
+    std::vector<Eigen::VectorXd> betas(k);
+    if (k == 0) return betas;
+    const std::size_t nbT = blocksOf(nPaths);
+    const std::size_t K = P + k;  // columns [phi | y_1 ... y_k]
+    const auto Pi = static_cast<Eigen::Index>(P);
+    ws.blockR.resize(nbT);
+    auto& blockG = ws.blockR;
+    // the block's rows [phi | y_1 ... y_k], rows with w <= 0 zeroed, in phi ([column][path])
+    auto rows = [&](std::size_t first, std::size_t n, std::vector<double>& phi) {
+        if (phi.size() < K * n) phi.resize(K * n);
+        design(X + first, fstride, n, phi.data());
+        for (std::size_t i = 0; i < k; ++i) std::copy_n(ys[i] + first, n, phi.data() + (P + i) * n);
+        const double* h = w + first;
+        for (std::size_t j = 0; j < K; ++j) {
+            double* a = phi.data() + j * n;
+            for (std::size_t p = 0; p < n; ++p) a[p] = h[p] > 0 ? a[p] : 0.0;
+        }
+    };
+    // the Gram matrix of all K columns, per block, summed in block order: its [phi | y_i] rows and
+    // columns are, entry by entry, the Gram matrix fitLeastSquares forms for y_i alone
+    auto gramPass = [&](auto&& transform) {
+        arena.execute([&] {
+            tbb::parallel_for(
+                tbb::blocked_range<std::size_t>(0, nbT, 1),
+                [&](const tbb::blocked_range<std::size_t>& r) {
+                    std::vector<double>& phi = ws.phi.local();
+                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                        const std::size_t first = b * kBlock, n = std::min(kBlock, nPaths - first);
+                        rows(first, n, phi);
+                        transform(phi.data(), n);
+                        blockG[b] = gram(phi.data(), n, K);
+                    }
+                },
+                tbb::simple_partitioner());
+        });
+        Eigen::MatrixXd g = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
+        for (const auto& gb : blockG) g += gb;
+        return g;
+    };
+    auto sub = [&](const Eigen::MatrixXd& g, std::size_t i) {  // rows and columns of [phi | y_i]
+        Eigen::MatrixXd s(Pi + 1, Pi + 1);
+        s.topLeftCorner(Pi, Pi) = g.topLeftCorner(Pi, Pi);
+        const auto yi = static_cast<Eigen::Index>(P + i);
+        s.col(Pi).head(Pi) = g.col(yi).head(Pi);
+        s.row(Pi).head(Pi) = g.row(yi).head(Pi);
+        s(Pi, Pi) = g(yi, yi);
+        return s;
+    };
+    const Eigen::MatrixXd g1 = gramPass([](double*, std::size_t) {});
+    std::vector<Eigen::MatrixXd> r1(k), r1inv(k);
+    std::vector<bool> ok(k, false);
+    std::size_t common = k;  // a right-hand side whose first factor serves the basis columns
+    for (std::size_t i = 0; i < k; ++i) {
+        const Eigen::LLT<Eigen::MatrixXd> c1(sub(g1, i));
+        if (c1.info() != Eigen::Success) continue;
+        r1[i] = c1.matrixU();
+        r1inv[i] = r1[i].triangularView<Eigen::Upper>().solve(Eigen::MatrixXd::Identity(Pi + 1, Pi + 1));
+        ok[i] = r1inv[i].allFinite();
+        if (ok[i] && common == k) common = i;
+    }
+    if (common < k) {
+        // second pass: each y_i column becomes its q_i = [phi | y_i] r1inv_i(:, P) (from the basis
+        // columns as they are), then the basis columns become phi R1^-1, whose factor is the same for
+        // every y_i (the leading block of the Cholesky factor depends on phi alone)
+        const Eigen::MatrixXd g2 = gramPass([&](double* cols, std::size_t n) {
+            for (std::size_t i = 0; i < k; ++i) {
+                double* q = cols + (P + i) * n;
+                if (!ok[i]) {
+                    std::fill_n(q, n, 0.0);
+                    continue;
+                }
+                const double d = r1inv[i](Pi, Pi);
+                for (std::size_t p = 0; p < n; ++p) q[p] *= d;
+                for (std::size_t l = 0; l < P; ++l) {
+                    const double c = r1inv[i](static_cast<Eigen::Index>(l), Pi);
+                    const double* a = cols + l * n;
+                    for (std::size_t p = 0; p < n; ++p) q[p] += c * a[p];
+                }
+            }
+            transformColumns(cols, n, P, r1inv[common]);
+        });
+        for (std::size_t i = 0; i < k; ++i) {
+            if (!ok[i]) continue;
+            const Eigen::LLT<Eigen::MatrixXd> c2(sub(g2, i));
+            if (c2.info() != Eigen::Success) continue;
+            const Eigen::MatrixXd R = Eigen::MatrixXd(c2.matrixU()) * r1[i];
+            if (R.allFinite()) betas[i] = solveFromR(R, P);
+        }
+    }
+    for (std::size_t i = 0; i < k; ++i)  // any Cholesky failure: the single fit and its QR fallback
+        if (betas[i].size() == 0)
+            betas[i] = fitLeastSquares(P, design, X, fstride, nPaths, ys[i], w, arena, ws);
+    return betas;
 }
 
 }  // namespace kp::detail

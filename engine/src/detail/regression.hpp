@@ -54,6 +54,15 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
                                 tbb::task_arena& arena, RegressionWorkspace& ws,
                                 const Eigen::MatrixXd* firstGram = nullptr);
 
+/// fitLeastSquares for several right-hand sides on one design (and weights): one pass over the paths
+/// for the first Gram matrices of every [phi | y_i] and one for the second, instead of two per y_i.
+/// Each y_i's result is the same as fitLeastSquares's for it alone (the same Gram entries, summed
+/// in the same order; the basis columns' part of the factor is common to all of them).
+std::vector<Eigen::VectorXd> fitLeastSquaresMany(std::size_t P, const DesignFn& design, const double* x,
+                                               std::size_t fstride, std::size_t n,
+                                               const std::vector<const double*>& ys, const double* w,
+                                               tbb::task_arena& arena, RegressionWorkspace& ws);
+
 /// The Gram matrix of one block's design rows [phi | y], rows with w <= 0 zeroed (n <= kBlock paths
 /// starting at x, y, w): the first CholeskyQR2 pass, for callers that fuse it with a pass of their
 /// own. Summed over the blocks in block order, it equals what fitLeastSquares computes itself.

@@ -20,7 +20,8 @@
 ///   the stochastic factors, learning factors, one indicator per infrastructure: arrived by d);
 ///   features constant at a date are dropped from that date's basis. The action with the largest
 ///   estimate is taken and W is updated with its realised value. The regression is the deterministic
-///   CholeskyQR2 of engine/src/detail/regression.hpp.
+///   CholeskyQR2 of engine/src/detail/regression.hpp; a date's regressions share one design and are
+///   fitted together (fitLeastSquaresMany: one pair of passes over the paths for all of them).
 /// - Pricing on fresh paths (stream Pricing), block by block, with the trained rule: option value,
 ///   npv_now (mean of I_j(0)), never-invest value B(0), value of waiting with the standard error of
 ///   the pathwise difference, timing, emissions and carbon costs.

@@ -9,8 +9,11 @@
 ///    current policy is regressed on the basis of the in-the-money paths' features; the fitted
 ///    continuation value decides exercise. The least-squares problem is solved through the R factor
 ///    of a QR decomposition of [basis | value], computed by CholeskyQR2 from per-block Gram matrices
-///    summed in block order (deterministic whatever the thread count), with a tall-skinny Householder
-///    QR as fallback. Standardised features keep the basis well conditioned (never raw powers);
+///    summed in block order (deterministic whatever the thread count; the in-the-money moments that
+///    scale the basis are taken during the simulation, so each date needs two passes over the paths:
+///    one applies the later date's rule, sets the date up and forms the first Gram matrix, one the
+///    second), with a tall-skinny Householder QR as fallback. Standardised features keep the basis
+///    well conditioned (never raw powers);
 ///    a rank-deficient R falls back to a complete orthogonal decomposition; a date with fewer
 ///    in-the-money paths than twice the basis size falls back to "exercise when in the money"
 ///    (counted in fallbackDates).

@@ -290,15 +290,28 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                     std::uint32_t* counts = blockCounts.data() + ib * N;
                     for (std::size_t k = 1; k <= N && left > 0; ++k) {
                         sim.step(k, first, n, sc.state.data(), n, sc.sim);
-                        exercises(k - 1, sc.state.data(), n, sc);
+                        // the trained rule (as exercises() applies it), fused with the bookkeeping
+                        const double* st = sc.state.data();
+                        inst.exerciseValue(k - 1, st, n, n, sc.h.data());
+                        const bool useRule = k < N && !rules[k - 1].fallback;
+                        if (useRule) {
+                            const double* fx = inst.featuresInState(k - 1, st, n);
+                            if (!fx) {
+                                inst.features(k - 1, st, n, n, sc.feat.data(), n);
+                                fx = sc.feat.data();
+                            }
+                            continuation(basis, rules[k - 1], fx, n, sc);
+                        } else {
+                            std::fill_n(sc.cont.data(), n, 0.0);  // exercise whenever in the money
+                        }
                         const double d = disc[k - 1];
-                        const double* __restrict e = sc.exer.data();
                         const double* __restrict h = sc.h.data();
+                        const double* __restrict c = sc.cont.data();
                         double* __restrict al = alive;
                         double* __restrict val = pv;
-                        double* __restrict go = sc.cont.data();  // scratch: paths exercising now
+                        double* __restrict go = sc.exer.data();  // scratch: paths exercising now
                         for (std::size_t p = 0; p < n; ++p) {
-                            go[p] = al[p] * e[p];
+                            go[p] = al[p] * ((h[p] > 0) & (h[p] >= c[p]) ? 1.0 : 0.0);
                             val[p] += go[p] * (d * h[p]);
                             al[p] -= go[p];
                         }

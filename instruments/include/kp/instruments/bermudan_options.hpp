@@ -59,6 +59,9 @@ public:
         const double* s = state + var_ * stride;
         std::copy(s, s + n, f);
     }
+    const double* featuresInState(std::size_t, const double* state, std::size_t stride) const override {
+        return state + var_ * stride;
+    }
     double strike() const { return strike_; }
 
 private:

@@ -30,6 +30,12 @@ public:
     /// Regression features at date k: features[f * fstride + p], f < featureCount().
     virtual void features(std::size_t k, const double* state, std::size_t stride, std::size_t n,
                           double* features, std::size_t fstride) const = 0;
+    /// Where the features at date k are state variables as they stand (feature f at
+    /// result[f * stride + p]), a pointer into `state` that saves the copy; otherwise nullptr.
+    virtual const double* featuresInState(std::size_t /*k*/, const double* /*state*/,
+                                          std::size_t /*stride*/) const {
+        return nullptr;
+    }
 };
 
 }  // namespace kp

@@ -31,6 +31,30 @@ struct Sums {
     }
 };
 
+/// In-the-money count, sum and sum of squares of one feature over a block, in one pass: each is
+/// summed as detail::sum and detail::dot sum (eight lanes over the paths, the remainder into lane 0,
+/// the lanes added in a fixed tree), so the result is the same bit for bit as
+/// {sum(w), sum(w x), dot(w x, x)} with w = 1 in the money, 0 otherwise.
+Sums itmSums(const double* h, const double* x, std::size_t n) {
+    double c[8] = {0, 0, 0, 0, 0, 0, 0, 0}, s1[8] = {0, 0, 0, 0, 0, 0, 0, 0}, s2[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::size_t p = 0;
+    for (; p + 8 <= n; p += 8)
+        for (std::size_t l = 0; l < 8; ++l) {
+            const double w = h[p + l] > 0 ? 1.0 : 0.0, xw = w * x[p + l];
+            c[l] += w;
+            s1[l] += xw;
+            s2[l] += xw * x[p + l];
+        }
+    for (; p < n; ++p) {
+        const double w = h[p] > 0 ? 1.0 : 0.0, xw = w * x[p];
+        c[0] += w;
+        s1[0] += xw;
+        s2[0] += xw * x[p];
+    }
+    auto tree = [](const double* a) { return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])); };
+    return {tree(c), tree(s1), tree(s2)};
+}
+
 /// The trained exercise rule at one date.
 struct Rule {
     Basis::Scaling scaling;
@@ -137,17 +161,15 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                             std::copy_n(sc.state.data() + v * n, n, store.column(k - 1, v) + first);
                         if (k == N) continue;  // no regression at the last date
                         double* h = sc.h.data();
-                        double* w = sc.exer.data();  // 1 in the money, 0 otherwise
-                        double* xw = sc.cont.data();
-                        inst.exerciseValue(k - 1, sc.state.data(), n, n, h);
-                        inst.features(k - 1, sc.state.data(), n, n, sc.feat.data(), n);
-                        for (std::size_t p = 0; p < n; ++p) w[p] = h[p] > 0 ? 1.0 : 0.0;
-                        const double c = sum(w, n);
-                        for (std::size_t f = 0; f < F; ++f) {
-                            const double* x = sc.feat.data() + f * n;
-                            for (std::size_t p = 0; p < n; ++p) xw[p] = w[p] * x[p];
-                            blockStats[(b * N + k - 1) * F + f] = {c, sum(xw, n), dot(xw, x, n)};
+                        const double* st = sc.state.data();
+                        inst.exerciseValue(k - 1, st, n, n, h);
+                        const double* fx = inst.featuresInState(k - 1, st, n);
+                        if (!fx) {
+                            inst.features(k - 1, st, n, n, sc.feat.data(), n);
+                            fx = sc.feat.data();
                         }
+                        for (std::size_t f = 0; f < F; ++f)
+                            blockStats[(b * N + k - 1) * F + f] = itmSums(h, fx + f * n, n);
                     }
                 }
             },

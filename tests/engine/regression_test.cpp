@@ -167,3 +167,22 @@ TEST_CASE("fitLeastSquares on a rank-deficient design: the minimum-norm fit, sam
         CHECK(relDiff(folded, ref) < 1e-6);
     }
 }
+
+TEST_CASE("a right-hand side that is zero on every weighted path has the coefficients 0") {
+    // (the valuation engine meets this, e.g. a technology's value before it can be built); it
+    // used to fail the Cholesky factorisation and take the much slower Householder fallback
+    Data d(3000, 2, 2, 9);
+    for (std::size_t p = 0; p < d.n; ++p)
+        if (d.w[p] > 0) d.y[1][p] = 0.0;  // non-zero only where the weight is 0: ignored
+    const std::size_t P = designSize(2);
+    const DesignFn design = designOf(2);
+    tbb::task_arena arena(2);
+    kp::detail::RegressionWorkspace ws;
+    const Eigen::VectorXd single =
+        kp::detail::fitLeastSquares(P, design, d.x.data(), d.n, d.n, d.y[1].data(), d.w.data(), arena, ws);
+    CHECK(single == Eigen::VectorXd::Zero(static_cast<Eigen::Index>(P)));
+    const auto many = kp::detail::fitLeastSquaresMany(P, design, d.x.data(), d.n, d.n,
+                                                      {d.y[0].data(), d.y[1].data()}, d.w.data(), arena, ws);
+    CHECK(many[1] == Eigen::VectorXd::Zero(static_cast<Eigen::Index>(P)));
+    CHECK(many[0] == kp::detail::fitLeastSquares(P, design, d.x.data(), d.n, d.n, d.y[0].data(), d.w.data(), arena, ws));
+}

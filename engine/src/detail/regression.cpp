@@ -271,7 +271,10 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
     Eigen::MatrixXd R;
     bool cholOk = false;
     {
-        const Eigen::LLT<Eigen::MatrixXd> c1(firstGram ? *firstGram : gramPass(nullptr));
+        const Eigen::MatrixXd g1 = firstGram ? *firstGram : gramPass(nullptr);
+        if (g1(P1 - 1, P1 - 1) == 0.0)  // y = 0 on every weighted path: the coefficients are 0
+            return Eigen::VectorXd::Zero(P1 - 1);
+        const Eigen::LLT<Eigen::MatrixXd> c1(g1);
         if (c1.info() == Eigen::Success) {
             const Eigen::MatrixXd R1 = c1.matrixU();
             const Eigen::MatrixXd R1inv =
@@ -376,6 +379,11 @@ std::vector<Eigen::VectorXd> fitLeastSquaresMany(std::size_t P, const DesignFn& 
     std::vector<bool> ok(k, false);
     std::size_t common = k;  // a right-hand side whose first factor serves the basis columns
     for (std::size_t i = 0; i < k; ++i) {
+        const auto yi = static_cast<Eigen::Index>(P + i);
+        if (g1(yi, yi) == 0.0) {  // y_i = 0 on every weighted path: the coefficients are 0
+            betas[i] = Eigen::VectorXd::Zero(Pi);  // (left out of the second pass: ok[i] is false)
+            continue;
+        }
         const Eigen::LLT<Eigen::MatrixXd> c1(sub(g1, i));
         if (c1.info() != Eigen::Success) continue;
         r1[i] = c1.matrixU();

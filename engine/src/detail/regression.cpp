@@ -225,6 +225,31 @@ Eigen::MatrixXd blockGramImpl(std::size_t P, const DesignFn& design, const doubl
     }
 }
 
+/// body(b, first, n, phi) for every block b of kBlock paths (first, n: its paths), in parallel in
+/// `arena`, with the calling thread's design scratch phi.
+template <class Body>
+void overBlocks(std::size_t nPaths, tbb::task_arena& arena, RegressionWorkspace& ws, Body&& body) {
+    arena.execute([&] {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, blocksOf(nPaths), 1),
+            [&](const tbb::blocked_range<std::size_t>& r) {
+                std::vector<double>& phi = ws.phi.local();
+                for (std::size_t b = r.begin(); b < r.end(); ++b) {
+                    const std::size_t first = b * kBlock;
+                    body(b, first, std::min(kBlock, nPaths - first), phi);
+                }
+            },
+            tbb::simple_partitioner());
+    });
+}
+
+/// The sum of K x K per-block matrices, in block order (the same on any number of threads).
+Eigen::MatrixXd sumInOrder(const std::vector<Eigen::MatrixXd>& blocks, std::size_t K) {
+    Eigen::MatrixXd g = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
+    for (const auto& gb : blocks) g += gb;
+    return g;
+}
+
 }  // namespace
 
 /// beta from the R factor of [phi | y]: R_pp beta = R_py, or the minimum-norm solution when R_pp
@@ -247,26 +272,14 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
                                 std::size_t nT, std::size_t nPaths, const double* V, const double* H,
                                 tbb::task_arena& arena, RegressionWorkspace& ws,
                                 const Eigen::MatrixXd* firstGram) {
-    const std::size_t nbT = blocksOf(nPaths);
-    ws.blockR.resize(nbT);
+    ws.blockR.resize(blocksOf(nPaths));
     auto& blockR = ws.blockR;
     const Eigen::Index P1 = static_cast<Eigen::Index>(P + 1);
     auto gramPass = [&](const Eigen::MatrixXd* rInv) {
-        arena.execute([&] {
-            tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(0, nbT, 1),
-                [&](const tbb::blocked_range<std::size_t>& r) {
-                    std::vector<double>& phi = ws.phi.local();
-                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                        const std::size_t first = b * kBlock, n = std::min(kBlock, nPaths - first);
-                        blockR[b] = blockGramImpl(P, design, X + first, nT, V + first, H + first, n, rInv, phi);
-                    }
-                },
-                tbb::simple_partitioner());
+        overBlocks(nPaths, arena, ws, [&](std::size_t b, std::size_t first, std::size_t n, std::vector<double>& phi) {
+            blockR[b] = blockGramImpl(P, design, X + first, nT, V + first, H + first, n, rInv, phi);
         });
-        Eigen::MatrixXd g = Eigen::MatrixXd::Zero(P1, P1);
-        for (const auto& gb : blockR) g += gb;
-        return g;
+        return sumInOrder(blockR, P + 1);
     };
     Eigen::MatrixXd R;
     bool cholOk = false;
@@ -288,24 +301,15 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
     }
     if (!cholOk) {
         // tall-skinny Householder QR: a QR of each block's rows, then of the stacked R factors
-        arena.execute([&] {
-            tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(0, nbT, 1),
-                [&](const tbb::blocked_range<std::size_t>& r) {
-                    std::vector<double>& phi = ws.phi.local();
-                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                        const std::size_t first = b * kBlock, n = std::min(kBlock, nPaths - first);
-                        designRows(P, design, X + first, nT, V + first, H + first, n, nullptr, phi);
-                        Eigen::Map<Eigen::MatrixXd> A(phi.data(), static_cast<Eigen::Index>(n), P1);
-                        if (static_cast<Eigen::Index>(n) <= P1) {
-                            blockR[b] = A;
-                        } else {
-                            Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(A);
-                            blockR[b] = A.topRows(P1).triangularView<Eigen::Upper>();
-                        }
-                    }
-                },
-                tbb::simple_partitioner());
+        overBlocks(nPaths, arena, ws, [&](std::size_t b, std::size_t first, std::size_t n, std::vector<double>& phi) {
+            designRows(P, design, X + first, nT, V + first, H + first, n, nullptr, phi);
+            Eigen::Map<Eigen::MatrixXd> A(phi.data(), static_cast<Eigen::Index>(n), P1);
+            if (static_cast<Eigen::Index>(n) <= P1) {
+                blockR[b] = A;
+            } else {
+                Eigen::HouseholderQR<Eigen::Ref<Eigen::MatrixXd>> qr(A);
+                blockR[b] = A.topRows(P1).triangularView<Eigen::Upper>();
+            }
         });
         Eigen::Index rows = 0;
         for (const auto& Rb : blockR) rows += Rb.rows();
@@ -328,10 +332,9 @@ std::vector<Eigen::VectorXd> fitLeastSquaresMany(std::size_t P, const DesignFn& 
     const std::size_t k = ys.size();
     std::vector<Eigen::VectorXd> betas(k);
     if (k == 0) return betas;
-    const std::size_t nbT = blocksOf(nPaths);
     const std::size_t K = P + k;  // columns [phi | y_1 ... y_k]
     const auto Pi = static_cast<Eigen::Index>(P);
-    ws.blockR.resize(nbT);
+    ws.blockR.resize(blocksOf(nPaths));
     auto& blockG = ws.blockR;
     // the block's rows [phi | y_1 ... y_k], rows with w <= 0 zeroed, in phi ([column][path])
     auto rows = [&](std::size_t first, std::size_t n, std::vector<double>& phi) {
@@ -347,23 +350,12 @@ std::vector<Eigen::VectorXd> fitLeastSquaresMany(std::size_t P, const DesignFn& 
     // the Gram matrix of all K columns, per block, summed in block order: its [phi | y_i] rows and
     // columns are, entry by entry, the Gram matrix fitLeastSquares forms for y_i alone
     auto gramPass = [&](auto&& transform) {
-        arena.execute([&] {
-            tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(0, nbT, 1),
-                [&](const tbb::blocked_range<std::size_t>& r) {
-                    std::vector<double>& phi = ws.phi.local();
-                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                        const std::size_t first = b * kBlock, n = std::min(kBlock, nPaths - first);
-                        rows(first, n, phi);
-                        transform(phi.data(), n);
-                        blockG[b] = gram(phi.data(), n, K);
-                    }
-                },
-                tbb::simple_partitioner());
+        overBlocks(nPaths, arena, ws, [&](std::size_t b, std::size_t first, std::size_t n, std::vector<double>& phi) {
+            rows(first, n, phi);
+            transform(phi.data(), n);
+            blockG[b] = gram(phi.data(), n, K);
         });
-        Eigen::MatrixXd g = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
-        for (const auto& gb : blockG) g += gb;
-        return g;
+        return sumInOrder(blockG, K);
     };
     auto sub = [&](const Eigen::MatrixXd& g, std::size_t i) {  // rows and columns of [phi | y_i]
         Eigen::MatrixXd s(Pi + 1, Pi + 1);

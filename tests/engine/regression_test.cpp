@@ -29,9 +29,11 @@ struct Data {
         std::normal_distribution<double> e(0.0, 0.3);
         for (std::size_t k = 0; k < rhs; ++k) {
             std::vector<double> yk(n);
+            const auto kd = static_cast<double>(k);
             for (std::size_t p = 0; p < n; ++p) {
-                double s = 1.0 + 0.5 * k;
-                for (std::size_t f = 0; f < F; ++f) s += (f + 1.0) * std::sin(x[f * n + p] + k);
+                double s = 1.0 + 0.5 * kd;
+                for (std::size_t f = 0; f < F; ++f)
+                    s += (static_cast<double>(f) + 1.0) * std::sin(x[f * n + p] + kd);
                 yk[p] = s + e(g);
             }
             y.push_back(std::move(yk));

@@ -51,8 +51,7 @@ Sums itmSums(const double* h, const double* x, std::size_t n) {
         s1[0] += xw;
         s2[0] += xw * x[p];
     }
-    auto tree = [](const double* a) { return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7])); };
-    return {tree(c), tree(s1), tree(s2)};
+    return {detail::addLanes(c), detail::addLanes(s1), detail::addLanes(s2)};
 }
 
 /// The trained exercise rule at one date.
@@ -258,21 +257,29 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                                             impl_->regression, &gram);
     }
 
-    // Exercise decision of the trained rule for a block at date k (0-based): sc.exer[p] = 1 or 0,
-    // with the exercise values in sc.h.
-    auto exercises = [&](std::size_t k, const double* state, std::size_t n, Scratch& sc) {
+    // The trained rule for a block at date k (0-based): exercise values in sc.h, continuation
+    // values in sc.cont (0 where the rule is "exercise whenever in the money": the last date and the
+    // dates with too few in-the-money paths to regress). Exercise where h > 0 and h >= cont.
+    auto decide = [&](std::size_t k, const double* state, std::size_t n, Scratch& sc) {
         inst.exerciseValue(k, state, n, n, sc.h.data());
-        const bool useRule = k + 1 < N && !rules[k].fallback;
-        double* e = sc.exer.data();
-        const double* h = sc.h.data();
-        if (useRule) {
-            inst.features(k, state, n, n, sc.feat.data(), n);
-            continuation(basis, rules[k], sc.feat.data(), n, sc);
-            const double* c = sc.cont.data();
-            for (std::size_t p = 0; p < n; ++p) e[p] = (h[p] > 0) & (h[p] >= c[p]) ? 1.0 : 0.0;
+        if (k + 1 < N && !rules[k].fallback) {
+            const double* fx = inst.featuresInState(k, state, n);
+            if (!fx) {
+                inst.features(k, state, n, n, sc.feat.data(), n);
+                fx = sc.feat.data();
+            }
+            continuation(basis, rules[k], fx, n, sc);
         } else {
-            for (std::size_t p = 0; p < n; ++p) e[p] = h[p] > 0 ? 1.0 : 0.0;
+            std::fill_n(sc.cont.data(), n, 0.0);
         }
+    };
+    // ... and the decision itself: sc.exer[p] = 1 or 0
+    auto exercises = [&](std::size_t k, const double* state, std::size_t n, Scratch& sc) {
+        decide(k, state, n, sc);
+        const double* h = sc.h.data();
+        const double* c = sc.cont.data();
+        double* e = sc.exer.data();
+        for (std::size_t p = 0; p < n; ++p) e[p] = (h[p] > 0) & (h[p] >= c[p]) ? 1.0 : 0.0;
     };
 
     // ---- 3. pricing: fresh paths, forward, streaming ----------------------------------------
@@ -312,20 +319,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                     std::uint32_t* counts = blockCounts.data() + ib * N;
                     for (std::size_t k = 1; k <= N && left > 0; ++k) {
                         sim.step(k, first, n, sc.state.data(), n, sc.sim);
-                        // the trained rule (as exercises() applies it), fused with the bookkeeping
-                        const double* st = sc.state.data();
-                        inst.exerciseValue(k - 1, st, n, n, sc.h.data());
-                        const bool useRule = k < N && !rules[k - 1].fallback;
-                        if (useRule) {
-                            const double* fx = inst.featuresInState(k - 1, st, n);
-                            if (!fx) {
-                                inst.features(k - 1, st, n, n, sc.feat.data(), n);
-                                fx = sc.feat.data();
-                            }
-                            continuation(basis, rules[k - 1], fx, n, sc);
-                        } else {
-                            std::fill_n(sc.cont.data(), n, 0.0);  // exercise whenever in the money
-                        }
+                        decide(k - 1, sc.state.data(), n, sc);  // its decision fused with the bookkeeping
                         const double d = disc[k - 1];
                         const double* __restrict h = sc.h.data();
                         const double* __restrict c = sc.cont.data();

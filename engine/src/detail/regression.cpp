@@ -12,7 +12,7 @@ double dot(const double* a, const double* b, std::size_t n) {
     for (; p + 8 <= n; p += 8)
         for (int l = 0; l < 8; ++l) acc[l] += a[p + l] * b[p + l];
     for (; p < n; ++p) acc[0] += a[p] * b[p];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    return addLanes(acc);
 }
 
 double sum(const double* a, std::size_t n) {
@@ -21,7 +21,7 @@ double sum(const double* a, std::size_t n) {
     for (; p + 8 <= n; p += 8)
         for (int l = 0; l < 8; ++l) acc[l] += a[p + l];
     for (; p < n; ++p) acc[0] += a[p];
-    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+    return addLanes(acc);
 }
 
 namespace {
@@ -87,7 +87,7 @@ void gramTile(const double* cols, std::size_t n, std::size_t i0, std::size_t j0,
             double l[8];
             for (int q = 0; q < 8; ++q) l[q] = acc[a][b][q];
             for (std::size_t r = p; r < n; ++r) l[0] += xa[r] * yb[r];
-            const double v = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+            const double v = addLanes(l);
             const auto i = static_cast<Eigen::Index>(i0 + a), j = static_cast<Eigen::Index>(j0 + b);
             g(i, j) = v;
             g(j, i) = v;
@@ -106,21 +106,29 @@ void gramTileB(const double* cols, std::size_t n, std::size_t i0, std::size_t j0
 }
 
 
-/// Rows of the weighted design matrix [phi | y] for a block, laid out column by column in phi
-/// ([j][p], j <= P); paths with w <= 0 get weight 0 (all their entries are zeroed). With rInv, the
-/// rows are multiplied by rInv (upper triangular): the Q1 = A R1^-1 of CholeskyQR2.
+/// Rows of the weighted design matrix [phi | y_1 ... y_k] for a block (y_i = ys[i] + first; x and h
+/// point at the block), laid out column by column in phi ([j][p], j < P + k); paths with h <= 0 get
+/// weight 0 (all their entries are zeroed). With rInv, the rows are multiplied by rInv (upper
+/// triangular): the Q1 = A R1^-1 of CholeskyQR2.
 void designRows(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
-                const double* value, const double* h, std::size_t n, const Eigen::MatrixXd* rInv,
-                std::vector<double>& phi) {
-    if (phi.size() < (P + 1) * n) phi.resize((P + 1) * n);
+                const double* const* ys, std::size_t k, std::size_t first, const double* h, std::size_t n,
+                const Eigen::MatrixXd* rInv, std::vector<double>& phi) {
+    const std::size_t K = P + k;
+    if (phi.size() < K * n) phi.resize(K * n);
     design(x, fstride, n, phi.data());
-    double* y = phi.data() + P * n;
-    std::copy_n(value, n, y);
-    for (std::size_t j = 0; j <= P; ++j) {
+    for (std::size_t i = 0; i < k; ++i) std::copy_n(ys[i] + first, n, phi.data() + (P + i) * n);
+    for (std::size_t j = 0; j < K; ++j) {
         double* a = phi.data() + j * n;
         for (std::size_t p = 0; p < n; ++p) a[p] = h[p] > 0 ? a[p] : 0.0;
     }
-    if (rInv) transformColumns(phi.data(), n, P + 1, *rInv);
+    if (rInv) transformColumns(phi.data(), n, K, *rInv);
+}
+
+/// The rows [phi | y] of one right-hand side (see above), y = value[0 .. n).
+void designRows(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,
+                const double* value, const double* h, std::size_t n, const Eigen::MatrixXd* rInv,
+                std::vector<double>& phi) {
+    designRows(P, design, x, fstride, &value, 1, 0, h, n, rInv, phi);
 }
 
 /// Gram matrix of the k columns a_j = cols + j n (n rows): G(i, j) = a_i . a_j, equal bit for bit to
@@ -196,8 +204,10 @@ Eigen::MatrixXd fusedGram(const double* phi, const double* y, const double* h, s
     Eigen::MatrixXd g(K, K);
     for (int i = 0; i < K; ++i)
         for (int j = i; j < K; ++j) {
-            const V8& l = acc[i][j];
-            const double v = ((tail[i][j] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+            double l[8];
+            for (int q = 0; q < 8; ++q) l[q] = acc[i][j][q];
+            l[0] = tail[i][j];  // lane 0 with the remainder added
+            const double v = addLanes(l);
             g(i, j) = v;
             g(j, i) = v;
         }
@@ -336,22 +346,11 @@ std::vector<Eigen::VectorXd> fitLeastSquaresMany(std::size_t P, const DesignFn& 
     const auto Pi = static_cast<Eigen::Index>(P);
     ws.blockR.resize(blocksOf(nPaths));
     auto& blockG = ws.blockR;
-    // the block's rows [phi | y_1 ... y_k], rows with w <= 0 zeroed, in phi ([column][path])
-    auto rows = [&](std::size_t first, std::size_t n, std::vector<double>& phi) {
-        if (phi.size() < K * n) phi.resize(K * n);
-        design(X + first, fstride, n, phi.data());
-        for (std::size_t i = 0; i < k; ++i) std::copy_n(ys[i] + first, n, phi.data() + (P + i) * n);
-        const double* h = w + first;
-        for (std::size_t j = 0; j < K; ++j) {
-            double* a = phi.data() + j * n;
-            for (std::size_t p = 0; p < n; ++p) a[p] = h[p] > 0 ? a[p] : 0.0;
-        }
-    };
     // the Gram matrix of all K columns, per block, summed in block order: its [phi | y_i] rows and
     // columns are, entry by entry, the Gram matrix fitLeastSquares forms for y_i alone
     auto gramPass = [&](auto&& transform) {
         overBlocks(nPaths, arena, ws, [&](std::size_t b, std::size_t first, std::size_t n, std::vector<double>& phi) {
-            rows(first, n, phi);
+            designRows(P, design, X + first, fstride, ys.data(), k, first, w + first, n, nullptr, phi);
             transform(phi.data(), n);
             blockG[b] = gram(phi.data(), n, K);
         });

@@ -30,6 +30,11 @@ inline constexpr std::size_t kBlock = 1024;
 
 inline std::size_t blocksOf(std::size_t n) { return (n + kBlock - 1) / kBlock; }
 
+/// Eight partial sums (lanes) added in the fixed order every reduction of the engines uses.
+inline double addLanes(const double* l) {
+    return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+}
+
 /// a . b with eight independent partial sums added in a fixed order (vectorises, deterministic).
 double dot(const double* a, const double* b, std::size_t n);
 /// Sum of a with eight partial sums (see dot).

@@ -31,6 +31,10 @@ struct Sums {
     }
 };
 
+/// The exercise rule: exercise where the exercise value h is positive and at least the continuation
+/// value c (as 0/1 masks in the loops that use it, so that they vectorise).
+inline bool exerciseNow(double h, double c) { return (h > 0) & (h >= c); }
+
 /// In-the-money count, sum and sum of squares of one feature over a block, in one pass: each is
 /// summed as detail::sum and detail::dot sum (eight lanes over the paths, the remainder into lane 0,
 /// the lanes added in a fixed tree), so the result is the same bit for bit as
@@ -141,6 +145,14 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     const PathSimulator trainSim(model, grid, s.seed, static_cast<std::uint32_t>(Stream::Training),
                                  s.antithetic);
     const std::size_t nbT = blocksOf(nT);
+    // The features of a block at date k (0-based), state of stride n: read in place where they are
+    // state variables, else copied into sc.feat (feature f at [f * n + p]).
+    auto featuresAt = [&](std::size_t k, const double* state, std::size_t n, Scratch& sc) {
+        const double* fx = inst.featuresInState(k, state, n);
+        if (fx) return fx;
+        inst.features(k, state, n, n, sc.feat.data(), n);
+        return static_cast<const double*>(sc.feat.data());
+    };
     // In-the-money count and feature sums per block and date (for the scaling of the basis): they
     // depend on the paths only, so they are taken while the block's state is still in cache.
     std::vector<Sums> blockStats(nbT * N * F);
@@ -162,11 +174,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                         double* h = sc.h.data();
                         const double* st = sc.state.data();
                         inst.exerciseValue(k - 1, st, n, n, h);
-                        const double* fx = inst.featuresInState(k - 1, st, n);
-                        if (!fx) {
-                            inst.features(k - 1, st, n, n, sc.feat.data(), n);
-                            fx = sc.feat.data();
-                        }
+                        const double* fx = featuresAt(k - 1, st, n, sc);
                         for (std::size_t f = 0; f < F; ++f)
                             blockStats[(b * N + k - 1) * F + f] = itmSums(h, fx + f * n, n);
                     }
@@ -225,8 +233,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                             double* __restrict v = V.data() + first;
                             const double* __restrict hv = H.data() + first;
                             const double* __restrict c = sc.cont.data();
-                            for (std::size_t p = 0; p < n; ++p)
-                                v[p] = (hv[p] > 0) & (hv[p] >= c[p]) ? hv[p] : v[p];
+                            for (std::size_t p = 0; p < n; ++p) v[p] = exerciseNow(hv[p], c[p]) ? hv[p] : v[p];
                         }
                         const double* st = store.column(kk, 0) + first;  // stride nT
                         inst.exerciseValue(kk, st, nT, n, H.data() + first);
@@ -245,8 +252,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                 tbb::simple_partitioner());
         });
         if (!fit) continue;  // at the final date the rule is: exercise when in the money
-        Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(P + 1), static_cast<Eigen::Index>(P + 1));
-        for (const auto& g : blockGrams) gram += g;  // block order: the same on any thread count
+        const Eigen::MatrixXd gram = detail::sumInOrder(blockGrams, P + 1);
         // R factor of A = [phi | value] over the in-the-money paths by CholeskyQR2 (Fukaya et
         // al. 2014; Yamamoto et al. 2015): R1 = chol(A'A), then R2 = chol(Q1'Q1) with Q1 = A R1^-1,
         // R = R2 R1. Its accuracy matches Householder QR while cond(A) < ~1e7, which the
@@ -263,12 +269,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     auto decide = [&](std::size_t k, const double* state, std::size_t n, Scratch& sc) {
         inst.exerciseValue(k, state, n, n, sc.h.data());
         if (k + 1 < N && !rules[k].fallback) {
-            const double* fx = inst.featuresInState(k, state, n);
-            if (!fx) {
-                inst.features(k, state, n, n, sc.feat.data(), n);
-                fx = sc.feat.data();
-            }
-            continuation(basis, rules[k], fx, n, sc);
+            continuation(basis, rules[k], featuresAt(k, state, n, sc), n, sc);
         } else {
             std::fill_n(sc.cont.data(), n, 0.0);
         }
@@ -279,7 +280,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
         const double* h = sc.h.data();
         const double* c = sc.cont.data();
         double* e = sc.exer.data();
-        for (std::size_t p = 0; p < n; ++p) e[p] = (h[p] > 0) & (h[p] >= c[p]) ? 1.0 : 0.0;
+        for (std::size_t p = 0; p < n; ++p) e[p] = exerciseNow(h[p], c[p]) ? 1.0 : 0.0;
     };
 
     // ---- 3. pricing: fresh paths, forward, streaming ----------------------------------------
@@ -327,7 +328,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                         double* __restrict val = pv;
                         double* __restrict go = sc.exer.data();  // scratch: paths exercising now
                         for (std::size_t p = 0; p < n; ++p) {
-                            go[p] = al[p] * ((h[p] > 0) & (h[p] >= c[p]) ? 1.0 : 0.0);
+                            go[p] = al[p] * (exerciseNow(h[p], c[p]) ? 1.0 : 0.0);
                             val[p] += go[p] * (d * h[p]);
                             al[p] -= go[p];
                         }

@@ -62,7 +62,6 @@ void transformColumns(double* cols, std::size_t n, std::size_t K, const Eigen::M
     }
 }
 
-
 /// Dot products of a tile of A columns (cols + (i0 + a) n) with B columns (cols + (j0 + b) n), all
 /// A x B at once, so that each loaded value serves B (or A) multiplications instead of one. Every
 /// product is summed exactly as dot() sums it (eight lanes over p, the remainder into lane 0, the
@@ -104,7 +103,6 @@ void gramTileB(const double* cols, std::size_t n, std::size_t i0, std::size_t j0
         default: return gramTile<A, 4>(cols, n, i0, j0, g);
     }
 }
-
 
 /// Rows of the weighted design matrix [phi | y_1 ... y_k] for a block (y_i = ys[i] + first; x and h
 /// point at the block), laid out column by column in phi ([j][p], j < P + k); paths with h <= 0 get
@@ -253,15 +251,6 @@ void overBlocks(std::size_t nPaths, tbb::task_arena& arena, RegressionWorkspace&
     });
 }
 
-/// The sum of K x K per-block matrices, in block order (the same on any number of threads).
-Eigen::MatrixXd sumInOrder(const std::vector<Eigen::MatrixXd>& blocks, std::size_t K) {
-    Eigen::MatrixXd g = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
-    for (const auto& gb : blocks) g += gb;
-    return g;
-}
-
-}  // namespace
-
 /// beta from the R factor of [phi | y]: R_pp beta = R_py, or the minimum-norm solution when R_pp
 /// is numerically singular (a basis that is rank-deficient on these paths).
 Eigen::VectorXd solveFromR(const Eigen::MatrixXd& R, std::size_t P) {
@@ -271,6 +260,14 @@ Eigen::VectorXd solveFromR(const Eigen::MatrixXd& R, std::size_t P) {
     const double dmin = Rp.diagonal().cwiseAbs().minCoeff();
     if (dmin > 1e-10 * dmax) return Rp.triangularView<Eigen::Upper>().solve(rhs);
     return Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(Rp).solve(rhs);
+}
+
+}  // namespace
+
+Eigen::MatrixXd sumInOrder(const std::vector<Eigen::MatrixXd>& blocks, std::size_t K) {
+    Eigen::MatrixXd g = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(K), static_cast<Eigen::Index>(K));
+    for (const auto& gb : blocks) g += gb;
+    return g;
 }
 
 Eigen::MatrixXd blockGram(std::size_t P, const DesignFn& design, const double* x, std::size_t fstride,

@@ -35,6 +35,9 @@ inline double addLanes(const double* l) {
     return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
 }
 
+/// The sum of K x K per-block matrices, in block order (the same on any number of threads).
+Eigen::MatrixXd sumInOrder(const std::vector<Eigen::MatrixXd>& blocks, std::size_t K);
+
 /// a . b with eight independent partial sums added in a fixed order (vectorises, deterministic).
 double dot(const double* a, const double* b, std::size_t n);
 /// Sum of a with eight partial sums (see dot).

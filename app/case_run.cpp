@@ -33,19 +33,14 @@ cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const 
 
 InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o) {
     InvestmentSettings s;
-    s.paths = o.paths.value_or(c.simulation.paths);
+    static_cast<McSettings&>(s) = c.simulation;
+    s.paths = o.paths.value_or(s.paths);
     KP_REQUIRE(s.paths >= 2, "--paths is ", s.paths, ", but must be at least 2");
-    s.trainingPaths = c.simulation.trainingPaths;
-    s.seed = o.seed.value_or(c.simulation.seed);
+    s.seed = o.seed.value_or(s.seed);
     KP_REQUIRE(s.seed != 0, "--seed is 0, but must be non-zero");
-    s.threads = o.threads.value_or(c.simulation.threads);
-    s.basis = parseBasisType(c.simulation.basis);
-    s.degree = c.simulation.degree;
-    s.antithetic = c.simulation.antithetic;
+    s.threads = o.threads.value_or(s.threads);
     KP_REQUIRE(!s.antithetic || s.paths % 2 == 0, "--paths is ", s.paths,
                ", but must be even with antithetic sampling (simulation.antithetic)");
-    KP_REQUIRE(s.basis != BasisType::Spline, c.path, ": simulation.basis is spline, but must be monomial or "
-               "laguerre for the valuation (the spline basis takes one feature)");
     return s;
 }
 

@@ -1,5 +1,7 @@
 #include "path_values.hpp"
 
+#include "kp/core/moments.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -44,33 +46,12 @@ double PathValues::priceQuantile(PriceKind kind, std::size_t k, double q) const 
     return static_cast<double>(v[static_cast<std::size_t>(r)]);
 }
 
-namespace {
-template <class F>
-Estimate meanOf(std::size_t n, bool antithetic, F f) {
-    // Welford over paths in order (or antithetic pairs): deterministic, and stable for the large,
-    // nearly equal values of a difference of two valuations
-    double mean = 0, m2 = 0, count = 0;
-    auto add = [&](double x) {
-        count += 1;
-        const double d = x - mean;
-        mean += d / count;
-        m2 += d * (x - mean);
-    };
-    if (antithetic)
-        for (std::size_t p = 0; p + 1 < n; p += 2) add(0.5 * (f(p) + f(p + 1)));
-    else
-        for (std::size_t p = 0; p < n; ++p) add(f(p));
-    const double se = count > 1 ? std::sqrt(m2 / (count - 1) / count) : 0.0;
-    return {mean, se};
-}
-}  // namespace
-
 Estimate pathMean(const double* x, std::size_t n, bool antithetic) {
-    return meanOf(n, antithetic, [&](std::size_t p) { return x[p]; });
+    return pathMoments(0, n, antithetic, [&](std::size_t p) { return x[p]; }).estimate();
 }
 
 Estimate pathDifference(const double* a, const double* b, std::size_t n, bool antithetic) {
-    return meanOf(n, antithetic, [&](std::size_t p) { return a[p] - b[p]; });
+    return pathMoments(0, n, antithetic, [&](std::size_t p) { return a[p] - b[p]; }).estimate();
 }
 
 }  // namespace kp::app

@@ -20,12 +20,12 @@ namespace {
 
 /// Options shared by every Monte Carlo problem.
 struct McOptions {
-    std::size_t paths = 100'000;
-    std::size_t trainingPaths = 0;
-    std::uint64_t seed = 42;
-    std::size_t threads = 0;
-    std::string basis = "monomial";
-    int degree = 4;
+    std::size_t paths = LsmSettings{}.paths;  // defaults: kp/core/mc_settings.hpp, lsm.hpp
+    std::size_t trainingPaths = LsmSettings{}.trainingPaths;
+    std::uint64_t seed = LsmSettings{}.seed;
+    std::size_t threads = LsmSettings{}.threads;
+    std::string basis = toString(LsmSettings{}.basis);
+    int degree = LsmSettings{}.degree;
     bool qmc = false;
     bool noAntithetic = false;
     bool upperBound = false;

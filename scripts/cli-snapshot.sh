@@ -11,7 +11,7 @@ K="$(realpath "$1")"; OUT="$2"; QUICK="${3:-}"
 cd "$(dirname "$0")/.."
 mkdir -p "$OUT"
 N=100000; [ "$QUICK" = "--quick" ] && N=20000
-strip() { sed -E -e 's/"seconds":[-0-9.e+]+/"seconds":0/g' -e 's/, [0-9.]+ s$/, T s/'; }
+strip() { sed -E -e 's/"seconds": ?[-0-9.e+]+/"seconds":0/g' -e 's/, [0-9.]+ s$/, T s/'; }
 run() {  # run NAME ARGS...: stdout (timings stripped) into DIR/NAME.json, exit code kept
   local name="$1"; shift
   local rc=0

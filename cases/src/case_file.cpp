@@ -736,13 +736,15 @@ Exit Loader::readExit(MapReader m) {
 
 void Loader::readSimulation(MapReader m) {
     Simulation& s = c_.simulation;
-    s.paths = static_cast<std::size_t>(m.integer("paths", 100'000, Range::between(2, 1e9, "in [2, 1e9]"), ""));
-    s.trainingPaths = static_cast<std::size_t>(m.integer("training_paths", 0, Range::between(0, 1e9, "in [0, 1e9]"), ""));
-    s.seed = static_cast<std::uint64_t>(m.integer("seed", 42, Range::between(1, 2e9, "a positive integer"), ""));
-    s.threads = static_cast<std::size_t>(m.integer("threads", 0, Range::between(0, 1024, "in [0, 1024]"), ""));
-    s.basis = m.choice("basis", {"monomial", "laguerre", "spline"}, "monomial");
-    s.degree = m.integer("degree", 3, Range::between(1, 8, "in [1, 8]"), "");
-    s.antithetic = m.boolean("antithetic", true);
+    const McSettings d;  // the defaults, defined once
+    s.paths = static_cast<std::size_t>(m.integer("paths", static_cast<int>(d.paths), Range::between(2, 1e9, "in [2, 1e9]"), ""));
+    s.trainingPaths = static_cast<std::size_t>(
+        m.integer("training_paths", static_cast<int>(d.trainingPaths), Range::between(0, 1e9, "in [0, 1e9]"), ""));
+    s.seed = static_cast<std::uint64_t>(m.integer("seed", static_cast<int>(d.seed), Range::between(1, 2e9, "a positive integer"), ""));
+    s.threads = static_cast<std::size_t>(m.integer("threads", static_cast<int>(d.threads), Range::between(0, 1024, "in [0, 1024]"), ""));
+    s.basis = parseBasisType(m.choice("basis", {"monomial", "laguerre"}, toString(d.basis)));
+    s.degree = m.integer("degree", d.degree, Range::between(1, 8, "in [1, 8]"), "");
+    s.antithetic = m.boolean("antithetic", d.antithetic);
     m.finish();
 }
 

@@ -8,22 +8,6 @@
 
 namespace kp {
 
-BasisType parseBasisType(const std::string& name) {
-    if (name == "monomial") return BasisType::Monomial;
-    if (name == "laguerre") return BasisType::Laguerre;
-    if (name == "spline") return BasisType::Spline;
-    detail::throwInvalid("basis: '", name, "' is not a basis, but must be 'monomial', 'laguerre' or 'spline'");
-}
-
-std::string toString(BasisType type) {
-    switch (type) {
-        case BasisType::Monomial: return "monomial";
-        case BasisType::Laguerre: return "laguerre";
-        case BasisType::Spline: return "spline";
-    }
-    return "?";
-}
-
 namespace {
 void enumerate(std::size_t f, std::size_t features, int left, std::vector<int>& cur,
                std::vector<std::vector<int>>& out) {

@@ -12,9 +12,10 @@
 #include <optional>
 #include <thread>
 
-#include "detail/moments.hpp"
+#include "detail/blocks.hpp"
 #include "detail/regression.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/moments.hpp"
 #include "kp/core/random.hpp"
 #include "kp/engine/path_simulator.hpp"
 
@@ -32,7 +33,6 @@ namespace {
 
 using detail::blocksOf;
 using detail::kBlock;
-using detail::Moments;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 constexpr int kNoSubsidy = 1 << 30;  // an operating year past any subsidy term
@@ -270,8 +270,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     auto optionAt = [&](std::size_t j) -> const TechnologyOption& {
         return j < J ? pr.technologies[j] : pr.stages[j - J].option;
     };
-    const std::size_t threads = s.threads ? s.threads : std::max(1u, std::thread::hardware_concurrency());
-    tbb::task_arena arena(static_cast<int>(threads));
+    tbb::task_arena arena(detail::threadCount(s.threads));
     auto& tls = impl_->tls;
     const std::size_t maxP = Basis(s.basis, s.degree, std::max<std::size_t>(NC, 1)).size() + NI;
 
@@ -503,8 +502,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                    "InvestmentLsm: reuseRule is set, but the previous valuation of this engine trained no rule "
                    "for a problem of this shape (dates, technologies, stages, features, basis, seed)");
     std::size_t nT = s.reuseRule ? impl_->trainedPaths
-                                 : s.trainingPaths ? s.trainingPaths : detail::defaultTrainingPaths(s.paths);
-    if (s.antithetic && nT % 2) ++nT;
+                                 : trainingPathsOf(s);
     std::vector<DateRule>& rules = impl_->rules;
     auto& X = impl_->X;
     auto& I = impl_->I;
@@ -529,29 +527,21 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     const std::size_t nbT = blocksOf(nT);
     const auto trainStream = static_cast<std::uint32_t>(Stream::Training);
     const PathSimulator trainSim(model, grid, s.seed, trainStream, s.antithetic);
-    arena.execute([&] {
-        tbb::parallel_for(
-            tbb::blocked_range<std::size_t>(0, nbT, 1),
-            [&](const tbb::blocked_range<std::size_t>& r) {
-                Work& w = tls.local();
-                for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                    w.reserve(L, n, maxP);
-                    simulateBlock(trainSim, trainStream, first, n, w, false);
-                    for (std::size_t d = 0; d < H; ++d) {
-                        features(d, n, w, X.data() + d * F * nT + first, nT);
-                        for (std::size_t j = 0; j < J; ++j)
-                            investValue(j, d, n, w, I.data() + (d * J + j) * nT + first);
-                        for (std::size_t p = 0; p < n; ++p)
-                            Bd[d * nT + first + p] = D[d] * w.base[d * n + p];
-                        for (std::size_t st = 0; st < NS; ++st)
-                            stageValue(st, d, n, w, Xs.data() + (d * NS + st) * nT + first);
-                    }
-                    for (std::size_t j = 0; j < J; ++j)
-                        std::copy_n(w.opFrom.data() + j * n, n, opT.data() + j * nT + first);
-                }
-            },
-            tbb::simple_partitioner());
+    detail::forEachBlock(arena, nT, [&](std::size_t, std::size_t first, std::size_t n) {
+        Work& w = tls.local();
+        w.reserve(L, n, maxP);
+        simulateBlock(trainSim, trainStream, first, n, w, false);
+        for (std::size_t d = 0; d < H; ++d) {
+            features(d, n, w, X.data() + d * F * nT + first, nT);
+            for (std::size_t j = 0; j < J; ++j)
+                investValue(j, d, n, w, I.data() + (d * J + j) * nT + first);
+            for (std::size_t p = 0; p < n; ++p)
+                Bd[d * nT + first + p] = D[d] * w.base[d * n + p];
+            for (std::size_t st = 0; st < NS; ++st)
+                stageValue(st, d, n, w, Xs.data() + (d * NS + st) * nT + first);
+        }
+        for (std::size_t j = 0; j < J; ++j)
+            std::copy_n(w.opFrom.data() + j * n, n, opT.data() + j * nT + first);
     });
 
     // ---- 2. backward induction -----------------------------------------------------------------
@@ -569,17 +559,12 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         rule.active = anyTech || !std::isnan(rule.closeValue);
         const double* Xd = X.data() + dd * F * nT;
         // feature means and standard deviations (per block, summed in block order)
-        arena.execute([&] {
-            tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbT, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-                for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                    for (std::size_t f = 0; f < F; ++f) {
-                        const double* x = Xd + f * nT + first;
-                        blockSums[(b * F + f) * 2] = detail::sum(x, n);
-                        blockSums[(b * F + f) * 2 + 1] = detail::dot(x, x, n);
-                    }
-                }
-            }, tbb::simple_partitioner());
+        detail::forEachBlock(arena, nT, [&](std::size_t b, std::size_t first, std::size_t n) {
+            for (std::size_t f = 0; f < F; ++f) {
+                const double* x = Xd + f * nT + first;
+                blockSums[(b * F + f) * 2] = detail::sum(x, n);
+                blockSums[(b * F + f) * 2 + 1] = detail::dot(x, x, n);
+            }
         });
         rule.featMean.assign(F, 0.0);
         std::vector<double> sd(F, 0.0);
@@ -648,15 +633,10 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
             }
         };
         auto overTrainingBlocks = [&](auto&& body) {
-            arena.execute([&] {
-                tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbT, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-                    Work& w = tls.local();
-                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                        const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                        w.reserve(L, n, maxP);
-                        body(first, n, w);
-                    }
-                }, tbb::simple_partitioner());
+            detail::forEachBlock(arena, nT, [&](std::size_t, std::size_t first, std::size_t n) {
+                Work& w = tls.local();
+                w.reserve(L, n, maxP);
+                body(first, n, w);
             });
         };
         // stages: the stage rule at dd (decide now if its value beats the rule's from dd + 1), then
@@ -890,137 +870,124 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
         }
     };
     std::vector<float> emis(HY * nP), carbon(HY * nP);  // per calendar year and path
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nbP, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-            Work& w = tls.local();
-            for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                const std::size_t first = b * kBlock, n = std::min(kBlock, nP - first);
-                w.reserve(L, n, maxP, observer != nullptr);
-                simulateBlock(priceSim, priceStream, first, n, w, true);
-                double* V = w.inv.data() + J * n;  // realised value of the policy
-                std::fill_n(V, n, 0.0);
-                std::fill_n(w.act.data(), n, -1);
-                std::fill_n(w.actDate.data(), n, static_cast<int>(H));
-                std::fill_n(w.stageAt.data(), n, static_cast<int>(H));
-                stagePass(n, w);
-                for (std::size_t d = 0; d < H; ++d) {
-                    const DateRule& rule = rules[d];
-                    const double* base = w.base.data() + d * n;
-                    double* val = w.tmp.data();  // chosen action as a double: -1 wait
-                    if (fixed) {
-                        const bool now = d == fixedDate && techAllowed(static_cast<std::size_t>(fixedTech), d);  // fixedDate == H when never
-                        std::fill_n(val, n, now ? static_cast<double>(fixedTech) : -1.0);
-                    } else if (!rule.active) {
-                        for (std::size_t p = 0; p < n; ++p)
-                            if (w.act[p] < 0) V[p] += D[d] * base[p];
-                        continue;
-                    } else {
-                    pricingFeatures(rule, d, n, w);
-                    auto estimate = [&](const Eigen::VectorXd& beta, double* out) { estimateP(rule, beta, n, w, out); };
-                    double* best = w.best.data();
-                    if (rule.betaW.size() == 0) std::fill_n(best, n, 0.0);
-                    else estimate(rule.betaW, best);
-                    for (std::size_t p = 0; p < n; ++p) best[p] += D[d] * base[p];
-                    std::fill_n(val, n, -1.0);
-                    for (std::size_t j = 0; j < J; ++j) {
-                        if (rule.betaJ[j].size() == 0) continue;
-                        estimate(rule.betaJ[j], w.est.data());
-                        for (std::size_t p = 0; p < n; ++p)
-                            if (w.est[p] > best[p]) best[p] = w.est[p], val[p] = static_cast<double>(j);
-                    }
-                    if (!std::isnan(rule.closeValue))
-                        for (std::size_t p = 0; p < n; ++p)
-                            if (rule.closeValue > best[p]) best[p] = rule.closeValue, val[p] = static_cast<double>(J);
-                    }
-                    double* cnt = counts.data() + (b * (J + 1)) * H;
-                    for (std::size_t p = 0; p < n; ++p) {
-                        if (w.act[p] >= 0) continue;
-                        const int a = static_cast<int>(val[p]);
-                        if (a < 0) {
-                            V[p] += D[d] * base[p];
-                        } else {
-                            w.act[p] = a;
-                            w.actDate[p] = static_cast<int>(d);
-                            cnt[static_cast<std::size_t>(a) * H + d] += 1;
-                        }
-                    }
-                    // realised values of the paths that acted now
-                    for (std::size_t j = 0; j < J; ++j) {
-                        bool any = false;
-                        for (std::size_t p = 0; p < n; ++p) any |= w.act[p] == static_cast<int>(j) && w.actDate[p] == static_cast<int>(d);
-                        if (!any) continue;
-                        investValue(j, d, n, w, w.est.data());
-                        const int st = L.stageOf[j];
-                        for (std::size_t p = 0; p < n; ++p)
-                            if (w.act[p] == static_cast<int>(j) && w.actDate[p] == static_cast<int>(d)) {
-                                V[p] += w.est[p];
-                                if (st < 0) continue;
-                                const auto sA = static_cast<std::size_t>(operationStart(j, d, n, w, p));
-                                const std::size_t at = (static_cast<std::size_t>(st) * (H + 1) + sA) * n + p;
-                                V[p] += w.R[at];
-                                w.stageAt[p] = w.sdate[at];
-                                if (w.sdate[at] < static_cast<int>(H))
-                                    stageCounts[(b * NS + static_cast<std::size_t>(st)) * H + static_cast<std::size_t>(w.sdate[at])] += 1;
-                            }
-                    }
-                    for (std::size_t p = 0; p < n; ++p)
-                        if (w.act[p] == static_cast<int>(J) && w.actDate[p] == static_cast<int>(d)) V[p] += rule.closeValue;
-                }
-                // statistics: V, B0, I_j(0), differences
-                double* B0 = w.best.data();
-                for (std::size_t p = 0; p < n; ++p) B0[p] = w.pb[H * n + p];
-                for (std::size_t j = 0; j < J; ++j) {
-                    double* Ij = w.inv.data() + j * n;
-                    investValue(j, 0, n, w, Ij);
-                    if (const int st = L.stageOf[j]; st >= 0)  // with the stage rule from the first operating year
-                        for (std::size_t p = 0; p < n; ++p)
-                            Ij[p] += w.R[(static_cast<std::size_t>(st) * (H + 1) +
-                                          static_cast<std::size_t>(operationStart(j, 0, n, w, p))) * n + p];
-                }
-                auto acc = [&](std::size_t slot, auto&& f) {
-                    Moments m;
-                    if (s.antithetic) {
-                        for (std::size_t p = 0; p + 1 < n; p += 2) m.add(0.5 * (f(p) + f(p + 1)));
-                    } else {
-                        for (std::size_t p = 0; p < n; ++p) m.add(f(p));
-                    }
-                    mom[b * NM + slot] = m;
-                };
-                acc(0, [&](std::size_t p) { return V[p]; });
-                acc(1, [&](std::size_t p) { return B0[p]; });
-                acc(2, [&](std::size_t p) { return V[p] - B0[p]; });
-                for (std::size_t j = 0; j < J; ++j) {
-                    const double* Ij = w.inv.data() + j * n;
-                    acc(3 + j, [&](std::size_t p) { return Ij[p]; });
-                    acc(3 + J + j, [&](std::size_t p) { return V[p] - Ij[p]; });
-                }
-                // emissions under the policy and carbon costs never investing
-                for (std::size_t p = 0; p < n; ++p) w.plans[p] = planOf(p, n, w);
-                for (std::size_t k = 0; k < H; ++k) {
-                    double sumE = 0;
-                    for (std::size_t p = 0; p < n; ++p) {
-                        const PathPlan& plan = w.plans[p];
-                        double e = 0;
-                        switch (plan.running(k)) {
-                            case Running::Plant: e = w.ebase[k * n + p]; break;
-                            case Running::Technology: e = w.etech[(plan.j * H + k) * n + p]; break;
-                            case Running::Stage: e = w.etech[(plan.js * H + k) * n + p]; break;
-                            default: break;
-                        }
-                        if (observer) w.obs[(7 * H + k) * n + p] = e;
-                        // summed over the periods of the calendar year
-                        float& ey = emis[(k / Pz) * nP + first + p];
-                        float& cy = carbon[(k / Pz) * nP + first + p];
-                        const bool firstPeriod = k % Pz == 0;
-                        ey = static_cast<float>(firstPeriod ? e : ey + e);
-                        cy = static_cast<float>(firstPeriod ? w.cbase[k * n + p] : cy + w.cbase[k * n + p]);
-                        sumE += e;
-                    }
-                    emisSum[b * HY + k / Pz] += sumE;
-                }
-                if (observer) observeBlock(b, first, n, w, V, B0);
+    detail::forEachBlock(arena, nP, [&](std::size_t b, std::size_t first, std::size_t n) {
+        Work& w = tls.local();
+        w.reserve(L, n, maxP, observer != nullptr);
+        simulateBlock(priceSim, priceStream, first, n, w, true);
+        double* V = w.inv.data() + J * n;  // realised value of the policy
+        std::fill_n(V, n, 0.0);
+        std::fill_n(w.act.data(), n, -1);
+        std::fill_n(w.actDate.data(), n, static_cast<int>(H));
+        std::fill_n(w.stageAt.data(), n, static_cast<int>(H));
+        stagePass(n, w);
+        for (std::size_t d = 0; d < H; ++d) {
+            const DateRule& rule = rules[d];
+            const double* base = w.base.data() + d * n;
+            double* val = w.tmp.data();  // chosen action as a double: -1 wait
+            if (fixed) {
+                const bool now = d == fixedDate && techAllowed(static_cast<std::size_t>(fixedTech), d);  // fixedDate == H when never
+                std::fill_n(val, n, now ? static_cast<double>(fixedTech) : -1.0);
+            } else if (!rule.active) {
+                for (std::size_t p = 0; p < n; ++p)
+                    if (w.act[p] < 0) V[p] += D[d] * base[p];
+                continue;
+            } else {
+            pricingFeatures(rule, d, n, w);
+            auto estimate = [&](const Eigen::VectorXd& beta, double* out) { estimateP(rule, beta, n, w, out); };
+            double* best = w.best.data();
+            if (rule.betaW.size() == 0) std::fill_n(best, n, 0.0);
+            else estimate(rule.betaW, best);
+            for (std::size_t p = 0; p < n; ++p) best[p] += D[d] * base[p];
+            std::fill_n(val, n, -1.0);
+            for (std::size_t j = 0; j < J; ++j) {
+                if (rule.betaJ[j].size() == 0) continue;
+                estimate(rule.betaJ[j], w.est.data());
+                for (std::size_t p = 0; p < n; ++p)
+                    if (w.est[p] > best[p]) best[p] = w.est[p], val[p] = static_cast<double>(j);
             }
-        }, tbb::simple_partitioner());
+            if (!std::isnan(rule.closeValue))
+                for (std::size_t p = 0; p < n; ++p)
+                    if (rule.closeValue > best[p]) best[p] = rule.closeValue, val[p] = static_cast<double>(J);
+            }
+            double* cnt = counts.data() + (b * (J + 1)) * H;
+            for (std::size_t p = 0; p < n; ++p) {
+                if (w.act[p] >= 0) continue;
+                const int a = static_cast<int>(val[p]);
+                if (a < 0) {
+                    V[p] += D[d] * base[p];
+                } else {
+                    w.act[p] = a;
+                    w.actDate[p] = static_cast<int>(d);
+                    cnt[static_cast<std::size_t>(a) * H + d] += 1;
+                }
+            }
+            // realised values of the paths that acted now
+            for (std::size_t j = 0; j < J; ++j) {
+                bool any = false;
+                for (std::size_t p = 0; p < n; ++p) any |= w.act[p] == static_cast<int>(j) && w.actDate[p] == static_cast<int>(d);
+                if (!any) continue;
+                investValue(j, d, n, w, w.est.data());
+                const int st = L.stageOf[j];
+                for (std::size_t p = 0; p < n; ++p)
+                    if (w.act[p] == static_cast<int>(j) && w.actDate[p] == static_cast<int>(d)) {
+                        V[p] += w.est[p];
+                        if (st < 0) continue;
+                        const auto sA = static_cast<std::size_t>(operationStart(j, d, n, w, p));
+                        const std::size_t at = (static_cast<std::size_t>(st) * (H + 1) + sA) * n + p;
+                        V[p] += w.R[at];
+                        w.stageAt[p] = w.sdate[at];
+                        if (w.sdate[at] < static_cast<int>(H))
+                            stageCounts[(b * NS + static_cast<std::size_t>(st)) * H + static_cast<std::size_t>(w.sdate[at])] += 1;
+                    }
+            }
+            for (std::size_t p = 0; p < n; ++p)
+                if (w.act[p] == static_cast<int>(J) && w.actDate[p] == static_cast<int>(d)) V[p] += rule.closeValue;
+        }
+        // statistics: V, B0, I_j(0), differences
+        double* B0 = w.best.data();
+        for (std::size_t p = 0; p < n; ++p) B0[p] = w.pb[H * n + p];
+        for (std::size_t j = 0; j < J; ++j) {
+            double* Ij = w.inv.data() + j * n;
+            investValue(j, 0, n, w, Ij);
+            if (const int st = L.stageOf[j]; st >= 0)  // with the stage rule from the first operating year
+                for (std::size_t p = 0; p < n; ++p)
+                    Ij[p] += w.R[(static_cast<std::size_t>(st) * (H + 1) +
+                                  static_cast<std::size_t>(operationStart(j, 0, n, w, p))) * n + p];
+        }
+        auto acc = [&](std::size_t slot, auto&& f) { mom[b * NM + slot] = pathMoments(0, n, s.antithetic, f); };
+        acc(0, [&](std::size_t p) { return V[p]; });
+        acc(1, [&](std::size_t p) { return B0[p]; });
+        acc(2, [&](std::size_t p) { return V[p] - B0[p]; });
+        for (std::size_t j = 0; j < J; ++j) {
+            const double* Ij = w.inv.data() + j * n;
+            acc(3 + j, [&](std::size_t p) { return Ij[p]; });
+            acc(3 + J + j, [&](std::size_t p) { return V[p] - Ij[p]; });
+        }
+        // emissions under the policy and carbon costs never investing
+        for (std::size_t p = 0; p < n; ++p) w.plans[p] = planOf(p, n, w);
+        for (std::size_t k = 0; k < H; ++k) {
+            double sumE = 0;
+            for (std::size_t p = 0; p < n; ++p) {
+                const PathPlan& plan = w.plans[p];
+                double e = 0;
+                switch (plan.running(k)) {
+                    case Running::Plant: e = w.ebase[k * n + p]; break;
+                    case Running::Technology: e = w.etech[(plan.j * H + k) * n + p]; break;
+                    case Running::Stage: e = w.etech[(plan.js * H + k) * n + p]; break;
+                    default: break;
+                }
+                if (observer) w.obs[(7 * H + k) * n + p] = e;
+                // summed over the periods of the calendar year
+                float& ey = emis[(k / Pz) * nP + first + p];
+                float& cy = carbon[(k / Pz) * nP + first + p];
+                const bool firstPeriod = k % Pz == 0;
+                ey = static_cast<float>(firstPeriod ? e : ey + e);
+                cy = static_cast<float>(firstPeriod ? w.cbase[k * n + p] : cy + w.cbase[k * n + p]);
+                sumE += e;
+            }
+            emisSum[b * HY + k / Pz] += sumE;
+        }
+        if (observer) observeBlock(b, first, n, w, V, B0);
     });
     std::vector<Moments> tot(NM);
     for (std::size_t b = 0; b < nbP; ++b)

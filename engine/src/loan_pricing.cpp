@@ -9,7 +9,8 @@
 #include <limits>
 #include <thread>
 
-#include "detail/moments.hpp"
+#include "detail/blocks.hpp"
+#include "kp/core/moments.hpp"
 #include "detail/regression.hpp"
 #include "kp/core/errors.hpp"
 
@@ -19,35 +20,14 @@ namespace {
 
 using detail::blocksOf;
 using detail::kBlock;
-using detail::Moments;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// Runs f(block, first, n) over the fixed path blocks, in parallel; f writes only block-indexed or
 /// path-indexed storage.
 template <class F>
 void forEachBlock(std::size_t paths, std::size_t threads, F&& f) {
-    const std::size_t nb = blocksOf(paths);
-    const std::size_t t = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
-    tbb::task_arena arena(static_cast<int>(t));
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nb, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-            for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                const std::size_t first = b * kBlock;
-                f(b, first, std::min(kBlock, paths - first));
-            }
-        }, tbb::simple_partitioner());
-    });
-}
-
-/// Moments of x(p) over a block, antithetic pairs averaged first.
-template <class X>
-Moments blockMoments(std::size_t first, std::size_t n, bool antithetic, X&& x) {
-    Moments m;
-    if (antithetic)
-        for (std::size_t p = first; p + 1 < first + n; p += 2) m.add(0.5 * (x(p) + x(p + 1)));
-    else
-        for (std::size_t p = first; p < first + n; ++p) m.add(x(p));
-    return m;
+    tbb::task_arena arena(detail::threadCount(threads));
+    detail::forEachBlock(arena, paths, f);
 }
 
 /// Per-path outcomes of one evaluation, indexed by path.
@@ -80,7 +60,7 @@ Estimate hurdleValue(const LoanTerms& t, const LoanSchedule& s, LoanVariant v, c
     out.valueHurdle = value.data();
     forEachBlock(view.paths, st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
         evaluateLoan(t, s, v, view, first, n, out);
-        mom[b] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return value[p]; });
+        mom[b] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return value[p]; });
     });
     Moments tot;
     for (const auto& m : mom) tot.merge(m);
@@ -151,7 +131,7 @@ Estimate meanOverPaths(const std::vector<double>& x, const LoanPricingSettings& 
                " paths, but must be at least 2 (and even with antithetic pairs)");
     std::vector<Moments> mom(blocksOf(x.size()));
     forEachBlock(x.size(), st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
-        mom[b] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return x[p]; });
+        mom[b] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return x[p]; });
     });
     Moments tot;
     for (const auto& m : mom) tot.merge(m);
@@ -178,13 +158,13 @@ LoanStatistics priceLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVa
                 return (period == P ? d < P : d == period) ? 1.0 : 0.0;
             };
         };
-        m[0] = blockMoments(first, n, st.antithetic, indicator(P));
-        for (std::size_t i = 0; i < P; ++i) m[1 + i] = blockMoments(first, n, st.antithetic, indicator(i));
-        m[P + 1] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.loss[p]; });
-        m[P + 2] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.value[p]; });
-        m[P + 3] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.valueHurdle[p]; });
-        m[P + 4] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.exposure[p]; });
-        m[P + 5] = blockMoments(first, n, st.antithetic, [&](std::size_t p) { return o.lossAtDefault[p]; });
+        m[0] = pathMoments(first, n, st.antithetic, indicator(P));
+        for (std::size_t i = 0; i < P; ++i) m[1 + i] = pathMoments(first, n, st.antithetic, indicator(i));
+        m[P + 1] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.loss[p]; });
+        m[P + 2] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.value[p]; });
+        m[P + 3] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.valueHurdle[p]; });
+        m[P + 4] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.exposure[p]; });
+        m[P + 5] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.lossAtDefault[p]; });
         for (std::size_t p = first; p < first + n; ++p) defaults[b] += o.defaultPeriod[p] < static_cast<int>(P);
     });
     std::vector<Moments> tot(NM);
@@ -204,7 +184,7 @@ LoanStatistics priceLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVa
     if (ey > 0) {
         std::vector<Moments> res(nb);
         forEachBlock(nP, st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
-            res[b] = blockMoments(first, n, st.antithetic,
+            res[b] = pathMoments(first, n, st.antithetic,
                                   [&](std::size_t p) { return o.lossAtDefault[p] - ratio * o.exposure[p]; });
         });
         Moments d;

@@ -12,9 +12,9 @@
 #include <thread>
 
 #include "kp/core/errors.hpp"
+#include "kp/core/moments.hpp"
 #include "kp/core/state_block.hpp"
 #include "kp/engine/path_simulator.hpp"
-#include "detail/moments.hpp"
 #include "detail/regression.hpp"
 
 namespace kp {
@@ -84,7 +84,6 @@ void continuation(const Basis& basis, const Rule& r, const double* feat, std::si
 using detail::blocksOf;
 using detail::dot;
 using detail::kBlock;
-using detail::Moments;
 using detail::sum;
 
 }  // namespace
@@ -125,15 +124,11 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     const std::size_t F = inst.featureCount();
     const Basis basis(s.basis, s.degree, F, s.knots);
     const std::size_t P = basis.size();
-    const std::size_t threads =
-        s.threads ? s.threads : std::max(1u, std::thread::hardware_concurrency());
-    tbb::task_arena arena(static_cast<int>(threads));
+    tbb::task_arena arena(detail::threadCount(s.threads));
     auto& tls = impl_->tls;
 
     // ---- 1. training paths, stored date-major --------------------------------------------------
-    std::size_t nT = s.trainingPaths ? s.trainingPaths
-                                     : detail::defaultTrainingPaths(s.paths);
-    if (s.antithetic && nT % 2) ++nT;
+    const std::size_t nT = trainingPathsOf(s);
     StateBlock& store = impl_->train;
     store.resize(N, vars, nT);
     auto& V = impl_->value;
@@ -156,31 +151,23 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     // In-the-money count and feature sums per block and date (for the scaling of the basis): they
     // depend on the paths only, so they are taken while the block's state is still in cache.
     std::vector<Sums> blockStats(nbT * N * F);
-    arena.execute([&] {
-        tbb::parallel_for(
-            tbb::blocked_range<std::size_t>(0, nbT, 1),
-            [&](const tbb::blocked_range<std::size_t>& r) {
-                Scratch& sc = tls.local();
-                for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                    const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                    sc.reserve(vars, F, P, n);
-                    trainSim.beginBlock(first, n, sc.sim);
-                    model.initialState(sc.state.data(), n, n);
-                    for (std::size_t k = 1; k <= N; ++k) {
-                        trainSim.step(k, first, n, sc.state.data(), n, sc.sim);
-                        for (std::size_t v = 0; v < vars; ++v)
-                            std::copy_n(sc.state.data() + v * n, n, store.column(k - 1, v) + first);
-                        if (k == N) continue;  // no regression at the last date
-                        double* h = sc.h.data();
-                        const double* st = sc.state.data();
-                        inst.exerciseValue(k - 1, st, n, n, h);
-                        const double* fx = featuresAt(k - 1, st, n, sc);
-                        for (std::size_t f = 0; f < F; ++f)
-                            blockStats[(b * N + k - 1) * F + f] = itmSums(h, fx + f * n, n);
-                    }
-                }
-            },
-            tbb::simple_partitioner());
+    detail::forEachBlock(arena, nT, [&](std::size_t b, std::size_t first, std::size_t n) {
+        Scratch& sc = tls.local();
+        sc.reserve(vars, F, P, n);
+        trainSim.beginBlock(first, n, sc.sim);
+        model.initialState(sc.state.data(), n, n);
+        for (std::size_t k = 1; k <= N; ++k) {
+            trainSim.step(k, first, n, sc.state.data(), n, sc.sim);
+            for (std::size_t v = 0; v < vars; ++v)
+                std::copy_n(sc.state.data() + v * n, n, store.column(k - 1, v) + first);
+            if (k == N) continue;  // no regression at the last date
+            double* h = sc.h.data();
+            const double* st = sc.state.data();
+            inst.exerciseValue(k - 1, st, n, n, h);
+            const double* fx = featuresAt(k - 1, st, n, sc);
+            for (std::size_t f = 0; f < F; ++f)
+                blockStats[(b * N + k - 1) * F + f] = itmSums(h, fx + f * n, n);
+        }
     });
 
     // ---- 2. backward induction: regress, decide, update realised values -----------------------
@@ -218,38 +205,30 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
             basis.evaluate(rule.scaling, x, fstride, n, out, n);
         };
         // one pass: date kk + 1's rule applied, date kk set up, and the first Gram matrix of its fit
-        arena.execute([&] {
-            tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(0, nbT, 1),
-                [&](const tbb::blocked_range<std::size_t>& r) {
-                    Scratch& sc = tls.local();
-                    for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                        const std::size_t first = b * kBlock, n = std::min(kBlock, nT - first);
-                        sc.reserve(vars, F, P, n);
-                        if (later) {  // date kk + 1: exercise where the rule says so
-                            basis.combine(later->scaling, later->beta.data(), X.data() + first, nT, n,
-                                          sc.cont.data(), sc.phi.data());
-                            // branch-free and through local pointers, so that it vectorises
-                            double* __restrict v = V.data() + first;
-                            const double* __restrict hv = H.data() + first;
-                            const double* __restrict c = sc.cont.data();
-                            for (std::size_t p = 0; p < n; ++p) v[p] = exerciseNow(hv[p], c[p]) ? hv[p] : v[p];
-                        }
-                        const double* st = store.column(kk, 0) + first;  // stride nT
-                        inst.exerciseValue(kk, st, nT, n, H.data() + first);
-                        inst.features(kk, st, nT, n, X.data() + first, nT);
-                        if (last) {
-                            std::copy_n(H.data() + first, n, V.data() + first);
-                        } else {
-                            double* __restrict v = V.data() + first;
-                            for (std::size_t p = 0; p < n; ++p) v[p] *= growth;
-                        }
-                        if (fit)
-                            blockGrams[b] = detail::blockGram(P, design, X.data() + first, nT, V.data() + first,
-                                                              H.data() + first, n, sc.phi);
-                    }
-                },
-                tbb::simple_partitioner());
+        detail::forEachBlock(arena, nT, [&](std::size_t b, std::size_t first, std::size_t n) {
+            Scratch& sc = tls.local();
+            sc.reserve(vars, F, P, n);
+            if (later) {  // date kk + 1: exercise where the rule says so
+                basis.combine(later->scaling, later->beta.data(), X.data() + first, nT, n,
+                              sc.cont.data(), sc.phi.data());
+                // branch-free and through local pointers, so that it vectorises
+                double* __restrict v = V.data() + first;
+                const double* __restrict hv = H.data() + first;
+                const double* __restrict c = sc.cont.data();
+                for (std::size_t p = 0; p < n; ++p) v[p] = exerciseNow(hv[p], c[p]) ? hv[p] : v[p];
+            }
+            const double* st = store.column(kk, 0) + first;  // stride nT
+            inst.exerciseValue(kk, st, nT, n, H.data() + first);
+            inst.features(kk, st, nT, n, X.data() + first, nT);
+            if (last) {
+                std::copy_n(H.data() + first, n, V.data() + first);
+            } else {
+                double* __restrict v = V.data() + first;
+                for (std::size_t p = 0; p < n; ++p) v[p] *= growth;
+            }
+            if (fit)
+                blockGrams[b] = detail::blockGram(P, design, X.data() + first, nT, V.data() + first,
+                                                  H.data() + first, n, sc.phi);
         });
         if (!fit) continue;  // at the final date the rule is: exercise when in the money
         const Eigen::MatrixXd gram = detail::sumInOrder(blockGrams, P + 1);
@@ -300,52 +279,39 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
         priceSims.emplace_back(model, grid, s.seed, static_cast<std::uint32_t>(Stream::Pricing), anti);
         if (s.qmc) priceSims.back().useSobol(s.seed, static_cast<std::uint32_t>(r));
     }
-    arena.execute([&] {
-        tbb::parallel_for(
-            tbb::blocked_range<std::size_t>(0, nbP * reps, 1),
-            [&](const tbb::blocked_range<std::size_t>& rg) {
-                Scratch& sc = tls.local();
-                for (std::size_t ib = rg.begin(); ib < rg.end(); ++ib) {
-                    const std::size_t rep = ib / nbP, b = ib % nbP;
-                    const PathSimulator& sim = priceSims[rep];
-                    const std::size_t first = b * kBlock, n = std::min(kBlock, perRep - first);
-                    sc.reserve(vars, F, P, n);
-                    sim.beginBlock(first, n, sc.sim);
-                    model.initialState(sc.state.data(), n, n);
-                    double* alive = sc.alive.data();
-                    double* pv = sc.pv.data();
-                    std::fill_n(alive, n, 1.0);
-                    std::fill_n(pv, n, 0.0);
-                    double left = static_cast<double>(n);
-                    std::uint32_t* counts = blockCounts.data() + ib * N;
-                    for (std::size_t k = 1; k <= N && left > 0; ++k) {
-                        sim.step(k, first, n, sc.state.data(), n, sc.sim);
-                        decide(k - 1, sc.state.data(), n, sc);  // its decision fused with the bookkeeping
-                        const double d = disc[k - 1];
-                        const double* __restrict h = sc.h.data();
-                        const double* __restrict c = sc.cont.data();
-                        double* __restrict al = alive;
-                        double* __restrict val = pv;
-                        double* __restrict go = sc.exer.data();  // scratch: paths exercising now
-                        for (std::size_t p = 0; p < n; ++p) {
-                            go[p] = al[p] * (exerciseNow(h[p], c[p]) ? 1.0 : 0.0);
-                            val[p] += go[p] * (d * h[p]);
-                            al[p] -= go[p];
-                        }
-                        const double now = sum(go, n);
-                        counts[k - 1] += static_cast<std::uint32_t>(now);
-                        left -= now;
-                    }
-                    Moments m;
-                    if (anti) {
-                        for (std::size_t p = 0; p + 1 < n; p += 2) m.add(0.5 * (pv[p] + pv[p + 1]));
-                    } else {
-                        for (std::size_t p = 0; p < n; ++p) m.add(pv[p]);
-                    }
-                    blockMoments[ib] = m;
-                }
-            },
-            tbb::simple_partitioner());
+    detail::forEachIndex(arena, nbP * reps, [&](std::size_t ib) {
+        Scratch& sc = tls.local();
+        const std::size_t rep = ib / nbP, b = ib % nbP;
+        const PathSimulator& sim = priceSims[rep];
+        const std::size_t first = b * kBlock, n = std::min(kBlock, perRep - first);
+        sc.reserve(vars, F, P, n);
+        sim.beginBlock(first, n, sc.sim);
+        model.initialState(sc.state.data(), n, n);
+        double* alive = sc.alive.data();
+        double* pv = sc.pv.data();
+        std::fill_n(alive, n, 1.0);
+        std::fill_n(pv, n, 0.0);
+        double left = static_cast<double>(n);
+        std::uint32_t* counts = blockCounts.data() + ib * N;
+        for (std::size_t k = 1; k <= N && left > 0; ++k) {
+            sim.step(k, first, n, sc.state.data(), n, sc.sim);
+            decide(k - 1, sc.state.data(), n, sc);  // its decision fused with the bookkeeping
+            const double d = disc[k - 1];
+            const double* __restrict h = sc.h.data();
+            const double* __restrict c = sc.cont.data();
+            double* __restrict al = alive;
+            double* __restrict val = pv;
+            double* __restrict go = sc.exer.data();  // scratch: paths exercising now
+            for (std::size_t p = 0; p < n; ++p) {
+                go[p] = al[p] * (exerciseNow(h[p], c[p]) ? 1.0 : 0.0);
+                val[p] += go[p] * (d * h[p]);
+                al[p] -= go[p];
+            }
+            const double now = sum(go, n);
+            counts[k - 1] += static_cast<std::uint32_t>(now);
+            left -= now;
+        }
+        blockMoments[ib] = pathMoments(0, n, anti, [&](std::size_t p) { return pv[p]; });
     });
     std::vector<double> counts(N, 0.0);
     for (std::size_t ib = 0; ib < nbP * reps; ++ib)
@@ -425,68 +391,61 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
         const PathSimulator outerSim(model, grid, s.seed,
                                      static_cast<std::uint32_t>(Stream::UpperBoundOuter), false);
         std::vector<double> gap(M);
-        arena.execute([&] {
-            tbb::parallel_for(
-                tbb::blocked_range<std::size_t>(0, M, 1),
-                [&](const tbb::blocked_range<std::size_t>& rg) {
-                    Scratch& sc = tls.local();
-                    Scratch inner;  // inner paths of one outer path and date
-                    std::vector<double> path(N * vars), hk(N);
-                    std::vector<double> exk(N);
-                    for (std::size_t o = rg.begin(); o < rg.end(); ++o) {
-                        sc.reserve(vars, F, P, 1);
-                        outerSim.beginBlock(4 * o, 1, sc.sim);
-                        model.initialState(sc.state.data(), 1, 1);
-                        for (std::size_t k = 1; k <= N; ++k) {
-                            outerSim.step(k, 4 * o, 1, sc.state.data(), 1, sc.sim);
-                            std::copy_n(sc.state.data(), vars, path.data() + (k - 1) * vars);
-                            exercises(k - 1, sc.state.data(), 1, sc);
-                            exk[k - 1] = sc.exer[0];
-                            hk[k - 1] = disc[k - 1] * sc.h[0];
+        detail::forEachIndex(arena, M, [&](std::size_t o) {
+            Scratch& sc = tls.local();
+            Scratch inner;  // inner paths of one outer path and date
+            std::vector<double> path(N * vars), hk(N);
+            std::vector<double> exk(N);
+            sc.reserve(vars, F, P, 1);
+            outerSim.beginBlock(4 * o, 1, sc.sim);
+            model.initialState(sc.state.data(), 1, 1);
+            for (std::size_t k = 1; k <= N; ++k) {
+                outerSim.step(k, 4 * o, 1, sc.state.data(), 1, sc.sim);
+                std::copy_n(sc.state.data(), vars, path.data() + (k - 1) * vars);
+                exercises(k - 1, sc.state.data(), 1, sc);
+                exk[k - 1] = sc.exer[0];
+                hk[k - 1] = disc[k - 1] * sc.h[0];
+            }
+            // M'_1 = L_1, M'_{k+1} = M'_k + L_{k+1} - C_k; gap = max_k (h_k - M'_k)
+            double mart = 0, best = -std::numeric_limits<double>::infinity();
+            double cPrev = 0;
+            for (std::size_t k = 0; k < N; ++k) {
+                double c = 0;  // C_k = E_k[discounted payoff of the policy from k+1 on]
+                if (k + 1 < N) {
+                    const std::vector<double> sub(grid.begin() + static_cast<std::ptrdiff_t>(k + 1),
+                                                  grid.end());
+                    const PathSimulator innerSim(
+                        model, sub, s.seed, static_cast<std::uint32_t>(Stream::UpperBoundInner),
+                        false, static_cast<std::uint32_t>((k + 1) << 16));
+                    inner.reserve(vars, F, P, I);
+                    const std::uint64_t firstPath = o * I4;
+                    innerSim.beginBlock(firstPath, I, inner.sim);
+                    for (std::size_t v = 0; v < vars; ++v)
+                        std::fill_n(inner.state.data() + v * I, I, path[k * vars + v]);
+                    std::fill_n(inner.alive.begin(), I, 1.0);
+                    double sum = 0;
+                    std::size_t alive = I;
+                    for (std::size_t j = k + 1; j < N && alive > 0; ++j) {
+                        innerSim.step(j - k, firstPath, I, inner.state.data(), I, inner.sim);
+                        exercises(j, inner.state.data(), I, inner);
+                        double now = 0, paid = 0;
+                        for (std::size_t p = 0; p < I; ++p) {
+                            const double go = inner.alive[p] * inner.exer[p];
+                            paid += go * inner.h[p];
+                            inner.alive[p] -= go;
+                            now += go;
                         }
-                        // M'_1 = L_1, M'_{k+1} = M'_k + L_{k+1} - C_k; gap = max_k (h_k - M'_k)
-                        double mart = 0, best = -std::numeric_limits<double>::infinity();
-                        double cPrev = 0;
-                        for (std::size_t k = 0; k < N; ++k) {
-                            double c = 0;  // C_k = E_k[discounted payoff of the policy from k+1 on]
-                            if (k + 1 < N) {
-                                const std::vector<double> sub(grid.begin() + static_cast<std::ptrdiff_t>(k + 1),
-                                                              grid.end());
-                                const PathSimulator innerSim(
-                                    model, sub, s.seed, static_cast<std::uint32_t>(Stream::UpperBoundInner),
-                                    false, static_cast<std::uint32_t>((k + 1) << 16));
-                                inner.reserve(vars, F, P, I);
-                                const std::uint64_t firstPath = o * I4;
-                                innerSim.beginBlock(firstPath, I, inner.sim);
-                                for (std::size_t v = 0; v < vars; ++v)
-                                    std::fill_n(inner.state.data() + v * I, I, path[k * vars + v]);
-                                std::fill_n(inner.alive.begin(), I, 1.0);
-                                double sum = 0;
-                                std::size_t alive = I;
-                                for (std::size_t j = k + 1; j < N && alive > 0; ++j) {
-                                    innerSim.step(j - k, firstPath, I, inner.state.data(), I, inner.sim);
-                                    exercises(j, inner.state.data(), I, inner);
-                                    double now = 0, paid = 0;
-                                    for (std::size_t p = 0; p < I; ++p) {
-                                        const double go = inner.alive[p] * inner.exer[p];
-                                        paid += go * inner.h[p];
-                                        inner.alive[p] -= go;
-                                        now += go;
-                                    }
-                                    sum += disc[j] * paid;
-                                    alive -= static_cast<std::size_t>(now);
-                                }
-                                c = sum / static_cast<double>(I);
-                            }
-                            const double L = (k + 1 == N || exk[k] != 0.0) ? hk[k] : c;
-                            mart = k == 0 ? L : mart + L - cPrev;
-                            best = std::max(best, hk[k] - mart);
-                            cPrev = c;
-                        }
-                        gap[o] = best;
+                        sum += disc[j] * paid;
+                        alive -= static_cast<std::size_t>(now);
                     }
-                },
-                tbb::simple_partitioner());
+                    c = sum / static_cast<double>(I);
+                }
+                const double L = (k + 1 == N || exk[k] != 0.0) ? hk[k] : c;
+                mart = k == 0 ? L : mart + L - cPrev;
+                best = std::max(best, hk[k] - mart);
+                cPrev = c;
+            }
+            gap[o] = best;
         });
         Moments g;
         for (double x : gap) g.add(x);

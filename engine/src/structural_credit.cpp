@@ -8,7 +8,8 @@
 #include <cmath>
 #include <thread>
 
-#include "detail/moments.hpp"
+#include "detail/blocks.hpp"
+#include "kp/core/moments.hpp"
 #include "detail/regression.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/engine/path_simulator.hpp"
@@ -31,35 +32,23 @@ StructuralCreditResult simulateMertonDefault(double V, double vol, double D, dou
     const PathSimulator sim(assets, {0.0, T}, s.seed, static_cast<std::uint32_t>(Stream::Pricing), s.antithetic);
     const double riskFree = D * std::exp(-r * T);
     const std::size_t nb = detail::blocksOf(s.paths);
-    std::vector<detail::Moments> pd(nb), debt(nb);
+    std::vector<Moments> pd(nb), debt(nb);
     struct Scratch {
         SimScratch sim;
         std::vector<double> v;
     };
     tbb::enumerable_thread_specific<Scratch> tls;
-    tbb::task_arena arena(static_cast<int>(s.threads ? s.threads : std::max(1u, std::thread::hardware_concurrency())));
-    arena.execute([&] {
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, nb, 1), [&](const tbb::blocked_range<std::size_t>& br) {
-            Scratch& w = tls.local();
-            for (std::size_t b = br.begin(); b < br.end(); ++b) {
-                const std::size_t first = b * detail::kBlock, n = std::min(detail::kBlock, s.paths - first);
-                w.v.resize(n);
-                sim.beginBlock(first, n, w.sim);
-                assets.initialState(w.v.data(), n, n);
-                sim.step(1, first, n, w.v.data(), n, w.sim);
-                auto add = [&](detail::Moments& m, auto&& f) {
-                    if (s.antithetic)
-                        for (std::size_t p = 0; p + 1 < n; p += 2) m.add(0.5 * (f(p) + f(p + 1)));
-                    else
-                        for (std::size_t p = 0; p < n; ++p) m.add(f(p));
-                };
-                add(pd[b], [&](std::size_t p) { return w.v[p] < D ? 1.0 : 0.0; });
-                add(debt[b], [&](std::size_t p) { return std::exp(-r * T) * std::min(w.v[p], D); });
-            }
-        }, tbb::simple_partitioner());
+    tbb::task_arena arena(detail::threadCount(s.threads));
+    detail::forEachBlock(arena, s.paths, [&](std::size_t b, std::size_t first, std::size_t n) {
+        Scratch& w = tls.local();
+        w.v.resize(n);
+        sim.beginBlock(first, n, w.sim);
+        assets.initialState(w.v.data(), n, n);
+        sim.step(1, first, n, w.v.data(), n, w.sim);
+        pd[b] = pathMoments(0, n, s.antithetic, [&](std::size_t p) { return w.v[p] < D ? 1.0 : 0.0; });
+        debt[b] = pathMoments(0, n, s.antithetic, [&](std::size_t p) { return std::exp(-r * T) * std::min(w.v[p], D); });
     });
-    detail::Moments pdTot, debtTot;
-    for (std::size_t b = 0; b < nb; ++b) pdTot.merge(pd[b]), debtTot.merge(debt[b]);
+    const Moments pdTot = mergeInOrder(pd), debtTot = mergeInOrder(debt);
     StructuralCreditResult res;
     res.pd = pdTot.estimate();
     res.debtValue = debtTot.estimate();

@@ -237,17 +237,8 @@ Eigen::MatrixXd blockGramImpl(std::size_t P, const DesignFn& design, const doubl
 /// `arena`, with the calling thread's design scratch phi.
 template <class Body>
 void overBlocks(std::size_t nPaths, tbb::task_arena& arena, RegressionWorkspace& ws, Body&& body) {
-    arena.execute([&] {
-        tbb::parallel_for(
-            tbb::blocked_range<std::size_t>(0, blocksOf(nPaths), 1),
-            [&](const tbb::blocked_range<std::size_t>& r) {
-                std::vector<double>& phi = ws.phi.local();
-                for (std::size_t b = r.begin(); b < r.end(); ++b) {
-                    const std::size_t first = b * kBlock;
-                    body(b, first, std::min(kBlock, nPaths - first), phi);
-                }
-            },
-            tbb::simple_partitioner());
+    forEachBlock(arena, nPaths, [&](std::size_t b, std::size_t first, std::size_t n) {
+        body(b, first, n, ws.phi.local());
     });
 }
 

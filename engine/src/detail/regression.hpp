@@ -19,21 +19,9 @@
 #include <functional>
 #include <vector>
 
+#include "blocks.hpp"
 
 namespace kp::detail {
-
-/// Paths per block: fixed, so that results never depend on the number of threads. 1,024 paths keep a
-/// block's working arrays in the first- and second-level caches and give the default regression set
-/// of 100,000-path runs (25,000 paths) enough blocks to balance two threads (measured: 1.8x from 1 to
-/// 2 threads, against 1.2x with 4,096-path blocks).
-inline constexpr std::size_t kBlock = 1024;
-
-inline std::size_t blocksOf(std::size_t n) { return (n + kBlock - 1) / kBlock; }
-
-/// Eight partial sums (lanes) added in the fixed order every reduction of the engines uses.
-inline double addLanes(const double* l) {
-    return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
-}
 
 /// The sum of K x K per-block matrices, in block order (the same on any number of threads).
 Eigen::MatrixXd sumInOrder(const std::vector<Eigen::MatrixXd>& blocks, std::size_t K);

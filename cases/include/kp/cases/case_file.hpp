@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "kp/core/mc_settings.hpp"
 #include "kp/models/exp_ou.hpp"
 #include "kp/models/gbm.hpp"
 #include "kp/models/merton_jump.hpp"
@@ -135,15 +136,9 @@ struct Alternatives {
     Exit relocate;
 };
 
-struct Simulation {
-    std::size_t paths = 100'000;
-    std::size_t trainingPaths = 0;   ///< 0: the engine's default
-    std::uint64_t seed = 42;         ///< non-zero
-    std::size_t threads = 0;         ///< 0: all hardware threads
-    std::string basis = "monomial";  ///< monomial | laguerre | spline
-    int degree = 3;
-    bool antithetic = true;
-};
+/// The case's `simulation` section: the shared Monte Carlo settings, defaults from
+/// kp/core/mc_settings.hpp (basis monomial or laguerre: the spline basis takes one feature).
+struct Simulation : McSettings {};
 
 /// The whole case, checked.
 struct CaseFile {

@@ -16,12 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "kp/core/mc_settings.hpp"
+
 namespace kp {
 
-enum class BasisType { Monomial, Laguerre, Spline };
-
-BasisType parseBasisType(const std::string& name);  ///< "monomial", "laguerre" or "spline"
-std::string toString(BasisType type);
 
 class Basis {
 public:

@@ -54,14 +54,9 @@ struct FixedPolicy {
     int year = 0;
 };
 
-struct InvestmentSettings {
-    std::size_t paths = 100'000;    ///< pricing paths (even with antithetic)
-    std::size_t trainingPaths = 0;  ///< 0: paths / 4, at least min(paths, 20000), at most 2^18
-    std::uint64_t seed = 42;        ///< non-zero
-    std::size_t threads = 0;        ///< 0: all hardware threads
-    BasisType basis = BasisType::Monomial;
-    int degree = 3;
-    bool antithetic = true;
+/// Valuation settings: the shared Monte Carlo settings (kp/core/mc_settings.hpp; the basis and
+/// degree of the regressions, which case files set in their `simulation` section), and what to price.
+struct InvestmentSettings : McSettings {
     /// Price this policy instead of the trained one (the rule is still trained, and trigger and
     /// decision describe the trained rule; option value, timing and emissions describe this policy).
     std::optional<FixedPolicy> fixedPolicy;

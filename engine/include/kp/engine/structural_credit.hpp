@@ -17,12 +17,8 @@
 
 namespace kp {
 
-struct StructuralCreditSettings {
-    std::size_t paths = 100'000;
-    std::uint64_t seed = 42;   ///< non-zero
-    std::size_t threads = 0;   ///< 0: all hardware threads
-    bool antithetic = true;
-};
+/// The shared Monte Carlo settings (basis and degree unused: nothing is regressed).
+struct StructuralCreditSettings : McSettings {};
 
 struct StructuralCreditResult {
     Estimate pd;         ///< probability that V_T < D

@@ -299,7 +299,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     };
 
     // ---- one block: simulate, cash flows, prefix sums, arrivals --------------------------------
-    auto simulateBlock = [&](const PathSimulator& sim, std::uint32_t stream, std::uint64_t first,
+    auto simulateBlock = [&](const PathSimulator& sim, Stream stream, std::uint64_t first,
                              std::size_t n, Work& w, bool pricing) {
         const std::size_t V = L.vars;
         sim.beginBlock(first, n, w.sim);
@@ -323,11 +323,10 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
                 for (std::size_t p = 0; p < n; ++p) lf[k * n + p] = ls.curve.factor(runMax[p]);
             }
         }
-        // arrivals: one normal per infrastructure at step 0 (unused by the simulator)
+        // arrivals: one normal per infrastructure, at the valuation date (CounterLayout)
         for (std::size_t i = 0; i < NI; ++i) {
             double* a = w.arr.data() + i * n;
-            fillNormals(s.seed, stream, 0, static_cast<std::uint32_t>(i), first, n, a, s.antithetic,
-                        w.normal);
+            fillNormals(s.seed, CounterLayout::valuationDate(stream, i), first, n, a, s.antithetic, w.normal);
             for (std::size_t p = 0; p < n; ++p) a[p] = pr.infrastructure[i].year(a[p]);
         }
         for (std::size_t j = 0; j < JS; ++j) {
@@ -525,7 +524,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     Rs.assign(NS * (H + 1) * nT, 0.0);  // R(H) = 0
     opT.resize(J * nT);
     const std::size_t nbT = blocksOf(nT);
-    const auto trainStream = static_cast<std::uint32_t>(Stream::Training);
+    const auto trainStream = Stream::Training;
     const PathSimulator trainSim(model, grid, s.seed, trainStream, s.antithetic);
     detail::forEachBlock(arena, nT, [&](std::size_t, std::size_t first, std::size_t n) {
         Work& w = tls.local();
@@ -818,7 +817,7 @@ InvestmentResult InvestmentLsm::value(const InvestmentProblem& pr, const Investm
     for (const auto& t : pr.technologies) res.technologyNames.push_back(t.tech.name);
     const std::size_t nP = s.paths;
     const std::size_t nbP = blocksOf(nP);
-    const auto priceStream = static_cast<std::uint32_t>(Stream::Pricing);
+    const auto priceStream = Stream::Pricing;
     const PathSimulator priceSim(model, grid, s.seed, priceStream, s.antithetic);
     // per block: moments of V, B0, I_j(0), V - B0, V - I_j(0); counts per (action, date); emission sums
     const std::size_t NM = 2 + 2 * J + 1;

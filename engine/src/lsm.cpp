@@ -115,6 +115,9 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     const std::vector<double>& ex = inst.exerciseTimes();
     const std::size_t N = ex.size();
     KP_REQUIRE(N >= 1, "LSM: the instrument has no exercise dates");
+    KP_REQUIRE(!s.upperBound || N < (1u << 15), "LSM: the instrument has ", N,
+               " exercise dates, but must have fewer than 32768 for the upper bound (the step counters of its "
+               "inner simulations, kp::CounterLayout)");
     std::vector<double> grid(N + 1, 0.0);
     for (std::size_t k = 0; k < N; ++k) grid[k + 1] = ex[k];  // not std::copy: GCC 12 -Warray-bounds false positive
     std::vector<double> disc(N);
@@ -137,7 +140,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     if (V.size() < nT) V.resize(nT), H.resize(nT);
     if (X.size() < F * nT) X.resize(F * nT);
 
-    const PathSimulator trainSim(model, grid, s.seed, static_cast<std::uint32_t>(Stream::Training),
+    const PathSimulator trainSim(model, grid, s.seed, Stream::Training,
                                  s.antithetic);
     const std::size_t nbT = blocksOf(nT);
     // The features of a block at date k (0-based), state of stride n: read in place where they are
@@ -276,7 +279,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
     std::vector<std::uint32_t> blockCounts(nbP * reps * N, 0);
     std::vector<PathSimulator> priceSims;
     for (std::size_t r = 0; r < reps; ++r) {
-        priceSims.emplace_back(model, grid, s.seed, static_cast<std::uint32_t>(Stream::Pricing), anti);
+        priceSims.emplace_back(model, grid, s.seed, Stream::Pricing, anti);
         if (s.qmc) priceSims.back().useSobol(s.seed, static_cast<std::uint32_t>(r));
     }
     detail::forEachIndex(arena, nbP * reps, [&](std::size_t ib) {
@@ -389,7 +392,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
         const std::size_t M = s.upperOuterPaths, I = s.upperInnerPaths;
         const std::size_t I4 = (I + 3) / 4 * 4;
         const PathSimulator outerSim(model, grid, s.seed,
-                                     static_cast<std::uint32_t>(Stream::UpperBoundOuter), false);
+                                     Stream::UpperBoundOuter, false);
         std::vector<double> gap(M);
         detail::forEachIndex(arena, M, [&](std::size_t o) {
             Scratch& sc = tls.local();
@@ -415,7 +418,7 @@ LsmResult LsmEngine::price(const Model& model, const ExerciseInstrument& inst, c
                     const std::vector<double> sub(grid.begin() + static_cast<std::ptrdiff_t>(k + 1),
                                                   grid.end());
                     const PathSimulator innerSim(
-                        model, sub, s.seed, static_cast<std::uint32_t>(Stream::UpperBoundInner),
+                        model, sub, s.seed, Stream::UpperBoundInner,
                         false, static_cast<std::uint32_t>((k + 1) << 16));
                     inner.reserve(vars, F, P, I);
                     const std::uint64_t firstPath = o * I4;

@@ -6,7 +6,7 @@
 namespace kp {
 
 PathSimulator::PathSimulator(const Model& model, std::vector<double> times, std::uint64_t seed,
-                             std::uint32_t stream, bool antithetic, std::uint32_t stepOffset)
+                             Stream stream, bool antithetic, std::uint32_t stepOffset)
     : model_(model),
       times_(std::move(times)),
       seed_(seed),
@@ -43,9 +43,8 @@ void PathSimulator::step(std::size_t k, std::uint64_t firstPath, std::size_t n, 
         z = s.z.data() + (k - 1) * dims_ * n;
     } else {
         for (std::size_t d = 0; d < dims_; ++d)
-            fillNormals(seed_, stream_, static_cast<std::uint32_t>(k) + stepOffset_,
-                        static_cast<std::uint32_t>(d), firstPath, n, s.z.data() + d * n, antithetic_,
-                        s.normal);
+            fillNormals(seed_, CounterLayout::factorStep(stream_, k, d, stepOffset_), firstPath, n,
+                        s.z.data() + d * n, antithetic_, s.normal);
         z = s.z.data();
     }
     model_.evolve(times_[k - 1], times_[k], z, n, state, stride, n);

@@ -29,7 +29,7 @@ StructuralCreditResult simulateMertonDefault(double V, double vol, double D, dou
     KP_REQUIRE(!s.antithetic || s.paths % 2 == 0, "--paths is ", s.paths, ", but must be even (antithetic pairs)");
     KP_REQUIRE(s.seed != 0, "--seed is 0, but must be non-zero");
     const Gbm assets({V, r, 0.0, vol});
-    const PathSimulator sim(assets, {0.0, T}, s.seed, static_cast<std::uint32_t>(Stream::Pricing), s.antithetic);
+    const PathSimulator sim(assets, {0.0, T}, s.seed, Stream::Pricing, s.antithetic);
     const double riskFree = D * std::exp(-r * T);
     const std::size_t nb = detail::blocksOf(s.paths);
     std::vector<Moments> pd(nb), debt(nb);

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <vector>
+#include <algorithm>
 
 #include "kp/core/random.hpp"
 
@@ -105,5 +106,38 @@ TEST_CASE("a path's normal does not depend on the block it is generated in") {
     kp::fillNormals(seed, 2, 5, 1, 0, 8, a.data(), false, scr);
     kp::fillNormals(seed, 2, 6, 1, 0, 8, b.data(), false, scr);
     CHECK(a != b);  // another step gives other numbers
+}
+
+TEST_CASE("counter layout: the simulator's slots and the valuation-date slots are disjoint") {
+    // Every slot a simulation can take: every stream, steps 1 .. 400 of a grid (the longest
+    // valuation grid: 100 years of quarters), every dimension of a model set of up to 64 Brownian
+    // and auxiliary dimensions, plain and with the step offsets of the upper bound's inner
+    // simulations ((k + 1) << 16 for dates k < 400). The valuation-date draws (arrivals) take step 0
+    // of every stream, dimensions 0 .. 63: none of the simulator's slots may be one of them.
+    using kp::CounterLayout;
+    using kp::Stream;
+    for (Stream st : {Stream::Training, Stream::Pricing, Stream::UpperBoundOuter, Stream::UpperBoundInner}) {
+        for (std::size_t d = 0; d < 64; ++d) {
+            const kp::CounterSlot a = CounterLayout::valuationDate(st, d);
+            CHECK(a.step == 0);
+            CHECK(a.dim == d);
+            CHECK(a.stream == st);
+        }
+        std::uint32_t minStep = 0xFFFFFFFFu;
+        for (std::uint32_t k = 0; k < 400; ++k) {
+            const std::uint32_t offset = st == Stream::UpperBoundInner ? (k + 1) << 16 : 0;
+            for (std::size_t step = 1; step <= 400; ++step)
+                for (std::size_t d = 0; d < 64; d += 21)
+                    minStep = std::min(minStep, CounterLayout::factorStep(st, step, d, offset).step);
+        }
+        CAPTURE(static_cast<int>(st));
+        CHECK(minStep >= 1);  // never step 0: disjoint from every valuation-date draw
+    }
+    // and the numbers differ: the first arrival's normal is not the first step's of dimension 0
+    kp::NormalScratch scr;
+    std::vector<double> a(8), b(8);
+    kp::fillNormals(5, CounterLayout::valuationDate(Stream::Pricing, 0), 0, 8, a.data(), true, scr);
+    kp::fillNormals(5, CounterLayout::factorStep(Stream::Pricing, 1, 0), 0, 8, b.data(), true, scr);
+    CHECK(a != b);
 }
 }

@@ -85,6 +85,34 @@ inline double uniform52(std::uint32_t hi, std::uint32_t lo) {
 
 }  // namespace detail
 
+/// One slot of the counter space: the normals of (stream, step, dimension) for every path.
+struct CounterSlot {
+    Stream stream;
+    std::uint32_t step;
+    std::uint32_t dim;  ///< < 2^16
+};
+
+/// The owner of the counter layout: which slot each draw of a path takes. Every draw of the engines
+/// goes through these two functions, so no two uses can share random numbers:
+///   - factorStep: the normals that advance the factors over step k >= 1 of a simulation grid
+///     (kp::PathSimulator), dimension d of the model's Brownian and auxiliary dimensions;
+///     `stepOffset` separates the inner simulations of the upper bound ((k + 1) << 16 for the
+///     simulations started at date k, stream UpperBoundInner only);
+///   - valuationDate: draws made once per path at the valuation date, step 0, which no simulation
+///     step takes (a step counter is k + stepOffset >= 1): the infrastructure arrival dates of the
+///     valuation engine take dimensions 0 .. arrivals - 1.
+/// tests/core/random_test.cpp checks that the two families are disjoint.
+struct CounterLayout {
+    static CounterSlot factorStep(Stream stream, std::size_t k, std::size_t dim, std::uint32_t stepOffset = 0) {
+        assert(k >= 1 && dim < (1u << 16));
+        return {stream, static_cast<std::uint32_t>(k) + stepOffset, static_cast<std::uint32_t>(dim)};
+    }
+    static CounterSlot valuationDate(Stream stream, std::size_t draw) {
+        assert(draw < (1u << 16));
+        return {stream, 0, static_cast<std::uint32_t>(draw)};
+    }
+};
+
 /// Scratch space for normal generation; reuse one per thread (the hot loop allocates nothing).
 struct NormalScratch {
     static constexpr std::size_t kChunk = 256;
@@ -142,6 +170,17 @@ inline void fillNormals(std::uint64_t seed, std::uint32_t stream, std::uint32_t 
             }
         }
     }
+}
+
+}  // namespace kp
+
+namespace kp {
+
+/// fillNormals for a slot of the counter layout.
+inline void fillNormals(std::uint64_t seed, const CounterSlot& slot, std::uint64_t firstPath, std::size_t n,
+                        double* out, bool antithetic, NormalScratch& scr) {
+    fillNormals(seed, static_cast<std::uint32_t>(slot.stream), slot.step, slot.dim, firstPath, n, out, antithetic,
+                scr);
 }
 
 }  // namespace kp

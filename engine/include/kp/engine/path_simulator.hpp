@@ -1,7 +1,7 @@
 #pragma once
 /// \file path_simulator.hpp
 /// Advances blocks of paths of a model over a time grid, drawing the normals of path p at step k from
-/// the counter-based generator (or a randomised Sobol set), so that any block can be simulated by any
+/// the counter-based generator (slot CounterLayout::factorStep) or a randomised Sobol set, so that any block can be simulated by any
 /// thread and a seed gives the same paths on any number of threads.
 
 #include <cstdint>
@@ -25,8 +25,8 @@ class PathSimulator {
 public:
     /// times[0] >= 0 is the start (0 for the valuation date, later for inner simulations) < times[1] < ...; `stream` separates training, pricing and upper-bound draws.
     /// `stepOffset` is added to the step counter (distinct inner simulations use distinct offsets).
-    PathSimulator(const Model& model, std::vector<double> times, std::uint64_t seed,
-                  std::uint32_t stream, bool antithetic, std::uint32_t stepOffset = 0);
+    PathSimulator(const Model& model, std::vector<double> times, std::uint64_t seed, Stream stream,
+                  bool antithetic, std::uint32_t stepOffset = 0);
     ~PathSimulator();
     PathSimulator(PathSimulator&&) noexcept;
 
@@ -48,7 +48,7 @@ private:
     const Model& model_;
     std::vector<double> times_;
     std::uint64_t seed_;
-    std::uint32_t stream_;
+    Stream stream_;
     bool antithetic_;
     std::uint32_t stepOffset_;
     std::size_t dims_;

@@ -21,7 +21,7 @@
 #include "kp/engine/investment_lsm.hpp"
 #include "kp/models/gbm.hpp"
 #include "kp/models/model_set.hpp"
-#include "kp/models/plant.hpp"
+#include "kp/instruments/plant.hpp"
 #include "kp/oracles/closed_forms.hpp"
 #include "kp/oracles/quantlib_references.hpp"
 

@@ -30,10 +30,11 @@
 #include "kp/models/gbm.hpp"
 #include "kp/models/merton_jump.hpp"
 #include "kp/models/model.hpp"
-#include "kp/models/plant.hpp"
-#include "kp/models/policy.hpp"
+#include "kp/instruments/plant.hpp"
+#include "kp/instruments/policy.hpp"
 #include "kp/models/schwartz_smith.hpp"
-#include "kp/models/technology.hpp"
+#include "kp/instruments/technology.hpp"
+#include "kp/models/arrival.hpp"
 
 namespace YAML {
 class Node;

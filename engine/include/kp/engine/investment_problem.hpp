@@ -36,9 +36,10 @@
 #include <vector>
 
 #include "kp/models/model_set.hpp"
-#include "kp/models/plant.hpp"
-#include "kp/models/policy.hpp"
-#include "kp/models/technology.hpp"
+#include "kp/instruments/plant.hpp"
+#include "kp/instruments/policy.hpp"
+#include "kp/instruments/technology.hpp"
+#include "kp/models/arrival.hpp"
 
 namespace kp {
 

@@ -12,7 +12,7 @@
 /// "<where>.<field>: <what> is <value>, but must be <constraint>"; constructors of the case file call
 /// it once, the hot functions (plant.hpp) do not check again.
 ///
-/// Tested in tests/models/policy_test.cpp (schedule lookups, hand-computed levy, allocation and
+/// Tested in tests/instruments/policy_test.cpp (schedule lookups, hand-computed levy, allocation and
 /// subsidy amounts, bad input).
 
 #include <map>

@@ -1,4 +1,4 @@
-#include "kp/models/policy.hpp"
+#include "kp/instruments/policy.hpp"
 
 #include <cmath>
 

@@ -21,14 +21,14 @@
 ///   net        = revenue + premium + subsidy - energy - feedstock - opex - carbon - levy - T&S
 /// Investment outlays, grants, closure value and discounting are the valuation's business.
 ///
-/// Tested in tests/models/policy_test.cpp (hand-computed cash flows for no technology, a
+/// Tested in tests/instruments/policy_test.cpp (hand-computed cash flows for no technology, a
 /// replacement and a CCS retrofit; the vectorised form equals the scalar one bit for bit).
 
 #include <cstddef>
 #include <string>
 
-#include "kp/models/policy.hpp"
-#include "kp/models/technology.hpp"
+#include "kp/instruments/policy.hpp"
+#include "kp/instruments/technology.hpp"
 
 namespace kp {
 

@@ -1,4 +1,4 @@
-#include "kp/models/plant.hpp"
+#include "kp/instruments/plant.hpp"
 
 #include <cmath>
 #include <limits>

@@ -20,9 +20,10 @@
 
 #include "kp/core/errors.hpp"
 #include "kp/core/random.hpp"
-#include "kp/models/plant.hpp"
-#include "kp/models/policy.hpp"
-#include "kp/models/technology.hpp"
+#include "kp/instruments/plant.hpp"
+#include "kp/instruments/policy.hpp"
+#include "kp/instruments/technology.hpp"
+#include "kp/models/arrival.hpp"
 
 namespace {
 

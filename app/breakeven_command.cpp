@@ -110,7 +110,7 @@ int runBreakeven(const BreakevenOptions& b) {
     // budget of the progress bar: base, bracket ends, ~17 bisection steps, 3 band runs
     Progress progress(23 * s.paths, "breakeven", b.common.quiet);
     InvestmentLsm engine;
-    const InvestmentResult base = engine.value(toInvestmentProblem(c0), s, &progress);
+    const InvestmentResult base = engine.value(cases::toInvestmentProblem(c0), s, &progress);
     Instrument in = instrumentFor(b, c0, base);
     if (b.upper > 0) in.hi = b.upper;
     KP_REQUIRE(in.hi > in.lo, "--upper is ", in.hi, ", but must be above ", in.lo);
@@ -120,10 +120,10 @@ int runBreakeven(const BreakevenOptions& b) {
         CommonOptions o = b.common;
         o.sets.push_back(in.override(x));
         Valuation v{loadCase(b.casePath, o), {}};
-        InvestmentProblem pr = toInvestmentProblem(v.c);
+        InvestmentProblem pr = cases::toInvestmentProblem(v.c);
         if (waitOnly)  // the best strategy that does not invest at the first date
-            for (auto& t : pr.technologies)
-                t.tech.earliestDecisionYear = std::max(t.tech.earliestDecisionYear, pr.startYear + 1);
+            for (auto& t : pr.project.technologies)
+                t.tech.earliestDecisionYear = std::max(t.tech.earliestDecisionYear, pr.project.startYear + 1);
         v.r = engine.value(pr, s, pv ? static_cast<PricingObserver*>(pv) : &progress);
         ++evaluations;
         return v;
@@ -153,7 +153,7 @@ int runBreakeven(const BreakevenOptions& b) {
         // difference, divided by its slope, in the instrument's units
         const double h = std::max(0.05 * breakeven, 0.01 * (in.hi - in.lo));
         auto difference = [&](double x, int& tech) {
-            const InvestmentProblem pr = toInvestmentProblem(c0);
+            const InvestmentProblem pr = cases::toInvestmentProblem(c0);
             PathValues pv(s.paths, pr, false, &progress);
             const Valuation now = valueAt(x, false, &pv);
             tech = now.r.technology >= 0 ? now.r.technology : bestNowTechnology(now.r);

@@ -1,9 +1,9 @@
 #pragma once
 /// \file case_run.hpp
 /// What every valuation command shares (value, compare, breakeven, loan, portfolio): the common
-/// options, loading a case with its scenario and overrides, the conversion of a checked case into
-/// the engine's InvestmentProblem, and the engine settings. The app is the one layer that reads
-/// cases/ and drives engine/ (README "Layout"), so the conversion lives here.
+/// command-line options, loading a case with its scenario and overrides, and the engine settings
+/// they give. The conversion of a checked case into the engine's problem is in cases/
+/// (kp/cases/case_problem.hpp), where tests and benchmarks use it too.
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "kp/cases/case_file.hpp"
-#include "kp/engine/investment_lsm.hpp"
+#include "kp/cases/case_problem.hpp"
 
 namespace kp::app {
 
@@ -36,11 +36,8 @@ void addCommonOptions(CLI::App* command, CommonOptions& o);
 cases::CaseFile loadCase(const std::string& path, const CommonOptions& o);
 cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const std::string& scenario);
 
-/// The engine's view of a checked case (see investment_problem.hpp for what is left out).
-InvestmentProblem toInvestmentProblem(const cases::CaseFile& c);
-
-/// Engine settings: the case's `simulation` section with --paths, --seed and --threads applied.
-/// Throws kp::InvalidInput for zero or odd (antithetic) paths, a zero seed, the spline basis.
+/// Engine settings: the case's `simulation` section with --paths, --seed and --threads applied
+/// (kp::cases::settingsFor).
 InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o);
 
 /// {value, std_error}, null for a non-finite number.

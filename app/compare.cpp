@@ -54,7 +54,7 @@ ScenarioRun runScenario(const std::string& path, const CommonOptions& o, const s
     run.c = loadCase(path, o, scenario);
     InvestmentSettings s = settingsFor(run.c, o);
     if (paths) s.paths = paths;
-    const InvestmentProblem pr = toInvestmentProblem(run.c);
+    const InvestmentProblem pr = cases::toInvestmentProblem(run.c);
     run.paths = std::make_unique<PathValues>(s.paths, pr, keepPrices, observer);
     InvestmentLsm engine;
     run.r = engine.value(pr, s, run.paths.get());

@@ -11,8 +11,8 @@ namespace {
 
 /// The engine's index of technology `name` (stages are left out of the problem), -1 if none.
 int technologyIndex(const InvestmentProblem& pr, const std::string& name) {
-    for (std::size_t j = 0; j < pr.technologies.size(); ++j)
-        if (pr.technologies[j].tech.name == name) return static_cast<int>(j);
+    for (std::size_t j = 0; j < pr.project.technologies.size(); ++j)
+        if (pr.project.technologies[j].tech.name == name) return static_cast<int>(j);
     return -1;
 }
 
@@ -21,7 +21,7 @@ int technologyIndex(const InvestmentProblem& pr, const std::string& name) {
 std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, const cases::LoanFile& loan,
                                                   const InvestmentSettings& settings) {
     cases::checkLoanAgainstCase(loan, c);
-    const InvestmentProblem pr = toInvestmentProblem(c);
+    const InvestmentProblem pr = cases::toInvestmentProblem(c);
     InvestmentSettings s = settings;
     if (loan.fixedPolicy) {
         FixedPolicy fp;

@@ -10,8 +10,8 @@
 namespace kp::app {
 
 PathValues::PathValues(std::size_t paths, const InvestmentProblem& problem, bool keepPrices, PricingObserver* next)
-    : paths_(paths), keepPrices_(keepPrices), next_(next), years_(static_cast<std::size_t>(problem.horizonYears)),
-      periodsPerYear_(static_cast<std::size_t>(problem.periodsPerYear)), technologies_(problem.technologies.size()),
+    : paths_(paths), keepPrices_(keepPrices), next_(next), years_(static_cast<std::size_t>(problem.project.horizonYears)),
+      periodsPerYear_(static_cast<std::size_t>(problem.project.periodsPerYear)), technologies_(problem.project.technologies.size()),
       option_(paths), never_(paths), npv_(technologies_ * paths), action_(paths, -1), actionDate_(paths, 0),
       prices_(keepPrices ? kPriceKinds * years_ * paths : 0) {}
 

@@ -76,19 +76,17 @@ int bestNowTechnology(const InvestmentResult& r) {
 }
 
 std::vector<Sensitivity> sensitivities(const cases::CaseFile& c, const InvestmentSettings& settings,
-                                       InvestmentLsm& engine, const PathValues& base, int technology,
-                                       PricingObserver* observer) {
+                                       InvestmentLsm& engine, const InvestmentRule& rule, const PathValues& base,
+                                       int technology, PricingObserver* observer) {
     std::vector<Sensitivity> out;
-    InvestmentSettings fixedRule = settings;
-    fixedRule.reuseRule = true;
     const std::size_t n = settings.paths;
     KP_REQUIRE(base.paths() == n, "sensitivities: the base run has ", base.paths(), " paths, but must have ", n);
     for (const Bump& b : standardBumps(c)) {
         cases::CaseFile bumped = c;
         b.apply(bumped);
-        const InvestmentProblem pr = toInvestmentProblem(bumped);
+        const InvestmentProblem pr = cases::toInvestmentProblem(bumped);
         PathValues pv(n, pr, false, observer);
-        (void)engine.value(pr, fixedRule, &pv);
+        (void)engine.price(pr, rule, settings, &pv);
         Sensitivity s{b.name, b.bump, pathDifference(pv.option(), base.option(), n, settings.antithetic),
                       {kNaN, kNaN}};
         if (technology >= 0) {

@@ -35,16 +35,16 @@ std::vector<Bump> standardBumps(const cases::CaseFile& c);
 /// Index of the technology with the highest NPV of investing now among those allowed now, -1 if none.
 int bestNowTechnology(const InvestmentResult& r);
 
-/// Values each bumped case with `settings` (same seed as `base`) and returns the changes against
-/// `base`, the per-path values of the unbumped case under the same settings. `engine` is the engine
-/// whose last valuation was that base run: every bumped case is priced with its rule
-/// (InvestmentSettings::reuseRule), so a change carries pricing noise only and is the change of the
-/// optimal value to first order in the bump (the envelope theorem). `technology`: whose NPV now is
+/// Prices each bumped case with `rule`, the rule trained on the base case, and `settings` (same seed
+/// as `base`, the per-path values of the base case priced with the same rule) and returns the
+/// changes against `base`: with the rule held fixed a change carries pricing noise only, and is the
+/// change of the optimal value to first order in the bump (the envelope theorem). `engine` lends its
+/// buffers. `technology`: whose NPV now is
 /// reported (bestNowTechnology of the base run; -1 for none). `observer` sees every pricing block
 /// (a progress bar), may be nullptr.
 std::vector<Sensitivity> sensitivities(const cases::CaseFile& c, const InvestmentSettings& settings,
-                                       InvestmentLsm& engine, const PathValues& base, int technology,
-                                       PricingObserver* observer);
+                                       InvestmentLsm& engine, const InvestmentRule& rule, const PathValues& base,
+                                       int technology, PricingObserver* observer);
 
 /// JSON: a list of {name, bump, option_value: {value, std_error}, npv_now: {value, std_error}}.
 nlohmann::ordered_json sensitivitiesJson(const std::vector<Sensitivity>& s);

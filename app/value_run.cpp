@@ -1,5 +1,6 @@
 #include "value_run.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -24,7 +25,7 @@ void addValueExtras(CLI::App* c, ValueExtras& x) {
 
 ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
                    const ValueExtras& x) {
-    const InvestmentProblem pr = toInvestmentProblem(c);
+    const InvestmentProblem pr = cases::toInvestmentProblem(c);
     const InvestmentSettings s = settingsFor(c, o);
     const bool report = !x.report.empty();
     const bool sens = x.sensitivities || report;
@@ -42,10 +43,13 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     PathValues pv(s.paths, pr, report, &progress);
     InvestmentLsm engine;
     ValueRun run;
-    run.r = engine.value(pr, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
+    const auto start = std::chrono::steady_clock::now();
+    const InvestmentRule rule = engine.train(pr, s);  // trained once: the sensitivities price with it
+    run.r = engine.price(pr, rule, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
+    run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (sens) {
         run.npvTechnology = bestNowTechnology(run.r);
-        run.sensitivities = sensitivities(c, s, engine, pv, run.npvTechnology, &progress);
+        run.sensitivities = sensitivities(c, s, engine, rule, pv, run.npvTechnology, &progress);
     }
     if (report) {
         std::vector<ScenarioRun> runs;

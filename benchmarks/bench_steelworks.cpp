@@ -1,5 +1,5 @@
 // Measures: `kruispunt value examples/steelworks_h2_dri.yaml` (the README's main job) as the tool
-// runs it (case file -> kp::app::toInvestmentProblem -> kp::InvestmentLsm), and how the time grows
+// runs it (case file -> kp::cases::toInvestmentProblem -> kp::InvestmentLsm), and how the time grows
 //   - with the pricing paths (training paths at their default, paths/4 from 20,000 up), on 2 threads
 //     and on 1 at 100,000;
 //   - with the decision dates: horizons of 30, 40 and 50 years with every decision window opened to
@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "case_run.hpp"
+#include "kp/cases/case_problem.hpp"
 #include "kp/cases/case_file.hpp"
 #include "kp/engine/investment_lsm.hpp"
 
@@ -32,11 +32,11 @@ struct Row {
 
 Row run(kp::InvestmentLsm& engine, const kp::cases::CaseFile& c, std::size_t paths, std::size_t threads,
         int repeats) {
-    kp::app::CommonOptions o;
+    kp::cases::RunOverrides o;
     o.paths = paths;
     o.threads = threads;
-    const kp::InvestmentProblem pr = kp::app::toInvestmentProblem(c);
-    const kp::InvestmentSettings s = kp::app::settingsFor(c, o);
+    const kp::InvestmentProblem pr = kp::cases::toInvestmentProblem(c);
+    const kp::InvestmentSettings s = kp::cases::settingsFor(c, o);
     std::vector<double> t;
     kp::InvestmentResult r;
     for (int i = 0; i < repeats; ++i) {

@@ -31,11 +31,15 @@ kp::InvestmentSettings small(const kp::cases::CaseFile& c) {
 struct Valued {
     kp::cases::CaseFile c = kp::cases::loadCaseFile(kMinimal);
     kp::InvestmentSettings s = small(c);
-    kp::InvestmentProblem pr = kp::app::toInvestmentProblem(c);
+    kp::InvestmentProblem pr = kp::cases::toInvestmentProblem(c);
     kp::app::PathValues pv;
-    kp::InvestmentLsm engine;  // holds the trained rule the sensitivities reuse
+    kp::InvestmentLsm engine;
+    kp::InvestmentRule rule;  // trained once: the sensitivities price with it
     kp::InvestmentResult r;
-    explicit Valued(bool keepPrices) : pv(s.paths, pr, keepPrices) { r = engine.value(pr, s, &pv); }
+    explicit Valued(bool keepPrices) : pv(s.paths, pr, keepPrices) {
+        rule = engine.train(pr, s);
+        r = engine.price(pr, rule, s, &pv);
+    }
 };
 
 }  // namespace
@@ -56,8 +60,9 @@ TEST_CASE("pathMean and pathDifference: antithetic pairs are averaged first") {
 
 TEST_CASE("PathValues: per-path means and standard errors are the engine's") {
     const Valued run(true);
-    const auto& [c, s, pr, pv, engine, r] = run;
+    const auto& [c, s, pr, pv, engine, rule, r] = run;
     (void)engine;
+    (void)rule;
     const kp::Estimate v = kp::app::pathMean(pv.option(), s.paths, s.antithetic);
     CHECK(v.value == doctest::Approx(r.optionValue.value).epsilon(1e-10));
     CHECK(v.stdError == doctest::Approx(r.optionValue.stdError).epsilon(1e-8));
@@ -81,7 +86,7 @@ TEST_CASE("sensitivities: +10% capex lowers NPV now by exactly 10% of the capex 
     const auto& r = run.r;
     const int j = kp::app::bestNowTechnology(r);
     REQUIRE(j == 0);
-    const auto sens = kp::app::sensitivities(c, s, run.engine, run.pv, j, nullptr);
+    const auto sens = kp::app::sensitivities(c, s, run.engine, run.rule, run.pv, j, nullptr);
     bool seen = false;
     for (const auto& x : sens) {
         CHECK(std::isfinite(x.optionValue.value));
@@ -129,8 +134,9 @@ TEST_CASE("CSV cells: quoted when needed, empty for a missing number") {
 
 TEST_CASE("the report: self-contained, one container per chart, no early end of its scripts") {
     const Valued run(true);
-    const auto& [c, s, pr, pv, engine, r] = run;
+    const auto& [c, s, pr, pv, engine, rule, r] = run;
     (void)engine;
+    (void)rule;
     kp::app::ReportInput in;
     in.c = &c;
     in.r = &r;

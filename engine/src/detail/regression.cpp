@@ -244,12 +244,13 @@ void overBlocks(std::size_t nPaths, tbb::task_arena& arena, RegressionWorkspace&
 
 /// beta from the R factor of [phi | y]: R_pp beta = R_py, or the minimum-norm solution when R_pp
 /// is numerically singular (a basis that is rank-deficient on these paths).
-Eigen::VectorXd solveFromR(const Eigen::MatrixXd& R, std::size_t P) {
+Eigen::VectorXd solveFromR(const Eigen::MatrixXd& R, std::size_t P, RegressionWorkspace& ws) {
     const auto Rp = R.topLeftCorner(static_cast<Eigen::Index>(P), static_cast<Eigen::Index>(P));
     const Eigen::VectorXd rhs = R.col(static_cast<Eigen::Index>(P)).head(static_cast<Eigen::Index>(P));
     const double dmax = Rp.diagonal().cwiseAbs().maxCoeff();
     const double dmin = Rp.diagonal().cwiseAbs().minCoeff();
     if (dmin > 1e-10 * dmax) return Rp.triangularView<Eigen::Upper>().solve(rhs);
+    ++ws.rankDeficientFits;
     return Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(Rp).solve(rhs);
 }
 
@@ -298,6 +299,7 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
         }
     }
     if (!cholOk) {
+        ++ws.householderFits;
         // tall-skinny Householder QR: a QR of each block's rows, then of the stacked R factors
         overBlocks(nPaths, arena, ws, [&](std::size_t b, std::size_t first, std::size_t n, std::vector<double>& phi) {
             designRows(P, design, X + first, nT, V + first, H + first, n, nullptr, phi);
@@ -320,7 +322,7 @@ Eigen::VectorXd fitLeastSquares(std::size_t P, const DesignFn& design, const dou
         Eigen::HouseholderQR<Eigen::MatrixXd> qr(stacked);
         R = qr.matrixQR().topRows(P1).triangularView<Eigen::Upper>();
     }
-    return solveFromR(R, P);
+    return solveFromR(R, P, ws);
 }
 
 std::vector<Eigen::VectorXd> fitLeastSquaresMany(std::size_t P, const DesignFn& design, const double* X,
@@ -396,7 +398,7 @@ std::vector<Eigen::VectorXd> fitLeastSquaresMany(std::size_t P, const DesignFn& 
             const Eigen::LLT<Eigen::MatrixXd> c2(sub(g2, i));
             if (c2.info() != Eigen::Success) continue;
             const Eigen::MatrixXd R = Eigen::MatrixXd(c2.matrixU()) * r1[i];
-            if (R.allFinite()) betas[i] = solveFromR(R, P);
+            if (R.allFinite()) betas[i] = solveFromR(R, P, ws);
         }
     }
     for (std::size_t i = 0; i < k; ++i)  // any Cholesky failure: the single fit and its QR fallback

@@ -35,6 +35,10 @@ double sum(const double* a, std::size_t n);
 struct RegressionWorkspace {
     tbb::enumerable_thread_specific<std::vector<double>> phi;
     std::vector<Eigen::MatrixXd> blockR;
+    /// Numerical fallbacks taken so far (counted, never reset here): fits whose CholeskyQR2 failed
+    /// and took the Householder QR, and fits solved by the complete orthogonal decomposition because
+    /// R was rank-deficient.
+    std::size_t householderFits = 0, rankDeficientFits = 0;
 };
 
 /// Writes the P design columns of a block: out[j * n + p] for j < P, p < n, from the features

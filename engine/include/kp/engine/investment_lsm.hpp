@@ -4,7 +4,17 @@
 /// (Longstaff & Schwartz 2001, with several exercise alternatives as in Gamba 2003, "Real options
 /// valuation: a Monte Carlo approach").
 ///
-/// Method, per path (money discounted to t = 0, see investment_problem.hpp for the grid):
+/// API: train(problem, settings) returns the rule (a value, kp::InvestmentRule); price(problem, rule,
+/// settings) applies it on fresh paths; value(problem, settings) does both. Sensitivities, break-even
+/// and scenario comparisons train once and price many times, on any engine object or thread.
+///
+/// Files: investment_lsm.cpp (this API, checks), investment_paths.cpp (a block of paths: factors,
+/// arrival dates, the instrument's cash flows), investment_training.cpp (training paths, backward
+/// induction), investment_pricing.cpp (the pricing pass), investment_statistics.cpp (per-block sums
+/// to the result), investment_trigger.cpp (the CO2 trigger read off the rule). The cash flows are
+/// the instrument's (kp::InvestmentInstrument, instruments/); the engine owns regression and choice.
+///
+/// Method, per path (money discounted to t = 0, see investment_project.hpp for the grid):
 /// - base[k] = net cash flow of year k of the plant as it is (kp::yearCashFlows), 0 from
 ///   remainingLifeYears on; tech_j[k] = the same running technology j (subsidy-free), sde_j[k] its
 ///   subsidy in an operating year inside the subsidy term.
@@ -31,8 +41,13 @@
 /// states; the pricing pass keeps per path only the annual emissions and carbon costs (floats) for the
 /// percentiles.
 ///
+/// Numerical fallbacks are counted in the result: dates with fewer training paths than twice the
+/// design's columns regress on the mean (fallbackDates), fits whose CholeskyQR2 failed
+/// (householderFits) or whose R factor was rank-deficient (rankDeficientFits).
+///
 /// Tested in tests/engine/investment_lsm_test.cpp (deterministic limit vs enumeration, McDonald-Siegel,
-/// direction checks, consistency, determinism, bad input).
+/// direction checks, consistency, determinism, a rule priced on another engine and thread count, a
+/// rule pricing a bumped problem, bad input).
 
 #include <cstdint>
 #include <memory>
@@ -40,9 +55,10 @@
 #include <string>
 #include <vector>
 
-#include "kp/engine/basis.hpp"
+#include "kp/core/estimate.hpp"
+#include "kp/core/mc_settings.hpp"
+#include "kp/engine/decision_rule.hpp"
 #include "kp/engine/investment_problem.hpp"
-#include "kp/engine/lsm.hpp"
 
 namespace kp {
 
@@ -57,16 +73,36 @@ struct FixedPolicy {
 /// Valuation settings: the shared Monte Carlo settings (kp/core/mc_settings.hpp; the basis and
 /// degree of the regressions, which case files set in their `simulation` section), and what to price.
 struct InvestmentSettings : McSettings {
-    /// Price this policy instead of the trained one (the rule is still trained, and trigger and
-    /// decision describe the trained rule; option value, timing and emissions describe this policy).
+    /// Price this policy instead of the rule's (trigger and decision still describe the rule; option
+    /// value, timing and emissions describe this policy).
     std::optional<FixedPolicy> fixedPolicy;
-    /// Price with the rule this engine trained in its previous valuation instead of training a new
-    /// one (the problem must have the same dates, technologies, stages and features, the same basis
-    /// and seed; kp::InvalidInput otherwise). For bump-and-revalue sensitivities: with the rule held
-    /// fixed the pathwise difference carries only pricing noise, and by the envelope theorem it is the
-    /// change of the optimal value to first order in the bump (re-optimising adds only a second-order,
-    /// non-negative term, so the change is a lower bound on the optimal one).
-    bool reuseRule = false;
+};
+
+/// What reading the CO2 trigger off a rule needs at one date, taken from the training paths: the
+/// range of the CO2 price searched (its 1st to 99th percentile) and the least-squares line of the
+/// period's discounted carry-on cash flow in the CO2 price (known on a path, but not a feature).
+struct TriggerRange {
+    double co2Lo = 0, co2Hi = 0;
+    double slope = 0, intercept = 0;
+};
+
+/// The trained rule of an investment problem (InvestmentLsm::train). Per date d, the targets of
+/// `decisions.dates[d].beta`: waiting (the continuation D_d base[d] + E[W(d+1)], empty at the last
+/// date), each technology j (E[I_j(d)], empty outside its window), and for each stage its value now
+/// and the stage rule's from d + 1 (empty outside its window); see the index functions.
+struct InvestmentRule {
+    DecisionRule decisions;
+    std::vector<char> active;                      ///< per date: an action besides waiting was open
+    std::vector<std::vector<double>> featureMean;  ///< per date: each feature's mean on the training paths
+    std::vector<TriggerRange> trigger;             ///< per date (CO2 a feature and a technology)
+    /// The shape of the problem it was trained on (price() checks it).
+    std::size_t periods = 0, periodsPerYear = 0, technologies = 0, stages = 0, features = 0,
+                continuousFeatures = 0;
+
+    static std::size_t wait() { return 0; }
+    static std::size_t technology(std::size_t j) { return 1 + j; }
+    std::size_t stageExercise(std::size_t st) const { return 1 + technologies + 2 * st; }
+    std::size_t stageContinue(std::size_t st) const { return 2 + technologies + 2 * st; }
 };
 
 enum class Decision { InvestNow, Wait, Close };
@@ -78,7 +114,7 @@ struct Percentiles {
 
 struct InvestmentResult {
     Decision decision = Decision::Wait;
-    int technology = -1;                   ///< for InvestNow: index into problem.technologies
+    int technology = -1;                   ///< for InvestNow: index into problem.project.technologies
     std::vector<std::string> technologyNames;
     std::vector<Estimate> npvNow;          ///< per technology: E[I_j(0)] (NaN value if not allowed at 0)
     Estimate neverInvest;                  ///< E[B(0)]: carry on until the end of the plant's life
@@ -98,6 +134,9 @@ struct InvestmentResult {
     std::vector<double> emissionsP5, emissionsP95;
     std::vector<Percentiles> carbonCostNever;  ///< per year: EUA cost net of allocation + levy, never investing
     std::size_t paths = 0, trainingPaths = 0;
+    std::size_t fallbackDates = 0;         ///< dates whose regressions fell back to the mean (too few paths)
+    std::size_t householderFits = 0;       ///< fits whose CholeskyQR2 failed (Householder QR instead)
+    std::size_t rankDeficientFits = 0;     ///< fits with a rank-deficient design (minimum-norm solution)
     double seconds = 0;
 };
 
@@ -138,12 +177,20 @@ public:
     virtual void onBlock(const PricingBlock& block) = 0;
 };
 
-/// Reusable engine (keeps its buffers between valuations).
+/// Reusable engine: keeps its buffers (training storage, per-thread workspaces) between calls; holds
+/// no trained state (the rule is returned).
 class InvestmentLsm {
 public:
     InvestmentLsm();
     ~InvestmentLsm();
-    /// Trains the rule, prices it on fresh paths; `observer` (may be null) sees every pricing block.
+    /// Simulates the training paths and fits the rule (stream Training).
+    InvestmentRule train(const InvestmentProblem& problem, const InvestmentSettings& settings);
+    /// Applies `rule` on fresh paths (stream Pricing); `observer` (may be null) sees every pricing
+    /// block. The rule must come from a problem of the same shape (periods, technologies, stages,
+    /// features); kp::InvalidInput otherwise. The settings' basis and degree are the rule's.
+    InvestmentResult price(const InvestmentProblem& problem, const InvestmentRule& rule,
+                           const InvestmentSettings& settings, PricingObserver* observer = nullptr);
+    /// train, then price.
     InvestmentResult value(const InvestmentProblem& problem, const InvestmentSettings& settings,
                            PricingObserver* observer = nullptr);
 

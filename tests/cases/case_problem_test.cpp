@@ -1,4 +1,4 @@
-//! \brief kp::app::toInvestmentProblem and settingsFor (app/case_run.hpp): the engine's view of the
+//! \brief kp::cases::toInvestmentProblem and settingsFor (cases/case_problem.hpp): the engine's view of the
 //! example cases is the case file's content, index for index. Checked field by field against the
 //! loaded CaseFile (not against copied numbers), on the steelworks example (stages, learning,
 //! infrastructure and maturity availability, a derived hydrogen price) and the chemical site
@@ -9,7 +9,7 @@
 #include <cmath>
 #include <string>
 
-#include "case_run.hpp"
+#include "kp/cases/case_problem.hpp"
 #include "kp/core/errors.hpp"
 
 namespace {
@@ -25,11 +25,12 @@ const kp::Technology& option(const kp::cases::CaseFile& c, const std::string& na
 
 }  // namespace
 
-TEST_SUITE("app") {
+TEST_SUITE("cases") {
 
 TEST_CASE("steelworks: technologies, the stage and its parent, learning, infrastructure") {
     const auto c = kp::cases::loadCaseFile(kExamples + "steelworks_h2_dri.yaml");
-    const kp::InvestmentProblem p = kp::app::toInvestmentProblem(c);
+    const kp::InvestmentProblem problem = kp::cases::toInvestmentProblem(c);
+    const kp::InvestmentProject& p = problem.project;
     CHECK(p.startYear == c.valuation.startYear);
     CHECK(p.horizonYears == c.valuation.horizonYears);
     CHECK(p.periodsPerYear == 1);
@@ -70,7 +71,8 @@ TEST_CASE("steelworks: technologies, the stage and its parent, learning, infrast
     }
     // factors: CO2 is simulated; the exits of the case are there
     CHECK(p.co2.kind == kp::PriceSource::Kind::State);
-    CHECK(p.factors->stateSize() >= 1);
+    CHECK(problem.factors->stateSize() >= 1);
+    CHECK(problem.arrivals.size() == p.infrastructureNames.size());
     CHECK(p.exits.size() == static_cast<std::size_t>(c.alternatives.close.allowed) +
                                 static_cast<std::size_t>(c.alternatives.relocate.allowed));
 }
@@ -78,7 +80,8 @@ TEST_CASE("steelworks: technologies, the stage and its parent, learning, infrast
 TEST_CASE("chemical site: quarterly decisions give four periods a year and a quarterly discount") {
     const auto c = kp::cases::loadCaseFile(kExamples + "chemical_site_eboilers.yaml");
     REQUIRE(c.valuation.datesPerYear() == 4);
-    const kp::InvestmentProblem p = kp::app::toInvestmentProblem(c);
+    const kp::InvestmentProblem problem = kp::cases::toInvestmentProblem(c);
+    const kp::InvestmentProject& p = problem.project;
     CHECK(p.periodsPerYear == 4);
     REQUIRE(p.discount.size() == static_cast<std::size_t>(4 * c.valuation.horizonYears));
     CHECK(p.discount[0] == 1.0);
@@ -86,24 +89,26 @@ TEST_CASE("chemical site: quarterly decisions give four periods a year and a qua
     CHECK(p.discount[6] == c.valuation.discount.factor(1.5));
 }
 
-TEST_CASE("settings: the case's simulation section, overridden by the common options, checked") {
+TEST_CASE("settings: the case's simulation section, overridden by the run options, checked") {
     const auto c = kp::cases::loadCaseFile(kExamples + "minimal_case.yaml");
-    kp::app::CommonOptions o;
-    auto s = kp::app::settingsFor(c, o);
+    kp::cases::RunOverrides o;
+    auto s = kp::cases::settingsFor(c, o);
     CHECK(s.paths == c.simulation.paths);
     CHECK(s.seed == c.simulation.seed);
+    CHECK((s.basis == c.simulation.basis));
+    CHECK(s.degree == c.simulation.degree);
     o.paths = 1000;
     o.seed = 5;
     o.threads = 1;
-    s = kp::app::settingsFor(c, o);
+    s = kp::cases::settingsFor(c, o);
     CHECK(s.paths == 1000);
     CHECK(s.seed == 5);
     CHECK(s.threads == 1);
     o.seed = 0;
-    CHECK_THROWS_AS(kp::app::settingsFor(c, o), kp::InvalidInput);
+    CHECK_THROWS_AS(kp::cases::settingsFor(c, o), kp::InvalidInput);
     o.seed = 5;
     o.paths = 1001;  // odd with antithetic sampling
-    CHECK_THROWS_AS(kp::app::settingsFor(c, o), kp::InvalidInput);
+    CHECK_THROWS_AS(kp::cases::settingsFor(c, o), kp::InvalidInput);
 }
 
 }  // TEST_SUITE

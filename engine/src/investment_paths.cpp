@@ -1,0 +1,48 @@
+// A block of paths of an investment problem: the factors, the arrival dates and the instrument's
+// cash flows (investment_work.hpp).
+#include <algorithm>
+
+#include "investment_work.hpp"
+
+namespace kp::detail {
+
+void InvestmentWork::reserve(const InvestmentInstrument& in, std::size_t n, std::size_t maxColumns,
+                             bool observed) {
+    auto need = [](auto& v, std::size_t m) {
+        if (v.size() < m) v.resize(m);
+    };
+    const std::size_t H = in.periods(), J = in.technologies(), NS = in.stages();
+    const std::size_t F = std::max<std::size_t>(in.features(), 1);
+    need(cur, in.stateVariables() * n);
+    in.reserve(block, n, observed);
+    need(feat, F * n);
+    need(inv, (J + 1) * n), need(est, n), need(best, n), need(tmp, n), need(choice, n);
+    need(phi, (maxColumns + in.features() + 1) * n), need(xa, F * n);
+    need(act, n), need(actDate, n);
+    need(R, NS * (H + 1) * n), need(sdate, NS * (H + 1) * n);
+    need(stageAt, n), need(plans, n);
+    if (observed) need(obs, 4 * H * n);
+}
+
+void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream stream, std::uint64_t first,
+                   std::size_t n, InvestmentWork& w, bool carbonCosts, bool keepPrices) {
+    const InvestmentInstrument& in = c.in;
+    const std::size_t V = in.stateVariables(), H = in.periods();
+    ProjectBlock& b = w.block;
+    sim.beginBlock(first, n, w.sim);
+    sim.model().initialState(w.cur.data(), n, n);
+    std::copy_n(w.cur.data(), V * n, b.hist.data());
+    for (std::size_t k = 1; k <= H; ++k) {
+        sim.step(k, first, n, w.cur.data(), n, w.sim);
+        std::copy_n(w.cur.data(), V * n, b.hist.data() + k * V * n);
+    }
+    // arrivals: one normal per infrastructure, at the valuation date (CounterLayout)
+    for (std::size_t i = 0; i < in.infrastructure(); ++i) {
+        double* a = b.arrival.data() + i * n;
+        fillNormals(c.s.seed, CounterLayout::valuationDate(stream, i), first, n, a, c.s.antithetic, w.normal);
+        for (std::size_t p = 0; p < n; ++p) a[p] = c.problem.arrivals[i].year(a[p]);
+    }
+    in.evaluate(b, carbonCosts, keepPrices);
+}
+
+}  // namespace kp::detail

@@ -1,0 +1,267 @@
+// Pricing of kp::InvestmentLsm: a trained rule (or a fixed policy) on fresh paths, block by block
+// (investment_lsm.hpp has the method; investment_work.hpp the glossary).
+#include <algorithm>
+#include <cmath>
+
+#include "investment_work.hpp"
+
+namespace kp::detail {
+
+namespace {
+
+class Pricer {
+public:
+    Pricer(const InvestmentContext& c, const InvestmentRule& rule, PricingObserver* observer)
+        : c_(c), in_(c.in), rule_(rule), observer_(observer), H_(in_.periods()), J_(in_.technologies()),
+          NS_(in_.stages()), HY_(in_.years()), Pz_(in_.periodsPerYear()), nP_(c.s.paths) {
+        const auto& fp = c.s.fixedPolicy;
+        fixed_ = fp.has_value();
+        fixedTech_ = fixed_ ? fp->technology : -1;
+        fixedDate_ = fixedTech_ >= 0 ? static_cast<std::size_t>((fp->year - in_.project().startYear) *
+                                                                static_cast<int>(Pz_))
+                                     : H_;
+    }
+
+    PricingSums run() {
+        PricingSums s;
+        s.blocks = blocksOf(nP_);
+        s.NM = 3 + 2 * J_;
+        s.mom.resize(s.blocks * s.NM);
+        s.counts.assign(s.blocks * (J_ + 1) * H_, 0.0);
+        s.stageCounts.assign(s.blocks * NS_ * H_, 0.0);
+        s.emisSum.assign(s.blocks * HY_, 0.0);
+        s.emis.resize(HY_ * nP_);
+        s.carbon.resize(HY_ * nP_);
+        const PathSimulator sim(*c_.problem.factors, in_.times(), c_.s.seed, Stream::Pricing, c_.s.antithetic);
+        forEachBlock(c_.arena, nP_, [&](std::size_t b, std::size_t first, std::size_t n) {
+            InvestmentWork& w = c_.tls.local();
+            w.reserve(in_, n, c_.maxColumns, observer_ != nullptr);
+            simulateBlock(c_, sim, Stream::Pricing, first, n, w, true, observer_ != nullptr);
+            double* V = w.inv.data() + J_ * n;  // realised value of the policy
+            std::fill_n(V, n, 0.0);
+            std::fill_n(w.act.data(), n, -1);
+            std::fill_n(w.actDate.data(), n, static_cast<int>(H_));
+            std::fill_n(w.stageAt.data(), n, static_cast<int>(H_));
+            stagePass(w);
+            for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, V, s);
+            moments(b, w, V, s);
+            emissions(first, b, w, s);
+            if (observer_) observe(b, first, w, V);
+        });
+        return s;
+    }
+
+private:
+    // the columns the rule of date d uses, on the pricing paths of the block, into w.xa
+    void selectFeatures(const DateDesign& dg, std::size_t d, InvestmentWork& w) const {
+        const std::size_t n = w.block.n, nc = dg.continuous.size();
+        in_.features(d, w.block, w.feat.data(), n);
+        for (std::size_t i = 0; i < nc; ++i) std::copy_n(w.feat.data() + dg.continuous[i] * n, n, w.xa.data() + i * n);
+        for (std::size_t i = 0; i < dg.indicators.size(); ++i)
+            std::copy_n(w.feat.data() + dg.indicators[i] * n, n, w.xa.data() + (nc + i) * n);
+    }
+    void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, InvestmentWork& w, double* out) const {
+        dg.combine(beta, w.xa.data(), w.block.n, w.block.n, out, w.phi.data());
+    }
+
+    // the stage rules backwards on the block: w.R and w.sdate from every date t on
+    void stagePass(InvestmentWork& w) const {
+        const std::size_t n = w.block.n, H = H_;
+        for (std::size_t st = 0; st < NS_; ++st) {
+            double* R = w.R.data() + st * (H + 1) * n;
+            int* sd = w.sdate.data() + st * (H + 1) * n;
+            std::fill_n(R + H * n, n, 0.0);
+            std::fill_n(sd + H * n, n, static_cast<int>(H));
+            for (std::size_t t = H; t-- > 0;) {
+                const DateRule& rule = rule_.decisions.dates[t];
+                const Eigen::VectorXd& ex = rule.beta[rule_.stageExercise(st)];
+                if (ex.size() == 0) {
+                    std::copy_n(R + (t + 1) * n, n, R + t * n);
+                    std::copy_n(sd + (t + 1) * n, n, sd + t * n);
+                    continue;
+                }
+                selectFeatures(rule.design, t, w);
+                estimate(rule.design, ex, w, w.est.data());
+                estimate(rule.design, rule.beta[rule_.stageContinue(st)], w, w.best.data());
+                in_.stageValue(st, t, w.block, w.tmp.data());
+                for (std::size_t p = 0; p < n; ++p) {
+                    const bool now = w.est[p] > w.best[p];
+                    R[t * n + p] = now ? w.tmp[p] : R[(t + 1) * n + p];
+                    sd[t * n + p] = now ? static_cast<int>(t) : sd[(t + 1) * n + p];
+                }
+            }
+        }
+    }
+
+    // the action the rule (or the fixed policy) chooses at d on every path, into w.choice
+    // (-1 wait, j technology, J exit); false when the rule has nothing to choose at d
+    bool choose(std::size_t d, InvestmentWork& w) const {
+        const std::size_t n = w.block.n;
+        int* choice = w.choice.data();
+        if (fixed_) {
+            const bool now = d == fixedDate_ && in_.allowed(static_cast<std::size_t>(fixedTech_), d);  // fixedDate_ == H: never
+            std::fill_n(choice, n, now ? fixedTech_ : -1);
+            return true;
+        }
+        if (!rule_.active[d]) return false;
+        const DateRule& rule = rule_.decisions.dates[d];
+        selectFeatures(rule.design, d, w);
+        double* best = w.best.data();
+        const Eigen::VectorXd& wait = rule.beta[InvestmentRule::wait()];
+        if (wait.size() == 0) std::fill_n(best, n, 0.0);
+        else estimate(rule.design, wait, w, best);
+        const double* base = in_.carryOn(d, w.block);
+        const double D = in_.discount(d);
+        for (std::size_t p = 0; p < n; ++p) best[p] += D * base[p];
+        std::fill_n(choice, n, -1);
+        for (std::size_t j = 0; j < J_; ++j) {
+            const Eigen::VectorXd& beta = rule.beta[InvestmentRule::technology(j)];
+            if (beta.size() == 0) continue;
+            estimate(rule.design, beta, w, w.est.data());
+            for (std::size_t p = 0; p < n; ++p)
+                if (w.est[p] > best[p]) best[p] = w.est[p], choice[p] = static_cast<int>(j);
+        }
+        const double close = in_.closeValue(d);
+        if (!std::isnan(close))
+            for (std::size_t p = 0; p < n; ++p)
+                if (close > best[p]) best[p] = close, choice[p] = static_cast<int>(J_);
+        return true;
+    }
+
+    // date d of the block: the paths that have not acted act on the choice; V gains what they realise
+    void decide(std::size_t d, std::size_t b, InvestmentWork& w, double* V, PricingSums& s) const {
+        const std::size_t n = w.block.n, H = H_;
+        const double* base = in_.carryOn(d, w.block);
+        const double D = in_.discount(d);
+        if (!choose(d, w)) {
+            for (std::size_t p = 0; p < n; ++p)
+                if (w.act[p] < 0) V[p] += D * base[p];
+            return;
+        }
+        double* cnt = s.counts.data() + (b * (J_ + 1)) * H;
+        for (std::size_t p = 0; p < n; ++p) {
+            if (w.act[p] >= 0) continue;
+            const int a = w.choice[p];
+            if (a < 0) {
+                V[p] += D * base[p];
+            } else {
+                w.act[p] = a;
+                w.actDate[p] = static_cast<int>(d);
+                cnt[static_cast<std::size_t>(a) * H + d] += 1;
+            }
+        }
+        // realised values of the paths that acted now
+        const int di = static_cast<int>(d);
+        for (std::size_t j = 0; j < J_; ++j) {
+            const int ji = static_cast<int>(j);
+            bool any = false;
+            for (std::size_t p = 0; p < n; ++p) any |= w.act[p] == ji && w.actDate[p] == di;
+            if (!any) continue;
+            in_.investValue(j, d, w.block, w.est.data());
+            const int st = in_.stageOf(j);
+            for (std::size_t p = 0; p < n; ++p)
+                if (w.act[p] == ji && w.actDate[p] == di) {
+                    V[p] += w.est[p];
+                    if (st < 0) continue;
+                    const auto sA = static_cast<std::size_t>(in_.operationStart(j, d, w.block, p));
+                    const std::size_t at = (static_cast<std::size_t>(st) * (H + 1) + sA) * n + p;
+                    V[p] += w.R[at];
+                    w.stageAt[p] = w.sdate[at];
+                    if (w.sdate[at] < static_cast<int>(H))
+                        s.stageCounts[(b * NS_ + static_cast<std::size_t>(st)) * H + static_cast<std::size_t>(w.sdate[at])] += 1;
+                }
+        }
+        const int exit = static_cast<int>(J_);
+        for (std::size_t p = 0; p < n; ++p)
+            if (w.act[p] == exit && w.actDate[p] == di) V[p] += in_.closeValue(d);
+    }
+
+    // moments of V, B0, I_j(0) and the differences; I_j(0) into w.inv[j], B0 into w.best
+    void moments(std::size_t b, InvestmentWork& w, const double* V, PricingSums& s) const {
+        const std::size_t n = w.block.n, H = H_, J = J_;
+        double* B0 = w.best.data();
+        for (std::size_t p = 0; p < n; ++p) B0[p] = w.block.pb[H * n + p];
+        for (std::size_t j = 0; j < J; ++j) {
+            double* Ij = w.inv.data() + j * n;
+            in_.investValue(j, 0, w.block, Ij);
+            if (const int st = in_.stageOf(j); st >= 0)  // with the stage rule from the first operating period
+                for (std::size_t p = 0; p < n; ++p)
+                    Ij[p] += w.R[(static_cast<std::size_t>(st) * (H + 1) +
+                                  static_cast<std::size_t>(in_.operationStart(j, 0, w.block, p))) * n + p];
+        }
+        const bool anti = c_.s.antithetic;
+        Moments* m = s.mom.data() + b * s.NM;
+        m[0] = pathMoments(0, n, anti, [&](std::size_t p) { return V[p]; });
+        m[1] = pathMoments(0, n, anti, [&](std::size_t p) { return B0[p]; });
+        m[2] = pathMoments(0, n, anti, [&](std::size_t p) { return V[p] - B0[p]; });
+        for (std::size_t j = 0; j < J; ++j) {
+            const double* Ij = w.inv.data() + j * n;
+            m[3 + j] = pathMoments(0, n, anti, [&](std::size_t p) { return Ij[p]; });
+            m[3 + J + j] = pathMoments(0, n, anti, [&](std::size_t p) { return V[p] - Ij[p]; });
+        }
+    }
+
+    // emissions under the policy and carbon costs never investing, per calendar year and path
+    void emissions(std::size_t first, std::size_t b, InvestmentWork& w, PricingSums& s) const {
+        const std::size_t n = w.block.n;
+        for (std::size_t p = 0; p < n; ++p) w.plans[p] = in_.plan(w.act[p], w.actDate[p], w.stageAt[p], w.block, p);
+        for (std::size_t k = 0; k < H_; ++k) {
+            double sumE = 0;
+            for (std::size_t p = 0; p < n; ++p) {
+                const double e = in_.emissions(w.plans[p], k, w.block, p);
+                // summed over the periods of the calendar year
+                float& ey = s.emis[(k / Pz_) * nP_ + first + p];
+                float& cy = s.carbon[(k / Pz_) * nP_ + first + p];
+                const double cb = w.block.cbase[k * n + p];
+                const bool firstPeriod = k % Pz_ == 0;
+                ey = static_cast<float>(firstPeriod ? e : ey + e);
+                cy = static_cast<float>(firstPeriod ? cb : cy + cb);
+                sumE += e;
+            }
+            s.emisSum[b * HY_ + k / Pz_] += sumE;
+        }
+    }
+
+    // the block as a PricingObserver sees it (w.plans filled by emissions())
+    void observe(std::size_t b, std::size_t first, InvestmentWork& w, const double* V) const {
+        const std::size_t n = w.block.n, H = H_;
+        double* cf = w.obs.data();
+        double* inv = cf + H * n;
+        double* em = inv + H * n;
+        double* out = em + H * n;
+        for (std::size_t p = 0; p < n; ++p)
+            for (std::size_t k = 0; k < H; ++k) {
+                const PeriodOutcome o = in_.outcome(w.plans[p], k, w.block, p);
+                cf[k * n + p] = o.cashFlow;
+                inv[k * n + p] = o.investment;
+                em[k * n + p] = o.emissions;
+                out[k * n + p] = o.output;
+            }
+        PricingBlock pb;
+        pb.block = b, pb.first = first, pb.n = n, pb.years = H, pb.periodsPerYear = Pz_, pb.technologies = J_;
+        pb.action = w.act.data(), pb.actionDate = w.actDate.data(), pb.stageDate = w.stageAt.data();
+        pb.optionValue = V, pb.neverInvest = w.best.data(), pb.npvNow = w.inv.data();
+        const double* pr = w.block.prices.data();
+        pb.co2 = pr, pb.gas = pr + H * n, pb.power = pr + 2 * H * n, pb.hydrogen = pr + 3 * H * n,
+        pb.product = pr + 4 * H * n;
+        pb.cashFlow = cf, pb.investment = inv, pb.emissions = em, pb.output = out;
+        observer_->onBlock(pb);
+    }
+
+    const InvestmentContext& c_;
+    const InvestmentInstrument& in_;
+    const InvestmentRule& rule_;
+    PricingObserver* observer_;
+    std::size_t H_, J_, NS_, HY_, Pz_, nP_;
+    bool fixed_ = false;
+    int fixedTech_ = -1;
+    std::size_t fixedDate_ = 0;
+};
+
+}  // namespace
+
+PricingSums pricePaths(const InvestmentContext& c, const InvestmentRule& rule, PricingObserver* observer) {
+    return Pricer(c, rule, observer).run();
+}
+
+}  // namespace kp::detail

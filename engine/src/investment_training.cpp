@@ -1,0 +1,298 @@
+// Training of kp::InvestmentLsm: the training paths and the backward induction that fits the rule
+// (investment_lsm.hpp has the method; investment_work.hpp the glossary).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "investment_work.hpp"
+
+namespace kp::detail {
+
+namespace {
+
+/// The backward induction over one set of training paths. Storage (TrainingStore): X features
+/// [d][f][p]; I the value of investing I_j(d) [d][j][p] (a parent's includes its stage rule's value);
+/// Bd the discounted carry-on cash flow D_d base[d] [d][p]; W the realised value of the rule from
+/// the current date on [p]; Xs a stage's value now [d][s][p]; Rs the stage rule's realised value
+/// from t on [s][t][p]; Xa the current date's selected features [f][p].
+class Trainer {
+public:
+    Trainer(const InvestmentContext& c, TrainingStore& st, RegressionWorkspace& rw)
+        : c_(c), in_(c.in), st_(st), rw_(rw), H_(in_.periods()), J_(in_.technologies()), NS_(in_.stages()),
+          F_(in_.features()), NC_(in_.continuousFeatures()), nT_(trainingPathsOf(c.s)), nbT_(blocksOf(nT_)) {}
+
+    InvestmentRule run() {
+        InvestmentRule out;
+        out.periods = H_, out.periodsPerYear = in_.periodsPerYear(), out.technologies = J_, out.stages = NS_,
+        out.features = F_, out.continuousFeatures = NC_;
+        out.decisions.dates.assign(H_, DateRule{});
+        out.decisions.trainingPaths = nT_;
+        out.active.assign(H_, 0);
+        out.featureMean.assign(H_, {});
+        out.trigger.assign(H_, TriggerRange{});
+        const std::size_t householder0 = rw_.householderFits, rankDeficient0 = rw_.rankDeficientFits;
+        simulate();
+        for (std::size_t dd = H_; dd-- > 0;) fitDate(dd, out);
+        out.decisions.householderFits = rw_.householderFits - householder0;
+        out.decisions.rankDeficientFits = rw_.rankDeficientFits - rankDeficient0;
+        return out;
+    }
+
+private:
+    // ---- the training paths: features, I_j(d), D_d base[d], stage values, first operating periods
+    void simulate() {
+        const std::size_t nT = nT_, H = H_, J = J_, NS = NS_, F = F_;
+        st_.X.resize(H * std::max<std::size_t>(F, 1) * nT);
+        st_.I.resize(H * std::max<std::size_t>(J, 1) * nT);
+        st_.Bd.resize(H * nT);
+        st_.W.assign(nT, 0.0);
+        st_.ones.assign(nT, 1.0);
+        st_.Xa.resize(std::max<std::size_t>(F, 1) * nT);
+        st_.Xs.resize(H * NS * nT);
+        st_.Rs.assign(NS * (H + 1) * nT, 0.0);  // R(H) = 0
+        st_.opT.resize(J * nT);
+        st_.blockSums.resize(nbT_ * 2 * std::max<std::size_t>(F, 1));
+        const PathSimulator sim(*c_.problem.factors, in_.times(), c_.s.seed, Stream::Training, c_.s.antithetic);
+        forEachBlock(c_.arena, nT, [&](std::size_t, std::size_t first, std::size_t n) {
+            InvestmentWork& w = c_.tls.local();
+            w.reserve(in_, n, c_.maxColumns, false);
+            simulateBlock(c_, sim, Stream::Training, first, n, w, false, false);
+            const ProjectBlock& b = w.block;
+            for (std::size_t d = 0; d < H; ++d) {
+                in_.features(d, b, st_.X.data() + d * F * nT + first, nT);
+                for (std::size_t j = 0; j < J; ++j) in_.investValue(j, d, b, st_.I.data() + (d * J + j) * nT + first);
+                const double* base = in_.carryOn(d, b);
+                for (std::size_t p = 0; p < n; ++p) st_.Bd[d * nT + first + p] = in_.discount(d) * base[p];
+                for (std::size_t st = 0; st < NS; ++st) in_.stageValue(st, d, b, st_.Xs.data() + (d * NS + st) * nT + first);
+            }
+            for (std::size_t j = 0; j < J; ++j) std::copy_n(b.opFrom.data() + j * n, n, st_.opT.data() + j * nT + first);
+        });
+    }
+
+    // ---- one date, backwards: design, stage rules, fits, the decision and W ----------------------
+    void fitDate(std::size_t dd, InvestmentRule& out) {
+        DateRule& rule = out.decisions.dates[dd];
+        rule.beta.assign(1 + J_ + 2 * NS_, Eigen::VectorXd());
+        bool anyTech = false;
+        for (std::size_t j = 0; j < J_; ++j) anyTech |= in_.allowed(j, dd);
+        const bool active = anyTech || !std::isnan(in_.closeValue(dd));
+        out.active[dd] = active;
+        design(dd, rule.design, out.featureMean[dd], out.trigger[dd]);
+        const bool tooFew = nT_ < 2 * rule.design.columns();
+        bool fitted = false;
+        fitStages(dd, out, rule, tooFew, fitted);
+        if (active) {
+            const bool last = dd + 1 == H_;
+            std::vector<const double*> ys;
+            if (!last) ys.push_back(st_.W.data());
+            for (std::size_t j = 0; j < J_; ++j)
+                if (in_.allowed(j, dd)) ys.push_back(st_.I.data() + (dd * J_ + j) * nT_);
+            const std::vector<Eigen::VectorXd> betas = fitAll(rule.design, ys, tooFew);
+            fitted |= !ys.empty();
+            std::size_t at = 0;
+            if (!last) rule.beta[InvestmentRule::wait()] = betas[at++];
+            for (std::size_t j = 0; j < J_; ++j)
+                if (in_.allowed(j, dd)) rule.beta[InvestmentRule::technology(j)] = betas[at++];
+        }
+        if (tooFew && fitted) {
+            rule.fallback = true;
+            ++out.decisions.fallbackDates;
+        }
+        decideAndUpdate(dd, rule, active);
+    }
+
+    // feature means and deviations (per block, summed in block order), the features that vary at dd
+    // (the design), the CO2 range and the carry-on line of the trigger, and the date's features Xa
+    void design(std::size_t dd, DateDesign& dg, std::vector<double>& featMean, TriggerRange& tr) {
+        const std::size_t nT = nT_, F = F_;
+        const double* Xd = st_.X.data() + dd * F * nT;
+        double* blockSums = st_.blockSums.data();
+        forEachBlock(c_.arena, nT, [&](std::size_t b, std::size_t first, std::size_t n) {
+            for (std::size_t f = 0; f < F; ++f) {
+                const double* x = Xd + f * nT + first;
+                blockSums[(b * F + f) * 2] = sum(x, n);
+                blockSums[(b * F + f) * 2 + 1] = dot(x, x, n);
+            }
+        });
+        featMean.assign(F, 0.0);
+        std::vector<double> sd(F, 0.0);
+        for (std::size_t f = 0; f < F; ++f) {
+            double s1 = 0, s2 = 0;
+            for (std::size_t b = 0; b < nbT_; ++b) s1 += blockSums[(b * F + f) * 2], s2 += blockSums[(b * F + f) * 2 + 1];
+            const double m = s1 / static_cast<double>(nT);
+            featMean[f] = m;
+            sd[f] = std::sqrt(std::max(s2 / static_cast<double>(nT) - m * m, 0.0));
+            const bool varies = sd[f] > 1e-9 * (std::abs(m) + 1e-300) && sd[f] > 0;
+            if (varies) (f < NC_ ? dg.continuous : dg.indicators).push_back(f);
+        }
+        if (in_.co2IsFeature() && J_ > 0) tr = triggerRange(dd, Xd);
+        const std::size_t nc = dg.continuous.size(), ni = dg.indicators.size();
+        if (nc > 0) {
+            dg.basis.emplace(c_.s.basis, c_.s.degree, nc);
+            std::vector<double> m(nc), sdv(nc);
+            for (std::size_t i = 0; i < nc; ++i) m[i] = featMean[dg.continuous[i]], sdv[i] = sd[dg.continuous[i]];
+            dg.scaling = dg.basis->scaling(m, sdv);
+        }
+        for (std::size_t i = 0; i < nc; ++i) std::copy_n(Xd + dg.continuous[i] * nT, nT, st_.Xa.data() + i * nT);
+        for (std::size_t i = 0; i < ni; ++i) std::copy_n(Xd + dg.indicators[i] * nT, nT, st_.Xa.data() + (nc + i) * nT);
+    }
+
+    // the trigger's search range (1st to 99th percentile of CO2) and the least-squares line of
+    // D_d base[d] in the CO2 price over the training paths (the cash flow is linear in the EUA price
+    // at fixed other prices, up to the levy's kink)
+    TriggerRange triggerRange(std::size_t dd, const double* Xd) const {
+        const std::size_t nT = nT_;
+        TriggerRange tr;
+        std::vector<double> c(Xd, Xd + nT);
+        const auto q = [&](double u) {
+            const auto k = static_cast<std::ptrdiff_t>(u * static_cast<double>(nT - 1));
+            std::nth_element(c.begin(), c.begin() + k, c.end());
+            return c[static_cast<std::size_t>(k)];
+        };
+        tr.co2Lo = q(0.01);
+        tr.co2Hi = q(0.99);
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (std::size_t p = 0; p < nT; ++p) {
+            const double xc = Xd[p], yc = st_.Bd[dd * nT + p];
+            sx += xc, sy += yc, sxx += xc * xc, sxy += xc * yc;
+        }
+        const double nn = static_cast<double>(nT);
+        const double varx = sxx / nn - (sx / nn) * (sx / nn);
+        tr.slope = varx > 0 ? (sxy / nn - (sx / nn) * (sy / nn)) / varx : 0.0;
+        tr.intercept = sy / nn - tr.slope * sx / nn;
+        return tr;
+    }
+
+    // the regressions of one date share their design: fitted together, one pair of passes over the
+    // training paths serves them all; with fewer paths than twice the design, each target's mean
+    // (the constant term is first)
+    std::vector<Eigen::VectorXd> fitAll(const DateDesign& dg, const std::vector<const double*>& ys, bool tooFew) {
+        const std::size_t P = dg.columns(), nT = nT_;
+        if (!tooFew) {
+            const DesignFn fn = [&](const double* x, std::size_t fstride, std::size_t n, double* o) {
+                dg.evaluate(x, fstride, n, o);
+            };
+            return fitLeastSquaresMany(P, fn, st_.Xa.data(), nT, nT, ys, st_.ones.data(), c_.arena, rw_);
+        }
+        std::vector<Eigen::VectorXd> betas;
+        for (const double* y : ys) {
+            Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(P));
+            double m = 0;
+            for (std::size_t p = 0; p < nT; ++p) m += y[p];
+            beta(0) = m / static_cast<double>(nT);
+            betas.push_back(std::move(beta));
+        }
+        return betas;
+    }
+
+    // the design of date dd on training paths [first, first + n) times beta
+    void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, std::size_t first, std::size_t n,
+                  InvestmentWork& w, double* out) const {
+        dg.combine(beta, st_.Xa.data() + first, nT_, n, out, w.phi.data());
+    }
+
+    template <class Body>
+    void overTrainingBlocks(Body&& body) {
+        forEachBlock(c_.arena, nT_, [&](std::size_t, std::size_t first, std::size_t n) {
+            InvestmentWork& w = c_.tls.local();
+            w.reserve(in_, n, c_.maxColumns, false);
+            body(first, n, w);
+        });
+    }
+
+    // stages: the stage rule at dd (decide now if its value beats the rule's from dd + 1), then each
+    // parent's I(dd) gains the stage rule's realised value from the parent's first operating period
+    void fitStages(std::size_t dd, const InvestmentRule& out, DateRule& rule, bool tooFew, bool& fitted) {
+        const std::size_t nT = nT_, H = H_, NS = NS_, J = J_;
+        std::vector<const double*> ys;
+        for (std::size_t st = 0; st < NS; ++st) {
+            if (!in_.allowed(J + st, dd)) continue;
+            ys.push_back(st_.Xs.data() + (dd * NS + st) * nT);           // exercise value
+            ys.push_back(st_.Rs.data() + (st * (H + 1) + dd + 1) * nT);  // continuation
+        }
+        const std::vector<Eigen::VectorXd> betas = fitAll(rule.design, ys, tooFew);
+        fitted |= !ys.empty();
+        std::size_t at = 0;
+        for (std::size_t st = 0; st < NS; ++st) {
+            if (!in_.allowed(J + st, dd)) continue;
+            rule.beta[out.stageExercise(st)] = betas[at++];
+            rule.beta[out.stageContinue(st)] = betas[at++];
+        }
+        for (std::size_t st = 0; st < NS; ++st) {
+            double* Rt = st_.Rs.data() + (st * (H + 1) + dd) * nT;
+            const double* Rn = Rt + nT;
+            const double* Xv = st_.Xs.data() + (dd * NS + st) * nT;
+            if (!in_.allowed(J + st, dd)) {
+                std::copy_n(Rn, nT, Rt);
+                continue;
+            }
+            const Eigen::VectorXd& ex = rule.beta[out.stageExercise(st)];
+            const Eigen::VectorXd& co = rule.beta[out.stageContinue(st)];
+            overTrainingBlocks([&](std::size_t first, std::size_t n, InvestmentWork& w) {
+                estimate(rule.design, ex, first, n, w, w.est.data());
+                estimate(rule.design, co, first, n, w, w.best.data());
+                for (std::size_t p = 0; p < n; ++p) Rt[first + p] = w.est[p] > w.best[p] ? Xv[first + p] : Rn[first + p];
+            });
+        }
+        for (std::size_t st = 0; st < NS; ++st) {
+            const std::size_t a = in_.stageParent(st);
+            const int c = in_.project().technologies[a].tech.constructionYears * static_cast<int>(in_.periodsPerYear());
+            double* Ia = st_.I.data() + (dd * J + a) * nT;
+            const double* R0 = st_.Rs.data() + st * (H + 1) * nT;
+            const int* of = st_.opT.data() + a * nT;
+            for (std::size_t p = 0; p < nT; ++p) {
+                const auto sA = static_cast<std::size_t>(std::min(std::max(static_cast<int>(dd) + c, of[p]), static_cast<int>(H)));
+                Ia[p] += R0[sA * nT + p];
+            }
+        }
+    }
+
+    // the rule's decision on the training paths at dd, and W updated with its realised value
+    void decideAndUpdate(std::size_t dd, const DateRule& rule, bool active) {
+        const std::size_t nT = nT_, J = J_;
+        const bool last = dd + 1 == H_;
+        const double close = in_.closeValue(dd);
+        overTrainingBlocks([&](std::size_t first, std::size_t n, InvestmentWork& w) {
+            const double* bd = st_.Bd.data() + dd * nT + first;
+            double* wv = st_.W.data() + first;
+            if (!active) {
+                for (std::size_t p = 0; p < n; ++p) wv[p] += bd[p];
+                return;
+            }
+            double* best = w.best.data();
+            double* val = w.tmp.data();  // realised value of the chosen action
+            if (last) std::fill_n(best, n, 0.0);
+            else estimate(rule.design, rule.beta[InvestmentRule::wait()], first, n, w, best);
+            for (std::size_t p = 0; p < n; ++p) {
+                best[p] += bd[p];
+                val[p] = bd[p] + wv[p];
+            }
+            for (std::size_t j = 0; j < J; ++j) {
+                const Eigen::VectorXd& beta = rule.beta[InvestmentRule::technology(j)];
+                if (beta.size() == 0) continue;
+                estimate(rule.design, beta, first, n, w, w.est.data());
+                const double* Ij = st_.I.data() + (dd * J + j) * nT + first;
+                for (std::size_t p = 0; p < n; ++p)
+                    if (w.est[p] > best[p]) best[p] = w.est[p], val[p] = Ij[p];
+            }
+            if (!std::isnan(close))
+                for (std::size_t p = 0; p < n; ++p)
+                    if (close > best[p]) best[p] = close, val[p] = close;
+            std::copy_n(val, n, wv);
+        });
+    }
+
+    const InvestmentContext& c_;
+    const InvestmentInstrument& in_;
+    TrainingStore& st_;
+    RegressionWorkspace& rw_;
+    std::size_t H_, J_, NS_, F_, NC_, nT_, nbT_;
+};
+
+}  // namespace
+
+InvestmentRule trainRule(const InvestmentContext& c, TrainingStore& store, RegressionWorkspace& regression) {
+    return Trainer(c, store, regression).run();
+}
+
+}  // namespace kp::detail

@@ -1,0 +1,94 @@
+#pragma once
+/// \file investment_work.hpp
+/// What the passes of kp::InvestmentLsm share (internal to kp_engine): the per-thread buffers, the
+/// context of one call (problem, instrument, settings, threads), the simulation of one block of
+/// paths, and the passes themselves (training, pricing, statistics, trigger), one file each.
+///
+/// Glossary (kp/instruments/investment_instrument.hpp has the instrument's): nT training paths,
+/// nP pricing paths; W the realised value of the current policy from a date on (training);
+/// V the realised value of the policy on a pricing path; B0 never investing; R the stage rule's
+/// realised value from each date on, [stage][t][p]; act / actDate a path's action (-1 none, j, J
+/// exit) and its date (H: none).
+
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/task_arena.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "detail/regression.hpp"
+#include "kp/core/moments.hpp"
+#include "kp/core/random.hpp"
+#include "kp/engine/investment_lsm.hpp"
+#include "kp/engine/path_simulator.hpp"
+#include "kp/instruments/investment_instrument.hpp"
+
+namespace kp::detail {
+
+/// Per-thread buffers for one block (sized once, reused: no allocation in the path loops).
+struct InvestmentWork {
+    SimScratch sim;
+    NormalScratch normal;
+    std::vector<double> cur;                    // factor state now [var][p]
+    ProjectBlock block;                         // state history, arrivals, the instrument's cash flows
+    std::vector<double> feat, inv, est, best, tmp, phi, xa;
+    std::vector<int> choice;                    // the action a rule chooses now: -1 wait, j, J exit
+    std::vector<int> act, actDate;              // pricing: the action taken and its date
+    std::vector<double> R;                      // stages: realised value of the stage rule from t on [s][t][p], t <= H
+    std::vector<int> sdate;                     // stages: the date the rule decides the stage, from t on [s][t][p]
+    std::vector<int> stageAt;                   // pricing: [p] date the stage is decided (H: never)
+    std::vector<PathPlan> plans;                // pricing: [p] what runs in each period under the policy
+    std::vector<double> obs;                    // for a PricingObserver: 4 per-period arrays [.][k][p]
+    /// Sizes every buffer for n paths; maxColumns: the largest design of the valuation.
+    void reserve(const InvestmentInstrument& in, std::size_t n, std::size_t maxColumns, bool observed);
+};
+
+/// One call of the engine: what every pass reads.
+struct InvestmentContext {
+    const InvestmentProblem& problem;
+    const InvestmentInstrument& in;
+    const InvestmentSettings& s;
+    tbb::task_arena& arena;
+    tbb::enumerable_thread_specific<InvestmentWork>& tls;
+    std::size_t maxColumns;  // the largest design: the full basis over every continuous feature + indicators
+};
+
+/// Simulates paths first .. first + n - 1 of `stream` into w.block: the factors at every period
+/// start, each infrastructure's arrival year (one normal each, CounterLayout::valuationDate), and
+/// the instrument's cash flows (carbonCosts, keepPrices: see InvestmentInstrument::evaluate).
+void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream stream, std::uint64_t first,
+                   std::size_t n, InvestmentWork& w, bool carbonCosts, bool keepPrices);
+
+/// The engine's training storage, kept between calls (no page is touched twice at the same size).
+struct TrainingStore {
+    std::vector<double> X, I, Bd, W, ones, Xa;  // [d][f][p], [d][j][p], [d][p], [p], [p], [f][p]
+    std::vector<double> Xs, Rs;                 // stages: value now [d][s][p], R [s][t][p]
+    std::vector<int> opT;                       // first operating period of each technology [j][p]
+    std::vector<double> blockSums;              // per block: sums and squares of each feature
+};
+
+/// Training (investment_training.cpp): simulates the training paths and fits the rule backwards.
+InvestmentRule trainRule(const InvestmentContext& c, TrainingStore& store, RegressionWorkspace& regression);
+
+/// Per pricing block, what the statistics need (indexed by block, reduced in block order).
+struct PricingSums {
+    std::size_t blocks = 0, NM = 0;
+    std::vector<Moments> mom;        // [b][slot]: V, B0, V - B0, I_j(0), V - I_j(0)
+    std::vector<double> counts;      // [b][action][d]: paths taking the action at d (J: exit)
+    std::vector<double> stageCounts; // [b][stage][d]
+    std::vector<double> emisSum;     // [b][year]: emissions summed over the block's paths
+    std::vector<float> emis, carbon; // [year][path]: emissions under the policy, carbon cost never investing
+};
+
+/// Pricing (investment_pricing.cpp): the rule (or settings' fixed policy) on fresh paths.
+PricingSums pricePaths(const InvestmentContext& c, const InvestmentRule& rule, PricingObserver* observer);
+
+/// Statistics (investment_statistics.cpp): the result from the pricing sums.
+InvestmentResult summarise(const InvestmentContext& c, const InvestmentRule& rule, PricingSums& sums);
+
+/// Trigger (investment_trigger.cpp): per calendar year, the CO2 price above which the rule invests,
+/// the other features at their means, into r.trigger and r.triggerByTechnology.
+void readTriggers(const InvestmentContext& c, const InvestmentRule& rule, InvestmentResult& r);
+
+}  // namespace kp::detail

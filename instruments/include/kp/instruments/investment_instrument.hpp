@@ -1,0 +1,164 @@
+#pragma once
+/// \file investment_instrument.hpp
+/// The project as an instrument: for a block of simulated paths, what carrying on, investing in each
+/// technology at each date, deciding each stage and closing are worth, and the regression features
+/// a decision rule may use. What QuantLib's EarlyExercisePathPricer and ORE's McCashflowInfo are for
+/// a Bermudan option; the engine (kp::InvestmentLsm) owns the regressions and the choice.
+///
+/// Glossary (one meaning per letter, as in the engine):
+///   H   periods (decision dates) = horizonYears x P;  P periods per year;  k, d period indices
+///   J   technologies (j < J);  NS stages (st < NS); cash-flow arrays hold technology j at j and
+///       stage st at J + st (JS = J + NS entries)
+///   D_k discount factor of period k;  n paths in the block, p a path of it
+///   base[k]  the plant's net cash flow in period k as it is (0 from its remaining life on)
+///   tech_j[k] technology (or stage) j running in period k, subsidy-free; sde_j[k] its subsidy
+///   I_j(d) = -D_d (capex_j(d) - grant) + base during construction + tech_j for its lifetime
+///            (clipped at the horizon) + its subsidy for its term     (investValue)
+///   F   features: NC continuous (stochastic prices, CO2 first; learning factors) then NI
+///       indicators (infrastructure i arrived by the date)
+/// Money is discounted to t = 0 where the name says so (investValue, stageValue, closeValue);
+/// per-period arrays (base, tech, outcome) are undiscounted.
+///
+/// Invariants (the constructor checks them and throws kp::InvalidInput): horizon in [1, 200] years;
+/// P 1 or 4; discount has H positive factors; every state index inside the factors' state; learning
+/// and infrastructure indices valid; at most 64 infrastructure entries; a stage's parent is a
+/// technology, at most one stage per parent; no stage among the technologies.
+///
+/// Tested in tests/instruments/investment_instrument_test.cpp (per-period flows against the scalar
+/// kp::yearCashFlow, I_j(d) against a hand sum) and through the engine
+/// (tests/engine/investment_lsm_test.cpp: the deterministic limit equals enumeration).
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kp/instruments/investment_project.hpp"
+
+namespace kp {
+
+/// The per-block arrays of one block of paths (per thread, sized by reserve, reused: the path
+/// loops allocate nothing). The engine fills `hist` and `arrival`; evaluate() fills the rest.
+struct ProjectBlock {
+    std::size_t n = 0;             ///< paths in the block
+    std::vector<double> hist;      ///< factor state at t = 0 .. H: [t][variable][p]
+    std::vector<double> arrival;   ///< [i][p]: arrival year of infrastructure i (+inf: never)
+    std::vector<double> lf;        ///< learning factors [curve][t][p], t = 0 .. H
+    std::vector<double> base, ebase, cbase;  ///< [k][p]: net, emissions, carbon cost (plant as is)
+    std::vector<double> tech, sde, etech;    ///< [j][k][p], j < JS
+    std::vector<double> pb, pt, ps;          ///< prefix sums of discounted cash flows [.][k][p], k <= H
+    std::vector<int> opFrom;                 ///< [j][p]: first period j can operate (H: never)
+    std::vector<double> prices;    ///< kept prices [c][k][p]: co2, gas, power, hydrogen, product
+    std::vector<double> price, tmp;  ///< scratch
+};
+
+/// What runs on a path in each period under a policy: the path's action, its date and its stage.
+enum class Running { Plant, Technology, Stage, Nothing };
+
+struct PathPlan {
+    int a = -1;              ///< action: -1 none, j technology, J exit
+    std::size_t J = 0, d = 0, j = 0, js = 0;
+    std::size_t s0 = 0, e0 = 0, es0 = 0;          ///< technology: operation start, end, subsidy end
+    std::size_t dS = 0, sS = 0, eS = 0, esS = 0;  ///< its stage: decision, operation start, end, subsidy end (js = 0: none)
+    bool isTechnology() const { return a >= 0 && a < static_cast<int>(J); }
+    bool exited() const { return a == static_cast<int>(J); }
+    bool hasStage() const { return js != 0; }
+    Running running(std::size_t k) const {
+        if (a < 0 || k < d) return Running::Plant;
+        if (exited()) return Running::Nothing;
+        if (k < s0) return Running::Plant;  // under construction
+        if (hasStage() && k >= sS && k < eS) return Running::Stage;
+        return k < e0 ? Running::Technology : Running::Nothing;
+    }
+};
+
+/// A path's period under its plan (undiscounted, case currency; tonnes per period).
+struct PeriodOutcome {
+    double cashFlow = 0;    ///< net cash flow, subsidy and carbon costs included, capex excluded;
+                            ///< an exit's value minus cost in its period; 0 after an exit or the end
+    double investment = 0;  ///< capex net of grant paid in the period (>= 0)
+    double emissions = 0;   ///< tCO2
+    double output = 0;      ///< t product
+};
+
+class InvestmentInstrument {
+public:
+    /// Checks `project` against a factor state of `stateVariables` variables (see the invariants).
+    InvestmentInstrument(const InvestmentProject& project, std::size_t stateVariables);
+
+    const InvestmentProject& project() const { return pr_; }
+    std::size_t periods() const { return H_; }                 ///< H
+    std::size_t periodsPerYear() const { return P_; }          ///< P
+    std::size_t years() const { return H_ / P_; }              ///< calendar years of the horizon
+    std::size_t technologies() const { return J_; }            ///< J
+    std::size_t stages() const { return NS_; }                 ///< NS
+    std::size_t infrastructure() const { return NI_; }         ///< NI
+    std::size_t learningCurves() const { return NL_; }
+    std::size_t stateVariables() const { return vars_; }
+    std::size_t features() const { return F_; }                ///< F = NC + NI
+    std::size_t continuousFeatures() const { return NC_; }     ///< NC
+    /// Feature 0 is the CO2 price (a stochastic factor): a trigger can be read off a rule.
+    bool co2IsFeature() const { return pr_.co2.kind == PriceSource::Kind::State; }
+    /// The stage of technology j (-1: none) and the parent technology of stage st.
+    int stageOf(std::size_t j) const { return stageOf_[j]; }
+    std::size_t stageParent(std::size_t st) const { return pr_.stages[st].parent; }
+    /// Simulation times 0, 1/P, ..., horizonYears (H + 1 times).
+    const std::vector<double>& times() const { return times_; }
+    double discount(std::size_t k) const { return pr_.discount[k]; }
+    int yearOf(std::size_t k) const { return pr_.startYear + static_cast<int>(k / P_); }
+    /// Technology j < J or stage j - J may be decided at period d (its window).
+    bool allowed(std::size_t j, std::size_t d) const { return allowed_[j * H_ + d] != 0; }
+    /// D_d (value - cost) of the best exit allowed at d; NaN if none.
+    double closeValue(std::size_t d) const { return closeValue_[d]; }
+    const std::vector<double>& closeValues() const { return closeValue_; }
+
+    /// Sizes the block's arrays for n paths (keepPrices: also the five price arrays).
+    void reserve(ProjectBlock& b, std::size_t n, bool keepPrices) const;
+    /// From b.hist and b.arrival: learning factors, first operating periods, every period's cash
+    /// flows and emissions (carbonCosts: also the plant's carbon costs, cbase), their prefix sums;
+    /// keepPrices: the prices into b.prices.
+    void evaluate(ProjectBlock& b, bool carbonCosts, bool keepPrices) const;
+
+    /// The plant's period-d cash flow as it is, undiscounted, [p].
+    const double* carryOn(std::size_t d, const ProjectBlock& b) const { return b.base.data() + d * b.n; }
+    /// out[p] = I_j(d), technology j < J decided at d (allowed or not: the caller decides).
+    void investValue(std::size_t j, std::size_t d, const ProjectBlock& b, double* out) const;
+    /// out[p]: stage st decided at t (its parent operating): -D_t capex + its running cash flows minus
+    /// the parent's over its operation + its subsidy.
+    void stageValue(std::size_t st, std::size_t t, const ProjectBlock& b, double* out) const;
+    /// First operating period of technology (or stage, j >= J) j decided at d on path p (H: never).
+    int operationStart(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
+    /// Capex net of the grant of technology (or stage) j decided at d on path p (on its learning curve).
+    double netCapex(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
+    /// The features at date d: out[f * stride + p], f < features().
+    void features(std::size_t d, const ProjectBlock& b, double* out, std::size_t stride) const;
+
+    /// What runs on path p given its action (-1 none, j, J exit), action date and stage date (H: none).
+    PathPlan plan(int action, int actionDate, int stageDate, const ProjectBlock& b, std::size_t p) const;
+    /// tCO2 emitted on path p in period k under the plan.
+    double emissions(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
+    /// Cash flow, investment and output of path p in period k under the plan (emissions: see above).
+    PeriodOutcome outcome(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
+
+private:
+    const TechnologyOption& optionAt(std::size_t j) const {
+        return j < J_ ? pr_.technologies[j] : pr_.stages[j - J_].option;
+    }
+    int periodsOf(int years) const { return years * static_cast<int>(P_); }
+    void learningFactors(ProjectBlock& b) const;
+    void firstOperatingPeriods(ProjectBlock& b) const;
+    void periodFlows(ProjectBlock& b, std::size_t k, bool carbonCosts, bool keepPrices) const;
+    void prefixSums(ProjectBlock& b) const;
+
+    InvestmentProject pr_;
+    std::size_t H_ = 0, P_ = 1, J_ = 0, NS_ = 0, JS_ = 0, NL_ = 0, NI_ = 0, vars_ = 0;
+    std::size_t NC_ = 0, F_ = 0;
+    std::vector<int> stageOf_;            // per technology: its stage, -1 for none
+    std::vector<std::size_t> contState_;  // continuous features: price sources that are states
+    std::vector<int> contLearning_;       // ... then learning factors (curve index)
+    std::vector<double> times_, closeValue_;
+    std::vector<char> allowed_;           // [j][d], j < JS
+};
+
+}  // namespace kp

@@ -1,0 +1,413 @@
+#include "kp/instruments/investment_instrument.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kp/core/errors.hpp"
+
+namespace kp {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr int kNoSubsidy = 1 << 30;  // an operating year past any subsidy term
+
+double priceOf(const PriceSource& s, const double* st, std::size_t n, std::size_t p, const double* lf) {
+    switch (s.kind) {
+        case PriceSource::Kind::Constant: return s.constant;
+        case PriceSource::Kind::State: return st[s.stateIndex * n + p];
+        default: {
+            const double L = s.learningIndex >= 0 ? lf[p] : 1.0;
+            const double src = s.sourceState ? st[s.stateIndex * n + p] : s.sourceConstant;
+            return s.scale * (src / s.efficiency +
+                              s.adder * ((1.0 - s.learningShare) + s.learningShare * L));
+        }
+    }
+}
+
+void need(std::vector<double>& v, std::size_t m) {
+    if (v.size() < m) v.resize(m);
+}
+
+}  // namespace
+
+InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::size_t stateVariables)
+    : pr_(pr), vars_(stateVariables) {
+    KP_REQUIRE(pr.horizonYears >= 1 && pr.horizonYears <= 200, "InvestmentLsm: horizonYears is ",
+               pr.horizonYears, ", but must be in [1, 200]");
+    KP_REQUIRE(pr.periodsPerYear == 1 || pr.periodsPerYear == 4, "InvestmentLsm: periodsPerYear is ",
+               pr.periodsPerYear, ", but must be 1 (annual) or 4 (quarterly)");
+    const int P = pr.periodsPerYear;
+    KP_REQUIRE(pr.discount.size() == static_cast<std::size_t>(pr.horizonYears * P),
+               "InvestmentLsm: discount has ", pr.discount.size(), " factors, but must have horizonYears x ",
+               "periodsPerYear = ", pr.horizonYears * P);
+    for (double d : pr.discount)
+        KP_REQUIRE(std::isfinite(d) && d > 0, "InvestmentLsm: a discount factor is ", d,
+                   ", but must be positive");
+    KP_REQUIRE(pr.infrastructureNames.size() <= 64, "InvestmentLsm: infrastructure has ",
+               pr.infrastructureNames.size(), " entries, but must have at most 64");
+    P_ = static_cast<std::size_t>(P);
+    H_ = static_cast<std::size_t>(pr.horizonYears * P);
+    J_ = pr.technologies.size();
+    NS_ = pr.stages.size();
+    JS_ = J_ + NS_;
+    stageOf_.assign(J_, -1);
+    NL_ = pr.learning.size();
+    NI_ = pr.infrastructureNames.size();
+    auto checkSource = [&](const PriceSource& ps, const char* name) {
+        KP_REQUIRE(ps.kind == PriceSource::Kind::Constant ||
+                       (ps.kind == PriceSource::Kind::Derived && !ps.sourceState) || ps.stateIndex < vars_,
+                   "InvestmentLsm: ", name, " state index is ", ps.stateIndex, ", but must be below ", vars_);
+        KP_REQUIRE(ps.kind != PriceSource::Kind::Derived || (ps.efficiency > 0 && std::isfinite(ps.adder)),
+                   "InvestmentLsm: ", name, " efficiency is ", ps.efficiency, ", but must be positive");
+        KP_REQUIRE(ps.learningIndex < static_cast<int>(NL_), "InvestmentLsm: ", name,
+                   " learning index is ", ps.learningIndex, ", but must be below ", NL_);
+    };
+    checkSource(pr.co2, "co2");
+    checkSource(pr.gas, "gas");
+    checkSource(pr.power, "power");
+    checkSource(pr.hydrogen, "hydrogen");
+    checkSource(pr.product, "product");
+    for (const auto& l : pr.learning)
+        KP_REQUIRE(l.stateIndex < static_cast<int>(vars_), "InvestmentLsm: learning '", l.name,
+                   "' state index is ", l.stateIndex, ", but must be below ", vars_);
+    for (const auto& t : pr.technologies) {
+        KP_REQUIRE(t.learningIndex < static_cast<int>(NL_), "InvestmentLsm: technology '", t.tech.name,
+                   "' learning index is ", t.learningIndex, ", but must be below ", NL_);
+        for (std::size_t i : t.infrastructure)
+            KP_REQUIRE(i < NI_, "InvestmentLsm: technology '", t.tech.name, "' infrastructure index is ",
+                       i, ", but must be below ", NI_);
+        KP_REQUIRE(t.tech.requiresOption.empty(), "InvestmentLsm: technology '", t.tech.name,
+                   "' is a stage (requires '", t.tech.requiresOption, "'), but must be given in stages");
+    }
+    for (std::size_t st = 0; st < NS_; ++st) {
+        const StageOption& so = pr.stages[st];
+        KP_REQUIRE(so.parent < J_, "InvestmentLsm: stage '", so.option.tech.name, "' parent is ", so.parent,
+                   ", but must be below ", J_);
+        KP_REQUIRE(stageOf_[so.parent] < 0, "InvestmentLsm: technology '",
+                   pr.technologies[so.parent].tech.name, "' has two stages, but may have at most one");
+        stageOf_[so.parent] = static_cast<int>(st);
+        KP_REQUIRE(so.option.learningIndex < static_cast<int>(NL_), "InvestmentLsm: stage '",
+                   so.option.tech.name, "' learning index is ", so.option.learningIndex, ", but must be below ", NL_);
+        for (std::size_t i : so.option.infrastructure)
+            KP_REQUIRE(i < NI_, "InvestmentLsm: stage '", so.option.tech.name, "' infrastructure index is ", i,
+                       ", but must be below ", NI_);
+    }
+    // continuous features: stochastic prices (co2 first), then learning factors
+    std::vector<std::size_t> seen;
+    for (const PriceSource* ps : {&pr.co2, &pr.gas, &pr.power, &pr.hydrogen, &pr.product})
+        if (ps->kind == PriceSource::Kind::State &&
+            std::find(seen.begin(), seen.end(), ps->stateIndex) == seen.end()) {
+            seen.push_back(ps->stateIndex);
+            contState_.push_back(ps->stateIndex);
+        }
+    for (std::size_t c = 0; c < NL_; ++c)
+        if (pr.learning[c].stateIndex >= 0) contLearning_.push_back(static_cast<int>(c));
+    NC_ = contState_.size() + contLearning_.size();
+    F_ = NC_ + NI_;
+
+    times_.resize(H_ + 1);
+    for (std::size_t k = 0; k <= H_; ++k) times_[k] = static_cast<double>(k) / P;
+    // best exit per date
+    closeValue_.assign(H_, kNaN);
+    for (std::size_t d = 0; d < H_; ++d) {
+        const int year = yearOf(d);
+        for (const auto& e : pr.exits)
+            if (year >= e.earliestYear && year <= e.latestYear) {
+                const double v = pr.discount[d] * (e.value - e.cost);
+                if (!(v <= closeValue_[d])) closeValue_[d] = v;
+            }
+    }
+    allowed_.assign(JS_ * H_, 0);
+    for (std::size_t j = 0; j < JS_; ++j)
+        for (std::size_t d = 0; d < H_; ++d) {
+            const int year = yearOf(d);
+            const Technology& t = optionAt(j).tech;
+            allowed_[j * H_ + d] = year >= t.earliestDecisionYear && year <= t.latestDecisionYear;
+        }
+}
+
+void InvestmentInstrument::reserve(ProjectBlock& b, std::size_t n, bool keepPrices) const {
+    b.n = n;
+    need(b.hist, (H_ + 1) * vars_ * n);
+    need(b.arrival, std::max<std::size_t>(NI_, 1) * n);
+    need(b.lf, std::max<std::size_t>(NL_, 1) * (H_ + 1) * n);
+    need(b.base, H_ * n), need(b.ebase, H_ * n), need(b.cbase, H_ * n);
+    need(b.tech, JS_ * H_ * n), need(b.sde, JS_ * H_ * n), need(b.etech, JS_ * H_ * n);
+    need(b.pb, (H_ + 1) * n), need(b.pt, JS_ * (H_ + 1) * n), need(b.ps, JS_ * (H_ + 1) * n);
+    if (b.opFrom.size() < JS_ * n) b.opFrom.resize(JS_ * n);
+    need(b.price, 6 * n), need(b.tmp, n);
+    if (keepPrices) need(b.prices, 5 * H_ * n);
+}
+
+void InvestmentInstrument::evaluate(ProjectBlock& b, bool carbonCosts, bool keepPrices) const {
+    learningFactors(b);
+    firstOperatingPeriods(b);
+    for (std::size_t k = 0; k < H_; ++k) periodFlows(b, k, carbonCosts, keepPrices);
+    prefixSums(b);
+}
+
+// learning factors on the running maximum of deployment
+void InvestmentInstrument::learningFactors(ProjectBlock& b) const {
+    const std::size_t n = b.n;
+    for (std::size_t c = 0; c < NL_; ++c) {
+        const LearningSource& ls = pr_.learning[c];
+        double* lf = b.lf.data() + c * (H_ + 1) * n;
+        double* runMax = b.tmp.data();
+        for (std::size_t p = 0; p < n; ++p) runMax[p] = ls.curve.deployment0;
+        for (std::size_t k = 0; k <= H_; ++k) {
+            if (ls.stateIndex >= 0) {
+                const double* x = b.hist.data() + (k * vars_ + static_cast<std::size_t>(ls.stateIndex)) * n;
+                for (std::size_t p = 0; p < n; ++p) runMax[p] = std::max(runMax[p], x[p]);
+            }
+            for (std::size_t p = 0; p < n; ++p) lf[k * n + p] = ls.curve.factor(runMax[p]);
+        }
+    }
+}
+
+// the first period each technology and stage can operate: all its infrastructure arrived
+void InvestmentInstrument::firstOperatingPeriods(ProjectBlock& b) const {
+    const std::size_t n = b.n;
+    const double P = static_cast<double>(P_);
+    for (std::size_t j = 0; j < JS_; ++j) {
+        int* of = b.opFrom.data() + j * n;
+        for (std::size_t p = 0; p < n; ++p) {
+            double latest = pr_.startYear;
+            for (std::size_t i : optionAt(j).infrastructure) latest = std::max(latest, b.arrival[i * n + p]);
+            const double k = std::ceil((latest - pr_.startYear) * P);
+            of[p] = k >= static_cast<double>(H_) || !std::isfinite(k) ? static_cast<int>(H_)
+                                                                       : std::max(0, static_cast<int>(k));
+        }
+    }
+}
+
+// the cash flows of period k (a year's flow / P at the period's prices)
+void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carbonCosts, bool keepPrices) const {
+    const std::size_t n = b.n;
+    double* co2 = b.price.data();
+    double* ref = co2 + n;
+    double* gas = ref + n;
+    double* pow = gas + n;
+    double* h2 = pow + n;
+    double* prod = h2 + n;
+    const PriceColumns cols{co2, ref, gas, pow, h2, prod};
+    const double* st = b.hist.data() + k * vars_ * n;
+    const double* stPrev = b.hist.data() + (k >= P_ ? k - P_ : 0) * vars_ * n;  // a year earlier
+    const double* lh = pr_.hydrogen.learningIndex >= 0
+                           ? b.lf.data() + (static_cast<std::size_t>(pr_.hydrogen.learningIndex) * (H_ + 1) + k) * n
+                           : nullptr;
+    for (std::size_t p = 0; p < n; ++p) {
+        co2[p] = priceOf(pr_.co2, st, n, p, nullptr);
+        ref[p] = priceOf(pr_.co2, stPrev, n, p, nullptr);
+        gas[p] = priceOf(pr_.gas, st, n, p, nullptr);
+        pow[p] = priceOf(pr_.power, st, n, p, nullptr);
+        h2[p] = priceOf(pr_.hydrogen, st, n, p, lh);
+        prod[p] = priceOf(pr_.product, st, n, p, nullptr);
+    }
+    if (keepPrices) {
+        const double* from[5] = {co2, gas, pow, h2, prod};
+        for (std::size_t c = 0; c < 5; ++c) std::copy_n(from[c], n, b.prices.data() + (c * H_ + k) * n);
+    }
+    const int year = yearOf(k);
+    double* base = b.base.data() + k * n;
+    double* eb = b.ebase.data() + k * n;
+    double* cb = b.cbase.data() + k * n;
+    if (static_cast<int>(k) < periodsOf(pr_.plant.remainingLifeYears)) {
+        yearCashFlows(pr_.plant, nullptr, pr_.policy, year, 0, cols, n, base, eb);
+        if (carbonCosts) {
+            const double q = pr_.plant.outputTPerYear;
+            const double alloc = pr_.policy.freeAllocation.allowances(year, q);
+            for (std::size_t p = 0; p < n; ++p)
+                cb[p] = co2[p] * (eb[p] - alloc) + pr_.policy.levy.amount(year, q, eb[p], ref[p]);
+        }
+    } else {
+        std::fill_n(base, n, 0.0);
+        std::fill_n(eb, n, 0.0);
+        if (carbonCosts) std::fill_n(cb, n, 0.0);
+    }
+    for (std::size_t j = 0; j < JS_; ++j) {
+        const Technology& t = optionAt(j).tech;
+        double* tc = b.tech.data() + (j * H_ + k) * n;
+        double* sd = b.sde.data() + (j * H_ + k) * n;
+        double* et = b.etech.data() + (j * H_ + k) * n;
+        yearCashFlows(pr_.plant, &t, pr_.policy, year, kNoSubsidy, cols, n, tc, et);
+        if (t.sde) {
+            yearCashFlows(pr_.plant, &t, pr_.policy, year, 0, cols, n, sd, nullptr);
+            for (std::size_t p = 0; p < n; ++p) sd[p] -= tc[p];
+        } else {
+            std::fill_n(sd, n, 0.0);
+        }
+    }
+    if (P_ > 1) {  // per period
+        const double f = 1.0 / static_cast<double>(P_);
+        auto scale = [&](double* x) {
+            for (std::size_t p = 0; p < n; ++p) x[p] *= f;
+        };
+        scale(base), scale(eb);
+        if (carbonCosts) scale(cb);
+        for (std::size_t j = 0; j < JS_; ++j)
+            for (auto* v : {&b.tech, &b.sde, &b.etech}) scale(v->data() + (j * H_ + k) * n);
+    }
+}
+
+// prefix sums of discounted cash flows
+void InvestmentInstrument::prefixSums(ProjectBlock& b) const {
+    const std::size_t n = b.n;
+    const std::vector<double>& D = pr_.discount;
+    auto prefix = [&](const double* cf, double* out) {
+        std::fill_n(out, n, 0.0);
+        for (std::size_t k = 0; k < H_; ++k)
+            for (std::size_t p = 0; p < n; ++p) out[(k + 1) * n + p] = out[k * n + p] + D[k] * cf[k * n + p];
+    };
+    prefix(b.base.data(), b.pb.data());
+    for (std::size_t j = 0; j < JS_; ++j) {
+        prefix(b.tech.data() + j * H_ * n, b.pt.data() + j * (H_ + 1) * n);
+        prefix(b.sde.data() + j * H_ * n, b.ps.data() + j * (H_ + 1) * n);
+    }
+}
+
+double InvestmentInstrument::netCapex(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
+    const TechnologyOption& o = optionAt(j);
+    const Technology& t = o.tech;
+    double capex = t.capex;
+    if (o.learningIndex >= 0 && t.learningShare != 0) {
+        const double lf = b.lf[(static_cast<std::size_t>(o.learningIndex) * (H_ + 1) + d) * b.n + p];
+        capex = t.capex * ((1.0 - t.learningShare) + t.learningShare * lf);
+    }
+    return capex - t.grant.amount(capex);
+}
+
+int InvestmentInstrument::operationStart(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
+    const int c = periodsOf(optionAt(j).tech.constructionYears);
+    return std::min(std::max(static_cast<int>(d) + c, b.opFrom[j * b.n + p]), static_cast<int>(H_));
+}
+
+void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const ProjectBlock& b, double* out) const {
+    const Technology& t = pr_.technologies[j].tech;
+    const std::size_t n = b.n;
+    const std::vector<double>& D = pr_.discount;
+    const int life = periodsOf(t.lifetimeYears);
+    const int subsidyYears = periodsOf(t.sde ? t.sde->years : 0);
+    const int Hi = static_cast<int>(H_);
+    const double* pb = b.pb.data();
+    const double* pt = b.pt.data() + j * (H_ + 1) * n;
+    const double* ps = b.ps.data() + j * (H_ + 1) * n;
+    for (std::size_t p = 0; p < n; ++p) {
+        const double net = netCapex(j, d, b, p);
+        const int s0 = operationStart(j, d, b, p);
+        const int e = std::min(s0 + life, Hi), es = std::min(s0 + subsidyYears, Hi);
+        const auto S = static_cast<std::size_t>(s0), E = static_cast<std::size_t>(e),
+                   ES = static_cast<std::size_t>(es);
+        out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) +
+                 (ps[ES * n + p] - ps[S * n + p]);
+    }
+}
+
+void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const ProjectBlock& b, double* out) const {
+    const std::size_t j = J_ + st, a = pr_.stages[st].parent;
+    const std::size_t n = b.n;
+    const Technology& tt = optionAt(j).tech;
+    const int Hi = static_cast<int>(H_);
+    const double* ptS = b.pt.data() + j * (H_ + 1) * n;
+    const double* ptA = b.pt.data() + a * (H_ + 1) * n;
+    const double* psS = b.ps.data() + j * (H_ + 1) * n;
+    for (std::size_t p = 0; p < n; ++p) {
+        const int s0 = operationStart(j, t, b, p);
+        const auto S = static_cast<std::size_t>(s0),
+                   E = static_cast<std::size_t>(std::min(s0 + periodsOf(tt.lifetimeYears), Hi)),
+                   ES = static_cast<std::size_t>(std::min(s0 + periodsOf(tt.sde ? tt.sde->years : 0), Hi));
+        out[p] = -pr_.discount[t] * netCapex(j, t, b, p) + (ptS[E * n + p] - ptS[S * n + p]) -
+                 (ptA[E * n + p] - ptA[S * n + p]) + (psS[ES * n + p] - psS[S * n + p]);
+    }
+}
+
+void InvestmentInstrument::features(std::size_t d, const ProjectBlock& b, double* out, std::size_t stride) const {
+    const std::size_t n = b.n;
+    const double* st = b.hist.data() + d * vars_ * n;
+    std::size_t f = 0;
+    for (std::size_t v : contState_) std::copy_n(st + v * n, n, out + (f++) * stride);
+    for (int c : contLearning_)
+        std::copy_n(b.lf.data() + (static_cast<std::size_t>(c) * (H_ + 1) + d) * n, n, out + (f++) * stride);
+    const double year = pr_.startYear + static_cast<double>(d) / static_cast<double>(P_);  // the date, in years
+    for (std::size_t i = 0; i < NI_; ++i, ++f) {
+        const double* a = b.arrival.data() + i * n;
+        double* o = out + f * stride;
+        for (std::size_t p = 0; p < n; ++p) o[p] = a[p] <= year ? 1.0 : 0.0;
+    }
+}
+
+PathPlan InvestmentInstrument::plan(int action, int actionDate, int stageDate, const ProjectBlock& b,
+                                    std::size_t p) const {
+    PathPlan pl;
+    pl.a = action;
+    pl.d = static_cast<std::size_t>(actionDate);
+    pl.J = J_;
+    if (!pl.isTechnology()) return pl;
+    pl.j = static_cast<std::size_t>(pl.a);
+    const Technology& t = pr_.technologies[pl.j].tech;
+    pl.s0 = static_cast<std::size_t>(operationStart(pl.j, pl.d, b, p));
+    pl.e0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(periodsOf(t.lifetimeYears)), H_);
+    pl.es0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(periodsOf(t.sde ? t.sde->years : 0)), H_);
+    const int st = stageOf_[pl.j];
+    if (st >= 0 && stageDate < static_cast<int>(H_)) {
+        pl.js = J_ + static_cast<std::size_t>(st);
+        pl.dS = static_cast<std::size_t>(stageDate);
+        const Technology& ts = optionAt(pl.js).tech;
+        pl.sS = static_cast<std::size_t>(operationStart(pl.js, pl.dS, b, p));
+        pl.eS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periodsOf(ts.lifetimeYears)), H_);
+        pl.esS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periodsOf(ts.sde ? ts.sde->years : 0)), H_);
+    }
+    return pl;
+}
+
+double InvestmentInstrument::emissions(const PathPlan& plan, std::size_t k, const ProjectBlock& b,
+                                       std::size_t p) const {
+    const std::size_t n = b.n;
+    switch (plan.running(k)) {
+        case Running::Plant: return b.ebase[k * n + p];
+        case Running::Technology: return b.etech[(plan.j * H_ + k) * n + p];
+        case Running::Stage: return b.etech[(plan.js * H_ + k) * n + p];
+        default: return 0;
+    }
+}
+
+PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k, const ProjectBlock& b,
+                                            std::size_t p) const {
+    const std::size_t n = b.n;
+    const double q = pr_.plant.outputTPerYear / static_cast<double>(P_);  // per period
+    const auto life = static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
+    auto outputOf = [&](std::size_t j) {
+        const Technology& t = optionAt(j).tech;
+        return q * (t.retrofit ? 1.0 : t.outputScale);
+    };
+    double c = 0, o = 0, i = 0;
+    // the parent's subsidy runs its term whatever runs (investment_project.hpp: stages)
+    const double sdeJ = plan.isTechnology() && k >= plan.s0 && k < plan.es0 ? b.sde[(plan.j * H_ + k) * n + p] : 0.0;
+    switch (plan.running(k)) {
+        case Running::Plant:
+            c = b.base[k * n + p];
+            o = k < life ? q : 0.0;
+            break;
+        case Running::Technology:
+            c = b.tech[(plan.j * H_ + k) * n + p] + sdeJ;
+            o = outputOf(plan.j);
+            break;
+        case Running::Stage:
+            c = b.tech[(plan.js * H_ + k) * n + p] + (k < plan.esS ? b.sde[(plan.js * H_ + k) * n + p] : 0.0) + sdeJ;
+            o = outputOf(plan.js);
+            break;
+        default:
+            if (plan.exited() && k == plan.d) c = closeValue_[plan.d] / pr_.discount[plan.d];
+            break;
+    }
+    if (plan.isTechnology() && k == plan.d) i += netCapex(plan.j, plan.d, b, p);
+    if (plan.hasStage() && k == plan.dS) i += netCapex(plan.js, plan.dS, b, p);
+    PeriodOutcome r;
+    r.cashFlow = c;
+    r.investment = i;
+    r.emissions = emissions(plan, k, b, p);
+    r.output = o;
+    return r;
+}
+
+}  // namespace kp

@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "kp/core/errors.hpp"
 #include "kp/engine/lsm.hpp"
 #include "kp/instruments/bermudan_options.hpp"
 #include "kp/models/gbm.hpp"
@@ -103,6 +104,30 @@ TEST_CASE("a reused engine gives the same result as a fresh one") {
     kp::LsmEngine fresh;
     const auto b = fresh.price(kLsModel, kLsPut, settings(20'000, 5, 0));
     checkIdentical(a, b);
+}
+
+TEST_CASE("a trained rule is a value: another engine object and thread count price it bit for bit") {
+    kp::LsmEngine trainer, other;
+    auto s = settings(20'000, 11, 2);
+    s.upperBound = true;
+    s.upperOuterPaths = 50;
+    s.upperInnerPaths = 50;
+    s.boundary = true;
+    const kp::DecisionRule rule = trainer.train(kLsModel, kLsPut, s);
+    CHECK(rule.dates.size() == 50);
+    CHECK(rule.trainingPaths == kp::trainingPathsOf(s));
+    const auto both = trainer.price(kLsModel, kLsPut, s);  // train, then price
+    auto s1 = s;
+    s1.threads = 1;
+    const kp::DecisionRule copy = rule;
+    const auto priced = other.price(kLsModel, kLsPut, copy, s1);
+    checkIdentical(both, priced);
+    CHECK(both.boundary.size() == priced.boundary.size());
+    for (std::size_t k = 0; k < both.boundary.size(); ++k)
+        CHECK((both.boundary[k] == priced.boundary[k] || (std::isnan(both.boundary[k]) && std::isnan(priced.boundary[k]))));
+    // a rule of another instrument (25 dates) is refused
+    const kp::BermudanVanilla shorter(kp::BermudanVanilla::Type::Put, 40.0, 0.06, kp::equallySpacedTimes(1.0, 25));
+    CHECK_THROWS_AS(other.price(kLsModel, shorter, rule, s), kp::InvalidInput);
 }
 
 TEST_CASE("four times the paths halves the standard error") {

@@ -28,6 +28,11 @@ struct DateDesign {
     std::vector<std::size_t> indicators;  ///< feature indices entering as a column each (0/1)
     std::optional<Basis> basis;           ///< over the continuous features; none: the constant alone
     Basis::Scaling scaling;
+    /// For reading a one-feature rule (its exercise boundary): the range of the feature on the
+    /// training paths and a histogram of its first (up to 8,192) training paths' values over that
+    /// range in mass.size() equal bins. Empty when the engine does not record them.
+    double lo = 0, hi = 0;
+    std::vector<float> mass;
 
     std::size_t basisColumns() const { return basis ? basis->size() : 1; }
     std::size_t columns() const { return basisColumns() + indicators.size(); }

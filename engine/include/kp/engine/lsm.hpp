@@ -40,6 +40,7 @@
 #include "kp/core/estimate.hpp"
 #include "kp/core/mc_settings.hpp"
 #include "kp/engine/basis.hpp"
+#include "kp/engine/decision_rule.hpp"
 #include "kp/instruments/exercise_instrument.hpp"
 #include "kp/models/model.hpp"
 
@@ -68,16 +69,28 @@ struct LsmResult {
     std::vector<double> exerciseProbability;  ///< per exercise date, fraction of pricing paths
     std::vector<double> boundary;  ///< per date, feature value where exercise starts (NaN if none)
     std::size_t paths = 0, trainingPaths = 0;
-    std::size_t fallbackDates = 0;  ///< dates with too few in-the-money paths to regress
+    std::size_t fallbackDates = 0;      ///< dates with too few in-the-money paths to regress
+    std::size_t householderFits = 0;    ///< fits whose CholeskyQR2 failed (Householder QR instead)
+    std::size_t rankDeficientFits = 0;  ///< fits with a rank-deficient design (minimum-norm solution)
     double seconds = 0;
 };
 
 /// A reusable valuation engine: keeps its buffers between calls, so repeated valuations of the same
-/// size touch no new memory pages.
+/// size touch no new memory pages. It holds no trained state: train() returns the rule (a value,
+/// kp::DecisionRule: per date the design and the continuation fit), price(…, rule, …) applies it on
+/// fresh paths, on any engine object or number of threads.
 class LsmEngine {
 public:
     LsmEngine();
     ~LsmEngine();
+    /// Simulates the training paths (stream Training) and fits the rule backwards.
+    DecisionRule train(const Model& model, const ExerciseInstrument& instrument, const LsmSettings& s);
+    /// Prices `rule` on fresh paths (stream Pricing), with the boundary and the upper bound if asked
+    /// for. The settings' basis and degree are the rule's. kp::InvalidInput if the rule does not fit
+    /// the instrument's dates and features.
+    LsmResult price(const Model& model, const ExerciseInstrument& instrument, const DecisionRule& rule,
+                    const LsmSettings& s);
+    /// train, then price.
     LsmResult price(const Model& model, const ExerciseInstrument& instrument, const LsmSettings& s);
 
 private:

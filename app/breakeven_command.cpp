@@ -16,9 +16,9 @@
 #include "case_run.hpp"
 #include "commands.hpp"
 #include "kp/core/errors.hpp"
-#include "path_values.hpp"
-#include "progress.hpp"
-#include "sensitivities.hpp"
+#include "kp/results/path_values.hpp"
+#include "kp/results/progress.hpp"
+#include "kp/results/sensitivities.hpp"
 
 namespace kp::app {
 
@@ -70,7 +70,7 @@ Instrument instrumentFor(const BreakevenOptions& b, const cases::CaseFile& c, co
     // capex-grant and operating-subsidy apply to one technology: --technology, or the one with the
     // best NPV of investing now
     if (b.technology.empty()) {
-        const int j = bestNowTechnology(base);
+        const int j = results::bestNowTechnology(base);
         KP_REQUIRE(j >= 0, c.path, ": options: no technology may be chosen in ", c.valuation.startYear,
                    ", but one must be for a break-even of investing now");
         in.technology = base.technologyNames[static_cast<std::size_t>(j)];
@@ -108,7 +108,7 @@ int runBreakeven(const BreakevenOptions& b) {
     const cases::CaseFile c0 = loadCase(b.casePath, b.common);
     const InvestmentSettings s = settingsFor(c0, b.common);
     // budget of the progress bar: base, bracket ends, ~17 bisection steps, 3 band runs
-    Progress progress(23 * s.paths, "breakeven", b.common.quiet);
+    results::Progress progress(23 * s.paths, "breakeven", b.common.quiet);
     InvestmentLsm engine;
     const InvestmentResult base = engine.value(cases::toInvestmentProblem(c0), s, &progress);
     Instrument in = instrumentFor(b, c0, base);
@@ -116,7 +116,7 @@ int runBreakeven(const BreakevenOptions& b) {
     KP_REQUIRE(in.hi > in.lo, "--upper is ", in.hi, ", but must be above ", in.lo);
 
     int evaluations = 0;
-    auto valueAt = [&](double x, bool waitOnly, PathValues* pv) {
+    auto valueAt = [&](double x, bool waitOnly, results::PathValues* pv) {
         CommonOptions o = b.common;
         o.sets.push_back(in.override(x));
         Valuation v{loadCase(b.casePath, o), {}};
@@ -154,14 +154,14 @@ int runBreakeven(const BreakevenOptions& b) {
         const double h = std::max(0.05 * breakeven, 0.01 * (in.hi - in.lo));
         auto difference = [&](double x, int& tech) {
             const InvestmentProblem pr = cases::toInvestmentProblem(c0);
-            PathValues pv(s.paths, pr, false, &progress);
+            results::PathValues pv(s.paths, pr, false, &progress);
             const Valuation now = valueAt(x, false, &pv);
-            tech = now.r.technology >= 0 ? now.r.technology : bestNowTechnology(now.r);
+            tech = now.r.technology >= 0 ? now.r.technology : results::bestNowTechnology(now.r);
             std::vector<double> npv(pv.npvNow(static_cast<std::size_t>(tech)),
                                     pv.npvNow(static_cast<std::size_t>(tech)) + s.paths);
-            PathValues pw(s.paths, pr, false, &progress);
+            results::PathValues pw(s.paths, pr, false, &progress);
             (void)valueAt(x, true, &pw);
-            return pathDifference(npv.data(), pw.option(), s.paths, s.antithetic);
+            return results::pathDifference(npv.data(), pw.option(), s.paths, s.antithetic);
         };
         int tech = -1, tech2 = -1;
         diff = difference(breakeven, tech);
@@ -181,7 +181,7 @@ int runBreakeven(const BreakevenOptions& b) {
     j["breakeven"] = num(breakeven);
     j["band"] = {num(bandLo), num(bandHi)};
     j["set"] = set.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(set);
-    j["difference_at_breakeven"] = estimateJson(diff);
+    j["difference_at_breakeven"] = results::estimateJson(diff);
     j["note"] = note;
     j["valuations"] = evaluations + 1;
     j["paths"] = s.paths;

@@ -30,16 +30,10 @@ cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const 
     return cases::loadCaseFile(path, lo);
 }
 
+cases::RunOverrides overridesOf(const CommonOptions& o) { return cases::RunOverrides{o.paths, o.threads, o.seed}; }
+
 InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o) {
-    return cases::settingsFor(c, cases::RunOverrides{o.paths, o.threads, o.seed});
-}
-
-nlohmann::ordered_json numberOrNull(double x) {
-    return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json();
-}
-
-nlohmann::ordered_json estimateJson(const Estimate& e) {
-    return {{"value", numberOrNull(e.value)}, {"std_error", numberOrNull(e.stdError)}};
+    return cases::settingsFor(c, overridesOf(o));
 }
 
 }  // namespace kp::app

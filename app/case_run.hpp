@@ -7,13 +7,13 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "kp/cases/case_file.hpp"
 #include "kp/cases/case_problem.hpp"
+#include "kp/results/json.hpp"
 
 namespace kp::app {
 
@@ -36,13 +36,11 @@ void addCommonOptions(CLI::App* command, CommonOptions& o);
 cases::CaseFile loadCase(const std::string& path, const CommonOptions& o);
 cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const std::string& scenario);
 
+/// The run overrides of the options (--paths, --threads, --seed).
+cases::RunOverrides overridesOf(const CommonOptions& o);
+
 /// Engine settings: the case's `simulation` section with --paths, --seed and --threads applied
 /// (kp::cases::settingsFor).
 InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o);
-
-/// {value, std_error}, null for a non-finite number.
-nlohmann::ordered_json estimateJson(const Estimate& e);
-/// The number, or null if it is not finite.
-nlohmann::ordered_json numberOrNull(double x);
 
 }  // namespace kp::app

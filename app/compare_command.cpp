@@ -5,11 +5,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "case_run.hpp"
 #include "commands.hpp"
-#include "compare.hpp"
-#include "csv_table.hpp"
+#include "kp/results/compare.hpp"
+#include "kp/results/csv_table.hpp"
 #include "kp/core/errors.hpp"
-#include "progress.hpp"
+#include "kp/results/progress.hpp"
 
 namespace kp::app {
 
@@ -25,30 +26,30 @@ struct CompareOptions {
 int runCompare(const CompareOptions& v) {
     KP_REQUIRE(v.common.scenario.empty(), "--scenario is '", v.common.scenario,
                "', but compare takes its scenarios from --scenarios (a comma-separated list)");
-    const auto names = scenarioList(v.scenarios);
+    const auto names = results::scenarioList(v.scenarios);
     // one case load up front: bad input stops before any valuation
     const cases::CaseFile c = loadCase(v.casePath, v.common);
     const InvestmentSettings s = settingsFor(c, v.common);
-    Progress progress(names.size() * s.paths, "compare", v.common.quiet);
-    std::vector<ScenarioRun> runs;
-    for (const auto& n : names) runs.push_back(runScenario(v.casePath, v.common, n, 0, false, &progress));
+    results::Progress progress(names.size() * s.paths, "compare", v.common.quiet);
+    std::vector<results::ScenarioRun> runs;
+    for (const auto& n : names) runs.push_back(results::runScenario(v.casePath, v.common.sets, overridesOf(v.common), n, 0, false, &progress));
     progress.finish();
     const std::string cur = c.valuation.currency;
     if (!v.csv.empty()) {
-        CsvTable t({"scenario", "decision", "technology", "option_value_" + cur, "option_value_se_" + cur,
+        results::CsvTable t({"scenario", "decision", "technology", "option_value_" + cur, "option_value_se_" + cur,
                     "value_of_waiting_" + cur, "value_of_waiting_se_" + cur, "trigger_year", "trigger_" + cur + "_per_tco2",
                     "invest_by_2030_probability", "invest_by_2035_probability", "cumulative_emissions_tco2"});
         for (const auto& r : runs)
             t.row({r.scenario, toString(r.r.decision),
                    r.r.technology >= 0 ? r.r.technologyNames[static_cast<std::size_t>(r.r.technology)] : "",
-                   csvNumber(r.r.optionValue.value), csvNumber(r.r.optionValue.stdError),
-                   csvNumber(r.r.valueOfWaiting.value), csvNumber(r.r.valueOfWaiting.stdError),
-                   r.triggerYear ? std::to_string(r.triggerYear) : "", csvNumber(r.trigger),
-                   csvNumber(r.investBy2030), csvNumber(r.investBy2035), csvNumber(r.cumulativeEmissions)});
+                   results::csvNumber(r.r.optionValue.value), results::csvNumber(r.r.optionValue.stdError),
+                   results::csvNumber(r.r.valueOfWaiting.value), results::csvNumber(r.r.valueOfWaiting.stdError),
+                   r.triggerYear ? std::to_string(r.triggerYear) : "", results::csvNumber(r.trigger),
+                   results::csvNumber(r.investBy2030), results::csvNumber(r.investBy2035), results::csvNumber(r.cumulativeEmissions)});
         t.write(v.csv, "--csv");
     }
     if (v.common.json) {
-        std::cout << compareJson(runs).dump() << '\n';
+        std::cout << results::compareJson(runs).dump() << '\n';
         return 0;
     }
     std::ostream& o = std::cout;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "case_run.hpp"
 #include "commands.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
@@ -39,15 +40,15 @@ std::string bp(double x) {
 
 nlohmann::ordered_json runJson(const LoanRun& run) {
     nlohmann::ordered_json j = statisticsJson(run.variants[0].stats, run.schedule);
-    j["breakeven_margin"] = estimateJson(run.variants[0].breakevenMargin);
+    j["breakeven_margin"] = results::estimateJson(run.variants[0].breakevenMargin);
     nlohmann::ordered_json variants = nlohmann::ordered_json::object();
     for (const auto& v : run.variants) {
         nlohmann::ordered_json e;
-        e["pd_cumulative"] = estimateJson(v.stats.pdCumulative);
-        e["expected_loss"] = estimateJson(v.stats.expectedLoss);
-        e["es_99"] = estimateJson(v.stats.tail99.es);
-        e["value"] = estimateJson(v.stats.value);
-        e["breakeven_margin"] = estimateJson(v.breakevenMargin);
+        e["pd_cumulative"] = results::estimateJson(v.stats.pdCumulative);
+        e["expected_loss"] = results::estimateJson(v.stats.expectedLoss);
+        e["es_99"] = results::estimateJson(v.stats.tail99.es);
+        e["value"] = results::estimateJson(v.stats.value);
+        e["breakeven_margin"] = results::estimateJson(v.breakevenMargin);
         variants[v.name] = e;
     }
     j["variants"] = variants;

@@ -68,23 +68,23 @@ LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const Inv
 
 nlohmann::ordered_json statisticsJson(const LoanStatistics& s, const LoanSchedule& schedule) {
     nlohmann::ordered_json j;
-    j["pd_cumulative"] = estimateJson(s.pdCumulative);
+    j["pd_cumulative"] = results::estimateJson(s.pdCumulative);
     nlohmann::ordered_json annual = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < s.pdAnnual.size(); ++i) {
-        auto e = estimateJson(s.pdAnnual[i]);
+        auto e = results::estimateJson(s.pdAnnual[i]);
         e["year"] = schedule.years[i];
         annual.push_back(e);
     }
     j["pd_annual"] = annual;
-    j["lgd"] = estimateJson(s.lgd);
-    j["exposure_at_default"] = estimateJson(s.expectedExposure);
-    j["expected_loss"] = estimateJson(s.expectedLoss);
-    j["var_99"] = estimateJson(s.tail99.var);
-    j["es_99"] = estimateJson(s.tail99.es);
-    j["var_999"] = estimateJson(s.tail999.var);
-    j["es_999"] = estimateJson(s.tail999.es);
-    j["value"] = estimateJson(s.value);
-    j["value_at_required_return"] = estimateJson(s.valueHurdle);
+    j["lgd"] = results::estimateJson(s.lgd);
+    j["exposure_at_default"] = results::estimateJson(s.expectedExposure);
+    j["expected_loss"] = results::estimateJson(s.expectedLoss);
+    j["var_99"] = results::estimateJson(s.tail99.var);
+    j["es_99"] = results::estimateJson(s.tail99.es);
+    j["var_999"] = results::estimateJson(s.tail999.var);
+    j["es_999"] = results::estimateJson(s.tail999.es);
+    j["value"] = results::estimateJson(s.value);
+    j["value_at_required_return"] = results::estimateJson(s.valueHurdle);
     return j;
 }
 

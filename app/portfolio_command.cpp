@@ -8,6 +8,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "case_run.hpp"
 #include "commands.hpp"
 #include "kp/core/errors.hpp"
 #include "loan_run.hpp"
@@ -115,29 +116,29 @@ int runPortfolio(const PortfolioOptions& o) {
         j["currency"] = loans[0].loan.terms.currency;
         j["paths"] = n;
         j["seed"] = first.seed;
-        j["expected_loss"] = estimateJson(el);
-        j["var_99"] = estimateJson(t99.var);
-        j["es_99"] = estimateJson(t99.es);
-        j["var_999"] = estimateJson(t999.var);
-        j["es_999"] = estimateJson(t999.es);
-        j["decoupled"] = {{"var_99", estimateJson(d99.var)}, {"es_99", estimateJson(d99.es)}};
+        j["expected_loss"] = results::estimateJson(el);
+        j["var_99"] = results::estimateJson(t99.var);
+        j["es_99"] = results::estimateJson(t99.es);
+        j["var_999"] = results::estimateJson(t999.var);
+        j["es_999"] = results::estimateJson(t999.es);
+        j["decoupled"] = {{"var_99", results::estimateJson(d99.var)}, {"es_99", results::estimateJson(d99.es)}};
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const auto& l : loans)
             list.push_back({{"name", l.name},
                             {"case", l.c.name},
                             {"loan", l.loan.terms.name},
                             {"amount", l.loan.terms.amount},
-                            {"pd_cumulative", estimateJson(l.stats.pdCumulative)},
-                            {"lgd", estimateJson(l.stats.lgd)},
-                            {"expected_loss", estimateJson(l.stats.expectedLoss)},
-                            {"var_99", estimateJson(l.stats.tail99.var)},
-                            {"es_99", estimateJson(l.stats.tail99.es)},
+                            {"pd_cumulative", results::estimateJson(l.stats.pdCumulative)},
+                            {"lgd", results::estimateJson(l.stats.lgd)},
+                            {"expected_loss", results::estimateJson(l.stats.expectedLoss)},
+                            {"var_99", results::estimateJson(l.stats.tail99.var)},
+                            {"es_99", results::estimateJson(l.stats.tail99.es)},
                             {"es_99_contribution", l.esContribution}});
         j["loans"] = list;
         nlohmann::ordered_json corr = nlohmann::ordered_json::array();
         for (const auto& a : loans) {
             nlohmann::ordered_json row = nlohmann::ordered_json::array();
-            for (const auto& b : loans) row.push_back(numberOrNull(defaultCorrelation(a, b)));
+            for (const auto& b : loans) row.push_back(results::numberOrNull(defaultCorrelation(a, b)));
             corr.push_back(row);
         }
         j["default_correlation"] = corr;

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/engine/lsm.hpp"
+#include "kp/results/json.hpp"
 #include "kp/engine/structural_credit.hpp"
 #include "kp/instruments/bermudan_options.hpp"
 #include "kp/models/gbm.hpp"
@@ -82,8 +83,6 @@ void requireFinite(const char* name, double v) {
     KP_REQUIRE(std::isfinite(v), name, " is ", v, ", but must be a finite number");
 }
 
-nlohmann::ordered_json numberOrNull(double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(); }
-
 nlohmann::ordered_json toJson(const LsmResult& r, const std::string& method) {
     nlohmann::ordered_json j;
     j["method"] = method;
@@ -102,7 +101,7 @@ nlohmann::ordered_json toJson(const LsmResult& r, const std::string& method) {
     for (std::size_t k = 0; k < r.exerciseTimes.size(); ++k)
         dates.push_back({{"time", r.exerciseTimes[k]},
                          {"exercise_probability", r.exerciseProbability[k]},
-                         {"boundary", numberOrNull(r.boundary[k])}});
+                         {"boundary", results::numberOrNull(r.boundary[k])}});
     j["exercise_dates"] = dates;
     return j;
 }
@@ -258,7 +257,7 @@ int runPerpetual(const Perpetual& a) {
         }
     if (a.mc.json) {
         auto j = toJson(r, "lsm");
-        j["trigger"] = numberOrNull(trigger);
+        j["trigger"] = results::numberOrNull(trigger);
         j["closed_form"] = {{"value", cf.value}, {"trigger", cf.trigger}};
         std::cout << j.dump() << '\n';
     } else {

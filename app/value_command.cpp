@@ -40,21 +40,21 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["technology"] = r.technology >= 0 ? nlohmann::ordered_json(r.technologyNames[static_cast<std::size_t>(r.technology)])
                                         : nlohmann::ordered_json();
     nlohmann::ordered_json npv = nlohmann::ordered_json::object();
-    for (std::size_t i = 0; i < r.npvNow.size(); ++i) npv[r.technologyNames[i]] = estimateJson(r.npvNow[i]);
+    for (std::size_t i = 0; i < r.npvNow.size(); ++i) npv[r.technologyNames[i]] = results::estimateJson(r.npvNow[i]);
     j["npv_now"] = npv;
-    j["never_invest"] = estimateJson(r.neverInvest);
-    j["close_now"] = numberOrNull(r.closeNow.value);
-    j["option_value"] = estimateJson(r.optionValue);
-    j["value_of_waiting"] = estimateJson(r.valueOfWaiting);
+    j["never_invest"] = results::estimateJson(r.neverInvest);
+    j["close_now"] = results::numberOrNull(r.closeNow.value);
+    j["option_value"] = results::estimateJson(r.optionValue);
+    j["value_of_waiting"] = results::estimateJson(r.valueOfWaiting);
     nlohmann::ordered_json trig = nlohmann::ordered_json::array();
     for (std::size_t d = 0; d < r.years.size(); ++d)
-        trig.push_back({{"year", r.years[d]}, {"co2_price", numberOrNull(r.trigger[d])}});
+        trig.push_back({{"year", r.years[d]}, {"co2_price", results::numberOrNull(r.trigger[d])}});
     j["trigger"] = trig;
     nlohmann::ordered_json trigTech = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < r.triggerByTechnology.size(); ++i) {
         nlohmann::ordered_json t = nlohmann::ordered_json::array();
         for (std::size_t d = 0; d < r.years.size(); ++d)
-            t.push_back({{"year", r.years[d]}, {"co2_price", numberOrNull(r.triggerByTechnology[i][d])}});
+            t.push_back({{"year", r.years[d]}, {"co2_price", results::numberOrNull(r.triggerByTechnology[i][d])}});
         trigTech[r.technologyNames[i]] = t;
     }
     j["trigger_by_technology"] = trigTech;
@@ -239,7 +239,7 @@ int runValue(const ValueOptions& v) {
     auto j = toJson(c, r);
     const bool sens = v.extras.sensitivities || !v.extras.report.empty();
     const std::string npvTech = run.npvTechnology >= 0 ? r.technologyNames[static_cast<std::size_t>(run.npvTechnology)] : "";
-    if (sens) j["sensitivities"] = sensitivitiesJson(run.sensitivities);
+    if (sens) j["sensitivities"] = results::sensitivitiesJson(run.sensitivities);
     if (!v.out.empty()) {
         writeOut(v.out, j, r, c.valuation.currency);
         if (sens) writeSensitivitiesCsv(v.out, run.sensitivities, c.valuation.currency);

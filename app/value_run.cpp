@@ -7,11 +7,11 @@
 #include <ostream>
 #include <sstream>
 
-#include "csv_table.hpp"
+#include "kp/results/csv_table.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
-#include "progress.hpp"
-#include "report.hpp"
+#include "kp/results/progress.hpp"
+#include "kp/results/report.hpp"
 
 namespace kp::app {
 
@@ -38,9 +38,9 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         scenarioPaths += scenarioPaths % 2;  // even for antithetic sampling
         scenarios = cases::scenarioNames();
     }
-    const std::size_t bumps = sens ? standardBumps(c).size() : 0;
-    Progress progress((1 + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
-    PathValues pv(s.paths, pr, report, &progress);
+    const std::size_t bumps = sens ? results::standardBumps(c).size() : 0;
+    results::Progress progress((1 + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
+    results::PathValues pv(s.paths, pr, report, &progress);
     InvestmentLsm engine;
     ValueRun run;
     const auto start = std::chrono::steady_clock::now();
@@ -48,28 +48,28 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     run.r = engine.price(pr, rule, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (sens) {
-        run.npvTechnology = bestNowTechnology(run.r);
-        run.sensitivities = sensitivities(c, s, engine, rule, pv, run.npvTechnology, &progress);
+        run.npvTechnology = results::bestNowTechnology(run.r);
+        run.sensitivities = results::sensitivities(c, s, engine, rule, pv, run.npvTechnology, &progress);
     }
     if (report) {
-        std::vector<ScenarioRun> runs;
+        std::vector<results::ScenarioRun> runs;
         CommonOptions so = o;
         so.paths = scenarioPaths;
-        for (const auto& n : scenarios) runs.push_back(runScenario(casePath, so, n, scenarioPaths, true, &progress));
+        for (const auto& n : scenarios) runs.push_back(results::runScenario(casePath, so.sets, overridesOf(so), n, scenarioPaths, true, &progress));
         progress.finish();
-        ReportInput in;
+        results::ReportInput in;
         in.c = &c;
         in.r = &run.r;
         in.paths = &pv;
         in.sensitivities = run.sensitivities;
         in.npvTechnology = run.npvTechnology;
         in.scenarios = &runs;
-        writeReport(x.report, in);
+        results::writeReport(x.report, in);
     }
     return run;
 }
 
-void printSensitivities(std::ostream& o, const std::vector<Sensitivity>& s, const std::string& currency,
+void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>& s, const std::string& currency,
                         const std::string& npvTechnology) {
     o << "\nSensitivities (change per bump, " << currency << " million, +- one standard error; same random numbers)\n";
     o << "  " << std::left << std::setw(46) << "bump" << std::right << std::setw(22) << "option value" << std::setw(22)
@@ -85,12 +85,12 @@ void printSensitivities(std::ostream& o, const std::vector<Sensitivity>& s, cons
           << std::setw(22) << cell(x.npvNow) << "\n";
 }
 
-void writeSensitivitiesCsv(const std::string& dir, const std::vector<Sensitivity>& s, const std::string& currency) {
-    CsvTable t({"name", "bump", "option_value_change_" + currency, "option_value_change_se_" + currency,
+void writeSensitivitiesCsv(const std::string& dir, const std::vector<results::Sensitivity>& s, const std::string& currency) {
+    results::CsvTable t({"name", "bump", "option_value_change_" + currency, "option_value_change_se_" + currency,
                 "npv_now_change_" + currency, "npv_now_change_se_" + currency});
     for (const auto& x : s)
-        t.row({x.name, x.bump, csvNumber(x.optionValue.value), csvNumber(x.optionValue.stdError),
-               csvNumber(x.npvNow.value), csvNumber(x.npvNow.stdError)});
+        t.row({x.name, x.bump, results::csvNumber(x.optionValue.value), results::csvNumber(x.optionValue.stdError),
+               results::csvNumber(x.npvNow.value), results::csvNumber(x.npvNow.stdError)});
     t.write((std::filesystem::path(dir) / "sensitivities.csv").string(), "--out");
 }
 

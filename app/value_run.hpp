@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "case_run.hpp"
-#include "compare.hpp"
-#include "path_values.hpp"
-#include "sensitivities.hpp"
+#include "kp/results/compare.hpp"
+#include "kp/results/path_values.hpp"
+#include "kp/results/sensitivities.hpp"
 
 namespace kp::app {
 
@@ -27,7 +27,7 @@ void addValueExtras(CLI::App* command, ValueExtras& x);
 
 struct ValueRun {
     InvestmentResult r;
-    std::vector<Sensitivity> sensitivities;  ///< empty unless asked for (or for the report)
+    std::vector<results::Sensitivity> sensitivities;  ///< empty unless asked for (or for the report)
     int npvTechnology = -1;
 };
 
@@ -37,9 +37,9 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
                    const ValueExtras& x);
 
 /// The sensitivities as a text table (value's text output).
-void printSensitivities(std::ostream& o, const std::vector<Sensitivity>& s, const std::string& currency,
+void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>& s, const std::string& currency,
                         const std::string& npvTechnology);
 /// sensitivities.csv in `dir`: one row per bump, changes in the currency.
-void writeSensitivitiesCsv(const std::string& dir, const std::vector<Sensitivity>& s, const std::string& currency);
+void writeSensitivitiesCsv(const std::string& dir, const std::vector<results::Sensitivity>& s, const std::string& currency);
 
 }  // namespace kp::app

@@ -16,7 +16,7 @@ PACKAGES=(
   libyaml-cpp-dev        # yaml-cpp: case and parameter files
   chromium               # headless browser: tests/report/ renders the HTML report
 )
-# Node.js and npm install the report's charting libraries (app/report/package-lock.json); the
+# Node.js and npm install the report's charting libraries (results/report/package-lock.json); the
 # machine's own Node.js is used when there is one (Debian's npm conflicts with other builds of it).
 command -v npm >/dev/null || PACKAGES+=(nodejs npm)
 
@@ -31,9 +31,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# The report's charting libraries (Vega, Vega-Lite, vega-embed), pinned by app/report/package-lock.json
+# The report's charting libraries (Vega, Vega-Lite, vega-embed), pinned by results/report/package-lock.json
 # and embedded into the report at build time. Re-installed only when the lock file changed.
-report="$(dirname "$0")/../app/report"
+report="$(dirname "$0")/../results/report"
 if ! cmp -s "$report/package-lock.json" "$report/node_modules/.kp-installed-lock.json"; then
   npm ci --prefix "$report" --no-audit --no-fund --loglevel=error
   cp "$report/package-lock.json" "$report/node_modules/.kp-installed-lock.json"

@@ -1,11 +1,11 @@
-#include "progress.hpp"
+#include "kp/results/progress.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 
-namespace kp::app {
+namespace kp::results {
 
 Progress::Progress(std::size_t total, std::string label, bool quiet)
     : total_(std::max<std::size_t>(total, 1)), label_(std::move(label)),
@@ -42,4 +42,4 @@ void Progress::finish() {
     }
 }
 
-}  // namespace kp::app
+}  // namespace kp::results

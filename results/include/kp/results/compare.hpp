@@ -8,12 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "case_run.hpp"
 #include "kp/cases/case_file.hpp"
+#include "kp/cases/case_problem.hpp"
+#include "kp/results/json.hpp"
 #include "kp/engine/investment_lsm.hpp"
-#include "path_values.hpp"
+#include "kp/results/path_values.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 struct ScenarioRun {
     std::string scenario;  ///< preset name or scenario file
@@ -30,10 +31,11 @@ struct ScenarioRun {
 /// preset names or scenario .yaml files (checked when loaded).
 std::vector<std::string> scenarioList(const std::string& list);
 
-/// Values the case at `path` under `scenario` with the common options `o` (paths overridden by
-/// `paths` if non-zero), keeping per-path values and optionally prices.
-ScenarioRun runScenario(const std::string& path, const CommonOptions& o, const std::string& scenario,
-                        std::size_t paths, bool keepPrices, PricingObserver* observer);
+/// Values the case at `path` with the `--set` overrides `sets` under `scenario`, with the run
+/// overrides (paths overridden by `paths` if non-zero), keeping per-path values and optionally prices.
+ScenarioRun runScenario(const std::string& path, const std::vector<std::string>& sets,
+                        const cases::RunOverrides& overrides, const std::string& scenario, std::size_t paths,
+                        bool keepPrices, PricingObserver* observer);
 /// Fills the summary fields of a run from its result.
 void summarise(ScenarioRun& run);
 
@@ -46,4 +48,4 @@ std::pair<int, double> firstTrigger(const std::vector<int>& years, const std::ve
 /// trigger {year, co2_price}, invest_by_2030, invest_by_2035, cumulative_emissions_t.
 nlohmann::ordered_json compareJson(const std::vector<ScenarioRun>& runs);
 
-}  // namespace kp::app
+}  // namespace kp::results

@@ -1,4 +1,4 @@
-#include "report.hpp"
+#include "kp/results/report.hpp"
 
 #include <unistd.h>
 
@@ -14,7 +14,7 @@
 #include "kp/core/errors.hpp"
 #include "report_assets.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 namespace {
 
@@ -425,4 +425,4 @@ void writeReport(const std::string& file, const ReportInput& in) {
     }
 }
 
-}  // namespace kp::app
+}  // namespace kp::results

@@ -1,4 +1,4 @@
-#include "compare.hpp"
+#include "kp/results/compare.hpp"
 
 #include <cmath>
 #include <limits>
@@ -7,7 +7,7 @@
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 std::vector<std::string> scenarioList(const std::string& list) {
     std::vector<std::string> out;
@@ -47,12 +47,16 @@ void summarise(ScenarioRun& run) {
     for (double e : r.emissionsMean) run.cumulativeEmissions += e;
 }
 
-ScenarioRun runScenario(const std::string& path, const CommonOptions& o, const std::string& scenario,
-                        std::size_t paths, bool keepPrices, PricingObserver* observer) {
+ScenarioRun runScenario(const std::string& path, const std::vector<std::string>& sets,
+                        const cases::RunOverrides& overrides, const std::string& scenario, std::size_t paths,
+                        bool keepPrices, PricingObserver* observer) {
     ScenarioRun run;
     run.scenario = scenario;
-    run.c = loadCase(path, o, scenario);
-    InvestmentSettings s = settingsFor(run.c, o);
+    cases::LoadOptions lo;
+    lo.overrides = sets;
+    lo.scenario = scenario;
+    run.c = cases::loadCaseFile(path, lo);
+    InvestmentSettings s = cases::settingsFor(run.c, overrides);
     if (paths) s.paths = paths;
     const InvestmentProblem pr = cases::toInvestmentProblem(run.c);
     run.paths = std::make_unique<PathValues>(s.paths, pr, keepPrices, observer);
@@ -86,4 +90,4 @@ nlohmann::ordered_json compareJson(const std::vector<ScenarioRun>& runs) {
     return a;
 }
 
-}  // namespace kp::app
+}  // namespace kp::results

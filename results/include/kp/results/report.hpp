@@ -1,22 +1,22 @@
 #pragma once
 /// \file report.hpp
 /// The HTML report of `kruispunt value CASE.yaml --report FILE`: one self-contained file (Vega,
-/// Vega-Lite and vega-embed from app/report/node_modules bundled in, the results as JSON, no
+/// Vega-Lite and vega-embed from results/report/node_modules bundled in, the results as JSON, no
 /// network access: a Content-Security-Policy forbids any fetch) with a text summary, key figures,
 /// price fans per scenario, the exercise boundary, timing, the distribution of value, emissions, a
 /// tornado of sensitivities and the scenario comparison. The chart specs are in
-/// app/report/report.js. Tested in a real browser by tests/report/ (headless Chromium).
+/// results/report/report.js. Tested in a real browser by tests/report/ (headless Chromium).
 
 #include <string>
 #include <vector>
 
-#include "compare.hpp"
+#include "kp/results/compare.hpp"
 #include "kp/cases/case_file.hpp"
 #include "kp/engine/investment_lsm.hpp"
-#include "path_values.hpp"
-#include "sensitivities.hpp"
+#include "kp/results/path_values.hpp"
+#include "kp/results/sensitivities.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 struct ReportInput {
     const cases::CaseFile* c = nullptr;  ///< the case as valued
@@ -33,4 +33,4 @@ std::string reportHtml(const ReportInput& in);
 /// failure leaves no half-written report. Throws InvalidInput if the directory cannot be written.
 void writeReport(const std::string& file, const ReportInput& in);
 
-}  // namespace kp::app
+}  // namespace kp::results

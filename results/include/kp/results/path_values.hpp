@@ -15,7 +15,7 @@
 
 #include "kp/engine/investment_lsm.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 /// The prices a PathValues can keep, in this order.
 enum class PriceKind : std::size_t { Co2, Gas, Power, Hydrogen };
@@ -66,4 +66,4 @@ Estimate pathMean(const double* x, std::size_t n, bool antithetic);
 /// Mean and standard error of the pathwise difference a - b (common random numbers).
 Estimate pathDifference(const double* a, const double* b, std::size_t n, bool antithetic);
 
-}  // namespace kp::app
+}  // namespace kp::results

@@ -13,7 +13,7 @@
 
 #include "kp/engine/investment_lsm.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 class Progress final : public PricingObserver {
 public:
@@ -41,4 +41,4 @@ private:
     Clock::time_point lastDraw_;
 };
 
-}  // namespace kp::app
+}  // namespace kp::results

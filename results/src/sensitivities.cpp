@@ -1,13 +1,13 @@
-#include "sensitivities.hpp"
+#include "kp/results/sensitivities.hpp"
 
 #include <cmath>
 #include <limits>
 
-#include "case_run.hpp"
+#include "kp/results/json.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 namespace {
 
@@ -108,4 +108,4 @@ nlohmann::ordered_json sensitivitiesJson(const std::vector<Sensitivity>& s) {
     return a;
 }
 
-}  // namespace kp::app
+}  // namespace kp::results

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace kp::app {
+namespace kp::results {
 
 class CsvTable {
 public:
@@ -26,4 +26,4 @@ private:
 /// A number as a CSV cell: "" if not finite, else up to 10 significant digits.
 std::string csvNumber(double x);
 
-}  // namespace kp::app
+}  // namespace kp::results

@@ -1,4 +1,4 @@
-#include "path_values.hpp"
+#include "kp/results/path_values.hpp"
 
 #include "kp/core/moments.hpp"
 
@@ -7,7 +7,7 @@
 
 #include "kp/core/errors.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 PathValues::PathValues(std::size_t paths, const InvestmentProblem& problem, bool keepPrices, PricingObserver* next)
     : paths_(paths), keepPrices_(keepPrices), next_(next), years_(static_cast<std::size_t>(problem.project.horizonYears)),
@@ -54,4 +54,4 @@ Estimate pathDifference(const double* a, const double* b, std::size_t n, bool an
     return pathMoments(0, n, antithetic, [&](std::size_t p) { return a[p] - b[p]; }).estimate();
 }
 
-}  // namespace kp::app
+}  // namespace kp::results

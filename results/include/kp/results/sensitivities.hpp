@@ -11,10 +11,11 @@
 #include <vector>
 
 #include "kp/cases/case_file.hpp"
+#include "kp/cases/case_problem.hpp"
 #include "kp/engine/investment_lsm.hpp"
-#include "path_values.hpp"
+#include "kp/results/path_values.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 struct Sensitivity {
     std::string name;  ///< co2_level, co2_vol, gas_level, power_level, hydrogen_level, product_level, capex, discount_rate, subsidy
@@ -49,4 +50,4 @@ std::vector<Sensitivity> sensitivities(const cases::CaseFile& c, const Investmen
 /// JSON: a list of {name, bump, option_value: {value, std_error}, npv_now: {value, std_error}}.
 nlohmann::ordered_json sensitivitiesJson(const std::vector<Sensitivity>& s);
 
-}  // namespace kp::app
+}  // namespace kp::results

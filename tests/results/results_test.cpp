@@ -1,4 +1,4 @@
-//! \brief The results library of issue 5 (app/path_values, sensitivities, compare, csv_table, report):
+//! \brief The results library (results/: path_values, sensitivities, compare, csv_table, report):
 //! per-path statistics agree with the engine's own estimates, the exact capex sensitivity, scenario
 //! lists, CSV cells, and the HTML report's structure (the browser check is tests/report/).
 
@@ -8,23 +8,23 @@
 #include <limits>
 #include <string>
 
-#include "case_run.hpp"
-#include "compare.hpp"
-#include "csv_table.hpp"
+#include "kp/cases/case_problem.hpp"
+#include "kp/results/compare.hpp"
+#include "kp/results/csv_table.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
-#include "path_values.hpp"
-#include "report.hpp"
-#include "sensitivities.hpp"
+#include "kp/results/path_values.hpp"
+#include "kp/results/report.hpp"
+#include "kp/results/sensitivities.hpp"
 
 namespace {
 
 const std::string kMinimal = KP_SOURCE_DIR "/examples/minimal_case.yaml";
 
 kp::InvestmentSettings small(const kp::cases::CaseFile& c) {
-    kp::app::CommonOptions o;
+    kp::cases::RunOverrides o;
     o.paths = 4000;
-    return kp::app::settingsFor(c, o);
+    return kp::cases::settingsFor(c, o);
 }
 
 /// The minimal case valued at 4000 paths with its per-path values.
@@ -32,7 +32,7 @@ struct Valued {
     kp::cases::CaseFile c = kp::cases::loadCaseFile(kMinimal);
     kp::InvestmentSettings s = small(c);
     kp::InvestmentProblem pr = kp::cases::toInvestmentProblem(c);
-    kp::app::PathValues pv;
+    kp::results::PathValues pv;
     kp::InvestmentLsm engine;
     kp::InvestmentRule rule;  // trained once: the sensitivities price with it
     kp::InvestmentResult r;
@@ -44,16 +44,16 @@ struct Valued {
 
 }  // namespace
 
-TEST_SUITE("app") {
+TEST_SUITE("results") {
 
 TEST_CASE("pathMean and pathDifference: antithetic pairs are averaged first") {
     const double x[] = {1, 3, 5, 7}, y[] = {1, 1, 1, 1};
-    const kp::Estimate a = kp::app::pathMean(x, 4, true);  // pairs 2 and 6
+    const kp::Estimate a = kp::results::pathMean(x, 4, true);  // pairs 2 and 6
     CHECK(a.value == doctest::Approx(4.0));
     CHECK(a.stdError == doctest::Approx(2.0));  // sd {2, 6} = 2 sqrt 2, over sqrt 2
-    const kp::Estimate b = kp::app::pathMean(x, 4, false);
+    const kp::Estimate b = kp::results::pathMean(x, 4, false);
     CHECK(b.stdError == doctest::Approx(std::sqrt(20.0 / 3.0 / 4.0)));
-    const kp::Estimate d = kp::app::pathDifference(x, y, 4, true);
+    const kp::Estimate d = kp::results::pathDifference(x, y, 4, true);
     CHECK(d.value == doctest::Approx(3.0));
     CHECK(d.stdError == doctest::Approx(2.0));
 }
@@ -63,17 +63,17 @@ TEST_CASE("PathValues: per-path means and standard errors are the engine's") {
     const auto& [c, s, pr, pv, engine, rule, r] = run;
     (void)engine;
     (void)rule;
-    const kp::Estimate v = kp::app::pathMean(pv.option(), s.paths, s.antithetic);
+    const kp::Estimate v = kp::results::pathMean(pv.option(), s.paths, s.antithetic);
     CHECK(v.value == doctest::Approx(r.optionValue.value).epsilon(1e-10));
     CHECK(v.stdError == doctest::Approx(r.optionValue.stdError).epsilon(1e-8));
-    const kp::Estimate n = kp::app::pathMean(pv.never(), s.paths, s.antithetic);
+    const kp::Estimate n = kp::results::pathMean(pv.never(), s.paths, s.antithetic);
     CHECK(n.value == doctest::Approx(r.neverInvest.value).epsilon(1e-10));
-    const kp::Estimate i = kp::app::pathMean(pv.npvNow(0), s.paths, s.antithetic);
+    const kp::Estimate i = kp::results::pathMean(pv.npvNow(0), s.paths, s.antithetic);
     CHECK(i.value == doctest::Approx(r.npvNow[0].value).epsilon(1e-10));
     CHECK(i.stdError == doctest::Approx(r.npvNow[0].stdError).epsilon(1e-8));
     // the kept CO2 price of year 0 is the spot on every path, the median of later years near it
-    CHECK(pv.price(kp::app::PriceKind::Co2, 0, 17) == doctest::Approx(c.factor("co2")->spot()));
-    CHECK(pv.priceQuantile(kp::app::PriceKind::Co2, 5, 0.05) < pv.priceQuantile(kp::app::PriceKind::Co2, 5, 0.95));
+    CHECK(pv.price(kp::results::PriceKind::Co2, 0, 17) == doctest::Approx(c.factor("co2")->spot()));
+    CHECK(pv.priceQuantile(kp::results::PriceKind::Co2, 5, 0.05) < pv.priceQuantile(kp::results::PriceKind::Co2, 5, 0.95));
     // a path acts at most once, at a date of the horizon
     for (std::size_t p = 0; p < s.paths; ++p)
         if (pv.action(p) >= 0) CHECK(pv.actionDate(p) < c.valuation.horizonYears);
@@ -84,9 +84,9 @@ TEST_CASE("sensitivities: +10% capex lowers NPV now by exactly 10% of the capex 
     const auto& c = run.c;
     const auto& s = run.s;
     const auto& r = run.r;
-    const int j = kp::app::bestNowTechnology(r);
+    const int j = kp::results::bestNowTechnology(r);
     REQUIRE(j == 0);
-    const auto sens = kp::app::sensitivities(c, s, run.engine, run.rule, run.pv, j, nullptr);
+    const auto sens = kp::results::sensitivities(c, s, run.engine, run.rule, run.pv, j, nullptr);
     bool seen = false;
     for (const auto& x : sens) {
         CHECK(std::isfinite(x.optionValue.value));
@@ -100,34 +100,34 @@ TEST_CASE("sensitivities: +10% capex lowers NPV now by exactly 10% of the capex 
         CHECK(x.optionValue.value < 0);
     }
     CHECK(seen);
-    const auto j0 = kp::app::sensitivitiesJson(sens);
+    const auto j0 = kp::results::sensitivitiesJson(sens);
     REQUIRE(j0.size() == sens.size());
     CHECK(j0[0].contains("bump"));
     CHECK(j0[0]["option_value"].contains("std_error"));
 }
 
 TEST_CASE("scenario lists, investedBy, first trigger") {
-    const auto all = kp::app::scenarioList("all,mine.yaml");
+    const auto all = kp::results::scenarioList("all,mine.yaml");
     REQUIRE(all.size() == kp::cases::scenarioNames().size() + 1);
     CHECK(all.back() == "mine.yaml");
-    CHECK_THROWS_AS(kp::app::scenarioList(","), kp::InvalidInput);
+    CHECK_THROWS_AS(kp::results::scenarioList(","), kp::InvalidInput);
     kp::InvestmentResult r;
     r.years = {2026, 2027, 2028};
     r.timing = {{0.1, 0.2, 0.3}, {0.0, 0.05, 0.0}};
-    CHECK(kp::app::investedBy(r, 2027) == doctest::Approx(0.35));
-    CHECK(kp::app::investedBy(r, 2025) == 0.0);
+    CHECK(kp::results::investedBy(r, 2027) == doctest::Approx(0.35));
+    CHECK(kp::results::investedBy(r, 2025) == 0.0);
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    const auto [year, price] = kp::app::firstTrigger(r.years, {nan, 150.0, 120.0});
+    const auto [year, price] = kp::results::firstTrigger(r.years, {nan, 150.0, 120.0});
     CHECK(year == 2027);
     CHECK(price == 150.0);
-    CHECK(kp::app::firstTrigger(r.years, {nan, nan, nan}).first == 0);
+    CHECK(kp::results::firstTrigger(r.years, {nan, nan, nan}).first == 0);
 }
 
 TEST_CASE("CSV cells: quoted when needed, empty for a missing number") {
-    CHECK(kp::app::csvNumber(std::numeric_limits<double>::quiet_NaN()).empty());
-    CHECK(kp::app::csvNumber(0.1) == "0.1");
-    CHECK(kp::app::csvNumber(6.15e9) == "6150000000");
-    kp::app::CsvTable t({"a", "b"});
+    CHECK(kp::results::csvNumber(std::numeric_limits<double>::quiet_NaN()).empty());
+    CHECK(kp::results::csvNumber(0.1) == "0.1");
+    CHECK(kp::results::csvNumber(6.15e9) == "6150000000");
+    kp::results::CsvTable t({"a", "b"});
     CHECK_THROWS_AS(t.row({"only one"}), kp::InvalidInput);
     CHECK_THROWS_AS(t.write("/nonexistent-dir/x.csv", "--csv"), kp::InvalidInput);
 }
@@ -137,11 +137,11 @@ TEST_CASE("the report: self-contained, one container per chart, no early end of 
     const auto& [c, s, pr, pv, engine, rule, r] = run;
     (void)engine;
     (void)rule;
-    kp::app::ReportInput in;
+    kp::results::ReportInput in;
     in.c = &c;
     in.r = &r;
     in.paths = &pv;
-    const std::string html = kp::app::reportHtml(in);
+    const std::string html = kp::results::reportHtml(in);
     CHECK(html.find("default-src 'none'") != std::string::npos);
     CHECK(html.find("<script src") == std::string::npos);
     CHECK(html.find("<link") == std::string::npos);

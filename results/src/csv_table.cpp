@@ -1,4 +1,4 @@
-#include "csv_table.hpp"
+#include "kp/results/csv_table.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 
 #include "kp/core/errors.hpp"
 
-namespace kp::app {
+namespace kp::results {
 
 CsvTable::CsvTable(std::vector<std::string> header) : header_(std::move(header)) {}
 
@@ -59,4 +59,4 @@ std::string csvNumber(double x) {
     return buf;
 }
 
-}  // namespace kp::app
+}  // namespace kp::results

@@ -3,6 +3,7 @@
 #include <boost/math/tools/toms748_solve.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -76,6 +77,9 @@ void validate(const InvestmentOracleProblem& p, const InvestmentOracleSettings& 
     KP_REQUIRE(static_cast<bool>(p.carryOn), kWhere,
                "carryOn is empty, but must be a callable (k, x) -> cash flow");
     validateFactor(p.factor, H);
+    for (std::size_t k = 0; k < p.kinks.size(); ++k)
+        KP_REQUIRE(finite(p.kinks[k]) && p.kinks[k] > 0, kWhere, "kinks[", k, "] is ", p.kinks[k],
+                   ", but must be positive and finite (a value of X)");
     KP_REQUIRE(p.technologies.size() <= 100, kWhere, "technologies has ", p.technologies.size(),
                " entries, but must have at most 100");
     for (std::size_t j = 0; j < p.technologies.size(); ++j) {
@@ -123,6 +127,7 @@ struct Grid {
     double h = 0, dt = 0, sigma = 0, kappa = 0;
     bool ou = false;
     std::vector<double> mean;  ///< E[log X_k | X_0], k = 0..H: the centre of date k's grid
+    std::vector<double> logKinks;  ///< log of the cash flows' kinks in X, sorted
 
     /// Standard deviation of log X_{k+g} given X_k.
     double sd(int g) const {
@@ -133,6 +138,16 @@ struct Grid {
     /// Slope of E[log X_{k+g} | log X_k] in log X_k (1 for Gbm).
     double contraction(int g) const { return ou ? std::exp(-kappa * g * dt) : 1.0; }
     double x(int k, double pos) const { return std::exp(mean[static_cast<std::size_t>(k)] + (pos - c0) * h); }
+    /// The kinks inside date k's grid as positions, moved off the nodes (by 1e-7 cells at most).
+    std::vector<double> kinks(int k) const {
+        std::vector<double> out;
+        for (double lk : logKinks) {
+            double pos = c0 + (lk - mean[static_cast<std::size_t>(k)]) / h;
+            if (std::abs(pos - std::round(pos)) < 1e-7) pos = std::round(pos) + 1e-7;
+            if (pos > 0 && pos < n - 1) out.push_back(pos);
+        }
+        return out;
+    }
 };
 
 Grid makeGrid(const InvestmentOracleProblem& p, const InvestmentOracleSettings& s) {
@@ -157,6 +172,8 @@ Grid makeGrid(const InvestmentOracleProblem& p, const InvestmentOracleSettings& 
             g.mean[k + 1] = a * g.mean[k] + (1.0 - a) * theta;
         }
     }
+    for (double k : p.kinks) g.logKinks.push_back(std::log(k));
+    std::sort(g.logKinks.begin(), g.logKinks.end());
     const double sdH = g.sd(g.H);
     const double half = s.halfWidth > 0 ? s.halfWidth : sdH > 0 ? s.gridSds * sdH : 1.0;
     g.h = 2.0 * half / (g.n - 1);
@@ -174,15 +191,25 @@ public:
             it = kernels_.emplace(gap, detail::makeKernel(g_.sd(gap) / g_.h, kernelSds_)).first;
         return it->second;
     }
-    /// out = E[f(X_{d+gap}) | X_d = node] for a smooth f given at the nodes of date d + gap.
-    void smooth(int gap, const double* f, double* out) {
-        if (gap == 0) {
+    /// out = E[f(X_k) | X_d = node] for f given at the nodes of date k >= d, smooth but for the
+    /// problem's kinks (each side of a kink interpolated from its own side).
+    void smooth(int d, int k, const double* f, double* out) {
+        if (k == d) {
             std::copy_n(f, g_.n, out);
             return;
         }
         tmp_.resize(static_cast<std::size_t>(g_.n));
-        detail::expectSmooth(kernel(gap), f, g_.n, g_.h, tmp_.data(), work_);
-        detail::contract(tmp_.data(), g_.n, g_.contraction(gap), out);
+        const std::vector<double> kinks = g_.kinks(k);
+        if (kinks.empty()) {
+            detail::expectSmooth(kernel(k - d), f, g_.n, g_.h, tmp_.data(), work_);
+        } else {
+            detail::branches(f, g_.n, kinks, branches_);
+            std::vector<const double*> pieces;
+            for (const auto& b : branches_) pieces.push_back(b.data());
+            detail::expectPiecewise(kernel(k - d), detail::branchPieces(g_.n, kinks), pieces, g_.n, g_.h,
+                                    tmp_.data(), work_);
+        }
+        detail::contract(tmp_.data(), g_.n, g_.contraction(k - d), out);
     }
     /// out = E[F(X_{d+1}) | X_d = node] for F made of pieces (the value function at d + 1).
     void piecewise(const detail::Piecewise& pw, const std::vector<const double*>& pieces, double* out) {
@@ -203,30 +230,35 @@ private:
     std::map<int, detail::GridKernel> kernels_;
     detail::KernelWork work_;
     std::vector<double> tmp_;
+    std::vector<std::vector<double>> branches_;
 };
 
-/// The optimal action on the grid of one date as runs of nodes: run r covers nodes
-/// [start[r], start[r + 1]) with action[r]; at[r] (r >= 1) is the position where it begins.
-struct Regions {
-    std::vector<int> start, action;
-    std::vector<double> at;
-    int actionAt(int node) const {
-        const auto r = std::upper_bound(start.begin(), start.end(), node) - start.begin() - 1;
-        return action[static_cast<std::size_t>(r)];
+/// The optimal action at one date along the real line of positions: segment k holds action[k] from
+/// position from[k] (from[0] = -inf) to from[k + 1].
+struct Segments {
+    std::vector<double> from;
+    std::vector<int> action;
+    /// The action at a position (a switch position belongs to the segment it starts).
+    int actionAt(double pos) const {
+        const auto k = std::upper_bound(from.begin(), from.end(), pos) - from.begin() - 1;
+        return action[static_cast<std::size_t>(k)];
     }
 };
 
-/// Root in [0, 1] of the cubic through d[0..3] at -1, 0, 1, 2 (d[1] <= 0 <= d[2] or the reverse).
-double crossing(const double d[4]) {
-    const auto f = [&](double s) {
-        return -s * (s - 1) * (s - 2) / 6 * d[0] + (s + 1) * (s - 1) * (s - 2) / 2 * d[1] -
-               (s + 1) * s * (s - 2) / 2 * d[2] + (s + 1) * s * (s - 1) / 6 * d[3];
-    };
-    if (d[1] == 0) return 0.0;
-    if (d[2] == 0) return 1.0;
-    if ((d[1] < 0) == (d[2] < 0)) return 0.5;  // no sign change at the nodes (a tie): the middle
+/// The cubic through v[0..3] at the nodes -1, 0, 1, 2, at s.
+double cubicAt(const double v[4], double s) {
+    return -s * (s - 1) * (s - 2) / 6 * v[0] + (s + 1) * (s - 1) * (s - 2) / 2 * v[1] -
+           (s + 1) * s * (s - 2) / 2 * v[2] + (s + 1) * s * (s - 1) / 6 * v[3];
+}
+
+/// Root in [lo, hi] of the cubic through d[0..3] (d <= 0 at lo, >= 0 at hi).
+double crossing(const double d[4], double lo, double hi) {
+    const auto f = [&](double s) { return cubicAt(d, s); };
+    const double flo = f(lo), fhi = f(hi);
+    if (flo >= 0) return lo;
+    if (fhi <= 0) return hi;
     std::uintmax_t iters = 200;
-    const auto r = boost::math::tools::toms748_solve(f, 0.0, 1.0, d[1], d[2],
+    const auto r = boost::math::tools::toms748_solve(f, lo, hi, flo, fhi,
                                                      boost::math::tools::eps_tolerance<double>(52), iters);
     return 0.5 * (r.first + r.second);
 }
@@ -247,6 +279,44 @@ bool allowed(const OracleTechnology& t, int d) { return d >= t.firstDecision && 
 using Array = std::vector<double>;
 
 
+/// The region where waiting is optimal as pieces on the grid: piece 0 (kept) where the action is
+/// waiting, 1 elsewhere, cells split where the two meet.
+detail::Piecewise waitMask(const Segments& sg, int n) {
+    detail::Piecewise pw;
+    pw.piece.resize(static_cast<std::size_t>(n));
+    pw.splitOf.assign(static_cast<std::size_t>(n - 1), -1);
+    const auto cls = [](int action) { return action == 0 ? 0 : 1; };
+    std::size_t k = 0;  // the segment of node i
+    for (int i = 0; i < n; ++i) {
+        while (k + 1 < sg.from.size() && sg.from[k + 1] <= i) ++k;
+        pw.piece[static_cast<std::size_t>(i)] = cls(sg.action[k]);
+    }
+    // cells with a change of class inside: segments starting in (c, c + 1)
+    k = 1;
+    while (k < sg.from.size()) {
+        const int c = static_cast<int>(std::floor(sg.from[k]));
+        if (sg.from[k] == c || c < 0 || c >= n - 1) {
+            ++k;
+            continue;
+        }
+        detail::CellSplit cs;
+        cs.s.push_back(0.0);
+        cs.piece.push_back(pw.piece[static_cast<std::size_t>(c)]);
+        for (; k < sg.from.size() && sg.from[k] < c + 1; ++k) {
+            const int p = cls(sg.action[k]);
+            if (p == cs.piece.back()) continue;
+            cs.s.push_back(sg.from[k] - c);
+            cs.piece.push_back(p);
+        }
+        cs.s.push_back(1.0);
+        if (cs.piece.size() > 1) {
+            pw.splitOf[static_cast<std::size_t>(c)] = static_cast<int>(pw.splits.size());
+            pw.splits.push_back(std::move(cs));
+        }
+    }
+    return pw;
+}
+
 /// Backward induction over the dates (values, regions of the optimal action, boundaries), then the
 /// forward pass of the surviving probability (timing).
 class Solver {
@@ -264,6 +334,9 @@ private:
     void investValues(int d);
     void continuation(int d);
     void decide(int d);
+    bool splitCell(int c, const std::vector<int>& available, const std::vector<double>& kinks,
+                   detail::CellSplit& out);
+    int argmax(const std::vector<int>& available, const std::vector<const double*>& values) const;
     void boundaries(int d);
     void valuesAtSpot();
     void release(int d);
@@ -286,8 +359,9 @@ private:
     std::vector<Array> inv_, invNext_;
     std::vector<char> allowed_, allowedNext_;
     std::vector<int> actions_;
-    detail::Piecewise pwNext_;  // the value function at d + 1 as pieces
-    std::vector<Regions> regions_;
+    detail::Piecewise pwNext_;  // the value function at d + 1 as pieces: action x branches + branch
+    std::vector<Array> piecesNow_, piecesNext_;  // [action x branches + branch]: each action's branches
+    std::vector<Segments> segments_;
     InvestmentOracleResult res_;
 };
 
@@ -321,7 +395,7 @@ const Array& Solver::head(int j, int s) {
     const int Mp = std::min({M, t.lifetimePeriods, g_.H - s});
     Array u(static_cast<std::size_t>(n), 0.0), a(static_cast<std::size_t>(n)), b(static_cast<std::size_t>(n));
     for (int k = s + Mp - 1; k >= s; --k) {
-        if (k + 1 < s + Mp) ops_.smooth(1, u.data(), tmp_.data());
+        if (k + 1 < s + Mp) ops_.smooth(k, k + 1, u.data(), tmp_.data());
         else std::fill(tmp_.begin(), tmp_.end(), 0.0);
         techArray(j, k, k - s, a.data());
         techArray(j, k, M, b.data());
@@ -340,7 +414,7 @@ void Solver::stepFunctions(int d) {
     carryArray(d, carry_.data());
     B_[D] = carry_;
     if (d + 1 < g_.H) {
-        ops_.smooth(1, B_[D + 1].data(), tmp_.data());
+        ops_.smooth(d, d + 1, B_[D + 1].data(), tmp_.data());
         for (std::size_t i = 0; i < n; ++i) B_[D][i] += tmp_[i];
     }
     for (int j = 0; j < J_; ++j) {
@@ -350,7 +424,7 @@ void Solver::stepFunctions(int d) {
         R.resize(n);
         techArray(j, d, p_.technologies[J].headPeriods, R.data());
         if (d + 1 < g_.H) {
-            ops_.smooth(1, R_[J][D + 1].data(), tmp_.data());
+            ops_.smooth(d, d + 1, R_[J][D + 1].data(), tmp_.data());
             for (std::size_t i = 0; i < n; ++i) R[i] += tmp_[i];
         }
     }
@@ -372,11 +446,12 @@ void Solver::investValues(int d) {
         const Array& B = B_[static_cast<std::size_t>(d)];
         for (std::size_t i = 0; i < n; ++i) inv[i] = B[i] - pay;
         if (sc.s0 < g_.H) {
-            ops_.smooth(sc.s0 - d, head(j, sc.s0).data(), tmp_.data());
+            const Array& G = head(j, sc.s0);
+            ops_.smooth(d, sc.s0, G.data(), tmp_.data());
             for (std::size_t i = 0; i < n; ++i) inv[i] += tmp_[i];
         }
         if (sc.e < g_.H) {
-            ops_.smooth(sc.e - d, R_[J][static_cast<std::size_t>(sc.e)].data(), tmp_.data());
+            ops_.smooth(d, sc.e, R_[J][static_cast<std::size_t>(sc.e)].data(), tmp_.data());
             for (std::size_t i = 0; i < n; ++i) inv[i] -= tmp_[i];
         }
     }
@@ -393,11 +468,9 @@ double Solver::closeAt(int d) const {
 void Solver::continuation(int d) {
     cont_ = carry_;
     if (d + 1 >= g_.H) return;
-    std::vector<const double*> pieces(static_cast<std::size_t>(J_ + 2), nullptr);
-    pieces[0] = contNext_.data();
-    for (int j = 0; j < J_; ++j)
-        if (allowedNext_[static_cast<std::size_t>(j)]) pieces[static_cast<std::size_t>(j + 1)] = invNext_[static_cast<std::size_t>(j)].data();
-    if (!closeNext_.empty()) pieces[static_cast<std::size_t>(J_ + 1)] = closeNext_.data();
+    std::vector<const double*> pieces(piecesNext_.size(), nullptr);
+    for (std::size_t q = 0; q < pieces.size(); ++q)
+        if (!piecesNext_[q].empty()) pieces[q] = piecesNext_[q].data();
     ops_.piecewise(pwNext_, pieces, tmp_.data());
     for (std::size_t i = 0; i < cont_.size(); ++i) cont_[i] += tmp_[i];
 }
@@ -408,44 +481,140 @@ const double* Solver::pieceOf(int action) const {
     return close_.data();
 }
 
-/// The optimal action per node (ties: wait, then technologies in order, then the exit) and the
-/// positions where it changes.
+/// The best of `available` actions (ascending ids) given each one's value: the first one strictly
+/// better than everything before it wins (ties: wait, then technologies in order, then the exit).
+int Solver::argmax(const std::vector<int>& available, const std::vector<const double*>& values) const {
+    int a = available[0];
+    double best = *values[0];
+    for (std::size_t q = 1; q < available.size(); ++q)
+        if (*values[q] > best) best = *values[q], a = available[q];
+    return a;
+}
+
+/// The optimal actions inside cell c from the actions' cubic interpolants (each side of a kink from
+/// its own branch): the cell's parts, split where the action changes and at kinks. A cell is
+/// examined when it holds a kink, its end nodes disagree, or another action comes within the
+/// interpolant's possible overshoot (the sum of the absolute second differences of the stencil) of
+/// the nodes' action; it is then sampled at 16 sub-points (and at its kinks) and each change located
+/// as the root of the two actions' difference, so a region as narrow as 1/16 of a cell is kept.
+/// Piece ids are action x branches + branch. Returns false if the cell is whole.
+bool Solver::splitCell(int c, const std::vector<int>& available, const std::vector<double>& kinks,
+                       detail::CellSplit& out) {
+    constexpr int M = 16;
+    const int n = g_.n, nb = static_cast<int>(kinks.size()) + 1;
+    const int a = actions_[static_cast<std::size_t>(c)], b = actions_[static_cast<std::size_t>(c + 1)];
+    const std::size_t K = available.size();
+    // the branch at the start of the cell and the kinks inside it (cell units)
+    int branch0 = 0;
+    std::vector<double> inside;
+    for (double k : kinks) {
+        if (k < c) ++branch0;
+        else if (k < c + 1) inside.push_back(k - c);
+    }
+    // stencils of the available actions on a branch: st[(branch - branch0) * K + q]
+    std::vector<std::array<double, 4>> st((inside.size() + 1) * K);
+    std::size_t ia = 0;
+    for (std::size_t br = 0; br <= inside.size(); ++br)
+        for (std::size_t q = 0; q < K; ++q) {
+            const auto piece = static_cast<std::size_t>(available[q] * nb + branch0 + static_cast<int>(br));
+            detail::stencil(piecesNow_[piece].data(), n, g_.h, c, st[br * K + q].data());
+            if (available[q] == a) ia = q;
+        }
+    bool examine = a != b || !inside.empty();
+    for (std::size_t q = 0; q < K && !examine; ++q) {
+        if (q == ia) continue;
+        double dlt[4];
+        for (int r = 0; r < 4; ++r) dlt[r] = st[q][r] - st[ia][r];
+        const double slack = std::abs(dlt[0] - 2 * dlt[1] + dlt[2]) + std::abs(dlt[1] - 2 * dlt[2] + dlt[3]);
+        examine = std::max(dlt[1], dlt[2]) + slack >= 0;
+    }
+    if (!examine) return false;
+    // sample points: m / M and the kinks; each interval between two belongs to one branch
+    std::vector<double> t;
+    for (int m = 0; m <= M; ++m) t.push_back(static_cast<double>(m) / M);
+    t.insert(t.end(), inside.begin(), inside.end());
+    std::sort(t.begin(), t.end());
+    std::vector<double> v(K);
+    std::vector<const double*> vp(K);
+    for (std::size_t q = 0; q < K; ++q) vp[q] = &v[q];
+    std::size_t br = 0;  // branch of the current interval, relative to branch0
+    int cur = a;
+    out.s.assign(1, 0.0);
+    out.piece.assign(1, a * nb + branch0);
+    for (std::size_t l = 1; l < t.size(); ++l) {
+        if (!(t[l] > t[l - 1])) continue;
+        int next = b;
+        if (l + 1 < t.size()) {
+            for (std::size_t q = 0; q < K; ++q) v[q] = cubicAt(st[br * K + q].data(), t[l]);
+            next = argmax(available, vp);
+        }
+        if (next != cur) {
+            std::size_t qc = 0, qn = 0;
+            for (std::size_t q = 0; q < K; ++q) {
+                if (available[q] == cur) qc = q;
+                if (available[q] == next) qn = q;
+            }
+            double dlt[4];
+            for (int r = 0; r < 4; ++r) dlt[r] = st[br * K + qn][r] - st[br * K + qc][r];
+            // strictly inside the cell, so that a node keeps its own action on a tie
+            out.s.push_back(std::clamp(crossing(dlt, t[l - 1], t[l]), 1e-13, 1.0 - 1e-13));
+            out.piece.push_back(next * nb + branch0 + static_cast<int>(br));
+            cur = next;
+        }
+        if (br < inside.size() && t[l] == inside[br]) {  // a kink: the next interval is the next branch
+            ++br;
+            out.s.push_back(t[l]);
+            out.piece.push_back(cur * nb + branch0 + static_cast<int>(br));
+        }
+    }
+    out.s.push_back(1.0);
+    return out.piece.size() > 1;
+}
+
+/// The optimal action per node, the switches inside cells, and the date's segments of actions.
 void Solver::decide(int d) {
     const int n = g_.n;
     const double cv = closeAt(d);
     close_.clear();
     if (!std::isnan(cv)) close_.assign(static_cast<std::size_t>(n), cv);
+    std::vector<int> available{0};
+    for (int j = 0; j < J_; ++j)
+        if (allowed_[static_cast<std::size_t>(j)]) available.push_back(j + 1);
+    if (!std::isnan(cv)) available.push_back(J_ + 1);
+    std::vector<const double*> at(available.size());
     for (int i = 0; i < n; ++i) {
-        const auto I = static_cast<std::size_t>(i);
-        double best = cont_[I];
-        int a = 0;
-        for (int j = 0; j < J_; ++j)
-            if (allowed_[static_cast<std::size_t>(j)] && inv_[static_cast<std::size_t>(j)][I] > best)
-                best = inv_[static_cast<std::size_t>(j)][I], a = j + 1;
-        if (!std::isnan(cv) && cv > best) a = J_ + 1;
-        actions_[I] = a;
+        for (std::size_t q = 0; q < available.size(); ++q) at[q] = pieceOf(available[q]) + i;
+        actions_[static_cast<std::size_t>(i)] = argmax(available, at);
     }
-    Regions rg;
-    detail::Piecewise pw;
-    pw.piece = actions_;
-    pw.split.assign(static_cast<std::size_t>(n - 1), 0.5);
-    rg.start.push_back(0);
-    rg.action.push_back(actions_[0]);
-    rg.at.push_back(kNaN);
+    // each available action's branches between the kinks (the pieces of the value function)
+    const std::vector<double> kinks = g_.kinks(d);
+    const int nb = static_cast<int>(kinks.size()) + 1;
+    piecesNow_.assign(static_cast<std::size_t>((J_ + 2) * nb), Array());
+    std::vector<std::vector<double>> br;
+    for (int a : available) {
+        detail::branches(pieceOf(a), n, kinks, br);
+        for (int b = 0; b < nb; ++b) piecesNow_[static_cast<std::size_t>(a * nb + b)] = std::move(br[static_cast<std::size_t>(b)]);
+    }
+    detail::Piecewise pw = detail::branchPieces(n, kinks);
+    for (int i = 0; i < n; ++i) pw.piece[static_cast<std::size_t>(i)] += actions_[static_cast<std::size_t>(i)] * nb;
+    pw.splitOf.assign(static_cast<std::size_t>(n - 1), -1);
+    pw.splits.clear();
+    Segments sg;
+    sg.from.push_back(-std::numeric_limits<double>::infinity());
+    sg.action.push_back(actions_[0]);
+    detail::CellSplit cs;
     for (int c = 0; c + 1 < n; ++c) {
-        const int a = actions_[static_cast<std::size_t>(c)], b = actions_[static_cast<std::size_t>(c + 1)];
-        if (a == b) continue;
-        double fa[4], fb[4], diff[4];
-        detail::stencil(pieceOf(a), n, g_.h, c, fa);
-        detail::stencil(pieceOf(b), n, g_.h, c, fb);
-        for (int r = 0; r < 4; ++r) diff[r] = fb[r] - fa[r];
-        const double t = crossing(diff);
-        pw.split[static_cast<std::size_t>(c)] = t;
-        rg.start.push_back(c + 1);
-        rg.action.push_back(b);
-        rg.at.push_back(c + t);
+        if (!splitCell(c, available, kinks, cs)) continue;
+        pw.splitOf[static_cast<std::size_t>(c)] = static_cast<int>(pw.splits.size());
+        for (std::size_t q = 1; q < cs.piece.size(); ++q) {
+            const int action = cs.piece[q] / nb;
+            if (action == sg.action.back()) continue;  // a kink, not a switch
+            sg.from.push_back(c + cs.s[q]);
+            sg.action.push_back(action);
+        }
+        pw.splits.push_back(cs);
     }
-    regions_[static_cast<std::size_t>(d)] = std::move(rg);
+    segments_[static_cast<std::size_t>(d)] = std::move(sg);
     boundaries(d);
     if (d == 0) valuesAtSpot();
     // this date's value function becomes the next step's integrand
@@ -453,12 +622,13 @@ void Solver::decide(int d) {
     std::swap(closeNext_, close_);
     std::swap(invNext_, inv_);
     std::swap(allowedNext_, allowed_);
+    std::swap(piecesNext_, piecesNow_);
     pwNext_ = std::move(pw);
 }
 
 /// The boundary of date d for investing in any technology and in each, scanning X upwards.
 void Solver::boundaries(int d) {
-    const Regions& rg = regions_[static_cast<std::size_t>(d)];
+    const Segments& sg = segments_[static_cast<std::size_t>(d)];
     const int n = g_.n;
     const double cv = close_.empty() ? -std::numeric_limits<double>::infinity() : close_[0];
     // the best of waiting, exiting and the allowed technologies other than `skip`, at node i
@@ -469,10 +639,10 @@ void Solver::boundaries(int d) {
         return b;
     };
     const auto scan = [&](auto&& invests, auto&& margin, bool allowedNow) {
-        for (std::size_t r = 0; r < rg.action.size(); ++r) {
-            if (!invests(rg.action[r])) continue;
-            if (r == 0) return OracleBoundary{BoundaryStatus::BelowRange, g_.x(d, 0)};
-            return OracleBoundary{BoundaryStatus::Found, g_.x(d, rg.at[r])};
+        for (std::size_t k = 0; k < sg.action.size(); ++k) {
+            if (!invests(sg.action[k])) continue;
+            if (k == 0) return OracleBoundary{BoundaryStatus::BelowRange, g_.x(d, 0)};
+            return OracleBoundary{BoundaryStatus::Found, g_.x(d, sg.from[k])};
         }
         if (allowedNow && margin(n - 1) > margin(n - 2))
             return OracleBoundary{BoundaryStatus::AboveRange, g_.x(d, n - 1)};
@@ -528,7 +698,7 @@ void Solver::release(int d) {
         int keepR = d - 1 >= minS_[J] ? d : -1, keepG = -1;
         if (dStar >= t.firstDecision) {
             const Schedule sc = scheduleOf(t, dStar, g_.H);
-            if (sc.s0 < g_.H) keepB = std::max(keepB, sc.s0);
+            keepB = std::max(keepB, std::min(sc.s0, g_.H - 1));  // s0 = H: every start below may come
             keepR = std::max(d, sc.e);
             keepG = sc.s0;
         }
@@ -550,45 +720,35 @@ void Solver::timing() {
         if (action >= 1 && action <= J_) res_.investProbability[static_cast<std::size_t>(action - 1)][static_cast<std::size_t>(d)] += prob;
         else if (action == J_ + 1) res_.closeProbability[static_cast<std::size_t>(d)] += prob;
     };
-    const int a0 = regions_[0].actionAt(g_.c0);
+    const int a0 = segments_[0].actionAt(g_.c0);
     if (a0 != 0) {
         record(a0, 0, 1.0);
         res_.neverProbability = 0.0;
         return;
     }
-    Array beta(static_cast<std::size_t>(n), 0.0), next(static_cast<std::size_t>(n));
+    Array beta(static_cast<std::size_t>(n), 0.0), next(static_cast<std::size_t>(n)), mass(static_cast<std::size_t>(n)),
+        stop(static_cast<std::size_t>(n));
     beta[static_cast<std::size_t>(g_.c0)] = 1.0;
     const double w1 = g_.sd(1) / g_.h, a1 = g_.contraction(1);
     const double inf = std::numeric_limits<double>::infinity();
-    detail::Piecewise mask;
-    mask.piece.resize(static_cast<std::size_t>(n));
     for (int d = 1; d < H; ++d) {
-        const Regions& rg = regions_[static_cast<std::size_t>(d)];
-        const std::size_t runs = rg.action.size();
-        for (std::size_t r = 0; r < runs; ++r) {
-            if (rg.action[r] == 0) continue;
-            const double lo = r == 0 ? -inf : rg.at[r], hi = r + 1 < runs ? rg.at[r + 1] : inf;
+        const Segments& sg = segments_[static_cast<std::size_t>(d)];
+        const std::size_t K = sg.action.size();
+        // P(tau = d, action) = beta . s, s(i) = P(X_d in the segment | X_{d-1} = node i): the normal
+        // mass of the segment about each node of date d, at the mean position c0 + a1 (i - c0)
+        // (interpolated as the operators do, so that stopping and surviving masses add up to 1)
+        for (std::size_t k = 0; k < K; ++k) {
+            if (sg.action[k] == 0) continue;
+            const double lo = sg.from[k], hi = k + 1 < K ? sg.from[k + 1] : inf;
+            for (int j = 0; j < n; ++j)
+                mass[static_cast<std::size_t>(j)] = w1 > 0 ? detail::normalMass((lo - j) / w1, (hi - j) / w1)
+                                                           : (j >= lo && j < hi ? 1.0 : 0.0);
+            detail::contract(mass.data(), n, a1, stop.data());
             double sum = 0.0;
-            for (int i = 0; i < n; ++i) {
-                const double b = beta[static_cast<std::size_t>(i)];
-                if (b == 0.0) continue;
-                const double mu = g_.c0 + a1 * (i - g_.c0);  // mean position of X_d, date d's grid
-                double pr;
-                if (w1 > 0) pr = detail::normalMass((lo - mu) / w1, (hi - mu) / w1);
-                else if (a1 == 1.0) pr = rg.actionAt(i) == rg.action[r] && i >= rg.start[r] && (r + 1 == runs || i < rg.start[r + 1]);
-                else pr = mu >= lo && mu < hi;
-                sum += b * pr;
-            }
-            record(rg.action[r], d, sum);
+            for (int i = 0; i < n; ++i) sum += beta[static_cast<std::size_t>(i)] * stop[static_cast<std::size_t>(i)];
+            record(sg.action[k], d, sum);
         }
-        for (std::size_t r = 0; r < runs; ++r) {
-            const int end = r + 1 < runs ? rg.start[r + 1] : n;
-            std::fill(mask.piece.begin() + rg.start[r], mask.piece.begin() + end, rg.action[r] == 0 ? 0 : 1);
-        }
-        mask.split.assign(static_cast<std::size_t>(n - 1), 0.5);
-        for (std::size_t r = 1; r < runs; ++r)
-            mask.split[static_cast<std::size_t>(rg.start[r] - 1)] = rg.at[r] - (rg.start[r] - 1);
-        ops_.maskedAdjoint(mask, beta.data(), next.data());
+        ops_.maskedAdjoint(waitMask(sg, n), beta.data(), next.data());
         std::swap(beta, next);
     }
     double alive = 0.0;
@@ -615,7 +775,7 @@ InvestmentOracleResult Solver::run() {
     allowed_.assign(JZ, 0);
     allowedNext_.assign(JZ, 0);
     actions_.assign(N, 0);
-    regions_.assign(HZ, Regions());
+    segments_.assign(HZ, Segments());
     res_.boundary.assign(HZ, OracleBoundary{});
     res_.boundaryByTechnology.assign(JZ, std::vector<OracleBoundary>(HZ));
     for (int d = H - 1; d >= 0; --d) {

@@ -138,8 +138,7 @@ void weightedSum(const double* c, const std::vector<const double*>& src, int n, 
 int cellPiece(const Piecewise& pw, int n, int c) {
     if (c < 0) return pw.piece[0];
     if (c > n - 2) return pw.piece[static_cast<std::size_t>(n - 1)];
-    const int a = pw.piece[static_cast<std::size_t>(c)], b = pw.piece[static_cast<std::size_t>(c + 1)];
-    return a == b ? a : -1;
+    return pw.splitOf[static_cast<std::size_t>(c)] < 0 ? pw.piece[static_cast<std::size_t>(c)] : -1;
 }
 
 }  // namespace
@@ -172,6 +171,37 @@ void partialCellWeights(double width, double o, double s0, double s1, double out
     for (int r = 0; r < 4; ++r)
         out[r] = kLagrange[r][0] * m[0] + kLagrange[r][1] * m[1] + kLagrange[r][2] * m[2] +
                  kLagrange[r][3] * m[3];
+}
+
+void partialCellRow(double width, int B, double s0, double s1, std::vector<double>& out) {
+    out.assign(static_cast<std::size_t>(2 * B) * 4, 0.0);
+    if (width < 2.0) {
+        for (int o = -B; o < B; ++o) partialCellWeights(width, o, s0, s1, out.data() + static_cast<std::size_t>(o + B) * 4);
+        return;
+    }
+    // 8-point Gauss-Legendre in each cell, as cellMoments, with the Gaussian at the nodes advanced
+    // from one cell to the next by two multiplications: g(u + 1) = g(u) r(u), r(u + 1) = r(u) e^{-1/w^2}
+    using Gauss = boost::math::quadrature::gauss<double, 8>;
+    const auto& x = Gauss::abscissa();
+    const auto& wt = Gauss::weights();
+    const double half = 0.5 * (s1 - s0), mid = 0.5 * (s0 + s1);
+    const double a = 0.5 / (width * width), step = std::exp(-2.0 * a);
+    for (std::size_t q = 0; q < x.size(); ++q)
+        for (const double sign : {-1.0, 1.0}) {
+            const double sq = mid + sign * half * x[q];
+            double lam[4];
+            for (int r = 0; r < 4; ++r)
+                lam[r] = kLagrange[r][0] + sq * (kLagrange[r][1] + sq * (kLagrange[r][2] + sq * kLagrange[r][3]));
+            const double u0 = -B + sq;  // position of the node in the first cell
+            double g = wt[q] * half * kInvSqrt2Pi / width * std::exp(-a * u0 * u0);
+            double ratio = std::exp(-a * (2.0 * u0 + 1.0));
+            for (int o = -B; o < B; ++o) {
+                double* row = out.data() + static_cast<std::size_t>(o + B) * 4;
+                for (int r = 0; r < 4; ++r) row[r] += g * lam[r];
+                g *= ratio;
+                ratio *= step;
+            }
+        }
 }
 
 double interpolate(const double* f, int n, double pos) {
@@ -226,41 +256,60 @@ void expectPiecewise(const GridKernel& k, const Piecewise& pw, const std::vector
     w.pieceExt.resize(std::max(w.pieceExt.size(), P));
     std::vector<char> used(P, 0);
     for (int p : pw.piece) used[static_cast<std::size_t>(p)] = 1;
+    for (const CellSplit& cs : pw.splits)
+        for (int p : cs.piece) used[static_cast<std::size_t>(p)] = 1;
     for (std::size_t p = 0; p < P; ++p)
         if (used[p]) {
             w.pieceExt[p].resize(static_cast<std::size_t>(n + 2 * G));
             extend(pieces[p], n, h, G, w.pieceExt[p].data());
         }
-    // z[r][c]: the stencil values of cell c's piece, cells c in [-B, n + B - 2] (0 for split cells)
-    const std::size_t cells = static_cast<std::size_t>(n + 2 * B - 1);
-    w.z.assign(4 * cells, 0.0);
-    for (int c = -B; c <= n + B - 2; ++c) {
-        const int p = cellPiece(pw, n, c);
-        if (p < 0) continue;
-        const double* e = w.pieceExt[static_cast<std::size_t>(p)].data() + (G + c - 1);
-        for (std::size_t r = 0; r < 4; ++r) w.z[r * cells + static_cast<std::size_t>(c + B)] = e[r];
+    // V: every node's value in its own piece (ghosts: the edge nodes' pieces); out = the plain
+    // expectation of V's interpolant, then corrected on the cells where the interpolant is not V's:
+    // split cells, and whole cells whose stencil reaches a node of another piece
+    w.ext.resize(static_cast<std::size_t>(n + 2 * G));
+    for (int i = -G; i < n + G; ++i) {
+        const int p = pw.piece[static_cast<std::size_t>(std::clamp(i, 0, n - 1))];
+        w.ext[static_cast<std::size_t>(G + i)] = w.pieceExt[static_cast<std::size_t>(p)][static_cast<std::size_t>(G + i)];
     }
-    // out[i] = sum_{o, r} cell[o][r] z[r][i + o]
-    w.src.resize(static_cast<std::size_t>(8 * B));
-    for (int o = -B; o < B; ++o)
-        for (std::size_t r = 0; r < 4; ++r)
-            w.src[static_cast<std::size_t>(o + B) * 4 + r] = w.z.data() + r * cells + static_cast<std::size_t>(o + B);
-    weightedSum(k.cell.data(), w.src, n, out);
-    const double* cw = k.cell.data();
-    // split cells: each side with its own piece's interpolant
-    for (int c = 0; c + 1 < n; ++c) {
-        if (cellPiece(pw, n, c) >= 0) continue;
-        const double t = pw.split[static_cast<std::size_t>(c)];
-        const double* eL = w.pieceExt[static_cast<std::size_t>(pw.piece[static_cast<std::size_t>(c)])].data() + (G + c - 1);
-        const double* eR = w.pieceExt[static_cast<std::size_t>(pw.piece[static_cast<std::size_t>(c + 1)])].data() + (G + c - 1);
-        for (int i = std::max(0, c - B + 1); i <= std::min(n - 1, c + B); ++i) {
-            const int o = c - i;
-            double L[4];
-            partialCellWeights(k.width, o, 0.0, t, L);
-            const double* full = cw + static_cast<std::size_t>(o + B) * 4;
-            double s = 0.0;
-            for (int r = 0; r < 4; ++r) s += L[r] * eL[r] + (full[r] - L[r]) * eR[r];
-            out[i] += s;
+    const int len = 2 * B + 3;
+    w.src.resize(static_cast<std::size_t>(len));
+    for (int j = 0; j < len; ++j) w.src[static_cast<std::size_t>(j)] = w.ext.data() + (G - B - 1 + j);
+    weightedSum(k.node.data(), w.src, n, out);
+    for (int c = -1; c <= n - 1; ++c) {
+        const int p = cellPiece(pw, n, c);
+        const double* v = w.ext.data() + (G + c - 1);
+        double d[4] = {0, 0, 0, 0};  // whole cell: its piece's stencil minus V's
+        if (p >= 0) {
+            const double* e = w.pieceExt[static_cast<std::size_t>(p)].data() + (G + c - 1);
+            bool same = true;
+            for (int r = 0; r < 4; ++r) {
+                d[r] = e[r] - v[r];
+                same = same && d[r] == 0.0;
+            }
+            if (same) continue;
+        }
+        const int i0 = std::max(0, c - B + 1), i1 = std::min(n - 1, c + B);
+        if (p >= 0) {
+            for (int i = i0; i <= i1; ++i) {
+                const double* full = k.cell.data() + static_cast<std::size_t>(c - i + B) * 4;
+                out[i] += full[0] * d[0] + full[1] * d[1] + full[2] * d[2] + full[3] * d[3];
+            }
+            continue;
+        }
+        // a split cell: each part with its own piece's interpolant, instead of V's over the cell
+        const CellSplit& cs = pw.splits[static_cast<std::size_t>(pw.splitOf[static_cast<std::size_t>(c)])];
+        for (int i = i0; i <= i1; ++i) {
+            const double* full = k.cell.data() + static_cast<std::size_t>(c - i + B) * 4;
+            out[i] -= full[0] * v[0] + full[1] * v[1] + full[2] * v[2] + full[3] * v[3];
+        }
+        for (std::size_t q = 0; q < cs.piece.size(); ++q) {
+            if (!(cs.s[q + 1] > cs.s[q])) continue;
+            partialCellRow(k.width, B, cs.s[q], cs.s[q + 1], w.row);
+            const double* e = w.pieceExt[static_cast<std::size_t>(cs.piece[q])].data() + (G + c - 1);
+            for (int i = i0; i <= i1; ++i) {
+                const double* L = w.row.data() + static_cast<std::size_t>(c - i + B) * 4;
+                out[i] += L[0] * e[0] + L[1] * e[1] + L[2] * e[2] + L[3] * e[3];
+            }
         }
     }
 }
@@ -295,22 +344,76 @@ void expectMaskedAdjoint(const GridKernel& k, const Piecewise& pw, const double*
             w.adj[static_cast<std::size_t>(G + c - 1) + r] += w.z[r * cells + static_cast<std::size_t>(c + B)];
     }
     for (int c = 0; c + 1 < n; ++c) {
-        if (cellPiece(pw, n, c) >= 0) continue;
-        const bool left = pw.piece[static_cast<std::size_t>(c)] == 0, right = pw.piece[static_cast<std::size_t>(c + 1)] == 0;
-        if (!left && !right) continue;
-        const double t = pw.split[static_cast<std::size_t>(c)];
+        const int at = pw.splitOf[static_cast<std::size_t>(c)];
+        if (at < 0) continue;
+        const CellSplit& cs = pw.splits[static_cast<std::size_t>(at)];
         double y[4] = {0, 0, 0, 0};
-        for (int i = std::max(0, c - B + 1); i <= std::min(n - 1, c + B); ++i) {
-            const int o = c - i;
-            double L[4];
-            partialCellWeights(k.width, o, 0.0, t, L);
-            const double* full = cw + static_cast<std::size_t>(o + B) * 4;
-            for (int r = 0; r < 4; ++r) y[r] += v[i] * ((left ? L[r] : 0.0) + (right ? full[r] - L[r] : 0.0));
+        for (std::size_t q = 0; q < cs.piece.size(); ++q) {
+            if (cs.piece[q] != 0 || !(cs.s[q + 1] > cs.s[q])) continue;
+            partialCellRow(k.width, B, cs.s[q], cs.s[q + 1], w.row);
+            for (int i = std::max(0, c - B + 1); i <= std::min(n - 1, c + B); ++i) {
+                const double* L = w.row.data() + static_cast<std::size_t>(c - i + B) * 4;
+                for (int r = 0; r < 4; ++r) y[r] += v[i] * L[r];
+            }
         }
         for (int r = 0; r < 4; ++r) w.adj[static_cast<std::size_t>(G + c - 1 + r)] += y[r];
     }
     std::fill_n(out, n, 0.0);
     extendAdjoint(w.adj.data(), n, h, G, out);
+}
+
+void branches(const double* f, int n, const std::vector<double>& kinks,
+              std::vector<std::vector<double>>& out) {
+    const std::size_t Q = kinks.size();
+    out.resize(Q + 1);
+    // Lagrange polynomial through (first + k, f[first + k]), k < m, at x
+    const auto extrapolate = [&](int first, int m, int x) {
+        double v = 0.0;
+        for (int k = 0; k < m; ++k) {
+            double l = 1.0;
+            for (int q = 0; q < m; ++q)
+                if (q != k) l *= static_cast<double>(x - first - q) / static_cast<double>(k - q);
+            v += l * f[first + k];
+        }
+        return v;
+    };
+    for (std::size_t b = 0; b <= Q; ++b) {
+        std::vector<double>& g = out[b];
+        g.assign(f, f + n);
+        const int lo = b == 0 ? 0 : static_cast<int>(std::floor(kinks[b - 1])) + 1;
+        const int hi = b == Q ? n - 1 : static_cast<int>(std::floor(kinks[b]));
+        const int m = std::min(4, hi - lo + 1);
+        if (m <= 0) continue;  // two kinks in one cell: no node of its own
+        for (int x = lo - 2; x < lo; ++x)
+            if (x >= 0) g[static_cast<std::size_t>(x)] = extrapolate(lo, m, x);
+        for (int x = hi + 1; x <= hi + 2; ++x)
+            if (x < n) g[static_cast<std::size_t>(x)] = extrapolate(hi - m + 1, m, x);
+    }
+}
+
+Piecewise branchPieces(int n, const std::vector<double>& kinks) {
+    Piecewise pw;
+    pw.piece.resize(static_cast<std::size_t>(n));
+    pw.splitOf.assign(static_cast<std::size_t>(n - 1), -1);
+    std::size_t b = 0;
+    for (int i = 0; i < n; ++i) {
+        while (b < kinks.size() && kinks[b] < i) ++b;
+        pw.piece[static_cast<std::size_t>(i)] = static_cast<int>(b);
+    }
+    for (std::size_t q = 0; q < kinks.size();) {
+        const int c = static_cast<int>(std::floor(kinks[q]));
+        CellSplit cs;
+        cs.s.push_back(0.0);
+        cs.piece.push_back(static_cast<int>(q));
+        for (; q < kinks.size() && kinks[q] < c + 1; ++q) {
+            cs.s.push_back(kinks[q] - c);
+            cs.piece.push_back(static_cast<int>(q + 1));
+        }
+        cs.s.push_back(1.0);
+        pw.splitOf[static_cast<std::size_t>(c)] = static_cast<int>(pw.splits.size());
+        pw.splits.push_back(std::move(cs));
+    }
+    return pw;
 }
 
 void contract(const double* f, int n, double a, double* out) {

@@ -18,7 +18,7 @@
 /// to ~1e-15). The kernel is truncated at +-kernelSds standard deviations (cells outside carry a
 /// mass below 2 Phi(-kernelSds)). There is no quadrature error and no smoothness assumption beyond
 /// the interpolant's: a function with a kink is integrated piece by piece, each piece with its own
-/// interpolant, split at the kink's position inside its cell (expectPiecewise). With width 0 the
+/// interpolant, split at the kinks' positions inside their cells (expectPiecewise). With width 0 the
 /// kernel is the identity.
 ///
 /// Tested in tests/oracles/investment_oracle_test.cpp ("grid kernel"): cubic polynomials are
@@ -45,6 +45,9 @@ GridKernel makeKernel(double width, double kernelSds);
 /// the nodes -1, 0, 1, 2 of a cell [0, 1] and g the N(0, width^2) density (width > 0).
 void partialCellWeights(double width, double o, double s0, double s1, double out[4]);
 
+/// partialCellWeights for every cell o in [-B, B - 1] at once: out[(o + B) * 4 + r].
+void partialCellRow(double width, int B, double s0, double s1, std::vector<double>& out);
+
 /// Phi(b) - Phi(a) for a <= b (standard normal), without cancellation in either tail.
 double normalMass(double a, double b);
 
@@ -60,7 +63,7 @@ void extend(const double* f, int n, double h, int G, double* ext);
 
 /// Reusable buffers (no allocation after the first calls of a given size).
 struct KernelWork {
-    std::vector<double> ext, ext2, z, adj;
+    std::vector<double> ext, ext2, z, adj, row;
     std::vector<const double*> src;
     std::vector<std::vector<double>> pieceExt;
 };
@@ -69,12 +72,33 @@ struct KernelWork {
 void expectSmooth(const GridKernel& k, const double* f, int n, double h, double* out,
                   KernelWork& w);
 
-/// A function on the grid made of pieces: node i belongs to piece `piece[i]`; between nodes c and
-/// c + 1 of different pieces the function switches at position c + split[c] (split in [0, 1]).
-struct Piecewise {
-    std::vector<int> piece;     ///< per node
-    std::vector<double> split;  ///< per cell c < n - 1; read only where the piece changes
+/// The pieces inside one grid cell [c, c + 1]: piece[k] holds on [s[k], s[k + 1]] (cell units,
+/// s[0] = 0, s.back() = 1, s.size() == piece.size() + 1).
+struct CellSplit {
+    std::vector<double> s;
+    std::vector<int> piece;
 };
+
+/// A function on the grid made of pieces: node i belongs to piece `piece[i]`; a cell whose pieces
+/// change inside it (or whose end nodes differ) is described by splits[splitOf[c]]; any other cell
+/// (splitOf[c] < 0) is whole, of its nodes' common piece.
+struct Piecewise {
+    std::vector<int> piece;    ///< per node
+    std::vector<int> splitOf;  ///< per cell c < n - 1: index into splits, -1 for a whole cell
+    std::vector<CellSplit> splits;
+};
+
+/// The branches of a function with kinks (slope discontinuities) at `kinks`: positions sorted and
+/// strictly between nodes. Branch b lies between kinks[b - 1] and kinks[b]; out[b] equals f, except
+/// on the two nodes beyond each end of the branch, where it continues the branch's own cubic (the
+/// Lagrange polynomial through its four nodes nearest that end; fewer nodes: lower degree). Each
+/// side of a kink is then interpolated from its own side only (O(h^4) instead of O(h^2) there).
+void branches(const double* f, int n, const std::vector<double>& kinks,
+              std::vector<std::vector<double>>& out);
+
+/// The branches of `kinks` as pieces: node i is in the branch of its position, cells holding a
+/// kink are split there (pieces = branch index, for expectPiecewise with branches' arrays).
+Piecewise branchPieces(int n, const std::vector<double>& kinks);
 
 /// out[i] = E[F(i + width Z)] where F is piece p's interpolant (of the values pieces[p]) on the part
 /// of the line that belongs to p. pieces[p] may be null for pieces that no node uses.

@@ -115,6 +115,10 @@ struct InvestmentOracleProblem {
     std::function<double(int, double)> carryOn;
     std::vector<OracleTechnology> technologies;  ///< at most 100
     std::vector<OracleExit> exits;
+    /// Values of X (> 0) at which a callable's cash flow may have a kink in x (a slope change, e.g.
+    /// a subsidy's base price or cap): each side of a kink is then interpolated from its own side,
+    /// keeping the O(h^4) rate there (an undeclared kink costs O(h^2) in its cell). Any period.
+    std::vector<double> kinks;
 };
 
 /// Grid and kernel. Accuracy notes (measured, docs/investment-oracle.md): with the defaults the

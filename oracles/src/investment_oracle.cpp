@@ -251,16 +251,39 @@ double cubicAt(const double v[4], double s) {
            (s + 1) * s * (s - 2) / 2 * v[2] + (s + 1) * s * (s - 1) / 6 * v[3];
 }
 
-/// Root in [lo, hi] of the cubic through d[0..3] (d <= 0 at lo, >= 0 at hi).
-double crossing(const double d[4], double lo, double hi) {
+/// Appends the roots in (lo, hi) of the cubic through d[0..3] (at -1, 0, 1, 2): the interval is cut
+/// at the cubic's critical points and each monotone part with a sign change solved by TOMS 748.
+void cubicRoots(const double d[4], double lo, double hi, std::vector<double>& out) {
+    // coefficients c0 + c1 s + c2 s^2 + c3 s^3 of the Lagrange cubic
+    const double c1 = -d[0] / 3 - d[1] / 2 + d[2] - d[3] / 6;
+    const double c2 = d[0] / 2 - d[1] + d[2] / 2;
+    const double c3 = -d[0] / 6 + d[1] / 2 - d[2] / 2 + d[3] / 6;
+    double cut[4] = {lo, hi, hi, hi};
+    int m = 1;
+    // critical points: c1 + 2 c2 s + 3 c3 s^2 = 0
+    const double A = 3 * c3, Bq = 2 * c2, C = c1;
+    if (A != 0) {
+        const double disc = Bq * Bq - 4 * A * C;
+        if (disc > 0) {
+            const double q = -0.5 * (Bq + std::copysign(std::sqrt(disc), Bq));
+            const double r1 = q / A, r2 = q != 0 ? C / q : r1;
+            for (double r : {std::min(r1, r2), std::max(r1, r2)})
+                if (r > lo && r < hi) cut[m++] = r;
+        }
+    } else if (Bq != 0) {
+        const double r = -C / Bq;
+        if (r > lo && r < hi) cut[m++] = r;
+    }
+    cut[m] = hi;  // sorted: lo < critical points (ascending) < hi
     const auto f = [&](double s) { return cubicAt(d, s); };
-    const double flo = f(lo), fhi = f(hi);
-    if (flo >= 0) return lo;
-    if (fhi <= 0) return hi;
-    std::uintmax_t iters = 200;
-    const auto r = boost::math::tools::toms748_solve(f, lo, hi, flo, fhi,
-                                                     boost::math::tools::eps_tolerance<double>(52), iters);
-    return 0.5 * (r.first + r.second);
+    for (int k = 0; k < m; ++k) {
+        const double a = cut[k], b = cut[k + 1], fa = f(a), fb = f(b);
+        if (!(b > a) || (fa < 0) == (fb < 0) || fa == 0 || fb == 0) continue;
+        std::uintmax_t iters = 200;
+        const auto r = boost::math::tools::toms748_solve(f, a, b, fa, fb,
+                                                         boost::math::tools::eps_tolerance<double>(52), iters);
+        out.push_back(0.5 * (r.first + r.second));
+    }
 }
 
 /// The problem's technology j decided at d: operation start and end.
@@ -493,14 +516,12 @@ int Solver::argmax(const std::vector<int>& available, const std::vector<const do
 
 /// The optimal actions inside cell c from the actions' cubic interpolants (each side of a kink from
 /// its own branch): the cell's parts, split where the action changes and at kinks. A cell is
-/// examined when it holds a kink, its end nodes disagree, or another action comes within the
-/// interpolant's possible overshoot (the sum of the absolute second differences of the stencil) of
-/// the nodes' action; it is then sampled at 16 sub-points (and at its kinks) and each change located
-/// as the root of the two actions' difference, so a region as narrow as 1/16 of a cell is kept.
+/// examined when it holds a kink, its end nodes disagree, or another action's cubic can exceed the
+/// nodes' action somewhere in the cell (a rigorous bound on the cubic's overshoot of its chord);
+/// its upper envelope is then found exactly, so a region of any width inside a cell is kept.
 /// Piece ids are action x branches + branch. Returns false if the cell is whole.
 bool Solver::splitCell(int c, const std::vector<int>& available, const std::vector<double>& kinks,
                        detail::CellSplit& out) {
-    constexpr int M = 16;
     const int n = g_.n, nb = static_cast<int>(kinks.size()) + 1;
     const int a = actions_[static_cast<std::size_t>(c)], b = actions_[static_cast<std::size_t>(c + 1)];
     const std::size_t K = available.size();
@@ -525,47 +546,55 @@ bool Solver::splitCell(int c, const std::vector<int>& available, const std::vect
         if (q == ia) continue;
         double dlt[4];
         for (int r = 0; r < 4; ++r) dlt[r] = st[q][r] - st[ia][r];
-        const double slack = std::abs(dlt[0] - 2 * dlt[1] + dlt[2]) + std::abs(dlt[1] - 2 * dlt[2] + dlt[3]);
+        // the cubic minus its chord is s (s - 1)(alpha + beta s) with |alpha + beta s| <= (|D0| +
+        // |D1|) / 2 (D: second differences), so it overshoots the chord by at most (|D0| + |D1|) / 8
+        const double slack = 0.25 * (std::abs(dlt[0] - 2 * dlt[1] + dlt[2]) + std::abs(dlt[1] - 2 * dlt[2] + dlt[3]));
         examine = std::max(dlt[1], dlt[2]) + slack >= 0;
     }
     if (!examine) return false;
-    // sample points: m / M and the kinks; each interval between two belongs to one branch
-    std::vector<double> t;
-    for (int m = 0; m <= M; ++m) t.push_back(static_cast<double>(m) / M);
-    t.insert(t.end(), inside.begin(), inside.end());
-    std::sort(t.begin(), t.end());
+    // the cell's upper envelope, exactly: between two consecutive breakpoints (kinks and the roots of
+    // every pairwise difference of the actions' cubics on the branch there) no two actions cross,
+    // so the optimal action is the one at the midpoint
+    std::vector<double> edges{0.0};
+    edges.insert(edges.end(), inside.begin(), inside.end());
+    edges.push_back(1.0);
     std::vector<double> v(K);
     std::vector<const double*> vp(K);
     for (std::size_t q = 0; q < K; ++q) vp[q] = &v[q];
-    std::size_t br = 0;  // branch of the current interval, relative to branch0
-    int cur = a;
     out.s.assign(1, 0.0);
     out.piece.assign(1, a * nb + branch0);
-    for (std::size_t l = 1; l < t.size(); ++l) {
-        if (!(t[l] > t[l - 1])) continue;
-        int next = b;
-        if (l + 1 < t.size()) {
-            for (std::size_t q = 0; q < K; ++q) v[q] = cubicAt(st[br * K + q].data(), t[l]);
-            next = argmax(available, vp);
+    int cur = a;
+    std::vector<double> cuts;
+    for (std::size_t br = 0; br + 1 < edges.size(); ++br) {
+        const double lo = edges[br], hi = edges[br + 1];
+        const int piece0 = branch0 + static_cast<int>(br);
+        if (br > 0) {  // a kink: the same action continues on the next branch
+            out.s.push_back(lo);
+            out.piece.push_back(cur * nb + piece0);
         }
-        if (next != cur) {
-            std::size_t qc = 0, qn = 0;
-            for (std::size_t q = 0; q < K; ++q) {
-                if (available[q] == cur) qc = q;
-                if (available[q] == next) qn = q;
+        cuts.assign({lo, hi});
+        for (std::size_t p = 0; p < K; ++p)
+            for (std::size_t q = p + 1; q < K; ++q) {
+                double dlt[4];
+                for (int r = 0; r < 4; ++r) dlt[r] = st[br * K + q][r] - st[br * K + p][r];
+                cubicRoots(dlt, lo, hi, cuts);
             }
-            double dlt[4];
-            for (int r = 0; r < 4; ++r) dlt[r] = st[br * K + qn][r] - st[br * K + qc][r];
+        std::sort(cuts.begin(), cuts.end());
+        for (std::size_t l = 0; l + 1 < cuts.size(); ++l) {
+            if (!(cuts[l + 1] > cuts[l])) continue;
+            const double mid = 0.5 * (cuts[l] + cuts[l + 1]);
+            for (std::size_t q = 0; q < K; ++q) v[q] = cubicAt(st[br * K + q].data(), mid);
+            const int next = argmax(available, vp);
+            if (next == cur) continue;
             // strictly inside the cell, so that a node keeps its own action on a tie
-            out.s.push_back(std::clamp(crossing(dlt, t[l - 1], t[l]), 1e-13, 1.0 - 1e-13));
-            out.piece.push_back(next * nb + branch0 + static_cast<int>(br));
+            out.s.push_back(std::clamp(cuts[l], 1e-13, 1.0 - 1e-13));
+            out.piece.push_back(next * nb + piece0);
             cur = next;
         }
-        if (br < inside.size() && t[l] == inside[br]) {  // a kink: the next interval is the next branch
-            ++br;
-            out.s.push_back(t[l]);
-            out.piece.push_back(cur * nb + branch0 + static_cast<int>(br));
-        }
+    }
+    if (cur != b) {  // a tie at node c + 1 resolved differently from the envelope's last part
+        out.s.push_back(1.0 - 1e-13);
+        out.piece.push_back(b * nb + static_cast<int>(branch0 + inside.size()));
     }
     out.s.push_back(1.0);
     return out.piece.size() > 1;
@@ -794,6 +823,7 @@ InvestmentOracleResult Solver::run() {
     }
     res_.gridPoints = g_.n;
     res_.logStep = g_.h;
+    res_.stepCells = g_.sd(1) / g_.h;
     res_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return std::move(res_);
 }

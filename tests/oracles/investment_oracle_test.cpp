@@ -18,6 +18,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,14 @@ using kp::OracleFactor;
 using kp::OracleTechnology;
 
 double relDiff(double a, double b) { return std::abs(a - b) / std::max(std::abs(b), 1e-300); }
+
+/// x with `digits` significant digits (doctest prints 6).
+std::string fmt(double x, int digits = 10) {
+    std::ostringstream os;
+    os.precision(digits);
+    os << x;
+    return os.str();
+}
 
 /// McDonald & Siegel (1986) / Dixit & Pindyck (1994, ch. 5): a project whose value V follows a GBM
 /// with drift r - delta; investing at date d is worth D_d (V_d - I). V0 = I = 100, r = delta = 0.04,
@@ -347,13 +356,13 @@ TEST_CASE("McDonald-Siegel, annual decisions: the oracle equals QuantLib's FD Be
     CHECK(A * life.boundary[0].x == doctest::Approx(lump.boundary[0].x).epsilon(1e-6));
     REQUIRE((lump.boundary[W].status == BoundaryStatus::Found));
     CHECK(lump.boundary[W].x == doctest::Approx(ms.I).epsilon(1e-9));
-    MESSAGE("McDonald-Siegel annual, W = 40: FD " << fd << ", oracle " << life.optionValue
-            << " (life 40 y), " << lump.optionValue << " (lump); trigger V* at 0: "
-            << A * life.boundary[0].x);
+    MESSAGE("McDonald-Siegel annual, W = 40: FD " << fmt(fd) << ", oracle " << fmt(life.optionValue)
+            << " (life 40 y, " << life.seconds << " s), " << fmt(lump.optionValue) << " (lump); trigger V* at 0: "
+            << fmt(A * life.boundary[0].x));
 }
 
 TEST_CASE("McDonald-Siegel, denser dates: the value rises to 25 and the trigger to V* = 200") {
-    // W = 200 years (the horizon's loss is below 1e-4 relative: W = 300 changes the P = 1 value by
+    // W = 200 years (the horizon's loss is below 1e-4 relative: W = 320 changes the P = 1 value by
     // 2.5e-6); half width 7 in log V keeps the trigger inside the grid to the last date while one
     // week's standard deviation spans 2 grid cells (N = 1001).
     const auto cf = kp::perpetualInvestment(McDonaldSiegel::V0, McDonaldSiegel::I, McDonaldSiegel::r,
@@ -381,8 +390,9 @@ TEST_CASE("McDonald-Siegel, denser dates: the value rises to 25 and the trigger 
         // 0.264, 0.258, 0.256, 0.255 and sqrt(P) x trigger gap 21.9, 22.6, 22.9, 23.1
         CHECK(valueGap * P == doctest::Approx(0.26).epsilon(0.05));
         CHECK(triggerGap * std::sqrt(P) == doctest::Approx(22.5).epsilon(0.05));
-        MESSAGE("McDonald-Siegel P = " << P << ": value " << r.optionValue << " (25 - " << valueGap
-                << "), trigger " << trigger << " (200 - " << triggerGap << "), " << r.seconds << " s");
+        MESSAGE("McDonald-Siegel P = " << P << ": value " << fmt(r.optionValue) << " (25 - " << fmt(valueGap, 4)
+                << "), trigger " << fmt(trigger) << " (200 - " << fmt(triggerGap, 4) << "), " << r.stepCells
+                << " cells per step, " << r.seconds << " s");
         lastValue = r.optionValue;
         lastTrigger = trigger;
     }

@@ -301,7 +301,6 @@ bool allowed(const OracleTechnology& t, int d) { return d >= t.firstDecision && 
 
 using Array = std::vector<double>;
 
-
 /// The region where waiting is optimal as pieces on the grid: piece 0 (kept) where the action is
 /// waiting, 1 elsewhere, cells split where the two meet.
 detail::Piecewise waitMask(const Segments& sg, int n) {

@@ -103,6 +103,9 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["stages"] = stages;
     j["paths"] = r.paths;
     j["training_paths"] = r.trainingPaths;
+    // numerical fallbacks of the trained rule (docs/valuation.md, "Numerical fallbacks")
+    j["fallback_dates"] = r.fallbackDates;
+    j["regression_fallbacks"] = {{"householder", r.householderFits}, {"rank_deficient", r.rankDeficientFits}};
     j["seconds"] = r.seconds;
     return j;
 }
@@ -158,6 +161,13 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r) {
         if (total > 0) o << ", on average in " << std::setprecision(1) << when / total;
         o << "\n";
     }
+    if (r.fallbackDates)
+        o << "Note: at " << r.fallbackDates << " decision dates too few regression paths were left to fit the "
+          << "rule; its estimates there are the means over the paths (raise simulation.training_paths)\n";
+    if (r.householderFits + r.rankDeficientFits)
+        o << "Note: " << r.householderFits << " regressions needed the Householder fallback and "
+          << r.rankDeficientFits << " had a rank-deficient design (minimum-norm fit); results stand, but "
+          << "a smaller degree may fit as well\n";
 }
 
 /// Writes results.json and the CSV tables into a fresh sibling directory, then moves them into DIR,

@@ -13,6 +13,10 @@
 // and the rest of the process, CPU time, peak memory, value and standard error, and the ratios
 // QuantLib / Kruispunt whole process against whole process (and in process).
 //
+// Kruispunt's startup: the same valuation on a reused LsmEngine in process (bench_cold_start's
+// child, boundary on as the tool asks for it, once per round: its first and its warm valuations)
+// against the tool's own `seconds` (a cold valuation) and its whole process.
+//
 // Where Kruispunt's time outside the valuation goes: the same command runs under the startup probe
 // (libkp_startup_probe.so, LD_PRELOAD), which stamps the end of loading and relocation, the end of
 // the libraries' initialisers, main, the first thread, main's return and the end of the exit
@@ -21,14 +25,16 @@
 //
 // Usage: bench_process [--kruispunt PATH]... [--ql PATH] [--rounds R] [--rounds-1m R] [--repeats K]
 //                      [--threads T] [--paths N]... [--quick] [--ql-better BASIS:ORDER]
-//                      [--no-quantlib] [--no-probe] [--no-floors] [--floor 'CMD']...
+//                      [--no-quantlib] [--no-probe] [--no-floors] [--no-engine] [--floor 'CMD']...
 //                      [-- KRUISPUNT_ARGS...]
 //   --kruispunt PATH  the tool to time (default: this build's app/kruispunt); give it twice or more
-//                     to A/B engine builds in the same interleaved rounds
+//                     to A/B engine builds in the same interleaved rounds; leading NAME=value words
+//                     set its environment (--kruispunt 'GLIBC_TUNABLES=glibc.malloc.hugetlb=1 PATH')
 //   --rounds R        rounds at 100,000 paths (default 5); --rounds-1m R at 1,000,000 (default 3)
 //   --repeats K       Kruispunt (and probe, floor) runs per round (default 3)
 //   --paths N         sizes to run instead of 100,000 and 1,000,000 (rounds: --rounds)
 //   --quick           100,000 paths only
+//   --no-engine       without the in-process warm figure; --no-probe, --no-floors: without those
 //   --ql-better       QuantLib's second basis (default monomial:3)
 //   --floor 'CMD'     one more program to time with the floors (words split at spaces; leading
 //                     NAME=value words set its environment, e.g. --floor 'LD_BIND_NOW=1 /bin/true')
@@ -56,14 +62,14 @@ struct Options {
     std::string ql = KP_QL_AMERICAN_PUT_EXE;
     int rounds = 5, rounds1m = 3, repeats = 3, threads = 2;
     std::vector<std::size_t> sizes;
-    bool quick = false, withQl = true, probe = true, floors = true;
+    bool quick = false, withQl = true, probe = true, floors = true, engine = true;
     std::string qlBetterBasis = "monomial";
     int qlBetterOrder = 3;
     std::vector<std::string> passthrough;
     std::vector<std::string> extraFloors;  // --floor 'CMD ARGS': more programs timed with the floors
 };
 
-enum class Kind { Kruispunt, Probe, QuantLib, Floor };
+enum class Kind { Kruispunt, Probe, QuantLib, Floor, Engine };
 
 /// One program line of the table, and what its runs gave.
 struct Config {
@@ -76,6 +82,7 @@ struct Config {
     int runsPerRound = 1;
     std::vector<double> wall, inProcess, cpu, rssMb;
     std::vector<std::map<std::string, double>> probes;  // per run: probe points in ms after spawn
+    std::vector<double> cold;                            // Engine: the first valuation (inProcess: warm)
     double value = NAN, stdError = NAN;
     long long paths = 0, regressionPaths = 0;
 };
@@ -108,6 +115,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--no-quantlib") o.withQl = false;
         else if (a == "--no-probe") o.probe = false;
         else if (a == "--no-floors") o.floors = false;
+        else if (a == "--no-engine") o.engine = false;
         else if (a == "--floor") o.extraFloors.push_back(value());
         else if (a == "--ql-better") {
             const std::string v = value();
@@ -127,12 +135,32 @@ Options parse(int argc, char** argv) {
     return o;
 }
 
-std::vector<std::string> kruispuntArgs(const Options& o, const std::string& exe, std::size_t n) {
-    std::vector<std::string> a = {exe,    "price",   "american-put", "--spot",     "36",  "--strike",
-                                  "40",   "--rate",  "0.06",         "--vol",      "0.2", "--maturity",
-                                  "1",    "--exercises", "50",       "--paths",    std::to_string(n),
-                                  "--training-paths", std::to_string(n), "--threads", std::to_string(o.threads),
-                                  "--json"};
+/// A --kruispunt or --floor value: leading NAME=value words (its environment), then the program and
+/// its arguments.
+struct Command {
+    std::vector<std::string> env, argv;
+};
+
+Command splitCommand(const std::string& text) {
+    Command c;
+    std::istringstream in(text);
+    for (std::string w; in >> w;) {
+        if (c.argv.empty() && w.find('=') != std::string::npos) c.env.push_back(w);
+        else c.argv.push_back(w);
+    }
+    if (c.argv.empty()) usage("'" + text + "' names no program");
+    return c;
+}
+
+std::vector<std::string> kruispuntArgs(const Options& o, const std::string& spec, std::size_t n) {
+    const Command cmd = splitCommand(spec);
+    std::vector<std::string> a = cmd.argv;
+    const std::vector<std::string> rest = {
+        "price",  "american-put", "--spot",     "36", "--strike", "40", "--rate",
+        "0.06",   "--vol",        "0.2",        "--maturity", "1", "--exercises", "50",
+        "--paths", std::to_string(n), "--training-paths", std::to_string(n), "--threads",
+        std::to_string(o.threads), "--json"};
+    a.insert(a.end(), rest.begin(), rest.end());
     a.insert(a.end(), o.passthrough.begin(), o.passthrough.end());
     return a;
 }
@@ -143,15 +171,24 @@ std::vector<Config> configsFor(const Options& o, std::size_t n, bool withFloors)
     const bool ab = o.kruispunt.size() > 1;
     auto tag = [&](std::size_t i) { return ab ? " [" + std::string(1, static_cast<char>('A' + i)) + "]" : std::string(); };
     for (std::size_t i = 0; i < o.kruispunt.size(); ++i)
-        c.emplace_back(Config{"kruispunt" + tag(i), Kind::Kruispunt, kruispuntArgs(o, o.kruispunt[i], n), {}, o.repeats});
+        c.emplace_back(Config{"kruispunt" + tag(i), Kind::Kruispunt, kruispuntArgs(o, o.kruispunt[i], n),
+                              splitCommand(o.kruispunt[i]).env, o.repeats});
     const std::string N = std::to_string(n);
+    if (o.engine)
+        c.emplace_back(Config{"LsmEngine in process (this build)", Kind::Engine,
+                              {KP_BENCH_COLD_START_EXE, "--child", "--paths", N, "--training-paths", N, "--threads",
+                               std::to_string(o.threads), "--boundary", "1", "--warm", "3"},
+                              {}, 1});
     if (o.withQl)
         c.emplace_back(Config{"QuantLib monomial 2 (default)", Kind::QuantLib,
                      {o.ql, "--paths", N, "--calibration-paths", N, "--basis", "monomial", "--order", "2"}, {}, 1});
     if (o.probe)
-        for (std::size_t i = 0; i < o.kruispunt.size(); ++i)
+        for (std::size_t i = 0; i < o.kruispunt.size(); ++i) {
+            std::vector<std::string> env = splitCommand(o.kruispunt[i]).env;
+            env.insert(env.end(), {"LD_PRELOAD=" KP_STARTUP_PROBE_LIB, "KP_PROBE_FD=3"});
             c.emplace_back(Config{"kruispunt" + tag(i) + " + probe", Kind::Probe, kruispuntArgs(o, o.kruispunt[i], n),
-                         {"LD_PRELOAD=" KP_STARTUP_PROBE_LIB, "KP_PROBE_FD=3"}, o.repeats});
+                                  env, o.repeats});
+        }
     if (o.withQl)
         c.emplace_back(Config{"QuantLib " + o.qlBetterBasis + " " + std::to_string(o.qlBetterOrder), Kind::QuantLib,
                      {o.ql, "--paths", N, "--calibration-paths", N, "--basis", o.qlBetterBasis, "--order",
@@ -160,21 +197,14 @@ std::vector<Config> configsFor(const Options& o, std::size_t n, bool withFloors)
     if (withFloors) {
         c.emplace_back(Config{"empty main", Kind::Floor, {KP_STARTUP_FLOOR_EXE}, {}, o.repeats});
         c.emplace_back(Config{"empty main + kruispunt's libs", Kind::Floor, {KP_STARTUP_FLOOR_LIBS_EXE}, {}, o.repeats});
-        for (std::size_t i = 0; i < o.kruispunt.size(); ++i)
-            c.emplace_back(Config{"kruispunt" + tag(i) + " ... --help", Kind::Floor,
-                         {o.kruispunt[i], "price", "american-put", "--help"}, {}, o.repeats});
+        for (std::size_t i = 0; i < o.kruispunt.size(); ++i) {
+            Command help = splitCommand(o.kruispunt[i]);
+            help.argv.insert(help.argv.end(), {"price", "american-put", "--help"});
+            c.emplace_back(Config{"kruispunt" + tag(i) + " ... --help", Kind::Floor, help.argv, help.env, o.repeats});
+        }
         for (const std::string& f : o.extraFloors) {
-            std::vector<std::string> words;
-            std::istringstream in(f);
-            for (std::string w; in >> w;) words.push_back(w);
-            if (words.empty()) usage("--floor needs a command");
-            // NAME=value words before the program are its environment.
-            std::vector<std::string> env;
-            while (words.size() > 1 && words.front().find('=') != std::string::npos) {
-                env.push_back(words.front());
-                words.erase(words.begin());
-            }
-            c.emplace_back(Config{f, Kind::Floor, words, env, o.repeats});
+            const Command cmd = splitCommand(f);
+            c.emplace_back(Config{f, Kind::Floor, cmd.argv, cmd.env, o.repeats});
         }
     }
     return c;
@@ -210,6 +240,13 @@ void runOnce(Config& c) {
     if (c.kind == Kind::Probe) c.probes.push_back(parseProbe(r.aux, r.spawnNs));
     if (c.kind == Kind::Floor) return;
     const auto j = nlohmann::json::parse(r.out);
+    if (c.kind == Kind::Engine) {
+        c.cold.push_back(j.at("cold").get<double>());
+        c.inProcess.push_back(median(j.at("warm").get<std::vector<double>>()));
+        c.value = j.at("value").get<double>();
+        c.stdError = j.at("std_error").get<double>();
+        return;
+    }
     c.value = j.at("value").get<double>();
     c.stdError = j.at("std_error").get<double>();
     c.inProcess.push_back(j.at("seconds").get<double>());
@@ -222,6 +259,7 @@ void printTable(const std::vector<Config>& cs) {
     std::printf("%-34s %4s %10s %21s %10s %10s %8s %7s %9s %8s\n", "program", "runs", "wall ms", "(min - max)",
                 "in-proc ms", "outside ms", "cpu ms", "RSS MB", "value", "std err");
     for (const Config& c : cs) {
+        if (c.kind == Kind::Engine) continue;  // printStartup's
         const double w = median(c.wall) * 1e3;
         char range[64], inproc[32] = "-", outside[32] = "-", value[32] = "-", se[32] = "-";
         std::snprintf(range, sizeof range, "(%.1f - %.1f)", kpbench::minOf(c.wall) * 1e3, kpbench::maxOf(c.wall) * 1e3);
@@ -234,6 +272,28 @@ void printTable(const std::vector<Config>& cs) {
         }
         std::printf("%-34s %4zu %10.1f %21s %10s %10s %8.1f %7.1f %9s %8s\n", c.label.c_str(), c.wall.size(), w,
                     range, inproc, outside, median(c.cpu) * 1e3, median(c.rssMb), value, se);
+    }
+}
+
+/// The tool's whole process against its own valuation (cold: its `seconds`) and against a warm
+/// valuation of the same settings on a reused engine (bench_cold_start --child, boundary on, as the
+/// tool asks for it).
+void printStartup(const std::vector<Config>& cs) {
+    const Config* engine = nullptr;
+    for (const Config& c : cs)
+        if (c.kind == Kind::Engine) engine = &c;
+    if (!engine) return;
+    const double warm = median(engine->inProcess), engineCold = median(engine->cold);
+    std::printf("  LsmEngine in process, same settings: warm %.1f ms (%.1f - %.1f), first valuation of a fresh engine "
+                "%.1f ms\n",
+                warm * 1e3, kpbench::minOf(engine->inProcess) * 1e3, kpbench::maxOf(engine->inProcess) * 1e3,
+                engineCold * 1e3);
+    for (const Config& k : cs) {
+        if (k.kind != Kind::Kruispunt) continue;
+        const double cold = median(k.inProcess), whole = median(k.wall);
+        std::printf("  %s: whole process %.1f ms = %.2fx warm; its own seconds (cold) %.1f ms = %.2fx warm; "
+                    "outside its valuation %.1f ms\n",
+                    k.label.c_str(), whole * 1e3, whole / warm, cold * 1e3, cold / warm, (whole - cold) * 1e3);
     }
 }
 
@@ -286,9 +346,12 @@ int main(int argc, char** argv) {
     std::printf("Bermudan put S=36 K=40 r=0.06 sigma=0.2 T=1, 50 dates, whole processes; %d threads for "
                 "Kruispunt, QuantLib single-threaded; hardware threads: %u\n",
                 o.threads, std::max(1u, std::thread::hardware_concurrency()));
-    std::printf("kruispunt command: ");
-    for (const auto& a : kruispuntArgs(o, o.kruispunt.front(), 100'000)) std::printf("%s ", a.c_str());
-    std::printf("\n");
+    for (std::size_t i = 0; i < o.kruispunt.size(); ++i) {
+        std::printf("kruispunt%s command: ", o.kruispunt.size() > 1 ? (" [" + std::string(1, static_cast<char>('A' + i)) + "]").c_str() : "");
+        for (const auto& e : splitCommand(o.kruispunt[i]).env) std::printf("%s ", e.c_str());
+        for (const auto& a : kruispuntArgs(o, o.kruispunt[i], o.sizes.front())) std::printf("%s ", a.c_str());
+        std::printf("\n");
+    }
     for (std::size_t s = 0; s < o.sizes.size(); ++s) {
         const std::size_t n = o.sizes[s];
         const int rounds = n >= 1'000'000 ? o.rounds1m : o.rounds;
@@ -300,6 +363,7 @@ int main(int argc, char** argv) {
         std::printf("\n== %zu pricing + %zu regression paths; %d rounds; load average before: %s, after: %s\n", n, n,
                     rounds, loadBefore.c_str(), kpbench::loadAverage().c_str());
         printTable(cs);
+        printStartup(cs);
         printRatios(cs);
         for (const Config& c : cs)
             if (c.kind == Kind::Probe) printProbe(c);

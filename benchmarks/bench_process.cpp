@@ -24,15 +24,18 @@
 // shared libraries (startup_floor_libs), and `kruispunt price american-put --help`.
 //
 // Usage: bench_process [--kruispunt PATH]... [--ql PATH] [--rounds R] [--rounds-1m R] [--repeats K]
-//                      [--threads T] [--paths N]... [--quick] [--ql-better BASIS:ORDER]
-//                      [--no-quantlib] [--no-probe] [--no-floors] [--no-engine] [--floor 'CMD']...
-//                      [-- KRUISPUNT_ARGS...]
+//                      [--threads T] [--paths N]... [--regression-paths equal|default|M] [--quick]
+//                      [--ql-better BASIS:ORDER] [--no-quantlib] [--no-probe] [--no-floors]
+//                      [--no-engine] [--floor 'CMD']... [-- KRUISPUNT_ARGS...]
 //   --kruispunt PATH  the tool to time (default: this build's app/kruispunt); give it twice or more
 //                     to A/B engine builds in the same interleaved rounds; leading NAME=value words
 //                     set its environment (--kruispunt 'GLIBC_TUNABLES=glibc.malloc.hugetlb=1 PATH')
 //   --rounds R        rounds at 100,000 paths (default 5); --rounds-1m R at 1,000,000 (default 3)
 //   --repeats K       Kruispunt (and probe, floor) runs per round (default 3)
 //   --paths N         sizes to run instead of 100,000 and 1,000,000 (rounds: --rounds)
+//   --regression-paths equal|default|M  Kruispunt's --training-paths and QuantLib's
+//                     --calibration-paths: N (default: the equal paths), each program's
+//                     default (Kruispunt N/4 up to 2^18, QuantLib 4,096: as bench_lsm_put), or M
 //   --quick           100,000 paths only
 //   --no-engine       without the in-process warm figure; --no-probe, --no-floors: without those
 //   --ql-better       QuantLib's second basis (default monomial:3)
@@ -62,6 +65,7 @@ struct Options {
     std::string ql = KP_QL_AMERICAN_PUT_EXE;
     int rounds = 5, rounds1m = 3, repeats = 3, threads = 2;
     std::vector<std::size_t> sizes;
+    std::string regression = "equal";  // --regression-paths: equal (N), default, or a count
     bool quick = false, withQl = true, probe = true, floors = true, engine = true;
     std::string qlBetterBasis = "monomial";
     int qlBetterOrder = 3;
@@ -111,6 +115,7 @@ Options parse(int argc, char** argv) {
         else if (a == "--repeats") o.repeats = std::stoi(value());
         else if (a == "--threads") o.threads = std::stoi(value());
         else if (a == "--paths") o.sizes.push_back(std::stoul(value()));
+        else if (a == "--regression-paths") o.regression = value();
         else if (a == "--quick") o.quick = true;
         else if (a == "--no-quantlib") o.withQl = false;
         else if (a == "--no-probe") o.probe = false;
@@ -152,15 +157,22 @@ Command splitCommand(const std::string& text) {
     return c;
 }
 
+/// Regression paths at n pricing paths: n (equal), 0 (each program's default) or the given count.
+std::size_t regressionPaths(const Options& o, std::size_t n) {
+    if (o.regression == "equal") return n;
+    if (o.regression == "default") return 0;
+    return std::stoul(o.regression);
+}
+
 std::vector<std::string> kruispuntArgs(const Options& o, const std::string& spec, std::size_t n) {
     const Command cmd = splitCommand(spec);
     std::vector<std::string> a = cmd.argv;
     const std::vector<std::string> rest = {
         "price",  "american-put", "--spot",     "36", "--strike", "40", "--rate",
         "0.06",   "--vol",        "0.2",        "--maturity", "1", "--exercises", "50",
-        "--paths", std::to_string(n), "--training-paths", std::to_string(n), "--threads",
-        std::to_string(o.threads), "--json"};
+        "--paths", std::to_string(n), "--threads", std::to_string(o.threads), "--json"};
     a.insert(a.end(), rest.begin(), rest.end());
+    if (const std::size_t m = regressionPaths(o, n)) a.insert(a.end(), {"--training-paths", std::to_string(m)});
     a.insert(a.end(), o.passthrough.begin(), o.passthrough.end());
     return a;
 }
@@ -173,15 +185,17 @@ std::vector<Config> configsFor(const Options& o, std::size_t n, bool withFloors)
     for (std::size_t i = 0; i < o.kruispunt.size(); ++i)
         c.emplace_back(Config{"kruispunt" + tag(i), Kind::Kruispunt, kruispuntArgs(o, o.kruispunt[i], n),
                               splitCommand(o.kruispunt[i]).env, o.repeats});
-    const std::string N = std::to_string(n);
+    const std::string N = std::to_string(n), M = std::to_string(regressionPaths(o, n));
+    // QuantLib's default: MakeMCAmericanEngine's 2,048 calibration samples, antithetic: 4,096 paths.
+    const std::string qlM = regressionPaths(o, n) ? M : "4096";
     if (o.engine)
         c.emplace_back(Config{"LsmEngine in process (this build)", Kind::Engine,
-                              {KP_BENCH_COLD_START_EXE, "--child", "--paths", N, "--training-paths", N, "--threads",
+                              {KP_BENCH_COLD_START_EXE, "--child", "--paths", N, "--training-paths", M, "--threads",
                                std::to_string(o.threads), "--boundary", "1", "--warm", "3"},
                               {}, 1});
     if (o.withQl)
         c.emplace_back(Config{"QuantLib monomial 2 (default)", Kind::QuantLib,
-                     {o.ql, "--paths", N, "--calibration-paths", N, "--basis", "monomial", "--order", "2"}, {}, 1});
+                     {o.ql, "--paths", N, "--calibration-paths", qlM, "--basis", "monomial", "--order", "2"}, {}, 1});
     if (o.probe)
         for (std::size_t i = 0; i < o.kruispunt.size(); ++i) {
             std::vector<std::string> env = splitCommand(o.kruispunt[i]).env;
@@ -191,7 +205,7 @@ std::vector<Config> configsFor(const Options& o, std::size_t n, bool withFloors)
         }
     if (o.withQl)
         c.emplace_back(Config{"QuantLib " + o.qlBetterBasis + " " + std::to_string(o.qlBetterOrder), Kind::QuantLib,
-                     {o.ql, "--paths", N, "--calibration-paths", N, "--basis", o.qlBetterBasis, "--order",
+                     {o.ql, "--paths", N, "--calibration-paths", qlM, "--basis", o.qlBetterBasis, "--order",
                       std::to_string(o.qlBetterOrder)},
                      {}, 1});
     if (withFloors) {
@@ -360,7 +374,10 @@ int main(int argc, char** argv) {
         for (int round = 0; round < rounds; ++round)
             for (Config& c : cs)
                 for (int r = 0; r < c.runsPerRound; ++r) runOnce(c);
-        std::printf("\n== %zu pricing + %zu regression paths; %d rounds; load average before: %s, after: %s\n", n, n,
+        const std::size_t m = regressionPaths(o, n);
+        const std::string regression = m ? std::to_string(m) + " regression paths"
+                                         : "default regression paths (Kruispunt N/4 up to 2^18, QuantLib 4,096)";
+        std::printf("\n== %zu pricing + %s; %d rounds; load average before: %s, after: %s\n", n, regression.c_str(),
                     rounds, loadBefore.c_str(), kpbench::loadAverage().c_str());
         printTable(cs);
         printStartup(cs);

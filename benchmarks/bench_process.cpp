@@ -6,9 +6,9 @@
 //       MakeMCAmericanEngine's default basis (monomials of order 2, plus the payoff) and with a
 //       better one (default monomials of order 3; see docs/benchmarks.md for the choice),
 // at equal pricing and calibration paths (N + N, antithetic pairs on both sides), N = 100,000 and
-// 1,000,000, in interleaved rounds (per round: Kruispunt R times, QuantLib's default basis once,
-// Kruispunt under the startup probe R times, QuantLib's better basis once, the floors R times), so
-// all see the same drift of a shared machine. Prints per program the median wall time with its
+// 1,000,000, in interleaved rounds (per round: Kruispunt R times, the in-process engine once,
+// QuantLib's default basis once, Kruispunt under the startup probe R times, QuantLib's better basis
+// once, the floors R times), so all see the same drift of a shared machine. Prints per program the median wall time with its
 // spread, the `seconds` the program reports itself (Kruispunt: LsmEngine::price; QuantLib: NPV())
 // and the rest of the process, CPU time, peak memory, value and standard error, and the ratios
 // QuantLib / Kruispunt whole process against whole process (and in process).

@@ -89,7 +89,7 @@ void emissions(const InvestmentContext& c, PricingSums& s, InvestmentResult& res
     const double np = static_cast<double>(nP);
     res.emissionsMean.resize(HY), res.emissionsP5.resize(HY), res.emissionsP95.resize(HY);
     res.carbonCostNever.resize(HY);
-    auto quantile = [&](std::vector<float>& v, std::size_t off, double q) {
+    auto quantile = [&](HugeVector<float>& v, std::size_t off, double q) {
         const auto beginIt = v.begin() + static_cast<std::ptrdiff_t>(off);
         const auto k = static_cast<std::size_t>(std::floor(q * static_cast<double>(nP - 1)));
         std::nth_element(beginIt, beginIt + static_cast<std::ptrdiff_t>(k), beginIt + static_cast<std::ptrdiff_t>(nP));

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "detail/regression.hpp"
+#include "kp/core/huge_pages.hpp"
 #include "kp/core/moments.hpp"
 #include "kp/core/random.hpp"
 #include "kp/engine/investment_lsm.hpp"
@@ -62,9 +63,9 @@ void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream 
 
 /// The engine's training storage, kept between calls (no page is touched twice at the same size).
 struct TrainingStore {
-    std::vector<double> X, I, Bd, W, ones, Xa;  // [d][f][p], [d][j][p], [d][p], [p], [p], [f][p]
-    std::vector<double> Xs, Rs;                 // stages: value now [d][s][p], R [s][t][p]
-    std::vector<int> opT;                       // first operating period of each technology [j][p]
+    HugeVector<double> X, I, Bd, W, ones, Xa;  // [d][f][p], [d][j][p], [d][p], [p], [p], [f][p]
+    HugeVector<double> Xs, Rs;                 // stages: value now [d][s][p], R [s][t][p]
+    HugeVector<int> opT;                       // first operating period of each technology [j][p]
     std::vector<double> blockSums;              // per block: sums and squares of each feature
 };
 
@@ -78,7 +79,7 @@ struct PricingSums {
     std::vector<double> counts;      // [b][action][d]: paths taking the action at d (J: exit)
     std::vector<double> stageCounts; // [b][stage][d]
     std::vector<double> emisSum;     // [b][year]: emissions summed over the block's paths
-    std::vector<float> emis, carbon; // [year][path]: emissions under the policy, carbon cost never investing
+    HugeVector<float> emis, carbon;  // [year][path]: emissions under the policy, carbon cost never investing
 };
 
 /// Pricing (investment_pricing.cpp): the rule (or settings' fixed policy) on fresh paths.

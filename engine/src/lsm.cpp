@@ -13,6 +13,7 @@
 
 #include "detail/regression.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/huge_pages.hpp"
 #include "kp/core/moments.hpp"
 #include "kp/core/state_block.hpp"
 #include "kp/engine/path_simulator.hpp"
@@ -172,7 +173,7 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 
 struct LsmEngine::Impl {
     StateBlock train;
-    std::vector<double> value, h, feat;  // training: realised discounted value, exercise value, features
+    HugeVector<double> value, h, feat;  // training: realised discounted value, exercise value, features
     tbb::enumerable_thread_specific<Scratch> tls;
     detail::RegressionWorkspace regression;
 

@@ -5,10 +5,13 @@
 ///
 /// Memory: dates x variables x paths x 8 bytes (1,000,000 paths x 50 dates x 1 variable = 400 MB).
 /// Buffers are meant to be reused across valuations: resize() keeps capacity, so a second valuation of
-/// the same size touches no new pages.
+/// the same size touches no new pages; the first touches its pages in the passes that write them, two
+/// MiB at a time (kp::HugeVector).
 
 #include <cstddef>
 #include <vector>
+
+#include "kp/core/huge_pages.hpp"
 
 namespace kp {
 
@@ -47,7 +50,7 @@ public:
 
 private:
     std::size_t dates_ = 0, vars_ = 0, paths_ = 0;
-    std::vector<double> data_;
+    HugeVector<double> data_;  // huge pages, no zero fill (kp/core/huge_pages.hpp)
 };
 
 }  // namespace kp

@@ -105,6 +105,7 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["training_paths"] = r.trainingPaths;
     // numerical fallbacks of the trained rule (docs/valuation.md, "Numerical fallbacks")
     j["fallback_dates"] = r.fallbackDates;
+    j["basis_resized_dates"] = r.basisResizedDates;
     j["regression_fallbacks"] = {{"householder", r.householderFits}, {"rank_deficient", r.rankDeficientFits}};
     j["seconds"] = r.seconds;
     return j;
@@ -164,10 +165,12 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r) {
     if (r.fallbackDates)
         o << "Note: at " << r.fallbackDates << " decision dates too few regression paths were left to fit the "
           << "rule; its estimates there are the means over the paths (raise simulation.training_paths)\n";
-    if (r.householderFits + r.rankDeficientFits)
-        o << "Note: " << r.householderFits << " regressions needed the Householder fallback and "
-          << r.rankDeficientFits << " had a rank-deficient design (minimum-norm fit); results stand, but "
-          << "a smaller degree may fit as well\n";
+    if (r.basisResizedDates)
+        o << "Note: at " << r.basisResizedDates << " decision dates the regression basis got a lower degree than "
+          << "simulation.degree (at most " << 64 << " functions, at least 10 training paths a function)\n";
+    if (r.rankDeficientFits)
+        o << "Note: " << r.rankDeficientFits << " regressions had a rank-deficient design (minimum-norm fit); "
+          << "results stand, but a smaller degree may fit as well\n";
 }
 
 /// Writes results.json and the CSV tables into a fresh sibling directory, then moves them into DIR,

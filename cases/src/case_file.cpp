@@ -742,7 +742,7 @@ void Loader::readSimulation(MapReader m) {
         m.integer("training_paths", static_cast<int>(d.trainingPaths), Range::between(0, 1e9, "in [0, 1e9]"), ""));
     s.seed = static_cast<std::uint64_t>(m.integer("seed", static_cast<int>(d.seed), Range::between(1, 2e9, "a positive integer"), ""));
     s.threads = static_cast<std::size_t>(m.integer("threads", static_cast<int>(d.threads), Range::between(0, 1024, "in [0, 1024]"), ""));
-    s.basis = parseBasisType(m.choice("basis", {"monomial", "laguerre"}, toString(d.basis)));
+    s.basis = parseBasisType(m.choice("basis", {"monomial", "laguerre", "hybrid"}, toString(d.basis)));
     s.degree = m.integer("degree", d.degree, Range::between(1, 8, "in [1, 8]"), "");
     s.antithetic = m.boolean("antithetic", d.antithetic);
     m.finish();

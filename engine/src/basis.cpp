@@ -23,7 +23,7 @@ void enumerate(std::size_t f, std::size_t features, int left, std::vector<int>& 
 }
 }  // namespace
 
-Basis::Basis(BasisType type, int degree, std::size_t features, int knots)
+Basis::Basis(BasisType type, int degree, std::size_t features, int knots, std::vector<bool> laguerre)
     : type_(type), degree_(degree), features_(features) {
     KP_REQUIRE(degree >= 1 && degree <= 8, "basis: degree is ", degree, ", but must be from 1 to 8");
     KP_REQUIRE(features >= 1, "basis: number of features is 0, but must be at least 1");
@@ -33,7 +33,15 @@ Basis::Basis(BasisType type, int degree, std::size_t features, int knots)
     if (type == BasisType::Spline)
         for (int i = 1; i <= knots; ++i) knots_.push_back(-2.0 + 4.0 * i / (knots + 1.0));
     std::vector<int> cur(features, 0);
-    enumerate(0, features, degree, cur, terms_);
+    int monomialDegree = degree;
+    if (type == BasisType::Hybrid) {  // monomials to degree 2, then `degree` Laguerre functions per chosen feature
+        KP_REQUIRE(laguerre.empty() || laguerre.size() == features, "basis: the Laguerre mask has ", laguerre.size(),
+                   " entries, but must have one per feature (", features, ")");
+        monomialDegree = std::min(degree, 2);
+        for (std::size_t f = 0; f < features; ++f)
+            if (laguerre.empty() || laguerre[f]) laguerreFeatures_.push_back(f);
+    }
+    enumerate(0, features, monomialDegree, cur, terms_);
     // order by total degree so the constant comes first and the design matrix is graded
     std::stable_sort(terms_.begin(), terms_.end(), [](const auto& a, const auto& b) {
         int sa = 0, sb = 0;
@@ -51,8 +59,26 @@ Basis::Basis(BasisType type, int degree, std::size_t features, int knots)
         parent_[t] = static_cast<std::size_t>(std::find(terms_.begin(), terms_.end(), par) - terms_.begin());
         factor_[t] = f;
     }
-    KP_REQUIRE(size() <= 64, "basis: ", size(), " basis functions (degree ", degree, " in ", features,
-               " features), but must be at most 64");
+    KP_REQUIRE(size() <= kMaxSize, "basis: ", size(), " basis functions (degree ", degree, " in ", features,
+               " features), but must be at most ", kMaxSize);
+}
+
+std::size_t Basis::sizeFor(BasisType type, int degree, std::size_t features, int knots,
+                           std::size_t laguerreFeatures) {
+    if (degree < 1 || features < 1) return 0;
+    // monomials of total degree <= m in f features: C(f + m, m)
+    auto monomials = [&](int m) {
+        double c = 1;
+        for (int i = 1; i <= m; ++i) c = c * static_cast<double>(features + static_cast<std::size_t>(i)) / i;
+        return static_cast<std::size_t>(c + 0.5);
+    };
+    switch (type) {
+        case BasisType::Monomial: return monomials(degree);
+        case BasisType::Laguerre: return monomials(degree) + 1;
+        case BasisType::Spline: return features == 1 ? monomials(degree) + static_cast<std::size_t>(knots) : 0;
+        case BasisType::Hybrid: return monomials(std::min(degree, 2)) + laguerreFeatures * static_cast<std::size_t>(degree);
+    }
+    return 0;
 }
 
 Basis::Scaling Basis::scaling(const std::vector<double>& mean, const std::vector<double>& sd) const {
@@ -60,9 +86,13 @@ Basis::Scaling Basis::scaling(const std::vector<double>& mean, const std::vector
     s.shift.resize(features_);
     s.scale.resize(features_);
     for (std::size_t f = 0; f < features_; ++f) {
-        if (type_ == BasisType::Monomial) {
+        if (type_ == BasisType::Monomial || type_ == BasisType::Hybrid) {
             s.shift[f] = mean[f];
             s.scale[f] = sd[f] > 0 && std::isfinite(sd[f]) ? 1.0 / sd[f] : 1.0;
+            if (type_ == BasisType::Hybrid) {
+                const double m = std::abs(mean[f]);
+                s.laguerre.push_back(m > 0 && std::isfinite(m) ? 1.0 / m : 1.0);
+            }
         } else if (type_ == BasisType::Spline) {
             s.shift[f] = mean[f];
             s.scale[f] = sd[f] > 0 && std::isfinite(sd[f]) ? 1.0 / sd[f] : 1.0;
@@ -77,7 +107,7 @@ Basis::Scaling Basis::scaling(const std::vector<double>& mean, const std::vector
 
 void Basis::evaluate(const Scaling& s, const double* x, std::size_t fstride, std::size_t n,
                      double* out, std::size_t ostride) const {
-    if (type_ == BasisType::Monomial || type_ == BasisType::Spline) {
+    if (type_ == BasisType::Monomial || type_ == BasisType::Spline || type_ == BasisType::Hybrid) {
         // term 0 is the constant; term t = term parent_[t] * z_{factor_[t]}, one multiply per path.
         std::fill(out, out + n, 1.0);
         for (std::size_t t = 1; t < terms_.size(); ++t) {
@@ -96,6 +126,27 @@ void Basis::evaluate(const Scaling& s, const double* x, std::size_t fstride, std
                 double v = t;
                 for (int j = 1; j < degree_; ++j) v *= t;
                 o[p] = v;
+            }
+        }
+        // Hybrid: per chosen feature f, exp(-X/2) L_k(X), k < degree, X = x / |mean|
+        const auto K = static_cast<std::size_t>(degree_);
+        for (std::size_t i = 0; i < laguerreFeatures_.size(); ++i) {
+            const std::size_t f = laguerreFeatures_[i];
+            const double* xf = x + f * fstride;
+            const double sc = s.laguerre[f];
+            double* o0 = out + (terms_.size() + i * K) * ostride;
+            for (std::size_t p = 0; p < n; ++p) o0[p] = vmath::exp(-0.5 * (xf[p] * sc));  // k = 0
+            if (K > 1) {
+                double* o1 = o0 + ostride;
+                for (std::size_t p = 0; p < n; ++p) o1[p] = o0[p] * (1.0 - xf[p] * sc);
+            }
+            for (std::size_t k = 1; k + 1 < K; ++k) {  // (k+1) L_{k+1} = (2k+1-X) L_k - k L_{k-1}
+                const double* lm = o0 + static_cast<std::size_t>(k - 1) * ostride;
+                const double* lk = o0 + static_cast<std::size_t>(k) * ostride;
+                double* ln = o0 + static_cast<std::size_t>(k + 1) * ostride;
+                const double kk = static_cast<double>(k);
+                for (std::size_t p = 0; p < n; ++p)
+                    ln[p] = ((2.0 * kk + 1.0 - xf[p] * sc) * lk[p] - kk * lm[p]) / (kk + 1.0);
             }
         }
         return;

@@ -81,8 +81,9 @@ InvestmentRule InvestmentLsm::train(const InvestmentProblem& problem, const Inve
     const InvestmentInstrument in = instrumentOf(problem);
     checkFixedPolicy(s, problem.project);
     tbb::task_arena arena(detail::threadCount(s.threads));
+    const std::size_t nc = std::max<std::size_t>(in.continuousFeatures(), 1);
     const std::size_t maxColumns =
-        Basis(s.basis, s.degree, std::max<std::size_t>(in.continuousFeatures(), 1)).size() + in.infrastructure();
+        std::min(Basis::sizeFor(s.basis, s.degree, nc, 0, nc), Basis::kMaxSize) + in.infrastructure();
     const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns};
     return detail::trainRule(c, impl_->training, impl_->regression);
 }

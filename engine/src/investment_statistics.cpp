@@ -113,6 +113,7 @@ InvestmentResult summarise(const InvestmentContext& c, const InvestmentRule& rul
     res.paths = c.s.paths;
     res.trainingPaths = rule.decisions.trainingPaths;
     res.fallbackDates = rule.decisions.fallbackDates;
+    res.basisResizedDates = rule.decisions.resizedDates;
     res.householderFits = rule.decisions.householderFits;
     res.rankDeficientFits = rule.decisions.rankDeficientFits;
     for (const auto& t : c.in.project().technologies) res.technologyNames.push_back(t.tech.name);

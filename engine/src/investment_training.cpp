@@ -10,6 +10,15 @@ namespace kp::detail {
 
 namespace {
 
+/// The hybrid basis adds weighted Laguerre functions of a feature whose standard deviation at the
+/// date is at least this share of its mean (a skewed, widely spread price: where polynomials fitted
+/// over the whole range miss the boundary); below it the functions are nearly collinear with the
+/// quadratic monomials (docs/valuation.md, "Regression basis").
+constexpr double kLaguerreSpread = 0.2;
+
+/// Training paths a design column needs: a date with fewer gets a lower degree (resized, noted).
+constexpr std::size_t kPathsPerColumn = 10;
+
 /// The backward induction over one set of training paths. Storage (TrainingStore): X features
 /// [d][f][p]; I the value of investing I_j(d) [d][j][p] (a parent's includes its stage rule's value);
 /// Bd the discounted carry-on cash flow D_d base[d] [d][p]; W the realised value of the rule from
@@ -51,7 +60,7 @@ private:
         st_.Xs.resize(H * NS * nT);
         st_.Rs.assign(NS * (H + 1) * nT, 0.0);  // R(H) = 0
         st_.opT.resize(J * nT);
-        st_.blockSums.resize(nbT_ * 2 * std::max<std::size_t>(F, 1));
+        st_.blockSums.resize(nbT_ * 4 * std::max<std::size_t>(F, 1));
         const PathSimulator sim(*c_.problem.factors, in_.times(), c_.s.seed, Stream::Training, c_.s.antithetic);
         forEachBlock(c_.arena, nT, [&](std::size_t, std::size_t first, std::size_t n) {
             InvestmentWork& w = c_.tls.local();
@@ -77,7 +86,9 @@ private:
         for (std::size_t j = 0; j < J_; ++j) anyTech |= in_.allowed(j, dd);
         const bool active = anyTech || !std::isnan(in_.closeValue(dd));
         out.active[dd] = active;
-        design(dd, rule.design, out.featureMean[dd], out.trigger[dd]);
+        bool resized = false;
+        design(dd, rule.design, out.featureMean[dd], out.trigger[dd], resized);
+        out.decisions.resizedDates += resized;
         const bool tooFew = nT_ < 2 * rule.design.columns();
         bool fitted = false;
         fitStages(dd, out, rule, tooFew, fitted);
@@ -101,34 +112,58 @@ private:
         decideAndUpdate(dd, rule, active);
     }
 
-    // feature means and deviations (per block, summed in block order), the features that vary at dd
-    // (the design), the CO2 range and the carry-on line of the trigger, and the date's features Xa
-    void design(std::size_t dd, DateDesign& dg, std::vector<double>& featMean, TriggerRange& tr) {
+    // feature means, deviations and ranges (per block, combined in block order), the features that
+    // vary at dd (max > min over the training paths: a one-pass variance of a constant feature is
+    // rounding noise, not variation), the design, the CO2 range and the carry-on line of the trigger,
+    // and the date's features Xa
+    void design(std::size_t dd, DateDesign& dg, std::vector<double>& featMean, TriggerRange& tr, bool& resized) {
         const std::size_t nT = nT_, F = F_;
         const double* Xd = st_.X.data() + dd * F * nT;
-        double* blockSums = st_.blockSums.data();
+        double* blockSums = st_.blockSums.data();  // [b][f]: sum, sum of squares, min, max
         forEachBlock(c_.arena, nT, [&](std::size_t b, std::size_t first, std::size_t n) {
             for (std::size_t f = 0; f < F; ++f) {
                 const double* x = Xd + f * nT + first;
-                blockSums[(b * F + f) * 2] = sum(x, n);
-                blockSums[(b * F + f) * 2 + 1] = dot(x, x, n);
+                double* o = blockSums + (b * F + f) * 4;
+                o[0] = sum(x, n);
+                o[1] = dot(x, x, n);
+                o[2] = *std::min_element(x, x + n);
+                o[3] = *std::max_element(x, x + n);
             }
         });
         featMean.assign(F, 0.0);
         std::vector<double> sd(F, 0.0);
+        std::vector<bool> laguerre;
         for (std::size_t f = 0; f < F; ++f) {
-            double s1 = 0, s2 = 0;
-            for (std::size_t b = 0; b < nbT_; ++b) s1 += blockSums[(b * F + f) * 2], s2 += blockSums[(b * F + f) * 2 + 1];
+            double s1 = 0, s2 = 0, lo = blockSums[f * 4 + 2], hi = blockSums[f * 4 + 3];
+            for (std::size_t b = 0; b < nbT_; ++b) {
+                const double* o = blockSums + (b * F + f) * 4;
+                s1 += o[0], s2 += o[1], lo = std::min(lo, o[2]), hi = std::max(hi, o[3]);
+            }
             const double m = s1 / static_cast<double>(nT);
             featMean[f] = m;
             sd[f] = std::sqrt(std::max(s2 / static_cast<double>(nT) - m * m, 0.0));
-            const bool varies = sd[f] > 1e-9 * (std::abs(m) + 1e-300) && sd[f] > 0;
-            if (varies) (f < NC_ ? dg.continuous : dg.indicators).push_back(f);
+            if (!(hi > lo) || !(sd[f] > 0)) continue;
+            if (f < NC_) {
+                dg.continuous.push_back(f);
+                // weighted Laguerre functions where the feature spreads widely relative to its level
+                laguerre.push_back(m > 0 && sd[f] >= kLaguerreSpread * m);
+            } else {
+                dg.indicators.push_back(f);
+            }
         }
         if (in_.co2IsFeature() && J_ > 0) tr = triggerRange(dd, Xd);
         const std::size_t nc = dg.continuous.size(), ni = dg.indicators.size();
         if (nc > 0) {
-            dg.basis.emplace(c_.s.basis, c_.s.degree, nc);
+            // the degree asked for, lowered where the basis would exceed its size limit or have fewer
+            // than kPathsPerColumn training paths a column (counted: DecisionRule::resizedDates)
+            std::size_t spread = 0;
+            for (bool b : laguerre) spread += b;
+            auto columns = [&](int deg) { return Basis::sizeFor(c_.s.basis, deg, nc, 0, spread); };
+            int degree = c_.s.degree;
+            while (degree > 1 && (columns(degree) > Basis::kMaxSize || nT < kPathsPerColumn * (columns(degree) + ni)))
+                --degree;
+            resized = degree != c_.s.degree;
+            dg.basis.emplace(c_.s.basis, degree, nc, 0, c_.s.basis == BasisType::Hybrid ? laguerre : std::vector<bool>{});
             std::vector<double> m(nc), sdv(nc);
             for (std::size_t i = 0; i < nc; ++i) m[i] = featMean[dg.continuous[i]], sdv[i] = sd[dg.continuous[i]];
             dg.scaling = dg.basis->scaling(m, sdv);

@@ -57,6 +57,7 @@ struct DecisionRule {
     std::vector<DateRule> dates;
     std::size_t trainingPaths = 0;         ///< paths it was trained on
     std::size_t fallbackDates = 0;         ///< dates with too few paths to regress (DateRule::fallback)
+    std::size_t resizedDates = 0;          ///< dates whose basis was given a lower degree than asked for
     std::size_t householderFits = 0;       ///< fits whose CholeskyQR2 failed and took the Householder QR
     std::size_t rankDeficientFits = 0;     ///< fits solved by a complete orthogonal decomposition
 };

@@ -135,6 +135,7 @@ struct InvestmentResult {
     std::vector<Percentiles> carbonCostNever;  ///< per year: EUA cost net of allocation + levy, never investing
     std::size_t paths = 0, trainingPaths = 0;
     std::size_t fallbackDates = 0;         ///< dates whose regressions fell back to the mean (too few paths)
+    std::size_t basisResizedDates = 0;     ///< dates whose basis got a lower degree (size limit or too few paths)
     std::size_t householderFits = 0;       ///< fits whose CholeskyQR2 failed (Householder QR instead)
     std::size_t rankDeficientFits = 0;     ///< fits with a rank-deficient design (minimum-norm solution)
     double seconds = 0;

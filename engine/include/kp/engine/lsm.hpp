@@ -50,7 +50,10 @@ namespace kp {
 /// engine's own. Default basis: monomials of degree 4 (LS2001's put needs no more; measured in
 /// lsm_validation_test).
 struct LsmSettings : McSettings {
-    LsmSettings() { degree = 4; }
+    LsmSettings() {
+        basis = BasisType::Monomial;
+        degree = 4;
+    }
     int knots = 0;  ///< interior knots of the spline basis
     bool qmc = false;                   ///< randomised Sobol + Brownian bridge for the pricing paths
     std::size_t qmcReplications = 16;   ///< independent digital shifts (standard error from their spread)

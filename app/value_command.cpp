@@ -48,7 +48,9 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["value_of_waiting"] = results::estimateJson(r.valueOfWaiting);
     nlohmann::ordered_json trig = nlohmann::ordered_json::array();
     for (std::size_t d = 0; d < r.years.size(); ++d)
-        trig.push_back({{"year", r.years[d]}, {"co2_price", results::numberOrNull(r.trigger[d])}});
+        trig.push_back({{"year", r.years[d]},
+                        {"co2_price", results::numberOrNull(r.trigger[d])},
+                        {"std_error", results::numberOrNull(r.triggerStdError[d])}});
     j["trigger"] = trig;
     nlohmann::ordered_json trigTech = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < r.triggerByTechnology.size(); ++i) {
@@ -71,6 +73,11 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
         close.push_back({{"year", r.years[d]}, {"probability", r.closeProbability[d]}});
     j["close_timing"] = close;
     j["never_probability"] = r.neverProbability;
+    nlohmann::ordered_json by = nlohmann::ordered_json::array();
+    for (std::size_t d = 0; d < r.years.size(); ++d)
+        by.push_back({{"year", r.years[d]}, {"probability", r.investedBy[d].value},
+                      {"std_error", r.investedBy[d].stdError}});
+    j["invested_by"] = by;
     nlohmann::ordered_json em = nlohmann::ordered_json::array();
     for (std::size_t d = 0; d < r.years.size(); ++d)
         em.push_back({{"year", r.years[d]},
@@ -103,6 +110,7 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["stages"] = stages;
     j["paths"] = r.paths;
     j["training_paths"] = r.trainingPaths;
+    j["rules"] = r.rules;
     // numerical fallbacks of the trained rule (docs/valuation.md, "Numerical fallbacks")
     j["fallback_dates"] = r.fallbackDates;
     j["basis_resized_dates"] = r.basisResizedDates;
@@ -122,12 +130,14 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r) {
     std::ostream& o = std::cout;
     const std::string cur = c.valuation.currency;
     o << "Case " << c.name << (c.scenario.empty() ? "" : " (scenario " + c.scenario + ")") << ", "
-      << r.paths << " paths (" << r.trainingPaths << " regression), " << std::fixed << std::setprecision(2)
-      << r.seconds << " s\n";
+      << r.paths << " paths, " << r.rules << (r.rules == 1 ? " rule" : " independently trained rules") << " of "
+      << r.trainingPaths << " regression paths" << (r.rules == 1 ? "" : " each") << ", " << std::fixed
+      << std::setprecision(2) << r.seconds << " s\n";
     o << "Decision: " << toString(r.decision);
     if (r.technology >= 0) o << " in " << r.technologyNames[static_cast<std::size_t>(r.technology)];
     o << "\n\nValues (" << cur << " " << c.valuation.priceBaseYear << ", present value at "
-      << c.valuation.startYear << "; +- one standard error)\n";
+      << c.valuation.startYear << "; +- one standard error"
+      << (r.rules > 1 ? ", including the spread between the rules" : ", pricing noise only") << ")\n";
     auto line = [&](const std::string& name, const Estimate& e) {
         o << "  " << std::left << std::setw(28) << name << std::right << std::setw(14) << money(e.value)
           << "  +- " << money(e.stdError) << "\n";
@@ -139,13 +149,18 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r) {
     line("value of waiting", r.valueOfWaiting);
     o << "\nYear   P(invest) by technology";
     for (const auto& n : r.technologyNames) o << " | " << n;
-    o << " | P(close) | CO2 trigger " << cur << "/t | E[emissions] Mt\n";
+    o << " | P(close) | P(invested by) | CO2 trigger " << cur << "/t | E[emissions] Mt\n";
     for (std::size_t d = 0; d < r.years.size(); ++d) {
         o << r.years[d] << "  ";
         for (std::size_t i = 0; i < r.timing.size(); ++i) o << " " << std::setprecision(3) << r.timing[i][d];
-        o << "  " << r.closeProbability[d] << "  ";
-        if (std::isfinite(r.trigger[d])) o << std::setprecision(1) << r.trigger[d];
-        else o << "-";
+        o << "  " << r.closeProbability[d] << "  " << r.investedBy[d].value << " +- " << r.investedBy[d].stdError
+          << "  ";
+        if (std::isfinite(r.trigger[d])) {
+            o << std::setprecision(1) << r.trigger[d];
+            if (std::isfinite(r.triggerStdError[d])) o << " +- " << r.triggerStdError[d];
+        } else {
+            o << "-";
+        }
         o << "  " << std::setprecision(2) << r.emissionsMean[d] / 1e6 << "\n";
     }
     o << "P(never invest) = " << std::setprecision(3) << r.neverProbability << "\n";

@@ -44,12 +44,12 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     InvestmentLsm engine;
     ValueRun run;
     const auto start = std::chrono::steady_clock::now();
-    const InvestmentRule rule = engine.train(pr, s);  // trained once: the sensitivities price with it
-    run.r = engine.price(pr, rule, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
+    const std::vector<InvestmentRule> rules = engine.trainRules(pr, s);  // trained once: the sensitivities price with them
+    run.r = engine.price(pr, rules, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (sens) {
         run.npvTechnology = results::bestNowTechnology(run.r);
-        run.sensitivities = results::sensitivities(c, s, engine, rule, pv, run.npvTechnology, &progress);
+        run.sensitivities = results::sensitivities(c, s, engine, rules, pv, run.npvTechnology, &progress);
     }
     if (report) {
         std::vector<results::ScenarioRun> runs;

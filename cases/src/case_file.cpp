@@ -745,6 +745,7 @@ void Loader::readSimulation(MapReader m) {
     s.basis = parseBasisType(m.choice("basis", {"monomial", "laguerre", "hybrid"}, toString(d.basis)));
     s.degree = m.integer("degree", d.degree, Range::between(1, 8, "in [1, 8]"), "");
     s.antithetic = m.boolean("antithetic", d.antithetic);
+    s.rules = static_cast<std::size_t>(m.integer("rules", static_cast<int>(d.rules), Range::between(1, 64, "in [1, 64]"), ""));
     m.finish();
 }
 

@@ -30,6 +30,13 @@ InvestmentLsm::~InvestmentLsm() = default;
 
 namespace {
 
+/// SplitMix64's finaliser (Steele, Lea & Flood 2014): a bijective mix of 64 bits.
+std::uint64_t mix64(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
 void checkSettings(const InvestmentSettings& s) {
     KP_REQUIRE(s.paths >= 2, "InvestmentLsm: paths is ", s.paths, ", but must be at least 2");
     KP_REQUIRE(!s.antithetic || s.paths % 2 == 0, "InvestmentLsm: paths is ", s.paths,
@@ -37,7 +44,11 @@ void checkSettings(const InvestmentSettings& s) {
     KP_REQUIRE(s.seed != 0, "InvestmentLsm: seed is 0, but must be non-zero (seeds are explicit)");
     KP_REQUIRE(s.degree >= 1 && s.degree <= 8, "InvestmentLsm: degree is ", s.degree,
                ", but must be from 1 to 8");
+    KP_REQUIRE(s.rules >= 1 && s.rules <= 64, "InvestmentLsm: rules is ", s.rules, ", but must be from 1 to 64");
 }
+
+/// The rules a valuation trains: as many as asked, but at most one per block of pricing paths.
+std::size_t rulesFor(const InvestmentSettings& s) { return std::min(s.rules, detail::blocksOf(s.paths)); }
 
 /// The instrument of a checked problem.
 InvestmentInstrument instrumentOf(const InvestmentProblem& pr) {
@@ -76,6 +87,12 @@ double secondsSince(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
+std::uint64_t ruleSeed(std::uint64_t seed, std::size_t b) {
+    if (b == 0) return seed;
+    const std::uint64_t k = mix64(seed ^ mix64(0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(b)));
+    return k ? k : 1;
+}
+
 InvestmentRule InvestmentLsm::train(const InvestmentProblem& problem, const InvestmentSettings& s) {
     checkSettings(s);
     const InvestmentInstrument in = instrumentOf(problem);
@@ -88,29 +105,50 @@ InvestmentRule InvestmentLsm::train(const InvestmentProblem& problem, const Inve
     return detail::trainRule(c, impl_->training, impl_->regression);
 }
 
-InvestmentResult InvestmentLsm::price(const InvestmentProblem& problem, const InvestmentRule& rule,
+std::vector<InvestmentRule> InvestmentLsm::trainRules(const InvestmentProblem& problem, const InvestmentSettings& s) {
+    checkSettings(s);
+    std::vector<InvestmentRule> rules;
+    for (std::size_t b = 0; b < rulesFor(s); ++b) {
+        InvestmentSettings sb = s;
+        sb.seed = ruleSeed(s.seed, b);
+        rules.push_back(train(problem, sb));
+    }
+    return rules;
+}
+
+InvestmentResult InvestmentLsm::price(const InvestmentProblem& problem, const std::vector<InvestmentRule>& rules,
                                       const InvestmentSettings& s, PricingObserver* observer) {
     const auto start = std::chrono::steady_clock::now();
     checkSettings(s);
     const InvestmentInstrument in = instrumentOf(problem);
     checkFixedPolicy(s, problem.project);
-    checkShape(rule, in);
-    tbb::task_arena arena(detail::threadCount(s.threads));
+    KP_REQUIRE(!rules.empty() && rules.size() <= detail::blocksOf(s.paths), "InvestmentLsm: ", rules.size(),
+               " rules are given, but there must be from 1 to one per block of 1024 pricing paths (",
+               detail::blocksOf(s.paths), ")");
     std::size_t maxColumns = 1;
-    for (const DateRule& r : rule.decisions.dates) maxColumns = std::max(maxColumns, r.design.columns());
+    for (const InvestmentRule& rule : rules) {
+        checkShape(rule, in);
+        for (const DateRule& r : rule.decisions.dates) maxColumns = std::max(maxColumns, r.design.columns());
+    }
+    tbb::task_arena arena(detail::threadCount(s.threads));
     const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns};
-    detail::PricingSums sums = detail::pricePaths(c, rule, observer);
-    InvestmentResult res = detail::summarise(c, rule, sums);
-    detail::readTriggers(c, rule, res);
+    detail::PricingSums sums = detail::pricePaths(c, rules, observer);
+    InvestmentResult res = detail::summarise(c, rules, sums);
+    detail::readTriggers(c, rules, res);
     res.seconds = secondsSince(start);
     return res;
+}
+
+InvestmentResult InvestmentLsm::price(const InvestmentProblem& problem, const InvestmentRule& rule,
+                                      const InvestmentSettings& s, PricingObserver* observer) {
+    return price(problem, std::vector<InvestmentRule>{rule}, s, observer);
 }
 
 InvestmentResult InvestmentLsm::value(const InvestmentProblem& problem, const InvestmentSettings& s,
                                       PricingObserver* observer) {
     const auto start = std::chrono::steady_clock::now();
-    const InvestmentRule rule = train(problem, s);
-    InvestmentResult res = price(problem, rule, s, observer);
+    const std::vector<InvestmentRule> rules = trainRules(problem, s);
+    InvestmentResult res = price(problem, rules, s, observer);
     res.seconds = secondsSince(start);
     return res;
 }

@@ -11,8 +11,8 @@ namespace {
 
 class Pricer {
 public:
-    Pricer(const InvestmentContext& c, const InvestmentRule& rule, PricingObserver* observer)
-        : c_(c), in_(c.in), rule_(rule), observer_(observer), H_(in_.periods()), J_(in_.technologies()),
+    Pricer(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingObserver* observer)
+        : c_(c), in_(c.in), rules_(rules), observer_(observer), H_(in_.periods()), J_(in_.technologies()),
           NS_(in_.stages()), HY_(in_.years()), Pz_(in_.periodsPerYear()), nP_(c.s.paths) {
         const auto& fp = c.s.fixedPolicy;
         fixed_ = fp.has_value();
@@ -33,10 +33,12 @@ public:
         s.emis.resize(HY_ * nP_);
         s.carbon.resize(HY_ * nP_);
         const PathSimulator sim(*c_.problem.factors, in_.times(), c_.s.seed, Stream::Pricing, c_.s.antithetic);
+        const bool paths = observer_ && observer_->needsPaths();
         forEachBlock(c_.arena, nP_, [&](std::size_t b, std::size_t first, std::size_t n) {
             InvestmentWork& w = c_.tls.local();
-            w.reserve(in_, n, c_.maxColumns, observer_ != nullptr);
-            simulateBlock(c_, sim, Stream::Pricing, first, n, w, true, observer_ != nullptr);
+            w.reserve(in_, n, c_.maxColumns, paths);
+            w.rule = &rules_[ruleOfBlock(b, s.blocks, rules_.size())];
+            simulateBlock(c_, sim, Stream::Pricing, first, n, w, true, paths);
             double* V = w.inv.data() + J_ * n;  // realised value of the policy
             std::fill_n(V, n, 0.0);
             std::fill_n(w.act.data(), n, -1);
@@ -46,7 +48,8 @@ public:
             for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, V, s);
             moments(b, w, V, s);
             emissions(first, b, w, s);
-            if (observer_) observe(b, first, w, V);
+            if (paths) observe(b, first, w, V);
+            else if (observer_) observer_->onBlock(countsOnly(b, first, n));
         });
         return s;
     }
@@ -73,8 +76,8 @@ private:
             std::fill_n(R + H * n, n, 0.0);
             std::fill_n(sd + H * n, n, static_cast<int>(H));
             for (std::size_t t = H; t-- > 0;) {
-                const DateRule& rule = rule_.decisions.dates[t];
-                const Eigen::VectorXd& ex = rule.beta[rule_.stageExercise(st)];
+                const DateRule& rule = w.rule->decisions.dates[t];
+                const Eigen::VectorXd& ex = rule.beta[w.rule->stageExercise(st)];
                 if (ex.size() == 0) {
                     std::copy_n(R + (t + 1) * n, n, R + t * n);
                     std::copy_n(sd + (t + 1) * n, n, sd + t * n);
@@ -82,7 +85,7 @@ private:
                 }
                 selectFeatures(rule.design, t, w);
                 estimate(rule.design, ex, w, w.est.data());
-                estimate(rule.design, rule.beta[rule_.stageContinue(st)], w, w.best.data());
+                estimate(rule.design, rule.beta[w.rule->stageContinue(st)], w, w.best.data());
                 in_.stageValue(st, t, w.block, w.tmp.data());
                 for (std::size_t p = 0; p < n; ++p) {
                     const bool now = w.est[p] > w.best[p];
@@ -103,8 +106,8 @@ private:
             std::fill_n(choice, n, now ? fixedTech_ : -1);
             return true;
         }
-        if (!rule_.active[d]) return false;
-        const DateRule& rule = rule_.decisions.dates[d];
+        if (!w.rule->active[d]) return false;
+        const DateRule& rule = w.rule->decisions.dates[d];
         selectFeatures(rule.design, d, w);
         double* best = w.best.data();
         const Eigen::VectorXd& wait = rule.beta[InvestmentRule::wait()];
@@ -222,6 +225,13 @@ private:
         }
     }
 
+    // the block as an observer that needs no per-path arrays sees it (a progress bar)
+    PricingBlock countsOnly(std::size_t b, std::size_t first, std::size_t n) const {
+        PricingBlock pb;
+        pb.block = b, pb.first = first, pb.n = n, pb.years = H_, pb.periodsPerYear = Pz_, pb.technologies = J_;
+        return pb;
+    }
+
     // the block as a PricingObserver sees it (w.plans filled by emissions())
     void observe(std::size_t b, std::size_t first, InvestmentWork& w, const double* V) const {
         const std::size_t n = w.block.n, H = H_;
@@ -250,7 +260,7 @@ private:
 
     const InvestmentContext& c_;
     const InvestmentInstrument& in_;
-    const InvestmentRule& rule_;
+    const std::vector<InvestmentRule>& rules_;
     PricingObserver* observer_;
     std::size_t H_, J_, NS_, HY_, Pz_, nP_;
     bool fixed_ = false;
@@ -260,8 +270,8 @@ private:
 
 }  // namespace
 
-PricingSums pricePaths(const InvestmentContext& c, const InvestmentRule& rule, PricingObserver* observer) {
-    return Pricer(c, rule, observer).run();
+PricingSums pricePaths(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingObserver* observer) {
+    return Pricer(c, rules, observer).run();
 }
 
 }  // namespace kp::detail

@@ -1,5 +1,7 @@
 // The summary statistics of kp::InvestmentLsm: the pricing pass's per-block sums, reduced in block
 // order, into the result (values with their standard errors, the decision now, timing, emissions).
+#include <boost/math/distributions/students_t.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,23 +14,57 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+/// (t_{R-1, 0.975} / z_{0.975})^2: how much a variance estimated from R independent rules (R - 1
+/// degrees of freedom) is widened so that +-1.96 standard errors stay a 95% interval.
+double tWidening(std::size_t rules) {
+    if (rules < 2) return 1.0;
+    const boost::math::students_t t(static_cast<double>(rules - 1));
+    const double q = boost::math::quantile(t, 0.975) / 1.959963984540054;
+    return q * q;
+}
+
+/// The estimate of pricing-sum slot i over all blocks, with its standard error. With R > 1 rules,
+/// each trained on its own paths and pricing its share of the blocks, the shares' means m_b are
+/// independent estimates of the value (rule noise and pricing noise), so s^2 / R, s^2 their sample
+/// variance, is an unbiased estimate of the variance of their mean. It has only R - 1 degrees of
+/// freedom, so the reported SE is widened to the Student-t quantile, SE = (t_{R-1} / z) s / sqrt(R)
+/// with t_{R-1} and z the 97.5% quantiles (x1.62 for 4 rules): +-1.96 SE is then a 95% interval
+/// whatever the draw of s; and it is floored at the pricing error sigma / sqrt(N) (sigma pooled
+/// within the shares, many degrees of freedom), which it cannot be below in expectation
+/// (docs/valuation.md, "Uncertainty"). With one rule, the pricing standard error alone.
+Estimate slotEstimate(const PricingSums& s, std::size_t i, std::size_t rules) {
+    Moments all;
+    std::vector<Moments> share(rules);
+    for (std::size_t b = 0; b < s.blocks; ++b) {
+        all.merge(s.mom[b * s.NM + i]);
+        share[ruleOfBlock(b, s.blocks, rules)].merge(s.mom[b * s.NM + i]);
+    }
+    if (rules == 1) return all.estimate();
+    double m2 = 0, dof = 0, mean = 0;
+    for (const Moments& m : share) m2 += m.m2, dof += m.n - 1, mean += m.mean;
+    mean /= static_cast<double>(rules);
+    double between = 0;
+    for (const Moments& m : share) between += (m.mean - mean) * (m.mean - mean);
+    between /= static_cast<double>(rules - 1);
+    const double sigma2 = dof > 0 ? m2 / dof : 0.0, R = static_cast<double>(rules);
+    return {all.mean, std::sqrt(std::max(sigma2 / all.n, tWidening(rules) * between / R))};
+}
+
 /// Values and the value of waiting: the flexible strategy against the best of never investing,
 /// investing now in each technology allowed now, and closing now (with the SE of the difference).
-void values(const InvestmentContext& c, const PricingSums& s, InvestmentResult& res) {
+void values(const InvestmentContext& c, const PricingSums& s, std::size_t rules, InvestmentResult& res) {
     const InvestmentInstrument& in = c.in;
-    const std::size_t J = in.technologies(), NM = s.NM;
-    std::vector<Moments> tot(NM);
-    for (std::size_t b = 0; b < s.blocks; ++b)
-        for (std::size_t i = 0; i < NM; ++i) tot[i].merge(s.mom[b * NM + i]);
-    res.optionValue = tot[0].estimate();
-    res.neverInvest = tot[1].estimate();
+    const std::size_t J = in.technologies();
+    auto slot = [&](std::size_t i) { return slotEstimate(s, i, rules); };
+    res.optionValue = slot(0);
+    res.neverInvest = slot(1);
     res.npvNow.resize(J);
     double bestNow = res.neverInvest.value;
-    Estimate wait = tot[2].estimate();
+    Estimate wait = slot(2);
     for (std::size_t j = 0; j < J; ++j) {
-        res.npvNow[j] = tot[3 + j].estimate();
+        res.npvNow[j] = slot(3 + j);
         if (!in.allowed(j, 0)) res.npvNow[j].value = kNaN;  // not allowed now: reported, not compared
-        else if (res.npvNow[j].value > bestNow) bestNow = res.npvNow[j].value, wait = tot[3 + J + j].estimate();
+        else if (res.npvNow[j].value > bestNow) bestNow = res.npvNow[j].value, wait = slot(3 + J + j);
     }
     const double close0 = in.closeValue(0);
     res.closeNow = {close0, 0.0};
@@ -37,6 +73,33 @@ void values(const InvestmentContext& c, const PricingSums& s, InvestmentResult& 
         wait = {res.optionValue.value - close0, res.optionValue.stdError};
     }
     res.valueOfWaiting = wait;
+}
+
+/// P(invested by the end of each year), with the standard error of slotEstimate: the spread of the
+/// rules' shares, floored at the binomial pricing error.
+void investedBy(const InvestmentContext& c, const PricingSums& s, std::size_t rules, InvestmentResult& res) {
+    const InvestmentInstrument& in = c.in;
+    const std::size_t H = in.periods(), J = in.technologies(), HY = in.years(), Pz = in.periodsPerYear();
+    std::vector<double> n(rules, 0.0), cum(rules, 0.0);
+    for (std::size_t b = 0; b < s.blocks; ++b)
+        n[ruleOfBlock(b, s.blocks, rules)] += static_cast<double>(std::min(kBlock, c.s.paths - b * kBlock));
+    const double N = static_cast<double>(c.s.paths), R = static_cast<double>(rules);
+    res.investedBy.assign(HY, Estimate{});
+    for (std::size_t y = 0; y < HY; ++y) {
+        for (std::size_t b = 0; b < s.blocks; ++b)
+            for (std::size_t j = 0; j < J; ++j)
+                for (std::size_t d = y * Pz; d < (y + 1) * Pz; ++d)
+                    cum[ruleOfBlock(b, s.blocks, rules)] += s.counts[(b * (J + 1) + j) * H + d];
+        double total = 0, mean = 0;
+        for (std::size_t r = 0; r < rules; ++r) total += cum[r], mean += cum[r] / n[r];
+        const double p = total / N;
+        mean /= R;
+        const double pricing = p * (1 - p) / N;
+        double between = 0;
+        for (std::size_t r = 0; r < rules; ++r) between += (cum[r] / n[r] - mean) * (cum[r] / n[r] - mean);
+        between = rules > 1 ? between / (R - 1) : 0.0;
+        res.investedBy[y] = {p, std::sqrt(std::max(pricing, tWidening(rules) * between / R))};
+    }
 }
 
 /// Timing per calendar year (the counts of its periods, summed in period order), the probability
@@ -108,17 +171,21 @@ void emissions(const InvestmentContext& c, PricingSums& s, InvestmentResult& res
 
 }  // namespace
 
-InvestmentResult summarise(const InvestmentContext& c, const InvestmentRule& rule, PricingSums& sums) {
+InvestmentResult summarise(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingSums& sums) {
     InvestmentResult res;
     res.paths = c.s.paths;
-    res.trainingPaths = rule.decisions.trainingPaths;
-    res.fallbackDates = rule.decisions.fallbackDates;
-    res.basisResizedDates = rule.decisions.resizedDates;
-    res.householderFits = rule.decisions.householderFits;
-    res.rankDeficientFits = rule.decisions.rankDeficientFits;
+    res.rules = rules.size();
+    res.trainingPaths = rules.front().decisions.trainingPaths;
+    for (const InvestmentRule& rule : rules) {  // summed over the rules
+        res.fallbackDates += rule.decisions.fallbackDates;
+        res.basisResizedDates += rule.decisions.resizedDates;
+        res.householderFits += rule.decisions.householderFits;
+        res.rankDeficientFits += rule.decisions.rankDeficientFits;
+    }
     for (const auto& t : c.in.project().technologies) res.technologyNames.push_back(t.tech.name);
-    values(c, sums, res);
+    values(c, sums, rules.size(), res);
     timing(c, sums, res);
+    investedBy(c, sums, rules.size(), res);
     emissions(c, sums, res);
     return res;
 }

@@ -41,6 +41,7 @@ struct InvestmentWork {
     std::vector<int> stageAt;                   // pricing: [p] date the stage is decided (H: never)
     std::vector<PathPlan> plans;                // pricing: [p] what runs in each period under the policy
     std::vector<double> obs;                    // for a PricingObserver: 4 per-period arrays [.][k][p]
+    const InvestmentRule* rule = nullptr;       // pricing: the rule of the current block
     /// Sizes every buffer for n paths; maxColumns: the largest design of the valuation.
     void reserve(const InvestmentInstrument& in, std::size_t n, std::size_t maxColumns, bool observed);
 };
@@ -82,14 +83,21 @@ struct PricingSums {
     HugeVector<float> emis, carbon;  // [year][path]: emissions under the policy, carbon cost never investing
 };
 
-/// Pricing (investment_pricing.cpp): the rule (or settings' fixed policy) on fresh paths.
-PricingSums pricePaths(const InvestmentContext& c, const InvestmentRule& rule, PricingObserver* observer);
+/// The rule that prices block b of `blocks` when `rules` rules share the pricing paths: contiguous
+/// groups of blocks, rule 0 first (with one rule, every block is rule 0's).
+inline std::size_t ruleOfBlock(std::size_t b, std::size_t blocks, std::size_t rules) { return b * rules / blocks; }
 
-/// Statistics (investment_statistics.cpp): the result from the pricing sums.
-InvestmentResult summarise(const InvestmentContext& c, const InvestmentRule& rule, PricingSums& sums);
+/// Pricing (investment_pricing.cpp): the rules (or settings' fixed policy) on fresh paths, each rule
+/// on its share of the blocks (ruleOfBlock).
+PricingSums pricePaths(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingObserver* observer);
 
-/// Trigger (investment_trigger.cpp): per calendar year, the CO2 price above which the rule invests,
-/// the other features at their means, into r.trigger and r.triggerByTechnology.
-void readTriggers(const InvestmentContext& c, const InvestmentRule& rule, InvestmentResult& r);
+/// Statistics (investment_statistics.cpp): the result from the pricing sums; with several rules the
+/// standard errors include the spread between the rules' shares (the rules' own noise).
+InvestmentResult summarise(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingSums& sums);
+
+/// Trigger (investment_trigger.cpp): per calendar year, the CO2 price above which a rule invests,
+/// the other features at their means; the mean over the rules into r.trigger (its standard error
+/// into r.triggerStdError) and r.triggerByTechnology.
+void readTriggers(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, InvestmentResult& r);
 
 }  // namespace kp::detail

@@ -155,12 +155,19 @@ void InvestmentInstrument::learningFactors(ProjectBlock& b) const {
         double* lf = b.lf.data() + c * (H_ + 1) * n;
         double* runMax = b.tmp.data();
         for (std::size_t p = 0; p < n; ++p) runMax[p] = ls.curve.deployment0;
+        for (std::size_t p = 0; p < n; ++p) lf[p] = ls.curve.factor(runMax[p]);
         for (std::size_t k = 0; k <= H_; ++k) {
             if (ls.stateIndex >= 0) {
                 const double* x = b.hist.data() + (k * vars_ + static_cast<std::size_t>(ls.stateIndex)) * n;
-                for (std::size_t p = 0; p < n; ++p) runMax[p] = std::max(runMax[p], x[p]);
+                // the factor (a pow) only where the running maximum moved: the same value otherwise
+                for (std::size_t p = 0; p < n; ++p) {
+                    const double m = std::max(runMax[p], x[p]);
+                    lf[k * n + p] = k > 0 && m == runMax[p] ? lf[(k - 1) * n + p] : ls.curve.factor(m);
+                    runMax[p] = m;
+                }
+            } else if (k > 0) {
+                std::copy_n(lf, n, lf + k * n);
             }
-            for (std::size_t p = 0; p < n; ++p) lf[k * n + p] = ls.curve.factor(runMax[p]);
         }
     }
 }

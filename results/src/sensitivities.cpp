@@ -76,7 +76,7 @@ int bestNowTechnology(const InvestmentResult& r) {
 }
 
 std::vector<Sensitivity> sensitivities(const cases::CaseFile& c, const InvestmentSettings& settings,
-                                       InvestmentLsm& engine, const InvestmentRule& rule, const PathValues& base,
+                                       InvestmentLsm& engine, const std::vector<InvestmentRule>& rules, const PathValues& base,
                                        int technology, PricingObserver* observer) {
     std::vector<Sensitivity> out;
     const std::size_t n = settings.paths;
@@ -86,7 +86,7 @@ std::vector<Sensitivity> sensitivities(const cases::CaseFile& c, const Investmen
         b.apply(bumped);
         const InvestmentProblem pr = cases::toInvestmentProblem(bumped);
         PathValues pv(n, pr, false, observer);
-        (void)engine.price(pr, rule, settings, &pv);
+        (void)engine.price(pr, rules, settings, &pv);
         Sensitivity s{b.name, b.bump, pathDifference(pv.option(), base.option(), n, settings.antithetic),
                       {kNaN, kNaN}};
         if (technology >= 0) {

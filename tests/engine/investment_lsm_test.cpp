@@ -657,8 +657,16 @@ TEST_CASE("a trained rule is a value: another engine object, thread count and th
         for (std::size_t d = 0; d < a.trigger.size(); ++d)
             CHECK((a.trigger[d] == b.trigger[d] || (std::isnan(a.trigger[d]) && std::isnan(b.trigger[d]))));
     };
-    // value() is train then price
-    same(trainer.value(problem, s), base);
+    // value() is trainRules then price: with one rule, train then price
+    auto one = s;
+    one.rules = 1;
+    same(trainer.value(problem, one), base);
+    // several rules: value() = price(trainRules()); rule 0 is train()'s
+    const std::vector<kp::InvestmentRule> rules = trainer.trainRules(problem, s);
+    REQUIRE(rules.size() == 4);  // 4,096 pricing paths: at most one rule a block of 1,024
+    same(trainer.value(problem, s), trainer.price(problem, rules, s));
+    CHECK(rules[0].decisions.dates[3].beta[0] == rule.decisions.dates[3].beta[0]);
+    CHECK(rules[1].decisions.dates[3].beta[0] != rule.decisions.dates[3].beta[0]);  // its own training paths
     // another engine object on one thread, with a copy of the rule
     kp::InvestmentLsm other;
     auto s1 = s;

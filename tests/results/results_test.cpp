@@ -24,7 +24,9 @@ const std::string kMinimal = KP_SOURCE_DIR "/examples/minimal_case.yaml";
 kp::InvestmentSettings small(const kp::cases::CaseFile& c) {
     kp::cases::RunOverrides o;
     o.paths = 4000;
-    return kp::cases::settingsFor(c, o);
+    kp::InvestmentSettings s = kp::cases::settingsFor(c, o);
+    s.rules = 1;  // per-path statistics = the engine's pricing statistics (one rule: no rule spread)
+    return s;
 }
 
 /// The minimal case valued at 4000 paths with its per-path values.
@@ -34,11 +36,11 @@ struct Valued {
     kp::InvestmentProblem pr = kp::cases::toInvestmentProblem(c);
     kp::results::PathValues pv;
     kp::InvestmentLsm engine;
-    kp::InvestmentRule rule;  // trained once: the sensitivities price with it
+    std::vector<kp::InvestmentRule> rules;  // trained once: the sensitivities price with them
     kp::InvestmentResult r;
     explicit Valued(bool keepPrices) : pv(s.paths, pr, keepPrices) {
-        rule = engine.train(pr, s);
-        r = engine.price(pr, rule, s, &pv);
+        rules = engine.trainRules(pr, s);
+        r = engine.price(pr, rules, s, &pv);
     }
 };
 
@@ -60,9 +62,9 @@ TEST_CASE("pathMean and pathDifference: antithetic pairs are averaged first") {
 
 TEST_CASE("PathValues: per-path means and standard errors are the engine's") {
     const Valued run(true);
-    const auto& [c, s, pr, pv, engine, rule, r] = run;
+    const auto& [c, s, pr, pv, engine, rules, r] = run;
     (void)engine;
-    (void)rule;
+    (void)rules;
     const kp::Estimate v = kp::results::pathMean(pv.option(), s.paths, s.antithetic);
     CHECK(v.value == doctest::Approx(r.optionValue.value).epsilon(1e-10));
     CHECK(v.stdError == doctest::Approx(r.optionValue.stdError).epsilon(1e-8));
@@ -86,7 +88,7 @@ TEST_CASE("sensitivities: +10% capex lowers NPV now by exactly 10% of the capex 
     const auto& r = run.r;
     const int j = kp::results::bestNowTechnology(r);
     REQUIRE(j == 0);
-    const auto sens = kp::results::sensitivities(c, s, run.engine, run.rule, run.pv, j, nullptr);
+    const auto sens = kp::results::sensitivities(c, s, run.engine, run.rules, run.pv, j, nullptr);
     bool seen = false;
     for (const auto& x : sens) {
         CHECK(std::isfinite(x.optionValue.value));
@@ -134,9 +136,9 @@ TEST_CASE("CSV cells: quoted when needed, empty for a missing number") {
 
 TEST_CASE("the report: self-contained, one container per chart, no early end of its scripts") {
     const Valued run(true);
-    const auto& [c, s, pr, pv, engine, rule, r] = run;
+    const auto& [c, s, pr, pv, engine, rules, r] = run;
     (void)engine;
-    (void)rule;
+    (void)rules;
     kp::results::ReportInput in;
     in.c = &c;
     in.r = &r;

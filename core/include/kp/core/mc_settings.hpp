@@ -49,6 +49,10 @@ struct McSettings {
     /// the standardised features plus `degree` weighted Laguerre functions of each widely spread one.
     BasisType basis = BasisType::Hybrid;
     int degree = 5;                 ///< total degree (monomial, laguerre) or Laguerre functions per feature (hybrid)
+    /// Independently trained rules, each on its own training paths and pricing its share of the
+    /// pricing paths: the spread between them puts the noise of the trained rule into the standard
+    /// errors (the investment engine; the Bermudan engine trains one).
+    std::size_t rules = 8;
 };
 
 /// Regression paths when the user gives none: a quarter of the pricing paths, at least 20,000 (or

@@ -78,6 +78,10 @@ struct InvestmentSettings : McSettings {
     std::optional<FixedPolicy> fixedPolicy;
 };
 
+/// The training seed of rule b of a valuation (McSettings::rules): the valuation's seed for rule 0,
+/// an independent key for the others (the same for any number of threads).
+std::uint64_t ruleSeed(std::uint64_t seed, std::size_t b);
+
 /// What reading the CO2 trigger off a rule needs at one date, taken from the training paths: the
 /// range of the CO2 price searched (its 1st to 99th percentile) and the least-squares line of the
 /// period's discounted carry-on cash flow in the CO2 price (known on a path, but not a feature).
@@ -122,7 +126,8 @@ struct InvestmentResult {
     Estimate valueOfWaiting;               ///< option - max(best npv now, never), SE of the difference
     Estimate closeNow;                     ///< C(0), NaN if closing is not allowed at 0
     std::vector<int> years;                ///< calendar year of each decision date
-    std::vector<double> trigger;           ///< per date: CO2 price above which investing is optimal (NaN: none)
+    std::vector<double> trigger;           ///< per date: CO2 price above which investing is optimal (NaN: none); the mean over the rules
+    std::vector<double> triggerStdError;   ///< per date: standard error of the trigger over the rules (NaN: one rule, or a rule without one)
     std::vector<std::vector<double>> triggerByTechnology;  ///< [technology][date]: the same for investing in that technology
 
     std::vector<std::vector<double>> timing;  ///< [technology][date]: probability of investing then
@@ -130,10 +135,12 @@ struct InvestmentResult {
     std::vector<std::vector<double>> stageTiming;  ///< [stage][date]: probability of deciding the stage then
     std::vector<double> closeProbability;  ///< per date: probability of closing then
     double neverProbability = 0;           ///< probability of never investing (carrying on or closing)
+    std::vector<Estimate> investedBy;      ///< per year: probability of having invested (any technology) by its end
     std::vector<double> emissionsMean;     ///< per year: expected emissions under the policy, tCO2
     std::vector<double> emissionsP5, emissionsP95;
     std::vector<Percentiles> carbonCostNever;  ///< per year: EUA cost net of allocation + levy, never investing
-    std::size_t paths = 0, trainingPaths = 0;
+    std::size_t paths = 0, trainingPaths = 0;  ///< pricing paths; training paths of each rule
+    std::size_t rules = 1;                 ///< independently trained rules (the standard errors include their spread)
     std::size_t fallbackDates = 0;         ///< dates whose regressions fell back to the mean (too few paths)
     std::size_t basisResizedDates = 0;     ///< dates whose basis got a lower degree (size limit or too few paths)
     std::size_t householderFits = 0;       ///< fits whose CholeskyQR2 failed (Householder QR instead)
@@ -176,6 +183,9 @@ class PricingObserver {
 public:
     virtual ~PricingObserver() = default;
     virtual void onBlock(const PricingBlock& block) = 0;
+    /// False: onBlock needs only the block's index and size (a progress bar): the per-path and
+    /// per-period arrays are then not built (null).
+    virtual bool needsPaths() const { return true; }
 };
 
 /// Reusable engine: keeps its buffers (training storage, per-thread workspaces) between calls; holds
@@ -184,14 +194,23 @@ class InvestmentLsm {
 public:
     InvestmentLsm();
     ~InvestmentLsm();
-    /// Simulates the training paths and fits the rule (stream Training).
+    /// Simulates the training paths and fits the rule (stream Training, seed settings.seed).
     InvestmentRule train(const InvestmentProblem& problem, const InvestmentSettings& settings);
-    /// Applies `rule` on fresh paths (stream Pricing); `observer` (may be null) sees every pricing
-    /// block. The rule must come from a problem of the same shape (periods, technologies, stages,
-    /// features); kp::InvalidInput otherwise. The settings' basis and degree are the rule's.
+    /// settings.rules independently trained rules: rule b on its own training paths (seed
+    /// ruleSeed(settings.seed, b)).
+    std::vector<InvestmentRule> trainRules(const InvestmentProblem& problem, const InvestmentSettings& settings);
+    /// Applies the rules on fresh paths (stream Pricing): rule b prices the b-th of as many
+    /// contiguous shares of the pricing paths (whole blocks); the estimates are over all paths and
+    /// their standard errors include the spread between the shares (docs/valuation.md,
+    /// "Uncertainty"). `observer` (may be null) sees every pricing block. Each rule must come from a
+    /// problem of the same shape (periods, technologies, stages, features); kp::InvalidInput
+    /// otherwise. The settings' basis, degree and rules are the rules'.
+    InvestmentResult price(const InvestmentProblem& problem, const std::vector<InvestmentRule>& rules,
+                           const InvestmentSettings& settings, PricingObserver* observer = nullptr);
+    /// One rule on every pricing path (pricing noise only in the standard errors).
     InvestmentResult price(const InvestmentProblem& problem, const InvestmentRule& rule,
                            const InvestmentSettings& settings, PricingObserver* observer = nullptr);
-    /// train, then price.
+    /// trainRules, then price.
     InvestmentResult value(const InvestmentProblem& problem, const InvestmentSettings& settings,
                            PricingObserver* observer = nullptr);
 

@@ -53,6 +53,7 @@ struct LsmSettings : McSettings {
     LsmSettings() {
         basis = BasisType::Monomial;
         degree = 4;
+        rules = 1;
     }
     int knots = 0;  ///< interior knots of the spline basis
     bool qmc = false;                   ///< randomised Sobol + Brownian bridge for the pricing paths

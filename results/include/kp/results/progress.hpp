@@ -25,6 +25,7 @@ public:
     Progress& operator=(const Progress&) = delete;
 
     void onBlock(const PricingBlock& b) override { add(b.n); }
+    bool needsPaths() const override { return false; }
     void add(std::size_t paths);
     /// Clears the bar (if drawn); called by the destructor too.
     void finish();

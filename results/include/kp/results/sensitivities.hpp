@@ -36,15 +36,15 @@ std::vector<Bump> standardBumps(const cases::CaseFile& c);
 /// Index of the technology with the highest NPV of investing now among those allowed now, -1 if none.
 int bestNowTechnology(const InvestmentResult& r);
 
-/// Prices each bumped case with `rule`, the rule trained on the base case, and `settings` (same seed
-/// as `base`, the per-path values of the base case priced with the same rule) and returns the
+/// Prices each bumped case with `rules`, the rules trained on the base case, and `settings` (same seed
+/// as `base`, the per-path values of the base case priced with the same rules) and returns the
 /// changes against `base`: with the rule held fixed a change carries pricing noise only, and is the
 /// change of the optimal value to first order in the bump (the envelope theorem). `engine` lends its
 /// buffers. `technology`: whose NPV now is
 /// reported (bestNowTechnology of the base run; -1 for none). `observer` sees every pricing block
 /// (a progress bar), may be nullptr.
 std::vector<Sensitivity> sensitivities(const cases::CaseFile& c, const InvestmentSettings& settings,
-                                       InvestmentLsm& engine, const InvestmentRule& rule, const PathValues& base,
+                                       InvestmentLsm& engine, const std::vector<InvestmentRule>& rules, const PathValues& base,
                                        int technology, PricingObserver* observer);
 
 /// JSON: a list of {name, bump, option_value: {value, std_error}, npv_now: {value, std_error}}.

@@ -1,5 +1,6 @@
-// `kruispunt breakeven CASE.yaml --instrument capex-grant|co2-floor|operating-subsidy`: the smallest
-// value of a policy instrument at which investing now becomes optimal. See docs/valuation.md
+// `kruispunt breakeven CASE.yaml --instrument capex-grant|co2-floor|operating-subsidy|co2-price`: the
+// smallest value of a policy instrument (or of today's CO2 price) at which investing now becomes
+// optimal. See docs/valuation.md
 // ("Break-even policy") for the method and README.md for the command.
 //
 // Each instrument is applied through a `--set` override (the exact string is printed), so every
@@ -59,6 +60,16 @@ double roundUp4(double x) {
 Instrument instrumentFor(const BreakevenOptions& b, const cases::CaseFile& c, const InvestmentResult& base) {
     Instrument in;
     in.name = b.instrument;
+    if (b.instrument == "co2-price") {
+        // today's EUA price: the factor's spot, from a hundredth to twenty times the case's
+        const cases::Factor* f = c.factor("co2");
+        KP_REQUIRE(f != nullptr, c.path, ": factors.co2: missing, but --instrument co2-price sets its spot");
+        in.unit = c.valuation.currency + "/tCO2";
+        in.lo = 0.01 * f->spot();
+        in.hi = 20 * f->spot();
+        in.set = [](const std::string&, double x, int) { return "factors.co2.spot=" + number(x); };
+        return in;
+    }
     if (b.instrument == "co2-floor") {
         KP_REQUIRE(c.policy.levy.enabled, c.path, ": policy.co2_levy: the levy is off, but must be enabled (with a "
                    "reduction_factor) for --instrument co2-floor, which sets its rate (docs/case-file.md)");
@@ -103,8 +114,10 @@ struct Valuation {
 };
 
 int runBreakeven(const BreakevenOptions& b) {
-    KP_REQUIRE(b.instrument == "capex-grant" || b.instrument == "co2-floor" || b.instrument == "operating-subsidy",
-               "--instrument is '", b.instrument, "', but must be capex-grant, co2-floor or operating-subsidy");
+    KP_REQUIRE(b.instrument == "capex-grant" || b.instrument == "co2-floor" || b.instrument == "operating-subsidy" ||
+                   b.instrument == "co2-price",
+               "--instrument is '", b.instrument,
+               "', but must be capex-grant, co2-floor, operating-subsidy or co2-price");
     const cases::CaseFile c0 = loadCase(b.casePath, b.common);
     const InvestmentSettings s = settingsFor(c0, b.common);
     // budget of the progress bar: base, bracket ends, ~17 bisection steps, 3 band runs
@@ -137,14 +150,19 @@ int runBreakeven(const BreakevenOptions& b) {
     double breakeven = kNaN, bandLo = kNaN, bandHi = kNaN;
     Estimate diff{kNaN, kNaN};
     std::string note;
-    if (base.decision == Decision::InvestNow) {
+    const bool price = in.name == "co2-price";  // searched whatever today's decision
+    if (!price && base.decision == Decision::InvestNow) {
         breakeven = 0;
         note = "investing now is already optimal without the instrument";
+    } else if (price && invests(in.lo)) {
+        note = "investing now is optimal even at " + number(in.lo) + " " + in.unit + ", the lower end of the search";
     } else if (!invests(in.hi)) {
         note = "investing now does not become optimal up to " + number(in.hi) + " " + in.unit + " (--upper)";
     } else {
         // bisection on the decision: f < 0 waits, f > 0 invests; stop at 1e-4 of the range
         const double tol = 1e-4 * (in.hi - in.lo);
+        // (co2-price: the decision may also turn to closing at high prices; the step found is the
+        // lowest price in the range at which investing now is optimal only if it is the only one)
         auto f = [&](double x) { return invests(x) ? 1.0 : -1.0; };
         const auto bracket = boost::math::tools::bisect(f, in.lo, in.hi, [&](double l, double u) { return u - l <= tol; });
         breakeven = roundUp4(bracket.second);
@@ -211,10 +229,11 @@ void addBreakevenCommand(CLI::App& app, Action& action) {
     static BreakevenOptions b;
     auto* c = app.add_subcommand("breakeven", "Smallest policy instrument at which investing now becomes optimal");
     c->add_option("case", b.casePath, "Case file (YAML, see docs/case-file.md)")->required();
-    c->add_option("--instrument", b.instrument, "capex-grant (EUR), co2-floor (levy rate, EUR/t) or "
-                                                "operating-subsidy (EUR per tCO2 avoided)")->required();
+    c->add_option("--instrument", b.instrument, "capex-grant (EUR), co2-floor (levy rate, EUR/t), "
+                                                "operating-subsidy (EUR per tCO2 avoided) or co2-price (today's "
+                                                "EUA price, EUR/t)")->required();
     c->add_option("--technology", b.technology, "Option the grant or subsidy is for (default: best NPV now)");
-    c->add_option("--upper", b.upper, "Upper end of the search (default: capex, or 1000 per tonne)");
+    c->add_option("--upper", b.upper, "Upper end of the search (default: capex, 1000 per tonne, or 20 x the CO2 spot)");
     addCommonOptions(c, b.common);
     c->callback([&action] { action = [] { return runBreakeven(b); }; });
 }

@@ -50,13 +50,15 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     for (std::size_t d = 0; d < r.years.size(); ++d)
         trig.push_back({{"year", r.years[d]},
                         {"co2_price", results::numberOrNull(r.trigger[d])},
-                        {"std_error", results::numberOrNull(r.triggerStdError[d])}});
+                        {"std_error", results::numberOrNull(r.triggerStdError[d])},
+                        {"status", toString(r.triggerStatus[d])}});
     j["trigger"] = trig;
     nlohmann::ordered_json trigTech = nlohmann::ordered_json::object();
     for (std::size_t i = 0; i < r.triggerByTechnology.size(); ++i) {
         nlohmann::ordered_json t = nlohmann::ordered_json::array();
         for (std::size_t d = 0; d < r.years.size(); ++d)
-            t.push_back({{"year", r.years[d]}, {"co2_price", results::numberOrNull(r.triggerByTechnology[i][d])}});
+            t.push_back({{"year", r.years[d]}, {"co2_price", results::numberOrNull(r.triggerByTechnology[i][d])},
+                         {"status", toString(r.triggerStatusByTechnology[i][d])}});
         trigTech[r.technologyNames[i]] = t;
     }
     j["trigger_by_technology"] = trigTech;
@@ -159,17 +161,28 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r) {
             o << std::setprecision(1) << r.trigger[d];
             if (std::isfinite(r.triggerStdError[d])) o << " +- " << r.triggerStdError[d];
         } else {
-            o << "-";
+            switch (r.triggerStatus[d]) {
+                case TriggerStatus::AboveRange: o << "above range"; break;
+                case TriggerStatus::BelowRange: o << "below range"; break;
+                default: o << "-";
+            }
         }
         o << "  " << std::setprecision(2) << r.emissionsMean[d] / 1e6 << "\n";
     }
     o << "P(never invest) = " << std::setprecision(3) << r.neverProbability << "\n";
-    bool anyTrigger = false;
-    for (double t : r.trigger) anyTrigger |= std::isfinite(t);
+    bool anyTrigger = false, anyAbove = false;
+    for (std::size_t d = 0; d < r.years.size(); ++d)
+        anyTrigger |= std::isfinite(r.trigger[d]), anyAbove |= r.triggerStatus[d] == TriggerStatus::AboveRange;
+    if (std::isfinite(r.trigger[0]))
+        o << "Invest now if the CO2 price is above " << std::setprecision(1) << r.trigger[0] << " " << cur
+          << "/t (today's trigger; " << c.valuation.startYear << ")\n";
     if (!anyTrigger)
         o << "No CO2 trigger: in no year does the rule switch from waiting to investing as the CO2 price\n"
-             "rises through its 1-99% range (other prices at their means), so investing is not driven by\n"
-             "the CO2 price alone (docs/valuation.md, trigger).\n";
+             "rises through its 1-99% range (other prices at their means)"
+          << (anyAbove ? ": in some years investing gains on waiting as the price rises, but does not\n"
+                         "overtake it within the range ('above range')"
+                       : ", so investing is not driven by\nthe CO2 price alone")
+          << " (docs/valuation.md, trigger).\n";
     for (std::size_t s = 0; s < r.stageNames.size(); ++s) {
         double total = 0, when = 0;
         for (std::size_t d = 0; d < r.years.size(); ++d) total += r.stageTiming[s][d], when += r.stageTiming[s][d] * r.years[d];
@@ -226,13 +239,15 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
     }
     {
         auto f = file("trigger.csv");
-        f << "year,co2_trigger_" << currency << "_per_tco2";
-        for (const auto& n : r.technologyNames) f << "," << n << "_co2_trigger_" << currency << "_per_tco2";
+        f << "year,co2_trigger_" << currency << "_per_tco2,co2_trigger_se_" << currency << "_per_tco2,status";
+        for (const auto& n : r.technologyNames) f << "," << n << "_co2_trigger_" << currency << "_per_tco2," << n << "_status";
         f << "\n";
         auto cell = [](double x) { return std::isfinite(x) ? std::to_string(x) : std::string(); };
         for (std::size_t d = 0; d < r.years.size(); ++d) {
-            f << r.years[d] << "," << cell(r.trigger[d]);
-            for (const auto& t : r.triggerByTechnology) f << "," << cell(t[d]);
+            f << r.years[d] << "," << cell(r.trigger[d]) << "," << cell(r.triggerStdError[d]) << ","
+              << toString(r.triggerStatus[d]);
+            for (std::size_t i = 0; i < r.triggerByTechnology.size(); ++i)
+                f << "," << cell(r.triggerByTechnology[i][d]) << "," << toString(r.triggerStatusByTechnology[i][d]);
             f << "\n";
         }
     }

@@ -11,6 +11,15 @@
 
 namespace kp {
 
+std::string toString(TriggerStatus s) {
+    switch (s) {
+        case TriggerStatus::Found: return "found";
+        case TriggerStatus::AboveRange: return "above_range";
+        case TriggerStatus::BelowRange: return "below_range";
+        default: return "no_switch";
+    }
+}
+
 std::string toString(Decision d) {
     switch (d) {
         case Decision::InvestNow: return "invest_now";

@@ -1,6 +1,7 @@
 // A block of paths of an investment problem: the factors, the arrival dates and the instrument's
 // cash flows (investment_work.hpp).
 #include <algorithm>
+#include <cmath>
 
 #include "investment_work.hpp"
 
@@ -25,12 +26,19 @@ void InvestmentWork::reserve(const InvestmentInstrument& in, std::size_t n, std:
 }
 
 void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream stream, std::uint64_t first,
-                   std::size_t n, InvestmentWork& w, bool carbonCosts, bool keepPrices) {
+                   std::size_t n, InvestmentWork& w, bool carbonCosts, bool keepPrices, double co2Dispersion) {
     const InvestmentInstrument& in = c.in;
     const std::size_t V = in.stateVariables(), H = in.periods();
     ProjectBlock& b = w.block;
     sim.beginBlock(first, n, w.sim);
     sim.model().initialState(w.cur.data(), n, n);
+    if (co2Dispersion > 0) {  // the first date's CO2 price spread: spot x exp(dispersion z), z one normal a path
+        double* f = w.tmp.data();
+        fillNormals(c.s.seed, CounterLayout::valuationDate(stream, in.infrastructure()), first, n, f, c.s.antithetic,
+                    w.normal);
+        for (std::size_t p = 0; p < n; ++p) f[p] = std::exp(co2Dispersion * f[p]);
+        c.problem.factors->scaleInitialPriceAt(in.project().co2.stateIndex, w.cur.data(), n, n, f);
+    }
     std::copy_n(w.cur.data(), V * n, b.hist.data());
     for (std::size_t k = 1; k <= H; ++k) {
         sim.step(k, first, n, w.cur.data(), n, w.sim);

@@ -59,8 +59,11 @@ struct InvestmentContext {
 /// Simulates paths first .. first + n - 1 of `stream` into w.block: the factors at every period
 /// start, each infrastructure's arrival year (one normal each, CounterLayout::valuationDate), and
 /// the instrument's cash flows (carbonCosts, keepPrices: see InvestmentInstrument::evaluate).
+/// co2Dispersion > 0: the paths start from the CO2 spot times exp(co2Dispersion z), z one normal a
+/// path (the valuation-date slot after the arrivals): training paths that spread the first date's
+/// CO2 price, so that the rule there sees a range of prices (today's trigger; investment_training.cpp).
 void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream stream, std::uint64_t first,
-                   std::size_t n, InvestmentWork& w, bool carbonCosts, bool keepPrices);
+                   std::size_t n, InvestmentWork& w, bool carbonCosts, bool keepPrices, double co2Dispersion = 0);
 
 /// The engine's training storage, kept between calls (no page is touched twice at the same size).
 struct TrainingStore {

@@ -72,6 +72,13 @@ double ExpOu::logVariance(double t) const {
 
 double ExpOu::expectedPrice(double t) const { return std::exp(logMean(t) + 0.5 * logVariance(t)); }
 
+void ExpOu::scaleInitialPrice(double* state, std::size_t stride, std::size_t n, const double* factor) const {
+    for (std::size_t i = 0; i < n; ++i) {
+        state[i] *= factor[i];
+        state[stride + i] += std::log(factor[i]);
+    }
+}
+
 void ExpOu::initialState(double* state, std::size_t stride, std::size_t n) const {
     double* __restrict s = state;
     double* __restrict x = state + stride;

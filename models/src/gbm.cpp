@@ -19,6 +19,10 @@ void Gbm::initialState(double* state, std::size_t, std::size_t n) const {
     for (std::size_t i = 0; i < n; ++i) state[i] = p_.spot;
 }
 
+void Gbm::scaleInitialPrice(double* state, std::size_t, std::size_t n, const double* factor) const {
+    for (std::size_t i = 0; i < n; ++i) state[i] *= factor[i];
+}
+
 void Gbm::evolve(double t0, double t1, const double* z, std::size_t, double* state, std::size_t,
                  std::size_t n) const {
     const double dt = t1 - t0;

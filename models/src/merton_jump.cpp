@@ -84,6 +84,10 @@ void MertonJump::initialState(double* state, std::size_t, std::size_t n) const {
     for (std::size_t i = 0; i < n; ++i) state[i] = p_.spot;
 }
 
+void MertonJump::scaleInitialPrice(double* state, std::size_t, std::size_t n, const double* factor) const {
+    for (std::size_t i = 0; i < n; ++i) state[i] *= factor[i];
+}
+
 void MertonJump::evolve(double t0, double t1, const double* normals, std::size_t normalStride,
                         double* state, std::size_t, std::size_t n) const {
     const double dt = t1 - t0;

@@ -110,6 +110,13 @@ std::vector<std::string> ModelSet::stateNames() const {
     return names;
 }
 
+void ModelSet::scaleInitialPriceAt(std::size_t stateIndex, double* state, std::size_t stride, std::size_t n,
+                                  const double* factor) const {
+    for (std::size_t i = 0; i < models_.size(); ++i)
+        if (stateOffset_[i] == stateIndex) return models_[i]->scaleInitialPrice(state + stateIndex * stride, stride, n, factor);
+    detail::throwInvalid("ModelSet: state variable ", stateIndex, " is not a model's price, but must be one to shift it");
+}
+
 void ModelSet::initialState(double* state, std::size_t stride, std::size_t n) const {
     for (std::size_t i = 0; i < models_.size(); ++i)
         models_[i]->initialState(state + stateOffset_[i] * stride, stride, n);

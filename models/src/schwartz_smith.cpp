@@ -49,6 +49,13 @@ double SchwartzSmith::expectedPrice(double t) const {
     return std::exp(logMean(t) + 0.5 * logVariance(t));
 }
 
+void SchwartzSmith::scaleInitialPrice(double* state, std::size_t stride, std::size_t n, const double* factor) const {
+    for (std::size_t i = 0; i < n; ++i) {  // the short-term factor takes the shift: log S = chi + xi
+        state[i] *= factor[i];
+        state[stride + i] += std::log(factor[i]);
+    }
+}
+
 void SchwartzSmith::initialState(double* state, std::size_t stride, std::size_t n) const {
     const double s0 = std::exp(p_.chi0 + p_.xi0);
     double* __restrict s = state;

@@ -402,6 +402,36 @@ TEST_CASE("McDonald-Siegel trigger: the CO2 price at which the rule invests is t
     CHECK(boundary < cf.trigger);  // fewer exercise dates than the perpetual option: invest earlier
 }
 
+TEST_CASE("trigger status: a price only where found; below the range when investing pays at every price") {
+    kp::InvestmentLsm engine;
+    Synthetic syn;
+    syn.vol = 0.3;
+    const auto s = settings(8'000, 5);
+    // every date: a finite trigger exactly where every rule finds one
+    const auto base = engine.value(syn.make(), s);
+    REQUIRE(base.triggerStatus.size() == base.years.size());
+    for (std::size_t y = 0; y < base.years.size(); ++y) {
+        CAPTURE(y);
+        CHECK(std::isfinite(base.trigger[y]) == (base.triggerStatus[y] == kp::TriggerStatus::Found));
+    }
+    // technology a nearly free and cheaper to run than the plant at any CO2 price: the rule invests
+    // today at the bottom of the range already (not a bare "no trigger")
+    auto p = syn.make();
+    p.project.technologies[0].tech.capex = 1e6;
+    p.project.technologies[0].tech.feedstockCostPerT = 100;
+    const auto cheap = engine.value(p, s);
+    CHECK(kp::toString(cheap.decision) == "invest_now");
+    CHECK(kp::toString(cheap.triggerStatus[0]) == "below_range");
+    CHECK(std::isnan(cheap.trigger[0]));
+    CHECK(kp::toString(kp::TriggerStatus::AboveRange) == "above_range");
+    // no volatility: after the first date every path has the same CO2 price and no trigger can be
+    // read; today's is read off the paths whose start is spread (investment_training.cpp)
+    Synthetic flat;
+    const auto none = engine.value(flat.make(), s);
+    CHECK(kp::toString(none.triggerStatus[0]) == "found");
+    for (std::size_t y = 1; y < none.years.size(); ++y) CHECK(kp::toString(none.triggerStatus[y]) != "found");
+}
+
 TEST_CASE("direction checks: CO2 level, capex, CO2 volatility") {
     const double k = 4.0;
     const std::uint64_t seed = 314;

@@ -99,6 +99,11 @@ struct InvestmentRule {
     std::vector<char> active;                      ///< per date: an action besides waiting was open
     std::vector<std::vector<double>> featureMean;  ///< per date: each feature's mean on the training paths
     std::vector<TriggerRange> trigger;             ///< per date (CO2 a feature and a technology)
+    /// The first date's fit for reading today's trigger (investment_training.cpp, kCo2Spread): the
+    /// value of waiting and of investing now regressed on paths started from CO2 prices spread
+    /// around today's (the rule's own paths all start at today's prices). No design: not fitted.
+    DateRule firstDate;
+    TriggerRange firstRange;  ///< its CO2 range and carry-on line
     /// The shape of the problem it was trained on (price() checks it).
     std::size_t periods = 0, periodsPerYear = 0, technologies = 0, stages = 0, features = 0,
                 continuousFeatures = 0;
@@ -110,6 +115,16 @@ struct InvestmentRule {
 };
 
 enum class Decision { InvestNow, Wait, Close };
+
+/// Where the switch to investing lies at a date, scanning the CO2 price upwards across the range of
+/// the training paths (their 1st to 99th percentile), the other features at their means.
+enum class TriggerStatus {
+    Found,       ///< the CO2 price above which the rule invests
+    AboveRange,  ///< the rule invests nowhere in the range, but its margin for investing rises with the price
+    BelowRange,  ///< the rule invests already at the lowest price of the range
+    NoSwitch,    ///< nowhere in the range with a margin not rising, no technology open, or CO2 not a factor
+};
+std::string toString(TriggerStatus s);  ///< "found", "above_range", "below_range", "no_switch"
 std::string toString(Decision d);  ///< "invest_now", "wait", "close"
 
 struct Percentiles {
@@ -128,7 +143,9 @@ struct InvestmentResult {
     std::vector<int> years;                ///< calendar year of each decision date
     std::vector<double> trigger;           ///< per date: CO2 price above which investing is optimal (NaN: none); the mean over the rules
     std::vector<double> triggerStdError;   ///< per date: standard error of the trigger over the rules (NaN: one rule, or a rule without one)
+    std::vector<TriggerStatus> triggerStatus;  ///< per date: found (by every rule), else the status most rules without one report
     std::vector<std::vector<double>> triggerByTechnology;  ///< [technology][date]: the same for investing in that technology
+    std::vector<std::vector<TriggerStatus>> triggerStatusByTechnology;  ///< [technology][date]
 
     std::vector<std::vector<double>> timing;  ///< [technology][date]: probability of investing then
     std::vector<std::string> stageNames;

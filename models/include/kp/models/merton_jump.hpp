@@ -42,6 +42,7 @@ public:
     std::size_t auxiliaryDimensions() const override { return 2; }
     std::vector<std::string> stateNames() const override { return {"price"}; }
     void initialState(double* state, std::size_t stride, std::size_t n) const override;
+    void scaleInitialPrice(double* state, std::size_t stride, std::size_t n, const double* factor) const override;
     void evolve(double t0, double t1, const double* normals, std::size_t normalStride,
                 double* state, std::size_t stride, std::size_t n) const override;
     double expectedPrice(double t) const override;

@@ -37,6 +37,12 @@ public:
     /// Writes the state at time 0 for n paths: state[v * stride + p].
     virtual void initialState(double* state, std::size_t stride, std::size_t n) const = 0;
 
+    /// Multiplies the initial price of path p by factor[p] > 0, keeping the latent variables
+    /// consistent with it (the paths then start from spot x factor): what a valuation uses to read a
+    /// decision rule at prices other than today's (the first date's trigger). Call after
+    /// initialState. Models that cannot shift their start throw kp::InvalidInput.
+    virtual void scaleInitialPrice(double* state, std::size_t stride, std::size_t n, const double* factor) const;
+
     /// Advances n paths in place from time t0 to t1 > t0 by the exact transition law.
     /// normals[d * normalStride + p] for d < brownianDimensions() + auxiliaryDimensions().
     virtual void evolve(double t0, double t1, const double* normals, std::size_t normalStride,

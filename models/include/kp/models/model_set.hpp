@@ -53,6 +53,14 @@ public:
     std::size_t auxiliaryDimensions() const override { return auxiliaryOffset_.back(); }
     std::vector<std::string> stateNames() const override;
     void initialState(double* state, std::size_t stride, std::size_t n) const override;
+    /// Scales model 0's initial price (Model's contract); scaleInitialPriceAt names the model.
+    void scaleInitialPrice(double* state, std::size_t stride, std::size_t n, const double* factor) const override {
+        scaleInitialPriceAt(0, state, stride, n, factor);
+    }
+    /// Scales the initial price of the model whose price is state variable `stateIndex` (which must
+    /// be a model's price variable, stateOffset(i)).
+    void scaleInitialPriceAt(std::size_t stateIndex, double* state, std::size_t stride, std::size_t n,
+                             const double* factor) const;
     void evolve(double t0, double t1, const double* normals, std::size_t normalStride,
                 double* state, std::size_t stride, std::size_t n) const override;
     /// Model 0's expected price (state variable 0 is model 0's price).

@@ -1,0 +1,12 @@
+#include "kp/models/model.hpp"
+
+#include "kp/core/errors.hpp"
+
+namespace kp {
+
+void Model::scaleInitialPrice(double*, std::size_t, std::size_t, const double*) const {
+    detail::throwInvalid("model: this model cannot start its paths from another price, but must for the first date's "
+                         "trigger (use gbm, ou, schwartz-smith or jump)");
+}
+
+}  // namespace kp

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <limits>
 
+#include <boost/math/special_functions/erf.hpp>
+
 #include "investment_work.hpp"
 #include "kp/core/errors.hpp"
 
@@ -21,12 +23,14 @@ namespace {
 using detail::InvestmentWork;
 
 constexpr double kNone = -std::numeric_limits<double>::infinity();
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 /// Per-thread buffers: the outer path (one path) and the inner block of one date.
 struct UpperWork {
     InvestmentWork outer, inner;
     std::vector<double> pf;  // [t][p]: a stage's perfect-foresight value from date t on, t <= H
     std::vector<double> V;   // [p]: realised value of the rule from t + 1 on
+    std::vector<double> z;   // [p]: normals of the redrawn arrival dates
 };
 
 class UpperBound {
@@ -39,6 +43,9 @@ public:
             bool any = !std::isnan(in_.closeValue(t));
             for (std::size_t j = 0; j < J_; ++j) any |= in_.allowed(j, t);
             acting_.push_back(any);
+            const double year = in_.project().startYear + static_cast<double>(t) / static_cast<double>(in_.periodsPerYear());
+            for (const ArrivalDistribution& law : c.problem.arrivals)
+                survival_.push_back(law.kind == ArrivalDistribution::Kind::Fixed ? 0.0 : 1.0 - law.cdf(year));
             const std::vector<double> sub(in_.times().begin() + static_cast<std::ptrdiff_t>(t), in_.times().end());
             innerSims_.emplace_back(*c.problem.factors, sub, c.s.seed, Stream::UpperBoundInner, c.s.antithetic,
                                     static_cast<std::uint32_t>((t + 1) << 16));
@@ -76,8 +83,9 @@ private:
         return s / static_cast<double>(I_);
     }
 
-    // the inner block of date t: the outer path's history up to t and its arrival dates on every
-    // path, then I_ fresh continuations to H, and the instrument's cash flows
+    // the inner block of date t: the outer path's history up to t on every path, its arrival dates
+    // (redrawn given the information at t, arrivals), then I_ fresh continuations to H, and the
+    // instrument's cash flows
     void innerBlock(std::size_t o, std::size_t t, UpperWork& w) const {
         const std::size_t n = I_, V = in_.stateVariables();
         InvestmentWork& iw = w.inner;
@@ -86,16 +94,45 @@ private:
         const ProjectBlock& ob = w.outer.block;
         for (std::size_t k = 0; k <= t; ++k)
             for (std::size_t v = 0; v < V; ++v) std::fill_n(b.hist.data() + (k * V + v) * n, n, ob.hist[k * V + v]);
-        for (std::size_t i = 0; i < in_.infrastructure(); ++i) std::fill_n(b.arrival.data() + i * n, n, ob.arrival[i]);
-        std::copy_n(b.hist.data() + t * V * n, V * n, iw.cur.data());
         const PathSimulator& sim = innerSims_[t];
         const std::uint64_t first = o * I4_;
+        arrivals(t, first, w);
+        std::copy_n(b.hist.data() + t * V * n, V * n, iw.cur.data());
         sim.beginBlock(first, n, iw.sim);
         for (std::size_t k = 1; k + t <= H_; ++k) {
             sim.step(k, first, n, iw.cur.data(), n, iw.sim);
             std::copy_n(iw.cur.data(), V * n, b.hist.data() + (t + k) * V * n);
         }
         in_.evaluate(b, false, false);
+    }
+
+    // The information at date t about an arrival date a is whether a <= year(t) (the rule's
+    // indicator; once arrived, the period it arrived in, all that the cash flows use): an arrived
+    // date is kept; one still to come is redrawn from its law given a > year(t), by the inverse CDF
+    // at u = F(year(t)) + (1 - F(year(t))) U, from the upper tail: z = Q^-1((1 - F) Q(x)), x normal
+    // (slot CounterLayout::innerStart), Q(x) = erfc(x / sqrt 2) / 2.
+    void arrivals(std::size_t t, std::uint64_t first, UpperWork& w) const {
+        const std::size_t n = I_, NI = in_.infrastructure();
+        ProjectBlock& b = w.inner.block;
+        if (w.z.size() < n) w.z.resize(n);
+        const double year = in_.project().startYear + static_cast<double>(t) / static_cast<double>(in_.periodsPerYear());
+        for (std::size_t i = 0; i < NI; ++i) {
+            const double a = w.outer.block.arrival[i];
+            double* out = b.arrival.data() + i * n;
+            const double S = survival_[t * NI + i];
+            if (a <= year || !(S > 0)) {
+                std::fill_n(out, n, a);
+                continue;
+            }
+            fillNormals(c_.s.seed, CounterLayout::innerStart(Stream::UpperBoundInner, t, i), first, n, w.z.data(),
+                        c_.s.antithetic, w.inner.normal);
+            const ArrivalDistribution& law = c_.problem.arrivals[i];
+            for (std::size_t p = 0; p < n; ++p) {
+                const double q = std::max(S * 0.5 * std::erfc(w.z[p] / std::sqrt(2.0)), 1e-300);
+                const double y = law.year(std::sqrt(2.0) * boost::math::erfc_inv(2 * q));
+                out[p] = y > year ? y : std::nextafter(year, kInf);  // rounding at the truncation point
+            }
+        }
     }
 
     // max over the actions allowed at t of their estimated value (a stage with perfect foresight);
@@ -265,6 +302,7 @@ private:
     PathSimulator outerSim_;
     std::vector<PathSimulator> innerSims_;  // per date t: the grid t .. H
     std::vector<char> acting_;              // per date: an action besides waiting is allowed
+    std::vector<double> survival_;          // [t][i]: P(arrival i after date t), 0 for a fixed date (kept)
 };
 
 // the weight of each rule in the option value: its share of the pricing paths (ruleOfBlock)

@@ -27,12 +27,13 @@
 /// `innerPaths` paths simulated from the outer path's state at t (nested simulation): their noise
 /// has mean zero, so by Jensen's inequality it biases the bound up, never down.
 ///
-/// Information relaxations that keep it an upper bound, and loosen it:
-/// - infrastructure arrival dates: the inner paths keep the outer path's arrival dates (known at t
-///   = 0, instead of revealed construction-years ahead): the bound is one on a problem with more
-///   information, whose value is at least the engine's. Exact when arrival dates are fixed.
-/// - stages: the value of investing in a technology with a stage counts the stage decided with
-///   perfect foresight on each inner path; pi's value (the martingale) uses the stage rule.
+/// Information: the rule decides on the prices so far and on whether each arrival date has passed
+/// ("arrived by d", docs/valuation.md); the inner paths from date t have the same information: an
+/// arrival date already passed is kept, one still to come is redrawn from its law given that it is
+/// after t (exact conditional sampling, by the inverse CDF). One relaxation keeps it an upper bound
+/// and loosens it: a technology with a stage is valued with the stage decided with perfect
+/// foresight on each inner path (an upper bound of the stage option); pi's value (the martingale)
+/// uses the stage rule.
 /// With several rules (McSettings::rules), outer path o takes the martingale of rule
 /// o * rules / outerPaths and the gaps are weighted by each rule's share of the pricing paths, the
 /// weights of the option value: upper = sum_b w_b (value of rule b + E[gap_b]).
@@ -42,10 +43,11 @@
 /// outerPaths x dates x innerPaths / 2 path-horizons (measured in docs/valuation.md, "Upper bound").
 /// Memory: per thread, the buffers of one inner block (innerPaths paths).
 ///
-/// Random numbers: outer paths on stream UpperBoundOuter (path 4 o, its arrival dates in the
-/// valuation-date slots of that stream), inner paths from date t on stream UpperBoundInner with step
-/// offset (t + 1) << 16, paths o x innerPaths (rounded up to 4) on (kp::CounterLayout): disjoint
-/// from the training and pricing paths. Each outer path runs on one thread, the gaps are combined in
+/// Random numbers (kp::CounterLayout): outer paths on stream UpperBoundOuter (path 4 o, its arrival
+/// dates in the valuation-date slots of that stream); inner paths from date t on stream
+/// UpperBoundInner, factor steps with offset (t + 1) << 16, redrawn arrival dates in the innerStart
+/// slots of t, paths o x innerPaths (rounded up to 4) on: disjoint from the training and pricing
+/// paths. Each outer path runs on one thread, the gaps are combined in
 /// outer-path order: bit-identical on any number of threads.
 ///
 /// Tested in tests/engine/investment_upper_bound_test.cpp: determinism (1 and 2 threads), the

@@ -145,7 +145,12 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
           << "  +- " << money(e.stdError) << "\n";
     };
     line("option (flexible strategy)", r.optionValue);
-    if (upper) line("  dual upper bound", upper->value);
+    if (upper) {
+        line("  dual upper bound", upper->value);
+        o << "    (gap " << money(upper->gap.value) << " +- " << money(upper->gap.stdError) << "; "
+          << upper->outerPaths << " outer x " << upper->innerPaths << " inner paths, " << std::fixed
+          << std::setprecision(1) << upper->seconds << " s; docs/valuation.md, Upper bound)\n";
+    }
     line("never invest", r.neverInvest);
     for (std::size_t i = 0; i < r.npvNow.size(); ++i) line("invest now: " + r.technologyNames[i], r.npvNow[i]);
     if (std::isfinite(r.closeNow.value)) line("close now", r.closeNow);

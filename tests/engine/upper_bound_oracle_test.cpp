@@ -5,7 +5,7 @@
 //! tests/engine/oracle_pairs.hpp. Criteria: lower <= exact + 3 SE and exact <= upper + 3 SE (both
 //! SEs the estimates' own: the lower bound's includes the rules' spread, the upper's also the outer
 //! paths' spread of the gap); and the gap upper - lower within 1% of the exact value (measured on
-//! seed 42: at most 0.14%, docs/valuation.md "Upper bound"). Seed 42.
+//! seed 42: at most 0.09%, three_tech, docs/valuation.md "Upper bound"). Seed 42.
 //! KP_UB_OUTER / KP_UB_INNER override the bound's paths for exploration (the checks then still run).
 #include <doctest/doctest.h>
 

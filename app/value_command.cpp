@@ -30,7 +30,8 @@ struct ValueOptions {
 };
 
 
-nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& r) {
+nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& r,
+                              const std::optional<InvestmentUpperBound>& upper) {
     nlohmann::ordered_json j;
     j["case"] = c.name;
     j["scenario"] = c.scenario.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.scenario);
@@ -45,6 +46,7 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["never_invest"] = results::estimateJson(r.neverInvest);
     j["close_now"] = results::numberOrNull(r.closeNow.value);
     j["option_value"] = results::estimateJson(r.optionValue);
+    if (upper) j["upper_bound"] = upperBoundJson(*upper);
     j["value_of_waiting"] = results::estimateJson(r.valueOfWaiting);
     nlohmann::ordered_json trig = nlohmann::ordered_json::array();
     for (std::size_t d = 0; d < r.years.size(); ++d)
@@ -128,7 +130,7 @@ std::string money(double x) {
     return o.str();
 }
 
-void printText(const cases::CaseFile& c, const InvestmentResult& r) {
+void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::optional<InvestmentUpperBound>& upper) {
     std::ostream& o = std::cout;
     const std::string cur = c.valuation.currency;
     o << "Case " << c.name << (c.scenario.empty() ? "" : " (scenario " + c.scenario + ")") << ", "
@@ -145,6 +147,12 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r) {
           << "  +- " << money(e.stdError) << "\n";
     };
     line("option (flexible strategy)", r.optionValue);
+    if (upper) {
+        line("  dual upper bound", upper->value);
+        o << "    (gap " << money(upper->gap.value) << " +- " << money(upper->gap.stdError) << "; "
+          << upper->outerPaths << " outer x " << upper->innerPaths << " inner paths, " << std::fixed
+          << std::setprecision(1) << upper->seconds << " s; docs/valuation.md, Upper bound)\n";
+    }
     line("never invest", r.neverInvest);
     for (std::size_t i = 0; i < r.npvNow.size(); ++i) line("invest now: " + r.technologyNames[i], r.npvNow[i]);
     if (std::isfinite(r.closeNow.value)) line("close now", r.closeNow);
@@ -279,7 +287,7 @@ int runValue(const ValueOptions& v) {
     const cases::CaseFile c = loadCase(v.casePath, v.common);
     const ValueRun run = valueCase(v.casePath, c, v.common, v.extras);
     const InvestmentResult& r = run.r;
-    auto j = toJson(c, r);
+    auto j = toJson(c, r, run.upper);
     const bool sens = v.extras.sensitivities || !v.extras.report.empty();
     const std::string npvTech = run.npvTechnology >= 0 ? r.technologyNames[static_cast<std::size_t>(run.npvTechnology)] : "";
     if (sens) j["sensitivities"] = results::sensitivitiesJson(run.sensitivities);
@@ -290,7 +298,7 @@ int runValue(const ValueOptions& v) {
     if (v.common.json) {
         std::cout << j.dump() << '\n';
     } else {
-        printText(c, r);
+        printText(c, r, run.upper);
         if (sens) printSensitivities(std::cout, run.sensitivities, c.valuation.currency, npvTech);
         if (!v.extras.report.empty()) std::cout << "\nReport written to " << v.extras.report << "\n";
     }

@@ -21,6 +21,23 @@ void addValueExtras(CLI::App* c, ValueExtras& x) {
     c->add_option("--report", x.report, "Write a self-contained HTML report to this file (implies --sensitivities)");
     c->add_option("--report-paths", x.reportPaths,
                   "Paths of each scenario valuation in the report (default: paths / 4, at least 2000)");
+    c->add_flag("--upper-bound", x.upperBound,
+                "Also a dual (Andersen-Broadie) upper bound of the option value, by nested simulation "
+                "(docs/valuation.md, Upper bound)");
+    c->add_option("--upper-bound-paths", x.upper.outerPaths, "Outer paths of the upper bound")
+        ->default_val(x.upper.outerPaths);
+    c->add_option("--upper-bound-inner", x.upper.innerPaths, "Inner paths per outer path and decision date")
+        ->default_val(x.upper.innerPaths);
+}
+
+nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u) {
+    nlohmann::ordered_json j = results::estimateJson(u.value);
+    j["lower"] = results::estimateJson(u.lower);
+    j["gap"] = results::estimateJson(u.gap);
+    j["outer_paths"] = u.outerPaths;
+    j["inner_paths"] = u.innerPaths;
+    j["seconds"] = u.seconds;
+    return j;
 }
 
 ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
@@ -47,6 +64,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     const std::vector<InvestmentRule> rules = engine.trainRules(pr, s);  // trained once: the sensitivities price with them
     run.r = engine.price(pr, rules, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (x.upperBound) run.upper = investmentUpperBound(pr, rules, s, run.r, x.upper);
     if (sens) {
         run.npvTechnology = results::bestNowTechnology(run.r);
         run.sensitivities = results::sensitivities(c, s, engine, rules, pv, run.npvTechnology, &progress);

@@ -1,15 +1,18 @@
 #pragma once
 /// \file value_run.hpp
 /// What `kruispunt value` adds on top of one valuation (issue 5): the progress bar, --sensitivities
-/// (bump-and-revalue, sensitivities.hpp) and --report FILE (the HTML report, report.hpp, with the
-/// four scenarios valued at --report-paths for the price fans and the comparison).
+/// (bump-and-revalue, sensitivities.hpp), --report FILE (the HTML report, report.hpp, with the
+/// four scenarios valued at --report-paths for the price fans and the comparison) and --upper-bound
+/// (the dual upper bound of the option value, kp/engine/investment_upper_bound.hpp; issue 12).
 
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "case_run.hpp"
+#include "kp/engine/investment_upper_bound.hpp"
 #include "kp/results/compare.hpp"
 #include "kp/results/path_values.hpp"
 #include "kp/results/sensitivities.hpp"
@@ -20,16 +23,24 @@ struct ValueExtras {
     bool sensitivities = false;
     std::string report;           ///< HTML file to write, "" for none
     std::size_t reportPaths = 0;  ///< paths of each scenario run of the report (0: paths / 4, at least 2000)
+    bool upperBound = false;      ///< the dual upper bound beside the option value
+    UpperBoundSettings upper;     ///< its outer and inner paths
 };
 
-/// Adds --sensitivities, --report and --report-paths to `value`.
+/// Adds --sensitivities, --report, --report-paths, --upper-bound, --upper-bound-paths and
+/// --upper-bound-inner to `value`.
 void addValueExtras(CLI::App* command, ValueExtras& x);
 
 struct ValueRun {
     InvestmentResult r;
     std::vector<results::Sensitivity> sensitivities;  ///< empty unless asked for (or for the report)
     int npvTechnology = -1;
+    std::optional<InvestmentUpperBound> upper;  ///< with --upper-bound: from the same rules
 };
+
+/// The upper bound as JSON: {value, std_error, lower {value, std_error}, gap {value, std_error},
+/// outer_paths, inner_paths, seconds}.
+nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u);
 
 /// Values the case (progress bar on stderr unless quiet), then the sensitivities and the report if
 /// asked for. The report is written (atomically) before this returns.

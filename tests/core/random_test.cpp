@@ -108,7 +108,7 @@ TEST_CASE("a path's normal does not depend on the block it is generated in") {
     CHECK(a != b);  // another step gives other numbers
 }
 
-TEST_CASE("counter layout: the simulator's slots and the valuation-date slots are disjoint") {
+TEST_CASE("counter layout: the simulator's slots, the valuation-date and the inner-start slots are disjoint") {
     // Every slot a simulation can take: every stream, steps 1 .. 400 of a grid (the longest
     // valuation grid: 100 years of quarters), every dimension of a model set of up to 64 Brownian
     // and auxiliary dimensions, plain and with the step offsets of the upper bound's inner
@@ -133,6 +133,18 @@ TEST_CASE("counter layout: the simulator's slots and the valuation-date slots ar
         CAPTURE(static_cast<int>(st));
         CHECK(minStep >= 1);  // never step 0: disjoint from every valuation-date draw
     }
+    // the inner simulations' start draws (redrawn arrival dates): step (k + 1) << 16, which no
+    // factor step of that simulation ((k + 1) << 16 + j, j >= 1), no other inner simulation's and no
+    // valuation-date draw takes
+    bool clash = false;
+    for (std::uint32_t k = 0; k < 400; ++k) {
+        const kp::CounterSlot a = CounterLayout::innerStart(Stream::UpperBoundInner, k, 3);
+        clash |= a.step != (k + 1) << 16 || a.dim != 3 || a.step == 0;
+        for (std::uint32_t k2 = 0; k2 < 400; ++k2)
+            for (std::size_t step = 1; step <= 400; ++step)
+                clash |= CounterLayout::factorStep(Stream::UpperBoundInner, step, 3, (k2 + 1) << 16).step == a.step;
+    }
+    CHECK(!clash);
     // and the numbers differ: the first arrival's normal is not the first step's of dimension 0
     kp::NormalScratch scr;
     std::vector<double> a(8), b(8);

@@ -79,71 +79,7 @@ Compared compare(const OneFactorCase& c, std::size_t paths, std::uint64_t seed, 
     return x;
 }
 
-std::vector<OneFactorCase> family() {
-    using namespace kp::test;
-    std::vector<OneFactorCase> v;
-    {
-        auto c = emitter("ccs_linear");
-        c.technologies = {ccs("ccs", 6e8, 0, 2026, 2055)};
-        c.infrastructureYear = {0};
-        v.push_back(c);
-    }
-    {
-        auto c = emitter("ccs_lag3");
-        c.technologies = {ccs("ccs", 6e8, 3, 2026, 2055)};
-        c.infrastructureYear = {0};
-        v.push_back(c);
-    }
-    {
-        auto c = emitter("ccs_late_infra");
-        c.technologies = {ccs("ccs", 6e8, 1, 2026, 2055)};
-        c.infrastructureYear = {2032};
-        v.push_back(c);
-    }
-    {
-        auto c = emitter("ccs_drift");
-        c.co2.drift = 0.04;
-        c.technologies = {ccs("ccs", 6e8, 0, 2026, 2055)};
-        c.infrastructureYear = {0};
-        v.push_back(c);
-    }
-    {
-        auto c = emitter("ccs_ou");
-        c.co2.ou = true;
-        c.technologies = {ccs("ccs", 6e8, 0, 2026, 2055)};
-        c.infrastructureYear = {0};
-        v.push_back(c);
-    }
-    {
-        auto c = emitter("three_tech");
-        auto a = ccs("ccs", 6e8, 0, 2026, 2055);
-        kp::Technology e;
-        e.name = std::string("electric");
-        e.capex = 1.2e9, e.powerMwhPerT = 2.0, e.feedstockCostPerT = 200, e.fixedOpex = 2e7;
-        e.emissionIntensity = 0.1, e.constructionYears = 2, e.lifetimeYears = 25;
-        e.earliestDecisionYear = 2026, e.latestDecisionYear = 2055;
-        kp::Technology h = e;
-        h.name = std::string("hydrogen");
-        h.capex = 8e8, h.powerMwhPerT = 0.5, h.hydrogenMwhPerT = 1.5, h.emissionIntensity = 0.2;
-        c.hydrogen = 90;
-        c.technologies = {a, e, h};
-        c.infrastructureYear = {0, 0, 2030};
-        c.exits.push_back({"close", 1e8, 3e8, 2026, 2065});
-        v.push_back(c);
-    }
-    {
-        auto c = emitter("sde_nonlinear");
-        auto a = ccs("ccs", 6e8, 2, 2026, 2055);
-        kp::SdeSubsidy sde;
-        sde.baseAmount = 150, sde.basePrice = 40, sde.co2Coef = 1.0, sde.years = 15;
-        a.sde = sde;
-        c.technologies = {a};
-        c.infrastructureYear = {0};
-        c.kinks = {40.0, 150.0};
-        v.push_back(c);
-    }
-    return v;
-}
+std::vector<OneFactorCase> family() { return kp::test::oracleFamily(); }
 
 }  // namespace
 

@@ -93,15 +93,19 @@ struct CounterSlot {
 };
 
 /// The owner of the counter layout: which slot each draw of a path takes. Every draw of the engines
-/// goes through these two functions, so no two uses can share random numbers:
+/// goes through these three functions, so no two uses can share random numbers:
 ///   - factorStep: the normals that advance the factors over step k >= 1 of a simulation grid
 ///     (kp::PathSimulator), dimension d of the model's Brownian and auxiliary dimensions;
 ///     `stepOffset` separates the inner simulations of the upper bound ((k + 1) << 16 for the
 ///     simulations started at date k, stream UpperBoundInner only);
 ///   - valuationDate: draws made once per path at the valuation date, step 0, which no simulation
 ///     step takes (a step counter is k + stepOffset >= 1): the infrastructure arrival dates of the
-///     valuation engine take dimensions 0 .. arrivals - 1.
-/// tests/core/random_test.cpp checks that the two families are disjoint.
+///     valuation engine take dimensions 0 .. arrivals - 1;
+///   - innerStart: draws made once per path at the start of the upper bound's inner simulation
+///     started at date k (stream UpperBoundInner), step (k + 1) << 16, which none of its factor steps
+///     takes (they are (k + 1) << 16 + j, j >= 1): the investment bound's arrival dates redrawn
+///     given "not arrived by k" take dimensions 0 .. arrivals - 1.
+/// tests/core/random_test.cpp checks that the three families are disjoint.
 struct CounterLayout {
     static CounterSlot factorStep(Stream stream, std::size_t k, std::size_t dim, std::uint32_t stepOffset = 0) {
         assert(k >= 1 && dim < (1u << 16));
@@ -110,6 +114,10 @@ struct CounterLayout {
     static CounterSlot valuationDate(Stream stream, std::size_t draw) {
         assert(draw < (1u << 16));
         return {stream, 0, static_cast<std::uint32_t>(draw)};
+    }
+    static CounterSlot innerStart(Stream stream, std::size_t k, std::size_t draw) {
+        assert(draw < (1u << 16) && k + 1 < (1u << 16));
+        return {stream, static_cast<std::uint32_t>((k + 1) << 16), static_cast<std::uint32_t>(draw)};
     }
 };
 

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/engine/lsm.hpp"
@@ -34,18 +35,19 @@ struct McOptions {
     bool json = false;
 
     void add(CLI::App* c) {
-        c->add_option("--paths", paths, "Pricing paths")->capture_default_str();
+        c->add_option("--paths", paths, "Pricing paths")->capture_default_str()->check(wholeNumber(kMaxPaths));
         c->add_option("--training-paths", trainingPaths,
-                      "Regression paths (default: a quarter of --paths, at least min(--paths, 20000), at most 262144)");
-        c->add_option("--seed", seed, "Random seed (non-zero)")->capture_default_str();
-        c->add_option("--threads", threads, "Threads (0: all cores)")->capture_default_str();
+                      "Regression paths (default: a quarter of --paths, at least min(--paths, 20000), at most 262144)")
+            ->check(wholeNumber(kMaxPaths));
+        c->add_option("--seed", seed, "Random seed (non-zero)")->capture_default_str()->check(wholeNumber(kMaxSeed));
+        c->add_option("--threads", threads, "Threads (0: all cores)")->capture_default_str()->check(wholeNumber(kMaxThreads));
         c->add_option("--basis", basis, "Regression basis: monomial or laguerre")->capture_default_str();
         c->add_option("--degree", degree, "Total degree of the basis")->capture_default_str();
         c->add_flag("--qmc", qmc, "Randomised Sobol numbers with a Brownian bridge (16 replications)");
         c->add_flag("--no-antithetic", noAntithetic, "Plain instead of antithetic pseudo-random paths");
         c->add_flag("--upper-bound", upperBound, "Also estimate the Andersen-Broadie dual upper bound");
-        c->add_option("--upper-outer", upperOuter, "Outer paths of the upper bound")->capture_default_str();
-        c->add_option("--upper-inner", upperInner, "Inner paths of the upper bound")->capture_default_str();
+        c->add_option("--upper-outer", upperOuter, "Outer paths of the upper bound")->capture_default_str()->check(wholeNumber(kMaxPaths));
+        c->add_option("--upper-inner", upperInner, "Inner paths of the upper bound")->capture_default_str()->check(wholeNumber(kMaxPaths));
         c->add_flag("--json", json, "Print one JSON object on stdout");
     }
 
@@ -367,9 +369,9 @@ void addPriceCommand(CLI::App& app, Action& action) {
     c->add_option("--debt", ml.debt, "Face value D of the zero-coupon debt due at maturity")->required();
     c->add_option("--maturity", ml.maturity, "Maturity T (years)")->required();
     c->add_option("--rate", ml.rate, "Risk-free rate (continuous, per year)")->required();
-    c->add_option("--paths", ml.mc.paths, "Paths (antithetic pairs)")->capture_default_str();
-    c->add_option("--seed", ml.mc.seed, "Random seed (non-zero)")->capture_default_str();
-    c->add_option("--threads", ml.mc.threads, "Threads (0: all cores)")->capture_default_str();
+    c->add_option("--paths", ml.mc.paths, "Paths (antithetic pairs)")->capture_default_str()->check(wholeNumber(kMaxPaths));
+    c->add_option("--seed", ml.mc.seed, "Random seed (non-zero)")->capture_default_str()->check(wholeNumber(kMaxSeed));
+    c->add_option("--threads", ml.mc.threads, "Threads (0: all cores)")->capture_default_str()->check(wholeNumber(kMaxThreads));
     c->add_flag("--json", ml.json, "Print one JSON object on stdout");
     c->callback([&action] { action = [] { return runMertonLoan(ml); }; });
 }

@@ -43,4 +43,10 @@ cases::RunOverrides overridesOf(const CommonOptions& o);
 /// (kp::cases::settingsFor).
 InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o);
 
+/// kp::results::checkResult on a valuation of the case at `casePath` under the options (and
+/// `scenario`, "" for none): a non-finite value is kp::InvalidInput naming the field and the case's
+/// largest inputs; an option value below a static strategy is kp::NotConverged.
+void checkCaseResult(const InvestmentResult& r, const std::string& casePath, const CommonOptions& o,
+                     const std::string& scenario);
+
 }  // namespace kp::app

@@ -7,11 +7,14 @@
 #include <ostream>
 #include <sstream>
 
+#include "cli_checks.hpp"
 #include "kp/results/csv_table.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/output_file.hpp"
 #include "kp/results/progress.hpp"
 #include "kp/results/report.hpp"
+#include "kp/results/result_checks.hpp"
 
 namespace kp::app {
 
@@ -20,7 +23,8 @@ void addValueExtras(CLI::App* c, ValueExtras& x) {
                 "Bump-and-revalue sensitivities of the option value and NPV now (common random numbers)");
     c->add_option("--report", x.report, "Write a self-contained HTML report to this file (implies --sensitivities)");
     c->add_option("--report-paths", x.reportPaths,
-                  "Paths of each scenario valuation in the report (default: paths / 4, at least 2000)");
+                  "Paths of each scenario valuation in the report, even (default: paths / 4, at least 2000)")
+        ->check(wholeNumber(kMaxPaths));
 }
 
 ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
@@ -31,9 +35,12 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     const bool sens = x.sensitivities || report;
     std::size_t scenarioPaths = 0;
     std::vector<std::string> scenarios;
+    KP_REQUIRE(report || x.reportPaths == 0, "--report-paths is ", x.reportPaths,
+               ", but must be given only with --report (it sets the report's scenario paths)");
     if (report) {
-        KP_REQUIRE(!std::filesystem::is_directory(x.report), "--report is ", x.report,
-                   ", but must be a file name, not a directory");
+        io::checkOutputFile(x.report, "--report");
+        KP_REQUIRE(x.reportPaths == 0 || (x.reportPaths >= 2 && x.reportPaths % 2 == 0), "--report-paths is ",
+                   x.reportPaths, ", but must be even and at least 2 (antithetic pairs)");
         scenarioPaths = x.reportPaths ? x.reportPaths : std::max<std::size_t>(2000, s.paths / 4);
         scenarioPaths += scenarioPaths % 2;  // even for antithetic sampling
         scenarios = cases::scenarioNames();
@@ -47,6 +54,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     const std::vector<InvestmentRule> rules = engine.trainRules(pr, s);  // trained once: the sensitivities price with them
     run.r = engine.price(pr, rules, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    checkCaseResult(run.r, casePath, o, o.scenario);  // before anything is printed or written
     if (sens) {
         run.npvTechnology = results::bestNowTechnology(run.r);
         run.sensitivities = results::sensitivities(c, s, engine, rules, pv, run.npvTechnology, &progress);
@@ -85,13 +93,13 @@ void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>
           << std::setw(22) << cell(x.npvNow) << "\n";
 }
 
-void writeSensitivitiesCsv(const std::string& dir, const std::vector<results::Sensitivity>& s, const std::string& currency) {
+std::string sensitivitiesCsv(const std::vector<results::Sensitivity>& s, const std::string& currency) {
     results::CsvTable t({"name", "bump", "option_value_change_" + currency, "option_value_change_se_" + currency,
                 "npv_now_change_" + currency, "npv_now_change_se_" + currency});
     for (const auto& x : s)
         t.row({x.name, x.bump, results::csvNumber(x.optionValue.value), results::csvNumber(x.optionValue.stdError),
                results::csvNumber(x.npvNow.value), results::csvNumber(x.npvNow.stdError)});
-    t.write((std::filesystem::path(dir) / "sensitivities.csv").string(), "--out");
+    return t.text();
 }
 
 }  // namespace kp::app

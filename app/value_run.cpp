@@ -45,6 +45,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         scenarioPaths += scenarioPaths % 2;  // even for antithetic sampling
         scenarios = cases::scenarioNames();
     }
+    checkMemory(estimateBytes(c, s, true, report), o);  // before any allocation (PathValues: per path)
     const std::size_t bumps = sens ? results::standardBumps(c).size() : 0;
     results::Progress progress((1 + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
     results::PathValues pv(s.paths, pr, report, &progress);

@@ -157,6 +157,9 @@ void applyOverride(YAML::Node& root, const std::string& assignment) {
 
 namespace {
 
+/// Most technology options (stages included) a case may have.
+constexpr std::size_t kMaxOptions = 64;
+
 const std::vector<std::string> kFactorNames{"co2", "gas", "power", "hydrogen", "product"};
 const std::vector<std::string> kModelNames{"constant", "gbm", "ou", "schwartz-smith", "jump", "derived"};
 
@@ -802,6 +805,9 @@ CaseFile Loader::read(const YAML::Node& rootNode) {
     }
 
     MapReader om = root.map("options", "at least one technology option");
+    if (om.keys().size() > kMaxOptions)  // before reading them: 2,000 options took 29 s and 2.5 GB
+        om.self().fail("the number of options", std::to_string(om.keys().size()),
+                       "at most " + std::to_string(kMaxOptions) + " (the limit in README \"Limits\")");
     std::map<std::string, Field> optionFields;
     for (const auto& n : om.keys()) {
         MapReader e = om.map(n, "");

@@ -321,7 +321,8 @@ private:
 
     std::string path() const {
         std::string p;
-        for (const auto& f : stack_) p = joinPath(p, f.map ? f.key : std::to_string(f.index));
+        for (const auto& f : stack_)
+            if (!(f.map && f.expectKey)) p = joinPath(p, f.map ? f.key : std::to_string(f.index));
         return p;
     }
     bool atKey() const { return !stack_.empty() && stack_.back().map && stack_.back().expectKey; }

@@ -171,7 +171,7 @@ MapReader::MapReader(const Field& f, bool allowNull) : self_(f) {
         // the top of a file that is not YAML of this kind (e.g. a text file): never echo its contents
         if (f.path().empty())
             ::kp::detail::throwInvalid(f.source().file, ": the file is ",
-                                       !f.node() || f.node().IsNull() ? std::string("empty")
+                                       !f.node() || f.node().IsNull() ? std::string("empty (no YAML fields in its first document)")
                                        : f.node().IsScalar()          ? std::string("plain text, not YAML fields")
                                                                       : std::string("a YAML list"),
                                        ", but must be a YAML map of fields");
@@ -387,8 +387,9 @@ YAML::Node parseYaml(const std::string& file, const std::string& text,
     try {
         std::istringstream in(text);
         YAML::Parser parser(in);
-        while (parser.HandleNextDocument(scan)) {
-        }
+        // the first document only, as YAML::Load reads (a loop over documents never ends on some
+        // malformed inputs: yaml-cpp 0.7 reports a document without consuming the stray token; fuzz_case)
+        parser.HandleNextDocument(scan);
         YAML::Node root = YAML::Load(text);
         if (shared) *shared = std::move(scan.shared);
         return root;

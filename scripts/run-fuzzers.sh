@@ -11,12 +11,13 @@ if ! command -v clang++ >/dev/null; then
   echo "run-fuzzers: clang++ is not installed (scripts/install-deps.sh installs it): fuzzers skipped"
   exit 0
 fi
+mkdir -p build-fuzz
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O0 -g1" -DKP_SANITIZE=ON -DKP_BUILD_FUZZERS=ON -DKP_BUILD_TESTS=OFF \
-  -DKP_BUILD_EXAMPLES=OFF -DKP_NATIVE=OFF -DKP_STATIC_QUANTLIB=OFF "${launcher[@]}" > build-fuzz.log
-cmake --build build-fuzz -j "$(nproc)" --target fuzz_case fuzz_loan fuzz_scenario fuzz_csv >> build-fuzz.log
+  -DKP_BUILD_EXAMPLES=OFF -DKP_NATIVE=OFF -DKP_STATIC_QUANTLIB=OFF "${launcher[@]}" > build-fuzz/build.log
+cmake --build build-fuzz -j "$(nproc)" --target fuzz_case fuzz_loan fuzz_scenario fuzz_csv >> build-fuzz/build.log
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
 for t in fuzz_case fuzz_loan fuzz_scenario fuzz_csv; do

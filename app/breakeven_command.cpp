@@ -6,15 +6,16 @@
 // Each instrument is applied through a `--set` override (the exact string is printed), so every
 // valuation here is the one `kruispunt value CASE.yaml --set <set>` runs with the same paths and seed:
 // same seed, same random numbers (common random numbers), so the decision is a step function of
-// the instrument and bisection (Boost.Math) finds its step.
-#include <boost/math/tools/roots.hpp>
+// the instrument and bisection finds its step, to 1e-4 of its value whatever --upper is.
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <optional>
 
 #include "case_run.hpp"
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/results/path_values.hpp"
@@ -32,8 +33,11 @@ struct BreakevenOptions {
     CommonOptions common;
     std::string instrument;
     std::string technology;
-    double upper = 0;
+    std::optional<double> upper;
 };
+
+/// Largest --upper: beyond it the instrument's cash flows overflow a valuation.
+constexpr double kMaxUpper = 1e15;
 
 /// How an instrument is applied: the --set override for a value x, the search range and the unit.
 struct Instrument {
@@ -124,9 +128,13 @@ int runBreakeven(const BreakevenOptions& b) {
     results::Progress progress(23 * s.paths, "breakeven", b.common.quiet);
     InvestmentLsm engine;
     const InvestmentResult base = engine.value(cases::toInvestmentProblem(c0), s, &progress);
+    checkCaseResult(base, b.casePath, b.common, b.common.scenario);
     Instrument in = instrumentFor(b, c0, base);
-    if (b.upper > 0) in.hi = b.upper;
-    KP_REQUIRE(in.hi > in.lo, "--upper is ", in.hi, ", but must be above ", in.lo);
+    if (b.upper) {
+        KP_REQUIRE(std::isfinite(*b.upper) && *b.upper > in.lo && *b.upper <= kMaxUpper, "--upper is ", *b.upper,
+                   ", but must be above ", in.lo, " and at most ", kMaxUpper, " ", in.unit);
+        in.hi = *b.upper;
+    }
 
     int evaluations = 0;
     auto valueAt = [&](double x, bool waitOnly, results::PathValues* pv) {
@@ -159,12 +167,20 @@ int runBreakeven(const BreakevenOptions& b) {
     } else if (!invests(in.hi)) {
         note = "investing now does not become optimal up to " + number(in.hi) + " " + in.unit + " (--upper)";
     } else {
-        // bisection on the decision: f < 0 waits, f > 0 invests; stop at 1e-4 of the range
-        const double tol = 1e-4 * (in.hi - in.lo);
+        // bisection on the decision, waiting at l and investing at u, to a tolerance relative to
+        // the break-even (1e-4 of u), so the result does not depend on --upper: while l = 0 the
+        // step shrinks u 16-fold, then the midpoint is geometric while u / l > 4
         // (co2-price: the decision may also turn to closing at high prices; the step found is the
         // lowest price in the range at which investing now is optimal only if it is the only one)
-        auto f = [&](double x) { return invests(x) ? 1.0 : -1.0; };
-        const auto bracket = boost::math::tools::bisect(f, in.lo, in.hi, [&](double l, double u) { return u - l <= tol; });
+        double l = in.lo, u = in.hi;
+        while (u - l > 1e-4 * u) {
+            const double m = l <= 0 ? (u > 16 * 1e-6 ? u / 16 : 0.5 * u) : (u / l > 4 ? std::sqrt(l * u) : 0.5 * (l + u));
+            if (!(m > l && m < u)) break;
+            (invests(m) ? u : l) = m;
+            KP_REQUIRE(evaluations < 200, "breakeven: the bisection took ", evaluations,
+                       " valuations, but must converge (the decision is not a step in the instrument)");
+        }
+        const std::pair<double, double> bracket{l, u};
         breakeven = roundUp4(bracket.second);
         // band: the out-of-sample difference NPV now - value of the best strategy that waits, at the
         // break-even and one step above, with the standard error of its pathwise mean; +-2 SE of the
@@ -233,7 +249,8 @@ void addBreakevenCommand(CLI::App& app, Action& action) {
                                                 "operating-subsidy (EUR per tCO2 avoided) or co2-price (today's "
                                                 "EUA price, EUR/t)")->required();
     c->add_option("--technology", b.technology, "Option the grant or subsidy is for (default: best NPV now)");
-    c->add_option("--upper", b.upper, "Upper end of the search (default: capex, 1000 per tonne, or 20 x the CO2 spot)");
+    c->add_option("--upper", b.upper, "Upper end of the search (default: capex, 1000 per tonne, or 20 x the CO2 spot)")
+        ->check(finiteNumber());
     addCommonOptions(c, b.common);
     c->callback([&action] { action = [] { return runBreakeven(b); }; });
 }

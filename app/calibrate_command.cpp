@@ -19,6 +19,7 @@
 #include "kp/calibration/schwartz_smith_futures.hpp"
 #include "kp/calibration/time_series.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/output_file.hpp"
 
 namespace kp::app {
 
@@ -167,6 +168,33 @@ void printFit(std::ostream& os, const cal::FitResult& f, const cal::DataInfo& da
        << "; status: " << f.status << '\n';
 }
 
+/// A series whose log returns are all equal (a constant price) identifies no volatility: every
+/// model's fit is degenerate (sigma 0, an undefined likelihood), so it is refused up front.
+void requireVaryingReturns(const cal::TimeSeries& s) {
+    if (s.size() < 3) return;
+    for (double v : s.values)
+        if (!(v > 0)) return;  // the fit reports non-positive prices itself
+    const double first = std::log(s.values[1] / s.values[0]);
+    for (std::size_t i = 2; i < s.size(); ++i)
+        if (std::log(s.values[i] / s.values[i - 1]) != first) return;
+    ::kp::detail::throwInvalid(s.file, ": ", s.column, ": the log returns of the ", s.size(),
+                               " prices are all equal (", first == 0 ? "a constant series" : "a constant growth rate",
+                               "), but must vary: no model can be fitted to them");
+}
+
+/// A fit that failed (did not converge, undefined likelihood, a non-finite estimate) gives no
+/// parameter file: exit 2 with the reason.
+void requireUsableFit(const cal::FitResult& f, const std::string& out) {
+    std::string why;
+    if (!f.converged) why = f.status;
+    else if (!std::isfinite(f.logLikelihood) || f.logLikelihood <= -1e99) why = "the likelihood is undefined";
+    for (const auto& p : f.parameters)
+        if (why.empty() && !std::isfinite(p.value)) why = "the estimate of " + p.name + " is not finite";
+    if (!why.empty())
+        ::kp::detail::throwInvalid("--out ", out, ": the ", f.model, " fit failed (", why,
+                                   "), but must succeed for a parameter file to be written; nothing was written");
+}
+
 int runFits(const CalibrateOptions& o) {
     KP_REQUIRE(o.columns.size() <= 1, "calibrate: --column is given ", o.columns.size(),
                " times for one --series, but must be given at most once");
@@ -194,6 +222,7 @@ int runFits(const CalibrateOptions& o) {
                "write the chosen one)");
 
     const cal::TimeSeries series = cal::readSeries(o.series.front(), req);
+    requireVaryingReturns(series);
     cal::FitOptions fo;
     fo.timeBasis = cal::parseTimeBasis(o.timeBasis);
     const cal::DataInfo data = cal::describe(series, req.frequency, fo.timeBasis);
@@ -202,7 +231,10 @@ int runFits(const CalibrateOptions& o) {
     std::vector<cal::FitResult> fits;
     for (auto k : kinds) fits.push_back(cal::fitModel(k, series, fo));
 
-    if (!o.out.empty()) cal::writeParameterFile(o.out, fits.front(), data);
+    if (!o.out.empty()) {
+        requireUsableFit(fits.front(), o.out);
+        cal::writeParameterFile(o.out, fits.front(), data);
+    }
 
     double bestAic = INFINITY, bestBic = INFINITY;
     for (const auto& f : fits) {
@@ -385,7 +417,10 @@ int runFutures(const CalibrateOptions& o) {
     data.timeBasis = fo.timeBasis;
     data.prices = panel.size();
     data.maturities = panel.maturities;
-    if (!o.out.empty()) cal::writeParameterFile(o.out, ff.fit, data);
+    if (!o.out.empty()) {
+        requireUsableFit(ff.fit, o.out);
+        cal::writeParameterFile(o.out, ff.fit, data);
+    }
 
     if (o.json) {
         json j = fitJson(ff.fit, data);
@@ -419,6 +454,7 @@ int runFutures(const CalibrateOptions& o) {
 }
 
 int runCalibrate(const CalibrateOptions& o) {
+    if (!o.out.empty()) io::checkOutputFile(o.out, "--out");  // before any fit
     if (!o.futures.empty()) return runFutures(o);
     if (!o.learningCurve.empty()) {
         KP_REQUIRE(o.series.empty(),

@@ -26,6 +26,7 @@ struct CommonOptions {
     std::vector<std::string> sets;
     bool json = false;
     bool quiet = false;
+    std::string maxMemory;  ///< --max-memory: "" for the machine's available memory
 };
 
 /// Adds the common options to a sub-command.
@@ -40,7 +41,22 @@ cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const 
 cases::RunOverrides overridesOf(const CommonOptions& o);
 
 /// Engine settings: the case's `simulation` section with --paths, --seed and --threads applied
-/// (kp::cases::settingsFor).
+/// (kp::cases::settingsFor), after the memory check (checkMemory, per-path values included).
 InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o);
+
+/// Bytes a valuation of the case will allocate (estimated before allocating): the training store
+/// of one rule, per-thread block buffers, and with `perPath` the per-path values of the pricing
+/// paths (sensitivities, report, breakeven's band; `keepPrices`: the report's price fans).
+double estimateBytes(const cases::CaseFile& c, const InvestmentSettings& s, bool perPath, bool keepPrices);
+
+/// Refuses (kp::InvalidInput, exit 2) a run whose estimate exceeds --max-memory or, without it, the
+/// machine's available memory (/proc/meminfo MemAvailable), naming both figures and the options.
+void checkMemory(double bytes, const CommonOptions& o);
+
+/// kp::results::checkResult on a valuation of the case at `casePath` under the options (and
+/// `scenario`, "" for none): a non-finite value is kp::InvalidInput naming the field and the case's
+/// largest inputs; an option value below a static strategy is kp::NotConverged.
+void checkCaseResult(const InvestmentResult& r, const std::string& casePath, const CommonOptions& o,
+                     const std::string& scenario);
 
 }  // namespace kp::app

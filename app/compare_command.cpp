@@ -10,6 +10,7 @@
 #include "kp/results/compare.hpp"
 #include "kp/results/csv_table.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/output_file.hpp"
 #include "kp/results/progress.hpp"
 
 namespace kp::app {
@@ -30,10 +31,12 @@ int runCompare(const CompareOptions& v) {
     // one case load up front: bad input stops before any valuation
     const cases::CaseFile c = loadCase(v.casePath, v.common);
     const InvestmentSettings s = settingsFor(c, v.common);
+    if (!v.csv.empty()) io::checkOutputFile(v.csv, "--csv");
     results::Progress progress(names.size() * s.paths, "compare", v.common.quiet);
     std::vector<results::ScenarioRun> runs;
     for (const auto& n : names) runs.push_back(results::runScenario(v.casePath, v.common.sets, overridesOf(v.common), n, 0, false, &progress));
     progress.finish();
+    for (const auto& r : runs) checkCaseResult(r.r, v.casePath, v.common, r.scenario);
     const std::string cur = c.valuation.currency;
     if (!v.csv.empty()) {
         results::CsvTable t({"scenario", "decision", "technology", "option_value_" + cur, "option_value_se_" + cur,

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "case_run.hpp"
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "kp/core/errors.hpp"
 #include "loan_run.hpp"
@@ -181,9 +182,10 @@ void addPortfolioCommand(CLI::App& app, Action& action) {
                                               "portfolio loss, VaR, ES, contributions (docs/loans.md)");
     c->add_option("portfolio", o.path, "Portfolio file (YAML, docs/loans.md)")->required();
     c->add_option("--scenario", o.scenario, "Scenario applied to every case (default: the portfolio's)");
-    c->add_option("--paths", o.paths, "Pricing paths (default: the portfolio's simulation.paths)");
-    c->add_option("--seed", o.seed, "Random seed, non-zero (default: the portfolio's)");
-    c->add_option("--threads", o.threads, "Threads, 0 = all cores");
+    c->add_option("--paths", o.paths, "Pricing paths (default: the portfolio's simulation.paths)")
+        ->check(wholeNumber(kMaxPaths));
+    c->add_option("--seed", o.seed, "Random seed, non-zero (default: the portfolio's)")->check(wholeNumber(kMaxSeed));
+    c->add_option("--threads", o.threads, "Threads, 0 = all cores")->check(wholeNumber(kMaxThreads));
     c->add_flag("--json", o.json, "Print one JSON object on stdout");
     c->add_flag("--quiet", o.quiet, "No progress output on stderr");
     c->callback([&action] { action = [] { return runPortfolio(o); }; });

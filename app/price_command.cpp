@@ -1,10 +1,12 @@
 // `kruispunt price <problem>`: canonical option problems for researchers (interface fixed: other
 // tools call it). See README.md, section "Canonical problems".
+#include <fstream>
 #include <Eigen/Core>
 #include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "commands.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/engine/lsm.hpp"
@@ -34,19 +36,37 @@ struct McOptions {
     bool json = false;
 
     void add(CLI::App* c) {
-        c->add_option("--paths", paths, "Pricing paths")->capture_default_str();
+        c->add_option("--paths", paths, "Pricing paths")->capture_default_str()->check(wholeNumber(kMaxPaths));
         c->add_option("--training-paths", trainingPaths,
-                      "Regression paths (default: a quarter of --paths, at least min(--paths, 20000), at most 262144)");
-        c->add_option("--seed", seed, "Random seed (non-zero)")->capture_default_str();
-        c->add_option("--threads", threads, "Threads (0: all cores)")->capture_default_str();
+                      "Regression paths (default: a quarter of --paths, at least min(--paths, 20000), at most 262144)")
+            ->check(wholeNumber(kMaxPaths));
+        c->add_option("--seed", seed, "Random seed (non-zero)")->capture_default_str()->check(wholeNumber(kMaxSeed));
+        c->add_option("--threads", threads, "Threads (0: all cores)")->capture_default_str()->check(wholeNumber(kMaxThreads));
         c->add_option("--basis", basis, "Regression basis: monomial or laguerre")->capture_default_str();
         c->add_option("--degree", degree, "Total degree of the basis")->capture_default_str();
         c->add_flag("--qmc", qmc, "Randomised Sobol numbers with a Brownian bridge (16 replications)");
         c->add_flag("--no-antithetic", noAntithetic, "Plain instead of antithetic pseudo-random paths");
         c->add_flag("--upper-bound", upperBound, "Also estimate the Andersen-Broadie dual upper bound");
-        c->add_option("--upper-outer", upperOuter, "Outer paths of the upper bound")->capture_default_str();
-        c->add_option("--upper-inner", upperInner, "Inner paths of the upper bound")->capture_default_str();
+        c->add_option("--upper-outer", upperOuter, "Outer paths of the upper bound")->capture_default_str()->check(wholeNumber(kMaxPaths));
+        c->add_option("--upper-inner", upperInner, "Inner paths of the upper bound")->capture_default_str()->check(wholeNumber(kMaxPaths));
         c->add_flag("--json", json, "Print one JSON object on stdout");
+    }
+
+    /// Refuses, before allocating, a run whose training store (training paths x dates x (state + 2)
+    /// doubles, README "Memory") exceeds the machine's available memory.
+    void checkMemory(const LsmSettings& s, std::size_t dates, std::size_t dims) const {
+        const double nT = static_cast<double>(trainingPathsOf(s));
+        const double bytes = 8.0 * nT * static_cast<double>(dates) * static_cast<double>(dims + 2) +
+                             (upperBound ? 8.0 * static_cast<double>(upperOuter) * static_cast<double>(upperInner) : 0.0);
+        std::ifstream in("/proc/meminfo");
+        std::string key, unit;
+        double kb = 0, avail = HUGE_VAL;
+        while (in >> key >> kb >> unit)
+            if (key == "MemAvailable:") avail = kb * 1024;
+        KP_REQUIRE(bytes <= avail, "the run needs about ", bytes / (1024.0 * 1024 * 1024),
+                   " GiB for its regression paths (--training-paths x --exercises x state), but must fit in the "
+                   "machine's available memory (", avail / (1024.0 * 1024 * 1024), " GiB): lower --training-paths, "
+                   "--paths or --exercises");
     }
 
     LsmSettings settings() const {
@@ -188,6 +208,7 @@ int runAmericanPut(const AmericanPut& a) {
     const Gbm model({a.spot, a.rate, a.dividend, a.vol});
     const BermudanVanilla put(BermudanVanilla::Type::Put, a.strike, a.rate,
                               equallySpacedTimes(a.maturity, static_cast<std::size_t>(a.exercises)));
+    a.mc.checkMemory(s, static_cast<std::size_t>(a.exercises), 1);
     LsmEngine engine;
     const LsmResult r = engine.price(model, put, s);
     return report(r, a.mc.json, "Bermudan put, least-squares Monte Carlo");
@@ -214,6 +235,7 @@ int runMaxCall(const MaxCall& a) {
     for (std::size_t i = 0; i < a.assets; ++i) vars.push_back(set.stateOffset(i));
     const BermudanMaxCall call(a.strike, a.rate,
                                equallySpacedTimes(a.maturity, static_cast<std::size_t>(a.exercises)), vars);
+    a.mc.checkMemory(s, static_cast<std::size_t>(a.exercises), static_cast<std::size_t>(a.assets));
     LsmEngine engine;
     const LsmResult r = engine.price(set, call, s);
     return report(r, a.mc.json, "Bermudan max-call, least-squares Monte Carlo");
@@ -245,6 +267,7 @@ int runPerpetual(const Perpetual& a) {
     const Gbm model({a.value, a.rate, a.yield, a.vol});
     const BermudanVanilla invest(BermudanVanilla::Type::Call, a.cost, a.rate,
                                  equallySpacedTimes(a.horizon, static_cast<std::size_t>(a.exercises)));
+    a.mc.checkMemory(s, static_cast<std::size_t>(a.exercises), 1);
     LsmEngine engine;
     const LsmResult r = engine.price(model, invest, s);
     // the trigger: the first decision date whose sampled decisions locate a boundary (at the first
@@ -367,9 +390,9 @@ void addPriceCommand(CLI::App& app, Action& action) {
     c->add_option("--debt", ml.debt, "Face value D of the zero-coupon debt due at maturity")->required();
     c->add_option("--maturity", ml.maturity, "Maturity T (years)")->required();
     c->add_option("--rate", ml.rate, "Risk-free rate (continuous, per year)")->required();
-    c->add_option("--paths", ml.mc.paths, "Paths (antithetic pairs)")->capture_default_str();
-    c->add_option("--seed", ml.mc.seed, "Random seed (non-zero)")->capture_default_str();
-    c->add_option("--threads", ml.mc.threads, "Threads (0: all cores)")->capture_default_str();
+    c->add_option("--paths", ml.mc.paths, "Paths (antithetic pairs)")->capture_default_str()->check(wholeNumber(kMaxPaths));
+    c->add_option("--seed", ml.mc.seed, "Random seed (non-zero)")->capture_default_str()->check(wholeNumber(kMaxSeed));
+    c->add_option("--threads", ml.mc.threads, "Threads (0: all cores)")->capture_default_str()->check(wholeNumber(kMaxThreads));
     c->add_flag("--json", ml.json, "Print one JSON object on stdout");
     c->callback([&action] { action = [] { return runMertonLoan(ml); }; });
 }

@@ -1,8 +1,6 @@
 // `kruispunt value CASE.yaml`: invest now, wait, or close, by least-squares Monte Carlo over the
 // case's technologies. See docs/valuation.md (method, outputs) and docs/case-file.md (the input).
 // The case -> engine conversion and the common options are in case_run.cpp.
-#include <unistd.h>
-
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +13,7 @@
 #include "commands.hpp"
 #include "kp/cases/case_file.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/output_file.hpp"
 #include "kp/engine/investment_lsm.hpp"
 #include "value_run.hpp"
 
@@ -209,24 +208,25 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
           << "results stand, but a smaller degree may fit as well\n";
 }
 
-/// Writes results.json and the CSV tables into a fresh sibling directory, then moves them into DIR,
-/// so a failure before this point leaves DIR untouched.
+/// The files of --out DIR: results.json and one CSV per table (plus sensitivities.csv).
+const std::vector<std::string> kOutFiles = {"results.json", "npv_now.csv", "timing.csv", "trigger.csv",
+                                            "emissions.csv", "carbon_cost.csv", "sensitivities.csv"};
+
+/// Writes results.json and the CSV tables into DIR, whole or not at all (kp::io::writeFiles: every
+/// file to a temporary file in DIR, checked and fsynced, then all renamed), so a failure leaves DIR
+/// as it was.
 void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const InvestmentResult& r,
-              const std::string& currency) {
+              const std::string& currency, const std::vector<results::Sensitivity>* sens) {
     namespace fs = std::filesystem;
-    const fs::path target(dir);
-    const fs::path tmp = target.string() + ".tmp-" + std::to_string(::getpid());
-    fs::remove_all(tmp);
-    fs::create_directories(tmp);
-    auto file = [&](const std::string& name) {
-        std::ofstream f(tmp / name);
-        KP_REQUIRE(static_cast<bool>(f), "--out: cannot write ", (tmp / name).string());
-        f << std::setprecision(10);
-        return f;
+    std::vector<std::pair<std::string, std::ostringstream>> files;
+    auto file = [&](const std::string& name) -> std::ostringstream& {
+        files.emplace_back(name, std::ostringstream());
+        files.back().second << std::setprecision(10);
+        return files.back().second;
     };
     file("results.json") << j.dump(2) << '\n';
     {
-        auto f = file("npv_now.csv");
+        auto& f = file("npv_now.csv");
         f << "technology,npv_now_" << currency << ",std_error_" << currency << "\n";
         for (std::size_t i = 0; i < r.npvNow.size(); ++i)
             f << r.technologyNames[i] << "," << r.npvNow[i].value << "," << r.npvNow[i].stdError << "\n";
@@ -235,7 +235,7 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
         f << "value_of_waiting," << r.valueOfWaiting.value << "," << r.valueOfWaiting.stdError << "\n";
     }
     {
-        auto f = file("timing.csv");
+        auto& f = file("timing.csv");
         f << "year";
         for (const auto& n : r.technologyNames) f << "," << n << "_probability";
         f << ",close_probability\n";
@@ -246,7 +246,7 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
         }
     }
     {
-        auto f = file("trigger.csv");
+        auto& f = file("trigger.csv");
         f << "year,co2_trigger_" << currency << "_per_tco2,co2_trigger_se_" << currency << "_per_tco2,status";
         for (const auto& n : r.technologyNames) f << "," << n << "_co2_trigger_" << currency << "_per_tco2," << n << "_status";
         f << "\n";
@@ -260,41 +260,36 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
         }
     }
     {
-        auto f = file("emissions.csv");
+        auto& f = file("emissions.csv");
         f << "year,mean_tco2,p5_tco2,p95_tco2\n";
         for (std::size_t d = 0; d < r.years.size(); ++d)
             f << r.years[d] << "," << r.emissionsMean[d] << "," << r.emissionsP5[d] << "," << r.emissionsP95[d] << "\n";
     }
     {
-        auto f = file("carbon_cost.csv");
+        auto& f = file("carbon_cost.csv");
         f << "year,p5_" << currency << ",p50_" << currency << ",p95_" << currency << "\n";
         for (std::size_t d = 0; d < r.years.size(); ++d)
             f << r.years[d] << "," << r.carbonCostNever[d].p5 << "," << r.carbonCostNever[d].p50 << ","
               << r.carbonCostNever[d].p95 << "\n";
     }
-    std::error_code ec;
-    if (!fs::exists(target) || (fs::is_directory(target) && fs::is_empty(target))) {
-        fs::remove(target, ec);
-        fs::rename(tmp, target, ec);
-        if (!ec) return;
-    }
-    fs::create_directories(target);
-    for (const auto& e : fs::directory_iterator(tmp)) fs::rename(e.path(), target / e.path().filename());
-    fs::remove_all(tmp);
+    if (sens) file("sensitivities.csv") << sensitivitiesCsv(*sens, currency);
+    std::vector<io::OutputFile> out;
+    for (const auto& [name, text] : files) out.push_back({(fs::path(dir) / name).string(), text.str()});
+    io::writeFiles(out, "--out");
 }
 
 int runValue(const ValueOptions& v) {
     const cases::CaseFile c = loadCase(v.casePath, v.common);
+    // output paths are checked before the valuation: a bad one stops at once, with nothing written
+    if (!v.out.empty()) io::checkOutputDirectory(v.out, kOutFiles, "--out");
+    if (!v.extras.report.empty()) io::checkOutputFile(v.extras.report, "--report");
     const ValueRun run = valueCase(v.casePath, c, v.common, v.extras);
     const InvestmentResult& r = run.r;
     auto j = toJson(c, r, run.upper);
     const bool sens = v.extras.sensitivities || !v.extras.report.empty();
     const std::string npvTech = run.npvTechnology >= 0 ? r.technologyNames[static_cast<std::size_t>(run.npvTechnology)] : "";
     if (sens) j["sensitivities"] = results::sensitivitiesJson(run.sensitivities);
-    if (!v.out.empty()) {
-        writeOut(v.out, j, r, c.valuation.currency);
-        if (sens) writeSensitivitiesCsv(v.out, run.sensitivities, c.valuation.currency);
-    }
+    if (!v.out.empty()) writeOut(v.out, j, r, c.valuation.currency, sens ? &run.sensitivities : nullptr);
     if (v.common.json) {
         std::cout << j.dump() << '\n';
     } else {

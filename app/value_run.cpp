@@ -7,11 +7,14 @@
 #include <ostream>
 #include <sstream>
 
+#include "cli_checks.hpp"
 #include "kp/results/csv_table.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/output_file.hpp"
 #include "kp/results/progress.hpp"
 #include "kp/results/report.hpp"
+#include "kp/results/result_checks.hpp"
 
 namespace kp::app {
 
@@ -20,14 +23,17 @@ void addValueExtras(CLI::App* c, ValueExtras& x) {
                 "Bump-and-revalue sensitivities of the option value and NPV now (common random numbers)");
     c->add_option("--report", x.report, "Write a self-contained HTML report to this file (implies --sensitivities)");
     c->add_option("--report-paths", x.reportPaths,
-                  "Paths of each scenario valuation in the report (default: paths / 4, at least 2000)");
+                  "Paths of each scenario valuation in the report, even (default: paths / 4, at least 2000)")
+        ->check(wholeNumber(kMaxPaths));
     c->add_flag("--upper-bound", x.upperBound,
                 "Also a dual (Andersen-Broadie) upper bound of the option value, by nested simulation "
                 "(docs/valuation.md, Upper bound)");
     c->add_option("--upper-bound-paths", x.upper.outerPaths, "Outer paths of the upper bound")
-        ->default_val(x.upper.outerPaths);
+        ->default_val(x.upper.outerPaths)
+        ->check(wholeNumber(kMaxPaths));
     c->add_option("--upper-bound-inner", x.upper.innerPaths, "Inner paths per outer path and decision date")
-        ->default_val(x.upper.innerPaths);
+        ->default_val(x.upper.innerPaths)
+        ->check(wholeNumber(kMaxPaths));
 }
 
 nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u) {
@@ -48,13 +54,17 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     const bool sens = x.sensitivities || report;
     std::size_t scenarioPaths = 0;
     std::vector<std::string> scenarios;
+    KP_REQUIRE(report || x.reportPaths == 0, "--report-paths is ", x.reportPaths,
+               ", but must be given only with --report (it sets the report's scenario paths)");
     if (report) {
-        KP_REQUIRE(!std::filesystem::is_directory(x.report), "--report is ", x.report,
-                   ", but must be a file name, not a directory");
+        io::checkOutputFile(x.report, "--report");
+        KP_REQUIRE(x.reportPaths == 0 || (x.reportPaths >= 2 && x.reportPaths % 2 == 0), "--report-paths is ",
+                   x.reportPaths, ", but must be even and at least 2 (antithetic pairs)");
         scenarioPaths = x.reportPaths ? x.reportPaths : std::max<std::size_t>(2000, s.paths / 4);
         scenarioPaths += scenarioPaths % 2;  // even for antithetic sampling
         scenarios = cases::scenarioNames();
     }
+    checkMemory(estimateBytes(c, s, true, report), o);  // before any allocation (PathValues: per path)
     const std::size_t bumps = sens ? results::standardBumps(c).size() : 0;
     results::Progress progress((1 + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
     results::PathValues pv(s.paths, pr, report, &progress);
@@ -64,6 +74,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     const std::vector<InvestmentRule> rules = engine.trainRules(pr, s);  // trained once: the sensitivities price with them
     run.r = engine.price(pr, rules, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    checkCaseResult(run.r, casePath, o, o.scenario);  // before anything is printed or written
     if (x.upperBound) run.upper = investmentUpperBound(pr, rules, s, run.r, x.upper);
     if (sens) {
         run.npvTechnology = results::bestNowTechnology(run.r);
@@ -103,13 +114,13 @@ void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>
           << std::setw(22) << cell(x.npvNow) << "\n";
 }
 
-void writeSensitivitiesCsv(const std::string& dir, const std::vector<results::Sensitivity>& s, const std::string& currency) {
+std::string sensitivitiesCsv(const std::vector<results::Sensitivity>& s, const std::string& currency) {
     results::CsvTable t({"name", "bump", "option_value_change_" + currency, "option_value_change_se_" + currency,
                 "npv_now_change_" + currency, "npv_now_change_se_" + currency});
     for (const auto& x : s)
         t.row({x.name, x.bump, results::csvNumber(x.optionValue.value), results::csvNumber(x.optionValue.stdError),
                results::csvNumber(x.npvNow.value), results::csvNumber(x.npvNow.stdError)});
-    t.write((std::filesystem::path(dir) / "sensitivities.csv").string(), "--out");
+    return t.text();
 }
 
 }  // namespace kp::app

@@ -50,7 +50,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
 /// The sensitivities as a text table (value's text output).
 void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>& s, const std::string& currency,
                         const std::string& npvTechnology);
-/// sensitivities.csv in `dir`: one row per bump, changes in the currency.
-void writeSensitivitiesCsv(const std::string& dir, const std::vector<results::Sensitivity>& s, const std::string& currency);
+/// The text of sensitivities.csv (value --out): one row per bump, changes in the currency.
+std::string sensitivitiesCsv(const std::vector<results::Sensitivity>& s, const std::string& currency);
 
 }  // namespace kp::app

@@ -15,6 +15,7 @@ PACKAGES=(
   nlohmann-json3-dev     # nlohmann-json: JSON output
   libyaml-cpp-dev        # yaml-cpp: case and parameter files
   chromium               # headless browser: tests/report/ renders the HTML report
+  clang                  # libFuzzer (tests/fuzz, scripts/run-fuzzers.sh)
 )
 # Node.js and npm install the report's charting libraries (results/report/package-lock.json); the
 # machine's own Node.js is used when there is one (Debian's npm conflicts with other builds of it).

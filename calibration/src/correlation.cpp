@@ -73,6 +73,14 @@ CorrelationResult correlateLogReturns(const std::vector<TimeSeries>& series, Fre
             r(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) =
                 std::log(series[k].values[at[k][keep[i + 1]]] / series[k].values[at[k][keep[i]]]);
 
+    for (std::size_t k = 0; k < m; ++k) {
+        bool varies = false;
+        for (std::size_t i = 1; i < n && !varies; ++i)
+            varies = r(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) != r(0, static_cast<Eigen::Index>(k));
+        KP_REQUIRE(varies, series[k].file, ": ", series[k].column, ": the ", n, " ", toString(frequency),
+                   " log returns on the common dates are all equal (a constant series), but must vary: "
+                   "its correlation is undefined");
+    }
     CorrelationResult out;
     for (const auto& s : series) out.names.push_back(s.file + ":" + s.column);
     const Eigen::MatrixXd centred = r.rowwise() - r.colwise().mean();

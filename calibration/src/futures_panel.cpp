@@ -1,5 +1,6 @@
 #include "kp/calibration/futures_panel.hpp"
 
+#include <sstream>
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -8,6 +9,7 @@
 
 #include "kp/calibration/detail/csv.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/input_file.hpp"
 
 namespace kp::calibration {
 
@@ -51,8 +53,7 @@ std::string FuturesPanel::where(std::size_t i) const {
 }
 
 FuturesPanel readFuturesPanel(const std::string &path, const FuturesRequest &request) {
-    std::ifstream in(path);
-    KP_REQUIRE(in.good(), path, ": file cannot be opened, but must be a readable CSV file");
+    std::istringstream in(io::readInputFile(path, "CSV file", io::kMaxCsvBytes));
     const detail::CsvTable table = detail::readCsv(in, path);
     KP_REQUIRE(!table.header.empty(), path, ":1: header row is empty, but must name the columns");
     KP_REQUIRE(!table.rows.empty(), path,

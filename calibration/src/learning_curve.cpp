@@ -1,18 +1,19 @@
 #include "kp/calibration/learning_curve.hpp"
 
+#include <sstream>
 #include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <fstream>
 
 #include "kp/calibration/detail/csv.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/input_file.hpp"
 
 namespace kp::calibration {
 
 LearningCurveData readLearningCurve(const std::string& path, const std::string& capacityColumn,
                                     const std::string& costColumn) {
-    std::ifstream in(path);
-    KP_REQUIRE(in.good(), path, ": file cannot be opened, but must be a readable CSV file");
+    std::istringstream in(io::readInputFile(path, "CSV file", io::kMaxCsvBytes));
     const detail::CsvTable t = detail::readCsv(in, path);
     KP_REQUIRE(!t.header.empty(), path, ":1: header row is empty, but must name the columns");
     const std::size_t nCols = t.header.size();
@@ -109,6 +110,9 @@ LearningCurveFit fitLearningCurve(const std::vector<double>& capacity,
     KP_REQUIRE(sxx > 0,
                "learning curve: spread of log capacity is 0, but must be positive (the "
                "capacities must not all be equal)");
+    KP_REQUIRE(syy > 0,
+               "learning curve: spread of log cost is 0, but must be positive (the costs are all "
+               "equal: no learning rate can be fitted)");
     LearningCurveFit f;
     f.exponent = sxy / sxx;
     f.intercept = my - f.exponent * mx;

@@ -11,6 +11,7 @@
 
 #include "kp/calibration/estimators.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/output_file.hpp"
 
 namespace kp::calibration {
 
@@ -29,30 +30,7 @@ DataInfo describe(const TimeSeries& s, Frequency f, TimeBasis basis) {
 }
 
 void writeFileAtomically(const std::string& path, const std::string& text) {
-    namespace fs = std::filesystem;
-    const fs::path target(path);
-    // Built with appends: GCC 12 warns falsely (-Wrestrict, GCC bug 105329) on "." + std::string.
-    std::string name(1, '.');
-    name.append(target.filename().string()).append(".tmp").append(std::to_string(::getpid()));
-    const fs::path tmp = target.parent_path() / name;
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        KP_REQUIRE(out.good(), path, ": output file cannot be created (", tmp.string(),
-                   "), but must be writable");
-        out << text;
-        out.flush();
-        if (!out.good()) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            ::kp::detail::throwInvalid(path, ": writing the output failed, but must succeed");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        ::kp::detail::throwInvalid(path, ": output file cannot be replaced, but must be writable");
-    }
+    io::writeFile(path, text, "--out");
 }
 
 namespace {

@@ -10,6 +10,7 @@
 
 #include "kp/calibration/detail/csv.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/input_file.hpp"
 
 namespace kp::calibration {
 
@@ -104,8 +105,7 @@ using detail::joinNames;
 using detail::lower;
 
 TimeSeries readSeries(const std::string& path, const SeriesRequest& request) {
-    std::ifstream in(path);
-    KP_REQUIRE(in.good(), path, ": file cannot be opened, but must be a readable CSV file");
+    std::istringstream in(io::readInputFile(path, "CSV file", io::kMaxCsvBytes));
     const detail::CsvTable table = detail::readCsv(in, path);
     KP_REQUIRE(!table.header.empty(), path, ":1: header row is empty, but must name the columns");
     KP_REQUIRE(!table.rows.empty(), path,

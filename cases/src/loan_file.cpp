@@ -230,6 +230,10 @@ PortfolioFile loadPortfolioFile(const std::string& path) {
         m->finish();
     }
     MapReader loans = root.map("loans", "a map {name: {case: CASE.yaml, loan: LOAN.yaml}}");
+    constexpr std::size_t kMaxLoans = 256;  // README "Limits"
+    if (loans.keys().size() > kMaxLoans)
+        loans.self().fail("the number of loans", std::to_string(loans.keys().size()),
+                          "at most " + std::to_string(kMaxLoans) + " (the limit in README \"Limits\")");
     for (const auto& name : loans.keys()) {
         MapReader e = loans.map(name, "");
         PortfolioEntry entry;

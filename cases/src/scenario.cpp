@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "kp/core/errors.hpp"
+#include <sys/stat.h>
 #include "yaml_reader.hpp"
 
 namespace kp::cases {
@@ -159,15 +160,11 @@ Scenario loadScenario(const std::string& nameOrPath, const std::string& where) {
     std::string file;
     if (isFile) {
         file = nameOrPath;
-        try {
-            doc = YAML::LoadFile(file);
-        } catch (const YAML::BadFile&) {
+        struct stat st {};
+        if (::stat(file.c_str(), &st) != 0)
             ::kp::detail::throwInvalid(where, ": the scenario file is '", file,
                                        "' (not readable), but must be a readable YAML file");
-        } catch (const YAML::ParserException& e) {
-            ::kp::detail::throwInvalid(file, ":", e.mark.line + 1, ": the YAML is malformed (", e.msg,
-                                       "), but must be valid YAML");
-        }
+        doc = detail::loadYamlFile(file, "scenario file");
     } else {
         const detail::EmbeddedScenario* found = nullptr;
         for (const auto& s : detail::embeddedScenarios())

@@ -107,8 +107,18 @@ private:
                                  const std::string& suggestion) const;
 };
 
-/// Parses a YAML file ("<path>: the <kind> is not readable ..." or "<path>:<line>: the YAML is
-/// malformed ..." otherwise) and applies the --set overrides in order; `overridden` receives their paths.
+/// Parses YAML text of `file` after a scan of its events: a key given twice in one map is an error
+/// naming both lines, nesting deeper than 64 levels is refused, and `shared` (if given) receives the
+/// dotted paths (and lines) of anchored and aliased nodes. Throws kp::InvalidInput.
+YAML::Node parseYaml(const std::string& file, const std::string& text,
+                     std::vector<std::pair<std::string, int>>* shared = nullptr);
+/// parseYaml of a file read whole (kp::io::readInputFile, at most kp::io::kMaxYamlBytes); `kind`
+/// names it in messages ("case file").
+YAML::Node loadYamlFile(const std::string& path, const std::string& kind,
+                        std::vector<std::pair<std::string, int>>* shared = nullptr);
+
+/// Parses a YAML file (loadYamlFile) and applies the --set overrides in order; `overridden`
+/// receives their paths. An override of a node shared through an anchor or alias is refused.
 YAML::Node loadYaml(const std::string& path, const std::string& kind, const std::vector<std::string>& overrides,
                     std::vector<std::string>& overridden);
 
@@ -117,6 +127,9 @@ std::string didYouMean(const std::string& word, const std::vector<std::string>& 
 std::string joinNames(const std::vector<std::string>& names);
 std::string formatNumber(double v);
 std::string joinPath(const std::string& path, const std::string& key);
+/// At most 40 characters of `text`, control characters escaped (\xNN), "..." if cut: the only
+/// part of an input's contents an error message shows.
+std::string excerpt(const std::string& text);
 std::string expectText(const std::string& kind, const Range& r, const std::string& unit);
 
 }  // namespace kp::cases::detail

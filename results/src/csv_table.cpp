@@ -1,13 +1,10 @@
 #include "kp/results/csv_table.hpp"
 
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "kp/core/errors.hpp"
+#include "kp/core/output_file.hpp"
 
 namespace kp::results {
 
@@ -28,28 +25,19 @@ std::string cell(const std::string& s) {
 }
 }  // namespace
 
+std::string CsvTable::text() const {
+    std::string out;
+    auto line = [&](const std::vector<std::string>& cells) {
+        for (std::size_t i = 0; i < cells.size(); ++i) out.append(i ? "," : "").append(cell(cells[i]));
+        out += '\n';
+    };
+    line(header_);
+    for (const auto& r : rows_) line(r);
+    return out;
+}
+
 void CsvTable::write(const std::string& file, const std::string& option) const {
-    namespace fs = std::filesystem;
-    const fs::path tmp = file + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream f(tmp);
-        KP_REQUIRE(static_cast<bool>(f), option, ": cannot write ", tmp.string(),
-                   ", but its directory must exist and be writable");
-        auto line = [&](const std::vector<std::string>& cells) {
-            for (std::size_t i = 0; i < cells.size(); ++i) f << (i ? "," : "") << cell(cells[i]);
-            f << "\n";
-        };
-        line(header_);
-        for (const auto& r : rows_) line(r);
-        f.close();
-        KP_REQUIRE(static_cast<bool>(f), option, ": writing ", tmp.string(), " failed");
-    }
-    std::error_code ec;
-    fs::rename(tmp, file, ec);
-    if (ec) {
-        fs::remove(tmp);
-        ::kp::detail::throwInvalid(option, ": cannot write ", file, ": ", ec.message());
-    }
+    io::writeFile(file, text(), option);
 }
 
 std::string csvNumber(double x) {

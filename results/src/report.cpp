@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "kp/core/errors.hpp"
+#include "kp/core/output_file.hpp"
 #include "report_assets.hpp"
 
 namespace kp::results {
@@ -405,24 +406,7 @@ std::string reportHtml(const ReportInput& in) {
 }
 
 void writeReport(const std::string& file, const ReportInput& in) {
-    namespace fs = std::filesystem;
-    const std::string html = reportHtml(in);
-    const fs::path target(file);
-    const fs::path tmp = target.string() + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream f(tmp, std::ios::binary);
-        KP_REQUIRE(static_cast<bool>(f), "--report: cannot write ", tmp.string(),
-                   ", but the report's directory must exist and be writable");
-        f << html;
-        f.close();
-        KP_REQUIRE(static_cast<bool>(f), "--report: writing ", tmp.string(), " failed");
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp);
-        ::kp::detail::throwInvalid("--report: cannot write ", target.string(), ": ", ec.message());
-    }
+    io::writeFile(file, reportHtml(in), "--report");
 }
 
 }  // namespace kp::results

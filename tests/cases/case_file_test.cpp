@@ -194,7 +194,7 @@ TEST_CASE("Bad input: each kind gives file, line, field and constraint") {
     }
     CHECK(errorOf(kData + "valid_base.yaml") == "");
     CHECK(errorOf(kData + "no_such_file.yaml") ==
-          kData + "no_such_file.yaml: the case file is not readable, but must be a readable YAML file");
+          kData + "no_such_file.yaml: the case file is not readable (No such file or directory), but must be a readable file");
 }
 
 TEST_CASE("Calibration parameter files: the calibrate --out format and the {value, std_error} form") {

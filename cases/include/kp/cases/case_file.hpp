@@ -180,6 +180,11 @@ CaseFile loadCaseFile(const std::string& path, const LoadOptions& options = {});
 /// malformed override or a path through a scalar.
 void applyOverride(YAML::Node& root, const std::string& assignment);
 
+/// The `count` numbers of largest magnitude in a case file (after the overrides), as
+/// "file:line: path = value", for messages about a valuation that overflowed (issue 16).
+std::vector<std::string> largestInputs(const std::string& path, const std::vector<std::string>& overrides,
+                                       std::size_t count = 3);
+
 /// Edit distance (Levenshtein) used for did-you-mean suggestions.
 std::size_t editDistance(const std::string& a, const std::string& b);
 

@@ -1,0 +1,87 @@
+#include "kp/results/result_checks.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "kp/core/errors.hpp"
+
+namespace kp::results {
+
+namespace {
+
+std::string inputsText(const std::vector<std::string>& large) {
+    if (large.empty()) return "";
+    std::string s = "; the case's largest inputs: ";
+    for (std::size_t i = 0; i < large.size(); ++i) s += (i ? ", " : "") + large[i];
+    return s;
+}
+
+}  // namespace
+
+void checkResult(const InvestmentResult& r, const std::string& where, const std::vector<std::string>& large) {
+    auto bad = [&](const std::string& field, double v) {
+        std::ostringstream os;
+        os.precision(6);
+        os << where << ": the result " << field << " is " << v
+           << ", but must be finite (the valuation overflowed double precision: an input's magnitude, a "
+              "volatility over the horizon or a growth rate is too large)"
+           << inputsText(large);
+        throw InvalidInput(os.str());
+    };
+    auto finite = [&](const std::string& field, double v) {
+        if (!std::isfinite(v)) bad(field, v);
+    };
+    auto estimate = [&](const std::string& field, const Estimate& e) {
+        finite(field, e.value);
+        finite(field + ".std_error", e.stdError);
+    };
+    estimate("option_value", r.optionValue);
+    estimate("never_invest", r.neverInvest);
+    estimate("value_of_waiting", r.valueOfWaiting);
+    for (std::size_t j = 0; j < r.npvNow.size(); ++j) {
+        const std::string name = "npv_now." + (j < r.technologyNames.size() ? r.technologyNames[j] : std::to_string(j));
+        finite(name + ".std_error", r.npvNow[j].stdError);
+        if (std::isinf(r.npvNow[j].value)) bad(name, r.npvNow[j].value);  // NaN: not allowed now
+    }
+    if (std::isinf(r.closeNow.value)) bad("close_now", r.closeNow.value);  // NaN: closing not allowed now
+    for (std::size_t d = 0; d < r.years.size(); ++d) {
+        // built with appends: GCC 12 warns falsely (-Wrestrict, GCC bug 105329) on "[" + std::string
+        std::string y(1, '[');
+        y.append(std::to_string(r.years[d])).append("]");
+        for (std::size_t j = 0; j < r.timing.size(); ++j) finite("timing" + y, r.timing[j][d]);
+        if (d < r.closeProbability.size()) finite("close_timing" + y, r.closeProbability[d]);
+        if (d < r.investedBy.size()) estimate("invested_by" + y, r.investedBy[d]);
+        if (d < r.emissionsMean.size()) finite("emissions" + y + ".mean", r.emissionsMean[d]);
+        if (d < r.carbonCostNever.size()) {
+            finite("carbon_cost" + y + ".p5", r.carbonCostNever[d].p5);
+            finite("carbon_cost" + y + ".p95", r.carbonCostNever[d].p95);
+        }
+    }
+    finite("never_probability", r.neverProbability);
+
+    // the flexible strategy contains every static one: below one by more than 3 SE is a fitting failure
+    auto below = [&](const std::string& name, const Estimate& s) {
+        if (!std::isfinite(s.value)) return;
+        const double se = std::sqrt(r.optionValue.stdError * r.optionValue.stdError + s.stdError * s.stdError);
+        const double gap = s.value - r.optionValue.value;
+        if (gap > 3 * se && gap > 1e-9 * std::abs(s.value)) {
+            std::ostringstream os;
+            os.precision(6);
+            os << where << ": the option value " << r.optionValue.value << " +- " << r.optionValue.stdError
+               << " is below " << name << " " << s.value << " +- " << s.stdError << " by " << gap
+               << " (more than 3 standard errors of the difference), but the flexible strategy must be worth at least every static one: the "
+                  "regression failed to fit the decision rule (a fitting failure, not a decision). Try more "
+                  "training paths (simulation.training_paths), a lower or higher simulation.degree, or "
+                  "simulation.basis: monomial; mean reversion far slower than the horizon (a small kappa) "
+                  "makes the continuation value hard to fit";
+            throw NotConverged(os.str());
+        }
+    };
+    below("never invest", r.neverInvest);
+    for (std::size_t j = 0; j < r.npvNow.size(); ++j)
+        below("invest now in " + (j < r.technologyNames.size() ? r.technologyNames[j] : std::to_string(j)),
+              r.npvNow[j]);
+    if (std::isfinite(r.closeNow.value)) below("close now", r.closeNow);
+}
+
+}  // namespace kp::results

@@ -406,7 +406,7 @@ TEST_CASE("trigger status: a price only where found; below the range when invest
     kp::InvestmentLsm engine;
     Synthetic syn;
     syn.vol = 0.3;
-    const auto s = settings(8'000, 5);
+    const auto s = settings(4'000, 5);
     // every date: a finite trigger exactly where every rule finds one
     const auto base = engine.value(syn.make(), s);
     REQUIRE(base.triggerStatus.size() == base.years.size());

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with Debian's clang under ASan + UBSan (-O0: the build
 # dominates the time in CI, and the readers are I/O bound) and runs each
-# for SECONDS seconds (default 20; CI uses the default, a longer soak e.g. `scripts/run-fuzzers.sh 600`)
+# for SECONDS seconds (default 20; CI runs 10, a longer soak e.g. `scripts/run-fuzzers.sh 600`)
 # on a copy of its seed corpus (tests/fuzz/corpus/<target>, plus examples/ and data/). Any crash,
 # leak, sanitizer report or uncaught exception fails (exit 1); the reproducer is left in build-fuzz/.
 set -euo pipefail

@@ -59,7 +59,7 @@ TEST_CASE("two seeds agree within the reported uncertainty on every example") {
                 std::isfinite(b.triggerStdError[y]))
                 agree("CO2 trigger", {a.trigger[y], a.triggerStdError[y]}, {b.trigger[y], b.triggerStdError[y]}, k);
         }
-        MESSAGE(file << ": option " << a.optionValue.value / 1e6 << " +- " << a.optionValue.stdError / 1e6 << " vs "
+        MESSAGE(std::string(file) << ": option " << a.optionValue.value / 1e6 << " +- " << a.optionValue.stdError / 1e6 << " vs "
                      << b.optionValue.value / 1e6 << " +- " << b.optionValue.stdError / 1e6 << " m");
     }
 }

@@ -6,7 +6,7 @@
 ///
 /// Units: money in the case currency (EUR in the examples) of the price base year, tonnes of product
 /// (t), tonnes of CO2 (tCO2), years as calendar years. Every number that comes from the world has a
-/// source in /work/shared/data/FACTS.md (section given at each helper); everything else is an input.
+/// source in data/FACTS.md (section given at each helper); everything else is an input.
 ///
 /// Validation: each type has a `validate(where)` that throws kp::InvalidInput with a message
 /// "<where>.<field>: <what> is <value>, but must be <constraint>"; constructors of the case file call

@@ -36,6 +36,7 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["scenario"] = c.scenario.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.scenario);
     j["currency"] = c.valuation.currency;
     j["price_base_year"] = c.valuation.priceBaseYear;
+    j["after_horizon"] = c.valuation.afterHorizon ? "last_year" : "none";
     j["decision"] = toString(r.decision);
     j["technology"] = r.technology >= 0 ? nlohmann::ordered_json(r.technologyNames[static_cast<std::size_t>(r.technology)])
                                         : nlohmann::ordered_json();
@@ -141,6 +142,9 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
     o << "\n\nValues (" << cur << " " << c.valuation.priceBaseYear << ", present value at "
       << c.valuation.startYear << "; +- one standard error"
       << (r.rules > 1 ? ", including the spread between the rules" : ", pricing noise only") << ")\n";
+    if (c.valuation.afterHorizon)
+        o << "After the horizon (" << c.valuation.endYear() << " on): what runs in its last year carries on with that "
+          << "year's cash flow for the rest of its life (valuation.after_horizon: last_year)\n";
     auto line = [&](const std::string& name, const Estimate& e) {
         o << "  " << std::left << std::setw(28) << name << std::right << std::setw(14) << money(e.value)
           << "  +- " << money(e.stdError) << "\n";

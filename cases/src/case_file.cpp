@@ -229,6 +229,7 @@ void Loader::readValuation(MapReader m) {
     v.frequency = m.choice("decision_frequency", {"annual", "quarterly"}, "annual") == "annual"
                       ? DecisionFrequency::Annual
                       : DecisionFrequency::Quarterly;
+    v.afterHorizon = m.choice("after_horizon", {"none", "last_year"}, "none") == "last_year";
     v.currency = m.string("currency", "EUR");
     v.priceBaseYear = m.integer("price_base_year", v.startYear,
                                 Range::between(1900, 2200, "a year in [1900, 2200]"), "");

@@ -1,6 +1,7 @@
 // The case -> engine conversion (case_problem.hpp).
 #include "kp/cases/case_problem.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "kp/core/errors.hpp"
@@ -138,6 +139,16 @@ InvestmentProblem toInvestmentProblem(const CaseFile& c) {
             x.latestYear = e->latestYear;
             pr.exits.push_back(x);
         }
+    if (c.valuation.afterHorizon) {
+        // discount factors after the horizon, long enough for every life: the plant's remaining
+        // life, or a technology decided in the last year, built and run for its lifetime or subsidy term
+        int years = c.plant.remainingLifeYears;
+        for (const auto& t : c.options)
+            years = std::max(years, t.constructionYears + std::max(t.lifetimeYears, t.sde ? t.sde->years : 0));
+        const int P = pr.periodsPerYear, H = pr.horizonYears * P;
+        for (int k = H; k < H + years * P; ++k)
+            pr.discountAfter.push_back(c.valuation.discount.factor(static_cast<double>(k) / P));
+    }
     return problem;
 }
 

@@ -106,6 +106,11 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
     NC_ = contState_.size() + contLearning_.size();
     F_ = NC_ + NI_;
 
+    for (double d : pr.discountAfter)
+        KP_REQUIRE(std::isfinite(d) && d > 0, "InvestmentLsm: a discount factor after the horizon is ", d,
+                   ", but must be positive");
+    afterSum_.assign(pr.discountAfter.size() + 1, 0.0);
+    for (std::size_t i = 0; i < pr.discountAfter.size(); ++i) afterSum_[i + 1] = afterSum_[i] + pr.discountAfter[i];
     times_.resize(H_ + 1);
     for (std::size_t k = 0; k <= H_; ++k) times_[k] = static_cast<double>(k) / P;
     // best exit per date
@@ -132,7 +137,7 @@ void InvestmentInstrument::reserve(ProjectBlock& b, std::size_t n, bool keepPric
     need(b.hist, (H_ + 1) * vars_ * n);
     need(b.arrival, std::max<std::size_t>(NI_, 1) * n);
     need(b.lf, std::max<std::size_t>(NL_, 1) * (H_ + 1) * n);
-    need(b.base, H_ * n), need(b.ebase, H_ * n), need(b.cbase, H_ * n);
+    need(b.base, H_ * n), need(b.ebase, H_ * n), need(b.cbase, H_ * n), need(b.baseLast, n);
     need(b.tech, JS_ * H_ * n), need(b.sde, JS_ * H_ * n), need(b.etech, JS_ * H_ * n);
     need(b.pb, (H_ + 1) * n), need(b.pt, JS_ * (H_ + 1) * n), need(b.ps, JS_ * (H_ + 1) * n);
     if (b.opFrom.size() < JS_ * n) b.opFrom.resize(JS_ * n);
@@ -144,7 +149,47 @@ void InvestmentInstrument::evaluate(ProjectBlock& b, bool carbonCosts, bool keep
     learningFactors(b);
     firstOperatingPeriods(b);
     for (std::size_t k = 0; k < H_; ++k) periodFlows(b, k, carbonCosts, keepPrices);
+    // the plant as it is after the horizon: its last period's cash flow for the rest of its life,
+    // booked in the last period (every carry-on sum then counts it)
+    double* last = b.base.data() + (H_ - 1) * b.n;
+    std::copy_n(last, b.n, b.baseLast.data());
+    const auto life = static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
+    if (afterHorizon() && life > H_) {
+        const double f = after(H_, life) / pr_.discount[H_ - 1];
+        for (std::size_t p = 0; p < b.n; ++p) last[p] += f * b.baseLast[p];
+    }
     prefixSums(b);
+}
+
+double InvestmentInstrument::after(std::size_t from, std::size_t to) const {
+    if (to <= from) return 0.0;
+    const std::size_t M = afterSum_.size() - 1;
+    return afterSum_[std::min(to - H_, M)] - afterSum_[std::min(from - H_, M)];
+}
+
+long InvestmentInstrument::startAfter(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
+    const int of = b.opFrom[j * b.n + p];
+    if (of >= static_cast<int>(H_)) return -1;
+    return std::max(static_cast<long>(d) + periodsOf(optionAt(j).tech.constructionYears), static_cast<long>(of));
+}
+
+double InvestmentInstrument::afterValue(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p,
+                                        int parent) const {
+    if (!afterHorizon()) return 0.0;
+    const long s = startAfter(j, d, b, p);
+    if (s < 0) return 0.0;
+    const std::size_t n = b.n, S = static_cast<std::size_t>(s), from = std::max(S, H_);
+    const Technology& t = optionAt(j).tech;
+    double run = b.tech[(j * H_ + H_ - 1) * n + p];
+    if (parent >= 0) run -= b.tech[(static_cast<std::size_t>(parent) * H_ + H_ - 1) * n + p];
+    double v = run * after(from, S + static_cast<std::size_t>(periodsOf(t.lifetimeYears)));
+    if (t.sde) v += b.sde[(j * H_ + H_ - 1) * n + p] * after(from, S + static_cast<std::size_t>(periodsOf(t.sde->years)));
+    if (parent < 0 && S >= H_) {
+        // construction ends after the horizon: the plant runs until then, not for its whole life
+        const auto life = static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
+        v -= b.baseLast[p] * after(std::min(S, std::max(life, H_)), std::max(life, H_));
+    }
+    return v;
 }
 
 // learning factors on the running maximum of deployment
@@ -308,6 +353,8 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
         out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) +
                  (ps[ES * n + p] - ps[S * n + p]);
     }
+    if (afterHorizon())
+        for (std::size_t p = 0; p < n; ++p) out[p] += afterValue(j, d, b, p, -1);
 }
 
 void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const ProjectBlock& b, double* out) const {
@@ -326,6 +373,8 @@ void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const Proje
         out[p] = -pr_.discount[t] * netCapex(j, t, b, p) + (ptS[E * n + p] - ptS[S * n + p]) -
                  (ptA[E * n + p] - ptA[S * n + p]) + (psS[ES * n + p] - psS[S * n + p]);
     }
+    if (afterHorizon())
+        for (std::size_t p = 0; p < n; ++p) out[p] += afterValue(j, t, b, p, static_cast<int>(a));
 }
 
 void InvestmentInstrument::features(std::size_t d, const ProjectBlock& b, double* out, std::size_t stride) const {
@@ -406,6 +455,12 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
         default:
             if (plan.exited() && k == plan.d) c = closeValue_[plan.d] / pr_.discount[plan.d];
             break;
+    }
+    // after the horizon (booked in the last period; the plant's own is in base already)
+    if (afterHorizon() && k + 1 == H_ && plan.isTechnology()) {
+        double v = afterValue(plan.j, plan.d, b, p, -1);
+        if (plan.hasStage()) v += afterValue(plan.js, plan.dS, b, p, static_cast<int>(plan.j));
+        c += v / pr_.discount[k];
     }
     if (plan.isTechnology() && k == plan.d) i += netCapex(plan.j, plan.d, b, p);
     if (plan.hasStage() && k == plan.dS) i += netCapex(plan.js, plan.dS, b, p);

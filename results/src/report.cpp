@@ -279,7 +279,11 @@ std::string reportHtml(const ReportInput& in) {
       << "<div class=\"sub\">" << esc(c.description) << "</div>\n<div class=\"sub\">"
       << (c.scenario.empty() ? "scenario: as given in the case" : "scenario: " + esc(c.scenario)) << " &middot; "
       << r.paths << " paths (" << r.trainingPaths << " for the regression) &middot; money: " << esc(cur) << " of "
-      << c.valuation.priceBaseYear << ", present value at 1 January " << c.valuation.startYear << "</div></header>\n";
+      << c.valuation.priceBaseYear << ", present value at 1 January " << c.valuation.startYear
+      << (c.valuation.afterHorizon ? " &middot; after " + std::to_string(c.valuation.endYear()) +
+                                         ": the last year's cash flows carry on for the rest of each life"
+                                   : " &middot; nothing valued after " + std::to_string(c.valuation.endYear()))
+      << "</div></header>\n";
     o << "<div class=\"summary\">\n"
       << "<div class=\"card " << toString(r.decision) << "\"><div class=\"k\">decision today</div><div class=\"v\">"
       << esc(decisionText(r)) << "</div><div class=\"n\">what the optimal strategy does in " << c.valuation.startYear

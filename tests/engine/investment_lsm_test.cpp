@@ -219,6 +219,73 @@ TEST_CASE("deterministic limit: the LSM decision is the best year by enumeration
     }
 }
 
+TEST_CASE("after the horizon (last_year), deterministic: equals a longer horizon with the same decision dates") {
+    // Constant prices (drift 0, vol 0) and a flat rate: holding the last year's cash flow after the
+    // horizon is then exact, so a 10-year horizon with values after it must equal a 60-year horizon
+    // whose decisions (and closing) end with the tenth year, with technologies built across the horizon
+    // (construction 2 and 3 years), lives of 40 years and a plant that could run 30 more.
+    double staged = 0, invested = 0;  // the comparison covers stages and investments, not only carrying on
+    for (const double co2 : {40.0, 90.0, 150.0}) {
+        for (const int lastYear : {2029, 2035}) {
+        for (const bool withStage : {false, true}) {
+            Synthetic syn;
+            syn.co2 = co2, syn.mu = 0.0, syn.horizon = 10;
+            kp::InvestmentProblem shortP = syn.make();
+            syn.horizon = 60;
+            kp::InvestmentProblem longP = syn.make();
+            for (auto* p : {&shortP, &longP}) {
+                p->project.plant.remainingLifeYears = 30;
+                for (auto& t : p->project.technologies) t.tech.latestDecisionYear = lastYear;
+                p->project.exits[0].latestYear = 2035;
+                if (withStage) {  // a may later switch to hydrogen, built over the horizon's end too
+                    p->project.hydrogen = kp::PriceSource::fixed(40);
+                    kp::StageOption st{p->project.technologies[0], 0};
+                    st.option.tech.name = std::string("a_h2");
+                    st.option.tech.capex = 1.0e8;
+                    st.option.tech.hydrogenMwhPerT = 0.6;
+                    st.option.tech.powerMwhPerT = 0.5;
+                    st.option.tech.emissionIntensity = 0.05;
+                    st.option.tech.lifetimeYears = 30;
+                    st.option.tech.earliestDecisionYear = 2028;
+                    st.option.tech.latestDecisionYear = 2035;
+                    p->project.stages = {st};
+                }
+            }
+            for (int k = 10; k < 60; ++k) shortP.project.discountAfter.push_back(std::pow(1.07, -k));
+            kp::InvestmentLsm engine;
+            const auto rs = engine.value(shortP, settings(2000, 7));
+            const auto rl = engine.value(longP, settings(2000, 7));
+            CAPTURE(co2);
+            CAPTURE(lastYear);
+            CAPTURE(withStage);
+            CHECK(rs.optionValue.value == doctest::Approx(rl.optionValue.value).epsilon(1e-9));
+            CHECK(rs.neverInvest.value == doctest::Approx(rl.neverInvest.value).epsilon(1e-9));
+            for (std::size_t j = 0; j < 2; ++j)
+                if (!std::isnan(rl.npvNow[j].value))
+                    CHECK(rs.npvNow[j].value == doctest::Approx(rl.npvNow[j].value).epsilon(1e-9));
+            for (std::size_t d = 0; d < 10; ++d) {
+                CHECK(rs.closeProbability[d] == rl.closeProbability[d]);
+                for (std::size_t j = 0; j < 2; ++j) CHECK(rs.timing[j][d] == rl.timing[j][d]);
+                if (withStage) CHECK(rs.stageTiming[0][d] == rl.stageTiming[0][d]);
+                if (withStage) staged += rs.stageTiming[0][d];
+                invested += rs.timing[0][d] + rs.timing[1][d];
+            }
+        }
+        }
+    }
+    CHECK(staged > 0);
+    CHECK(invested > 0);
+    // and without them the short horizon is worth less whenever the plant or a technology outlives it
+    Synthetic syn;
+    syn.mu = 0.0, syn.horizon = 10;
+    kp::InvestmentProblem none = syn.make(), with = syn.make();
+    none.project.plant.remainingLifeYears = with.project.plant.remainingLifeYears = 30;
+    for (int k = 10; k < 60; ++k) with.project.discountAfter.push_back(std::pow(1.07, -k));
+    kp::InvestmentLsm engine;
+    CHECK(engine.value(with, settings(2000, 7)).neverInvest.value >
+          engine.value(none, settings(2000, 7)).neverInvest.value);
+}
+
 TEST_CASE("deterministic limit, quarterly decisions: the LSM decision is the best quarter by enumeration") {
     int insideYear = 0;  // cases whose best date is a quarter the annual grid does not have
     for (double co2 : {30.0, 40.0, 60.0}) {  // best: 2034 Q2, 2029 Q3, now
@@ -594,12 +661,18 @@ struct Recorder : kp::PricingObserver {
 };
 
 TEST_CASE("pricing observer: per-path cash flows discount to the realised value of the policy") {
-    for (const bool withStage : {false, true}) {
+    for (const bool withStage : {false, true})
+    for (const bool afterHorizon : {false, true}) {
     Synthetic syn;
     syn.vol = 0.4;
     syn.co2 = 85;  // high enough that some paths invest, some close, some carry on
     auto problem = syn.make();
     CAPTURE(withStage);
+    CAPTURE(afterHorizon);
+    if (afterHorizon) {  // values after the horizon, booked in its last year: the plant outlives it too
+        problem.project.plant.remainingLifeYears = 45;
+        for (int k = 30; k < 80; ++k) problem.project.discountAfter.push_back(std::pow(1.07, -k));
+    }
     if (withStage) {  // a may later switch to hydrogen
         problem.project.hydrogen = kp::PriceSource::fixed(60);
         kp::StageOption st{problem.project.technologies[0], 0};

@@ -63,6 +63,10 @@ struct Valuation {
     DiscountCurve discount;
     std::string currency = "EUR";
     int priceBaseYear = 0;      ///< money of this year (real prices)
+    /// Value after the horizon: false (none) nothing; true (last_year) what runs in the horizon's
+    /// last year carries on with that year's cash flow for the rest of its life
+    /// (kp::InvestmentProject::discountAfter).
+    bool afterHorizon = false;
 
     int endYear() const { return startYear + horizonYears; }
     /// Decision dates per year (1 or 4).

@@ -13,7 +13,8 @@
 ///   base[k]  the plant's net cash flow in period k as it is (0 from its remaining life on)
 ///   tech_j[k] technology (or stage) j running in period k, subsidy-free; sde_j[k] its subsidy
 ///   I_j(d) = -D_d (capex_j(d) - grant) + base during construction + tech_j for its lifetime
-///            (clipped at the horizon) + its subsidy for its term     (investValue)
+///            (clipped at the horizon, or continued after it: investment_project.hpp "After the
+///            horizon") + its subsidy for its term     (investValue)
 ///   F   features: NC continuous (stochastic prices, CO2 first; learning factors) then NI
 ///       indicators (infrastructure i arrived by the date)
 /// Money is discounted to t = 0 where the name says so (investValue, stageValue, closeValue);
@@ -45,7 +46,9 @@ struct ProjectBlock {
     std::vector<double> hist;      ///< factor state at t = 0 .. H: [t][variable][p]
     std::vector<double> arrival;   ///< [i][p]: arrival year of infrastructure i (+inf: never)
     std::vector<double> lf;        ///< learning factors [curve][t][p], t = 0 .. H
-    std::vector<double> base, ebase, cbase;  ///< [k][p]: net, emissions, carbon cost (plant as is)
+    std::vector<double> base, ebase, cbase;  ///< [k][p]: net, emissions, carbon cost (plant as is);
+                                             ///< base[H - 1] includes the plant's value after the horizon
+    std::vector<double> baseLast;            ///< [p]: base[H - 1] without it
     std::vector<double> tech, sde, etech;    ///< [j][k][p], j < JS
     std::vector<double> pb, pt, ps;          ///< prefix sums of discounted cash flows [.][k][p], k <= H
     std::vector<int> opFrom;                 ///< [j][p]: first period j can operate (H: never)
@@ -129,6 +132,8 @@ public:
     void stageValue(std::size_t st, std::size_t t, const ProjectBlock& b, double* out) const;
     /// First operating period of technology (or stage, j >= J) j decided at d on path p (H: never).
     int operationStart(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
+    /// Values after the horizon are counted (InvestmentProject::discountAfter non-empty).
+    bool afterHorizon() const { return !pr_.discountAfter.empty(); }
     /// Capex net of the grant of technology (or stage) j decided at d on path p (on its learning curve).
     double netCapex(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
     /// The features at date d: out[f * stride + p], f < features().
@@ -150,6 +155,16 @@ private:
     void firstOperatingPeriods(ProjectBlock& b) const;
     void periodFlows(ProjectBlock& b, std::size_t k, bool carbonCosts, bool keepPrices) const;
     void prefixSums(ProjectBlock& b) const;
+    /// Discounted sum of the periods [from, to), both >= H, after the horizon (clipped to its end).
+    double after(std::size_t from, std::size_t to) const;
+    /// Operation start of j decided at d on path p, not clipped at the horizon; -1: never (its
+    /// infrastructure has not arrived by the horizon).
+    long startAfter(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
+    /// Discounted value after the horizon of j (technology or stage) decided at d on path p, relative
+    /// to the plant as it is (0 without after-horizon values): the plant until j runs, j for the
+    /// rest of its life and subsidy term, minus the plant's full remaining life (already in base).
+    /// parent >= 0: a stage, whose running cash flows replace the parent's.
+    double afterValue(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p, int parent) const;
 
     InvestmentProject pr_;
     std::size_t H_ = 0, P_ = 1, J_ = 0, NS_ = 0, JS_ = 0, NL_ = 0, NI_ = 0, vars_ = 0;
@@ -158,6 +173,7 @@ private:
     std::vector<std::size_t> contState_;  // continuous features: price sources that are states
     std::vector<int> contLearning_;       // ... then learning factors (curve index)
     std::vector<double> times_, closeValue_;
+    std::vector<double> afterSum_;        // afterSum_[m]: sum of discountAfter[0 .. m)
     std::vector<char> allowed_;           // [j][d], j < JS
 };
 

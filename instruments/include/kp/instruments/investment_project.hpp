@@ -20,9 +20,18 @@
 /// infrastructure) it replaces the parent's running cash flows (not the parent's subsidy, which runs
 /// its term) for its lifetime, clipped at the horizon. Its capex (incremental) is paid at t.
 ///
+/// After the horizon (discountAfter non-empty; valuation.after_horizon: last_year): whatever runs in
+/// the horizon's last period carries on for the rest of its life with that period's cash flow (the
+/// last period's prices, policy and, within its term, subsidy held constant), discounted by
+/// discountAfter: the plant as it is to the end of its remaining life; a technology to the end of its
+/// lifetime (its subsidy to the end of its term); a stage likewise, in place of its parent. A
+/// technology whose construction ends after the horizon runs from then on, the plant until then;
+/// one whose infrastructure has not arrived by the horizon never runs. Nothing is decided after the
+/// horizon. Empty discountAfter (after_horizon: none): no value after the horizon; cash flows stop
+/// there.
+///
 /// Current limitations: a stage is not decided during its parent's construction; the parent's
-/// lifetime is taken to cover the stage's operation; no value after the horizon (a technology's cash
-/// flows stop at the horizon or at the end of its lifetime).
+/// lifetime is taken to cover the stage's operation.
 
 #include <cstddef>
 #include <string>
@@ -93,6 +102,9 @@ struct InvestmentProject {
     /// the prices of t; construction, lifetimes and subsidy terms are whole years of periods.
     int periodsPerYear = 1;
     std::vector<double> discount;  ///< discount factor of the cash flow of period k, k < horizonYears x periodsPerYear
+    /// Discount factors of the periods after the horizon, k = H, H + 1, ... (see "After the
+    /// horizon"); empty: nothing is valued after the horizon. Lives are clipped to its length.
+    std::vector<double> discountAfter;
     Plant plant;
     Policy policy;
     std::vector<TechnologyOption> technologies;  ///< mutually exclusive

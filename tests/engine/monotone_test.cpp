@@ -1,0 +1,111 @@
+//! \brief Monotone answers (issue "Decisions you can trust", item 5): on every investment example,
+//! valued with the defaults its case file gets (eight independently trained rules, the example's
+//! paths and seed, rules retrained for every bump), the option value
+//! - does not fall when a technology's capex falls 10%, its capital grant rises (share + 25 points,
+//!   no cap), its SDE++ base amount rises 20%, or the green premium rises 20%;
+//! - does not rise when a capture technology's transport-and-storage tariff rises 20%;
+//! - does not fall when an alternative is added (each technology with its stages, a stage alone,
+//!   closing): the full case against the case without it.
+//! "Does not fall": change >= -3 standard errors of the difference (the two reported errors in
+//! quadrature; both valuations use the same seed, so this is conservative), no bias budget: the
+//! exact answer of each pair is ordered. The bumps are applied to the engine's problem
+//! (kp::cases::toInvestmentProblem), as `--set` would to the case. Known failure, not in the list: a
+//! 100% grant on the refinery's CCS (docs/valuation.md, "Monotone answers").
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kp/cases/case_problem.hpp"
+
+namespace {
+
+const std::string kExamples = KP_SOURCE_DIR "/examples/";
+
+struct Bump {
+    std::string what;
+    std::function<void(kp::InvestmentProblem&)> apply;
+    int sign;  ///< +1: the value must not fall; -1: must not rise
+};
+
+/// The problem without technology j (and its stages).
+void removeTechnology(kp::InvestmentProblem& p, std::size_t j) {
+    auto& pr = p.project;
+    std::vector<kp::StageOption> stages;
+    for (auto st : pr.stages) {
+        if (st.parent == j) continue;
+        if (st.parent > j) --st.parent;
+        stages.push_back(st);
+    }
+    pr.stages = stages;
+    pr.technologies.erase(pr.technologies.begin() + static_cast<std::ptrdiff_t>(j));
+}
+
+std::vector<Bump> bumpsOf(const kp::InvestmentProblem& p) {
+    std::vector<Bump> bumps;
+    const auto& pr = p.project;
+    for (std::size_t j = 0; j < pr.technologies.size(); ++j) {
+        const kp::Technology& t = pr.technologies[j].tech;
+        bumps.push_back({t.name + " capex -10%", [j](kp::InvestmentProblem& q) { q.project.technologies[j].tech.capex *= 0.9; }, +1});
+        bumps.push_back({t.name + " grant +25 points", [j](kp::InvestmentProblem& q) {
+                             kp::CapitalGrant& g = q.project.technologies[j].tech.grant;
+                             g.share = std::min(1.0, g.share + 0.25);
+                             g.maxAmount = 1e300;
+                         }, +1});
+        if (t.sde)
+            bumps.push_back({t.name + " SDE++ base +20%", [j](kp::InvestmentProblem& q) {
+                                 q.project.technologies[j].tech.sde->baseAmount *= 1.2;
+                             }, +1});
+        if (t.retrofit && t.tsTariff > 0)
+            bumps.push_back({t.name + " T&S tariff +20%", [j](kp::InvestmentProblem& q) {
+                                 q.project.technologies[j].tech.tsTariff *= 1.2;
+                             }, -1});
+        bumps.push_back({"without " + t.name, [j](kp::InvestmentProblem& q) { removeTechnology(q, j); }, -1});
+    }
+    for (std::size_t st = 0; st < pr.stages.size(); ++st)
+        bumps.push_back({"without stage " + pr.stages[st].option.tech.name, [st](kp::InvestmentProblem& q) {
+                             q.project.stages.erase(q.project.stages.begin() + static_cast<std::ptrdiff_t>(st));
+                         }, -1});
+    if (!pr.exits.empty())
+        bumps.push_back({"without closing", [](kp::InvestmentProblem& q) { q.project.exits.clear(); }, -1});
+    if (pr.policy.greenPremium.eurPerT > 0)
+        bumps.push_back({"green premium +20%", [](kp::InvestmentProblem& q) { q.project.policy.greenPremium.eurPerT *= 1.2; }, +1});
+    return bumps;
+}
+
+}  // namespace
+
+TEST_SUITE("slow") {
+
+TEST_CASE("monotone answers on every example: costs down, support up, alternatives added") {
+    const double k = 3.0;
+    std::size_t checked = 0;
+    for (const char* file : {"minimal_case.yaml", "chemical_site_eboilers.yaml", "methanol_waste_gasification.yaml",
+                             "refinery_hydrogen_ccs_porthos.yaml", "steelworks_h2_dri.yaml"}) {
+        CAPTURE(file);
+        const kp::cases::CaseFile c = kp::cases::loadCaseFile(kExamples + file);
+        const kp::InvestmentSettings s = kp::cases::settingsFor(c, {});
+        const kp::InvestmentProblem base = kp::cases::toInvestmentProblem(c);
+        kp::InvestmentLsm engine;
+        const kp::Estimate v0 = engine.value(base, s).optionValue;
+        for (const Bump& b : bumpsOf(base)) {
+            kp::InvestmentProblem p = base;
+            b.apply(p);
+            const kp::Estimate v = engine.value(p, s).optionValue;
+            const double d = v.value - v0.value, se = std::hypot(v.stdError, v0.stdError);
+            CAPTURE(b.what);
+            CAPTURE(v0.value);
+            CAPTURE(v.value);
+            CAPTURE(se);
+            MESSAGE(std::string(file), ": ", b.what, ": ", d / 1e6, " m (", d / se, " SE)");
+            CHECK(b.sign * d >= -k * se);
+            ++checked;
+        }
+    }
+    CHECK(checked >= 25);
+}
+
+}  // TEST_SUITE

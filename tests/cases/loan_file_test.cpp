@@ -42,10 +42,11 @@ std::string crossError(const std::string& file, const std::string& caseFile) {
 TEST_SUITE("cases") {
 
 TEST_CASE("The example loans and portfolio load and match their cases") {
-    for (const auto& [loanFile, caseFile] :
+    for (const auto& files :
          {std::pair{"steelworks_dri_green_loan.yaml", "steelworks_h2_dri.yaml"},
           std::pair{"steelworks_corporate_loan.yaml", "steelworks_h2_dri.yaml"},
           std::pair{"refinery_ccs_loan.yaml", "refinery_hydrogen_ccs_porthos.yaml"}}) {
+        const std::string loanFile = files.first, caseFile = files.second;  // clang 14 cannot CAPTURE a binding
         CAPTURE(loanFile);
         const kc::LoanFile l = kc::loadLoanFile(kExamples + loanFile);
         CHECK_NOTHROW(kc::checkLoanAgainstCase(l, kc::loadCaseFile(kExamples + caseFile)));

@@ -199,7 +199,9 @@ TEST_CASE("deterministic limit: the LSM decision is the best year by enumeration
         Synthetic syn;
         syn.co2 = co2;
         const auto p = syn.make();
-        const auto [best, bestJ, bestD] = enumerateBest(syn, p);
+        const Enumerated en = enumerateBest(syn, p);  // no structured binding: clang 14 cannot CAPTURE one
+        const double best = en.best;
+        const int bestJ = en.j, bestD = en.d;
         kp::InvestmentLsm engine;
         const auto r = engine.value(p, settings(2000, 7));
         CAPTURE(co2);
@@ -296,7 +298,9 @@ TEST_CASE("deterministic limit, quarterly decisions: the LSM decision is the bes
         p.project.periodsPerYear = P;
         p.project.discount.clear();
         for (int k = 0; k < H; ++k) p.project.discount.push_back(std::pow(1.07, -static_cast<double>(k) / P));
-        const auto [best, bestJ, bestD] = enumerateBest(syn, p);
+        const Enumerated en = enumerateBest(syn, p);  // no structured binding: clang 14 cannot CAPTURE one
+        const double best = en.best;
+        const int bestJ = en.j, bestD = en.d;
         kp::InvestmentLsm engine;
         const auto r = engine.value(p, settings(2000, 7));
         CAPTURE(co2);

@@ -12,6 +12,7 @@
 #include "case_run.hpp"
 #include "commands.hpp"
 #include "kp/cases/case_file.hpp"
+#include "kp/cases/factor_outlook.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/core/output_file.hpp"
 #include "kp/engine/investment_lsm.hpp"
@@ -119,6 +120,17 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["fallback_dates"] = r.fallbackDates;
     j["basis_resized_dates"] = r.basisResizedDates;
     j["regression_fallbacks"] = {{"householder", r.householderFits}, {"rank_deficient", r.rankDeficientFits}};
+    // what the price models imply (cases/factor_outlook.hpp), and warnings about them
+    nlohmann::ordered_json outlook = nlohmann::ordered_json::array(), warnings = nlohmann::ordered_json::array();
+    for (const auto& f : cases::factorOutlook(c)) {
+        nlohmann::ordered_json ys = nlohmann::ordered_json::array();
+        for (const auto& y : f.years)
+            ys.push_back({{"year", y.year}, {"median", y.median}, {"mean", y.mean}, {"mean_std_error", y.meanStdError}});
+        outlook.push_back({{"factor", f.name}, {"unit", f.unit}, {"spot", f.spot}, {"years", ys}});
+        if (!f.warning.empty()) warnings.push_back(f.warning);
+    }
+    j["factor_outlook"] = outlook;
+    j["warnings"] = warnings;
     j["seconds"] = r.seconds;
     return j;
 }
@@ -160,6 +172,20 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
     for (std::size_t i = 0; i < r.npvNow.size(); ++i) line("invest now: " + r.technologyNames[i], r.npvNow[i]);
     if (std::isfinite(r.closeNow.value)) line("close now", r.closeNow);
     line("value of waiting", r.valueOfWaiting);
+    const std::vector<cases::FactorOutlook> outlook = cases::factorOutlook(c);
+    if (!outlook.empty() && !outlook.front().years.empty()) {
+        o << "\nPrices the case assumes (median / mean of 20,000 simulated paths; today's in brackets)\n";
+        for (const auto& f : outlook) {
+            o << "  " << std::left << std::setw(12) << f.name << std::right << " (" << std::setprecision(4)
+              << std::defaultfloat << f.spot << " " << f.unit << ")";
+            for (const auto& y : f.years)
+                o << "  " << y.year << ": " << std::setprecision(4) << y.median << " / " << y.mean;
+            o << "\n";
+        }
+        for (const auto& f : outlook)
+            if (!f.warning.empty()) o << "Warning: " << f.warning << "\n";
+    }
+    o << std::fixed;
     o << "\nYear   P(invest) by technology";
     for (const auto& n : r.technologyNames) o << " | " << n;
     o << " | P(close) | P(invested by) | CO2 trigger " << cur << "/t | E[emissions] Mt\n";

@@ -68,7 +68,13 @@ double Factor::spot() const {
 
 ModelPtr Factor::makeModel() const {
     switch (model) {
-        case FactorModel::Gbm: return std::make_shared<Gbm>(gbm);
+        case FactorModel::Gbm:
+            if (hasPath()) {
+                AnchoredGbmParams p = path;
+                p.spot = gbm.spot, p.vol = gbm.vol;  // scenarios adjust these
+                return std::make_shared<AnchoredGbm>(p);
+            }
+            return std::make_shared<Gbm>(gbm);
         case FactorModel::Ou: return std::make_shared<ExpOu>(ou);
         case FactorModel::SchwartzSmith: return std::make_shared<SchwartzSmith>(schwartzSmith);
         case FactorModel::Jump: return std::make_shared<MertonJump>(jump);
@@ -398,6 +404,9 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
         m.get("model", "one of " + joinNames(kModelNames) + ", or a params_file");
     }
     f.model = modelFromName(modelName);
+    if (f.model != FactorModel::Gbm && m.has("path"))
+        m.get("path", "").fail("the key", "'path'", "given only with model gbm (a median or mean path with "
+                                                    "lognormal deviations; docs/case-file.md)");
 
     ParamSource ps{m.optMap("parameters"), fileParams, fileErrors, &m.self(), &f.stdErrors};
     auto spotValue = [&]() -> double {
@@ -412,8 +421,40 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
             break;
         case FactorModel::Gbm:
             f.gbm.spot = spotValue();
-            f.gbm.drift = ps.get("mu", Range::between(-1, 1, "in [-1, 1] per year"), "per year");
             f.gbm.vol = ps.get("sigma", Range::between(0, 5, "in [0, 5]"), "per sqrt(year)");
+            if (auto pm = m.optMap("path")) {
+                // the price's median (or mean) path: the trend comes from it, not from mu
+                if (ps.inl)
+                    for (const char* k : {"mu", "yield"})
+                        if (auto x = ps.inl->opt(k))
+                            x->fail("the field", "given", "omitted when " + m.self().path() +
+                                                               ".path is given (the path sets the trend)");
+                f.path.spot = f.gbm.spot;
+                f.path.vol = f.gbm.vol;
+                f.path.mean = pm->choice("anchor", {"median", "mean"}, "median") == "mean";
+                MapReader pts = pm->map("points", "a map {year: price}, years after start_year");
+                for (const auto& kv : pts.self().node()) {
+                    const Field yf(pts.self().source(), kv.first, pts.self().path() + "." + kv.first.Scalar(),
+                                   pts.self().line());
+                    const int y = yf.integer(Range::between(c_.valuation.startYear + 1, c_.valuation.startYear + 200,
+                                                            "a year after start_year (" +
+                                                                std::to_string(c_.valuation.startYear) + ")"), "");
+                    const Field vf(pts.self().source(), kv.second, yf.path(), yf.line());
+                    f.path.times.push_back(static_cast<double>(y - c_.valuation.startYear));
+                    f.path.levels.push_back(vf.number(Range::positive(), f.unit));
+                }
+                if (f.path.times.empty()) pts.self().fail("the path", "empty", "at least one {year: price}");
+                std::vector<std::size_t> order(f.path.times.size());
+                for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+                std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return f.path.times[a] < f.path.times[b]; });
+                AnchoredGbmParams sorted = f.path;
+                for (std::size_t i = 0; i < order.size(); ++i)
+                    sorted.times[i] = f.path.times[order[i]], sorted.levels[i] = f.path.levels[order[i]];
+                f.path = sorted;
+                pm->finish();
+                break;
+            }
+            f.gbm.drift = ps.get("mu", Range::between(-1, 1, "in [-1, 1] per year"), "per year");
             f.gbm.yield = ps.get("yield", Range::between(-1, 1, "in [-1, 1] per year"), "per year", 0.0);
             break;
         case FactorModel::Ou: {

@@ -116,6 +116,10 @@ void adjust(Factor& f, const FactorAdjustment& a, int horizonYears) {
             f.gbm.spot *= s;
             f.gbm.drift += a.driftAdd;
             f.gbm.vol *= a.volScale;
+            // a path: every point scaled, and raised by the drift added over its years (flat after
+            // the last point, as the path itself)
+            for (std::size_t i = 0; i < f.path.levels.size(); ++i)
+                f.path.levels[i] *= s * std::exp(a.driftAdd * f.path.times[i]);
             break;
         case FactorModel::Jump:
             f.jump.spot *= s;

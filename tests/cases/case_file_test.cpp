@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "kp/cases/case_file.hpp"
+#include "kp/cases/factor_outlook.hpp"
+#include "kp/models/anchored_gbm.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/models/model_set.hpp"
@@ -195,6 +197,61 @@ TEST_CASE("Bad input: each kind gives file, line, field and constraint") {
     CHECK(errorOf(kData + "valid_base.yaml") == "");
     CHECK(errorOf(kData + "no_such_file.yaml") ==
           kData + "no_such_file.yaml: the case file is not readable (No such file or directory), but must be a readable file");
+}
+
+TEST_CASE("A price path (factors.<name>.path): points sorted, the median followed, bad paths refused") {
+    const kc::CaseFile c = kc::loadCaseFile(kData + "anchored_path.yaml");
+    const kc::Factor& co2 = *c.factor("co2");
+    REQUIRE(co2.hasPath());
+    CHECK(co2.path.times == std::vector<double>{4.0, 14.0});  // 2030, 2040: sorted
+    CHECK(co2.path.levels == std::vector<double>{130.0, 200.0});
+    CHECK_FALSE(co2.path.mean);
+    const kp::ModelPtr model = co2.makeModel();
+    const auto* m = dynamic_cast<const kp::AnchoredGbm*>(model.get());
+    REQUIRE(m != nullptr);
+    CHECK(m->medianPrice(4.0) == doctest::Approx(130.0).epsilon(1e-12));
+    CHECK(m->params().spot == 70.0);
+    // the outlook the value command prints: the simulated median at 2030 and 2040 is the path
+    // (20,000 paths: within 4 SE of a lognormal median, m s sqrt(pi / 2) / sqrt(n))
+    const auto outlook = kc::factorOutlook(c, {2030, 2040, 2050});
+    REQUIRE(outlook.size() == 1);
+    REQUIRE(outlook[0].years.size() == 2);  // 2050 is past the 20-year horizon
+    for (const auto& y : outlook[0].years) {
+        const double t = y.year - 2026.0, path = m->medianPrice(t);
+        const double se = path * 0.4 * std::sqrt(t) * std::sqrt(std::acos(-1.0) / 2) / std::sqrt(20000.0);
+        CAPTURE(y.year);
+        CHECK(std::abs(y.median - path) <= 4 * se);
+    }
+    CHECK(outlook[0].warning.empty());
+    // the scenario presets move the path with the level and the drift they add
+    kc::LoadOptions o;
+    o.scenario = "accelerated";
+    const kc::CaseFile acc = kc::loadCaseFile(kData + "anchored_path.yaml", o);
+    CHECK(acc.factor("co2")->path.levels[0] > 130.0);
+    CHECK(errorOf(kData + "path_with_mu.yaml") ==
+          kData + "path_with_mu.yaml:9: factors.co2.parameters.mu: the field is given, but must be omitted when "
+                  "factors.co2.path is given (the path sets the trend)");
+    const std::string early = errorOf(kData + "path_start_year.yaml");
+    CAPTURE(early);
+    CHECK(early.find("factors.co2.path.points.2026: the value is 2026, but must be") != std::string::npos);
+    CHECK(early.find("a year after start_year (2026)") != std::string::npos);
+}
+
+TEST_CASE("The outlook warns when a GBM's median falls against a positive drift (mu 0.03, sigma 0.415)") {
+    const kc::CaseFile c = kc::loadCaseFile(kExamples + "minimal_case.yaml");
+    const auto outlook = kc::factorOutlook(c);
+    REQUIRE(outlook.size() == 1);
+    CAPTURE(outlook[0].warning);
+    // median 70 exp(-0.0561 x 24) = 18.2 EUR/t in 2050 against a spot of 70
+    CHECK(outlook[0].warning.find("factors.co2: the median falls from 70 to") == 0);
+    CHECK(outlook[0].warning.find("mu - sigma^2/2 = -5.6% a year") != std::string::npos);
+    REQUIRE(outlook[0].years.size() == 2);  // 2030, 2040 (horizon to 2045)
+    CHECK(outlook[0].years[1].median < 70 * std::exp(-0.0561 * 14) * 1.1);
+    CHECK(outlook[0].years[1].mean > 70);  // while the mean grows at mu
+    // a negative drift that falls is what the user wrote: no warning
+    kc::LoadOptions o;
+    o.overrides = {"factors.co2.parameters.mu=-0.01"};
+    CHECK(kc::factorOutlook(kc::loadCaseFile(kExamples + "minimal_case.yaml", o))[0].warning.empty());
 }
 
 TEST_CASE("Calibration parameter files: the calibrate --out format and the {value, std_error} form") {

@@ -24,6 +24,7 @@
 #include "kp/core/random.hpp"
 #include "kp/core/state_block.hpp"
 #include "kp/core/time_grid.hpp"
+#include "kp/models/anchored_gbm.hpp"
 #include "kp/models/exp_ou.hpp"
 #include "kp/models/gbm.hpp"
 #include "kp/models/merton_jump.hpp"
@@ -243,6 +244,72 @@ TEST_CASE("Gbm: 4x the paths halves the standard error") {
     CAPTURE(se1);
     CAPTURE(se4);
     CHECK(se4 / se1 == doctest::Approx(0.5).epsilon(0.05));
+}
+
+// ------------------------------------------------------------------------------------ AnchoredGbm
+
+TEST_CASE("AnchoredGbm: the simulated median (or mean) is the path at every anchor and between them") {
+    // An EUA-like path: 70 today, 130 in 2030 (t = 4), 200 in 2040, 250 in 2050, sigma 0.415; annual
+    // steps. Median anchor: the sample median within 4 SE of the path (SE of a lognormal median:
+    // m s sqrt(pi / 2) / sqrt(n), s = sigma sqrt(t)); log S has variance sigma^2 t. Mean anchor:
+    // the sample mean within 4 SE of the path.
+    for (const bool mean : {false, true}) {
+        const std::uint64_t seed = mean ? 1011 : 1010;
+        kp::AnchoredGbmParams p;
+        p.spot = 70, p.times = {4, 14, 24}, p.levels = {130, 200, 250}, p.vol = 0.415, p.mean = mean;
+        const kp::AnchoredGbm model(p);
+        const auto grid = kp::TimeGrid::uniform(30.0, 30);
+        const auto s = simulate(model, grid, seed, 100'000);
+        CAPTURE(mean);
+        for (std::size_t date : {2u, 4u, 9u, 14u, 24u, 30u}) {
+            const double t = grid[date];
+            CAPTURE(t);
+            const double path = std::exp(model.logAnchor(t));
+            if (date == 4) CHECK(path == doctest::Approx(130).epsilon(1e-12));
+            if (date >= 24) CHECK(path == doctest::Approx(250).epsilon(1e-12));  // flat after the last point
+            std::vector<double> x = column(s, date, 0);
+            const std::size_t n = x.size();
+            if (mean) {
+                const Moments m = moments(x);
+                checkWithin("AnchoredGbm mean", m.mean, path, m.seMean, seed);
+                CHECK(model.expectedPrice(t) == doctest::Approx(path).epsilon(1e-12));
+            } else {
+                std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n / 2), x.end());
+                const double se = path * p.vol * std::sqrt(t) * std::sqrt(std::acos(-1.0) / 2) / std::sqrt(static_cast<double>(n));
+                checkWithin("AnchoredGbm median", x[n / 2], path, se, seed);
+                CHECK(model.medianPrice(t) == doctest::Approx(path).epsilon(1e-12));
+            }
+            checkMeanVar("AnchoredGbm log S(t)", logColumn(s, date), std::log(model.medianPrice(t)),
+                         p.vol * p.vol * t, seed);
+        }
+    }
+}
+
+TEST_CASE("AnchoredGbm: a path growing at mu - sigma^2/2 gives the Gbm's paths (same normals), to rounding") {
+    // median path spot x exp((mu - sigma^2/2) t) at every year: the two models' log S agree in law
+    const kp::GbmParams g{70.0, 0.05, 0.0, 0.3};
+    kp::AnchoredGbmParams p;
+    p.spot = 70, p.vol = 0.3;
+    for (int y = 1; y <= 10; ++y) {
+        p.times.push_back(y);
+        p.levels.push_back(70.0 * std::exp((0.05 - 0.045) * y));
+    }
+    const auto grid = kp::TimeGrid::uniform(10.0, 10);
+    const auto a = simulate(kp::AnchoredGbm(p), grid, 1012), b = simulate(kp::Gbm(g), grid, 1012);
+    for (std::size_t date : {1u, 5u, 10u})
+        CHECK(column(a, date, 0)[7] == doctest::Approx(column(b, date, 0)[7]).epsilon(1e-12));
+}
+
+TEST_CASE("AnchoredGbm: bad anchors throw InvalidInput") {
+    kp::AnchoredGbmParams p;
+    p.spot = 70, p.vol = 0.3, p.times = {5, 3}, p.levels = {100, 120};
+    CHECK_THROWS_AS(kp::AnchoredGbm{p}, kp::InvalidInput);  // not increasing
+    p.times = {3, 5}, p.levels = {100, 0};
+    CHECK_THROWS_AS(kp::AnchoredGbm{p}, kp::InvalidInput);  // level not positive
+    p.levels = {100};
+    CHECK_THROWS_AS(kp::AnchoredGbm{p}, kp::InvalidInput);  // lengths differ
+    p.times = {0, 5}, p.levels = {100, 120};
+    CHECK_THROWS_AS(kp::AnchoredGbm{p}, kp::InvalidInput);  // a time not after t = 0
 }
 
 // ---------------------------------------------------------------------------------------- Exp-OU

@@ -27,6 +27,7 @@
 
 #include "kp/core/mc_settings.hpp"
 #include "kp/models/exp_ou.hpp"
+#include "kp/models/anchored_gbm.hpp"
 #include "kp/models/gbm.hpp"
 #include "kp/models/merton_jump.hpp"
 #include "kp/models/model.hpp"
@@ -83,6 +84,10 @@ struct Factor {
     std::string unit;        ///< free text (EUR/t, EUR/MWh, GW ...)
     double constant = 0;     ///< Constant: the value
     GbmParams gbm{};
+    /// Gbm with `path`: the price follows the path as its median (or mean) with GBM deviations
+    /// around it (kp::AnchoredGbm; gbm.drift unused): times in years after start_year, levels in `unit`.
+    AnchoredGbmParams path{};
+    bool hasPath() const { return !path.times.empty(); }
     ExpOuParams ou{};
     SchwartzSmithParams schwartzSmith{};
     MertonJumpParams jump{};

@@ -1,0 +1,56 @@
+#include "kp/models/anchored_gbm.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kp/core/errors.hpp"
+#include "kp/core/vmath.hpp"
+
+namespace kp {
+
+AnchoredGbm::AnchoredGbm(const AnchoredGbmParams& p) : p_(p) {
+    KP_REQUIRE(std::isfinite(p.spot) && p.spot > 0, "AnchoredGbm: spot is ", p.spot, ", but must be positive");
+    KP_REQUIRE(std::isfinite(p.vol) && p.vol >= 0, "AnchoredGbm: volatility is ", p.vol, ", but must be non-negative");
+    KP_REQUIRE(!p.times.empty() && p.times.size() == p.levels.size(), "AnchoredGbm: ", p.times.size(),
+               " anchor times and ", p.levels.size(), " levels, but must be at least one of each, as many");
+    for (std::size_t i = 0; i < p.times.size(); ++i) {
+        KP_REQUIRE(std::isfinite(p.times[i]) && p.times[i] > (i ? p.times[i - 1] : 0.0), "AnchoredGbm: anchor time ",
+                   p.times[i], ", but the times must be positive and increasing");
+        KP_REQUIRE(std::isfinite(p.levels[i]) && p.levels[i] > 0, "AnchoredGbm: anchor level ", p.levels[i],
+                   ", but must be positive");
+    }
+}
+
+double AnchoredGbm::logAnchor(double t) const {
+    const auto& T = p_.times;
+    if (t >= T.back()) return std::log(p_.levels.back());
+    const std::size_t i = static_cast<std::size_t>(std::upper_bound(T.begin(), T.end(), t) - T.begin());
+    const double t0 = i ? T[i - 1] : 0.0, l0 = std::log(i ? p_.levels[i - 1] : p_.spot), l1 = std::log(p_.levels[i]);
+    return l0 + (l1 - l0) * (t - t0) / (T[i] - t0);
+}
+
+void AnchoredGbm::initialState(double* state, std::size_t, std::size_t n) const {
+    for (std::size_t i = 0; i < n; ++i) state[i] = p_.spot;
+}
+
+void AnchoredGbm::scaleInitialPrice(double* state, std::size_t, std::size_t n, const double* factor) const {
+    for (std::size_t i = 0; i < n; ++i) state[i] *= factor[i];
+}
+
+void AnchoredGbm::evolve(double t0, double t1, const double* z, std::size_t, double* state, std::size_t,
+                         std::size_t n) const {
+    const double dt = t1 - t0;
+    const double mu = logAnchor(t1) - logAnchor(t0) - (p_.mean ? 0.5 * p_.vol * p_.vol * dt : 0.0);
+    const double sd = p_.vol * std::sqrt(dt);
+    for (std::size_t i = 0; i < n; ++i) state[i] *= vmath::exp(mu + sd * z[i]);
+}
+
+double AnchoredGbm::expectedPrice(double t) const {
+    return std::exp(logAnchor(t) + (p_.mean ? 0.0 : 0.5 * p_.vol * p_.vol * t));
+}
+
+double AnchoredGbm::medianPrice(double t) const {
+    return std::exp(logAnchor(t) - (p_.mean ? 0.5 * p_.vol * p_.vol * t : 0.0));
+}
+
+}  // namespace kp

@@ -11,6 +11,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "kp/cases/factor_outlook.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/core/output_file.hpp"
 #include "report_assets.hpp"
@@ -280,9 +281,9 @@ std::string reportHtml(const ReportInput& in) {
       << (c.scenario.empty() ? "scenario: as given in the case" : "scenario: " + esc(c.scenario)) << " &middot; "
       << r.paths << " paths (" << r.trainingPaths << " for the regression) &middot; money: " << esc(cur) << " of "
       << c.valuation.priceBaseYear << ", present value at 1 January " << c.valuation.startYear
-      << (c.valuation.afterHorizon ? " &middot; after " + std::to_string(c.valuation.endYear()) +
-                                         ": the last year's cash flows carry on for the rest of each life"
-                                   : " &middot; nothing valued after " + std::to_string(c.valuation.endYear()))
+      << (c.valuation.afterHorizon ? " &middot; from " + std::to_string(c.valuation.endYear()) +
+                                         " on, the last year's cash flows carry on for the rest of each life"
+                                   : " &middot; nothing valued from " + std::to_string(c.valuation.endYear()) + " on")
       << "</div></header>\n";
     o << "<div class=\"summary\">\n"
       << "<div class=\"card " << toString(r.decision) << "\"><div class=\"k\">decision today</div><div class=\"v\">"
@@ -331,6 +332,9 @@ std::string reportHtml(const ReportInput& in) {
         }
         o << ".</li>\n";
     }
+    // what the price models imply, where they contradict what the case wrote (cases/factor_outlook.hpp)
+    for (const auto& f : cases::factorOutlook(c))
+        if (!f.warning.empty()) o << "<li><b>Check the price model.</b> " << esc(f.warning) << ".</li>\n";
     o << "</ul>\n";
     // key figures
     o << "<h2>Key figures</h2>\n<table>\n<tr><th>value, " << esc(cur) << " million</th><th>estimate</th>"

@@ -15,6 +15,10 @@ R="$T/report.html"
 # self-contained: no external script, style, image or link; a CSP forbids any fetch
 grep -Eq '<script[^>]* src=|<link[^>]*href=|<img[^>]* src="?http' "$R" && fail "the report references an external file"
 grep -q "default-src 'none'" "$R" || fail "no Content-Security-Policy"
+# the reader is told what the price model implies when it contradicts the case (mu 0.03, sigma 0.415:
+# a falling median), and what is valued after the horizon
+grep -q "Check the price model.</b> factors.co2: the median falls from 70 to" "$R" || fail "no price-model warning"
+grep -q "nothing valued from 2046 on" "$R" || fail "no statement of what is valued after the horizon"
 size=$(stat -c %s "$R"); [ "$size" -lt 3000000 ] || fail "report is $size bytes"
 # render (the page draws asynchronously; virtual time lets the scripts finish before the DOM dump)
 chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --virtual-time-budget=30000 \

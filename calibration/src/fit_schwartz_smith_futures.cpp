@@ -30,7 +30,7 @@ struct Panel {
     std::size_t dates() const { return begin.size() - 1; }
 };
 
-struct FilterOutput {
+struct FuturesFilterOutput {
     std::vector<double> z;                       // sequential standardised innovations, i >= 1
     std::vector<std::vector<double>> zByColumn;  // marginal standardised innovations per column
     double chi = 0, xi = 0, sdChi = 0, sdXi = 0;
@@ -39,7 +39,7 @@ struct FilterOutput {
 /// Kalman log-likelihood of dates 1..n given date 0. th = (kappa, sigma_chi,
 /// mu_xi, sigma_xi, rho, lambda_chi, mu_xi_star, s_e...) with one s_e per
 /// column or a single common one.
-double filter(const std::vector<double> &th, const Panel &d, FilterOutput *out) {
+double filter(const std::vector<double> &th, const Panel &d, FuturesFilterOutput *out) {
     const double inf = -std::numeric_limits<double>::infinity();
     const double kappa = th[0], sc = th[1], mu = th[2], sx = th[3], rho = th[4], lc = th[5],
                  muStar = th[6];
@@ -271,7 +271,7 @@ FuturesFit fitSchwartzSmithFutures(const std::vector<double> &times,
     }
     const detail::MleSolution sol = detail::maximiseLikelihood(problem);
 
-    FilterOutput fo;
+    FuturesFilterOutput fo;
     filter(sol.theta, d, &fo);
     FuturesFit r;
     r.fit = detail::assemble("schwartz-smith", order, problem, sol, {}, d.dates() - 1,

@@ -20,68 +20,18 @@
 #include "kp/engine/investment_upper_bound.hpp"
 #include "kp/models/gbm.hpp"
 #include "kp/models/model_set.hpp"
+#include "synthetic_problem.hpp"
 
 namespace {
 
-/// A plant of 1 Mt/yr emitting 1.5 tCO2/t with two options (b needs a grid arriving in 2030), a
-/// closure and, optionally, a stage on a; CO2 a GBM. Illustrative test inputs, not data.
+/// The suites' synthetic problem (synthetic_problem.hpp) over `horizon` years: decisions to 2040,
+/// closing to 2045, optionally the hydrogen stage on a.
 kp::InvestmentProblem synthetic(double vol, bool stage, int horizon = 20) {
-    kp::InvestmentProblem p;
-    p.factors = std::make_shared<kp::ModelSet>(
-        std::vector<kp::ModelPtr>{std::make_shared<kp::Gbm>(kp::GbmParams{60, 0.06, 0.0, vol})},
-        Eigen::MatrixXd::Identity(1, 1));
-    p.project.co2 = kp::PriceSource::state(0);
-    p.project.gas = kp::PriceSource::fixed(30);
-    p.project.power = kp::PriceSource::fixed(70);
-    p.project.hydrogen = kp::PriceSource::fixed(60);
-    p.project.product = kp::PriceSource::fixed(500);
-    p.project.startYear = 2026;
-    p.project.horizonYears = horizon;
-    for (int k = 0; k < horizon; ++k) p.project.discount.push_back(std::pow(1.07, -k));
-    p.project.plant.outputTPerYear = 1e6;
-    p.project.plant.emissionIntensity = 1.5;
-    p.project.plant.gasMwhPerT = 2.0;
-    p.project.plant.feedstockCostPerT = 250;
-    p.project.plant.fixedCost = 5e7;
-    p.project.plant.remainingLifeYears = horizon;
-    kp::TechnologyOption a;
-    a.tech.name = "a";
-    a.tech.capex = 6e8;
-    a.tech.powerMwhPerT = 1.0;
-    a.tech.feedstockCostPerT = 260;
-    a.tech.fixedOpex = 5e7;
-    a.tech.emissionIntensity = 0.3;
-    a.tech.constructionYears = 2;
-    a.tech.lifetimeYears = 40;
-    a.tech.earliestDecisionYear = 2026;
-    a.tech.latestDecisionYear = 2040;
-    kp::TechnologyOption b = a;
-    b.tech.name = std::string("b");  // not = "b": GCC 12 -Wrestrict false positive (bug 105329)
-    b.tech.capex = 9e8;
-    b.tech.powerMwhPerT = 1.8;
-    b.tech.emissionIntensity = 0.05;
-    b.tech.constructionYears = 3;
-    b.tech.earliestDecisionYear = 2028;
-    p.project.technologies = {a, b};
-    p.arrivals = {kp::ArrivalDistribution::fixed(2030)};
-    p.project.infrastructureNames = {"grid"};
-    p.project.technologies[1].infrastructure = {0};
-    p.project.exits.push_back({"close", 2e8, 4e8, 2026, 2045});
-    if (stage) {
-        kp::StageOption st;
-        st.parent = 0;
-        st.option.tech = a.tech;
-        st.option.tech.name = std::string("a_h2");
-        st.option.tech.capex = 1.5e8;  // incremental
-        st.option.tech.powerMwhPerT = 0.8;
-        st.option.tech.hydrogenMwhPerT = 0.6;
-        st.option.tech.emissionIntensity = 0.05;
-        st.option.tech.constructionYears = 1;
-        st.option.tech.earliestDecisionYear = 2030;
-        st.option.tech.latestDecisionYear = 2040;
-        st.option.tech.requiresOption = std::string("a");
-        p.project.stages = {st};
-    }
+    kp::testing::Synthetic syn;
+    syn.vol = vol, syn.horizon = horizon, syn.withStage = stage;
+    syn.latestDecisionYear = 2040, syn.closeLatestYear = 2045;
+    kp::InvestmentProblem p = syn.make();
+    p.project.hydrogen = kp::PriceSource::fixed(60);  // also without the stage, as before
     return p;
 }
 

@@ -44,7 +44,7 @@ public:
             std::fill_n(w.act.data(), n, -1);
             std::fill_n(w.actDate.data(), n, static_cast<int>(H_));
             std::fill_n(w.stageAt.data(), n, static_cast<int>(H_));
-            stagePass(w);
+            stagePass(in_, *w.rule, 0, w);
             for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, V, s);
             moments(b, w, V, s);
             emissions(first, b, w, s);
@@ -55,80 +55,15 @@ public:
     }
 
 private:
-    // the columns the rule of date d uses, on the pricing paths of the block, into w.xa
-    void selectFeatures(const DateDesign& dg, std::size_t d, InvestmentWork& w) const {
-        const std::size_t n = w.block.n, nc = dg.continuous.size();
-        in_.features(d, w.block, w.feat.data(), n);
-        for (std::size_t i = 0; i < nc; ++i) std::copy_n(w.feat.data() + dg.continuous[i] * n, n, w.xa.data() + i * n);
-        for (std::size_t i = 0; i < dg.indicators.size(); ++i)
-            std::copy_n(w.feat.data() + dg.indicators[i] * n, n, w.xa.data() + (nc + i) * n);
-    }
-    void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, InvestmentWork& w, double* out) const {
-        dg.combine(beta, w.xa.data(), w.block.n, w.block.n, out, w.phi.data());
-    }
-
-    // the stage rules backwards on the block: w.R and w.sdate from every date t on
-    void stagePass(InvestmentWork& w) const {
-        const std::size_t n = w.block.n, H = H_;
-        for (std::size_t st = 0; st < NS_; ++st) {
-            double* R = w.R.data() + st * (H + 1) * n;
-            int* sd = w.sdate.data() + st * (H + 1) * n;
-            std::fill_n(R + H * n, n, 0.0);
-            std::fill_n(sd + H * n, n, static_cast<int>(H));
-            for (std::size_t t = H; t-- > 0;) {
-                const DateRule& rule = w.rule->decisions.dates[t];
-                const Eigen::VectorXd& ex = rule.beta[w.rule->stageExercise(st)];
-                if (ex.size() == 0) {
-                    std::copy_n(R + (t + 1) * n, n, R + t * n);
-                    std::copy_n(sd + (t + 1) * n, n, sd + t * n);
-                    continue;
-                }
-                selectFeatures(rule.design, t, w);
-                estimate(rule.design, ex, w, w.est.data());
-                estimate(rule.design, rule.beta[w.rule->stageContinue(st)], w, w.best.data());
-                in_.stageValue(st, t, w.block, w.tmp.data());
-                for (std::size_t p = 0; p < n; ++p) {
-                    const bool now = w.est[p] > w.best[p];
-                    R[t * n + p] = now ? w.tmp[p] : R[(t + 1) * n + p];
-                    sd[t * n + p] = now ? static_cast<int>(t) : sd[(t + 1) * n + p];
-                }
-            }
-        }
-    }
-
     // the action the rule (or the fixed policy) chooses at d on every path, into w.choice
     // (-1 wait, j technology, J exit); false when the rule has nothing to choose at d
     bool choose(std::size_t d, InvestmentWork& w) const {
-        const std::size_t n = w.block.n;
-        int* choice = w.choice.data();
         if (fixed_) {
             const bool now = d == fixedDate_ && in_.allowed(static_cast<std::size_t>(fixedTech_), d);  // fixedDate_ == H: never
-            std::fill_n(choice, n, now ? fixedTech_ : -1);
+            std::fill_n(w.choice.data(), w.block.n, now ? fixedTech_ : -1);
             return true;
         }
-        if (!w.rule->active[d]) return false;
-        const DateRule& rule = w.rule->decisions.dates[d];
-        selectFeatures(rule.design, d, w);
-        double* best = w.best.data();
-        const Eigen::VectorXd& wait = rule.beta[InvestmentRule::wait()];
-        if (wait.size() == 0) std::fill_n(best, n, 0.0);
-        else estimate(rule.design, wait, w, best);
-        const double* base = in_.carryOn(d, w.block);
-        const double D = in_.discount(d);
-        for (std::size_t p = 0; p < n; ++p) best[p] += D * base[p];
-        std::fill_n(choice, n, -1);
-        for (std::size_t j = 0; j < J_; ++j) {
-            const Eigen::VectorXd& beta = rule.beta[InvestmentRule::technology(j)];
-            if (beta.size() == 0) continue;
-            estimate(rule.design, beta, w, w.est.data());
-            for (std::size_t p = 0; p < n; ++p)
-                if (w.est[p] > best[p]) best[p] = w.est[p], choice[p] = static_cast<int>(j);
-        }
-        const double close = in_.closeValue(d);
-        if (!std::isnan(close))
-            for (std::size_t p = 0; p < n; ++p)
-                if (close > best[p]) best[p] = close, choice[p] = static_cast<int>(J_);
-        return true;
+        return chooseByRule(in_, *w.rule, d, w);
     }
 
     // date d of the block: the paths that have not acted act on the choice; V gains what they realise

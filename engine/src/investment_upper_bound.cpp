@@ -175,7 +175,7 @@ private:
     // its action's estimated value, or the continuation C_t - A_t when it waits
     double ruleValueAt(const InvestmentRule& rule, std::size_t t, double cont, UpperWork& w) const {
         InvestmentWork& iw = w.inner;
-        if (!choose(rule, t, iw, 1)) return cont;  // every inner path has the state at t
+        if (!chooseByRule(in_, rule, t, iw, 1)) return cont;  // every inner path has the state at t
         const int a = iw.choice[0];
         if (a < 0) return cont;
         if (a == static_cast<int>(J_)) return in_.closeValue(t);
@@ -190,70 +190,7 @@ private:
         return mean(v);
     }
 
-    // ---- the rule on the inner block, as the pricing pass applies it ------------------------------
-    void selectFeatures(const DateDesign& dg, std::size_t d, InvestmentWork& w, std::size_t n) const {
-        const std::size_t nc = dg.continuous.size();
-        in_.features(d, w.block, w.feat.data(), n);
-        for (std::size_t i = 0; i < nc; ++i) std::copy_n(w.feat.data() + dg.continuous[i] * n, n, w.xa.data() + i * n);
-        for (std::size_t i = 0; i < dg.indicators.size(); ++i)
-            std::copy_n(w.feat.data() + dg.indicators[i] * n, n, w.xa.data() + (nc + i) * n);
-    }
-    void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, InvestmentWork& w, std::size_t n,
-                  double* out) const {
-        dg.combine(beta, w.xa.data(), w.block.n, n, out, w.phi.data());
-    }
-
-    // the rule's choice at d on the first n paths of the block into w.choice (-1 wait, j, J exit);
-    // false when it has nothing to choose at d
-    bool choose(const InvestmentRule& rule, std::size_t d, InvestmentWork& w, std::size_t n) const {
-        if (!rule.active[d]) return false;
-        const DateRule& r = rule.decisions.dates[d];
-        selectFeatures(r.design, d, w, w.block.n);
-        double* best = w.best.data();
-        int* choice = w.choice.data();
-        const Eigen::VectorXd& wait = r.beta[InvestmentRule::wait()];
-        if (wait.size() == 0) std::fill_n(best, n, 0.0);
-        else estimate(r.design, wait, w, n, best);
-        const double* base = in_.carryOn(d, w.block);
-        const double D = in_.discount(d);
-        for (std::size_t p = 0; p < n; ++p) best[p] += D * base[p];
-        std::fill_n(choice, n, -1);
-        for (std::size_t j = 0; j < J_; ++j) {
-            const Eigen::VectorXd& beta = r.beta[InvestmentRule::technology(j)];
-            if (beta.size() == 0) continue;
-            estimate(r.design, beta, w, n, w.est.data());
-            for (std::size_t p = 0; p < n; ++p)
-                if (w.est[p] > best[p]) best[p] = w.est[p], choice[p] = static_cast<int>(j);
-        }
-        const double close = in_.closeValue(d);
-        if (!std::isnan(close))
-            for (std::size_t p = 0; p < n; ++p)
-                if (close > best[p]) best[p] = close, choice[p] = static_cast<int>(J_);
-        return true;
-    }
-
-    // the stage rules backwards from H to t on the inner block: w.R from every date t' >= t on
-    void stagePass(const InvestmentRule& rule, std::size_t t, InvestmentWork& w) const {
-        const std::size_t n = I_, H = H_;
-        for (std::size_t st = 0; st < NS_; ++st) {
-            double* R = w.R.data() + st * (H + 1) * n;
-            std::fill_n(R + H * n, n, 0.0);
-            for (std::size_t u = H; u-- > t;) {
-                const DateRule& r = rule.decisions.dates[u];
-                const Eigen::VectorXd& ex = r.beta[rule.stageExercise(st)];
-                if (ex.size() == 0) {
-                    std::copy_n(R + (u + 1) * n, n, R + u * n);
-                    continue;
-                }
-                selectFeatures(r.design, u, w, n);
-                estimate(r.design, ex, w, n, w.est.data());
-                estimate(r.design, r.beta[rule.stageContinue(st)], w, n, w.best.data());
-                in_.stageValue(st, u, w.block, w.tmp.data());
-                for (std::size_t p = 0; p < n; ++p) R[u * n + p] = w.est[p] > w.best[p] ? w.tmp[p] : R[(u + 1) * n + p];
-            }
-        }
-    }
-
+    // ---- the rule on the inner block, as the pricing pass applies it (investment_apply.cpp) -------
     // w.V[p]: the realised value of the rule from t + 1 on, on inner path p (w.inner.R: the stage rules)
     void applyRule(const InvestmentRule& rule, std::size_t t, UpperWork& w) const {
         InvestmentWork& iw = w.inner;
@@ -262,11 +199,11 @@ private:
         double* V = w.V.data();
         std::fill_n(V, n, 0.0);
         std::fill_n(iw.act.data(), n, -1);
-        stagePass(rule, t, iw);
+        stagePass(in_, rule, t, iw);
         for (std::size_t d = t + 1; d < H; ++d) {
             const double* base = in_.carryOn(d, iw.block);
             const double D = in_.discount(d);
-            const bool chosen = choose(rule, d, iw, n);
+            const bool chosen = chooseByRule(in_, rule, d, iw);
             for (std::size_t p = 0; p < n; ++p) {
                 if (iw.act[p] >= 0) continue;
                 const int a = chosen ? iw.choice[p] : -1;

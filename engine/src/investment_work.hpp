@@ -65,6 +65,23 @@ struct InvestmentContext {
 void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream stream, std::uint64_t first,
                    std::size_t n, InvestmentWork& w, bool carbonCosts, bool keepPrices, double co2Dispersion = 0);
 
+// ---- a trained rule applied on a block of paths (w.block), as the pricing pass and the upper
+// bound's inner simulations apply it (investment_apply.cpp) ---------------------------------------
+/// The columns the design of date d uses, on the paths of w.block, into w.xa.
+void selectFeatures(const InvestmentInstrument& in, const DateDesign& dg, std::size_t d, InvestmentWork& w);
+/// out[p]: the design's estimate with coefficients beta on the first n paths of w.block (after
+/// selectFeatures; n = 0: all of them).
+void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, InvestmentWork& w, double* out, std::size_t n = 0);
+/// The action `rule` chooses at d on the first n paths of w.block (n = 0: all of them) into w.choice
+/// (-1 wait, j technology, J exit): the best of waiting (its estimate plus D_d base[d]), each
+/// technology's estimate and closing; false (w.choice untouched) when the rule has nothing to
+/// choose at d.
+bool chooseByRule(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t d, InvestmentWork& w,
+                  std::size_t n = 0);
+/// The stage rules of `rule` backwards from the horizon to date `from`: w.R (realised value of each
+/// stage rule from t on) and w.sdate (the date it decides the stage, H: never) for every t >= from.
+void stagePass(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t from, InvestmentWork& w);
+
 /// The engine's training storage, kept between calls (no page is touched twice at the same size).
 struct TrainingStore {
     HugeVector<double> X, I, Bd, W, ones, Xa;  // [d][f][p], [d][j][p], [d][p], [p], [p], [f][p]

@@ -274,21 +274,9 @@ TEST_CASE("deterministic limit with a stage: a, then switching a to hydrogen, by
         Synthetic syn;
         syn.co2 = co2;
         syn.withClose = false;
-        auto p = syn.make();
-        p.project.hydrogen = kp::PriceSource::fixed(60);
-        kp::StageOption st;
-        st.parent = 0;
-        st.option.tech = p.project.technologies[0].tech;
-        st.option.tech.name = std::string("a_h2");
-        st.option.tech.capex = 1.5e8;  // incremental
-        st.option.tech.powerMwhPerT = 0.8;
-        st.option.tech.hydrogenMwhPerT = 0.6;
-        st.option.tech.emissionIntensity = 0.05;
-        st.option.tech.constructionYears = 1;
-        st.option.tech.earliestDecisionYear = 2030;
-        st.option.tech.latestDecisionYear = 2050;
-        st.option.tech.requiresOption = std::string("a");
-        p.project.stages = {st};
+        syn.withStage = true;  // a_h2 on a (synthetic_problem.hpp)
+        const auto p = syn.make();
+        const kp::StageOption& st = p.project.stages[0];
         const int H = p.project.horizonYears;
         const std::vector<double> base = deterministicFlows(syn, p, nullptr),
                                   cfA = deterministicFlows(syn, p, &p.project.technologies[0].tech),

@@ -31,7 +31,8 @@ struct ValueOptions {
 
 
 nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& r,
-                              const std::optional<InvestmentUpperBound>& upper) {
+                              const std::optional<InvestmentUpperBound>& upper,
+                              const std::vector<cases::FactorOutlook>& outlook) {
     nlohmann::ordered_json j;
     j["case"] = c.name;
     j["scenario"] = c.scenario.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.scenario);
@@ -121,15 +122,15 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
     j["basis_resized_dates"] = r.basisResizedDates;
     j["regression_fallbacks"] = {{"householder", r.householderFits}, {"rank_deficient", r.rankDeficientFits}};
     // what the price models imply (cases/factor_outlook.hpp), and warnings about them
-    nlohmann::ordered_json outlook = nlohmann::ordered_json::array(), warnings = nlohmann::ordered_json::array();
-    for (const auto& f : cases::factorOutlook(c)) {
+    nlohmann::ordered_json outlookJson = nlohmann::ordered_json::array(), warnings = nlohmann::ordered_json::array();
+    for (const auto& f : outlook) {
         nlohmann::ordered_json ys = nlohmann::ordered_json::array();
         for (const auto& y : f.years)
             ys.push_back({{"year", y.year}, {"median", y.median}, {"mean", y.mean}, {"mean_std_error", y.meanStdError}});
-        outlook.push_back({{"factor", f.name}, {"unit", f.unit}, {"spot", f.spot}, {"years", ys}});
+        outlookJson.push_back({{"factor", f.name}, {"unit", f.unit}, {"spot", f.spot}, {"years", ys}});
         if (!f.warning.empty()) warnings.push_back(f.warning);
     }
-    j["factor_outlook"] = outlook;
+    j["factor_outlook"] = outlookJson;
     j["warnings"] = warnings;
     j["seconds"] = r.seconds;
     return j;
@@ -142,7 +143,8 @@ std::string money(double x) {
     return o.str();
 }
 
-void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::optional<InvestmentUpperBound>& upper) {
+void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::optional<InvestmentUpperBound>& upper,
+               const std::vector<cases::FactorOutlook>& outlook) {
     std::ostream& o = std::cout;
     const std::string cur = c.valuation.currency;
     o << "Case " << c.name << (c.scenario.empty() ? "" : " (scenario " + c.scenario + ")") << ", "
@@ -172,7 +174,6 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
     for (std::size_t i = 0; i < r.npvNow.size(); ++i) line("invest now: " + r.technologyNames[i], r.npvNow[i]);
     if (std::isfinite(r.closeNow.value)) line("close now", r.closeNow);
     line("value of waiting", r.valueOfWaiting);
-    const std::vector<cases::FactorOutlook> outlook = cases::factorOutlook(c);
     if (!outlook.empty() && !outlook.front().years.empty()) {
         o << "\nPrices the case assumes (median / mean of 20,000 simulated paths; today's in brackets)\n";
         for (const auto& f : outlook) {
@@ -315,7 +316,8 @@ int runValue(const ValueOptions& v) {
     if (!v.extras.report.empty()) io::checkOutputFile(v.extras.report, "--report");
     const ValueRun run = valueCase(v.casePath, c, v.common, v.extras);
     const InvestmentResult& r = run.r;
-    auto j = toJson(c, r, run.upper);
+    const std::vector<cases::FactorOutlook> outlook = cases::factorOutlook(c);  // once, for JSON and text
+    auto j = toJson(c, r, run.upper, outlook);
     const bool sens = v.extras.sensitivities || !v.extras.report.empty();
     const std::string npvTech = run.npvTechnology >= 0 ? r.technologyNames[static_cast<std::size_t>(run.npvTechnology)] : "";
     if (sens) j["sensitivities"] = results::sensitivitiesJson(run.sensitivities);
@@ -323,7 +325,7 @@ int runValue(const ValueOptions& v) {
     if (v.common.json) {
         std::cout << j.dump() << '\n';
     } else {
-        printText(c, r, run.upper);
+        printText(c, r, run.upper, outlook);
         if (sens) printSensitivities(std::cout, run.sensitivities, c.valuation.currency, npvTech);
         if (!v.extras.report.empty()) std::cout << "\nReport written to " << v.extras.report << "\n";
     }

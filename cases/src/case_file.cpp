@@ -429,28 +429,23 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
                         if (auto x = ps.inl->opt(k))
                             x->fail("the field", "given", "omitted when " + m.self().path() +
                                                                ".path is given (the path sets the trend)");
-                f.path.spot = f.gbm.spot;
-                f.path.vol = f.gbm.vol;
                 f.path.mean = pm->choice("anchor", {"median", "mean"}, "median") == "mean";
                 MapReader pts = pm->map("points", "a map {year: price}, years after start_year");
+                std::map<int, double> points;  // by year: the path in time order
                 for (const auto& kv : pts.self().node()) {
                     const Field yf(pts.self().source(), kv.first, pts.self().path() + "." + kv.first.Scalar(),
                                    pts.self().line());
                     const int y = yf.integer(Range::between(c_.valuation.startYear + 1, c_.valuation.startYear + 200,
                                                             "a year after start_year (" +
                                                                 std::to_string(c_.valuation.startYear) + ")"), "");
-                    const Field vf(pts.self().source(), kv.second, yf.path(), yf.line());
-                    f.path.times.push_back(static_cast<double>(y - c_.valuation.startYear));
-                    f.path.levels.push_back(vf.number(Range::positive(), f.unit));
+                    if (points.count(y)) yf.fail("the year", std::to_string(y), "given once in the path");
+                    points[y] = Field(pts.self().source(), kv.second, yf.path(), yf.line()).number(Range::positive(), f.unit);
                 }
-                if (f.path.times.empty()) pts.self().fail("the path", "empty", "at least one {year: price}");
-                std::vector<std::size_t> order(f.path.times.size());
-                for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-                std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return f.path.times[a] < f.path.times[b]; });
-                AnchoredGbmParams sorted = f.path;
-                for (std::size_t i = 0; i < order.size(); ++i)
-                    sorted.times[i] = f.path.times[order[i]], sorted.levels[i] = f.path.levels[order[i]];
-                f.path = sorted;
+                if (points.empty()) pts.self().fail("the path", "empty", "at least one {year: price}");
+                for (const auto& [y, level] : points) {
+                    f.path.times.push_back(static_cast<double>(y - c_.valuation.startYear));
+                    f.path.levels.push_back(level);
+                }
                 pm->finish();
                 break;
             }

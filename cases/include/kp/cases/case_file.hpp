@@ -85,7 +85,8 @@ struct Factor {
     double constant = 0;     ///< Constant: the value
     GbmParams gbm{};
     /// Gbm with `path`: the price follows the path as its median (or mean) with GBM deviations
-    /// around it (kp::AnchoredGbm; gbm.drift unused): times in years after start_year, levels in `unit`.
+    /// around it (kp::AnchoredGbm; gbm.drift unused): times in years after start_year, levels in
+    /// `unit`; its spot and vol are gbm's (makeModel copies them, so scenarios adjust one place).
     AnchoredGbmParams path{};
     bool hasPath() const { return !path.times.empty(); }
     ExpOuParams ou{};

@@ -152,8 +152,8 @@ void InvestmentInstrument::evaluate(ProjectBlock& b, bool carbonCosts, bool keep
     // the plant as it is after the horizon: its last period's cash flow for the rest of its life,
     // booked in the last period (every carry-on sum then counts it)
     double* last = b.base.data() + (H_ - 1) * b.n;
-    std::copy_n(last, b.n, b.baseLast.data());
     const auto life = static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
+    if (afterHorizon()) std::copy_n(last, b.n, b.baseLast.data());
     if (afterHorizon() && life > H_) {
         const double f = after(H_, life) / pr_.discount[H_ - 1];
         for (std::size_t p = 0; p < b.n; ++p) last[p] += f * b.baseLast[p];

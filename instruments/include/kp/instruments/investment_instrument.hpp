@@ -48,7 +48,7 @@ struct ProjectBlock {
     std::vector<double> lf;        ///< learning factors [curve][t][p], t = 0 .. H
     std::vector<double> base, ebase, cbase;  ///< [k][p]: net, emissions, carbon cost (plant as is);
                                              ///< base[H - 1] includes the plant's value after the horizon
-    std::vector<double> baseLast;            ///< [p]: base[H - 1] without it
+    std::vector<double> baseLast;            ///< [p]: base[H - 1] without it (with after-horizon values only)
     std::vector<double> tech, sde, etech;    ///< [j][k][p], j < JS
     std::vector<double> pb, pt, ps;          ///< prefix sums of discounted cash flows [.][k][p], k <= H
     std::vector<int> opFrom;                 ///< [j][p]: first period j can operate (H: never)

@@ -22,6 +22,15 @@ namespace kp::app {
 
 namespace {
 
+/// The years at which the pass-through is shown: the start, then 2030, 2040, 2050 within the horizon.
+std::vector<int> passThroughYears(const cases::CaseFile& c) {
+    std::vector<int> ys{c.valuation.startYear};
+    for (int y : {2030, 2040, 2050})
+        if (y > c.valuation.startYear && y < c.valuation.endYear()) ys.push_back(y);
+    return ys;
+}
+
+
 struct ValueOptions {
     std::string casePath;
     CommonOptions common;
@@ -131,6 +140,16 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
         if (!f.warning.empty()) warnings.push_back(f.warning);
     }
     j["factor_outlook"] = outlookJson;
+    if (c.policy.passThrough.share > 0) {  // only when given: cases without it keep their JSON
+        const CarbonPassThrough& pt = c.policy.passThrough;
+        nlohmann::ordered_json per = nlohmann::ordered_json::array();
+        for (int y : passThroughYears(c)) per.push_back({{"year", y}, {"uplift_per_eua", pt.perEua(y)}});
+        j["carbon_pass_through"] = {{"share", pt.share},
+                                    {"reference_intensity_t_per_t", pt.referenceIntensity},
+                                    {"reference_benchmark_t_per_t", pt.referenceBenchmark},
+                                    {"export_share", pt.exportShare},
+                                    {"years", per}};
+    }
     j["warnings"] = warnings;
     j["seconds"] = r.seconds;
     return j;
@@ -185,6 +204,13 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
         }
         for (const auto& f : outlook)
             if (!f.warning.empty()) o << "Warning: " << f.warning << "\n";
+    }
+    if (c.policy.passThrough.share > 0) {
+        o << "Carbon pass-through (policy.carbon_pass_through), " << cur << "/t of product per " << cur
+          << "/t of CO2:";
+        for (int y : passThroughYears(c))
+            o << "  " << y << ": " << std::fixed << std::setprecision(3) << c.policy.passThrough.perEua(y);
+        o << "\n";
     }
     o << std::fixed;
     o << "\nYear   P(invest) by technology";

@@ -664,6 +664,24 @@ void Loader::readPolicy(MapReader m, const Field& plantField) {
         g.maxIntensity = gp->number("max_intensity_t_per_t", 1e300, Range::nonNegative(), "tCO2/t");
         gp->finish();
     }
+    if (auto pt = m.optMap("carbon_pass_through")) {
+        CarbonPassThrough& c = pol.passThrough;
+        c.share = pt->number("share", Range::unit(), "pass-through rate");
+        c.referenceIntensity = pt->number("reference_intensity_t_per_t", Range::between(0, 100, "in [0, 100]"),
+                                          "tCO2/t product");
+        c.referenceBenchmark = pt->number("reference_benchmark_t_per_t", pol.freeAllocation.benchmarkTPerT,
+                                          Range::between(0, 100, "in [0, 100]"), "tCO2/t product");
+        c.referencePhaseOut = pol.freeAllocation.phaseOut;
+        if (auto po = pt->opt("reference_phase_out")) {
+            YearSchedule none;
+            none.points[c_.valuation.startYear] = 1.0;
+            c.referencePhaseOut = readSchedule(
+                *po, 0, 1, "share of the reference's benchmark allocated free",
+                {{"cbam", FreeAllocation::cbamFactor()}, {"low_leakage", FreeAllocation::lowLeakageFactor()}, {"none", none}});
+        }
+        c.exportShare = pt->number("export_share", 0.0, Range::unit(), "share of output exported");
+        pt->finish();
+    }
     if (auto cg = m.optMap("capital_grant")) {
         c_.defaultGrant.share = cg->number("share", Range::unit(), "");
         c_.defaultGrant.maxAmount = cg->number("max_amount", 1e300, Range::nonNegative(), "EUR");

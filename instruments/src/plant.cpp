@@ -36,6 +36,7 @@ struct YearConstants {
     double tsCost;                          // EUR/yr
     double rights, levyRate;  // levy: tCO2 above which it is paid (+inf when off), EUR/t rate
     double premium;
+    double passPerEua;  // product-price uplift per EUR/tCO2 of EUA (0 without pass-through)
     SdeSubsidy sde;    // all zero when the technology has none (its rate is then 0)
     double sdeVolume;  // eligible tonnes this year (0 outside the term or without a subsidy)
 };
@@ -83,6 +84,7 @@ YearConstants constantsFor(const Plant& plant, const Technology* tech, const Pol
     c.rights = levyOn ? policy.levy.rights(y, c.q) : std::numeric_limits<double>::infinity();
     c.levyRate = levyOn ? policy.levy.rate(y) : 0.0;
     c.premium = policy.greenPremium.amount(y, c.q, intensity);
+    c.passPerEua = policy.passThrough.perEua(y);
     c.sde = tech && tech->sde ? *tech->sde : SdeSubsidy{};
     c.sdeVolume = 0;
     if (tech && tech->sde && operatingYear >= 0 && operatingYear < c.sde.years && c.avoided > 0)
@@ -98,7 +100,7 @@ struct PriceTerms {
 inline PriceTerms priceTerms(const YearConstants& c, double co2, double co2Ref, double gas,
                              double power, double h2, double product) {
     PriceTerms t;
-    t.revenue = product * c.q;
+    t.revenue = (product + c.passPerEua * co2) * c.q;  // + 0 exactly without pass-through
     t.energy = gas * c.gasUse + power * c.powerUse + h2 * c.hydrogenUse;
     t.carbon = co2 * (c.emissions - c.allocation);
     const double liable = c.emissions - c.rights;

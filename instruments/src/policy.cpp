@@ -111,10 +111,25 @@ void GreenPremium::validate(const std::string& where) const {
                ", but must be >= 0 tCO2/t");
 }
 
+void CarbonPassThrough::validate(const std::string& where) const {
+    KP_REQUIRE(std::isfinite(share) && share >= 0 && share <= 1, where, ".share: the pass-through rate is ",
+               share, ", but must be in [0, 1]");
+    KP_REQUIRE(std::isfinite(referenceIntensity) && referenceIntensity >= 0 && referenceIntensity <= 100, where,
+               ".reference_intensity_t_per_t: the intensity is ", referenceIntensity,
+               ", but must be in [0, 100] tCO2/t");
+    KP_REQUIRE(std::isfinite(referenceBenchmark) && referenceBenchmark >= 0 && referenceBenchmark <= 100, where,
+               ".reference_benchmark_t_per_t: the benchmark is ", referenceBenchmark,
+               ", but must be in [0, 100] tCO2/t");
+    referencePhaseOut.validate(where + ".reference_phase_out", 0.0, 1.0);
+    KP_REQUIRE(std::isfinite(exportShare) && exportShare >= 0 && exportShare <= 1, where,
+               ".export_share: the share is ", exportShare, ", but must be in [0, 1]");
+}
+
 void Policy::validate(const std::string& where) const {
     freeAllocation.validate(where + ".free_allocation");
     levy.validate(where + ".co2_levy");
     greenPremium.validate(where + ".green_premium");
+    passThrough.validate(where + ".carbon_pass_through");
 }
 
 }  // namespace kp

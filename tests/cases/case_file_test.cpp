@@ -310,6 +310,34 @@ TEST_CASE("--set overrides: values, list elements, new keys, bad values") {
                  "electrolyser (did you mean 'electrolyser'?)") != std::string::npos);
 }
 
+TEST_CASE("Carbon pass-through (policy.carbon_pass_through): fields, defaults, bad values") {
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    const kc::CaseFile none = kc::loadCaseFile(steel);
+    CHECK(none.policy.passThrough.share == 0.0);  // off unless the case gives it
+    const kc::CaseFile c = kc::loadCaseFile(
+        steel, {{"policy.carbon_pass_through.share=0.75", "policy.carbon_pass_through.reference_intensity_t_per_t=1.37",
+                 "policy.carbon_pass_through.export_share=0.2"},
+                ""});
+    const kp::CarbonPassThrough& pt = c.policy.passThrough;
+    CHECK(pt.share == 0.75);
+    CHECK(pt.referenceIntensity == 1.37);
+    CHECK(pt.exportShare == 0.2);
+    CHECK(pt.referenceBenchmark == 1.33);  // default: the plant's free-allocation benchmark
+    CHECK(pt.referencePhaseOut.points == kp::FreeAllocation::cbamFactor().points);  // and its phase-out
+    const kc::CaseFile n = kc::loadCaseFile(
+        steel, {{"policy.carbon_pass_through.share=1", "policy.carbon_pass_through.reference_intensity_t_per_t=2",
+                 "policy.carbon_pass_through.reference_phase_out=none"},
+                ""});
+    CHECK(n.policy.passThrough.perEua(2040) == doctest::Approx(2.0 - 1.33));  // free allocation kept
+    CHECK(errorOf(steel, {{"policy.carbon_pass_through.share=1.5",
+                           "policy.carbon_pass_through.reference_intensity_t_per_t=1.37"},
+                          ""})
+              .find("policy.carbon_pass_through.share: the value is 1.5, but must be in [0, 1]") != std::string::npos);
+    CHECK(errorOf(steel, {{"policy.carbon_pass_through.share=0.5"}, ""})
+              .find("policy.carbon_pass_through.reference_intensity_t_per_t: the field is missing, but must be given") !=
+          std::string::npos);
+}
+
 TEST_CASE("Scenario presets: names, each applies to every example, documented adjustments") {
     const auto names = kc::scenarioNames();
     CHECK(names == std::vector<std::string>{"stabilisation", "relocation", "innovation-hubs", "accelerated"});

@@ -2,7 +2,7 @@
 //! technology.hpp, plant.hpp): year-schedule lookups (step, linear, before and after the given
 //! years) against the CBAM and levy schedules of FACTS.md; levy, free allocation and SDE++ amounts and
 //! three whole cash flows (plant as is, a replacement with subsidy and premium, a CCS retrofit)
-//! against hand-computed values; the vectorised cash flow against the scalar one bit for bit; Wright's
+//! against hand-computed values; the carbon pass-through's uplift of the product price by year; the vectorised cash flow against the scalar one bit for bit; Wright's
 //! law (one doubling gives 1 - learning rate); the arrival-date inverse CDFs against their CDFs by a
 //! chi-squared test on equiprobable bins (p > 1e-6, STYLE.md 6) with seed 20260101; bad input, one
 //! CHECK_THROWS_AS per invariant.
@@ -184,9 +184,44 @@ TEST_CASE("Cash flow with a CCS retrofit (hand computed)") {
     CHECK(cf.net == doctest::Approx(393.6e6));
 }
 
+TEST_CASE("Carbon pass-through: the uplift of the product price (hand computed)") {
+    // reference: a BF-BOF producer at the CBAM benchmark for hot-rolled flats (1.370 t/t, FACTS.md
+    // 14b) with the CBAM factor as its phase-out; 75% passed on; 20% of output exported
+    kp::CarbonPassThrough pt{.share = 0.75, .referenceIntensity = 1.37, .referenceBenchmark = 1.37,
+                             .exportShare = 0.2};
+    CHECK(pt.perEua(2025) == 0.0);                                           // CBAM factor 100%
+    CHECK(pt.perEua(2026) == doctest::Approx(0.8 * 0.75 * 1.37 * 0.025));   // factor 97.5%
+    CHECK(pt.perEua(2030) == doctest::Approx(0.8 * 0.75 * 1.37 * 0.485));   // factor 51.5%
+    CHECK(pt.perEua(2040) == doctest::Approx(0.8 * 0.75 * 1.37));           // factor 0 from 2034
+    pt.referenceIntensity = 1.0;  // below its free allocation: nothing to pass on, never negative
+    CHECK(pt.perEua(2026) == 0.0);
+    CHECK(kp::CarbonPassThrough{}.perEua(2040) == 0.0);  // the default: none
+
+    kp::Policy pol = testPolicy();
+    pol.passThrough = kp::CarbonPassThrough{.share = 0.75, .referenceIntensity = 1.37,
+                                            .referenceBenchmark = 1.37, .exportShare = 0.2};
+    const kp::YearCashFlow cf = kp::yearCashFlow(testPlant(), nullptr, pol, 2030, -1, kPrices);
+    const double uplift = 0.8 * 0.75 * 1.37 * 0.485 * 80;  // 31.89 EUR/t at EUA 80
+    CHECK(cf.revenue == doctest::Approx((600 + uplift) * 1e6));
+    CHECK(cf.net == doctest::Approx(312.199e6 + uplift * 1e6));
+    kp::Technology t;  // a replacement at half the output: the uplift is per tonne sold
+    t.emissionIntensity = 0.1;
+    t.outputScale = 0.5;
+    const kp::YearCashFlow half = kp::yearCashFlow(testPlant(), &t, pol, 2030, -1, kPrices);
+    CHECK(half.revenue == doctest::Approx((600 + uplift) * 0.5e6));
+    // without pass-through the cash flow is the same bit for bit as with a zero share
+    kp::Policy zero = testPolicy();
+    zero.passThrough.share = 0;
+    zero.passThrough.referenceIntensity = 1.37;
+    CHECK(kp::yearCashFlow(testPlant(), nullptr, zero, 2030, -1, kPrices).net ==
+          kp::yearCashFlow(testPlant(), nullptr, testPolicy(), 2030, -1, kPrices).net);
+}
+
 TEST_CASE("Vectorised cash flows equal the scalar ones bit for bit") {
     const kp::Plant plant = testPlant();
-    const kp::Policy pol = testPolicy();
+    kp::Policy pol = testPolicy();
+    pol.passThrough = kp::CarbonPassThrough{.share = 0.6, .referenceIntensity = 2.0, .referenceBenchmark = 1.37,
+                                            .exportShare = 0.3};
     kp::Technology t;
     t.emissionIntensity = 0.2;
     t.powerMwhPerT = 3;
@@ -330,6 +365,10 @@ TEST_CASE("Bad input throws kp::InvalidInput, one check per invariant") {
     CHECK_THROWS_AS((kp::CapitalGrant{1.5, 1}.validate("g")), InvalidInput);
     CHECK_THROWS_AS((kp::CapitalGrant{0.5, -1}.validate("g")), InvalidInput);
     CHECK_THROWS_AS((kp::GreenPremium{-5, 2030, 1}.validate("gp")), InvalidInput);
+    CHECK_THROWS_AS((kp::CarbonPassThrough{.share = 1.5}.validate("pt")), InvalidInput);
+    CHECK_THROWS_AS((kp::CarbonPassThrough{.share = 0.5, .referenceIntensity = -1}.validate("pt")), InvalidInput);
+    CHECK_THROWS_AS((kp::CarbonPassThrough{.share = 0.5, .referenceBenchmark = -1}.validate("pt")), InvalidInput);
+    CHECK_THROWS_AS((kp::CarbonPassThrough{.share = 0.5, .exportShare = 1.1}.validate("pt")), InvalidInput);
     CHECK_THROWS_AS((kp::LearningCurve{1.0, 1}.validate("lc")), InvalidInput);
     CHECK_THROWS_AS((kp::LearningCurve{-0.1, 1}.validate("lc")), InvalidInput);
     CHECK_THROWS_AS((kp::LearningCurve{0.1, 0}.validate("lc")), InvalidInput);

@@ -8,7 +8,7 @@
 ///   emissions  = e_direct x Q,   e_direct = plant intensity, technology intensity (replacement),
 ///                or plant intensity x (1 - captureRate) (retrofit)
 ///   captured   = plant intensity x captureRate x Q (retrofit), else 0
-///   revenue    = product price x Q
+///   revenue    = (product price + CarbonPassThrough::perEua(year) x EUA) x Q
 ///   energy     = (gas x gasUse + power x powerUse + hydrogen x hydrogenUse) x Q   (plant's and a
 ///                retrofit's uses add; a replacement's uses replace the plant's)
 ///   feedstock  = feedstockCostPerT x Q,   opex = fixed + variable x Q (as for energy)

@@ -167,12 +167,44 @@ struct GreenPremium {
     void validate(const std::string& where) const;
 };
 
+/// Carbon-cost pass-through into the product price (and the CBAM border price that protects it):
+///   uplift(year, EUA) = (1 - exportShare) x share x EUA x max(0, referenceIntensity
+///                                                   - referenceBenchmark x referencePhaseOut(year))
+///                                                                          [EUR/t product]
+///   revenue           = (product price + uplift) x Q
+/// The reference is the producer whose carbon cost sets the price in the protected market: an EU
+/// producer of the same route, or under CBAM the importer, who pays EUA x (embedded emissions -
+/// CBAM benchmark x CBAM factor) per tonne (FACTS.md section 14b, "cost per tonne"); its free
+/// allocation (benchmark x phase-out) is the part of its carbon cost it does not pay. Exports leave
+/// the EU without a border adjustment, so the exported share of output gets no uplift. `share` is
+/// the pass-through rate: 1 passes on the reference's whole net carbon cost, 0 (the default) none.
+/// The uplift applies to every technology the plant runs (the product is sold at the market
+/// price), so it changes investing against closing, not against carrying on.
+/// Limitations: the rate is constant over time and does not depend on the price level or on the
+/// plant's market share; carbon prices abroad (which CBAM deducts) are not modelled.
+struct CarbonPassThrough {
+    double share = 0;                ///< pass-through rate, in [0, 1]
+    double referenceIntensity = 0;   ///< tCO2/t product of the reference producer, >= 0
+    double referenceBenchmark = 0;   ///< its free-allocation (or CBAM) benchmark, tCO2/t, >= 0
+    YearSchedule referencePhaseOut = FreeAllocation::cbamFactor();  ///< in [0, 1]
+    double exportShare = 0;          ///< share of output sold outside the EU, in [0, 1]
+
+    /// Uplift of the product price per EUR/tCO2 of EUA in `year` (EUR/t product per EUR/tCO2).
+    double perEua(double year) const {
+        if (share == 0) return 0.0;
+        const double net = referenceIntensity - referenceBenchmark * referencePhaseOut(year);
+        return (1.0 - exportShare) * share * (net > 0 ? net : 0.0);
+    }
+    void validate(const std::string& where) const;
+};
+
 /// The policy instruments that apply to the whole plant, whatever technology it runs.
 /// Subsidies and grants that depend on the project live on the Technology (technology.hpp).
 struct Policy {
     FreeAllocation freeAllocation;
     Co2Levy levy;
     GreenPremium greenPremium;
+    CarbonPassThrough passThrough;
 
     void validate(const std::string& where) const;
 };

@@ -213,6 +213,7 @@ private:
     }
 
     void readValuation(MapReader m);
+    void readRound(MapReader& m, SdeSubsidy& s);
     YearSchedule readSchedule(const Field& f, double lo, double hi, const std::string& unit,
                               const std::map<std::string, YearSchedule>& presets);
     ArrivalDistribution readArrival(MapReader m);
@@ -253,6 +254,20 @@ void Loader::readValuation(MapReader m) {
         v.discount.zeroRates[v.startYear] = d.number(r, "per year");
     }
     m.finish();
+}
+
+// a subsidy round: only an investment decided in [open, deadline] gets the subsidy
+void Loader::readRound(MapReader& m, SdeSubsidy& s) {
+    auto r = m.optMap("round");
+    if (!r) return;
+    const int first = c_.valuation.startYear;
+    const Range years = Range::between(1900, 2300, "a year");
+    s.openYear = r->integer("open", first, years, "");
+    s.deadlineYear = r->integer("deadline", years, "the last decision year that gets it");
+    if (s.deadlineYear < s.openYear)
+        r->get("deadline", "").fail("the deadline", std::to_string(s.deadlineYear),
+                                    ">= the year the round opens (" + std::to_string(s.openYear) + ")");
+    r->finish();
 }
 
 YearSchedule Loader::readSchedule(const Field& f, double lo, double hi, const std::string& unit,
@@ -758,14 +773,39 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
         sde.maxRate = s->number("max_rate", 1e300, Range::nonNegative(), "EUR/tCO2");
         sde.maxVolume = s->number("max_volume_t_per_year", 1e300, Range::nonNegative(), "tCO2/yr");
         sde.years = s->integer("years", Range::between(0, 100, "in [0, 100]"), "years");
+        readRound(*s, sde);
         s->finish();
         checked(s->self(), [&] { sde.validate(s->self().path()); });
         t.sde = sde;
+    }
+    if (auto s = m.optMap("ccfd")) {  // a two-sided carbon contract for difference (policy.hpp, SdeSubsidy)
+        if (t.sde) s->self().fail("the contract", "a ccfd beside an sde", "either sde or ccfd on one option");
+        SdeSubsidy cfd;
+        cfd.baseAmount = s->number("strike", Range::between(0, 1e4, "in [0, 1e4]"), "EUR/tCO2");
+        cfd.co2Coef = 1.0;
+        cfd.minRate = -1e300;
+        cfd.maxVolume = s->number("max_volume_t_per_year", 1e300, Range::nonNegative(), "tCO2/yr");
+        cfd.years = s->integer("years", Range::between(0, 100, "in [0, 100]"), "years");
+        readRound(*s, cfd);
+        s->finish();
+        checked(s->self(), [&] { cfd.validate(s->self().path()); });
+        t.sde = cfd;
     }
     t.grant = c_.defaultGrant;
     if (auto g = m.optMap("capital_grant")) {
         t.grant.share = g->number("share", Range::unit(), "");
         t.grant.maxAmount = g->number("max_amount", 1e300, Range::nonNegative(), "EUR");
+        if (auto cb = g->optMap("clawback")) {
+            t.grant.clawbackYear = cb->integer(
+                "year", Range::between(first, last, "within the horizon [" + std::to_string(first) + ", " +
+                                                        std::to_string(last) + "]"),
+                "");
+            t.grant.clawbackMaxEmissions = cb->number("max_emissions_t", Range::nonNegative(), "tCO2 in that year");
+            t.grant.clawbackShare = cb->number("share", 1.0, Range::unit(), "share of the grant repaid");
+            if (!t.requiresOption.empty())
+                cb->self().fail("the claw-back", "on a stage", "on an option without a stage (docs/case-file.md)");
+            cb->finish();
+        }
         g->finish();
     }
     m.finish();
@@ -912,6 +952,11 @@ void Loader::crossChecks(MapReader& root, const std::map<std::string, Field>& op
             } else if (!base->requiresOption.empty()) {
                 m.get("requires", "").fail("the required option", "'" + o.requiresOption + "' (itself a stage)",
                                            "an option without `requires` (one stage deep)");
+            } else if (base->grant.clawbackYear != 0) {
+                MapReader bm(optionFields.at(base->name));
+                MapReader g = bm.map("capital_grant", "");
+                g.get("clawback", "").fail("the claw-back", "on an option with a stage ('" + o.name + "')",
+                                           "on an option without a stage (docs/case-file.md)");
             }
         }
     }

@@ -210,7 +210,9 @@ void applyScenario(CaseFile& c, const Scenario& s) {
     c.defaultGrant.share = std::min(1.0, c.defaultGrant.share * s.grantShareScale);
     for (auto& o : c.options) {
         o.grant.share = std::min(1.0, o.grant.share * s.grantShareScale);
-        if (o.sde) {
+        if (o.sde && o.sde->twoSided()) {
+            o.sde->baseAmount *= s.sdeScale;  // a CCfD: the strike (scaling the EUA term would pay more back)
+        } else if (o.sde) {
             SdeSubsidy& d = *o.sde;
             const double k = s.sdeScale;
             d.baseAmount *= k;

@@ -93,6 +93,9 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
             KP_REQUIRE(i < NI_, "InvestmentLsm: stage '", so.option.tech.name, "' infrastructure index is ", i,
                        ", but must be below ", NI_);
     }
+    for (std::size_t j = 0; j < JS_; ++j)
+        KP_REQUIRE(optionAt(j).tech.grant.clawbackYear == 0 || (j < J_ && stageOf_[j] < 0), "InvestmentLsm: option '",
+                   optionAt(j).tech.name, "' has a grant with a claw-back, but must then have no stage and be none");
     // continuous features: stochastic prices (co2 first), then learning factors
     std::vector<std::size_t> seen;
     for (const PriceSource* ps : {&pr.co2, &pr.gas, &pr.power, &pr.hydrogen, &pr.product})
@@ -183,7 +186,7 @@ double InvestmentInstrument::afterValue(std::size_t j, std::size_t d, const Proj
     double run = b.tech[(j * H_ + H_ - 1) * n + p];
     if (parent >= 0) run -= b.tech[(static_cast<std::size_t>(parent) * H_ + H_ - 1) * n + p];
     double v = run * after(from, S + static_cast<std::size_t>(periodsOf(t.lifetimeYears)));
-    if (t.sde) v += b.sde[(j * H_ + H_ - 1) * n + p] * after(from, S + static_cast<std::size_t>(periodsOf(t.sde->years)));
+    if (t.sde) v += b.sde[(j * H_ + H_ - 1) * n + p] * after(from, S + static_cast<std::size_t>(subsidyPeriods(j, d)));
     if (parent < 0 && S >= H_) {
         // construction ends after the horizon: the plant runs until then, not for its whole life
         const auto life = static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
@@ -318,7 +321,7 @@ void InvestmentInstrument::prefixSums(ProjectBlock& b) const {
     }
 }
 
-double InvestmentInstrument::netCapex(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
+double InvestmentInstrument::capexAt(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
     const TechnologyOption& o = optionAt(j);
     const Technology& t = o.tech;
     double capex = t.capex;
@@ -326,7 +329,31 @@ double InvestmentInstrument::netCapex(std::size_t j, std::size_t d, const Projec
         const double lf = b.lf[(static_cast<std::size_t>(o.learningIndex) * (H_ + 1) + d) * b.n + p];
         capex = t.capex * ((1.0 - t.learningShare) + t.learningShare * lf);
     }
-    return capex - t.grant.amount(capex);
+    return capex;
+}
+
+double InvestmentInstrument::netCapex(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
+    const double capex = capexAt(j, d, b, p);
+    return capex - optionAt(j).tech.grant.amount(capex);
+}
+
+std::size_t InvestmentInstrument::clawbackPeriod(std::size_t j) const {
+    const CapitalGrant& g = optionAt(j).tech.grant;
+    if (g.clawbackYear == 0 || g.clawbackShare == 0 || g.clawbackYear < pr_.startYear) return H_;
+    const auto k = static_cast<std::size_t>(periodsOf(g.clawbackYear - pr_.startYear));
+    return k < H_ ? k : H_;
+}
+
+double InvestmentInstrument::clawback(std::size_t j, std::size_t d, std::size_t S, std::size_t E,
+                                      const ProjectBlock& b, std::size_t p) const {
+    const std::size_t k0 = clawbackPeriod(j);
+    if (k0 >= H_) return 0.0;
+    const std::size_t n = b.n;
+    double emitted = 0;  // over the milestone year: the plant until S, then j until E
+    for (std::size_t k = k0; k < std::min(k0 + P_, H_); ++k)
+        emitted += k < S ? b.ebase[k * n + p] : (k < E ? b.etech[(j * H_ + k) * n + p] : 0.0);
+    const CapitalGrant& g = optionAt(j).tech.grant;
+    return emitted > g.clawbackMaxEmissions ? g.clawbackShare * g.amount(capexAt(j, d, b, p)) : 0.0;
 }
 
 int InvestmentInstrument::operationStart(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
@@ -339,7 +366,7 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
     const std::size_t n = b.n;
     const std::vector<double>& D = pr_.discount;
     const int life = periodsOf(t.lifetimeYears);
-    const int subsidyYears = periodsOf(t.sde ? t.sde->years : 0);
+    const int subsidyYears = subsidyPeriods(j, d);
     const int Hi = static_cast<int>(H_);
     const double* pb = b.pb.data();
     const double* pt = b.pt.data() + j * (H_ + 1) * n;
@@ -353,6 +380,13 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
         out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) +
                  (ps[ES * n + p] - ps[S * n + p]);
     }
+    const std::size_t kc = clawbackPeriod(j);
+    if (kc < H_)
+        for (std::size_t p = 0; p < n; ++p) {
+            const int s0 = operationStart(j, d, b, p);
+            const auto S = static_cast<std::size_t>(s0), E = static_cast<std::size_t>(std::min(s0 + life, Hi));
+            out[p] -= D[kc] * clawback(j, d, S, E, b, p);
+        }
     if (afterHorizon())
         for (std::size_t p = 0; p < n; ++p) out[p] += afterValue(j, d, b, p, -1);
 }
@@ -369,7 +403,7 @@ void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const Proje
         const int s0 = operationStart(j, t, b, p);
         const auto S = static_cast<std::size_t>(s0),
                    E = static_cast<std::size_t>(std::min(s0 + periodsOf(tt.lifetimeYears), Hi)),
-                   ES = static_cast<std::size_t>(std::min(s0 + periodsOf(tt.sde ? tt.sde->years : 0), Hi));
+                   ES = static_cast<std::size_t>(std::min(s0 + subsidyPeriods(j, t), Hi));
         out[p] = -pr_.discount[t] * netCapex(j, t, b, p) + (ptS[E * n + p] - ptS[S * n + p]) -
                  (ptA[E * n + p] - ptA[S * n + p]) + (psS[ES * n + p] - psS[S * n + p]);
     }
@@ -403,7 +437,7 @@ PathPlan InvestmentInstrument::plan(int action, int actionDate, int stageDate, c
     const Technology& t = pr_.technologies[pl.j].tech;
     pl.s0 = static_cast<std::size_t>(operationStart(pl.j, pl.d, b, p));
     pl.e0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(periodsOf(t.lifetimeYears)), H_);
-    pl.es0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(periodsOf(t.sde ? t.sde->years : 0)), H_);
+    pl.es0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(subsidyPeriods(pl.j, pl.d)), H_);
     const int st = stageOf_[pl.j];
     if (st >= 0 && stageDate < static_cast<int>(H_)) {
         pl.js = J_ + static_cast<std::size_t>(st);
@@ -411,7 +445,7 @@ PathPlan InvestmentInstrument::plan(int action, int actionDate, int stageDate, c
         const Technology& ts = optionAt(pl.js).tech;
         pl.sS = static_cast<std::size_t>(operationStart(pl.js, pl.dS, b, p));
         pl.eS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periodsOf(ts.lifetimeYears)), H_);
-        pl.esS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periodsOf(ts.sde ? ts.sde->years : 0)), H_);
+        pl.esS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(subsidyPeriods(pl.js, pl.dS)), H_);
     }
     return pl;
 }
@@ -463,6 +497,7 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
         c += v / pr_.discount[k];
     }
     if (plan.isTechnology() && k == plan.d) i += netCapex(plan.j, plan.d, b, p);
+    if (plan.isTechnology() && k == clawbackPeriod(plan.j)) i += clawback(plan.j, plan.d, plan.s0, plan.e0, b, p);
     if (plan.hasStage() && k == plan.dS) i += netCapex(plan.js, plan.dS, b, p);
     PeriodOutcome r;
     r.cashFlow = c;

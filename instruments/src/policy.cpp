@@ -92,6 +92,10 @@ void SdeSubsidy::validate(const std::string& where) const {
                    ", but must be finite");
     KP_REQUIRE(maxRate >= 0, where, ".max_rate: the maximum rate is ", maxRate,
                ", but must be >= 0 EUR/tCO2");
+    KP_REQUIRE(!std::isnan(minRate) && minRate <= 0, where, ": the floor of the rate is ", minRate,
+               ", but must be <= 0 EUR/tCO2 (0 one-sided, -inf two-sided)");
+    KP_REQUIRE(deadlineYear >= openYear, where, ".round.deadline: the deadline is ", deadlineYear,
+               ", but must be >= the year the round opens (", openYear, ")");
     KP_REQUIRE(maxVolume >= 0, where, ".max_volume_t_per_year: the cap is ", maxVolume,
                ", but must be >= 0 tCO2/yr");
     KP_REQUIRE(years >= 0 && years <= 100, where, ".years: the term is ", years,
@@ -102,6 +106,10 @@ void CapitalGrant::validate(const std::string& where) const {
     KP_REQUIRE(std::isfinite(share) && share >= 0 && share <= 1, where, ".share: the share is ",
                share, ", but must be in [0, 1]");
     KP_REQUIRE(maxAmount >= 0, where, ".max_amount: the cap is ", maxAmount, ", but must be >= 0 EUR");
+    KP_REQUIRE(std::isfinite(clawbackMaxEmissions) && clawbackMaxEmissions >= 0, where,
+               ".clawback.max_emissions_t: the target is ", clawbackMaxEmissions, ", but must be >= 0 tCO2");
+    KP_REQUIRE(std::isfinite(clawbackShare) && clawbackShare >= 0 && clawbackShare <= 1, where,
+               ".clawback.share: the share is ", clawbackShare, ", but must be in [0, 1]");
 }
 
 void GreenPremium::validate(const std::string& where) const {

@@ -338,6 +338,50 @@ TEST_CASE("Carbon pass-through (policy.carbon_pass_through): fields, defaults, b
           std::string::npos);
 }
 
+TEST_CASE("Contracts for difference, subsidy rounds and claw-backs: fields and bad values") {
+    const std::string minimal = kExamples + "minimal_case.yaml";
+    const kc::CaseFile c = kc::loadCaseFile(
+        minimal, {{"options.capture.ccfd={strike: 130, years: 12, max_volume_t_per_year: 8.0e5, "
+                   "round: {open: 2027, deadline: 2030}}"},
+                  ""});
+    const kp::SdeSubsidy& cfd = *c.option("capture")->sde;
+    CHECK(cfd.twoSided());
+    CHECK(cfd.baseAmount == 130);
+    CHECK(cfd.co2Coef == 1);
+    CHECK(cfd.years == 12);
+    CHECK(cfd.maxVolume == 8e5);
+    CHECK(cfd.rate(200, 0, 0, 0) == -70);
+    CHECK(cfd.openYear == 2027);
+    CHECK(cfd.deadlineYear == 2030);
+    const kc::CaseFile r = kc::loadCaseFile(
+        minimal, {{"options.capture.sde={base_amount: 80, years: 15, round: {deadline: 2028}}"}, ""});
+    CHECK(r.option("capture")->sde->openYear == 2026);  // opens at the start by default
+    CHECK_FALSE(r.option("capture")->sde->twoSided());
+    const kc::CaseFile g = kc::loadCaseFile(
+        minimal, {{"options.capture.capital_grant={share: 0.5, clawback: {year: 2032, max_emissions_t: 5.0e5}}"}, ""});
+    CHECK(g.option("capture")->grant.clawbackYear == 2032);
+    CHECK(g.option("capture")->grant.clawbackMaxEmissions == 5e5);
+    CHECK(g.option("capture")->grant.clawbackShare == 1.0);  // all of it by default
+
+    CHECK(errorOf(minimal, {{"options.capture.sde={base_amount: 80, years: 15}",
+                             "options.capture.ccfd={strike: 100, years: 10}"},
+                            ""})
+              .find("options.capture.ccfd: the contract is a ccfd beside an sde, but must be either sde or ccfd") !=
+          std::string::npos);
+    CHECK(errorOf(minimal, {{"options.capture.ccfd={strike: 100, years: 10, round: {open: 2030, deadline: 2028}}"}, ""})
+              .find("options.capture.ccfd.round.deadline: the deadline is 2028, but must be >= the year the round "
+                    "opens (2030)") != std::string::npos);
+    CHECK(errorOf(minimal, {{"options.capture.capital_grant={share: 0.5, clawback: {year: 2060, max_emissions_t: 1}}"},
+                            ""})
+              .find("options.capture.capital_grant.clawback.year: the value is 2060, but must be within "
+                    "the horizon [2026, 2045]") != std::string::npos);
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    CHECK(errorOf(steel, {{"options.ng_dri_eaf.capital_grant={share: 0.3, clawback: {year: 2032, max_emissions_t: 1}}"},
+                          ""})
+              .find("options.ng_dri_eaf.capital_grant.clawback: the claw-back is on an option with a stage "
+                    "('h2_switch'), but must be on an option without a stage") != std::string::npos);
+}
+
 TEST_CASE("Scenario presets: names, each applies to every example, documented adjustments") {
     const auto names = kc::scenarioNames();
     CHECK(names == std::vector<std::string>{"stabilisation", "relocation", "innovation-hubs", "accelerated"});

@@ -3,30 +3,42 @@
 //! - carbon-cost pass-through: a zero rate reproduces the case without it bit for bit; with the
 //!   steelworks' pass-through of docs/case-file.md ("carbon_pass_through"), doubling today's EUA
 //!   price brings investment earlier (P(invested by 2035) higher by more than 3 SE of the
-//!   difference) and the rule has a finite CO2 trigger, where without pass-through it has none.
+//!   difference) and the rule has a finite CO2 trigger, where without pass-through it has none;
+//! - a two-sided carbon contract for difference on all avoided tonnes (the minimal case's CCS):
+//!   investing's gain over carrying on is the same on every path, so the option value's excess over
+//!   never investing equals the deterministic one (sigma 0) to rounding at any CO2 volatility, and
+//!   the option value no longer rises with volatility (3 SE), while without the contract it does;
+//! - a subsidy round that closes (application deadline 2028) lowers the value of waiting and brings
+//!   investment earlier (beyond 3 SE);
+//! - a grant with a milestone and claw-back: repaid exactly on the paths whose emissions in the
+//!   milestone year exceed the target (every pricing path checked), nowhere else.
 
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "kp/cases/case_problem.hpp"
+#include "kp/engine/investment_lsm.hpp"
 
 namespace {
 
 const std::string kExamples = KP_SOURCE_DIR "/examples/";
 
 kp::InvestmentResult valueExample(const std::string& file, const std::vector<std::string>& overrides,
-                                  std::size_t paths = 100'000) {
+                                  std::size_t paths = 100'000, kp::PricingObserver* observer = nullptr) {
     kp::cases::LoadOptions lo;
     lo.overrides = overrides;
     const kp::cases::CaseFile c = kp::cases::loadCaseFile(kExamples + file, lo);
     kp::cases::RunOverrides o;
     o.paths = paths;
     kp::InvestmentLsm engine;
-    return engine.value(kp::cases::toInvestmentProblem(c), kp::cases::settingsFor(c, o));
+    return engine.value(kp::cases::toInvestmentProblem(c), kp::cases::settingsFor(c, o), observer);
 }
+
+double excess(const kp::InvestmentResult& r) { return r.optionValue.value - r.neverInvest.value; }
 
 /// The steelworks' pass-through (docs/case-file.md): 75% of the net carbon cost of a BF-BOF producer
 /// at the CBAM benchmark for hot-rolled flats (1.370 t/t, FACTS.md 14b), 20% of output exported.
@@ -79,6 +91,95 @@ TEST_CASE("with pass-through a higher EUA price brings the steelworks' investmen
     CHECK(anyTrigger(dear));
     // the contrast: the same case without pass-through has no CO2 trigger in any year
     CHECK_FALSE(anyTrigger(valueExample("steelworks_h2_dri.yaml", {})));
+}
+
+TEST_CASE("a two-sided CCfD on all avoided tonnes makes the option value independent of CO2 volatility") {
+    // strike 130 EUR/t for 20 years (the whole operating life within the horizon), no volume cap
+    const std::string cfd = "options.capture.ccfd={strike: 130, years: 20}";
+    auto at = [&](double sigma, bool contract) {
+        std::vector<std::string> o{"factors.co2.parameters.sigma=" + std::to_string(sigma)};
+        if (contract) o.push_back(cfd);
+        return valueExample("minimal_case.yaml", o);
+    };
+    const kp::InvestmentResult exact = at(0.0, true);
+    const kp::InvestmentResult low = at(0.2, true), mid = at(0.415, true), high = at(0.6, true);
+    for (const kp::InvestmentResult* r : {&low, &mid, &high}) {
+        // the gain of investing is deterministic: its excess over never investing is the sigma-0 one
+        CHECK(excess(*r) == doctest::Approx(excess(exact)).epsilon(1e-9));
+        CHECK(r->investedBy.front().value == exact.investedBy.front().value);
+    }
+    const double se = std::hypot(low.optionValue.stdError, high.optionValue.stdError);
+    MESSAGE("with the CCfD: option " << low.optionValue.value / 1e6 << " +- " << low.optionValue.stdError / 1e6
+                                     << " m at sigma 0.2, " << high.optionValue.value / 1e6 << " +- "
+                                     << high.optionValue.stdError / 1e6 << " m at 0.6");
+    CHECK(std::abs(high.optionValue.value - low.optionValue.value) <= 3 * se);
+    // the contrast: without the contract more volatility is worth more, far beyond the noise
+    const kp::InvestmentResult low0 = at(0.2, false), high0 = at(0.6, false);
+    CHECK(high0.optionValue.value - low0.optionValue.value >
+          3 * std::hypot(low0.optionValue.stdError, high0.optionValue.stdError));
+}
+
+TEST_CASE("a subsidy round that closes lowers the value of waiting and brings investment earlier") {
+    const std::string sde = "options.capture.sde={base_amount: 80, base_price: 20, correction: {co2: 1}, years: 15";
+    const kp::InvestmentResult open = valueExample("minimal_case.yaml", {sde + "}"});
+    const kp::InvestmentResult closing = valueExample("minimal_case.yaml", {sde + ", round: {deadline: 2028}}"});
+    const kp::Estimate& w0 = open.valueOfWaiting;
+    const kp::Estimate& w1 = closing.valueOfWaiting;
+    MESSAGE("value of waiting " << w0.value / 1e6 << " +- " << w0.stdError / 1e6 << " m, with a deadline in 2028 "
+                                << w1.value / 1e6 << " +- " << w1.stdError / 1e6 << " m");
+    CHECK(w0.value - w1.value > 3 * std::hypot(w0.stdError, w1.stdError));
+    const std::size_t y = yearIndex(open, 2028);
+    CHECK(closing.investedBy[y].value - open.investedBy[y].value >
+          3 * std::hypot(open.investedBy[y].stdError, closing.investedBy[y].stdError));
+    // investing now is inside the round either way
+    CHECK(open.npvNow.front().value == closing.npvNow.front().value);
+}
+
+/// Per path: the grant repaid in the milestone year is share x grant exactly where the emissions of
+/// that year exceed the target (and the capture was invested in), else nothing.
+class ClawbackCheck : public kp::PricingObserver {
+public:
+    ClawbackCheck(std::size_t k, double target, double grant, double netCapex)
+        : k_(k), target_(target), grant_(grant), netCapex_(netCapex) {}
+    void onBlock(const kp::PricingBlock& b) override {
+        std::size_t miss = 0, meet = 0, wrong = 0;
+        for (std::size_t p = 0; p < b.n; ++p) {
+            const bool invested = b.action[p] == 0;
+            const double e = b.emissions[k_ * b.n + p];
+            const bool missed = invested && e > target_;
+            const double expected = (invested && b.actionDate[p] == static_cast<int>(k_) ? netCapex_ : 0.0) +
+                                    (missed ? grant_ : 0.0);
+            if (b.investment[k_ * b.n + p] != expected) ++wrong;
+            if (invested) (missed ? miss : meet) += 1;
+        }
+        std::lock_guard<std::mutex> lock(m_);
+        miss_ += miss, meet_ += meet, wrong_ += wrong;
+    }
+    std::size_t miss_ = 0, meet_ = 0, wrong_ = 0;
+
+private:
+    std::size_t k_;
+    double target_, grant_, netCapex_;
+    std::mutex m_;
+};
+
+TEST_CASE("a grant's claw-back is repaid exactly on the paths that miss the milestone") {
+    // half of the 400 m capex granted; all of it repaid if the site emits more than 0.5 Mt in 2032.
+    // Capture (0.9 of 1 Mt) takes three years to build: decided by 2029 it meets the target.
+    ClawbackCheck check(2032 - 2026, 5e5, 2e8, 2e8);
+    const kp::InvestmentResult r = valueExample(
+        "minimal_case.yaml",
+        {"options.capture.capital_grant={share: 0.5, clawback: {year: 2032, max_emissions_t: 5.0e5, share: 1}}"},
+        100'000, &check);
+    MESSAGE(check.miss_ << " invested paths repay, " << check.meet_ << " meet the milestone");
+    CHECK(check.wrong_ == 0);
+    CHECK(check.miss_ > 1000);  // both kinds of path occur
+    CHECK(check.meet_ > 1000);
+    // the claw-back can only cost the owner: the same grant without it is worth at least as much
+    const kp::InvestmentResult free =
+        valueExample("minimal_case.yaml", {"options.capture.capital_grant={share: 0.5}"});
+    CHECK(free.optionValue.value - r.optionValue.value >
+          -3 * std::hypot(free.optionValue.stdError, r.optionValue.stdError));
 }
 
 }  // TEST_SUITE

@@ -2,7 +2,8 @@
 //! technology.hpp, plant.hpp): year-schedule lookups (step, linear, before and after the given
 //! years) against the CBAM and levy schedules of FACTS.md; levy, free allocation and SDE++ amounts and
 //! three whole cash flows (plant as is, a replacement with subsidy and premium, a CCS retrofit)
-//! against hand-computed values; the carbon pass-through's uplift of the product price by year; the vectorised cash flow against the scalar one bit for bit; Wright's
+//! against hand-computed values; the carbon pass-through's uplift of the product price by year; a
+//! two-sided CCfD fixing the carbon part of investing at any EUA price; subsidy rounds; the vectorised cash flow against the scalar one bit for bit; Wright's
 //! law (one doubling gives 1 - learning rate); the arrival-date inverse CDFs against their CDFs by a
 //! chi-squared test on equiprobable bins (p > 1e-6, STYLE.md 6) with seed 20260101; bad input, one
 //! CHECK_THROWS_AS per invariant.
@@ -217,6 +218,46 @@ TEST_CASE("Carbon pass-through: the uplift of the product price (hand computed)"
           kp::yearCashFlow(testPlant(), nullptr, testPolicy(), 2030, -1, kPrices).net);
 }
 
+TEST_CASE("A two-sided CCfD fixes the carbon part of investing at the strike on every EUA price") {
+    // a CCS retrofit on a plant without free allocation or levy: avoided tonnes = captured
+    kp::Policy pol;
+    kp::Technology ccs;
+    ccs.retrofit = true;
+    ccs.captureRate = 0.9;
+    ccs.tsTariff = 40;
+    ccs.fixedOpex = 10e6;
+    ccs.sde = kp::SdeSubsidy{.baseAmount = 110, .co2Coef = 1, .years = 15, .minRate = -1e300};  // strike 110
+    CHECK(ccs.sde->twoSided());
+    CHECK(ccs.sde->rate(60, 0, 0, 0) == 50.0);    // the state pays strike - EUA
+    CHECK(ccs.sde->rate(200, 0, 0, 0) == -90.0);  // the plant pays back above the strike
+    std::vector<double> gain;
+    for (double eua : {5.0, 60.0, 110.0, 250.0, 900.0}) {
+        kp::YearPrices pr = kPrices;
+        pr.co2 = eua;
+        const double with = kp::yearCashFlow(testPlant(), &ccs, pol, 2032, 0, pr).net;
+        const double without = kp::yearCashFlow(testPlant(), nullptr, pol, 2032, 0, pr).net;
+        gain.push_back(with - without);
+    }
+    // investing gains strike x captured - T&S - opex - energy whatever the EUA price
+    const double expected = 110 * 1.62e6 - 40 * 1.62e6 - 10e6;
+    for (double g : gain) CHECK(g == doctest::Approx(expected).epsilon(1e-12));
+    // after the term, the contract ends and the gain moves with the EUA price again
+    kp::YearPrices pr = kPrices;
+    pr.co2 = 250;
+    CHECK(kp::yearCashFlow(testPlant(), &ccs, pol, 2050, 15, pr).net -
+              kp::yearCashFlow(testPlant(), nullptr, pol, 2050, 15, pr).net ==
+          doctest::Approx(250 * 1.62e6 - 40 * 1.62e6 - 10e6));
+}
+
+TEST_CASE("Subsidy rounds: awarded only to a decision between the opening and the deadline") {
+    kp::SdeSubsidy s{.baseAmount = 100, .openYear = 2027, .deadlineYear = 2030};
+    CHECK_FALSE(s.awardedFor(2026));
+    CHECK(s.awardedFor(2027));
+    CHECK(s.awardedFor(2030));
+    CHECK_FALSE(s.awardedFor(2031));
+    CHECK(kp::SdeSubsidy{}.awardedFor(2099));  // the default: always open
+}
+
 TEST_CASE("Vectorised cash flows equal the scalar ones bit for bit") {
     const kp::Plant plant = testPlant();
     kp::Policy pol = testPolicy();
@@ -365,6 +406,13 @@ TEST_CASE("Bad input throws kp::InvalidInput, one check per invariant") {
     CHECK_THROWS_AS((kp::CapitalGrant{1.5, 1}.validate("g")), InvalidInput);
     CHECK_THROWS_AS((kp::CapitalGrant{0.5, -1}.validate("g")), InvalidInput);
     CHECK_THROWS_AS((kp::GreenPremium{-5, 2030, 1}.validate("gp")), InvalidInput);
+    CHECK_THROWS_AS((kp::SdeSubsidy{.baseAmount = 10, .minRate = 5}.validate("sde")), InvalidInput);
+    CHECK_THROWS_AS((kp::SdeSubsidy{.baseAmount = 10, .openYear = 2030, .deadlineYear = 2029}.validate("sde")),
+                    InvalidInput);
+    CHECK_THROWS_AS((kp::CapitalGrant{.share = 0.5, .clawbackYear = 2030, .clawbackShare = 1.5}.validate("g")),
+                    InvalidInput);
+    CHECK_THROWS_AS((kp::CapitalGrant{.share = 0.5, .clawbackYear = 2030, .clawbackMaxEmissions = -1}.validate("g")),
+                    InvalidInput);
     CHECK_THROWS_AS((kp::CarbonPassThrough{.share = 1.5}.validate("pt")), InvalidInput);
     CHECK_THROWS_AS((kp::CarbonPassThrough{.share = 0.5, .referenceIntensity = -1}.validate("pt")), InvalidInput);
     CHECK_THROWS_AS((kp::CarbonPassThrough{.share = 0.5, .referenceBenchmark = -1}.validate("pt")), InvalidInput);

@@ -80,7 +80,7 @@ struct PathPlan {
 struct PeriodOutcome {
     double cashFlow = 0;    ///< net cash flow, subsidy and carbon costs included, capex excluded;
                             ///< an exit's value minus cost in its period; 0 after an exit or the end
-    double investment = 0;  ///< capex net of grant paid in the period (>= 0)
+    double investment = 0;  ///< capex net of grant paid in the period, plus a grant repaid (claw-back), >= 0
     double emissions = 0;   ///< tCO2
     double output = 0;      ///< t product
 };
@@ -136,6 +136,8 @@ public:
     bool afterHorizon() const { return !pr_.discountAfter.empty(); }
     /// Capex net of the grant of technology (or stage) j decided at d on path p (on its learning curve).
     double netCapex(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
+    /// Capex of option j decided at d on path p, after learning, before the grant.
+    double capexAt(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
     /// The features at date d: out[f * stride + p], f < features().
     void features(std::size_t d, const ProjectBlock& b, double* out, std::size_t stride) const;
 
@@ -151,6 +153,19 @@ private:
         return j < J_ ? pr_.technologies[j] : pr_.stages[j - J_].option;
     }
     int periodsOf(int years) const { return years * static_cast<int>(P_); }
+    /// Grant repaid (undiscounted, in the milestone's first period) by technology j decided at d,
+    /// operating [S, E), on path p: the claw-back when the site's emissions in the milestone year
+    /// exceed the target, else 0 (CapitalGrant).
+    double clawback(std::size_t j, std::size_t d, std::size_t S, std::size_t E, const ProjectBlock& b,
+                    std::size_t p) const;
+    /// The first period of the grant's milestone year of technology j (H: none or outside the horizon).
+    std::size_t clawbackPeriod(std::size_t j) const;
+    /// Periods of subsidy of option j (technology or stage) decided at period d: its term when the
+    /// subsidy round is open in d's year, else 0 (the subsidy is gone).
+    int subsidyPeriods(std::size_t j, std::size_t d) const {
+        const Technology& t = optionAt(j).tech;
+        return t.sde && t.sde->awardedFor(yearOf(d)) ? periodsOf(t.sde->years) : 0;
+    }
     void learningFactors(ProjectBlock& b) const;
     void firstOperatingPeriods(ProjectBlock& b) const;
     void periodFlows(ProjectBlock& b, std::size_t k, bool carbonCosts, bool keepPrices) const;

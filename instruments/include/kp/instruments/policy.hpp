@@ -110,6 +110,15 @@ struct Co2Levy {
 /// executivefinance.nl); the exact formula per tonne is unconfirmed as a quote (FACTS.md 4).
 /// The coefficients say how the market value of the avoided tonne moves with prices: for CCS,
 /// co2Coef = 1 (the ETS benefit); for an e-boiler, e.g. gas and power terms. They are case inputs.
+///
+/// A two-sided carbon contract for difference (CCfD) is the same formula with co2Coef = 1, no floor
+/// of the correction (basePrice 0) and no floor of the rate (minRate = -inf): the plant receives
+/// strike - EUA per tonne avoided below the strike and pays EUA - strike back above it
+/// (case file: `options.<name>.ccfd`), so with avoided tonnes covered in full the carbon part of
+/// investing is fixed at the strike on every path.
+///
+/// A subsidy round: the subsidy (or contract) is awarded only to an investment decided in a year
+/// in [openYear, deadlineYear]; decided later, it is gone ("missed subsidies"). Defaults: always open.
 struct SdeSubsidy {
     double baseAmount = 0;   ///< basisbedrag, EUR/tCO2 avoided, >= 0
     double basePrice = 0;    ///< floor of the correction amount, EUR/tCO2, >= 0 and <= baseAmount
@@ -121,6 +130,9 @@ struct SdeSubsidy {
     double maxRate = 1e300;  ///< maximum subsidy per tonne, EUR/tCO2, >= 0
     double maxVolume = 1e300;  ///< tCO2 per year eligible, >= 0
     int years = 15;          ///< term in operating years, >= 0 ([src] rvo.nl: typically 12 or 15)
+    double minRate = 0;      ///< floor of the rate, EUR/tCO2: 0 (one-sided), -1e300 (two-sided CCfD)
+    int openYear = -1'000'000;    ///< first decision year that gets the subsidy (round opens)
+    int deadlineYear = 1'000'000; ///< last decision year that gets it (application deadline)
 
     /// Subsidy per tonne avoided at the given prices (EUR/tCO2). Inline and branch-free so that
     /// path loops over it vectorise.
@@ -129,9 +141,12 @@ struct SdeSubsidy {
             constant + co2Coef * co2 + gasCoef * gas + powerCoef * power + hydrogenCoef * hydrogen;
         const double correction = market > basePrice ? market : basePrice;
         const double r = baseAmount - correction;
-        const double pos = r > 0 ? r : 0.0;
+        const double pos = r > minRate ? r : minRate;
         return pos < maxRate ? pos : maxRate;
     }
+    bool twoSided() const { return minRate < 0; }
+    /// Whether an investment decided in `year` gets the subsidy (the round is open).
+    bool awardedFor(int year) const { return year >= openYear && year <= deadlineYear; }
     /// Subsidy in EUR for `avoided` tCO2 in operating year `operatingYear` (0 = first year).
     double amount(int operatingYear, double avoided, double co2, double gas, double power,
                   double hydrogen) const {
@@ -142,9 +157,16 @@ struct SdeSubsidy {
 };
 
 /// Capital grant: share of the investment, capped at an amount. Paid when the investment is made.
+///
+/// A package with a milestone and claw-back (maatwerk, NIKI): if the site's emissions in
+/// `clawbackYear` (whatever runs then: the old plant while the new one is not yet built) exceed
+/// `clawbackMaxEmissions`, `clawbackShare` of the grant is repaid in that year. Year 0: none.
 struct CapitalGrant {
     double share = 0;       ///< in [0, 1]
     double maxAmount = 1e300;  ///< EUR, >= 0
+    int clawbackYear = 0;              ///< milestone calendar year, 0: no claw-back
+    double clawbackMaxEmissions = 0;   ///< tCO2 in the milestone year, >= 0
+    double clawbackShare = 0;          ///< share of the grant repaid on a miss, in [0, 1]
 
     double amount(double capex) const {
         const double g = share * capex;

@@ -84,6 +84,9 @@ head -1 "$T/compare.csv" | grep -q '^scenario,decision,technology,option_value_E
 # --- bad input: exit 2, a message naming what was wrong, nothing written --------------------
 out=$("$K" breakeven "$C" --instrument grant 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "instrument is 'grant'" || fail "bad instrument: $out"
 out=$("$K" breakeven "$C" --instrument co2-floor 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "co2_levy.*must be enabled" || fail "co2-floor without levy: $out"
+out=$("$K" breakeven "$C" --instrument capex-grant --target invested-by:2030 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "target is 'invested-by:2030', but must be invested-by:YEAR:P" || fail "bad target: $out"
+out=$("$K" breakeven "$C" --instrument capex-grant --target invested-by:2030:1.5 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "a probability must be in (0, 1\]" || fail "target p: $out"
+out=$("$K" breakeven "$C" --instrument capex-grant --target emissions:2099:1 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "the year is 2099, but must be within the horizon of .*\[2026, 2045\]" || fail "target year: $out"
 out=$("$K" compare "$C" --scenarios stabilisation,nope 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "'nope'" || fail "unknown scenario: $out"
 out=$("$K" value "$C" --paths 2000 --report "$T/missing/r.html" 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q -- "--report" || fail "report dir: $out"
 out=$("$K" value "$C" --paths 2000 --report "$T/r.html" --set options.capture.capex=-1 2>&1); [ $? -eq 2 ] || fail "bad case with --report: $out"

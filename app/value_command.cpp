@@ -136,7 +136,13 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
         nlohmann::ordered_json ys = nlohmann::ordered_json::array();
         for (const auto& y : f.years)
             ys.push_back({{"year", y.year}, {"median", y.median}, {"mean", y.mean}, {"mean_std_error", y.meanStdError}});
-        outlookJson.push_back({{"factor", f.name}, {"unit", f.unit}, {"spot", f.spot}, {"years", ys}});
+        nlohmann::ordered_json entry{{"factor", f.name}, {"unit", f.unit}, {"spot", f.spot}};
+        if (const cases::Factor* cf = c.factor(f.name); cf && cf->hasPath()) {
+            entry["path"] = cf->pathSource;
+            entry["anchor"] = cf->path.mean ? "mean" : "median";
+        }
+        entry["years"] = ys;
+        outlookJson.push_back(entry);
         if (!f.warning.empty()) warnings.push_back(f.warning);
     }
     j["factor_outlook"] = outlookJson;
@@ -198,6 +204,8 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
         for (const auto& f : outlook) {
             o << "  " << std::left << std::setw(12) << f.name << std::right << " (" << std::setprecision(4)
               << std::defaultfloat << f.spot << " " << f.unit << ")";
+            if (const cases::Factor* cf = c.factor(f.name); cf && cf->hasPath())
+                o << " [" << (cf->path.mean ? "mean" : "median") << " path: " << cf->pathSource << "]";
             for (const auto& y : f.years)
                 o << "  " << y.year << ": " << std::setprecision(4) << y.median << " / " << y.mean;
             o << "\n";

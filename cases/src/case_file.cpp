@@ -10,12 +10,16 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
+#include <optional>
 #include <cstdlib>
 #include <set>
 #include <sstream>
 
+#include "kp/cases/ngfs.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/input_file.hpp"
 #include <sys/stat.h>
 #include "yaml_reader.hpp"
 
@@ -214,6 +218,7 @@ private:
 
     void readValuation(MapReader m);
     void readRound(MapReader& m, SdeSubsidy& s);
+    void readPath(const Field& pf, Factor& f);
     YearSchedule readSchedule(const Field& f, double lo, double hi, const std::string& unit,
                               const std::map<std::string, YearSchedule>& presets);
     ArrivalDistribution readArrival(MapReader m);
@@ -254,6 +259,99 @@ void Loader::readValuation(MapReader m) {
         v.discount.zeroRates[v.startYear] = d.number(r, "per year");
     }
     m.finish();
+}
+
+// factors.<f>.path: {anchor, points | file | ngfs, floor} or the shorthands "ngfs/<scenario>/<model>"
+// and "<file>.csv" (docs/case-file.md, "A price path")
+void Loader::readPath(const Field& pf, Factor& f) {
+    const int start = c_.valuation.startYear;
+    const Range after = Range::between(start + 1, start + 200,
+                                       "a year after start_year (" + std::to_string(start) + ")");
+    std::map<int, double> points;  // by year: the path in time order
+    std::string ngfsName, csvFile;
+    std::optional<Field> ngfsField, csvField, floorField;
+    if (pf.node().IsScalar()) {
+        const std::string text = pf.string();
+        if (text.rfind("ngfs/", 0) == 0) ngfsName = text.substr(5), ngfsField = pf;
+        else if (text.size() > 4 && text.substr(text.size() - 4) == ".csv") csvFile = text, csvField = pf;
+        else pf.fail("the path", "'" + text + "'", "ngfs/<scenario>/<model>, a .csv file or a map {anchor, points}");
+    } else {
+        MapReader pm(pf);
+        f.path.mean = pm.choice("anchor", {"median", "mean"}, "median") == "mean";
+        const int given = pm.has("points") + pm.has("file") + pm.has("ngfs");
+        if (given != 1)
+            pm.self().fail("the path", std::to_string(given) + " sources",
+                           "exactly one of points, file (a CSV of year,price) and ngfs (<scenario>/<model>)");
+        if (auto pts = pm.optMap("points")) {
+            for (const auto& kv : pts->self().node()) {
+                const Field yf(pts->self().source(), kv.first, pts->self().path() + "." + kv.first.Scalar(),
+                               pts->self().line());
+                const int y = yf.integer(after, "");
+                if (points.count(y)) yf.fail("the year", std::to_string(y), "given once in the path");
+                points[y] = Field(pts->self().source(), kv.second, yf.path(), yf.line()).number(Range::positive(), f.unit);
+            }
+            if (points.empty()) pts->self().fail("the path", "empty", "at least one {year: price}");
+        }
+        if (auto fl = pm.opt("file")) csvFile = fl->string(), csvField = *fl;
+        if (auto ng = pm.opt("ngfs")) ngfsName = ng->string(), ngfsField = *ng;
+        if (auto fl = pm.opt("floor")) {
+            if (!ngfsField) fl->fail("the key", "'floor'", "given only with ngfs");
+            floorField = *fl;
+        }
+        pm.finish();
+    }
+    if (ngfsField) {
+        const double floor = floorField ? floorField->number(Range::positive(), f.unit) : f.gbm.spot;
+        const NgfsPath ng = ngfsPath(ngfsName);
+        if (ng.points.empty())
+            ngfsField->fail("the NGFS path", "'" + ngfsName + "'",
+                            "<scenario>/<model> with scenario one of " + joinNames(ngfsScenarioNames()) +
+                                " and model one of " + joinNames(ngfsModelNames()));
+        for (const auto& [y, eur] : ng.points)
+            if (y > start && y <= start + 200) points[y] = std::max(eur, floor);
+        if (points.empty())
+            ngfsField->fail("the NGFS path", "'" + ngfsName + "'", "with a year after start_year (it ends in 2050)");
+    }
+    if (csvField) {
+        const std::string file = resolve(csvFile);
+        const std::string text = io::readInputFile(file, "path file", io::kMaxCsvBytes);
+        std::istringstream in(text);
+        std::string line;
+        int lineNo = 0;
+        bool header = false;
+        auto bad = [&](const std::string& what) {
+            ::kp::detail::throwInvalid(file, ":", lineNo, ": ", what, " (", csvField->where(), ": a path file has a ",
+                                       "header 'year,price' and one row per year after start_year ", start, ")");
+        };
+        while (std::getline(in, line)) {
+            ++lineNo;
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.empty() || line[0] == '#') continue;
+            const auto comma = line.find(',');
+            if (comma == std::string::npos) bad("the row is '" + line + "', but must be year,price");
+            const std::string a = line.substr(0, comma), b = line.substr(comma + 1);
+            if (!header) {
+                if (a != "year" || b != "price") bad("the header is '" + line + "', but must be year,price");
+                header = true;
+                continue;
+            }
+            char* end = nullptr;
+            const long y = std::strtol(a.c_str(), &end, 10);
+            if (a.empty() || *end != '\0' || y <= start || y > start + 200)
+                bad("the year is '" + a + "', but must be a year after start_year (" + std::to_string(start) + ")");
+            const double v = std::strtod(b.c_str(), &end);
+            if (b.empty() || *end != '\0' || !std::isfinite(v) || !(v > 0))
+                bad("the price is '" + b + "', but must be a number > 0 (" + f.unit + ")");
+            if (points.count(static_cast<int>(y))) bad("the year " + a + " is given twice, but must be given once");
+            points[static_cast<int>(y)] = v;
+        }
+        if (points.empty()) bad("the file has no rows, but must have at least one year");
+    }
+    for (const auto& [y, level] : points) {
+        f.path.times.push_back(static_cast<double>(y - start));
+        f.path.levels.push_back(level);
+    }
+    f.pathSource = ngfsField ? "ngfs/" + ngfsName : csvField ? csvFile : "points";
 }
 
 // a subsidy round: only an investment decided in [open, deadline] gets the subsidy
@@ -437,31 +535,14 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
         case FactorModel::Gbm:
             f.gbm.spot = spotValue();
             f.gbm.vol = ps.get("sigma", Range::between(0, 5, "in [0, 5]"), "per sqrt(year)");
-            if (auto pm = m.optMap("path")) {
+            if (auto pf = m.opt("path")) {
                 // the price's median (or mean) path: the trend comes from it, not from mu
                 if (ps.inl)
                     for (const char* k : {"mu", "yield"})
                         if (auto x = ps.inl->opt(k))
                             x->fail("the field", "given", "omitted when " + m.self().path() +
                                                                ".path is given (the path sets the trend)");
-                f.path.mean = pm->choice("anchor", {"median", "mean"}, "median") == "mean";
-                MapReader pts = pm->map("points", "a map {year: price}, years after start_year");
-                std::map<int, double> points;  // by year: the path in time order
-                for (const auto& kv : pts.self().node()) {
-                    const Field yf(pts.self().source(), kv.first, pts.self().path() + "." + kv.first.Scalar(),
-                                   pts.self().line());
-                    const int y = yf.integer(Range::between(c_.valuation.startYear + 1, c_.valuation.startYear + 200,
-                                                            "a year after start_year (" +
-                                                                std::to_string(c_.valuation.startYear) + ")"), "");
-                    if (points.count(y)) yf.fail("the year", std::to_string(y), "given once in the path");
-                    points[y] = Field(pts.self().source(), kv.second, yf.path(), yf.line()).number(Range::positive(), f.unit);
-                }
-                if (points.empty()) pts.self().fail("the path", "empty", "at least one {year: price}");
-                for (const auto& [y, level] : points) {
-                    f.path.times.push_back(static_cast<double>(y - c_.valuation.startYear));
-                    f.path.levels.push_back(level);
-                }
-                pm->finish();
+                readPath(*pf, f);
                 break;
             }
             f.gbm.drift = ps.get("mu", Range::between(-1, 1, "in [-1, 1] per year"), "per year");

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "kp/cases/case_file.hpp"
+#include "kp/cases/ngfs.hpp"
 #include "kp/cases/factor_outlook.hpp"
 #include "kp/models/anchored_gbm.hpp"
 #include "kp/cases/scenario.hpp"
@@ -235,6 +236,49 @@ TEST_CASE("A price path (factors.<name>.path): points sorted, the median followe
     CAPTURE(early);
     CHECK(early.find("factors.co2.path.points.2026: the value is 2026, but must be") != std::string::npos);
     CHECK(early.find("a year after start_year (2026)") != std::string::npos);
+}
+
+TEST_CASE("A price path from NGFS (built in) or a CSV file, with the floor and bad names refused") {
+    const std::string base = kData + "anchored_path.yaml";
+    auto withPath = [&](std::vector<std::string> sets) {
+        sets.insert(sets.begin(), "factors.co2.path=null");
+        return kc::loadCaseFile(base, {sets, ""});
+    };
+    // NGFS Phase V, REMIND-MAgPIE EU 28, Net Zero 2050 (FACTS.md 15: 284 / 711 US$2010 in 2030 / 2040),
+    // in EUR2022 (x 1.254 / 1.3257); years after 2026 only; today's spot 70 as the floor
+    const kc::CaseFile nz = withPath({"factors.co2.path=ngfs/net-zero-2050/remind"});
+    const kc::Factor& f = *nz.factor("co2");
+    CHECK(f.pathSource == "ngfs/net-zero-2050/remind");
+    CHECK_FALSE(f.path.mean);
+    REQUIRE(f.path.times == std::vector<double>{4, 9, 14, 19, 24});  // 2030 ... 2050
+    CHECK(f.path.levels[0] == doctest::Approx(283.6971915680001 * 1.254 / 1.3257));
+    CHECK(f.path.levels[2] == doctest::Approx(711.332794032 * 1.254 / 1.3257));
+    CHECK(f.path.levels[2] == doctest::Approx(672.9).epsilon(1e-3));  // FACTS.md 15: "~673 EUR2022"
+    // a path of zeros (GCAM's Current Policies for the EU) is held at the floor: the spot, or `floor`
+    const kc::CaseFile cp = withPath({"factors.co2.path=ngfs/current-policies/gcam"});
+    for (double v : cp.factor("co2")->path.levels) CHECK(v == 70.0);
+    const kc::CaseFile cpf = withPath({"factors.co2.path={ngfs: current-policies/gcam, floor: 80, anchor: mean}"});
+    for (double v : cpf.factor("co2")->path.levels) CHECK(v == 80.0);
+    CHECK(cpf.factor("co2")->path.mean);
+    CHECK(kc::ngfsPath("below-2c/message").points.size() == 7);  // 2020-2050; the degree sign read right
+    const std::string unknown = errorOf(base, {{"factors.co2.path=null", "factors.co2.path=ngfs/net-zero/remind"}, ""});
+    CAPTURE(unknown);
+    CHECK(unknown.find("factors.co2.path: the NGFS path is 'net-zero/remind', but must be <scenario>/<model> with "
+                       "scenario one of net-zero-2050, below-2c") != std::string::npos);
+    CHECK(unknown.find("model one of remind, gcam, message") != std::string::npos);
+    // a CSV of year,price (relative to the case file), shorthand or as `file`
+    const kc::CaseFile csv = withPath({"factors.co2.path=eua_path.csv"});
+    CHECK(csv.factor("co2")->path.times == std::vector<double>{4, 9, 19});
+    CHECK(csv.factor("co2")->path.levels == std::vector<double>{120, 150.5, 210});
+    CHECK(withPath({"factors.co2.path={file: eua_path.csv, anchor: mean}"}).factor("co2")->path.mean);
+    const std::string bad = errorOf(base, {{"factors.co2.path=null", "factors.co2.path=bad_path.csv"}, ""});
+    CHECK(bad.find(kData + "bad_path.csv:3: the price is '-5', but must be a number > 0") == 0);
+    CHECK(errorOf(base, {{"factors.co2.path=null", "factors.co2.path={points: {2030: 100}, file: eua_path.csv}"}, ""})
+              .find("factors.co2.path: the path is 2 sources, but must be exactly one of points, file") !=
+          std::string::npos);
+    CHECK(errorOf(base, {{"factors.co2.path=null", "factors.co2.path={points: {2030: 100}, floor: 50}"}, ""})
+              .find("factors.co2.path.floor: the key is 'floor', but must be given only with ngfs") !=
+          std::string::npos);
 }
 
 TEST_CASE("The outlook warns when a GBM's median falls against a positive drift (mu 0.03, sigma 0.415)") {

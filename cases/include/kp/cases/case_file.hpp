@@ -88,6 +88,7 @@ struct Factor {
     /// around it (kp::AnchoredGbm; gbm.drift unused): times in years after start_year, levels in
     /// `unit`; its spot and vol are gbm's (makeModel copies them, so scenarios adjust one place).
     AnchoredGbmParams path{};
+    std::string pathSource;  ///< where the path came from: "points", a CSV file, "ngfs/<scenario>/<model>"
     bool hasPath() const { return !path.times.empty(); }
     ExpOuParams ou{};
     SchwartzSmithParams schwartzSmith{};

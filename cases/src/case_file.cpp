@@ -79,7 +79,13 @@ ModelPtr Factor::makeModel() const {
                 return std::make_shared<AnchoredGbm>(p);
             }
             return std::make_shared<Gbm>(gbm);
-        case FactorModel::Ou: return std::make_shared<ExpOu>(ou);
+        case FactorModel::Ou:
+            if (hasPath()) {  // an exp-OU around the path
+                AnchoredGbmParams p = path;
+                p.spot = ou.spot, p.vol = ou.sigma, p.kappa = ou.kappa;  // scenarios adjust these
+                return std::make_shared<AnchoredGbm>(p);
+            }
+            return std::make_shared<ExpOu>(ou);
         case FactorModel::SchwartzSmith: return std::make_shared<SchwartzSmith>(schwartzSmith);
         case FactorModel::Jump: return std::make_shared<MertonJump>(jump);
         default: return nullptr;
@@ -517,9 +523,9 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
         m.get("model", "one of " + joinNames(kModelNames) + ", or a params_file");
     }
     f.model = modelFromName(modelName);
-    if (f.model != FactorModel::Gbm && m.has("path"))
-        m.get("path", "").fail("the key", "'path'", "given only with model gbm (a median or mean path with "
-                                                    "lognormal deviations; docs/case-file.md)");
+    if (f.model != FactorModel::Gbm && f.model != FactorModel::Ou && m.has("path"))
+        m.get("path", "").fail("the key", "'path'", "given only with model gbm or ou (a median or mean path with "
+                                                    "lognormal or mean-reverting deviations; docs/case-file.md)");
 
     ParamSource ps{m.optMap("parameters"), fileParams, fileErrors, &m.self(), &f.stdErrors};
     auto spotValue = [&]() -> double {
@@ -555,6 +561,18 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
                 ::kp::detail::throwInvalid(m.self().where(), ".parameters.kappa: the value is ", f.ou.kappa,
                                            ", but must be positive (per year)");
             f.ou.sigma = ps.get("sigma", Range::between(0, 10, "in [0, 10]"), "per sqrt(year)");
+            if (auto pf = m.opt("path")) {
+                // deviations that revert to the path (kp::AnchoredGbm with kappa): no mean level of its own
+                if (ps.inl)
+                    for (const char* k : {"theta", "long_run_price"})
+                        if (auto x = ps.inl->opt(k))
+                            x->fail("the field", "given", "omitted when " + m.self().path() +
+                                                               ".path is given (the path is the level)");
+                readPath(*pf, f);
+                f.ou.meanTimes = {0.0};
+                f.ou.meanLevels = {std::log(f.ou.spot)};  // unused with a path; kept valid for ExpOu's checks
+                break;
+            }
             double theta;
             if (ps.inl && ps.inl->has("long_run_price"))
                 theta = std::log(ps.inl->opt("long_run_price")->number(Range::positive(), f.unit));

@@ -136,6 +136,11 @@ void adjust(Factor& f, const FactorAdjustment& a, int horizonYears) {
         case FactorModel::Ou: {
             f.ou.spot *= s;
             f.ou.sigma *= a.volScale;
+            if (f.hasPath()) {  // the path is the level: scaled and raised as for gbm
+                for (std::size_t i = 0; i < f.path.levels.size(); ++i)
+                    f.path.levels[i] *= s * std::exp(a.driftAdd * f.path.times[i]);
+                break;
+            }
             if (a.driftAdd != 0) {
                 // annual pieces: the mean level at year k rises by driftAdd x k
                 std::vector<double> times, levels;

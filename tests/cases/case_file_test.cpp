@@ -281,6 +281,34 @@ TEST_CASE("A price path from NGFS (built in) or a CSV file, with the floor and b
           std::string::npos);
 }
 
+TEST_CASE("A path on an exp-OU factor: deviations revert to it (kappa), no mean level of its own") {
+    const std::string base = kData + "anchored_path.yaml";
+    const kc::CaseFile c = kc::loadCaseFile(
+        base, {{"factors.co2.model=ou", "factors.co2.parameters={kappa: 0.53, sigma: 0.415}"}, ""});
+    const kc::Factor& f = *c.factor("co2");
+    REQUIRE(f.hasPath());
+    const kp::ModelPtr model = f.makeModel();
+    const auto* m = dynamic_cast<const kp::AnchoredGbm*>(model.get());
+    REQUIRE(m != nullptr);
+    CHECK(m->params().kappa == 0.53);
+    CHECK(m->params().vol == 0.415);
+    CHECK(m->medianPrice(4.0) == doctest::Approx(130.0).epsilon(1e-12));
+    // bounded spread: the long-run log variance is sigma^2 / (2 kappa), not sigma^2 t
+    CHECK(m->logVariance(24.0) == doctest::Approx(0.415 * 0.415 / (2 * 0.53)).epsilon(1e-6));
+    // a scenario moves the path, not a mean level
+    kc::LoadOptions o{{"factors.co2.model=ou", "factors.co2.parameters={kappa: 0.53, sigma: 0.415}"}, "accelerated"};
+    CHECK(kc::loadCaseFile(base, o).factor("co2")->path.levels[0] > 130.0);
+    CHECK(errorOf(base, {{"factors.co2.model=ou", "factors.co2.parameters={kappa: 0.5, sigma: 0.4, long_run_price: 90}"},
+                         ""})
+              .find("factors.co2.parameters.long_run_price: the field is given, but must be omitted when "
+                    "factors.co2.path is given (the path is the level)") != std::string::npos);
+    CHECK(errorOf(base, {{"factors.co2.model=jump", "factors.co2.parameters={mu: 0.03, sigma: 0.4, lambda: 1, "
+                          "jump_mean: 0, jump_vol: 0.1}"},
+                         ""})
+              .find("factors.co2.path: the key is 'path', but must be given only with model gbm or ou") !=
+          std::string::npos);
+}
+
 TEST_CASE("The outlook warns when a GBM's median falls against a positive drift (mu 0.03, sigma 0.415)") {
     const kc::CaseFile c = kc::loadCaseFile(kExamples + "minimal_case.yaml");
     const auto outlook = kc::factorOutlook(c);

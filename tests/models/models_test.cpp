@@ -248,19 +248,24 @@ TEST_CASE("Gbm: 4x the paths halves the standard error") {
 
 // ------------------------------------------------------------------------------------ AnchoredGbm
 
-TEST_CASE("AnchoredGbm: the simulated median (or mean) is the path at every anchor and between them") {
+TEST_CASE("AnchoredGbm: the simulated median (or mean) is the path at every anchor and between them, kappa 0 and > 0") {
     // An EUA-like path: 70 today, 130 in 2030 (t = 4), 200 in 2040, 250 in 2050, sigma 0.415; annual
     // steps. Median anchor: the sample median within 4 SE of the path (SE of a lognormal median:
     // m s sqrt(pi / 2) / sqrt(n), s = sigma sqrt(t)); log S has variance sigma^2 t. Mean anchor:
     // the sample mean within 4 SE of the path.
+    // With kappa 0.53 (the EUA's 2018-2025 monthly AR(1), FACTS.md 12b) the deviations revert to the
+    // path: the same checks with Var log S(t) = sigma^2 (1 - exp(-2 kappa t)) / (2 kappa).
+    for (const double kappa : {0.0, 0.53})
     for (const bool mean : {false, true}) {
-        const std::uint64_t seed = mean ? 1011 : 1010;
+        const std::uint64_t seed = (mean ? 1011 : 1010) + (kappa > 0 ? 10 : 0);
         kp::AnchoredGbmParams p;
         p.spot = 70, p.times = {4, 14, 24}, p.levels = {130, 200, 250}, p.vol = 0.415, p.mean = mean;
+        p.kappa = kappa;
         const kp::AnchoredGbm model(p);
         const auto grid = kp::TimeGrid::uniform(30.0, 30);
         const auto s = simulate(model, grid, seed, 100'000);
         CAPTURE(mean);
+        CAPTURE(kappa);
         for (std::size_t date : {2u, 4u, 9u, 14u, 24u, 30u}) {
             const double t = grid[date];
             CAPTURE(t);
@@ -275,12 +280,14 @@ TEST_CASE("AnchoredGbm: the simulated median (or mean) is the path at every anch
                 CHECK(model.expectedPrice(t) == doctest::Approx(path).epsilon(1e-12));
             } else {
                 std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n / 2), x.end());
-                const double se = path * p.vol * std::sqrt(t) * std::sqrt(std::acos(-1.0) / 2) / std::sqrt(static_cast<double>(n));
+                const double se = path * std::sqrt(model.logVariance(t)) * std::sqrt(std::acos(-1.0) / 2) /
+                                  std::sqrt(static_cast<double>(n));
                 checkWithin("AnchoredGbm median", x[n / 2], path, se, seed);
                 CHECK(model.medianPrice(t) == doctest::Approx(path).epsilon(1e-12));
             }
-            checkMeanVar("AnchoredGbm log S(t)", logColumn(s, date), std::log(model.medianPrice(t)),
-                         p.vol * p.vol * t, seed);
+            const double var = kappa > 0 ? p.vol * p.vol * -std::expm1(-2 * kappa * t) / (2 * kappa) : p.vol * p.vol * t;
+            CHECK(model.logVariance(t) == doctest::Approx(var).epsilon(1e-14));
+            checkMeanVar("AnchoredGbm log S(t)", logColumn(s, date), std::log(model.medianPrice(t)), var, seed);
         }
     }
 }
@@ -308,6 +315,9 @@ TEST_CASE("AnchoredGbm: bad anchors throw InvalidInput") {
     CHECK_THROWS_AS(kp::AnchoredGbm{p}, kp::InvalidInput);  // level not positive
     p.levels = {100};
     CHECK_THROWS_AS(kp::AnchoredGbm{p}, kp::InvalidInput);  // lengths differ
+    kp::AnchoredGbmParams k;
+    k.spot = 70, k.times = {1}, k.levels = {80}, k.kappa = -0.5;
+    CHECK_THROWS_AS(kp::AnchoredGbm{k}, kp::InvalidInput);  // negative reversion
     p.times = {0, 5}, p.levels = {100, 120};
     CHECK_THROWS_AS(kp::AnchoredGbm{p}, kp::InvalidInput);  // a time not after t = 0
 }

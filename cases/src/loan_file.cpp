@@ -259,12 +259,27 @@ namespace {
 std::string describe(const Factor& f) {
     std::ostringstream os;
     os.precision(12);
+    // a price path (factors.<f>.path) is the level: its anchor and points identify the paths
+    auto path = [&] {
+        os << " path " << (f.path.mean ? "mean" : "median");
+        for (std::size_t i = 0; i < f.path.times.size(); ++i) os << ' ' << f.path.times[i] << ':' << f.path.levels[i];
+    };
     switch (f.model) {
         case FactorModel::Gbm:
+            if (f.hasPath()) {
+                os << "gbm(spot " << f.gbm.spot << " sigma " << f.gbm.vol;
+                path();
+                break;
+            }
             os << "gbm(spot " << f.gbm.spot << " mu " << f.gbm.drift << " yield " << f.gbm.yield << " sigma " << f.gbm.vol;
             break;
         case FactorModel::Ou:
-            os << "ou(spot " << f.ou.spot << " kappa " << f.ou.kappa << " sigma " << f.ou.sigma << " log levels";
+            os << "ou(spot " << f.ou.spot << " kappa " << f.ou.kappa << " sigma " << f.ou.sigma;
+            if (f.hasPath()) {
+                path();
+                break;
+            }
+            os << " log levels";
             for (std::size_t i = 0; i < f.ou.meanLevels.size(); ++i) os << ' ' << f.ou.meanTimes[i] << ':' << f.ou.meanLevels[i];
             break;
         case FactorModel::SchwartzSmith: {

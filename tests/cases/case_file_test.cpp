@@ -86,8 +86,14 @@ TEST_CASE("The steelworks example reads back its numbers") {
     CHECK(c.correlation(3, 0) == 0.2);
     const kc::Factor* co2 = c.factor("co2");
     REQUIRE(co2);
-    CHECK(co2->model == kc::FactorModel::Gbm);
-    CHECK(co2->gbm.vol == 0.415);
+    CHECK(co2->model == kc::FactorModel::Ou);  // deviations reverting to the analysts' median path
+    CHECK(co2->ou.sigma == 0.415);
+    CHECK(co2->ou.kappa == 0.53);
+    CHECK(co2->path.levels == std::vector<double>{107.29, 110.90, 200});
+    CHECK(co2->path.times == std::vector<double>{1, 2, 9});
+    CHECK(c.policy.passThrough.share == 0.75);
+    CHECK(c.policy.passThrough.referenceIntensity == 1.37);
+    CHECK(c.policy.passThrough.exportShare == 0.2);
     const kc::Factor* gas = c.factor("gas");
     REQUIRE(gas);
     CHECK(gas->ou.meanLevels.at(0) == doctest::Approx(std::log(30.0)));
@@ -384,10 +390,11 @@ TEST_CASE("--set overrides: values, list elements, new keys, bad values") {
 
 TEST_CASE("Carbon pass-through (policy.carbon_pass_through): fields, defaults, bad values") {
     const std::string steel = kExamples + "steelworks_h2_dri.yaml";
-    const kc::CaseFile none = kc::loadCaseFile(steel);
+    const kc::CaseFile none = kc::loadCaseFile(steel, {{"policy.carbon_pass_through=null"}, ""});
     CHECK(none.policy.passThrough.share == 0.0);  // off unless the case gives it
     const kc::CaseFile c = kc::loadCaseFile(
-        steel, {{"policy.carbon_pass_through.share=0.75", "policy.carbon_pass_through.reference_intensity_t_per_t=1.37",
+        steel, {{"policy.carbon_pass_through=null", "policy.carbon_pass_through.share=0.75",
+                 "policy.carbon_pass_through.reference_intensity_t_per_t=1.37",
                  "policy.carbon_pass_through.export_share=0.2"},
                 ""});
     const kp::CarbonPassThrough& pt = c.policy.passThrough;
@@ -397,7 +404,8 @@ TEST_CASE("Carbon pass-through (policy.carbon_pass_through): fields, defaults, b
     CHECK(pt.referenceBenchmark == 1.33);  // default: the plant's free-allocation benchmark
     CHECK(pt.referencePhaseOut.points == kp::FreeAllocation::cbamFactor().points);  // and its phase-out
     const kc::CaseFile n = kc::loadCaseFile(
-        steel, {{"policy.carbon_pass_through.share=1", "policy.carbon_pass_through.reference_intensity_t_per_t=2",
+        steel, {{"policy.carbon_pass_through=null", "policy.carbon_pass_through.share=1",
+                 "policy.carbon_pass_through.reference_intensity_t_per_t=2",
                  "policy.carbon_pass_through.reference_phase_out=none"},
                 ""});
     CHECK(n.policy.passThrough.perEua(2040) == doctest::Approx(2.0 - 1.33));  // free allocation kept
@@ -405,7 +413,7 @@ TEST_CASE("Carbon pass-through (policy.carbon_pass_through): fields, defaults, b
                            "policy.carbon_pass_through.reference_intensity_t_per_t=1.37"},
                           ""})
               .find("policy.carbon_pass_through.share: the value is 1.5, but must be in [0, 1]") != std::string::npos);
-    CHECK(errorOf(steel, {{"policy.carbon_pass_through.share=0.5"}, ""})
+    CHECK(errorOf(steel, {{"policy.carbon_pass_through=null", "policy.carbon_pass_through.share=0.5"}, ""})
               .find("policy.carbon_pass_through.reference_intensity_t_per_t: the field is missing, but must be given") !=
           std::string::npos);
 }
@@ -472,8 +480,9 @@ TEST_CASE("Scenario presets: names, each applies to every example, documented ad
     const kc::CaseFile base = kc::loadCaseFile(steel);
     const kc::CaseFile acc = kc::loadCaseFile(steel, {{}, "accelerated"});
     CHECK(acc.scenario == "accelerated");
-    CHECK(acc.factor("co2")->gbm.drift == doctest::Approx(0.03 + 0.03));
-    CHECK(acc.factor("co2")->gbm.vol == doctest::Approx(0.415 * 0.85));
+    // the EUA's path raised by the drift added (3%/yr) over its years, its volatility scaled
+    CHECK(acc.factor("co2")->path.levels.back() == doctest::Approx(200 * std::exp(0.03 * 9)));
+    CHECK(acc.factor("co2")->ou.sigma == doctest::Approx(0.415 * 0.85));
     CHECK(acc.findInfrastructure("h2_backbone")->arrival.years.front() == 2028);  // 2030 - 2
     CHECK(acc.findInfrastructure("grid_connection")->arrival.start == doctest::Approx(2024));
     CHECK(acc.option("h2_switch")->sde->baseAmount == doctest::Approx(400 * 1.25));
@@ -495,8 +504,9 @@ TEST_CASE("A scenario file: relative adjustments, an OU drift, and its own bad k
     const std::string steel = kExamples + "steelworks_h2_dri.yaml";
     const kc::CaseFile c = kc::loadCaseFile(steel, {{}, kData + "my_scenario.yaml"});
     CHECK(c.scenario == "test-scenario");
-    CHECK(c.factor("co2")->gbm.spot == doctest::Approx(140));
-    CHECK(c.factor("co2")->gbm.vol == doctest::Approx(0.2075));
+    CHECK(c.factor("co2")->ou.spot == doctest::Approx(140));
+    CHECK(c.factor("co2")->ou.sigma == doctest::Approx(0.2075));
+    CHECK(c.factor("co2")->path.levels.front() == doctest::Approx(107.29 * 2 * std::exp(0.01)));
     CHECK(c.plant.outputTPerYear == doctest::Approx(3.5e6));
     const auto& gas = c.factor("gas")->ou;
     REQUIRE(gas.meanLevels.size() == 30);  // annual pieces over the horizon

@@ -51,9 +51,9 @@ print(s[:m[0].start()] + "%.10g" % (b * 0.99) + s[m[0].end():])' "$set" "$be") |
   echo "$tag: $be ($kind $year: $at at it, $bv 1% below)"
 }
 
-check steelworks_h2_dri operating-subsidy invested-by 2030 0.5
-check refinery_hydrogen_ccs_porthos operating-subsidy emissions 2035 0.5
+check steelworks_h2_dri operating-subsidy invested-by 2029 0.5
+check refinery_hydrogen_ccs_porthos operating-subsidy emissions 2032 0.5
 check chemical_site_eboilers operating-subsidy invested-by 2030 0.5
-# a contract for difference on the steelworks' H2-DRI (no subsidy of its own)
-check steelworks_h2_dri ccfd-strike invested-by 2035 0.5
+# a contract for difference on the steelworks' NG-DRI (no subsidy of its own)
+check steelworks_h2_dri ccfd-strike invested-by 2029 0.5
 echo "target break-even: all checks passed"

@@ -1,5 +1,5 @@
-// `kruispunt compare CASE.yaml --scenarios all`: one table of the case under the four built-in
-// scenarios (and any scenario files). See README.md and docs/valuation.md ("Scenario comparison").
+// `kruispunt compare CASE.yaml --scenarios all`: one table of the case as written (first row) and
+// under the four built-in scenarios (and any scenario files). See README.md and docs/valuation.md ("Scenario comparison").
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -32,8 +32,11 @@ int runCompare(const CompareOptions& v) {
     const cases::CaseFile c = loadCase(v.casePath, v.common);
     const InvestmentSettings s = settingsFor(c, v.common);
     if (!v.csv.empty()) io::checkOutputFile(v.csv, "--csv");
-    results::Progress progress(names.size() * s.paths, "compare", v.common.quiet);
+    results::Progress progress((names.size() + 1) * s.paths, "compare", v.common.quiet);
     std::vector<results::ScenarioRun> runs;
+    // the case as written first (with its own `scenario:` field, if any): the row the others differ from
+    runs.push_back(results::runScenario(v.casePath, v.common.sets, overridesOf(v.common), "", 0, false, &progress));
+    runs.back().scenario = "as written";
     for (const auto& n : names) runs.push_back(results::runScenario(v.casePath, v.common.sets, overridesOf(v.common), n, 0, false, &progress));
     progress.finish();
     for (const auto& r : runs) checkCaseResult(r.r, v.casePath, v.common, r.scenario);
@@ -56,7 +59,7 @@ int runCompare(const CompareOptions& v) {
         return 0;
     }
     std::ostream& o = std::cout;
-    o << "Case " << c.name << " under " << runs.size() << " scenarios, " << s.paths << " paths each, seed " << s.seed
+    o << "Case " << c.name << " as written and under " << names.size() << " scenarios, " << s.paths << " paths each, seed " << s.seed
       << " (" << cur << " million, present value; +- one standard error)\n\n";
     o << std::left << std::setw(18) << "scenario" << std::setw(28) << "decision" << std::right << std::setw(16)
       << "option value" << std::setw(18) << "value of waiting" << std::setw(18) << "trigger " + cur + "/t"

@@ -78,7 +78,9 @@ for s in stabilisation relocation innovation-hubs accelerated; do
 for k in '"value_of_waiting"' '"trigger"' '"invest_by_2030"' '"invest_by_2035"' '"cumulative_emissions_t"'; do
   grep -q "$k" "$T/c.json" || fail "compare JSON lacks $k"; done
 head -1 "$T/compare.csv" | grep -q '^scenario,decision,technology,option_value_EUR,' || fail "compare.csv header"
-[ "$(wc -l < "$T/compare.csv")" -eq 5 ] || fail "compare.csv rows"
+[ "$(wc -l < "$T/compare.csv")" -eq 6 ] || fail "compare.csv rows"
+sed -n 2p "$T/compare.csv" | grep -q '^as written,' || fail "compare.csv: the case as written is not the first row"
+grep -q '^\[{"scenario":"as written",' "$T/c.json" || fail "compare JSON: the case as written is not first"
 "$K" compare "$C" --paths 2000 | grep -q '^accelerated ' || fail "compare text table"
 
 # --- bad input: exit 2, a message naming what was wrong, nothing written --------------------

@@ -307,7 +307,7 @@ void Loader::readPath(const Field& pf, Factor& f) {
         pm.finish();
     }
     if (ngfsField) {
-        const double floor = floorField ? floorField->number(Range::positive(), f.unit) : f.gbm.spot;
+        const double floor = floorField ? floorField->number(Range::positive(), f.unit) : f.spot();
         const NgfsPath ng = ngfsPath(ngfsName);
         if (ng.points.empty())
             ngfsField->fail("the NGFS path", "'" + ngfsName + "'",

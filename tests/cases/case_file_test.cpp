@@ -266,6 +266,10 @@ TEST_CASE("A price path from NGFS (built in) or a CSV file, with the floor and b
     const kc::CaseFile cpf = withPath({"factors.co2.path={ngfs: current-policies/gcam, floor: 80, anchor: mean}"});
     for (double v : cpf.factor("co2")->path.levels) CHECK(v == 80.0);
     CHECK(cpf.factor("co2")->path.mean);
+    // the same floor on an exp-OU factor (its spot is the OU's, not the GBM's)
+    const kc::CaseFile ou = withPath({"factors.co2.model=ou", "factors.co2.parameters={kappa: 0.5, sigma: 0.4}",
+                                      "factors.co2.path=ngfs/current-policies/gcam"});
+    for (double v : ou.factor("co2")->path.levels) CHECK(v == 70.0);
     CHECK(kc::ngfsPath("below-2c/message").points.size() == 7);  // 2020-2050; the degree sign read right
     const std::string unknown = errorOf(base, {{"factors.co2.path=null", "factors.co2.path=ngfs/net-zero/remind"}, ""});
     CAPTURE(unknown);

@@ -8,7 +8,7 @@
 
 namespace kp {
 
-AnchoredGbm::AnchoredGbm(const AnchoredGbmParams& p) : p_(p) {
+AnchoredGbm::AnchoredGbm(const AnchoredGbmParams& p) : PriceStateModel(p.spot), p_(p) {
     KP_REQUIRE(std::isfinite(p.spot) && p.spot > 0, "AnchoredGbm: spot is ", p.spot, ", but must be positive");
     KP_REQUIRE(std::isfinite(p.vol) && p.vol >= 0, "AnchoredGbm: volatility is ", p.vol, ", but must be non-negative");
     KP_REQUIRE(std::isfinite(p.kappa) && p.kappa >= 0, "AnchoredGbm: kappa is ", p.kappa, ", but must be non-negative");
@@ -28,14 +28,6 @@ double AnchoredGbm::logAnchor(double t) const {
     const std::size_t i = static_cast<std::size_t>(std::upper_bound(T.begin(), T.end(), t) - T.begin());
     const double t0 = i ? T[i - 1] : 0.0, l0 = std::log(i ? p_.levels[i - 1] : p_.spot), l1 = std::log(p_.levels[i]);
     return l0 + (l1 - l0) * (t - t0) / (T[i] - t0);
-}
-
-void AnchoredGbm::initialState(double* state, std::size_t, std::size_t n) const {
-    for (std::size_t i = 0; i < n; ++i) state[i] = p_.spot;
-}
-
-void AnchoredGbm::scaleInitialPrice(double* state, std::size_t, std::size_t n, const double* factor) const {
-    for (std::size_t i = 0; i < n; ++i) state[i] *= factor[i];
 }
 
 double AnchoredGbm::logVariance(double t) const {
@@ -65,13 +57,11 @@ void AnchoredGbm::evolve(double t0, double t1, const double* z, std::size_t, dou
 }
 
 double AnchoredGbm::expectedPrice(double t) const {
-    if (p_.kappa > 0) return std::exp(logAnchor(t) + (p_.mean ? 0.0 : 0.5 * logVariance(t)));
-    return std::exp(logAnchor(t) + (p_.mean ? 0.0 : 0.5 * p_.vol * p_.vol * t));
+    return std::exp(logAnchor(t) + (p_.mean ? 0.0 : 0.5 * logVariance(t)));
 }
 
 double AnchoredGbm::medianPrice(double t) const {
-    if (p_.kappa > 0) return std::exp(logAnchor(t) - (p_.mean ? 0.5 * logVariance(t) : 0.0));
-    return std::exp(logAnchor(t) - (p_.mean ? 0.5 * p_.vol * p_.vol * t : 0.0));
+    return std::exp(logAnchor(t) - (p_.mean ? 0.5 * logVariance(t) : 0.0));
 }
 
 }  // namespace kp

@@ -7,20 +7,12 @@
 
 namespace kp {
 
-Gbm::Gbm(const GbmParams& p) : p_(p) {
+Gbm::Gbm(const GbmParams& p) : PriceStateModel(p.spot), p_(p) {
     KP_REQUIRE(std::isfinite(p.spot) && p.spot > 0, "Gbm: spot is ", p.spot, ", but must be positive");
     KP_REQUIRE(std::isfinite(p.drift), "Gbm: drift is ", p.drift, ", but must be finite");
     KP_REQUIRE(std::isfinite(p.yield), "Gbm: yield is ", p.yield, ", but must be finite");
     KP_REQUIRE(std::isfinite(p.vol) && p.vol >= 0, "Gbm: volatility is ", p.vol,
                ", but must be non-negative");
-}
-
-void Gbm::initialState(double* state, std::size_t, std::size_t n) const {
-    for (std::size_t i = 0; i < n; ++i) state[i] = p_.spot;
-}
-
-void Gbm::scaleInitialPrice(double* state, std::size_t, std::size_t n, const double* factor) const {
-    for (std::size_t i = 0; i < n; ++i) state[i] *= factor[i];
 }
 
 void Gbm::evolve(double t0, double t1, const double* z, std::size_t, double* state, std::size_t,

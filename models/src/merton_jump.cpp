@@ -64,7 +64,7 @@ private:
 
 }  // namespace
 
-MertonJump::MertonJump(const MertonJumpParams& p) : p_(p) {
+MertonJump::MertonJump(const MertonJumpParams& p) : PriceStateModel(p.spot), p_(p) {
     KP_REQUIRE(std::isfinite(p.spot) && p.spot > 0, "MertonJump: spot is ", p.spot,
                ", but must be positive");
     KP_REQUIRE(std::isfinite(p.drift), "MertonJump: drift is ", p.drift, ", but must be finite");
@@ -78,14 +78,6 @@ MertonJump::MertonJump(const MertonJumpParams& p) : p_(p) {
     KP_REQUIRE(std::isfinite(p.jumpVol) && p.jumpVol >= 0, "MertonJump: jumpVol is ", p.jumpVol,
                ", but must be non-negative");
     compensator_ = std::expm1(p.jumpMean + 0.5 * p.jumpVol * p.jumpVol);
-}
-
-void MertonJump::initialState(double* state, std::size_t, std::size_t n) const {
-    for (std::size_t i = 0; i < n; ++i) state[i] = p_.spot;
-}
-
-void MertonJump::scaleInitialPrice(double* state, std::size_t, std::size_t n, const double* factor) const {
-    for (std::size_t i = 0; i < n; ++i) state[i] *= factor[i];
 }
 
 void MertonJump::evolve(double t0, double t1, const double* normals, std::size_t normalStride,

@@ -9,4 +9,12 @@ void Model::scaleInitialPrice(double*, std::size_t, std::size_t, const double*) 
                          "trigger (use gbm, ou, schwartz-smith or jump)");
 }
 
+void PriceStateModel::initialState(double* state, std::size_t, std::size_t n) const {
+    for (std::size_t i = 0; i < n; ++i) state[i] = spot_;
+}
+
+void PriceStateModel::scaleInitialPrice(double* state, std::size_t, std::size_t n, const double* factor) const {
+    for (std::size_t i = 0; i < n; ++i) state[i] *= factor[i];
+}
+
 }  // namespace kp

@@ -35,16 +35,12 @@ struct AnchoredGbmParams {
     double kappa = 0;           ///< reversion of the deviations to the path, >= 0 per year (0: GBM)
 };
 
-class AnchoredGbm final : public Model {
+class AnchoredGbm final : public PriceStateModel {
 public:
     explicit AnchoredGbm(const AnchoredGbmParams& p);
     const AnchoredGbmParams& params() const { return p_; }
 
-    std::size_t stateSize() const override { return 1; }
     std::size_t brownianDimensions() const override { return 1; }
-    std::vector<std::string> stateNames() const override { return {"price"}; }
-    void initialState(double* state, std::size_t stride, std::size_t n) const override;
-    void scaleInitialPrice(double* state, std::size_t stride, std::size_t n, const double* factor) const override;
     void evolve(double t0, double t1, const double* normals, std::size_t normalStride, double* state,
                 std::size_t stride, std::size_t n) const override;
     double expectedPrice(double t) const override;

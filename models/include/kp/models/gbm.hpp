@@ -16,16 +16,12 @@ struct GbmParams {
     double vol;    ///< sigma >= 0, per sqrt(year)
 };
 
-class Gbm final : public Model {
+class Gbm final : public PriceStateModel {
 public:
     explicit Gbm(const GbmParams& p);
     const GbmParams& params() const { return p_; }
 
-    std::size_t stateSize() const override { return 1; }
     std::size_t brownianDimensions() const override { return 1; }
-    std::vector<std::string> stateNames() const override { return {"price"}; }
-    void initialState(double* state, std::size_t stride, std::size_t n) const override;
-    void scaleInitialPrice(double* state, std::size_t stride, std::size_t n, const double* factor) const override;
     void evolve(double t0, double t1, const double* normals, std::size_t normalStride, double* state,
                 std::size_t stride, std::size_t n) const override;
     double expectedPrice(double t) const override;

@@ -32,17 +32,13 @@ struct MertonJumpParams {
     double jumpVol;    ///< s >= 0, standard deviation of the log jump size
 };
 
-class MertonJump final : public Model {
+class MertonJump final : public PriceStateModel {
 public:
     explicit MertonJump(const MertonJumpParams& p);
     const MertonJumpParams& params() const { return p_; }
 
-    std::size_t stateSize() const override { return 1; }
     std::size_t brownianDimensions() const override { return 1; }
     std::size_t auxiliaryDimensions() const override { return 2; }
-    std::vector<std::string> stateNames() const override { return {"price"}; }
-    void initialState(double* state, std::size_t stride, std::size_t n) const override;
-    void scaleInitialPrice(double* state, std::size_t stride, std::size_t n, const double* factor) const override;
     void evolve(double t0, double t1, const double* normals, std::size_t normalStride,
                 double* state, std::size_t stride, std::size_t n) const override;
     double expectedPrice(double t) const override;

@@ -52,6 +52,20 @@ public:
     virtual double expectedPrice(double t) const = 0;
 };
 
+/// A model whose only state is its price (Gbm, MertonJump, AnchoredGbm): every path starts at the
+/// spot, and a scaled start scales that price in place.
+class PriceStateModel : public Model {
+public:
+    explicit PriceStateModel(double spot) : spot_(spot) {}
+    std::size_t stateSize() const final { return 1; }
+    std::vector<std::string> stateNames() const final { return {"price"}; }
+    void initialState(double* state, std::size_t stride, std::size_t n) const final;
+    void scaleInitialPrice(double* state, std::size_t stride, std::size_t n, const double* factor) const final;
+
+private:
+    double spot_;
+};
+
 using ModelPtr = std::shared_ptr<const Model>;
 
 }  // namespace kp

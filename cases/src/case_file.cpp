@@ -224,6 +224,7 @@ private:
 
     void readValuation(MapReader m);
     void readRound(MapReader& m, SdeSubsidy& s);
+    YearSchedule readPhaseOut(const Field& f, const std::string& unit);
     void readPath(const Field& pf, Factor& f);
     YearSchedule readSchedule(const Field& f, double lo, double hi, const std::string& unit,
                               const std::map<std::string, YearSchedule>& presets);
@@ -358,6 +359,14 @@ void Loader::readPath(const Field& pf, Factor& f) {
         f.path.levels.push_back(level);
     }
     f.pathSource = ngfsField ? "ngfs/" + ngfsName : csvField ? csvFile : "points";
+}
+
+// a free-allocation phase-out: cbam, low_leakage, none (1.0), a number or {year: share}
+YearSchedule Loader::readPhaseOut(const Field& f, const std::string& unit) {
+    YearSchedule none;
+    none.points[c_.valuation.startYear] = 1.0;
+    return readSchedule(f, 0, 1, unit,
+                        {{"cbam", FreeAllocation::cbamFactor()}, {"low_leakage", FreeAllocation::lowLeakageFactor()}, {"none", none}});
 }
 
 // a subsidy round: only an investment decided in [open, deadline] gets the subsidy
@@ -534,6 +543,13 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
         if (defaultSpot) return *defaultSpot;
         return m.number("spot", Range::positive(), f.unit);  // reports it missing
     };
+    // parameters a `path` replaces: refused when given inline beside one
+    auto refuseWithPath = [&](std::initializer_list<const char*> keys, const std::string& why) {
+        if (ps.inl)
+            for (const char* k : keys)
+                if (auto x = ps.inl->opt(k))
+                    x->fail("the field", "given", "omitted when " + m.self().path() + ".path is given (" + why + ")");
+    };
     switch (f.model) {
         case FactorModel::Constant:
             f.constant = m.number("value", Range::nonNegative(), f.unit);
@@ -543,11 +559,7 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
             f.gbm.vol = ps.get("sigma", Range::between(0, 5, "in [0, 5]"), "per sqrt(year)");
             if (auto pf = m.opt("path")) {
                 // the price's median (or mean) path: the trend comes from it, not from mu
-                if (ps.inl)
-                    for (const char* k : {"mu", "yield"})
-                        if (auto x = ps.inl->opt(k))
-                            x->fail("the field", "given", "omitted when " + m.self().path() +
-                                                               ".path is given (the path sets the trend)");
+                refuseWithPath({"mu", "yield"}, "the path sets the trend");
                 readPath(*pf, f);
                 break;
             }
@@ -563,11 +575,7 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
             f.ou.sigma = ps.get("sigma", Range::between(0, 10, "in [0, 10]"), "per sqrt(year)");
             if (auto pf = m.opt("path")) {
                 // deviations that revert to the path (kp::AnchoredGbm with kappa): no mean level of its own
-                if (ps.inl)
-                    for (const char* k : {"theta", "long_run_price"})
-                        if (auto x = ps.inl->opt(k))
-                            x->fail("the field", "given", "omitted when " + m.self().path() +
-                                                               ".path is given (the path is the level)");
+                refuseWithPath({"theta", "long_run_price"}, "the path is the level");
                 readPath(*pf, f);
                 f.ou.meanTimes = {0.0};
                 f.ou.meanLevels = {std::log(f.ou.spot)};  // unused with a path; kept valid for ExpOu's checks
@@ -736,13 +744,7 @@ void Loader::readPolicy(MapReader m, const Field& plantField) {
     (void)plantField;
     Policy& pol = c_.policy;
     if (auto fa = m.optMap("free_allocation")) {
-        if (auto po = fa->opt("phase_out")) {
-            YearSchedule none;
-            none.points[c_.valuation.startYear] = 1.0;
-            pol.freeAllocation.phaseOut = readSchedule(
-                *po, 0, 1, "share of benchmark allocation",
-                {{"cbam", FreeAllocation::cbamFactor()}, {"low_leakage", FreeAllocation::lowLeakageFactor()}, {"none", none}});
-        }
+        if (auto po = fa->opt("phase_out")) pol.freeAllocation.phaseOut = readPhaseOut(*po, "share of benchmark allocation");
         fa->finish();
     }
     if (auto lv = m.optMap("co2_levy")) {
@@ -786,13 +788,8 @@ void Loader::readPolicy(MapReader m, const Field& plantField) {
         c.referenceBenchmark = pt->number("reference_benchmark_t_per_t", pol.freeAllocation.benchmarkTPerT,
                                           Range::between(0, 100, "in [0, 100]"), "tCO2/t product");
         c.referencePhaseOut = pol.freeAllocation.phaseOut;
-        if (auto po = pt->opt("reference_phase_out")) {
-            YearSchedule none;
-            none.points[c_.valuation.startYear] = 1.0;
-            c.referencePhaseOut = readSchedule(
-                *po, 0, 1, "share of the reference's benchmark allocated free",
-                {{"cbam", FreeAllocation::cbamFactor()}, {"low_leakage", FreeAllocation::lowLeakageFactor()}, {"none", none}});
-        }
+        if (auto po = pt->opt("reference_phase_out"))
+            c.referencePhaseOut = readPhaseOut(*po, "share of the reference's benchmark allocated free");
         c.exportShare = pt->number("export_share", 0.0, Range::unit(), "share of output exported");
         pt->finish();
     }

@@ -95,7 +95,7 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
     }
     for (std::size_t j = 0; j < JS_; ++j)
         KP_REQUIRE(optionAt(j).tech.grant.clawbackYear == 0 || (j < J_ && stageOf_[j] < 0), "InvestmentLsm: option '",
-                   optionAt(j).tech.name, "' has a grant with a claw-back, but must then have no stage and be none");
+                   optionAt(j).tech.name, "' has a grant with a claw-back, but must then be a technology without a stage");
     // continuous features: stochastic prices (co2 first), then learning factors
     std::vector<std::size_t> seen;
     for (const PriceSource* ps : {&pr.co2, &pr.gas, &pr.power, &pr.hydrogen, &pr.product})
@@ -371,6 +371,7 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
     const double* pb = b.pb.data();
     const double* pt = b.pt.data() + j * (H_ + 1) * n;
     const double* ps = b.ps.data() + j * (H_ + 1) * n;
+    const std::size_t kc = clawbackPeriod(j);
     for (std::size_t p = 0; p < n; ++p) {
         const double net = netCapex(j, d, b, p);
         const int s0 = operationStart(j, d, b, p);
@@ -379,14 +380,8 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
                    ES = static_cast<std::size_t>(es);
         out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) +
                  (ps[ES * n + p] - ps[S * n + p]);
+        if (kc < H_) out[p] -= D[kc] * clawback(j, d, S, E, b, p);
     }
-    const std::size_t kc = clawbackPeriod(j);
-    if (kc < H_)
-        for (std::size_t p = 0; p < n; ++p) {
-            const int s0 = operationStart(j, d, b, p);
-            const auto S = static_cast<std::size_t>(s0), E = static_cast<std::size_t>(std::min(s0 + life, Hi));
-            out[p] -= D[kc] * clawback(j, d, S, E, b, p);
-        }
     if (afterHorizon())
         for (std::size_t p = 0; p < n; ++p) out[p] += afterValue(j, d, b, p, -1);
 }

@@ -43,12 +43,10 @@ struct Target {
     enum class Kind { InvestedBy, Emissions } kind = Kind::InvestedBy;
     int year = 0;
     double level = 0;
-    std::string text;
 };
 
 Target parseTarget(const std::string& text) {
     Target t;
-    t.text = text;
     const auto bad = [&](const std::string& why) {
         ::kp::detail::throwInvalid("--target: the target is '", text, "', but must be invested-by:YEAR:P (P in (0, 1]) ",
                                    "or emissions:YEAR:MT (Mt >= 0)", why.empty() ? "" : " (" + why + ")");
@@ -117,6 +115,20 @@ double roundUp4(double x) {
     if (!(x > 0)) return x;
     const double unit = std::pow(10.0, std::floor(std::log10(x)) - 3);
     return std::ceil(x / unit - 1e-9) * unit;
+}
+
+/// The next level tried between l (failing) and u (succeeding): while l = 0 it shrinks u 16-fold,
+/// then it is geometric while u / l > 4, then arithmetic (so the tolerance is relative to the answer).
+double midpoint(double l, double u) {
+    return l <= 0 ? (u > 16 * 1e-6 ? u / 16 : 0.5 * u) : (u / l > 4 ? std::sqrt(l * u) : 0.5 * (l + u));
+}
+
+/// --upper replaces the instrument's default upper end of the search.
+void applyUpper(const BreakevenOptions& b, Instrument& in) {
+    if (!b.upper) return;
+    KP_REQUIRE(std::isfinite(*b.upper) && *b.upper > in.lo && *b.upper <= kMaxUpper, "--upper is ", *b.upper,
+               ", but must be above ", in.lo, " and at most ", kMaxUpper, " ", in.unit);
+    in.hi = *b.upper;
 }
 
 Instrument instrumentFor(const BreakevenOptions& b, const cases::CaseFile& c, const InvestmentResult& base) {
@@ -201,11 +213,7 @@ int runBreakeven(const BreakevenOptions& b) {
     const InvestmentResult base = engine.value(cases::toInvestmentProblem(c0), s, &progress);
     checkCaseResult(base, b.casePath, b.common, b.common.scenario);
     Instrument in = instrumentFor(b, c0, base);
-    if (b.upper) {
-        KP_REQUIRE(std::isfinite(*b.upper) && *b.upper > in.lo && *b.upper <= kMaxUpper, "--upper is ", *b.upper,
-                   ", but must be above ", in.lo, " and at most ", kMaxUpper, " ", in.unit);
-        in.hi = *b.upper;
-    }
+    applyUpper(b, in);
 
     int evaluations = 0;
     auto valueAt = [&](double x, bool waitOnly, results::PathValues* pv) {
@@ -245,7 +253,7 @@ int runBreakeven(const BreakevenOptions& b) {
         // lowest price in the range at which investing now is optimal only if it is the only one)
         double l = in.lo, u = in.hi;
         while (u - l > 1e-4 * u) {
-            const double m = l <= 0 ? (u > 16 * 1e-6 ? u / 16 : 0.5 * u) : (u / l > 4 ? std::sqrt(l * u) : 0.5 * (l + u));
+            const double m = midpoint(l, u);
             if (!(m > l && m < u)) break;
             (invests(m) ? u : l) = m;
             KP_REQUIRE(evaluations < 200, "breakeven: the bisection took ", evaluations,
@@ -325,11 +333,7 @@ int runTargetBreakeven(const BreakevenOptions& b, const Target& target) {
     const InvestmentResult base = engine.value(cases::toInvestmentProblem(c0), s, &progress);
     checkCaseResult(base, b.casePath, b.common, b.common.scenario);
     Instrument in = instrumentFor(b, c0, base);
-    if (b.upper) {
-        KP_REQUIRE(std::isfinite(*b.upper) && *b.upper > in.lo && *b.upper <= kMaxUpper, "--upper is ", *b.upper,
-                   ", but must be above ", in.lo, " and at most ", kMaxUpper, " ", in.unit);
-        in.hi = *b.upper;
-    }
+    applyUpper(b, in);
     const bool investedBy = target.kind == Target::Kind::InvestedBy;
     const double level = investedBy ? target.level : target.level * 1e6;  // tCO2
     int evaluations = 0;
@@ -378,8 +382,7 @@ int runTargetBreakeven(const BreakevenOptions& b, const Target& target) {
         for (int restart = 0;; ++restart) {
             double l = in.lo;
             while (u - l > 1e-4 * u) {
-                const double m =
-                    l <= 0 ? (u > 16 * 1e-6 ? u / 16 : 0.5 * u) : (u / l > 4 ? std::sqrt(l * u) : 0.5 * (l + u));
+                const double m = midpoint(l, u);
                 if (!(m > l && m < u)) break;
                 const Estimate e = metricAt(m);
                 if (meets(e)) u = m, mu = e;

@@ -350,8 +350,7 @@ int runValue(const ValueOptions& v) {
     if (!v.extras.report.empty()) io::checkOutputFile(v.extras.report, "--report");
     const ValueRun run = valueCase(v.casePath, c, v.common, v.extras);
     const InvestmentResult& r = run.r;
-    const std::vector<cases::FactorOutlook> outlook = cases::factorOutlook(c);  // once, for JSON and text
-    auto j = toJson(c, r, run.upper, outlook);
+    auto j = toJson(c, r, run.upper, run.outlook);
     const bool sens = v.extras.sensitivities || !v.extras.report.empty();
     const std::string npvTech = run.npvTechnology >= 0 ? r.technologyNames[static_cast<std::size_t>(run.npvTechnology)] : "";
     if (sens) j["sensitivities"] = results::sensitivitiesJson(run.sensitivities);
@@ -359,7 +358,7 @@ int runValue(const ValueOptions& v) {
     if (v.common.json) {
         std::cout << j.dump() << '\n';
     } else {
-        printText(c, r, run.upper, outlook);
+        printText(c, r, run.upper, run.outlook);
         if (sens) printSensitivities(std::cout, run.sensitivities, c.valuation.currency, npvTech);
         if (!v.extras.report.empty()) std::cout << "\nReport written to " << v.extras.report << "\n";
     }

@@ -75,6 +75,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     run.r = engine.price(pr, rules, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     checkCaseResult(run.r, casePath, o, o.scenario);  // before anything is printed or written
+    run.outlook = cases::factorOutlook(c);
     if (x.upperBound) run.upper = investmentUpperBound(pr, rules, s, run.r, x.upper);
     if (sens) {
         run.npvTechnology = results::bestNowTechnology(run.r);
@@ -93,6 +94,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         in.sensitivities = run.sensitivities;
         in.npvTechnology = run.npvTechnology;
         in.scenarios = &runs;
+        in.outlook = &run.outlook;
         results::writeReport(x.report, in);
     }
     return run;

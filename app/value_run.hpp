@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "case_run.hpp"
+#include "kp/cases/factor_outlook.hpp"
 #include "kp/engine/investment_upper_bound.hpp"
 #include "kp/results/compare.hpp"
 #include "kp/results/path_values.hpp"
@@ -36,6 +37,7 @@ struct ValueRun {
     std::vector<results::Sensitivity> sensitivities;  ///< empty unless asked for (or for the report)
     int npvTechnology = -1;
     std::optional<InvestmentUpperBound> upper;  ///< with --upper-bound: from the same rules
+    std::vector<cases::FactorOutlook> outlook;  ///< what the price models imply: once for text, JSON, report
 };
 
 /// The upper bound as JSON: {value, std_error, lower {value, std_error}, gap {value, std_error},

@@ -11,7 +11,6 @@
 #include <iomanip>
 #include <sstream>
 
-#include "kp/cases/factor_outlook.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/core/output_file.hpp"
 #include "report_assets.hpp"
@@ -333,8 +332,9 @@ std::string reportHtml(const ReportInput& in) {
         o << ".</li>\n";
     }
     // what the price models imply, where they contradict what the case wrote (cases/factor_outlook.hpp)
-    for (const auto& f : cases::factorOutlook(c))
-        if (!f.warning.empty()) o << "<li><b>Check the price model.</b> " << esc(f.warning) << ".</li>\n";
+    if (in.outlook)
+        for (const auto& f : *in.outlook)
+            if (!f.warning.empty()) o << "<li><b>Check the price model.</b> " << esc(f.warning) << ".</li>\n";
     o << "</ul>\n";
     // key figures
     o << "<h2>Key figures</h2>\n<table>\n<tr><th>value, " << esc(cur) << " million</th><th>estimate</th>"

@@ -12,6 +12,7 @@
 
 #include "kp/results/compare.hpp"
 #include "kp/cases/case_file.hpp"
+#include "kp/cases/factor_outlook.hpp"
 #include "kp/engine/investment_lsm.hpp"
 #include "kp/results/path_values.hpp"
 #include "kp/results/sensitivities.hpp"
@@ -25,6 +26,7 @@ struct ReportInput {
     std::vector<Sensitivity> sensitivities;
     int npvTechnology = -1;              ///< whose NPV now the sensitivities report
     const std::vector<ScenarioRun>* scenarios = nullptr;  ///< comparison and price fans (prices kept)
+    const std::vector<cases::FactorOutlook>* outlook = nullptr;  ///< the price models' outlook (its warnings)
 };
 
 /// The whole HTML page.

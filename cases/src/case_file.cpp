@@ -376,7 +376,8 @@ void Loader::readRound(MapReader& m, SdeSubsidy& s) {
     const int first = c_.valuation.startYear;
     const Range years = Range::between(1900, 2300, "a year");
     s.openYear = r->integer("open", first, years, "");
-    s.deadlineYear = r->integer("deadline", years, "the last decision year that gets it");
+    s.deadlineYear = r->integer("deadline", 1'000'000, years, "the last decision year that gets it");
+    s.budget = r->number("budget", 1e300, Range::between(0, 1e15, "in [0, 1e15] EUR"), "EUR, the award's maximum");
     if (s.deadlineYear < s.openYear)
         r->get("deadline", "").fail("the deadline", std::to_string(s.deadlineYear),
                                     ">= the year the round opens (" + std::to_string(s.openYear) + ")");

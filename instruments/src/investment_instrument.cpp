@@ -186,13 +186,44 @@ double InvestmentInstrument::afterValue(std::size_t j, std::size_t d, const Proj
     double run = b.tech[(j * H_ + H_ - 1) * n + p];
     if (parent >= 0) run -= b.tech[(static_cast<std::size_t>(parent) * H_ + H_ - 1) * n + p];
     double v = run * after(from, S + static_cast<std::size_t>(periodsOf(t.lifetimeYears)));
-    if (t.sde) v += b.sde[(j * H_ + H_ - 1) * n + p] * after(from, S + static_cast<std::size_t>(subsidyPeriods(j, d)));
+    if (t.sde && !t.sde->capped())  // a capped one: budgetedSubsidy
+        v += b.sde[(j * H_ + H_ - 1) * n + p] * after(from, S + static_cast<std::size_t>(subsidyPeriods(j, d)));
     if (parent < 0 && S >= H_) {
         // construction ends after the horizon: the plant runs until then, not for its whole life
         const auto life = static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
         v -= b.baseLast[p] * after(std::min(S, std::max(life, H_)), std::max(life, H_));
     }
     return v;
+}
+
+double InvestmentInstrument::budgetedSubsidy(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p,
+                                             double* afterValue, std::size_t paidAt) const {
+    const long s = startAfter(j, d, b, p);
+    const int term = subsidyPeriods(j, d);
+    if (s < 0 || term <= 0) return 0.0;
+    const std::size_t n = b.n, S = static_cast<std::size_t>(s), ES = S + static_cast<std::size_t>(term);
+    const double budget = optionAt(j).tech.sde->budget;
+    const double* sd = b.sde.data() + j * H_ * n;
+    double paid = 0, inside = 0;
+    for (std::size_t k = S; k < std::min(ES, H_); ++k) {
+        const double left = budget - paid, due = sd[k * n + p];
+        const double pay = due < left ? due : left;
+        if (k == paidAt) return pay;
+        paid += pay;
+        inside += pr_.discount[k] * pay;
+    }
+    if (paidAt != kAll) return 0.0;
+    if (afterValue && afterHorizon() && ES > H_) {
+        const double due = sd[(H_ - 1) * n + p];
+        const std::size_t M = pr_.discountAfter.size();
+        for (std::size_t k = std::max(S, H_); k < ES && k - H_ < M; ++k) {
+            const double left = budget - paid;
+            const double pay = due < left ? due : left;
+            paid += pay;
+            *afterValue += pr_.discountAfter[k - H_] * pay;
+        }
+    }
+    return inside;
 }
 
 // learning factors on the running maximum of deployment
@@ -372,14 +403,22 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
     const double* pt = b.pt.data() + j * (H_ + 1) * n;
     const double* ps = b.ps.data() + j * (H_ + 1) * n;
     const std::size_t kc = clawbackPeriod(j);
+    const bool cap = capped(j);
     for (std::size_t p = 0; p < n; ++p) {
         const double net = netCapex(j, d, b, p);
         const int s0 = operationStart(j, d, b, p);
         const int e = std::min(s0 + life, Hi), es = std::min(s0 + subsidyYears, Hi);
         const auto S = static_cast<std::size_t>(s0), E = static_cast<std::size_t>(e),
                    ES = static_cast<std::size_t>(es);
-        out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) +
-                 (ps[ES * n + p] - ps[S * n + p]);
+        if (!cap)
+            out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) +
+                     (ps[ES * n + p] - ps[S * n + p]);
+        else {
+            double later = 0;  // the subsidy after the horizon
+            const double inside = budgetedSubsidy(j, d, b, p, &later);
+            out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) + inside +
+                     later;
+        }
         if (kc < H_) out[p] -= D[kc] * clawback(j, d, S, E, b, p);
     }
     if (afterHorizon())
@@ -394,13 +433,21 @@ void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const Proje
     const double* ptS = b.pt.data() + j * (H_ + 1) * n;
     const double* ptA = b.pt.data() + a * (H_ + 1) * n;
     const double* psS = b.ps.data() + j * (H_ + 1) * n;
+    const bool cap = capped(j);
     for (std::size_t p = 0; p < n; ++p) {
         const int s0 = operationStart(j, t, b, p);
         const auto S = static_cast<std::size_t>(s0),
                    E = static_cast<std::size_t>(std::min(s0 + periodsOf(tt.lifetimeYears), Hi)),
                    ES = static_cast<std::size_t>(std::min(s0 + subsidyPeriods(j, t), Hi));
         out[p] = -pr_.discount[t] * netCapex(j, t, b, p) + (ptS[E * n + p] - ptS[S * n + p]) -
-                 (ptA[E * n + p] - ptA[S * n + p]) + (psS[ES * n + p] - psS[S * n + p]);
+                 (ptA[E * n + p] - ptA[S * n + p]);
+        if (!cap) {
+            out[p] += psS[ES * n + p] - psS[S * n + p];
+        } else {
+            double later = 0;
+            const double inside = budgetedSubsidy(j, t, b, p, &later);
+            out[p] += inside + later;
+        }
     }
     if (afterHorizon())
         for (std::size_t p = 0; p < n; ++p) out[p] += afterValue(j, t, b, p, static_cast<int>(a));
@@ -467,7 +514,11 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     };
     double c = 0, o = 0, i = 0;
     // the parent's subsidy runs its term whatever runs (investment_project.hpp: stages)
-    const double sdeJ = plan.isTechnology() && k >= plan.s0 && k < plan.es0 ? b.sde[(plan.j * H_ + k) * n + p] : 0.0;
+    auto subsidy = [&](std::size_t j, std::size_t d, std::size_t s0, std::size_t es) {
+        if (k < s0 || k >= es) return 0.0;
+        return capped(j) ? budgetedSubsidy(j, d, b, p, nullptr, k) : b.sde[(j * H_ + k) * n + p];
+    };
+    const double sdeJ = plan.isTechnology() ? subsidy(plan.j, plan.d, plan.s0, plan.es0) : 0.0;
     switch (plan.running(k)) {
         case Running::Plant:
             c = b.base[k * n + p];
@@ -478,7 +529,7 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
             o = outputOf(plan.j);
             break;
         case Running::Stage:
-            c = b.tech[(plan.js * H_ + k) * n + p] + (k < plan.esS ? b.sde[(plan.js * H_ + k) * n + p] : 0.0) + sdeJ;
+            c = b.tech[(plan.js * H_ + k) * n + p] + subsidy(plan.js, plan.dS, plan.sS, plan.esS) + sdeJ;
             o = outputOf(plan.js);
             break;
         default:
@@ -488,7 +539,11 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     // after the horizon (booked in the last period; the plant's own is in base already)
     if (afterHorizon() && k + 1 == H_ && plan.isTechnology()) {
         double v = afterValue(plan.j, plan.d, b, p, -1);
-        if (plan.hasStage()) v += afterValue(plan.js, plan.dS, b, p, static_cast<int>(plan.j));
+        if (capped(plan.j)) (void)budgetedSubsidy(plan.j, plan.d, b, p, &v);
+        if (plan.hasStage()) {
+            v += afterValue(plan.js, plan.dS, b, p, static_cast<int>(plan.j));
+            if (capped(plan.js)) (void)budgetedSubsidy(plan.js, plan.dS, b, p, &v);
+        }
         c += v / pr_.discount[k];
     }
     if (plan.isTechnology() && k == plan.d) i += netCapex(plan.j, plan.d, b, p);

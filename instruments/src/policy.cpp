@@ -98,6 +98,7 @@ void SdeSubsidy::validate(const std::string& where) const {
                ", but must be >= the year the round opens (", openYear, ")");
     KP_REQUIRE(maxVolume >= 0, where, ".max_volume_t_per_year: the cap is ", maxVolume,
                ", but must be >= 0 tCO2/yr");
+    KP_REQUIRE(budget >= 0, where, ".round.budget: the budget is ", budget, ", but must be >= 0 EUR");
     KP_REQUIRE(years >= 0 && years <= 100, where, ".years: the term is ", years,
                ", but must be in [0, 100] years");
 }

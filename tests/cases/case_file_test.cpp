@@ -441,6 +441,15 @@ TEST_CASE("Contracts for difference, subsidy rounds and claw-backs: fields and b
         minimal, {{"options.capture.sde={base_amount: 80, years: 15, round: {deadline: 2028}}"}, ""});
     CHECK(r.option("capture")->sde->openYear == 2026);  // opens at the start by default
     CHECK_FALSE(r.option("capture")->sde->twoSided());
+    CHECK_FALSE(r.option("capture")->sde->capped());  // no budget by default
+    const kc::CaseFile bud = kc::loadCaseFile(
+        minimal, {{"options.capture.ccfd={strike: 130, years: 12, round: {budget: 5.0e8}}"}, ""});
+    CHECK(bud.option("capture")->sde->budget == 5e8);
+    CHECK(bud.option("capture")->sde->capped());
+    CHECK(bud.option("capture")->sde->deadlineYear == 1'000'000);  // a budget without a deadline: open to the end
+    CHECK(errorOf(minimal, {{"options.capture.sde={base_amount: 80, years: 15, round: {budget: -1}}"}, ""})
+              .find("options.capture.sde.round.budget: the value is -1, but must be in [0, 1e15] EUR") !=
+          std::string::npos);
     const kc::CaseFile g = kc::loadCaseFile(
         minimal, {{"options.capture.capital_grant={share: 0.5, clawback: {year: 2032, max_emissions_t: 5.0e5}}"}, ""});
     CHECK(g.option("capture")->grant.clawbackYear == 2032);

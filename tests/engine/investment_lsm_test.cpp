@@ -604,13 +604,20 @@ struct Recorder : kp::PricingObserver {
 
 TEST_CASE("pricing observer: per-path cash flows discount to the realised value of the policy") {
     for (const bool withStage : {false, true})
-    for (const bool afterHorizon : {false, true}) {
+    for (const bool afterHorizon : {false, true})
+    for (const int budget : {0, 1, 2}) {  // no subsidy; an SDE++ award with a budget; a CCfD with one
     Synthetic syn;
     syn.vol = 0.4;
     syn.co2 = 85;  // high enough that some paths invest, some close, some carry on
     auto problem = syn.make();
     CAPTURE(withStage);
     CAPTURE(afterHorizon);
+    CAPTURE(budget);
+    if (budget > 0) {  // the budget binds on most paths within the term (1.2 Mt avoided a year)
+        kp::SdeSubsidy s{.baseAmount = budget == 1 ? 110.0 : 120.0, .co2Coef = 1.0, .years = 25, .budget = 6e8};
+        if (budget == 2) s.minRate = -1e300;  // two-sided: paybacks above the strike free budget again
+        problem.project.technologies[0].tech.sde = s;
+    }
     if (afterHorizon) {  // values after the horizon, booked in its last year: the plant outlives it too
         problem.project.plant.remainingLifeYears = 45;
         for (int k = 30; k < 80; ++k) problem.project.discountAfter.push_back(std::pow(1.07, -k));
@@ -623,6 +630,8 @@ TEST_CASE("pricing observer: per-path cash flows discount to the realised value 
         st.option.tech.hydrogenMwhPerT = 0.6;
         st.option.tech.emissionIntensity = 0.05;
         st.option.tech.earliestDecisionYear = 2030;
+        if (budget > 0)  // the stage's own award, with its budget
+            st.option.tech.sde = kp::SdeSubsidy{.baseAmount = 60, .co2Coef = 1.0, .years = 10, .budget = 5e7};
         problem.project.stages = {st};
     }
     const std::size_t paths = 4096;
@@ -653,6 +662,37 @@ TEST_CASE("pricing observer: per-path cash flows discount to the realised value 
         CHECK(staged > 0);  // the stage is taken on some paths, so its cash flows are checked too
     }
     }
+}
+
+TEST_CASE("an award's budget stops the subsidy when the sum paid reaches it (hand computed)") {
+    // a fixed 100 EUR per tonne avoided (1.2 Mt a year: 120 m a year) for 10 operating years from
+    // 2028 (two years of construction); a budget of 300 m pays 120, 120, 60 m and nothing after
+    Synthetic syn;
+    syn.vol = 0.4;
+    auto problem = syn.make();
+    auto& a = problem.project.technologies[0].tech;
+    a.sde = kp::SdeSubsidy{.baseAmount = 100, .years = 10};
+    kp::InvestmentLsm engine;
+    auto s = settings(4096, 5);
+    s.fixedPolicy = kp::FixedPolicy{0, 2026};
+    const auto full = engine.value(problem, s);
+    a.sde->budget = 3e8;
+    const auto capped = engine.value(problem, s);
+    const auto& D = problem.project.discount;
+    double cut = D[4] * 0.6e8;
+    for (std::size_t k = 5; k < 12; ++k) cut += D[k] * 1.2e8;
+    CHECK(full.npvNow[0].value - capped.npvNow[0].value == doctest::Approx(cut).epsilon(1e-12));
+    CHECK(capped.npvNow[0].stdError == doctest::Approx(full.npvNow[0].stdError).epsilon(1e-9));
+    // a budget above the whole term's payments (1.2 bn) changes nothing
+    a.sde->budget = 1.2e9 + 1;
+    const auto ample = engine.value(problem, s);
+    CHECK(ample.npvNow[0].value == doctest::Approx(full.npvNow[0].value).epsilon(1e-13));
+    // a zero budget is no subsidy
+    a.sde->budget = 0;
+    const auto none = engine.value(problem, s);
+    a.sde.reset();
+    const auto without = engine.value(problem, s);
+    CHECK(none.npvNow[0].value == doctest::Approx(without.npvNow[0].value).epsilon(1e-13));
 }
 
 TEST_CASE("fixed policy: investing now is worth npv_now; never acting is worth never_invest") {

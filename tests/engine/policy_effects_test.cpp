@@ -11,6 +11,8 @@
 //!   the option value no longer rises with volatility (3 SE), while without the contract it does;
 //! - a subsidy round that closes (application deadline 2028) lowers the value of waiting and brings
 //!   investment earlier (beyond 3 SE);
+//! - an award's budget: a smaller budget never raises the option value (3 SE) and lowers investing
+//!   now's value on every path; a budget above every payment changes nothing (to rounding);
 //! - a grant with a milestone and claw-back: repaid exactly on the paths whose emissions in the
 //!   milestone year exceed the target (every pricing path checked), nowhere else.
 
@@ -138,6 +140,29 @@ TEST_CASE("a subsidy round that closes lowers the value of waiting and brings in
           3 * std::hypot(open.investedBy[y].stdError, closing.investedBy[y].stdError));
     // investing now is inside the round either way
     CHECK(open.npvNow.front().value == closing.npvNow.front().value);
+}
+
+TEST_CASE("an award's budget: a smaller budget never raises the value, and one above every payment changes nothing") {
+    // SDE++ on the minimal case's capture: up to 60 EUR per tonne (0.9 Mt a year) for 15 years, at most
+    // about 810 m undiscounted; budgets of 150 m and 400 m bind on most paths
+    const std::string sde = "options.capture.sde={base_amount: 80, base_price: 20, correction: {co2: 1}, years: 15";
+    const kp::InvestmentResult full = valueExample("minimal_case.yaml", {sde + "}"});
+    const kp::InvestmentResult b400 = valueExample("minimal_case.yaml", {sde + ", round: {budget: 4.0e8}}"});
+    const kp::InvestmentResult b150 = valueExample("minimal_case.yaml", {sde + ", round: {budget: 1.5e8}}"});
+    const kp::InvestmentResult ample = valueExample("minimal_case.yaml", {sde + ", round: {budget: 9.0e8}}"});
+    auto se = [](const kp::InvestmentResult& a, const kp::InvestmentResult& b) {
+        return std::hypot(a.optionValue.stdError, b.optionValue.stdError);
+    };
+    MESSAGE("option value: no budget " << full.optionValue.value / 1e6 << ", 400 m " << b400.optionValue.value / 1e6
+                                       << ", 150 m " << b150.optionValue.value / 1e6 << " (m)");
+    CHECK(full.optionValue.value - b400.optionValue.value > -3 * se(full, b400));
+    CHECK(b400.optionValue.value - b150.optionValue.value > -3 * se(b400, b150));
+    // the budget binds: investing now loses the payments above it on every path
+    CHECK(full.npvNow.front().value - b400.npvNow.front().value > 3 * se(full, b400));
+    CHECK(b400.npvNow.front().value - b150.npvNow.front().value > 3 * se(b400, b150));
+    // 900 m exceeds 15 years at the 60 EUR/t cap: every payment is made, as without a budget
+    CHECK(ample.npvNow.front().value == doctest::Approx(full.npvNow.front().value).epsilon(1e-12));
+    CHECK(ample.optionValue.value == doctest::Approx(full.optionValue.value).epsilon(1e-9));
 }
 
 /// Per path: the grant repaid in the milestone year is share x grant exactly where the emissions of

@@ -166,6 +166,18 @@ private:
         const Technology& t = optionAt(j).tech;
         return t.sde && t.sde->awardedFor(yearOf(d)) ? periodsOf(t.sde->years) : 0;
     }
+    /// The subsidy of option j decided at d on path p under the award's budget (SdeSubsidy::budget),
+    /// its term starting at startAfter(j, d): each period pays min(sde_j[k], budget - paid so far),
+    /// after the horizon at the last period's rate. Returns the discounted sum inside the horizon and
+    /// adds the one after it to *afterValue (if given); paidAt < H: returns that period's payment,
+    /// undiscounted, instead. Used only when the award is capped (the prefix sums serve otherwise).
+    double budgetedSubsidy(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p,
+                           double* afterValue = nullptr, std::size_t paidAt = kAll) const;
+    static constexpr std::size_t kAll = static_cast<std::size_t>(-1);
+    bool capped(std::size_t j) const {
+        const Technology& t = optionAt(j).tech;
+        return t.sde && t.sde->capped();
+    }
     void learningFactors(ProjectBlock& b) const;
     void firstOperatingPeriods(ProjectBlock& b) const;
     void periodFlows(ProjectBlock& b, std::size_t k, bool carbonCosts, bool keepPrices) const;

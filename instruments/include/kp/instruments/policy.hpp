@@ -119,6 +119,11 @@ struct Co2Levy {
 ///
 /// A subsidy round: the subsidy (or contract) is awarded only to an investment decided in a year
 /// in [openYear, deadlineYear]; decided later, it is gone ("missed subsidies"). Defaults: always open.
+/// The award's budget (`budget`, EUR): the most the round commits to this project, as an SDE++
+/// decision states a maximum amount and an Innovation Fund grant or a CCfD a maximum funding; the
+/// payment of an operating period is min(its amount, budget - what has been paid so far), so the net
+/// sum paid never exceeds the budget (a CCfD's paybacks count against it, freeing budget again).
+/// Competition among applicants for a round's total (EUR 8 bn in 2023, FACTS.md 4) is not modelled.
 struct SdeSubsidy {
     double baseAmount = 0;   ///< basisbedrag, EUR/tCO2 avoided, >= 0
     double basePrice = 0;    ///< floor of the correction amount, EUR/tCO2, >= 0 and <= baseAmount
@@ -133,6 +138,7 @@ struct SdeSubsidy {
     double minRate = 0;      ///< floor of the rate, EUR/tCO2: 0 (one-sided), -1e300 (two-sided CCfD)
     int openYear = -1'000'000;    ///< first decision year that gets the subsidy (round opens)
     int deadlineYear = 1'000'000; ///< last decision year that gets it (application deadline)
+    double budget = 1e300;   ///< the award's maximum total payment, EUR (undiscounted, net), >= 0
 
     /// Subsidy per tonne avoided at the given prices (EUR/tCO2). Inline and branch-free so that
     /// path loops over it vectorise.
@@ -145,6 +151,8 @@ struct SdeSubsidy {
         return pos < maxRate ? pos : maxRate;
     }
     bool twoSided() const { return minRate < 0; }
+    /// The award has a budget: payments stop when their (net, undiscounted) sum reaches it.
+    bool capped() const { return budget < 1e299; }
     /// Whether an investment decided in `year` gets the subsidy (the round is open).
     bool awardedFor(int year) const { return year >= openYear && year <= deadlineYear; }
     /// Subsidy in EUR for `avoided` tCO2 in operating year `operatingYear` (0 = first year).

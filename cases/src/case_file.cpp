@@ -74,20 +74,24 @@ ModelPtr Factor::makeModel() const {
     switch (model) {
         case FactorModel::Gbm:
             if (hasPath()) {
-                AnchoredGbmParams p = path;
+                AnchoredGbmParams p;
+                p.times = path.times, p.levels = path.levels, p.mean = path.mean;
                 p.spot = gbm.spot, p.vol = gbm.vol;  // scenarios adjust these
                 return std::make_shared<AnchoredGbm>(p);
             }
             return std::make_shared<Gbm>(gbm);
         case FactorModel::Ou:
             if (hasPath()) {  // an exp-OU around the path
-                AnchoredGbmParams p = path;
+                AnchoredGbmParams p;
+                p.times = path.times, p.levels = path.levels, p.mean = path.mean;
                 p.spot = ou.spot, p.vol = ou.sigma, p.kappa = ou.kappa;  // scenarios adjust these
                 return std::make_shared<AnchoredGbm>(p);
             }
             return std::make_shared<ExpOu>(ou);
-        case FactorModel::SchwartzSmith: return std::make_shared<SchwartzSmith>(schwartzSmith);
-        case FactorModel::Jump: return std::make_shared<MertonJump>(jump);
+        // with a path the long-term factor follows it (SchwartzSmith) or the mean does (MertonJump);
+        // an empty path is each model's own trend
+        case FactorModel::SchwartzSmith: return std::make_shared<SchwartzSmith>(schwartzSmith, path);
+        case FactorModel::Jump: return std::make_shared<MertonJump>(jump, path);
         default: return nullptr;
     }
 }
@@ -268,6 +272,12 @@ void Loader::readValuation(MapReader m) {
     m.finish();
 }
 
+namespace {
+// a jump factor's path is its mean (kp::MertonJump): the constraint in the message refusing a median
+constexpr const char* kJumpMeanOnly =
+    "'mean' for model jump (the path is then the price's mean; a jump-diffusion's median has no closed form)";
+}  // namespace
+
 // factors.<f>.path: {anchor, points | file | ngfs, floor} or the shorthands "ngfs/<scenario>/<model>"
 // and "<file>.csv" (docs/case-file.md, "A price path")
 void Loader::readPath(const Field& pf, Factor& f) {
@@ -282,9 +292,18 @@ void Loader::readPath(const Field& pf, Factor& f) {
         if (text.rfind("ngfs/", 0) == 0) ngfsName = text.substr(5), ngfsField = pf;
         else if (text.size() > 4 && text.substr(text.size() - 4) == ".csv") csvFile = text, csvField = pf;
         else pf.fail("the path", "'" + text + "'", "ngfs/<scenario>/<model>, a .csv file or a map {anchor, points}");
+        if (f.model == FactorModel::Jump)  // the shorthands are median paths
+            pf.fail("the path", "'" + text + "' (a median path)",
+                    "a map with anchor: mean for model jump, e.g. {anchor: mean, " +
+                        std::string(ngfsField ? "ngfs: " + ngfsName : "file: " + csvFile) +
+                        "} (a jump-diffusion's median has no closed form)");
     } else {
         MapReader pm(pf);
         f.path.mean = pm.choice("anchor", {"median", "mean"}, "median") == "mean";
+        if (f.model == FactorModel::Jump && !f.path.mean) {
+            if (auto a = pm.opt("anchor")) a->fail("the anchor", "'median'", kJumpMeanOnly);
+            pm.self().fail("the anchor", "'median' (the default)", std::string(kJumpMeanOnly) + ": add anchor: mean");
+        }
         const int given = pm.has("points") + pm.has("file") + pm.has("ngfs");
         if (given != 1)
             pm.self().fail("the path", std::to_string(given) + " sources",
@@ -533,9 +552,10 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
         m.get("model", "one of " + joinNames(kModelNames) + ", or a params_file");
     }
     f.model = modelFromName(modelName);
-    if (f.model != FactorModel::Gbm && f.model != FactorModel::Ou && m.has("path"))
-        m.get("path", "").fail("the key", "'path'", "given only with model gbm or ou (a median or mean path with "
-                                                    "lognormal or mean-reverting deviations; docs/case-file.md)");
+    if ((f.model == FactorModel::Constant || f.model == FactorModel::Derived) && m.has("path"))
+        m.get("path", "").fail("the key", "'path'",
+                               "given only with model gbm, ou, schwartz-smith or jump (a median or mean path the "
+                               "price follows; jump: mean only; docs/case-file.md)");
 
     ParamSource ps{m.optMap("parameters"), fileParams, fileErrors, &m.self(), &f.stdErrors};
     auto spotValue = [&]() -> double {
@@ -598,6 +618,18 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
                 ::kp::detail::throwInvalid(m.self().where(), ".parameters.kappa: the value is ", p.kappa,
                                            ", but must be positive (per year)");
             p.sigmaChi = ps.get("sigma_chi", Range::between(0, 10, "in [0, 10]"), "per sqrt(year)");
+            if (auto pf = m.opt("path")) {
+                // the long-term factor follows the path from the spot: no drift and no start state of its own
+                p.sigmaXi = ps.get("sigma_xi", Range::between(0, 10, "in [0, 10]"), "per sqrt(year)");
+                p.rho = ps.get("rho", Range::correlation(), "", 0.0);
+                refuseWithPath({"mu_xi"}, "the path sets the trend");
+                if (auto c0 = m.opt("chi0"))
+                    c0->fail("the field", "given", "omitted when " + m.self().path() +
+                                                       ".path is given (the path starts at the spot: chi0 = 0)");
+                p.muXi = 0, p.chi0 = 0, p.xi0 = std::log(spotValue());
+                readPath(*pf, f);
+                break;
+            }
             p.muXi = ps.get("mu_xi", Range::between(-1, 1, "in [-1, 1] per year"), "per year");
             p.sigmaXi = ps.get("sigma_xi", Range::between(0, 10, "in [0, 10]"), "per sqrt(year)");
             p.rho = ps.get("rho", Range::correlation(), "", 0.0);
@@ -619,6 +651,16 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
         }
         case FactorModel::Jump:
             f.jump.spot = spotValue();
+            if (auto pf = m.opt("path")) {
+                // the price's mean path (kp::MertonJump): the trend comes from it, not from mu
+                f.jump.vol = ps.get("sigma", Range::between(0, 5, "in [0, 5]"), "per sqrt(year)");
+                f.jump.intensity = ps.get("lambda", Range::between(0, 365, "in [0, 365]"), "jumps per year");
+                f.jump.jumpMean = ps.get("jump_mean", Range::between(-5, 5, "in [-5, 5]"), "log size");
+                f.jump.jumpVol = ps.get("jump_vol", Range::between(0, 5, "in [0, 5]"), "log size");
+                refuseWithPath({"mu", "yield"}, "the path sets the trend");
+                readPath(*pf, f);
+                break;
+            }
             f.jump.drift = ps.get("mu", Range::between(-1, 1, "in [-1, 1] per year"), "per year");
             f.jump.vol = ps.get("sigma", Range::between(0, 5, "in [0, 5]"), "per sqrt(year)");
             f.jump.intensity = ps.get("lambda", Range::between(0, 365, "in [0, 365]"), "jumps per year");

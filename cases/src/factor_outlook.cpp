@@ -16,8 +16,8 @@ namespace {
 double writtenDrift(const Factor& f) {
     switch (f.model) {
         case FactorModel::Gbm: return f.hasPath() ? std::nan("") : f.gbm.drift;
-        case FactorModel::Jump: return f.jump.drift;
-        case FactorModel::SchwartzSmith: return f.schwartzSmith.muXi;
+        case FactorModel::Jump: return f.hasPath() ? std::nan("") : f.jump.drift;
+        case FactorModel::SchwartzSmith: return f.hasPath() ? std::nan("") : f.schwartzSmith.muXi;
         default: return std::nan("");
     }
 }

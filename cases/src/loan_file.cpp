@@ -286,12 +286,14 @@ std::string describe(const Factor& f) {
             const auto& s = f.schwartzSmith;
             os << "schwartz-smith(chi0 " << s.chi0 << " xi0 " << s.xi0 << " kappa " << s.kappa << " sigma_chi "
                << s.sigmaChi << " mu_xi " << s.muXi << " sigma_xi " << s.sigmaXi << " rho " << s.rho;
+            if (f.hasPath()) path();
             break;
         }
         case FactorModel::Jump: {
             const auto& j = f.jump;
             os << "jump(spot " << j.spot << " mu " << j.drift << " sigma " << j.vol << " lambda " << j.intensity
                << " jump_mean " << j.jumpMean << " jump_vol " << j.jumpVol;
+            if (f.hasPath()) path();
             break;
         }
         default: return "";

@@ -107,6 +107,12 @@ void shift(ArrivalDistribution& a, double years) {
     }
 }
 
+/// A price path (factors.<f>.path) is the level: every point scaled, and raised by the drift added
+/// over its years (flat after the last point, as the path itself).
+void adjustPath(PricePath& p, const FactorAdjustment& a) {
+    for (std::size_t i = 0; i < p.levels.size(); ++i) p.levels[i] *= a.levelScale * std::exp(a.driftAdd * p.times[i]);
+}
+
 void adjust(Factor& f, const FactorAdjustment& a, int horizonYears) {
     const double s = a.levelScale, ls = std::log(a.levelScale);
     switch (f.model) {
@@ -116,20 +122,20 @@ void adjust(Factor& f, const FactorAdjustment& a, int horizonYears) {
             f.gbm.spot *= s;
             f.gbm.drift += a.driftAdd;
             f.gbm.vol *= a.volScale;
-            // a path: every point scaled, and raised by the drift added over its years (flat after
-            // the last point, as the path itself)
-            for (std::size_t i = 0; i < f.path.levels.size(); ++i)
-                f.path.levels[i] *= s * std::exp(a.driftAdd * f.path.times[i]);
+            adjustPath(f.path, a);
             break;
         case FactorModel::Jump:
             f.jump.spot *= s;
-            f.jump.drift += a.driftAdd;
+            // with a path the drift is the path's (kp::MertonJump requires mu = 0): the path moves
+            if (f.hasPath()) adjustPath(f.path, a);
+            else f.jump.drift += a.driftAdd;
             f.jump.vol *= a.volScale;
             f.jump.jumpVol *= a.volScale;
             break;
         case FactorModel::SchwartzSmith:
-            f.schwartzSmith.xi0 += ls;
-            f.schwartzSmith.muXi += a.driftAdd;
+            f.schwartzSmith.xi0 += ls;  // with a path: its start, exp(xi0) = the scaled spot
+            if (f.hasPath()) adjustPath(f.path, a);
+            else f.schwartzSmith.muXi += a.driftAdd;
             f.schwartzSmith.sigmaChi *= a.volScale;
             f.schwartzSmith.sigmaXi *= a.volScale;
             break;
@@ -137,8 +143,7 @@ void adjust(Factor& f, const FactorAdjustment& a, int horizonYears) {
             f.ou.spot *= s;
             f.ou.sigma *= a.volScale;
             if (f.hasPath()) {  // the path is the level: scaled and raised as for gbm
-                for (std::size_t i = 0; i < f.path.levels.size(); ++i)
-                    f.path.levels[i] *= s * std::exp(a.driftAdd * f.path.times[i]);
+                adjustPath(f.path, a);
                 break;
             }
             if (a.driftAdd != 0) {

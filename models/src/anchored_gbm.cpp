@@ -1,6 +1,5 @@
 #include "kp/models/anchored_gbm.hpp"
 
-#include <algorithm>
 #include <cmath>
 
 #include "kp/core/errors.hpp"
@@ -12,22 +11,11 @@ AnchoredGbm::AnchoredGbm(const AnchoredGbmParams& p) : PriceStateModel(p.spot), 
     KP_REQUIRE(std::isfinite(p.spot) && p.spot > 0, "AnchoredGbm: spot is ", p.spot, ", but must be positive");
     KP_REQUIRE(std::isfinite(p.vol) && p.vol >= 0, "AnchoredGbm: volatility is ", p.vol, ", but must be non-negative");
     KP_REQUIRE(std::isfinite(p.kappa) && p.kappa >= 0, "AnchoredGbm: kappa is ", p.kappa, ", but must be non-negative");
-    KP_REQUIRE(!p.times.empty() && p.times.size() == p.levels.size(), "AnchoredGbm: ", p.times.size(),
-               " anchor times and ", p.levels.size(), " levels, but must be at least one of each, as many");
-    for (std::size_t i = 0; i < p.times.size(); ++i) {
-        KP_REQUIRE(std::isfinite(p.times[i]) && p.times[i] > (i ? p.times[i - 1] : 0.0), "AnchoredGbm: anchor time ",
-                   p.times[i], ", but the times must be positive and increasing");
-        KP_REQUIRE(std::isfinite(p.levels[i]) && p.levels[i] > 0, "AnchoredGbm: anchor level ", p.levels[i],
-                   ", but must be positive");
-    }
+    PricePath::validate("AnchoredGbm", p.times, p.levels);
 }
 
 double AnchoredGbm::logAnchor(double t) const {
-    const auto& T = p_.times;
-    if (t >= T.back()) return std::log(p_.levels.back());
-    const std::size_t i = static_cast<std::size_t>(std::upper_bound(T.begin(), T.end(), t) - T.begin());
-    const double t0 = i ? T[i - 1] : 0.0, l0 = std::log(i ? p_.levels[i - 1] : p_.spot), l1 = std::log(p_.levels[i]);
-    return l0 + (l1 - l0) * (t - t0) / (T[i] - t0);
+    return PricePath::logAnchor(p_.times, p_.levels, std::log(p_.spot), t);
 }
 
 double AnchoredGbm::logVariance(double t) const {

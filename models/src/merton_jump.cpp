@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "kp/core/errors.hpp"
@@ -64,7 +65,8 @@ private:
 
 }  // namespace
 
-MertonJump::MertonJump(const MertonJumpParams& p) : PriceStateModel(p.spot), p_(p) {
+MertonJump::MertonJump(const MertonJumpParams& p, PricePath path)
+    : PriceStateModel(p.spot), p_(p), path_(std::move(path)) {
     KP_REQUIRE(std::isfinite(p.spot) && p.spot > 0, "MertonJump: spot is ", p.spot,
                ", but must be positive");
     KP_REQUIRE(std::isfinite(p.drift), "MertonJump: drift is ", p.drift, ", but must be finite");
@@ -77,6 +79,13 @@ MertonJump::MertonJump(const MertonJumpParams& p) : PriceStateModel(p.spot), p_(
                ", but must be finite");
     KP_REQUIRE(std::isfinite(p.jumpVol) && p.jumpVol >= 0, "MertonJump: jumpVol is ", p.jumpVol,
                ", but must be non-negative");
+    if (!path_.empty()) {
+        PricePath::validate("MertonJump", path_.times, path_.levels);
+        KP_REQUIRE(path_.mean, "MertonJump: the path is a median path, but must be a mean path (a jump-diffusion's "
+                               "median has no closed form)");
+        KP_REQUIRE(p.drift == 0 && p.yield == 0, "MertonJump: drift is ", p.drift, " and yield ", p.yield,
+                   ", but must be 0 with a path (the path sets the trend)");
+    }
     compensator_ = std::expm1(p.jumpMean + 0.5 * p.jumpVol * p.jumpVol);
 }
 
@@ -85,7 +94,9 @@ void MertonJump::evolve(double t0, double t1, const double* normals, std::size_t
     const double dt = t1 - t0;
     const double lambdaDt = p_.intensity * dt;
     const double mu =
-        (p_.drift - p_.yield - 0.5 * p_.vol * p_.vol - p_.intensity * compensator_) * dt;
+        path_.empty()
+            ? (p_.drift - p_.yield - 0.5 * p_.vol * p_.vol - p_.intensity * compensator_) * dt
+            : logAnchor(t1) - logAnchor(t0) - (0.5 * p_.vol * p_.vol + p_.intensity * compensator_) * dt;
     const double sd = p_.vol * std::sqrt(dt);
     const double* z0 = normals;
     if (!(lambdaDt > 0)) {
@@ -107,7 +118,14 @@ void MertonJump::evolve(double t0, double t1, const double* normals, std::size_t
 }
 
 double MertonJump::expectedPrice(double t) const {
+    if (!path_.empty()) return std::exp(logAnchor(t));
     return p_.spot * std::exp((p_.drift - p_.yield) * t);
 }
+
+double MertonJump::logVariance(double t) const {
+    return (p_.vol * p_.vol + p_.intensity * (p_.jumpMean * p_.jumpMean + p_.jumpVol * p_.jumpVol)) * t;
+}
+
+double MertonJump::logAnchor(double t) const { return path_.logAt(t, std::log(p_.spot)); }
 
 }  // namespace kp

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "kp/core/errors.hpp"
 #include "kp/core/vmath.hpp"
@@ -22,7 +23,7 @@ StepCov stepCovariance(const SchwartzSmithParams& p, double dt) {
 
 }  // namespace
 
-SchwartzSmith::SchwartzSmith(const SchwartzSmithParams& p) : p_(p) {
+SchwartzSmith::SchwartzSmith(const SchwartzSmithParams& p, PricePath path) : p_(p), path_(std::move(path)) {
     KP_REQUIRE(std::isfinite(p.chi0), "SchwartzSmith: chi0 is ", p.chi0, ", but must be finite");
     KP_REQUIRE(std::isfinite(p.xi0), "SchwartzSmith: xi0 is ", p.xi0, ", but must be finite");
     KP_REQUIRE(std::isfinite(p.kappa) && p.kappa > 0, "SchwartzSmith: kappa is ", p.kappa,
@@ -34,9 +35,21 @@ SchwartzSmith::SchwartzSmith(const SchwartzSmithParams& p) : p_(p) {
                ", but must be non-negative");
     KP_REQUIRE(p.rho >= -1.0 && p.rho <= 1.0, "SchwartzSmith: rho is ", p.rho,
                ", but must be in [-1, 1]");
+    if (!path_.empty()) {
+        PricePath::validate("SchwartzSmith", path_.times, path_.levels);
+        KP_REQUIRE(p.muXi == 0, "SchwartzSmith: muXi is ", p.muXi, ", but must be 0 with a path (the path sets the trend)");
+    }
+}
+
+double SchwartzSmith::xiDrift(double t0, double t1) const {
+    if (path_.empty()) return p_.muXi * (t1 - t0);
+    const double c = path_.mean ? 0.5 : 0.0;
+    return logAnchor(t1) - logAnchor(t0) - c * (logVariance(t1) - logVariance(t0));
 }
 
 double SchwartzSmith::logMean(double t) const {
+    if (!path_.empty())
+        return std::exp(-p_.kappa * t) * p_.chi0 + logAnchor(t) - (path_.mean ? 0.5 * logVariance(t) : 0.0);
     return std::exp(-p_.kappa * t) * p_.chi0 + p_.xi0 + p_.muXi * t;
 }
 
@@ -72,7 +85,7 @@ void SchwartzSmith::evolve(double t0, double t1, const double* normals, std::siz
                            double* state, std::size_t stride, std::size_t n) const {
     const double dt = t1 - t0;
     const double a = std::exp(-p_.kappa * dt);
-    const double drift = p_.muXi * dt;
+    const double drift = xiDrift(t0, t1);
     const StepCov v = stepCovariance(p_, dt);
     // Cholesky of [[vChi, c], [c, vXi]]; |c| <= sqrt(vChi vXi) by Cauchy-Schwarz, the max() guards rounding
     const double l11 = std::sqrt(v.vChi);

@@ -312,11 +312,135 @@ TEST_CASE("A path on an exp-OU factor: deviations revert to it (kappa), no mean 
                          ""})
               .find("factors.co2.parameters.long_run_price: the field is given, but must be omitted when "
                     "factors.co2.path is given (the path is the level)") != std::string::npos);
-    CHECK(errorOf(base, {{"factors.co2.model=jump", "factors.co2.parameters={mu: 0.03, sigma: 0.4, lambda: 1, "
-                          "jump_mean: 0, jump_vol: 0.1}"},
-                         ""})
-              .find("factors.co2.path: the key is 'path', but must be given only with model gbm or ou") !=
+    CHECK(errorOf(base, {{"factors.co2.model=constant", "factors.co2.value=70", "factors.co2.parameters=null"}, ""})
+              .find("factors.co2.path: the key is 'path', but must be given only with model gbm, ou, schwartz-smith "
+                    "or jump") != std::string::npos);
+}
+
+TEST_CASE("A path on a Schwartz-Smith factor: the long-term factor follows it; mu_xi and chi0 refused beside it") {
+    const std::string base = kData + "anchored_path.yaml";
+    const std::string model = "factors.co2.model=schwartz-smith",
+                      params = "factors.co2.parameters={kappa: 1.5, sigma_chi: 0.3, sigma_xi: 0.15, rho: 0.3}";
+    const kc::CaseFile c = kc::loadCaseFile(base, {{model, params}, ""});
+    const kc::Factor& f = *c.factor("co2");
+    REQUIRE(f.hasPath());
+    CHECK(f.pathSource == "points");
+    CHECK(f.spot() == doctest::Approx(70.0).epsilon(1e-14));
+    const kp::ModelPtr mp = f.makeModel();
+    const auto* m = dynamic_cast<const kp::SchwartzSmith*>(mp.get());
+    REQUIRE(m != nullptr);
+    CHECK(m->params().muXi == 0.0);
+    CHECK(m->params().chi0 == 0.0);
+    CHECK(m->path().times == std::vector<double>{4.0, 14.0});
+    CHECK(std::exp(m->logMean(4.0)) == doctest::Approx(130.0).epsilon(1e-12));  // median anchor, chi0 = 0
+    // the outlook's simulated median at 2030 and 2040 is the path (20,000 paths, within 4 SE of a
+    // lognormal median, m sqrt(v) sqrt(pi / 2) / sqrt(n), v = Var log S(t))
+    const auto outlook = kc::factorOutlook(c, {2030, 2040});
+    REQUIRE(outlook.size() == 1);
+    REQUIRE(outlook[0].years.size() == 2);
+    for (const auto& y : outlook[0].years) {
+        const double t = y.year - 2026.0, path = std::exp(m->logAnchor(t));
+        const double se = path * std::sqrt(m->logVariance(t)) * std::sqrt(std::acos(-1.0) / 2) / std::sqrt(20000.0);
+        CAPTURE(y.year);
+        CAPTURE(y.median);
+        CAPTURE(path);
+        CAPTURE(se);
+        CHECK(std::abs(y.median - path) <= 4 * se);
+    }
+    CHECK(outlook[0].warning.empty());
+    // NGFS, floored at the spot: the model's path is the NGFS points
+    const kc::CaseFile ng = kc::loadCaseFile(
+        base, {{model, params, "factors.co2.path=null", "factors.co2.path=ngfs/net-zero-2050/remind"}, ""});
+    const kc::Factor& g = *ng.factor("co2");
+    CHECK(g.pathSource == "ngfs/net-zero-2050/remind");
+    const kp::ModelPtr gp = g.makeModel();
+    const auto* gm = dynamic_cast<const kp::SchwartzSmith*>(gp.get());
+    REQUIRE(gm != nullptr);
+    REQUIRE(g.path.times == std::vector<double>{4, 9, 14, 19, 24});
+    CHECK(std::exp(gm->logAnchor(14.0)) == doctest::Approx(711.332794032 * 1.254 / 1.3257));
+    // a scenario moves the path and the start with the spot; the trend stays the path's
+    kc::LoadOptions o{{model, params}, "accelerated"};
+    const kc::CaseFile acc = kc::loadCaseFile(base, o);
+    const kc::Factor& af = *acc.factor("co2");
+    CHECK(af.path.levels[0] > 130.0);
+    CHECK(af.schwartzSmith.muXi == 0.0);
+    CHECK_NOTHROW((void)af.makeModel());
+    // parameters the path replaces
+    const std::string muXi = errorOf(
+        base, {{model, "factors.co2.parameters={kappa: 1.5, sigma_chi: 0.3, mu_xi: 0.02, sigma_xi: 0.15}"}, ""});
+    CAPTURE(muXi);
+    CHECK(muXi.find("factors.co2.parameters.mu_xi: the field is given, but must be omitted when factors.co2.path "
+                    "is given (the path sets the trend)") != std::string::npos);
+    const std::string chi0 = errorOf(base, {{model, params, "factors.co2.chi0=0.1"}, ""});
+    CAPTURE(chi0);
+    CHECK(chi0.find("factors.co2.chi0: the field is given, but must be omitted when factors.co2.path is given "
+                    "(the path starts at the spot: chi0 = 0)") != std::string::npos);
+}
+
+TEST_CASE("A path on a jump factor: the mean path followed; a median path, mu and yield refused") {
+    const std::string base = kData + "anchored_path.yaml";
+    const std::string model = "factors.co2.model=jump",
+                      params = "factors.co2.parameters={sigma: 0.2, lambda: 1.5, jump_mean: -0.08, jump_vol: 0.15}";
+    const kc::CaseFile c = kc::loadCaseFile(base, {{model, params, "factors.co2.path.anchor=mean"}, ""});
+    const kc::Factor& f = *c.factor("co2");
+    REQUIRE(f.hasPath());
+    CHECK(f.path.mean);
+    const kp::ModelPtr mp = f.makeModel();
+    const auto* m = dynamic_cast<const kp::MertonJump*>(mp.get());
+    REQUIRE(m != nullptr);
+    CHECK(m->params().drift == 0.0);
+    CHECK(m->expectedPrice(4.0) == doctest::Approx(130.0).epsilon(1e-12));
+    CHECK(m->expectedPrice(14.0) == doctest::Approx(200.0).epsilon(1e-12));
+    // the outlook's simulated mean (20,000 paths) is the path within 4 of its standard errors
+    const auto outlook = kc::factorOutlook(c, {2030, 2040});
+    REQUIRE(outlook.size() == 1);
+    REQUIRE(outlook[0].years.size() == 2);
+    for (const auto& y : outlook[0].years) {
+        const double path = m->expectedPrice(y.year - 2026.0);
+        CAPTURE(y.year);
+        CAPTURE(y.mean);
+        CAPTURE(path);
+        CAPTURE(y.meanStdError);
+        CHECK(std::abs(y.mean - path) <= 4 * y.meanStdError);
+    }
+    CHECK(outlook[0].warning.empty());
+    // NGFS as a mean path (the map form)
+    const kc::CaseFile ng = kc::loadCaseFile(
+        base, {{model, params, "factors.co2.path=null", "factors.co2.path={anchor: mean, ngfs: net-zero-2050/remind}"},
+               ""});
+    const kp::ModelPtr gp = ng.factor("co2")->makeModel();
+    CHECK(gp->expectedPrice(4.0) == doctest::Approx(283.6971915680001 * 1.254 / 1.3257));
+    // a scenario moves the path; the model's drift stays 0
+    const kc::CaseFile acc = kc::loadCaseFile(base, {{model, params, "factors.co2.path.anchor=mean"}, "accelerated"});
+    CHECK(acc.factor("co2")->path.levels[0] > 130.0);
+    CHECK(acc.factor("co2")->jump.drift == 0.0);
+    CHECK_NOTHROW((void)acc.factor("co2")->makeModel());
+    // a median path: the anchor as written, the default, or a shorthand
+    const std::string median = errorOf(base, {{model, params}, ""});
+    CAPTURE(median);
+    CHECK(median.find("factors.co2.path.anchor: the anchor is 'median', but must be 'mean' for model jump") !=
           std::string::npos);
+    const std::string byDefault = errorOf(
+        base, {{model, params, "factors.co2.path=null", "factors.co2.path={points: {2030: 130}}"}, ""});
+    CAPTURE(byDefault);
+    CHECK(byDefault.find("factors.co2.path: the anchor is 'median' (the default), but must be 'mean' for model jump") !=
+          std::string::npos);
+    const std::string shorthand = errorOf(
+        base, {{model, params, "factors.co2.path=null", "factors.co2.path=ngfs/net-zero-2050/remind"}, ""});
+    CAPTURE(shorthand);
+    CHECK(shorthand.find("factors.co2.path: the path is 'ngfs/net-zero-2050/remind' (a median path), but must be a "
+                         "map with anchor: mean for model jump, e.g. {anchor: mean, ngfs: net-zero-2050/remind}") !=
+          std::string::npos);
+    // parameters the path replaces
+    for (const char* key : {"mu", "yield"}) {
+        const std::string e = errorOf(base, {{model, params, "factors.co2.path.anchor=mean",
+                                              std::string("factors.co2.parameters.") + key + "=0.03"},
+                                             ""});
+        CAPTURE(e);
+        CHECK(e.find(std::string("factors.co2.parameters.") + key +
+                     ": the field is given, but must be omitted when factors.co2.path is given (the path sets the "
+                     "trend)") != std::string::npos);
+    }
 }
 
 TEST_CASE("The outlook warns when a GBM's median falls against a positive drift (mu 0.03, sigma 0.415)") {

@@ -1,4 +1,5 @@
-//! \brief Tests the factor models (models/): Gbm, ExpOu, SchwartzSmith, MertonJump and ModelSet, by
+//! \brief Tests the factor models (models/): Gbm, AnchoredGbm, ExpOu, SchwartzSmith, MertonJump (the last
+//! two also around a given price path) and ModelSet, by
 //! simulating 200,000 paths with a fixed seed and comparing the simulated mean, variance and
 //! inter-date covariance of the log price (and the mean of the price) with their closed forms within
 //! k = 4 standard errors; a one-step grid against a 12-step grid (exact laws); the law of log S(T)
@@ -29,6 +30,7 @@
 #include "kp/models/gbm.hpp"
 #include "kp/models/merton_jump.hpp"
 #include "kp/models/model_set.hpp"
+#include "kp/models/price_path.hpp"
 #include "kp/models/schwartz_smith.hpp"
 
 namespace {
@@ -488,6 +490,108 @@ TEST_CASE("SchwartzSmith: degenerate parameters (rho = +-1, zero volatilities) s
     }
 }
 
+// An EUA-like path for the path tests below: 70 today, 130 in 2030 (t = 4), 200 in 2040, 250 in 2050,
+// log-linear between, flat after; written out here, independently of kp::PricePath.
+namespace {
+const std::vector<double> kPathTimes{4, 14, 24}, kPathLevels{130, 200, 250};
+double pathLevel(double t) {
+    const double ts[] = {0, 4, 14, 24}, ls[] = {70, 130, 200, 250};
+    if (t >= 24) return 250;
+    int i = 0;
+    while (ts[i + 1] <= t) ++i;
+    const double w = (t - ts[i]) / (ts[i + 1] - ts[i]);
+    return std::exp((1 - w) * std::log(ls[i]) + w * std::log(ls[i + 1]));
+}
+/// Sample median of `x` (copied) and its SE for a lognormal with log-sd `logSd`: m logSd sqrt(pi / 2) / sqrt(n).
+Estimate lognormalMedian(std::vector<double> x, double m, double logSd) {
+    const std::size_t n = x.size();
+    std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(n / 2), x.end());
+    return {x[n / 2], m * logSd * std::sqrt(std::acos(-1.0) / 2) / std::sqrt(static_cast<double>(n))};
+}
+}  // namespace
+
+TEST_CASE("SchwartzSmith with a path: the simulated median (or mean) is the path at every anchor and between them") {
+    // kSs's kappa, vols and rho (kappa 1.5, sigma_chi 0.3, sigma_xi 0.15, rho 0.3), chi0 = 0, xi0 = log 70,
+    // around the EUA-like path; annual steps to 30 years, 100,000 paths. Median anchor: the sample
+    // median within 4 SE (log S is Gaussian with variance v(t) = ssLogVar). Mean anchor: the sample
+    // mean within 4 SE. Both: log S has mean log A(t) - c v(t)/2 and variance v(t); chi mean 0 and
+    // variance Vchi(t); xi variance sigma_xi^2 t.
+    for (const bool mean : {false, true}) {
+        const std::uint64_t seed = mean ? 3011 : 3010;
+        kp::SchwartzSmithParams p = kSs;
+        p.chi0 = 0, p.xi0 = std::log(70.0), p.muXi = 0;
+        kp::PricePath path;
+        path.times = kPathTimes, path.levels = kPathLevels, path.mean = mean;
+        const kp::SchwartzSmith model(p, path);
+        const auto grid = kp::TimeGrid::uniform(30.0, 30);
+        const auto s = simulate(model, grid, seed, 100'000);
+        CAPTURE(mean);
+        for (std::size_t date : {2u, 4u, 9u, 14u, 24u, 30u}) {
+            const double t = grid[date], a = pathLevel(t), v = ssLogVar(p, t);
+            CAPTURE(t);
+            CHECK(std::exp(model.logAnchor(t)) == doctest::Approx(a).epsilon(1e-12));
+            const std::vector<double> x = column(s, date, 0);
+            if (mean) {
+                const Moments m = moments(x);
+                checkWithin("SS path: mean", m.mean, a, m.seMean, seed);
+                CHECK(model.expectedPrice(t) == doctest::Approx(a).epsilon(1e-12));
+            } else {
+                const Estimate med = lognormalMedian(x, a, std::sqrt(v));
+                checkWithin("SS path: median", med.value, a, med.se, seed);
+                CHECK(std::exp(model.logMean(t)) == doctest::Approx(a).epsilon(1e-12));
+            }
+            CHECK(model.logVariance(t) == doctest::Approx(v).epsilon(1e-13));
+            const double c = mean ? 1.0 : 0.0;
+            checkMeanVar("SS path: log S(t)", logColumn(s, date), std::log(a) - c * v / 2, v, seed);
+            checkMeanVar("SS path: chi(t)", column(s, date, 1), 0.0, ssVarChi(p, t), seed);
+            checkMeanVar("SS path: xi(t)", column(s, date, 2), std::log(a) - c * v / 2, p.sigmaXi * p.sigmaXi * t, seed);
+        }
+    }
+}
+
+TEST_CASE("SchwartzSmith with a path: chi0 decays onto it; a path rising at muXi gives the model with muXi, to rounding") {
+    // chi0 = -0.2 (median anchor): E[log S(t)] = e^{-kappa t} chi0 + log A(t), within 4 SE
+    const std::uint64_t seed = 3012;
+    kp::SchwartzSmithParams p = kSs;
+    p.xi0 = std::log(70.0), p.muXi = 0;
+    kp::PricePath path;
+    path.times = kPathTimes, path.levels = kPathLevels;
+    const auto grid = kp::TimeGrid::uniform(10.0, 10);
+    const auto s = simulate(kp::SchwartzSmith(p, path), grid, seed, 100'000);
+    for (std::size_t date : {1u, 4u, 10u}) {
+        const double t = grid[date];
+        CAPTURE(t);
+        checkMeanVar("SS path, chi0 -0.2: log S(t)", logColumn(s, date),
+                     std::exp(-p.kappa * t) * p.chi0 + std::log(pathLevel(t)), ssLogVar(p, t), seed);
+    }
+    // a median path exp(xi0 + muXi t) at every year: the same normals give the same paths as muXi
+    kp::PricePath rising;
+    for (int y = 1; y <= 10; ++y) {
+        rising.times.push_back(y);
+        rising.levels.push_back(std::exp(kSs.xi0 + kSs.muXi * y));
+    }
+    kp::SchwartzSmithParams q = kSs;
+    q.muXi = 0;
+    const auto a = simulate(kp::SchwartzSmith(q, rising), grid, 3013, 5000), b = simulate(kp::SchwartzSmith(kSs), grid, 3013, 5000);
+    for (std::size_t date : {1u, 5u, 10u})
+        for (std::size_t v = 0; v < 3; ++v) CHECK(column(a, date, v)[7] == doctest::Approx(column(b, date, v)[7]).epsilon(1e-12));
+}
+
+TEST_CASE("SchwartzSmith with a path: bad input throws InvalidInput") {
+    kp::SchwartzSmithParams p = kSs;  // muXi -0.0125
+    kp::PricePath path;
+    path.times = kPathTimes, path.levels = kPathLevels;
+    CHECK_THROWS_AS(kp::SchwartzSmith(p, path), kp::InvalidInput);  // muXi beside a path
+    p.muXi = 0;
+    CHECK_NOTHROW(kp::SchwartzSmith(p, path));
+    path.times = {14, 4, 24};
+    CHECK_THROWS_AS(kp::SchwartzSmith(p, path), kp::InvalidInput);  // not increasing
+    path.times = kPathTimes, path.levels = {130, -1, 250};
+    CHECK_THROWS_AS(kp::SchwartzSmith(p, path), kp::InvalidInput);  // level not positive
+    path.levels = {130, 200};
+    CHECK_THROWS_AS(kp::SchwartzSmith(p, path), kp::InvalidInput);  // lengths differ
+}
+
 // ---------------------------------------------------------------------------------------- Merton
 
 namespace {
@@ -563,6 +667,49 @@ TEST_CASE("MertonJump: many jumps per step (lambda dt = 400, table away from 0)"
     checkChiSquared("Merton many jumps log S(1)", logColumn(s, 1),
                     [&](double y) { return mjLogCdf(p, 1.0, y); }, mjLogMean(p, 1.0),
                     std::sqrt(mjLogVar(p, 1.0)), seed);
+}
+
+TEST_CASE("MertonJump with a mean path: the simulated mean is the path at every anchor and between them") {
+    // spot 70, sigma 0.2, lambda 1.5 jumps a year of mean log size -0.08 and sd 0.15, mu = q = 0, around
+    // the EUA-like path; annual steps to 30 years, 100,000 paths. The sample mean within 4 SE of A(t);
+    // log S has mean log A(t) - (sigma^2/2 + lambda k - lambda m) t and variance (sigma^2 + lambda (m^2 + s^2)) t.
+    const std::uint64_t seed = 4011;
+    const kp::MertonJumpParams p{70.0, 0.0, 0.0, 0.2, 1.5, -0.08, 0.15};
+    kp::PricePath path;
+    path.times = kPathTimes, path.levels = kPathLevels, path.mean = true;
+    const kp::MertonJump model(p, path);
+    const auto grid = kp::TimeGrid::uniform(30.0, 30);
+    const auto s = simulate(model, grid, seed, 100'000);
+    const double k = std::exp(p.jumpMean + 0.5 * p.jumpVol * p.jumpVol) - 1;
+    for (std::size_t date : {2u, 4u, 9u, 14u, 24u, 30u}) {
+        const double t = grid[date], a = pathLevel(t);
+        CAPTURE(t);
+        CHECK(model.expectedPrice(t) == doctest::Approx(a).epsilon(1e-12));
+        const Moments m = moments(column(s, date, 0));
+        checkWithin("Merton path: mean", m.mean, a, m.seMean, seed);
+        CHECK(model.logVariance(t) == doctest::Approx(mjLogVar(p, t)).epsilon(1e-14));
+        checkMeanVar("Merton path: log S(t)", logColumn(s, date),
+                     std::log(a) - (0.5 * p.vol * p.vol + p.intensity * (k - p.jumpMean)) * t, mjLogVar(p, t), seed);
+    }
+}
+
+TEST_CASE("MertonJump with a path: a mean path rising at mu - q gives Merton's paths, to rounding; bad input throws") {
+    kp::PricePath rising;
+    rising.mean = true;
+    for (int y = 1; y <= 10; ++y) {
+        rising.times.push_back(y);
+        rising.levels.push_back(kMj.spot * std::exp((kMj.drift - kMj.yield) * y));
+    }
+    kp::MertonJumpParams q = kMj;
+    q.drift = 0, q.yield = 0;
+    const auto grid = kp::TimeGrid::uniform(10.0, 10);
+    const auto a = simulate(kp::MertonJump(q, rising), grid, 4012, 5000), b = simulate(kp::MertonJump(kMj), grid, 4012, 5000);
+    for (std::size_t date : {1u, 5u, 10u}) CHECK(column(a, date, 0)[7] == doctest::Approx(column(b, date, 0)[7]).epsilon(1e-12));
+    CHECK_THROWS_AS(kp::MertonJump(kMj, rising), kp::InvalidInput);  // mu and q beside a path
+    rising.mean = false;
+    CHECK_THROWS_AS(kp::MertonJump(q, rising), kp::InvalidInput);  // a median path
+    rising.mean = true, rising.levels.pop_back();
+    CHECK_THROWS_AS(kp::MertonJump(q, rising), kp::InvalidInput);  // lengths differ
 }
 
 TEST_CASE("MertonJump: with intensity 0 it is Gbm bit for bit") {

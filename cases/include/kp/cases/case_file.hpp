@@ -31,6 +31,7 @@
 #include "kp/models/gbm.hpp"
 #include "kp/models/merton_jump.hpp"
 #include "kp/models/model.hpp"
+#include "kp/models/price_path.hpp"
 #include "kp/instruments/plant.hpp"
 #include "kp/instruments/policy.hpp"
 #include "kp/models/schwartz_smith.hpp"
@@ -84,10 +85,12 @@ struct Factor {
     std::string unit;        ///< free text (EUR/t, EUR/MWh, GW ...)
     double constant = 0;     ///< Constant: the value
     GbmParams gbm{};
-    /// Gbm with `path`: the price follows the path as its median (or mean) with GBM deviations
-    /// around it (kp::AnchoredGbm; gbm.drift unused): times in years after start_year, levels in
-    /// `unit`; its spot and vol are gbm's (makeModel copies them, so scenarios adjust one place).
-    AnchoredGbmParams path{};
+    /// `path` (gbm, ou, schwartz-smith or jump): the price follows the path as its median or mean,
+    /// times in years after start_year, levels in `unit`, starting from the factor's spot (gbm, ou:
+    /// kp::AnchoredGbm with gbm's or ou's spot and volatility; schwartz-smith: kp::SchwartzSmith, the
+    /// long-term factor follows it from exp(xi0); jump: kp::MertonJump, a mean path). makeModel hands
+    /// it to the model, so scenarios adjust one place; the trend parameters (drift, muXi) stay 0.
+    PricePath path{};
     std::string pathSource;  ///< where the path came from: "points", a CSV file, "ngfs/<scenario>/<model>"
     bool hasPath() const { return !path.times.empty(); }
     ExpOuParams ou{};

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kp/models/model.hpp"
+#include "kp/models/price_path.hpp"
 
 namespace kp {
 

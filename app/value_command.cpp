@@ -88,6 +88,20 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
         close.push_back({{"year", r.years[d]}, {"probability", r.closeProbability[d]}});
     j["close_timing"] = close;
     j["never_probability"] = r.neverProbability;
+    {
+        nlohmann::ordered_json oc = nlohmann::ordered_json::object();
+        auto share = [&](const char* name, const OutcomeShare& o) {
+            oc[name] = {{"probability", o.probability},
+                        {"contribution", results::estimateJson(o.contribution)},
+                        {"mean_value", results::numberOrNull(o.meanValue)}};
+        };
+        share("invested", r.outcomes.invested);
+        share("closed_early", r.outcomes.closedEarly);
+        share("end_of_life", r.outcomes.endOfLife);
+        share("running_at_horizon", r.outcomes.runningAtHorizon);
+        oc["end_of_life_year"] = r.outcomes.endOfLifeYear;
+        j["outcomes"] = oc;
+    }
     nlohmann::ordered_json by = nlohmann::ordered_json::array();
     for (std::size_t d = 0; d < r.years.size(); ++d)
         by.push_back({{"year", r.years[d]}, {"probability", r.investedBy[d].value},
@@ -242,6 +256,23 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
         o << "  " << std::setprecision(2) << r.emissionsMean[d] / 1e6 << "\n";
     }
     o << "P(never invest) = " << std::setprecision(3) << r.neverProbability << "\n";
+    {
+        // never investing, split by what happens to the plant as it is (mean value on those paths)
+        const Outcomes& oc = r.outcomes;
+        auto part = [&](const char* what, const OutcomeShare& s) {
+            o << "  " << std::left << std::setw(34) << what << std::right << std::setprecision(3) << s.probability;
+            if (s.probability > 0) o << "   mean value " << std::setprecision(1) << s.meanValue / 1e6 << " m";
+            o << "\n";
+        };
+        o << "Outcomes of the strategy (probability; mean value on those paths):\n";
+        part("invests", oc.invested);
+        part("closes early", oc.closedEarly);
+        part(("runs to its end of life (" + std::to_string(oc.endOfLifeYear) + ")").c_str(), oc.endOfLife);
+        part("still running at the horizon", oc.runningAtHorizon);
+        if (c.plant.decommissioningCost > 0)
+            o << "  (decommissioning " << std::setprecision(1) << c.plant.decommissioningCost / 1e6 << " m " << cur
+              << " when the plant as it is stops: end of life, closing or replacement)\n";
+    }
     bool anyTrigger = false, anyAbove = false;
     for (std::size_t d = 0; d < r.years.size(); ++d)
         anyTrigger |= std::isfinite(r.trigger[d]), anyAbove |= r.triggerStatus[d] == TriggerStatus::AboveRange;

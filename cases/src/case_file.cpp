@@ -770,6 +770,7 @@ void Loader::readPlant(MapReader m) {
     p.fixedCost = m.number("fixed_cost_per_year", 0.0, Range::nonNegative(), "EUR/yr");
     p.variableCost = m.number("variable_cost_per_t", 0.0, Range::nonNegative(), "EUR/t");
     p.remainingLifeYears = m.integer("remaining_life_years", Range::between(0, 200, "in [0, 200]"), "years");
+    p.decommissioningCost = m.number("decommissioning_cost", 0.0, Range::between(0, 1e13, "in [0, 1e13] EUR"), "EUR");
     FreeAllocation& fa = c_.policy.freeAllocation;
     if (auto a = m.optMap("free_allocation")) {
         fa.benchmarkTPerT = a->number("benchmark_t_per_t", Range::nonNegative(), "tCO2/t");

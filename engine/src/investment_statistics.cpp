@@ -73,6 +73,17 @@ void values(const InvestmentContext& c, const PricingSums& s, std::size_t rules,
         wait = {res.optionValue.value - close0, res.optionValue.stdError};
     }
     res.valueOfWaiting = wait;
+    // the outcomes' contributions (probabilities: timing())
+    OutcomeShare* shares[4] = {&res.outcomes.invested, &res.outcomes.closedEarly, &res.outcomes.endOfLife,
+                               &res.outcomes.runningAtHorizon};
+    for (std::size_t o = 0; o < 4; ++o) shares[o]->contribution = slot(3 + 2 * J + o);
+}
+
+/// E[V | outcome] = contribution / probability (after values() and timing()).
+void outcomeMeans(InvestmentResult& res) {
+    for (OutcomeShare* o : {&res.outcomes.invested, &res.outcomes.closedEarly, &res.outcomes.endOfLife,
+                            &res.outcomes.runningAtHorizon})
+        o->meanValue = o->probability > 0 ? o->contribution.value / o->probability : kNaN;
 }
 
 /// P(invested by the end of each year), with the standard error of slotEstimate: the spread of the
@@ -132,6 +143,14 @@ void timing(const InvestmentContext& c, const PricingSums& s, InvestmentResult& 
     for (std::size_t a = 0; a < J; ++a) invested += perYear(s.counts, J + 1, a, res.timing[a]);
     perYear(s.counts, J + 1, J, res.closeProbability);
     res.neverProbability = 1.0 - invested / np;
+    double closed = 0;
+    for (double x : res.closeProbability) closed += x;
+    Outcomes& oc = res.outcomes;
+    oc.endOfLifeYear = in.project().startYear + in.project().plant.remainingLifeYears;
+    oc.invested.probability = invested / np;
+    oc.closedEarly.probability = closed;
+    (in.plantEndPeriod() < H ? oc.endOfLife : oc.runningAtHorizon).probability =
+        std::max(0.0, res.neverProbability - closed);
     for (const auto& so : in.project().stages) res.stageNames.push_back(so.option.tech.name);
     res.stageTiming.assign(NS, std::vector<double>(HY, 0.0));
     for (std::size_t st = 0; st < NS; ++st) perYear(s.stageCounts, NS, st, res.stageTiming[st]);
@@ -185,6 +204,7 @@ InvestmentResult summarise(const InvestmentContext& c, const std::vector<Investm
     for (const auto& t : c.in.project().technologies) res.technologyNames.push_back(t.tech.name);
     values(c, sums, rules.size(), res);
     timing(c, sums, res);
+    outcomeMeans(res);
     investedBy(c, sums, rules.size(), res);
     emissions(c, sums, res);
     return res;

@@ -96,7 +96,8 @@ InvestmentRule trainRule(const InvestmentContext& c, TrainingStore& store, Regre
 /// Per pricing block, what the statistics need (indexed by block, reduced in block order).
 struct PricingSums {
     std::size_t blocks = 0, NM = 0;
-    std::vector<Moments> mom;        // [b][slot]: V, B0, V - B0, I_j(0), V - I_j(0)
+    std::vector<Moments> mom;        // [b][slot]: V, B0, V - B0, I_j(0), V - I_j(0), then V 1{outcome}
+                                     // for invested, closed early, end of life, running at the horizon
     std::vector<double> counts;      // [b][action][d]: paths taking the action at d (J: exit)
     std::vector<double> stageCounts; // [b][stage][d]
     std::vector<double> emisSum;     // [b][year]: emissions summed over the block's paths

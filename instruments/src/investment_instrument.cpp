@@ -125,6 +125,10 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
                 const double v = pr.discount[d] * (e.value - e.cost);
                 if (!(v <= closeValue_[d])) closeValue_[d] = v;
             }
+        // closing stops the plant: its decommissioning now, unless it has already been paid at L
+        const double C = pr.plant.decommissioningCost;
+        if (C != 0 && !std::isnan(closeValue_[d]) && static_cast<int>(d) <= periodsOf(pr.plant.remainingLifeYears))
+            closeValue_[d] -= pr.discount[d] * C;
     }
     allowed_.assign(JS_ * H_, 0);
     for (std::size_t j = 0; j < JS_; ++j)
@@ -160,6 +164,14 @@ void InvestmentInstrument::evaluate(ProjectBlock& b, bool carbonCosts, bool keep
     if (afterHorizon() && life > H_) {
         const double f = after(H_, life) / pr_.discount[H_ - 1];
         for (std::size_t p = 0; p < b.n; ++p) last[p] += f * b.baseLast[p];
+    }
+    // the plant's decommissioning at the end of its life (base[L] is 0 before)
+    if (const double C = pr_.plant.decommissioningCost; C != 0) {
+        if (life < H_) {
+            for (std::size_t p = 0; p < b.n; ++p) b.base[life * b.n + p] -= C;
+        } else if (const double f = discountAt(life) / pr_.discount[H_ - 1]; f != 0) {
+            for (std::size_t p = 0; p < b.n; ++p) last[p] -= f * C;
+        }
     }
     prefixSums(b);
 }
@@ -224,6 +236,22 @@ double InvestmentInstrument::budgetedSubsidy(std::size_t j, std::size_t d, const
         }
     }
     return inside;
+}
+
+InvestmentInstrument::Decommissioning InvestmentInstrument::decommissioning(std::size_t j, std::size_t d,
+                                                                          const ProjectBlock& b, std::size_t p) const {
+    Decommissioning x{H_};
+    const double C = pr_.plant.decommissioningCost;
+    const long s = C != 0 ? startAfter(j, d, b, p) : -1;
+    const long L = std::max(periodsOf(pr_.plant.remainingLifeYears), 0);
+    if (s < 0 || s > L) return x;  // the plant runs on as in base (and pays at L there)
+    const Technology& t = optionAt(j).tech;
+    const auto at = static_cast<std::size_t>(t.retrofit ? s + periodsOf(t.lifetimeYears) : s);
+    if (at < H_) x.k = at, x.amount = -C;
+    else x.after -= C * discountAt(at);
+    // base's own charge at L (in base[H - 1], after the horizon) is in the sums only when s >= H
+    if (static_cast<std::size_t>(L) >= H_ && static_cast<std::size_t>(s) >= H_) x.after += C * discountAt(static_cast<std::size_t>(L));
+    return x;
 }
 
 // learning factors on the running maximum of deployment
@@ -404,6 +432,7 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
     const double* ps = b.ps.data() + j * (H_ + 1) * n;
     const std::size_t kc = clawbackPeriod(j);
     const bool cap = capped(j);
+    const bool decommissions = pr_.plant.decommissioningCost != 0;
     for (std::size_t p = 0; p < n; ++p) {
         const double net = netCapex(j, d, b, p);
         const int s0 = operationStart(j, d, b, p);
@@ -420,6 +449,11 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
                      later;
         }
         if (kc < H_) out[p] -= D[kc] * clawback(j, d, S, E, b, p);
+        if (decommissions) {
+            const Decommissioning x = decommissioning(j, d, b, p);
+            if (x.k < H_) out[p] += D[x.k] * x.amount;
+            out[p] += x.after;
+        }
     }
     if (afterHorizon())
         for (std::size_t p = 0; p < n; ++p) out[p] += afterValue(j, d, b, p, -1);
@@ -545,6 +579,11 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
             if (capped(plan.js)) (void)budgetedSubsidy(plan.js, plan.dS, b, p, &v);
         }
         c += v / pr_.discount[k];
+    }
+    if (plan.isTechnology() && pr_.plant.decommissioningCost != 0) {
+        const Decommissioning x = decommissioning(plan.j, plan.d, b, p);
+        if (k == x.k) c += x.amount;
+        if (k + 1 == H_) c += x.after / pr_.discount[k];
     }
     if (plan.isTechnology() && k == plan.d) i += netCapex(plan.j, plan.d, b, p);
     if (plan.isTechnology() && k == clawbackPeriod(plan.j)) i += clawback(plan.j, plan.d, plan.s0, plan.e0, b, p);

@@ -23,6 +23,7 @@ void Plant::validate(const std::string& where) const {
     nonNeg(variableCost, "variable_cost_per_t", "EUR/t");
     KP_REQUIRE(remainingLifeYears >= 0, where, ".remaining_life_years: the remaining life is ",
                remainingLifeYears, ", but must be >= 0 years");
+    nonNeg(decommissioningCost, "decommissioning_cost", "EUR");
 }
 
 namespace {

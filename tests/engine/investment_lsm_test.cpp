@@ -78,26 +78,38 @@ struct Enumerated {
     double best = 0;
     int j = -1, d = -1;
 };
+/// With the plant's remaining life L (periods) shorter than the horizon and a decommissioning cost
+/// C (kp::Plant), written out here from the rule in investment_instrument.hpp: the plant stops at L
+/// and pays C then; closing at d <= L pays C at d; a replacement starting at s <= L pays it at s, a
+/// retrofit at the end of its own life (if inside the horizon).
 Enumerated enumerateBest(const Synthetic& syn, const kp::InvestmentProblem& p) {
     const int P = p.project.periodsPerYear, H = p.project.horizonYears * P;
-    const std::vector<double> base = deterministicFlows(syn, p, nullptr);
+    const int L = p.project.plant.remainingLifeYears * P;
+    const double C = p.project.plant.decommissioningCost;
+    const auto& D = p.project.discount;
+    std::vector<double> base = deterministicFlows(syn, p, nullptr);
+    for (int k = L; k < H; ++k) base[static_cast<std::size_t>(k)] = k == L ? -C : 0.0;
     const std::vector<double> techCf[2] = {deterministicFlows(syn, p, &p.project.technologies[0].tech),
                                            deterministicFlows(syn, p, &p.project.technologies[1].tech)};
     Enumerated e;
-    for (int k = 0; k < H; ++k) e.best += p.project.discount[k] * base[k];  // never invest
+    for (int k = 0; k < H; ++k) e.best += D[k] * base[k];  // never invest
     for (int d = 0; d < H; ++d) {
         const int year = 2026 + d / P;
         double before = 0;
-        for (int k = 0; k < d; ++k) before += p.project.discount[k] * base[k];
-        const double close = before + p.project.discount[d] * (2e8 - 4e8);
+        for (int k = 0; k < d; ++k) before += D[k] * base[k];
+        const double close = before + D[d] * (2e8 - 4e8) - (d <= L ? D[d] * C : 0.0);
         if (close > e.best) e = {close, 2, d};
         for (int j = 0; j < 2; ++j) {
             const auto& t = p.project.technologies[j].tech;
             if (year < t.earliestDecisionYear || year > t.latestDecisionYear) continue;
             const int s0 = std::max(d + P * t.constructionYears, j == 1 ? 4 * P : 0);  // grid in 2030
-            double v = before - p.project.discount[d] * t.capex;
+            double v = before - D[d] * t.capex;
             for (int k = d; k < H; ++k)
-                v += p.project.discount[k] * (k < s0 ? base[k] : k < s0 + P * t.lifetimeYears ? techCf[j][k] : 0.0);
+                v += D[k] * (k < s0 ? base[k] : k < s0 + P * t.lifetimeYears ? techCf[j][k] : 0.0);
+            if (s0 <= L && s0 < H) {  // the plant stops when j starts (or runs on in the retrofit)
+                const int at = t.retrofit ? s0 + P * t.lifetimeYears : s0;
+                if (at < H) v -= D[at] * C;
+            }
             if (v > e.best) e = {v, j, d};
         }
     }
@@ -168,6 +180,73 @@ TEST_CASE("deterministic limit: the LSM decision is the best year by enumeration
             CHECK(r.closeProbability[static_cast<std::size_t>(bestD)] == 1.0);
         }
         CHECK(r.optionValue.stdError < 1e-6 * std::abs(best));
+    }
+}
+
+TEST_CASE("deterministic limit with a decommissioning cost and a plant life inside the horizon: enumeration") {
+    // the plant stops in 2041 (15 years) and its site costs C to clear; a is a replacement or (retrofit)
+    // a capture unit that runs the plant on for 12 years
+    int outcomes[4] = {0, 0, 0, 0};  // never, a, b, close
+    for (const bool retrofit : {false, true})
+    for (const double C : {0.0, 3e8, 1.5e9})
+    for (double co2 : {40.0, 60.0, 90.0}) {
+        Synthetic syn;
+        syn.co2 = co2;
+        auto p = syn.make();
+        p.project.plant.remainingLifeYears = 15;
+        p.project.plant.decommissioningCost = C;
+        if (retrofit) {
+            auto& a = p.project.technologies[0].tech;
+            a.retrofit = true, a.captureRate = 0.8, a.tsTariff = 30, a.powerMwhPerT = 0.3, a.lifetimeYears = 12;
+            a.feedstockCostPerT = 0;
+        }
+        const Enumerated en = enumerateBest(syn, p);
+        const double best = en.best;
+        const int bestJ = en.j, bestD = en.d;
+        kp::InvestmentLsm engine;
+        const auto r = engine.value(p, settings(2000, 7));
+        CAPTURE(retrofit);
+        CAPTURE(C);
+        CAPTURE(co2);
+        CAPTURE(bestJ);
+        CAPTURE(bestD);
+        CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
+        if (bestJ < 0) {  // carrying on to the end of life is best (a large C makes closing dear)
+            CHECK(r.neverProbability == 1.0);
+            for (double x : r.closeProbability) CHECK(x == 0.0);
+        } else if (bestJ < 2) {
+            CHECK(r.timing[static_cast<std::size_t>(bestJ)][static_cast<std::size_t>(bestD)] == 1.0);
+        } else {
+            CHECK(r.closeProbability[static_cast<std::size_t>(bestD)] == 1.0);
+        }
+        ++outcomes[bestJ + 1];
+    }
+    // every kind of answer occurs among the cases, so each rule of the enumeration is exercised
+    MESSAGE("never " << outcomes[0] << ", a " << outcomes[1] << ", b " << outcomes[2] << ", close " << outcomes[3]);
+    CHECK(outcomes[0] > 0);
+    CHECK(outcomes[1] > 0);
+    CHECK(outcomes[3] > 0);
+}
+
+TEST_CASE("a decommissioning cost C lowers never investing by exactly E[discount factor at the end of life] x C") {
+    for (const bool afterHorizon : {false, true}) {
+        Synthetic syn;
+        syn.vol = 0.4;
+        auto p = syn.make();
+        CAPTURE(afterHorizon);
+        // inside the horizon (2041) or, with values after it, beyond it (2066)
+        p.project.plant.remainingLifeYears = afterHorizon ? 40 : 15;
+        if (afterHorizon)
+            for (int k = 30; k < 80; ++k) p.project.discountAfter.push_back(std::pow(1.07, -k));
+        kp::InvestmentLsm engine;
+        const auto r0 = engine.value(p, settings(4096, 3));
+        p.project.plant.decommissioningCost = 5e8;
+        const auto r1 = engine.value(p, settings(4096, 3));
+        const double df = afterHorizon ? std::pow(1.07, -40) : p.project.discount[15];
+        CHECK(r0.neverInvest.value - r1.neverInvest.value == doctest::Approx(df * 5e8).epsilon(1e-9));
+        CHECK(r1.neverInvest.stdError == doctest::Approx(r0.neverInvest.stdError).epsilon(1e-9));
+        // closing now pays it now
+        CHECK(r0.closeNow.value - r1.closeNow.value == doctest::Approx(5e8).epsilon(1e-12));
     }
 }
 
@@ -557,6 +636,44 @@ TEST_CASE("internal consistency: option >= best of now and never; probabilities 
     CHECK(r.timing[1][1] == 0.0);
 }
 
+TEST_CASE("outcomes: never investing split into closing early, end of life and running on; shares add up") {
+    for (const int life : {15, 40}) {  // inside the horizon (2041) or past it (2066, values after it counted)
+        Synthetic syn;
+        syn.vol = 0.4;
+        syn.co2 = 70;
+        auto p = syn.make();
+        p.project.plant.remainingLifeYears = life;
+        if (life > 30)
+            for (int k = 30; k < 80; ++k) p.project.discountAfter.push_back(std::pow(1.07, -k));
+        p.project.plant.decommissioningCost = 2e8;
+        kp::InvestmentLsm engine;
+        const auto r = engine.value(p, settings(20'000, 31));
+        const kp::Outcomes& o = r.outcomes;
+        CAPTURE(life);
+        CHECK(o.endOfLifeYear == 2026 + life);
+        double closed = 0;
+        for (double x : r.closeProbability) closed += x;
+        CHECK(o.closedEarly.probability == closed);
+        CHECK(o.invested.probability == doctest::Approx(1.0 - r.neverProbability).epsilon(1e-12));
+        const kp::OutcomeShare& carriedOn = life < 30 ? o.endOfLife : o.runningAtHorizon;
+        const kp::OutcomeShare& none = life < 30 ? o.runningAtHorizon : o.endOfLife;
+        CHECK(none.probability == 0.0);
+        CHECK(none.contribution.value == 0.0);
+        CHECK(std::isnan(none.meanValue));
+        CHECK(o.invested.probability + o.closedEarly.probability + carriedOn.probability ==
+              doctest::Approx(1.0).epsilon(1e-12));
+        // every kind occurs here, and the contributions add up to the option value
+        CHECK(o.invested.probability > 0.01);
+        CHECK(o.closedEarly.probability > 0.01);
+        CHECK(carriedOn.probability > 0.01);
+        CHECK(o.invested.contribution.value + o.closedEarly.contribution.value + carriedOn.contribution.value ==
+              doctest::Approx(r.optionValue.value).epsilon(1e-12));
+        CHECK(carriedOn.meanValue == doctest::Approx(carriedOn.contribution.value / carriedOn.probability));
+        MESSAGE("life " << life << ": invested " << o.invested.probability << ", closed " << o.closedEarly.probability
+                        << ", carried on " << carriedOn.probability);
+    }
+}
+
 TEST_CASE("determinism: 1 and 2 threads give bit-identical results") {
     Synthetic syn;
     syn.vol = 0.4;
@@ -605,7 +722,9 @@ struct Recorder : kp::PricingObserver {
 TEST_CASE("pricing observer: per-path cash flows discount to the realised value of the policy") {
     for (const bool withStage : {false, true})
     for (const bool afterHorizon : {false, true})
-    for (const int budget : {0, 1, 2}) {  // no subsidy; an SDE++ award with a budget; a CCfD with one
+    for (const int budget : {0, 1, 2})  // no subsidy; an SDE++ award with a budget; a CCfD with one
+    for (const bool decommissioning : {false, true}) {
+    if (budget > 0 && decommissioning) continue;
     Synthetic syn;
     syn.vol = 0.4;
     syn.co2 = 85;  // high enough that some paths invest, some close, some carry on
@@ -613,6 +732,11 @@ TEST_CASE("pricing observer: per-path cash flows discount to the realised value 
     CAPTURE(withStage);
     CAPTURE(afterHorizon);
     CAPTURE(budget);
+    CAPTURE(decommissioning);
+    if (decommissioning) {  // the plant stops in 2046 (after the horizon: in 2071) and clears its site
+        problem.project.plant.decommissioningCost = 4e8;
+        problem.project.plant.remainingLifeYears = 20;
+    }
     if (budget > 0) {  // the budget binds on most paths within the term (1.2 Mt avoided a year)
         kp::SdeSubsidy s{.baseAmount = budget == 1 ? 110.0 : 120.0, .co2Coef = 1.0, .years = 25, .budget = 6e8};
         if (budget == 2) s.minRate = -1e300;  // two-sided: paybacks above the strike free budget again

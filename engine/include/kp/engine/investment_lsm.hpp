@@ -131,6 +131,23 @@ struct Percentiles {
     double p5 = 0, p50 = 0, p95 = 0;
 };
 
+/// One of the futures a path of the flexible strategy ends in: its probability, its contribution
+/// to the option value E[V 1{outcome}] (the four contributions sum to the option value) with its
+/// standard error, and the mean value on its paths E[V | outcome] (NaN when no path ends so).
+struct OutcomeShare {
+    double probability = 0;
+    Estimate contribution;
+    double meanValue = 0;
+};
+
+/// "Never invest" split by what happens to the plant as it is (issue 14): closed early (an exit),
+/// run to the end of its remaining life inside the horizon (then stopped, paying its
+/// decommissioning), or still running at the horizon (its life reaches past it); and invested.
+struct Outcomes {
+    OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon;
+    int endOfLifeYear = 0;  ///< the calendar year the plant as it is stops (start year + remaining life)
+};
+
 struct InvestmentResult {
     Decision decision = Decision::Wait;
     int technology = -1;                   ///< for InvestNow: index into problem.project.technologies
@@ -152,6 +169,7 @@ struct InvestmentResult {
     std::vector<std::vector<double>> stageTiming;  ///< [stage][date]: probability of deciding the stage then
     std::vector<double> closeProbability;  ///< per date: probability of closing then
     double neverProbability = 0;           ///< probability of never investing (carrying on or closing)
+    Outcomes outcomes;                     ///< never investing split into closing, end of life, running on
     std::vector<Estimate> investedBy;      ///< per year: probability of having invested (any technology) by its end
     std::vector<double> emissionsMean;     ///< per year: expected emissions under the policy, tCO2
     std::vector<double> emissionsP5, emissionsP95;

@@ -15,6 +15,10 @@
 ///   I_j(d) = -D_d (capex_j(d) - grant) + base during construction + tech_j for its lifetime
 ///            (clipped at the horizon, or continued after it: investment_project.hpp "After the
 ///            horizon") + its subsidy for its term     (investValue)
+///   L   the plant's remaining life in periods; C its decommissioning cost (Plant): base[L] = -C
+///       (after the horizon: in base[H - 1], discounted); closing at d <= L pays C at d; a
+///       technology starting at s <= L moves it to s (a replacement) or to the end of its own
+///       life (a retrofit runs the plant on). A stage does not move it.
 ///   F   features: NC continuous (stochastic prices, CO2 first; learning factors) then NI
 ///       indicators (infrastructure i arrived by the date)
 /// Money is discounted to t = 0 where the name says so (investValue, stageValue, closeValue);
@@ -132,6 +136,10 @@ public:
     void stageValue(std::size_t st, std::size_t t, const ProjectBlock& b, double* out) const;
     /// First operating period of technology (or stage, j >= J) j decided at d on path p (H: never).
     int operationStart(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
+    /// The first period the plant as it is no longer runs (its remaining life in periods, >= 0).
+    std::size_t plantEndPeriod() const {
+        return static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
+    }
     /// Values after the horizon are counted (InvestmentProject::discountAfter non-empty).
     bool afterHorizon() const { return !pr_.discountAfter.empty(); }
     /// Capex net of the grant of technology (or stage) j decided at d on path p (on its learning curve).
@@ -187,6 +195,19 @@ private:
     /// Operation start of j decided at d on path p, not clipped at the horizon; -1: never (its
     /// infrastructure has not arrived by the horizon).
     long startAfter(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
+    /// What investing in technology j < J decided at d does to the decommissioning on path p: an
+    /// undiscounted amount paid in period k < H (k = H: none) and a discounted value after the
+    /// horizon (the charge there, minus the base's own charge at L when the plant now stops before it).
+    struct Decommissioning {
+        std::size_t k;
+        double amount = 0, after = 0;
+    };
+    Decommissioning decommissioning(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
+    /// D_k for k < H, the discount after the horizon for k >= H (0 beyond it or without one).
+    double discountAt(std::size_t k) const {
+        if (k < H_) return pr_.discount[k];
+        return k - H_ < pr_.discountAfter.size() ? pr_.discountAfter[k - H_] : 0.0;
+    }
     /// Discounted value after the horizon of j (technology or stage) decided at d on path p, relative
     /// to the plant as it is (0 without after-horizon values): the plant until j runs, j for the
     /// rest of its life and subsidy term, minus the plant's full remaining life (already in base).

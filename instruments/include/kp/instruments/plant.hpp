@@ -44,6 +44,10 @@ struct Plant {
     double fixedCost = 0;             ///< EUR/yr, >= 0
     double variableCost = 0;          ///< EUR/t product, >= 0
     int remainingLifeYears = 0;       ///< years the plant can run without investing, >= 0
+    /// EUR, >= 0: decommissioning and remediation of the site, paid when the plant as it is stops:
+    /// at the end of its remaining life, when it closes, or when a replacement starts operating (a
+    /// retrofit runs the plant on: paid when the retrofit's life ends). Investment_instrument.hpp.
+    double decommissioningCost = 0;
 
     void validate(const std::string& where) const;
 };

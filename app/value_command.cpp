@@ -99,6 +99,7 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
         share("closed_early", r.outcomes.closedEarly);
         share("end_of_life", r.outcomes.endOfLife);
         share("running_at_horizon", r.outcomes.runningAtHorizon);
+        share("relined", r.outcomes.relined);
         oc["end_of_life_year"] = r.outcomes.endOfLifeYear;
         j["outcomes"] = oc;
     }
@@ -269,6 +270,7 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
         part("closes early", oc.closedEarly);
         part(("runs to its end of life (" + std::to_string(oc.endOfLifeYear) + ")").c_str(), oc.endOfLife);
         part("still running at the horizon", oc.runningAtHorizon);
+        if (c.plant.reline) part("relines (life extended)", oc.relined);
         if (c.plant.decommissioningCost > 0)
             o << "  (decommissioning " << std::setprecision(1) << c.plant.decommissioningCost / 1e6 << " m " << cur
               << " when the plant as it is stops: end of life, closing or replacement)\n";

@@ -215,6 +215,7 @@ public:
 private:
     std::deque<Source> sources_;  // stable addresses: Fields point at their Source
     CaseFile c_;
+    std::optional<Technology> reline_;  // plant.reline, added to the options after them
     std::set<std::string> brownianSet_;
 
     const Source& main() const { return sources_.front(); }
@@ -771,6 +772,33 @@ void Loader::readPlant(MapReader m) {
     p.variableCost = m.number("variable_cost_per_t", 0.0, Range::nonNegative(), "EUR/t");
     p.remainingLifeYears = m.integer("remaining_life_years", Range::between(0, 200, "in [0, 200]"), "years");
     p.decommissioningCost = m.number("decommissioning_cost", 0.0, Range::between(0, 1e13, "in [0, 1e13] EUR"), "EUR");
+    if (auto r = m.optMap("reline")) {  // a life extension of the plant as it is: an option "reline"
+        Technology t;
+        t.name = "reline";
+        t.retrofit = true;  // the plant as it is, nothing changed but its end
+        t.capex = r->number("capex", Range::between(0, 1e13, "in [0, 1e13] EUR"), "EUR");
+        t.relineYearsAdded = r->integer("years_added", Range::between(1, 100, "in [1, 100]"), "years");
+        const int start = c_.valuation.startYear, life = p.remainingLifeYears;
+        if (life < 1) r->self().fail("the reline", "offered for a plant with no remaining life", "given with remaining_life_years >= 1");
+        t.lifetimeYears = life + t.relineYearsAdded;  // the longest it can run (decided now)
+        t.earliestDecisionYear = start;
+        t.latestDecisionYear = start + life - 1;
+        if (auto w = r->optMap("decision_window")) {
+            const Range inLife = Range::between(start, start + life - 1,
+                                                "while the plant runs, in [" + std::to_string(start) + ", " +
+                                                    std::to_string(start + life - 1) + "]");
+            t.earliestDecisionYear = w->integer("earliest", start, inLife, "");
+            t.latestDecisionYear = w->integer("latest", start + life - 1, inLife, "");
+            if (t.latestDecisionYear < t.earliestDecisionYear)
+                w->get("latest", "").fail("the latest year", std::to_string(t.latestDecisionYear),
+                                          ">= earliest (" + std::to_string(t.earliestDecisionYear) + ")");
+            w->finish();
+        }
+        t.grant.share = 0;
+        r->finish();
+        p.reline = true;
+        reline_ = t;
+    }
     FreeAllocation& fa = c_.policy.freeAllocation;
     if (auto a = m.optMap("free_allocation")) {
         fa.benchmarkTPerT = a->number("benchmark_t_per_t", Range::nonNegative(), "tCO2/t");
@@ -1050,6 +1078,13 @@ CaseFile Loader::read(const YAML::Node& rootNode) {
         c_.options.push_back(readOption(e, n));
     }
     if (c_.options.empty()) om.self().fail("the number of options", "0", "at least 1");
+    if (reline_) {
+        if (optionFields.count("reline"))
+            optionFields.at("reline").fail("the option name", "'reline'",
+                                           "another name: plant.reline adds an option named 'reline'");
+        optionFields.emplace("reline", plantField);
+        c_.options.push_back(*reline_);
+    }
     om.finish();
 
     if (auto am = root.optMap("alternatives")) {

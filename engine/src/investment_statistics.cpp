@@ -74,15 +74,15 @@ void values(const InvestmentContext& c, const PricingSums& s, std::size_t rules,
     }
     res.valueOfWaiting = wait;
     // the outcomes' contributions (probabilities: timing())
-    OutcomeShare* shares[4] = {&res.outcomes.invested, &res.outcomes.closedEarly, &res.outcomes.endOfLife,
-                               &res.outcomes.runningAtHorizon};
-    for (std::size_t o = 0; o < 4; ++o) shares[o]->contribution = slot(3 + 2 * J + o);
+    OutcomeShare* shares[5] = {&res.outcomes.invested, &res.outcomes.closedEarly, &res.outcomes.endOfLife,
+                               &res.outcomes.runningAtHorizon, &res.outcomes.relined};
+    for (std::size_t o = 0; o < 5; ++o) shares[o]->contribution = slot(3 + 2 * J + o);
 }
 
 /// E[V | outcome] = contribution / probability (after values() and timing()).
 void outcomeMeans(InvestmentResult& res) {
     for (OutcomeShare* o : {&res.outcomes.invested, &res.outcomes.closedEarly, &res.outcomes.endOfLife,
-                            &res.outcomes.runningAtHorizon})
+                            &res.outcomes.runningAtHorizon, &res.outcomes.relined})
         o->meanValue = o->probability > 0 ? o->contribution.value / o->probability : kNaN;
 }
 
@@ -99,7 +99,7 @@ void investedBy(const InvestmentContext& c, const PricingSums& s, std::size_t ru
     for (std::size_t y = 0; y < HY; ++y) {
         for (std::size_t b = 0; b < s.blocks; ++b)
             for (std::size_t j = 0; j < J; ++j)
-                for (std::size_t d = y * Pz; d < (y + 1) * Pz; ++d)
+                for (std::size_t d = y * Pz; d < (y + 1) * Pz && !in.isReline(j); ++d)
                     cum[ruleOfBlock(b, s.blocks, rules)] += s.counts[(b * (J + 1) + j) * H + d];
         double total = 0, mean = 0;
         for (std::size_t r = 0; r < rules; ++r) total += cum[r], mean += cum[r] / n[r];
@@ -139,8 +139,8 @@ void timing(const InvestmentContext& c, const PricingSums& s, InvestmentResult& 
         }
         return total;
     };
-    double invested = 0;
-    for (std::size_t a = 0; a < J; ++a) invested += perYear(s.counts, J + 1, a, res.timing[a]);
+    double invested = 0, relined = 0;  // in decarbonisation; relining the plant as it is
+    for (std::size_t a = 0; a < J; ++a) (in.isReline(a) ? relined : invested) += perYear(s.counts, J + 1, a, res.timing[a]);
     perYear(s.counts, J + 1, J, res.closeProbability);
     res.neverProbability = 1.0 - invested / np;
     double closed = 0;
@@ -148,9 +148,10 @@ void timing(const InvestmentContext& c, const PricingSums& s, InvestmentResult& 
     Outcomes& oc = res.outcomes;
     oc.endOfLifeYear = in.project().startYear + in.project().plant.remainingLifeYears;
     oc.invested.probability = invested / np;
+    oc.relined.probability = relined / np;
     oc.closedEarly.probability = closed;
     (in.plantEndPeriod() < H ? oc.endOfLife : oc.runningAtHorizon).probability =
-        std::max(0.0, res.neverProbability - closed);
+        std::max(0.0, res.neverProbability - closed - relined / np);
     for (const auto& so : in.project().stages) res.stageNames.push_back(so.option.tech.name);
     res.stageTiming.assign(NS, std::vector<double>(HY, 0.0));
     for (std::size_t st = 0; st < NS; ++st) perYear(s.stageCounts, NS, st, res.stageTiming[st]);
@@ -201,7 +202,10 @@ InvestmentResult summarise(const InvestmentContext& c, const std::vector<Investm
         res.householderFits += rule.decisions.householderFits;
         res.rankDeficientFits += rule.decisions.rankDeficientFits;
     }
-    for (const auto& t : c.in.project().technologies) res.technologyNames.push_back(t.tech.name);
+    for (const auto& t : c.in.project().technologies) {
+        res.technologyNames.push_back(t.tech.name);
+        res.relines.push_back(t.tech.isReline() ? 1 : 0);
+    }
     values(c, sums, rules.size(), res);
     timing(c, sums, res);
     outcomeMeans(res);

@@ -52,7 +52,7 @@ RuleTriggers ruleTriggers(const InvestmentContext& c, const InvestmentRule& rule
     std::size_t maxColumns = 1;
     for (const DateRule& r : rule.decisions.dates) maxColumns = std::max(maxColumns, r.design.columns());
     maxColumns = std::max(maxColumns, rule.firstDate.design.columns());
-    std::vector<double> x(std::max<std::size_t>(F, 1) * G), est(J * G, kNegInf), best(G), inv(G),
+    std::vector<double> x(std::max<std::size_t>(F, 1) * G), est(J * G, kNegInf), best(G), inv(G), dec(G), rel(G),
         phi((maxColumns + 1) * G), margin(G);
     for (std::size_t d = 0; d < H; ++d) {
         if (d % Pz != 0) continue;  // one trigger per calendar year: its first date
@@ -76,7 +76,7 @@ RuleTriggers ruleTriggers(const InvestmentContext& c, const InvestmentRule& rule
         for (std::size_t g = 0; g < G; ++g) {
             best[g] += tr.intercept + tr.slope * x[g];
             if (!std::isnan(close)) best[g] = std::max(best[g], close);
-            inv[g] = kNegInf;
+            inv[g] = dec[g] = rel[g] = kNegInf;
         }
         for (std::size_t j = 0; j < J; ++j) {
             double* ej = est.data() + j * G;
@@ -86,10 +86,12 @@ RuleTriggers ruleTriggers(const InvestmentContext& c, const InvestmentRule& rule
                 continue;
             }
             dg.combine(beta, x.data(), G, G, ej, phi.data());
-            for (std::size_t g = 0; g < G; ++g) inv[g] = std::max(inv[g], ej[g]);
+            double* into = in.isReline(j) ? rel.data() : dec.data();
+            for (std::size_t g = 0; g < G; ++g) inv[g] = std::max(inv[g], ej[g]), into[g] = std::max(into[g], ej[g]);
         }
-        // the first switch from not investing to investing, scanning up the CO2 grid
-        for (std::size_t g = 0; g < G; ++g) margin[g] = inv[g] - best[g];
+        // the first switch from not investing in decarbonisation (waiting, closing, relining) to
+        // investing in it, scanning up the CO2 grid
+        for (std::size_t g = 0; g < G; ++g) margin[g] = dec[g] - (rel[g] > best[g] ? rel[g] : best[g]);
         std::tie(out.trigger[d / Pz], out.status[d / Pz]) = scan(x.data(), margin.data(), G);
         for (std::size_t j = 0; j < J; ++j) {  // j beats waiting, closing and the other technologies
             const double* ej = est.data() + j * G;

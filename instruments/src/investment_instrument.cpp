@@ -86,6 +86,8 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
                    ", but must be below ", J_);
         KP_REQUIRE(stageOf_[so.parent] < 0, "InvestmentLsm: technology '",
                    pr.technologies[so.parent].tech.name, "' has two stages, but may have at most one");
+        KP_REQUIRE(!pr.technologies[so.parent].tech.isReline(), "InvestmentLsm: stage '", so.option.tech.name,
+                   "' builds on a reline, but must build on a technology");
         stageOf_[so.parent] = static_cast<int>(st);
         KP_REQUIRE(so.option.learningIndex < static_cast<int>(NL_), "InvestmentLsm: stage '",
                    so.option.tech.name, "' learning index is ", so.option.learningIndex, ", but must be below ", NL_);
@@ -197,7 +199,7 @@ double InvestmentInstrument::afterValue(std::size_t j, std::size_t d, const Proj
     const Technology& t = optionAt(j).tech;
     double run = b.tech[(j * H_ + H_ - 1) * n + p];
     if (parent >= 0) run -= b.tech[(static_cast<std::size_t>(parent) * H_ + H_ - 1) * n + p];
-    double v = run * after(from, S + static_cast<std::size_t>(periodsOf(t.lifetimeYears)));
+    double v = run * after(from, S + static_cast<std::size_t>(lifeOf(j, s)));
     if (t.sde && !t.sde->capped())  // a capped one: budgetedSubsidy
         v += b.sde[(j * H_ + H_ - 1) * n + p] * after(from, S + static_cast<std::size_t>(subsidyPeriods(j, d)));
     if (parent < 0 && S >= H_) {
@@ -246,7 +248,7 @@ InvestmentInstrument::Decommissioning InvestmentInstrument::decommissioning(std:
     const long L = std::max(periodsOf(pr_.plant.remainingLifeYears), 0);
     if (s < 0 || s > L) return x;  // the plant runs on as in base (and pays at L there)
     const Technology& t = optionAt(j).tech;
-    const auto at = static_cast<std::size_t>(t.retrofit ? s + periodsOf(t.lifetimeYears) : s);
+    const auto at = static_cast<std::size_t>(t.retrofit ? s + lifeOf(j, s) : s);
     if (at < H_) x.k = at, x.amount = -C;
     else x.after -= C * discountAt(at);
     // base's own charge at L (in base[H - 1], after the horizon) is in the sums only when s >= H
@@ -421,10 +423,8 @@ int InvestmentInstrument::operationStart(std::size_t j, std::size_t d, const Pro
 }
 
 void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const ProjectBlock& b, double* out) const {
-    const Technology& t = pr_.technologies[j].tech;
     const std::size_t n = b.n;
     const std::vector<double>& D = pr_.discount;
-    const int life = periodsOf(t.lifetimeYears);
     const int subsidyYears = subsidyPeriods(j, d);
     const int Hi = static_cast<int>(H_);
     const double* pb = b.pb.data();
@@ -436,7 +436,7 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
     for (std::size_t p = 0; p < n; ++p) {
         const double net = netCapex(j, d, b, p);
         const int s0 = operationStart(j, d, b, p);
-        const int e = std::min(s0 + life, Hi), es = std::min(s0 + subsidyYears, Hi);
+        const int e = std::min(s0 + lifeOf(j, s0), Hi), es = std::min(s0 + subsidyYears, Hi);
         const auto S = static_cast<std::size_t>(s0), E = static_cast<std::size_t>(e),
                    ES = static_cast<std::size_t>(es);
         if (!cap)
@@ -510,9 +510,8 @@ PathPlan InvestmentInstrument::plan(int action, int actionDate, int stageDate, c
     pl.J = J_;
     if (!pl.isTechnology()) return pl;
     pl.j = static_cast<std::size_t>(pl.a);
-    const Technology& t = pr_.technologies[pl.j].tech;
     pl.s0 = static_cast<std::size_t>(operationStart(pl.j, pl.d, b, p));
-    pl.e0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(periodsOf(t.lifetimeYears)), H_);
+    pl.e0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(lifeOf(pl.j, static_cast<long>(pl.s0))), H_);
     pl.es0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(subsidyPeriods(pl.j, pl.d)), H_);
     const int st = stageOf_[pl.j];
     if (st >= 0 && stageDate < static_cast<int>(H_)) {

@@ -546,6 +546,44 @@ TEST_CASE("Carbon pass-through (policy.carbon_pass_through): fields, defaults, b
           std::string::npos);
 }
 
+TEST_CASE("The plant's end: decommissioning cost and a reline option, fields and bad values") {
+    const std::string minimal = kExamples + "minimal_case.yaml";
+    const kc::CaseFile c = kc::loadCaseFile(
+        minimal, {{"plant.decommissioning_cost=2.5e8",
+                   "plant.reline={capex: 1.0e8, years_added: 15, decision_window: {earliest: 2040, latest: 2049}}"},
+                  ""});
+    CHECK(c.plant.decommissioningCost == 2.5e8);
+    CHECK(c.plant.reline);
+    const kp::Technology* r = c.option("reline");
+    REQUIRE(r != nullptr);
+    CHECK(r->isReline());
+    CHECK(r->retrofit);
+    CHECK(r->captureRate == 0);
+    CHECK(r->capex == 1e8);
+    CHECK(r->relineYearsAdded == 15);
+    CHECK(r->lifetimeYears == 25 + 15);  // the minimal plant's 25 years plus 15
+    CHECK(r->earliestDecisionYear == 2040);
+    CHECK(r->latestDecisionYear == 2049);
+    CHECK(r->grant.share == 0);  // the policy's grant is for decarbonisation, not for relining
+    const kc::CaseFile d = kc::loadCaseFile(minimal, {{"plant.reline={capex: 1.0e8, years_added: 15}"}, ""});
+    CHECK(d.option("reline")->earliestDecisionYear == 2026);
+    CHECK(d.option("reline")->latestDecisionYear == 2050);  // the last year the plant runs
+    CHECK_FALSE(kc::loadCaseFile(minimal).plant.reline);
+
+    CHECK(errorOf(minimal, {{"plant.decommissioning_cost=-1"}, ""})
+              .find("plant.decommissioning_cost: the value is -1, but must be in [0, 1e13] EUR") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.reline={capex: 1.0e8, years_added: 15, decision_window: {latest: 2051}}"}, ""})
+              .find("plant.reline.decision_window.latest: the value is 2051, but must be while the plant runs, in "
+                    "[2026, 2050]") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.reline={capex: 1.0e8}"}, ""}).find("plant.reline.years_added") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.reline={capex: 1.0e8, years_added: 5}",
+                             "options.reline={capex: 1.0e8, retrofit: true, capture_rate: 0.5, construction_years: 1, "
+                             "lifetime_years: 10}"},
+                            ""})
+              .find("options.reline: the option name is 'reline', but must be another name: plant.reline adds an "
+                    "option named 'reline'") != std::string::npos);
+}
+
 TEST_CASE("Contracts for difference, subsidy rounds and claw-backs: fields and bad values") {
     const std::string minimal = kExamples + "minimal_case.yaml";
     const kc::CaseFile c = kc::loadCaseFile(

@@ -228,6 +228,115 @@ TEST_CASE("deterministic limit with a decommissioning cost and a plant life insi
     CHECK(outcomes[3] > 0);
 }
 
+/// A reline of the Synthetic plant (stopping after `life` years): the plant as it is, run `added`
+/// more years, for `capex`, decided while it runs.
+kp::TechnologyOption relineOf(int life, int added, double capex) {
+    kp::TechnologyOption r;
+    r.tech.name = "reline";
+    r.tech.retrofit = true;
+    r.tech.capex = capex;
+    r.tech.relineYearsAdded = added;
+    r.tech.lifetimeYears = life + added;
+    r.tech.earliestDecisionYear = 2026;
+    r.tech.latestDecisionYear = 2026 + life - 1;
+    return r;
+}
+
+TEST_CASE("deterministic limit with a reline: enumeration of every year of never, close, a, b and the reline") {
+    // the plant stops in 2041 and clears its site for C; relining for R runs it 10 more years (to
+    // 2051), C then. The enumeration is written out here: the reline earns the plant's own cash flow
+    // from its decision to the end of the extended life
+    int relinedCases = 0;
+    for (const double R : {5e7, 4e8})
+    for (const double C : {0.0, 1e9})
+    for (double co2 : {30.0, 60.0, 90.0}) {
+        Synthetic syn;
+        syn.co2 = co2;
+        auto p = syn.make();
+        const int L = 15, Y = 10, H = p.project.horizonYears;
+        p.project.plant.remainingLifeYears = L;
+        p.project.plant.decommissioningCost = C;
+        p.project.technologies.push_back(relineOf(L, Y, R));
+        const auto& D = p.project.discount;
+        const std::vector<double> full = deterministicFlows(syn, p, nullptr);  // the plant, never stopped
+        std::vector<double> base = full;
+        for (int k = L; k < H; ++k) base[static_cast<std::size_t>(k)] = k == L ? -C : 0.0;
+        double best = 0;
+        int bestJ = -1, bestD = -1;
+        for (int k = 0; k < H; ++k) best += D[k] * base[k];
+        for (int d = 0; d < H; ++d) {
+            double before = 0;
+            for (int k = 0; k < d; ++k) before += D[k] * base[k];
+            const double close = before + D[d] * (2e8 - 4e8) - (d <= L ? D[d] * C : 0.0);
+            if (close > best) best = close, bestJ = 3, bestD = d;
+            for (int j = 0; j < 2; ++j) {  // a, b: replacements (as enumerateBest)
+                const auto& t = p.project.technologies[j].tech;
+                if (2026 + d < t.earliestDecisionYear || 2026 + d > t.latestDecisionYear) continue;
+                const std::vector<double> cf = deterministicFlows(syn, p, &t);
+                const int s0 = std::max(d + t.constructionYears, j == 1 ? 4 : 0);
+                double v = before - D[d] * t.capex;
+                for (int k = d; k < H; ++k) v += D[k] * (k < s0 ? base[k] : k < s0 + t.lifetimeYears ? cf[k] : 0.0);
+                if (s0 <= L && s0 < H) v -= D[s0] * C;
+                if (v > best) best = v, bestJ = j, bestD = d;
+            }
+            if (d < L) {  // the reline, decided while the plant runs
+                double v = before - D[d] * R;
+                for (int k = d; k < std::min(L + Y, H); ++k) v += D[k] * full[k];
+                if (L + Y < H) v -= D[L + Y] * C;
+                if (v > best) best = v, bestJ = 2, bestD = d;
+            }
+        }
+        kp::InvestmentLsm engine;
+        const auto r = engine.value(p, settings(2000, 7));
+        CAPTURE(R);
+        CAPTURE(C);
+        CAPTURE(co2);
+        CAPTURE(bestJ);
+        CAPTURE(bestD);
+        CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
+        if (bestJ >= 0 && bestJ < 3) CHECK(r.timing[static_cast<std::size_t>(bestJ)][static_cast<std::size_t>(bestD)] == 1.0);
+        if (bestJ == 3) CHECK(r.closeProbability[static_cast<std::size_t>(bestD)] == 1.0);
+        if (bestJ == 2) {  // relining is not investing in decarbonisation
+            ++relinedCases;
+            CHECK(r.outcomes.relined.probability == 1.0);
+            CHECK(r.outcomes.invested.probability == 0.0);
+            CHECK(r.neverProbability == 1.0);
+            for (const auto& e : r.investedBy) CHECK(e.value == 0.0);
+            MESSAGE("relined in " << 2026 + bestD << " (co2 " << co2 << ", R " << R << ", C " << C << ")");
+        }
+    }
+    CHECK(relinedCases > 0);
+}
+
+TEST_CASE("a reline that never pays changes nothing but its own row; a cheap one never lowers the value") {
+    Synthetic syn;
+    syn.vol = 0.4;
+    syn.co2 = 70;
+    auto p = syn.make();
+    p.project.plant.remainingLifeYears = 15;
+    kp::InvestmentLsm engine;
+    const auto r0 = engine.value(p, settings(20'000, 5));
+    p.project.technologies.push_back(relineOf(15, 10, 1e12));
+    const auto r1 = engine.value(p, settings(20'000, 5));
+    CHECK(r1.optionValue.value == r0.optionValue.value);
+    CHECK(r1.optionValue.stdError == r0.optionValue.stdError);
+    CHECK(r1.valueOfWaiting.value == r0.valueOfWaiting.value);
+    CHECK(r1.neverProbability == r0.neverProbability);
+    for (std::size_t y = 0; y < r0.years.size(); ++y) {
+        CHECK(r1.investedBy[y].value == r0.investedBy[y].value);
+        CHECK((r1.trigger[y] == r0.trigger[y] || (std::isnan(r1.trigger[y]) && std::isnan(r0.trigger[y]))));
+        CHECK(r1.timing[2][y] == 0.0);
+    }
+    p.project.technologies.back() = relineOf(15, 10, 5e7);
+    const auto r2 = engine.value(p, settings(20'000, 5));
+    MESSAGE("option value without a reline " << r0.optionValue.value / 1e6 << " m, with a cheap one "
+                                             << r2.optionValue.value / 1e6 << " m; relined on "
+                                             << r2.outcomes.relined.probability);
+    CHECK(r2.outcomes.relined.probability > 0.01);
+    CHECK(r2.optionValue.value - r0.optionValue.value >
+          -3 * std::hypot(r0.optionValue.stdError, r2.optionValue.stdError));
+}
+
 TEST_CASE("a decommissioning cost C lowers never investing by exactly E[discount factor at the end of life] x C") {
     for (const bool afterHorizon : {false, true}) {
         Synthetic syn;

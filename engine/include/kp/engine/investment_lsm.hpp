@@ -141,10 +141,11 @@ struct OutcomeShare {
 };
 
 /// "Never invest" split by what happens to the plant as it is (issue 14): closed early (an exit),
-/// run to the end of its remaining life inside the horizon (then stopped, paying its
-/// decommissioning), or still running at the horizon (its life reaches past it); and invested.
+/// relined (its life extended, plant.reline), run to the end of its remaining life inside the
+/// horizon (then stopped, paying its decommissioning), or still running at the horizon (its life
+/// reaches past it); and invested (in a technology that is not a reline). The five add up.
 struct Outcomes {
-    OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon;
+    OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon, relined;
     int endOfLifeYear = 0;  ///< the calendar year the plant as it is stops (start year + remaining life)
 };
 
@@ -152,6 +153,7 @@ struct InvestmentResult {
     Decision decision = Decision::Wait;
     int technology = -1;                   ///< for InvestNow: index into problem.project.technologies
     std::vector<std::string> technologyNames;
+    std::vector<char> relines;             ///< per technology: 1 if it is a reline (Technology::isReline)
     std::vector<Estimate> npvNow;          ///< per technology: E[I_j(0)] (NaN value if not allowed at 0)
     Estimate neverInvest;                  ///< E[B(0)]: carry on until the end of the plant's life
     Estimate optionValue;                  ///< value of the flexible strategy
@@ -168,7 +170,7 @@ struct InvestmentResult {
     std::vector<std::string> stageNames;
     std::vector<std::vector<double>> stageTiming;  ///< [stage][date]: probability of deciding the stage then
     std::vector<double> closeProbability;  ///< per date: probability of closing then
-    double neverProbability = 0;           ///< probability of never investing (carrying on or closing)
+    double neverProbability = 0;           ///< probability of never investing (carrying on, relining or closing)
     Outcomes outcomes;                     ///< never investing split into closing, end of life, running on
     std::vector<Estimate> investedBy;      ///< per year: probability of having invested (any technology) by its end
     std::vector<double> emissionsMean;     ///< per year: expected emissions under the policy, tCO2

@@ -110,6 +110,8 @@ public:
     /// The stage of technology j (-1: none) and the parent technology of stage st.
     int stageOf(std::size_t j) const { return stageOf_[j]; }
     std::size_t stageParent(std::size_t st) const { return pr_.stages[st].parent; }
+    /// Technology j < J is a reline of the plant as it is (not a decarbonisation).
+    bool isReline(std::size_t j) const { return pr_.technologies[j].tech.isReline(); }
     /// Simulation times 0, 1/P, ..., horizonYears (H + 1 times).
     const std::vector<double>& times() const { return times_; }
     double discount(std::size_t k) const { return pr_.discount[k]; }
@@ -161,6 +163,14 @@ private:
         return j < J_ ? pr_.technologies[j] : pr_.stages[j - J_].option;
     }
     int periodsOf(int years) const { return years * static_cast<int>(P_); }
+    /// Operating periods of option j starting at period s: its lifetime, or for a reline up to the
+    /// plant's remaining life plus the years it adds (at least one period).
+    int lifeOf(std::size_t j, long s) const {
+        const Technology& t = optionAt(j).tech;
+        if (!t.isReline()) return periodsOf(t.lifetimeYears);
+        const long end = static_cast<long>(periodsOf(pr_.plant.remainingLifeYears + t.relineYearsAdded));
+        return static_cast<int>(std::max(end - s, 1L));
+    }
     /// Grant repaid (undiscounted, in the milestone's first period) by technology j decided at d,
     /// operating [S, E), on path p: the claw-back when the site's emissions in the milestone year
     /// exceed the target, else 0 (CapitalGrant).

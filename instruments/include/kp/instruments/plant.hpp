@@ -48,6 +48,8 @@ struct Plant {
     /// at the end of its remaining life, when it closes, or when a replacement starts operating (a
     /// retrofit runs the plant on: paid when the retrofit's life ends). Investment_instrument.hpp.
     double decommissioningCost = 0;
+    /// The case offers a reline (plant.reline): the option named "reline" among the technologies.
+    bool reline = false;
 
     void validate(const std::string& where) const;
 };

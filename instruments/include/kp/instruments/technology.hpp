@@ -74,6 +74,12 @@ struct Technology {
     std::vector<std::string> infrastructure;  ///< infrastructure needed before operation
     std::string requiresOption;       ///< stage: the option that must be built first ("" for none)
     std::optional<SdeSubsidy> sde;    ///< operating subsidy, if granted
+    /// >= 0: a reline (life extension) of the plant as it is, not a decarbonisation: a retrofit that
+    /// changes nothing but the plant's end, which moves to its remaining life plus this many years
+    /// (case file: plant.reline). Excluded from P(invested), the CO2 trigger and the `invested`
+    /// outcome. -1: an ordinary technology.
+    int relineYearsAdded = -1;
+    bool isReline() const { return relineYearsAdded >= 0; }
     CapitalGrant grant;               ///< capital grant on the investment
 
     /// Capex in EUR after learning, for cumulative deployment D (curve from the case).

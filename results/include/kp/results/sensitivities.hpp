@@ -33,7 +33,8 @@ struct Bump {
 /// bump only for a stochastic CO2 model).
 std::vector<Bump> standardBumps(const cases::CaseFile& c);
 
-/// Index of the technology with the highest NPV of investing now among those allowed now, -1 if none.
+/// Index of the technology with the highest NPV of investing now among those allowed now, relines
+/// left out (InvestmentResult::relines), -1 if none.
 int bestNowTechnology(const InvestmentResult& r);
 
 /// Prices each bumped case with `rules`, the rules trained on the base case, and `settings` (same seed

@@ -17,9 +17,10 @@ import datetime, json, math, os, re, subprocess, sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 EXPECTED_DIR = os.path.join(ROOT, "examples", "expected")
-# the examples `kruispunt value` runs (the loan and portfolio files are for `loan` / `portfolio`)
-CASES = ["minimal_case", "chemical_site_eboilers", "methanol_waste_gasification",
-         "refinery_hydrogen_ccs_porthos", "steelworks_h2_dri"]
+# the examples `kruispunt value` runs: every examples/*.yaml but the loan and portfolio files (for
+# `loan` / `portfolio`; the rule of tests/cases/case_file_test.cpp), so a new example needs its file
+CASES = sorted(f[:-5] for f in os.listdir(os.path.join(ROOT, "examples"))
+               if f.endswith(".yaml") and "loan" not in f and "portfolio" not in f)
 YEARS = [2030, 2035, 2040]   # P(invested by the end of YEAR), where inside the horizon
 K = 4.0                      # standard errors (docs: STYLE.md 6, about 6e-5 false failures per value)
 BIAS_BUDGET = 0.0            # same engine, same estimator: no bias between the stored and the new run
@@ -150,8 +151,10 @@ def check(kruispunt):
         print(f"{case}: {now['decision']}, {len(now['values'])} values, largest difference {worst:.2f} combined SE"
               + (f", {len(bad)} FAILED" if bad else ""))
         failures += [f"{case}: {b}" for b in bad]
+    stale = sorted(f for f in os.listdir(EXPECTED_DIR) if f.endswith(".json") and f[:-5] not in CASES)
+    failures += [f"examples/expected/{f}: no example examples/{f[:-5]}.yaml (remove the file)" for f in stale]
     if failures:
-        print("FAIL: results moved beyond their Monte Carlo noise against examples/expected/:")
+        print("FAIL: the examples against their stored outputs in examples/expected/:")
         for f in failures:
             print("  " + f)
         print("If the change is intended: regenerate with scripts/update-expected.sh, commit examples/expected/,\n"

@@ -265,9 +265,10 @@ bool anyBoundary(const InvestmentResult& r) {
     return false;
 }
 
-/// Why the exercise boundary has nothing to draw, in the words of the text summary's "No CO2
-/// trigger" (app/value_command.cpp): the trigger status of the rule year by year, as year ranges.
-std::string noTriggerText(const InvestmentResult& r) {
+/// The rule's CO2-trigger status year by year (runs of dates with the same status as year ranges,
+/// per status in order of first appearance), in the words of the text summary's "No CO2 trigger"
+/// (app/value_command.cpp); years with a trigger left out.
+std::string statusRanges(const InvestmentResult& r) {
     auto meaning = [](TriggerStatus s) {
         switch (s) {
             case TriggerStatus::AboveRange:
@@ -275,31 +276,34 @@ std::string noTriggerText(const InvestmentResult& r) {
                        "(&lsquo;above range&rsquo;)";
             case TriggerStatus::BelowRange:
                 return "the rule invests already at the lowest price of the range (&lsquo;below range&rsquo;)";
-            case TriggerStatus::Found: return "the rule switches at one price (&lsquo;found&rsquo;)";
             default:
                 return "investing is not driven by the CO&#8322; price alone, or no technology can be chosen "
                        "(&lsquo;no switch&rsquo;)";
         }
     };
-    std::ostringstream o;
-    o << "<b>No CO&#8322; trigger, so no boundary to draw.</b> The rule does not switch from waiting to investing "
-         "as the CO&#8322; price rises within its 1&ndash;99% range (other prices at their means) in any year, "
-         "so no single CO&#8322; price marks when to invest.";
-    // runs of dates with the same status, as year ranges, per status in order of first appearance
     const std::size_t n = std::min(r.years.size(), r.triggerStatus.size());
     std::vector<std::pair<TriggerStatus, std::string>> ranges;
     for (std::size_t d = 0, e = 0; d < n; d = e + 1) {
         e = d;
         while (e + 1 < n && r.triggerStatus[e + 1] == r.triggerStatus[d]) ++e;
+        if (r.triggerStatus[d] == TriggerStatus::Found) continue;
         std::string span = std::to_string(r.years[d]);
         if (r.years[e] != r.years[d]) span += "&ndash;" + std::to_string(r.years[e]);
         auto it = std::find_if(ranges.begin(), ranges.end(), [&](const auto& x) { return x.first == r.triggerStatus[d]; });
         if (it == ranges.end()) ranges.emplace_back(r.triggerStatus[d], span);
         else it->second += ", " + span;
     }
-    for (const auto& [status, span] : ranges) o << " In " << span << ", " << meaning(status) << ".";
-    o << " When the strategy does invest is shown under &ldquo;When the investment happens&rdquo;.";
-    return o.str();
+    std::string o;
+    for (const auto& [status, span] : ranges) o += " In " + span + ", " + meaning(status) + ".";
+    return o;
+}
+
+/// Why the exercise boundary has nothing to draw.
+std::string noTriggerText(const InvestmentResult& r) {
+    return "<b>No CO&#8322; trigger, so no boundary to draw.</b> The rule does not switch from waiting to investing "
+           "as the CO&#8322; price rises within its 1&ndash;99% range (other prices at their means) in any year, "
+           "so no single CO&#8322; price marks when to invest." +
+           statusRanges(r) + " When the strategy does invest is shown under &ldquo;When the investment happens&rdquo;.";
 }
 
 /// The section "Assumptions and sources": every line of the case file whose comment carries a
@@ -459,6 +463,10 @@ std::string reportHtml(const ReportInput& in) {
             "trigger: the rule invests at every CO&#8322; price in the simulated range (1st to 99th "
             "percentile), or at none, there.",
             "boundary");
+    if (anyBoundary(r)) {
+        const std::string other = statusRanges(r);
+        if (!other.empty()) o << "<p class=\"read\" id=\"boundary-other-years\">Years without a point:" << other << "</p>\n";
+    }
     section(o, "When the investment happens",
             "Probability that the optimal strategy invests in each technology in a given year (left) and has "
             "invested by then (right).",

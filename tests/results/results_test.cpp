@@ -272,6 +272,16 @@ TEST_CASE("the report: assumptions and sources listed; no boundary chart without
     REQUIRE(open != std::string::npos);
     const auto body = text.find('>', open) + 1;
     CHECK(nlohmann::json::parse(text.substr(body, text.find("</script>", body) - body))["boundary"].empty());
+
+    // a trigger in the first year only: the chart is kept, the other years' statuses said under it
+    none.triggerByTechnology[0][0] = 100;
+    none.trigger[0] = 100;
+    none.triggerStatus[0] = kp::TriggerStatus::Found;
+    const std::string one = kp::results::reportHtml(in);
+    CHECK(one.find("data-chart=\"boundary\"") != std::string::npos);
+    CHECK(one.find("id=\"no-boundary\"") == std::string::npos);
+    CHECK(one.find("Years without a point: In " + std::to_string(none.years[1]) + ", investing gains on waiting") !=
+          std::string::npos);
 }
 
 }  // TEST_SUITE

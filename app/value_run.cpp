@@ -11,6 +11,7 @@
 #include "kp/results/csv_table.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/input_file.hpp"
 #include "kp/core/output_file.hpp"
 #include "kp/results/progress.hpp"
 #include "kp/results/report.hpp"
@@ -95,6 +96,8 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         in.npvTechnology = run.npvTechnology;
         in.scenarios = &runs;
         in.outlook = &run.outlook;
+        in.caseText = io::readInputFile(casePath, "case file", io::kMaxYamlBytes);  // its comments: sources, assumptions
+        in.sets = o.sets;
         results::writeReport(x.report, in);
     }
     return run;

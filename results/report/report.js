@@ -1,4 +1,4 @@
-// The page script of the `kruispunt value --report` HTML file (embedded by app/report.cpp).
+// The page script of the `kruispunt value --report` HTML file (embedded by results/src/report.cpp).
 // Reads the results from <script id="kp-data" type="application/json">, builds one Vega-Lite spec
 // per chart and draws it with vega-embed (bundled into the page; nothing is fetched). Each chart
 // container gets data-drawn="true" and data-marks="N" once its SVG holds N marks, or data-error;
@@ -23,34 +23,66 @@
     },
   };
   const make = (spec) => Object.assign({}, base, spec);
+  // axis values of a log scale: 1, 2, 5 times the powers of ten between lo and hi
+  const logTicks = (lo, hi) => {
+    const v = [];
+    const steps = Math.log10(hi / lo) > 2 ? [1, 5] : [1, 2, 5];  // fewer labels over many decades
+    for (let p = Math.floor(Math.log10(lo)); p <= Math.ceil(Math.log10(hi)); ++p)
+      for (const m of steps) { const t = m * Math.pow(10, p); if (t >= lo && t <= hi) v.push(t); }
+    return v;
+  };
 
   const specs = {
-    // one row per price (shared y, clipped at 1.2 x the largest P95 so that a wild sample path does
-    // not flatten the band), one column per scenario
+    // one row per price, one column per scenario. The y axis (shared by the scenarios) stops at 1.05 x
+    // the largest P95, so that wild sample paths (cut off there) do not flatten the band and the
+    // median; it is logarithmic when that P95 is more than 8 times the lowest median (a lognormal fan:
+    // the median would hug the floor), the title says so. The median is labelled with its value in
+    // 2030, 2040 and 2050 (or the last year).
     fan: () => make({
       vconcat: data.fan_order.filter((label) => data.fan.some((d) => d.label === label)).map((label) => {
-        const rows = data.fan.filter((d) => d.label === label);
-        const top = 1.2 * Math.max(...rows.filter((d) => d.kind === "band").map((d) => d.p95));
-        const y = (field) => ({ field: field, type: "quantitative", title: null, scale: { domain: [0, top] } });
+        const rows = data.fan.filter((d) => d.label === label && (d.kind === "band" || d.path < 4));
+        const bands = rows.filter((d) => d.kind === "band");
+        const top = 1.05 * Math.max(...bands.map((d) => d.p95));
+        const low = Math.min(...bands.map((d) => d.p5));
+        const log = low > 0 && top > 8 * 1.05 * Math.min(...bands.map((d) => d.p50));
+        const years = [...new Set(bands.map((d) => d.year))];
+        const last = Math.max(...years);
+        const marked = [2030, 2040, 2050].filter((y) => years.includes(y));
+        if (last < 2050 && !marked.includes(last) && last - Math.max(0, ...marked) >= 4) marked.push(last);
+        const scale = log ? { type: "log", domain: [0.8 * low, top], nice: false } : { domain: [0, top], nice: false };
+        const y = (field) => ({ field: field, type: "quantitative", title: null, scale: scale,
+                                axis: log ? { values: logTicks(0.8 * low, top), format: "~s" } : { tickCount: 4 } });
+        const x = Object.assign({}, year, { axis: { format: "d", values: marked } });  // the labelled years
+        const at = (years) => "datum.kind === 'band' && indexof(" + JSON.stringify(years) + ", datum.year) >= 0";
+        const inner = marked.filter((m) => m !== last), edge = marked.filter((m) => m === last);
+        // the median's value: a white halo under the text, the last year's label right-aligned
+        const labels = (years, align, dx) => [{ stroke: "#fff", strokeWidth: 3, strokeOpacity: 0.9 }, {}].map((halo) => ({
+          transform: [{ filter: at(years) }],
+          mark: Object.assign({ type: "text", dy: -9, dx: dx, align: align, fontSize: 10, fontWeight: "bold",
+                                color: "#0b3c5d" }, halo),
+          encoding: { x: x, y: y("p50"), text: { field: "p50", type: "quantitative", format: ".0f" } } }));
         return {
           data: { values: rows },
-          title: { text: label, anchor: "start", fontSize: 13 },
+          title: { text: label + (log ? " (log scale)" : ""), anchor: "start", fontSize: 13 },
           facet: { column: { field: "scenario", type: "nominal", title: null, sort: data.scenario_order,
                              header: { labelFontSize: 11 } } },
-          spacing: 6,
+          spacing: 8,
           spec: {
-            width: 128, height: 90,
+            width: 152, height: 118,
             layer: [
               { transform: [{ filter: "datum.kind === 'band'" }],
-                mark: { type: "area", color: "#1f5f8b", opacity: 0.22, clip: true },
-                encoding: { x: year, y: y("p5"), y2: { field: "p95" } } },
+                mark: { type: "area", color: "#1f5f8b", opacity: 0.16, clip: true },
+                encoding: { x: x, y: y("p5"), y2: { field: "p95" } } },
               { transform: [{ filter: "datum.kind === 'path'" }],
-                mark: { type: "line", strokeWidth: 0.7, opacity: 0.6, color: "#888", clip: true },
-                encoding: { x: year, y: y("value"), detail: { field: "path", type: "nominal" } } },
+                mark: { type: "line", strokeWidth: 0.6, opacity: 0.45, color: "#999", clip: true },
+                encoding: { x: x, y: y("value"), detail: { field: "path", type: "nominal" } } },
               { transform: [{ filter: "datum.kind === 'band'" }],
-                mark: { type: "line", color: "#1f5f8b", strokeWidth: 2, clip: true },
-                encoding: { x: year, y: y("p50") } },
-            ],
+                mark: { type: "line", color: "#0b3c5d", strokeWidth: 2.5, clip: true },
+                encoding: { x: x, y: y("p50") } },
+              { transform: [{ filter: at(marked) }],
+                mark: { type: "point", filled: true, color: "#0b3c5d", size: 22, opacity: 1 },
+                encoding: { x: x, y: y("p50") } },
+            ].concat(labels(inner, "center", 0), labels(edge, "right", 3)),
           },
         };
       }),

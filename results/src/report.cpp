@@ -13,6 +13,7 @@
 
 #include "kp/core/errors.hpp"
 #include "kp/core/output_file.hpp"
+#include "kp/results/case_sources.hpp"
 #include "report_assets.hpp"
 
 namespace kp::results {
@@ -255,6 +256,99 @@ void section(std::ostream& o, const std::string& title, const std::string& read,
       << "<div class=\"chart\" id=\"chart-" << chart << "\" data-chart=\"" << chart << "\"></div>\n";
 }
 
+bool anyBoundary(const InvestmentResult& r) {
+    for (std::size_t j = 0; j < r.technologyNames.size(); ++j) {
+        const auto& trig = j < r.triggerByTechnology.size() ? r.triggerByTechnology[j] : r.trigger;
+        for (double t : trig)
+            if (std::isfinite(t)) return true;
+    }
+    return false;
+}
+
+/// The rule's CO2-trigger status year by year (runs of dates with the same status as year ranges,
+/// per status in order of first appearance), in the words of the text summary's "No CO2 trigger"
+/// (app/value_command.cpp); years with a trigger left out.
+std::string statusRanges(const InvestmentResult& r) {
+    auto meaning = [](TriggerStatus s) {
+        switch (s) {
+            case TriggerStatus::AboveRange:
+                return "investing gains on waiting as the price rises, but does not overtake it within the range "
+                       "(&lsquo;above range&rsquo;)";
+            case TriggerStatus::BelowRange:
+                return "the rule invests already at the lowest price of the range (&lsquo;below range&rsquo;)";
+            default:
+                return "investing is not driven by the CO&#8322; price alone, or no technology can be chosen "
+                       "(&lsquo;no switch&rsquo;)";
+        }
+    };
+    const std::size_t n = std::min(r.years.size(), r.triggerStatus.size());
+    std::vector<std::pair<TriggerStatus, std::string>> ranges;
+    for (std::size_t d = 0, e = 0; d < n; d = e + 1) {
+        e = d;
+        while (e + 1 < n && r.triggerStatus[e + 1] == r.triggerStatus[d]) ++e;
+        if (r.triggerStatus[d] == TriggerStatus::Found) continue;
+        std::string span = std::to_string(r.years[d]);
+        if (r.years[e] != r.years[d]) span += "&ndash;" + std::to_string(r.years[e]);
+        auto it = std::find_if(ranges.begin(), ranges.end(), [&](const auto& x) { return x.first == r.triggerStatus[d]; });
+        if (it == ranges.end()) ranges.emplace_back(r.triggerStatus[d], span);
+        else it->second += ", " + span;
+    }
+    std::string o;
+    for (const auto& [status, span] : ranges) o += " In " + span + ", " + meaning(status) + ".";
+    return o;
+}
+
+/// Why the exercise boundary has nothing to draw.
+std::string noTriggerText(const InvestmentResult& r) {
+    return "<b>No CO&#8322; trigger, so no boundary to draw.</b> The rule does not switch from waiting to investing "
+           "as the CO&#8322; price rises within its 1&ndash;99% range (other prices at their means) in any year, "
+           "so no single CO&#8322; price marks when to invest." +
+           statusRanges(r) + " When the strategy does invest is shown under &ldquo;When the investment happens&rdquo;.";
+}
+
+/// The section "Assumptions and sources": every line of the case file whose comment carries a
+/// source tag or ASSUMPTION (case_sources.hpp), sourced ones first, with the run's --set overrides
+/// marked on the lines they change.
+void assumptionsSection(std::ostream& o, const ReportInput& in) {
+    const std::vector<SourceNote> notes = caseSourceNotes(in.caseText);
+    o << "<h2>Assumptions and sources</h2>\n";
+    if (notes.empty()) {
+        o << "<p class=\"read\" id=\"no-sources\">The case file carries no source or ASSUMPTION tags: "
+             "its comments cite no source for its numbers and mark none as an assumption.</p>\n";
+        return;
+    }
+    std::size_t assumed = 0;
+    for (const auto& n : notes) assumed += n.assumption;
+    o << "<p class=\"read\">What the case file " << esc(in.c->path) << " says about its numbers, line by line: "
+      << notes.size() - assumed << " lines cite a source and " << assumed << " are assumptions. Tags refer to "
+      << "data/FACTS.md: [src] read in the cited page, [secondary] found only in a secondary source, [computed] "
+         "from the data files, [derived] arithmetic on cited inputs, unconfirmed: not confirmed anywhere. "
+         "ASSUMPTION marks a modelling choice of the case, not a fact; a line that says it (or unconfirmed) is "
+         "listed as an assumption even when it cites a source too. Values as written in the file";
+    if (!in.sets.empty()) o << "; a value changed on the command line (--set) is shown as written &rarr; used";
+    if (!in.c->scenario.empty()) o << "; the scenario " << esc(in.c->scenario) << " replaces some of them";
+    o << ".</p>\n";
+    auto table = [&](bool assumptions) {
+        o << "<h3>" << (assumptions ? "Assumptions" : "Sourced") << " (" << (assumptions ? assumed : notes.size() - assumed)
+          << ")</h3>\n<table class=\"notes " << (assumptions ? "assumptions" : "sourced") << "\">\n"
+          << "<tr><th>line</th><th>key</th><th>value</th><th>source or assumption</th></tr>\n";
+        for (const auto& n : notes) {
+            if (n.assumption != assumptions) continue;
+            std::string value = esc(n.value);
+            for (const auto& set : in.sets) {
+                const auto eq = set.find('=');
+                if (eq != std::string::npos && !n.key.empty() && set.substr(0, eq) == n.key)
+                    value += " &rarr; <b>" + esc(set.substr(eq + 1)) + "</b> (--set)";
+            }
+            o << "<tr><td>" << n.line << "</td><td class=\"key\">" << (n.key.empty() ? "(top level)" : esc(n.key))
+              << "</td><td>" << value << "</td><td>" << esc(n.comment) << "</td></tr>\n";
+        }
+        o << "</table>\n";
+    };
+    if (assumed < notes.size()) table(false);
+    if (assumed > 0) table(true);
+}
+
 }  // namespace
 
 std::string reportHtml(const ReportInput& in) {
@@ -352,15 +446,27 @@ std::string reportHtml(const ReportInput& in) {
     // charts
     section(o, "Prices: what the simulation expects",
             "Simulated prices per scenario: the band holds 90% of the paths (5th to 95th percentile), the "
-            "line is the median, the thin grey lines are single sample paths.",
+            "dark line is the median, labelled with its value in 2030, 2040 and 2050 (or the last year), and "
+            "the thin grey lines are single sample paths. Each price's axis stops a little above its highest "
+            "95th percentile across the scenarios: the few paths that go higher are cut off there. A price whose "
+            "band spreads far above its median (95th percentile more than 8 times the median) is drawn on a "
+            "log scale, as its title says.",
             "fan");
-    section(o, "When to invest: the exercise boundary",
+    if (!anyBoundary(r))
+        o << "<h2>When to invest: the exercise boundary</h2>\n<p class=\"read no-chart\" id=\"no-boundary\">"
+          << noTriggerText(r) << "</p>\n";
+    else
+        section(o, "When to invest: the exercise boundary",
             "The CO&#8322; price above which the strategy invests in each technology, year by year (other "
             "prices at their expected level, infrastructure in place), over sample CO&#8322; paths. A path "
             "that crosses a line from below triggers the investment. Years without a line have no single "
             "trigger: the rule invests at every CO&#8322; price in the simulated range (1st to 99th "
             "percentile), or at none, there.",
             "boundary");
+    if (anyBoundary(r)) {
+        const std::string other = statusRanges(r);
+        if (!other.empty()) o << "<p class=\"read\" id=\"boundary-other-years\">Years without a point:" << other << "</p>\n";
+    }
     section(o, "When the investment happens",
             "Probability that the optimal strategy invests in each technology in a given year (left) and has "
             "invested by then (right).",
@@ -402,6 +508,7 @@ std::string reportHtml(const ReportInput& in) {
               << fmt("%.0f", s.cumulativeEmissions / 1e6) << "</td></tr>\n";
         o << "</table>\n";
     }
+    assumptionsSection(o, in);
     std::time_t now = std::time(nullptr);
     char date[32];
     std::strftime(date, sizeof date, "%Y-%m-%d", std::localtime(&now));

@@ -1,14 +1,17 @@
 //! \brief The results library (results/: path_values, sensitivities, compare, csv_table, report):
 //! per-path statistics agree with the engine's own estimates, the exact capex sensitivity, scenario
-//! lists, CSV cells, and the HTML report's structure (the browser check is tests/report/).
+//! lists, CSV cells, the case file's source and assumption notes (a fixed case text, read by hand),
+//! and the HTML report's structure (the browser check is tests/report/).
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 
 #include "kp/cases/case_problem.hpp"
+#include "kp/results/case_sources.hpp"
 #include "kp/results/compare.hpp"
 #include "kp/results/csv_table.hpp"
 #include "kp/cases/scenario.hpp"
@@ -159,6 +162,126 @@ TEST_CASE("the report: self-contained, one container per chart, no early end of 
     const auto data = nlohmann::json::parse(json);
     CHECK(data["emissions"].size() == r.years.size());
     CHECK(data["meta"]["currency"] == "EUR");
+    // the minimal case has triggers: the boundary is a chart, not the no-trigger sentence
+    CHECK(data["boundary"].size() > 0);
+    CHECK(html.find("id=\"no-boundary\"") == std::string::npos);
+    // no case text given: the assumptions section says there are no tags
+    CHECK(html.find("<h2>Assumptions and sources</h2>") != std::string::npos);
+    CHECK(html.find("The case file carries no source or ASSUMPTION tags") != std::string::npos);
+}
+
+namespace {
+
+// A small case text with every kind of line the notes reader meets (line numbers in the comments
+// on the right are the ones the test expects).
+const std::string kNotesCase = R"(# Header: tags refer to data/FACTS.md ([src], [derived]). ASSUMPTION = a choice.
+# It is a legend, not a note.
+name: notes                  # line 3: no tag, not listed
+description: >
+  A case # with a hash [src] inside a block scalar, not a comment
+valuation:
+  discount_rate: 0.08        # ASSUMPTION: real hurdle rate
+factors:
+  co2:                       # EU ETS price: the median follows
+    model: ou                # the path below (ASSUMPTION); FACTS.md 15
+    parameters:
+      kappa: 0.53            # FACTS.md 12b [computed]: AR(1) 2018-2025,
+                             # "not robust"
+      sigma: 0.415           # FACTS.md 12b [computed]
+    label: "a # b"           # [secondary] a poll
+correlations:
+  - [co2, gas, 0.22]         # FACTS.md 12b [computed]: daily
+policy:
+  # carbon_pass_through: none (ASSUMPTION): outside CBAM
+  co2_levy:
+    rate: belastingplan2026  # unconfirmed (FACTS.md 3)
+plant:
+  output_t_per_year: 1.0e6   # [derived]: 500 MW x 2,000 h
+)";
+
+}  // namespace
+
+TEST_CASE("case source notes: key paths, continued comments, sourced and assumed, header left out") {
+    const auto notes = kp::results::caseSourceNotes(kNotesCase);
+    REQUIRE(notes.size() == 9);
+    auto check = [&](std::size_t i, int line, const std::string& key, const std::string& value,
+                     const std::string& comment, bool assumption) {
+        CAPTURE(i);
+        CHECK(notes[i].line == line);
+        CHECK(notes[i].key == key);
+        CHECK(notes[i].value == value);
+        CHECK(notes[i].comment == comment);
+        CHECK(notes[i].assumption == assumption);
+    };
+    check(0, 7, "valuation.discount_rate", "0.08", "ASSUMPTION: real hurdle rate", true);
+    // a lowercase comment on the next, deeper key goes on with the one above
+    check(1, 9, "factors.co2", "", "EU ETS price: the median follows the path below (ASSUMPTION); FACTS.md 15", true);
+    // a comment-only line to the right of the key goes on with its comment
+    check(2, 12, "factors.co2.parameters.kappa", "0.53", "FACTS.md 12b [computed]: AR(1) 2018-2025, \"not robust\"", false);
+    check(3, 14, "factors.co2.parameters.sigma", "0.415", "FACTS.md 12b [computed]", false);
+    check(4, 15, "factors.co2.label", "\"a # b\"", "[secondary] a poll", false);
+    check(5, 17, "correlations", "[co2, gas, 0.22]", "FACTS.md 12b [computed]: daily", false);
+    // a comment of its own is listed under its section
+    check(6, 19, "policy", "", "carbon_pass_through: none (ASSUMPTION): outside CBAM", true);
+    check(7, 21, "policy.co2_levy.rate", "belastingplan2026", "unconfirmed (FACTS.md 3)", true);
+    check(8, 23, "plant.output_t_per_year", "1.0e6", "[derived]: 500 MW x 2,000 h", false);
+    CHECK(kp::results::caseSourceNotes("name: x\nplant:\n  life: 3   # a plain comment\n").empty());
+    CHECK(kp::results::caseSourceNotes("").empty());
+}
+
+TEST_CASE("the report: assumptions and sources listed; no boundary chart without a CO2 trigger") {
+    const Valued run(true);
+    const auto& [c, s, pr, pv, engine, rules, r] = run;
+    (void)engine;
+    (void)rules;
+    kp::results::ReportInput in;
+    in.c = &c;
+    in.r = &r;
+    in.paths = &pv;
+    in.caseText = kNotesCase;
+    in.sets = {"valuation.discount_rate=0.06"};
+    const std::string html = kp::results::reportHtml(in);
+    CHECK(html.find("<h3>Sourced (5)</h3>") != std::string::npos);
+    CHECK(html.find("<h3>Assumptions (4)</h3>") != std::string::npos);
+    CHECK(html.find("<td class=\"key\">factors.co2.parameters.kappa</td><td>0.53</td><td>FACTS.md 12b [computed]: "
+                    "AR(1) 2018-2025, &quot;not robust&quot;</td>") != std::string::npos);
+    CHECK(html.find("0.08 &rarr; <b>0.06</b> (--set)") != std::string::npos);
+    CHECK(html.find("no source or ASSUMPTION tags") == std::string::npos);
+    CHECK(html.find("It is a legend") == std::string::npos);
+    CHECK(html.find("data-chart=\"boundary\"") != std::string::npos);
+
+    // the same result without a trigger in any year: a sentence with the statuses by year instead
+    kp::InvestmentResult none = r;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (auto& t : none.triggerByTechnology) std::fill(t.begin(), t.end(), nan);
+    std::fill(none.trigger.begin(), none.trigger.end(), nan);
+    REQUIRE(none.years.size() >= 4);
+    for (std::size_t d = 0; d < none.years.size(); ++d)
+        none.triggerStatus[d] = d < 2 ? kp::TriggerStatus::AboveRange : kp::TriggerStatus::NoSwitch;
+    in.r = &none;
+    const std::string text = kp::results::reportHtml(in);
+    CHECK(text.find("data-chart=\"boundary\"") == std::string::npos);
+    CHECK(text.find("id=\"no-boundary\"") != std::string::npos);
+    const std::string above = "In " + std::to_string(none.years[0]) + "&ndash;" + std::to_string(none.years[1]) +
+                              ", investing gains on waiting as the price rises, but does not overtake it";
+    CHECK(text.find(above) != std::string::npos);
+    const std::string noSwitch = "In " + std::to_string(none.years[2]) + "&ndash;" +
+                                 std::to_string(none.years.back()) + ", investing is not driven by the CO&#8322; price";
+    CHECK(text.find(noSwitch) != std::string::npos);
+    const auto open = text.find("<script type=\"application/json\" id=\"kp-data\">");
+    REQUIRE(open != std::string::npos);
+    const auto body = text.find('>', open) + 1;
+    CHECK(nlohmann::json::parse(text.substr(body, text.find("</script>", body) - body))["boundary"].empty());
+
+    // a trigger in the first year only: the chart is kept, the other years' statuses said under it
+    none.triggerByTechnology[0][0] = 100;
+    none.trigger[0] = 100;
+    none.triggerStatus[0] = kp::TriggerStatus::Found;
+    const std::string one = kp::results::reportHtml(in);
+    CHECK(one.find("data-chart=\"boundary\"") != std::string::npos);
+    CHECK(one.find("id=\"no-boundary\"") == std::string::npos);
+    CHECK(one.find("Years without a point: In " + std::to_string(none.years[1]) + ", investing gains on waiting") !=
+          std::string::npos);
 }
 
 }  // TEST_SUITE

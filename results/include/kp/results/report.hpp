@@ -3,9 +3,12 @@
 /// The HTML report of `kruispunt value CASE.yaml --report FILE`: one self-contained file (Vega,
 /// Vega-Lite and vega-embed from results/report/node_modules bundled in, the results as JSON, no
 /// network access: a Content-Security-Policy forbids any fetch) with a text summary, key figures,
-/// price fans per scenario, the exercise boundary, timing, the distribution of value, emissions, a
-/// tornado of sensitivities and the scenario comparison. The chart specs are in
-/// results/report/report.js. Tested in a real browser by tests/report/ (headless Chromium).
+/// price fans per scenario, the exercise boundary (or, when the rule has no CO2 trigger in any year,
+/// a sentence saying why), timing, the distribution of value, emissions, a tornado of sensitivities,
+/// the scenario comparison and the assumptions and sources the case file's comments carry
+/// (case_sources.hpp). The chart specs are in results/report/report.js. Tested by
+/// tests/results/results_test.cpp (the page and its data) and in a real browser by tests/report/
+/// (headless Chromium).
 
 #include <string>
 #include <vector>
@@ -27,6 +30,8 @@ struct ReportInput {
     int npvTechnology = -1;              ///< whose NPV now the sensitivities report
     const std::vector<ScenarioRun>* scenarios = nullptr;  ///< comparison and price fans (prices kept)
     const std::vector<cases::FactorOutlook>* outlook = nullptr;  ///< the price models' outlook (its warnings)
+    std::string caseText;  ///< the case file's text as read: its tagged comments ("Assumptions and sources")
+    std::vector<std::string> sets;  ///< the run's `--set path=value` overrides, marked on the lines they change
 };
 
 /// The whole HTML page.

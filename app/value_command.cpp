@@ -115,6 +115,18 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
                       {"p5", r.emissionsP5[d]},
                       {"p95", r.emissionsP95[d]}});
     j["emissions"] = em;
+    nlohmann::ordered_json prod = nlohmann::ordered_json::array();
+    for (std::size_t d = 0; d < r.years.size(); ++d) {
+        const ProductionYear& py = r.production[d];
+        prod.push_back({{"year", r.years[d]},
+                        {"p_operating", py.operating},
+                        {"output_t", py.output},
+                        {"output_lost_t", py.lost},
+                        {"jobs", py.jobs},
+                        {"leakage_tco2", py.leakage},
+                        {"emissions_with_leakage_tco2", r.emissionsMean[d] + py.leakage}});
+    }
+    j["production"] = prod;
     nlohmann::ordered_json cc = nlohmann::ordered_json::array();
     for (std::size_t d = 0; d < r.years.size(); ++d)
         cc.push_back({{"year", r.years[d]},
@@ -275,6 +287,26 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
             o << "  (decommissioning " << std::setprecision(1) << c.plant.decommissioningCost / 1e6 << " m " << cur
               << " when the plant as it is stops: end of life, closing or replacement)\n";
     }
+    {
+        // production here, what is lost to closing, stopping or scaling down, jobs and leakage
+        o << "\nProduction (expected; lost: the plant's nameplate output not made here";
+        if (c.leakage) o << ", made abroad at " << std::setprecision(2) << c.plant.foreignIntensity << " tCO2/t";
+        const bool jobs = c.plant.jobs > 0;
+        o << ")\nYear   P(operating)  output Mt  lost Mt" << (jobs ? "    jobs" : "");
+        if (c.leakage) o << "  leakage Mt  emissions + leakage Mt";
+        o << "\n";
+        for (std::size_t d = 0; d < r.years.size(); ++d) {
+            if (d != 0 && r.years[d] % 5 != 0 && d + 1 != r.years.size()) continue;  // every fifth year
+            const ProductionYear& py = r.production[d];
+            o << r.years[d] << "   " << std::setprecision(3) << std::setw(10) << py.operating << "  " << std::setprecision(2)
+              << std::setw(9) << py.output / 1e6 << "  " << std::setw(7) << py.lost / 1e6;
+            if (jobs) o << "  " << std::setprecision(0) << std::setw(6) << py.jobs;
+            if (c.leakage)
+                o << "  " << std::setprecision(2) << std::setw(10) << py.leakage / 1e6 << "  " << std::setw(22)
+                  << (r.emissionsMean[d] + py.leakage) / 1e6;
+            o << "\n";
+        }
+    }
     bool anyTrigger = false, anyAbove = false;
     for (std::size_t d = 0; d < r.years.size(); ++d)
         anyTrigger |= std::isfinite(r.trigger[d]), anyAbove |= r.triggerStatus[d] == TriggerStatus::AboveRange;
@@ -308,7 +340,8 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
 
 /// The files of --out DIR: results.json and one CSV per table (plus sensitivities.csv).
 const std::vector<std::string> kOutFiles = {"results.json", "npv_now.csv", "timing.csv", "trigger.csv",
-                                            "emissions.csv", "carbon_cost.csv", "sensitivities.csv"};
+                                            "emissions.csv", "production.csv", "carbon_cost.csv",
+                                            "sensitivities.csv"};
 
 /// Writes results.json and the CSV tables into DIR, whole or not at all (kp::io::writeFiles: every
 /// file to a temporary file in DIR, checked and fsynced, then all renamed), so a failure leaves DIR
@@ -362,6 +395,15 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
         f << "year,mean_tco2,p5_tco2,p95_tco2\n";
         for (std::size_t d = 0; d < r.years.size(); ++d)
             f << r.years[d] << "," << r.emissionsMean[d] << "," << r.emissionsP5[d] << "," << r.emissionsP95[d] << "\n";
+    }
+    {
+        auto& f = file("production.csv");
+        f << "year,p_operating,output_t,output_lost_t,jobs,leakage_tco2,emissions_with_leakage_tco2\n";
+        for (std::size_t d = 0; d < r.years.size(); ++d) {
+            const ProductionYear& py = r.production[d];
+            f << r.years[d] << "," << py.operating << "," << py.output << "," << py.lost << "," << py.jobs << ","
+              << py.leakage << "," << r.emissionsMean[d] + py.leakage << "\n";
+        }
     }
     {
         auto& f = file("carbon_cost.csv");

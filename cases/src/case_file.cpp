@@ -772,6 +772,7 @@ void Loader::readPlant(MapReader m) {
     p.variableCost = m.number("variable_cost_per_t", 0.0, Range::nonNegative(), "EUR/t");
     p.remainingLifeYears = m.integer("remaining_life_years", Range::between(0, 200, "in [0, 200]"), "years");
     p.decommissioningCost = m.number("decommissioning_cost", 0.0, Range::between(0, 1e13, "in [0, 1e13] EUR"), "EUR");
+    p.jobs = m.number("jobs", 0.0, Range::between(0, 1e7, "in [0, 1e7]"), "direct jobs");
     if (auto r = m.optMap("reline")) {  // a life extension of the plant as it is: an option "reline"
         Technology t;
         t.name = "reline";
@@ -926,6 +927,7 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
         }
     }
     t.requiresOption = m.string("requires", "");
+    t.jobs = m.number("jobs", -1.0, Range::between(0, 1e7, "in [0, 1e7]"), "direct jobs");
     if (auto s = m.optMap("sde")) {
         SdeSubsidy sde;
         sde.baseAmount = s->number("base_amount", Range::nonNegative(), "EUR/tCO2");
@@ -1094,6 +1096,12 @@ CaseFile Loader::read(const YAML::Node& rootNode) {
         am->finish();
     }
     if (auto sm = root.optMap("simulation")) readSimulation(*sm);
+    if (auto lk = root.optMap("leakage")) {  // where the output not made here is made instead
+        c_.plant.foreignIntensity =
+            lk->number("foreign_intensity_t_per_t", Range::between(0, 100, "in [0, 100]"), "tCO2/t");
+        lk->finish();
+        c_.leakage = true;
+    }
     crossChecks(root, optionFields);
     root.finish();
     return std::move(c_);

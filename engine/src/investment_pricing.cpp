@@ -30,6 +30,7 @@ public:
         s.counts.assign(s.blocks * (J_ + 1) * H_, 0.0);
         s.stageCounts.assign(s.blocks * NS_ * H_, 0.0);
         s.emisSum.assign(s.blocks * HY_, 0.0);
+        s.prodSum.assign(s.blocks * HY_ * 4, 0.0);
         s.emis.resize(HY_ * nP_);
         s.carbon.resize(HY_ * nP_);
         const PathSimulator sim(*c_.problem.factors, in_.times(), c_.s.seed, Stream::Pricing, c_.s.antithetic);
@@ -168,6 +169,24 @@ private:
                 sumE += e;
             }
             s.emisSum[b * HY_ + k / Pz_] += sumE;
+        }
+        // production, production lost against the plant's nameplate output, jobs, paths operating
+        const double qRef = in_.project().plant.outputTPerYear / static_cast<double>(Pz_);
+        for (std::size_t y = 0; y < HY_; ++y) {
+            double out = 0, lost = 0, jobs = 0, operating = 0;
+            for (std::size_t p = 0; p < n; ++p) {
+                double oy = 0;
+                for (std::size_t k = y * Pz_; k < (y + 1) * Pz_; ++k) {
+                    const double o = in_.output(w.plans[p], k);
+                    oy += o;
+                    lost += std::max(0.0, qRef - o);
+                    jobs += in_.jobs(w.plans[p], k);
+                }
+                out += oy;
+                operating += oy > 0 ? 1.0 : 0.0;
+            }
+            double* ps = s.prodSum.data() + (b * HY_ + y) * 4;
+            ps[0] = out, ps[1] = lost, ps[2] = jobs / static_cast<double>(Pz_), ps[3] = operating;
         }
     }
 

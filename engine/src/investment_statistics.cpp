@@ -178,6 +178,16 @@ void emissions(const InvestmentContext& c, PricingSums& s, InvestmentResult& res
         std::nth_element(beginIt, beginIt + static_cast<std::ptrdiff_t>(k), beginIt + static_cast<std::ptrdiff_t>(nP));
         return static_cast<double>(*(beginIt + static_cast<std::ptrdiff_t>(k)));
     };
+    res.production.assign(HY, ProductionYear{});
+    const double foreign = c.in.project().plant.foreignIntensity;
+    for (std::size_t k = 0; k < HY; ++k) {
+        double x[4] = {0, 0, 0, 0};
+        for (std::size_t b = 0; b < nbP; ++b)
+            for (std::size_t i = 0; i < 4; ++i) x[i] += s.prodSum[(b * HY + k) * 4 + i];
+        ProductionYear& py = res.production[k];
+        py.output = x[0] / np, py.lost = x[1] / np, py.jobs = x[2] / np, py.operating = x[3] / np;
+        py.leakage = py.lost * foreign;
+    }
     for (std::size_t k = 0; k < HY; ++k) {
         double e = 0;
         for (std::size_t b = 0; b < nbP; ++b) e += s.emisSum[b * HY + k];

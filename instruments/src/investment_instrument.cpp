@@ -536,16 +536,38 @@ double InvestmentInstrument::emissions(const PathPlan& plan, std::size_t k, cons
     }
 }
 
-PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k, const ProjectBlock& b,
-                                            std::size_t p) const {
-    const std::size_t n = b.n;
+double InvestmentInstrument::output(const PathPlan& plan, std::size_t k) const {
     const double q = pr_.plant.outputTPerYear / static_cast<double>(P_);  // per period
-    const auto life = static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
     auto outputOf = [&](std::size_t j) {
         const Technology& t = optionAt(j).tech;
         return q * (t.retrofit ? 1.0 : t.outputScale);
     };
-    double c = 0, o = 0, i = 0;
+    switch (plan.running(k)) {
+        case Running::Plant: return k < plantEndPeriod() ? q : 0.0;
+        case Running::Technology: return outputOf(plan.j);
+        case Running::Stage: return outputOf(plan.js);
+        default: return 0.0;
+    }
+}
+
+double InvestmentInstrument::jobs(const PathPlan& plan, std::size_t k) const {
+    const double plant = pr_.plant.jobs;
+    auto jobsOf = [&](std::size_t j) {
+        const double x = optionAt(j).tech.jobs;
+        return x < 0 ? plant : x;
+    };
+    switch (plan.running(k)) {
+        case Running::Plant: return k < plantEndPeriod() ? plant : 0.0;
+        case Running::Technology: return jobsOf(plan.j);
+        case Running::Stage: return jobsOf(plan.js);
+        default: return 0.0;
+    }
+}
+
+PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k, const ProjectBlock& b,
+                                            std::size_t p) const {
+    const std::size_t n = b.n;
+    double c = 0, i = 0;
     // the parent's subsidy runs its term whatever runs (investment_project.hpp: stages)
     auto subsidy = [&](std::size_t j, std::size_t d, std::size_t s0, std::size_t es) {
         if (k < s0 || k >= es) return 0.0;
@@ -553,17 +575,10 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     };
     const double sdeJ = plan.isTechnology() ? subsidy(plan.j, plan.d, plan.s0, plan.es0) : 0.0;
     switch (plan.running(k)) {
-        case Running::Plant:
-            c = b.base[k * n + p];
-            o = k < life ? q : 0.0;
-            break;
-        case Running::Technology:
-            c = b.tech[(plan.j * H_ + k) * n + p] + sdeJ;
-            o = outputOf(plan.j);
-            break;
+        case Running::Plant: c = b.base[k * n + p]; break;
+        case Running::Technology: c = b.tech[(plan.j * H_ + k) * n + p] + sdeJ; break;
         case Running::Stage:
             c = b.tech[(plan.js * H_ + k) * n + p] + subsidy(plan.js, plan.dS, plan.sS, plan.esS) + sdeJ;
-            o = outputOf(plan.js);
             break;
         default:
             if (plan.exited() && k == plan.d) c = closeValue_[plan.d] / pr_.discount[plan.d];
@@ -591,7 +606,7 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     r.cashFlow = c;
     r.investment = i;
     r.emissions = emissions(plan, k, b, p);
-    r.output = o;
+    r.output = output(plan, k);
     return r;
 }
 

@@ -155,7 +155,21 @@
           encoding: { x: year, y: { field: "mean", type: "quantitative" } } },
         { mark: { type: "line", color: "#c0392b", strokeDash: [6, 4], strokeWidth: 2 },
           encoding: { x: year, y: { field: "never", type: "quantitative" } } },
-      ],
+      ].concat(data.leakage ? [
+        { mark: { type: "line", color: "#2e8540", strokeWidth: 1 },
+          encoding: { x: year, y: { field: "mean_with_leakage", type: "quantitative" } } },
+        { mark: { type: "line", color: "#c0392b", strokeDash: [2, 2], strokeWidth: 1 },
+          encoding: { x: year, y: { field: "never_with_leakage", type: "quantitative" } } },
+      ] : []),
+    }),
+    production: () => make({
+      data: { values: data.production },
+      width: 640, height: 220,
+      mark: { type: "line", strokeWidth: 2.5, point: false },
+      encoding: { x: year, y: { field: "mt", type: "quantitative", title: "Mt product per year" },
+                  color: { field: "series", type: "nominal", title: null,
+                           scale: { domain: ["made here", "lost (not made here)"], range: ["#1f5f8b", "#c0392b"] } },
+                  tooltip: [{ field: "year" }, { field: "series" }, { field: "mt", format: ",.2f" }] },
     }),
     tornado: () => make({
       data: { values: data.tornado },

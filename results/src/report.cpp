@@ -203,10 +203,25 @@ Json chartData(const ReportInput& in) {
         const double never = static_cast<int>(k) < c.plant.remainingLifeYears
                                  ? c.plant.outputTPerYear * c.plant.emissionIntensity
                                  : 0.0;
-        em.push_back({{"year", r.years[k]}, {"mean", r.emissionsMean[k] / 1e6}, {"p5", r.emissionsP5[k] / 1e6},
-                      {"p95", r.emissionsP95[k] / 1e6}, {"never", never / 1e6}});
+        Json row = {{"year", r.years[k]}, {"mean", r.emissionsMean[k] / 1e6}, {"p5", r.emissionsP5[k] / 1e6},
+                    {"p95", r.emissionsP95[k] / 1e6}, {"never", never / 1e6}};
+        if (c.leakage && k < r.production.size()) {  // with the emissions abroad of the output lost here
+            const double lostNever = static_cast<int>(k) < c.plant.remainingLifeYears ? 0.0 : c.plant.outputTPerYear;
+            row["mean_with_leakage"] = (r.emissionsMean[k] + r.production[k].leakage) / 1e6;
+            row["never_with_leakage"] = (never + lostNever * c.plant.foreignIntensity) / 1e6;
+        }
+        em.push_back(row);
     }
     d["emissions"] = em;
+    d["leakage"] = c.leakage;
+    // production here and what is lost (made abroad), Mt/yr; P(operating)
+    Json prod = Json::array();
+    for (std::size_t k = 0; k < r.production.size(); ++k) {
+        const ProductionYear& py = r.production[k];
+        prod.push_back({{"year", r.years[k]}, {"series", "made here"}, {"mt", py.output / 1e6}});
+        prod.push_back({{"year", r.years[k]}, {"series", "lost (not made here)"}, {"mt", py.lost / 1e6}});
+    }
+    d["production"] = prod;
     // tornado: changes with +-2 standard errors, largest option-value change first
     std::vector<const Sensitivity*> sorted;
     for (const auto& s : in.sensitivities) sorted.push_back(&s);
@@ -476,9 +491,19 @@ std::string reportHtml(const ReportInput& in) {
             "investing now, and of carrying on as is; dashed lines are the means.",
             "value");
     section(o, "Emissions",
-            "Expected emissions of the plant under the optimal strategy (line) with the 5th&ndash;95th "
-            "percentile band, against carrying on as it is today (red dashes).",
+            std::string("Expected emissions of the plant under the optimal strategy (line) with the 5th&ndash;95th "
+                        "percentile band, against carrying on as it is today (red dashes).") +
+                (c.leakage ? " Thin lines: the same with the emissions abroad of the output no longer made here "
+                             "(leakage, at " + fmt("%.2f", c.plant.foreignIntensity) +
+                             " tCO&#8322;/t): carrying on stops at the end of the plant's life, but the "
+                             "product is then made elsewhere."
+                           : " The case gives no <code>leakage</code>: output no longer made here is not "
+                             "counted anywhere."),
             "emissions");
+    section(o, "Production",
+            "Expected output made here under the optimal strategy and the plant's nameplate output lost "
+            "(closed, stopped at the end of its life, scaled down), in Mt a year.",
+            "production");
     if (!in.sensitivities.empty()) {
         section(o, "What drives the value: sensitivities",
                 "Change in the option value and in the NPV of investing now for each bump, valued again with the "

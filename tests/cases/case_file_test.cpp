@@ -553,6 +553,16 @@ TEST_CASE("The plant's end: decommissioning cost and a reline option, fields and
                    "plant.reline={capex: 1.0e8, years_added: 15, decision_window: {earliest: 2040, latest: 2049}}"},
                   ""});
     CHECK(c.plant.decommissioningCost == 2.5e8);
+    const kc::CaseFile j = kc::loadCaseFile(
+        minimal, {{"plant.jobs=800", "options.capture.jobs=850", "leakage={foreign_intensity_t_per_t: 1.2}"}, ""});
+    CHECK(j.plant.jobs == 800);
+    CHECK(j.option("capture")->jobs == 850);
+    CHECK(j.leakage);
+    CHECK(j.plant.foreignIntensity == 1.2);
+    CHECK_FALSE(kc::loadCaseFile(minimal).leakage);
+    CHECK(kc::loadCaseFile(minimal).option("capture")->jobs < 0);  // as the plant
+    CHECK(errorOf(minimal, {{"leakage={foreign_intensity_t_per_t: -1}"}, ""})
+              .find("leakage.foreign_intensity_t_per_t: the value is -1, but must be in [0, 100]") != std::string::npos);
     CHECK(c.plant.reline);
     const kp::Technology* r = c.option("reline");
     REQUIRE(r != nullptr);

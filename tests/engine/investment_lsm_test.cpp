@@ -928,6 +928,44 @@ TEST_CASE("an award's budget stops the subsidy when the sum paid reaches it (han
     CHECK(none.npvNow[0].value == doctest::Approx(without.npvNow[0].value).epsilon(1e-13));
 }
 
+TEST_CASE("production, output lost, jobs and leakage per year under fixed policies (hand computed)") {
+    Synthetic syn;
+    syn.vol = 0.4;
+    auto p = syn.make();
+    p.project.plant.remainingLifeYears = 15;  // stops in 2041
+    p.project.plant.jobs = 1000;
+    p.project.plant.foreignIntensity = 2.0;
+    auto& a = p.project.technologies[0].tech;  // built in two years, at half the output, with 300 jobs
+    a.outputScale = 0.5;
+    a.jobs = 300;
+    kp::InvestmentLsm engine;
+    auto s = settings(2048, 9);
+    s.fixedPolicy = kp::FixedPolicy{-1, 0};  // never act: the plant until 2041, then nothing made here
+    const auto never = engine.value(p, s);
+    REQUIRE(never.production.size() == 30);
+    for (std::size_t y = 0; y < 30; ++y) {
+        CAPTURE(y);
+        const kp::ProductionYear& py = never.production[y];
+        const bool runs = y < 15;
+        CHECK(py.operating == (runs ? 1.0 : 0.0));
+        CHECK(py.output == (runs ? 1e6 : 0.0));
+        CHECK(py.lost == (runs ? 0.0 : 1e6));
+        CHECK(py.jobs == (runs ? 1000.0 : 0.0));
+        CHECK(py.leakage == (runs ? 0.0 : 2e6));
+    }
+    s.fixedPolicy = kp::FixedPolicy{0, 2026};  // a now: the plant for two years, then a
+    const auto now = engine.value(p, s);
+    for (std::size_t y = 0; y < 30; ++y) {
+        CAPTURE(y);
+        const kp::ProductionYear& py = now.production[y];
+        CHECK(py.operating == 1.0);
+        CHECK(py.output == (y < 2 ? 1e6 : 5e5));
+        CHECK(py.lost == (y < 2 ? 0.0 : 5e5));
+        CHECK(py.jobs == (y < 2 ? 1000.0 : 300.0));
+        CHECK(py.leakage == (y < 2 ? 0.0 : 1e6));
+    }
+}
+
 TEST_CASE("fixed policy: investing now is worth npv_now; never acting is worth never_invest") {
     Synthetic syn;
     syn.vol = 0.4;

@@ -25,8 +25,8 @@ chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --virtual
   --user-data-dir="$T/profile" --dump-dom "file://$R" > "$T/dom.html" 2> "$T/chromium.log" || fail "chromium exit $?: $(tail -5 "$T/chromium.log")"
 grep -q 'data-charts="done"' "$T/dom.html" || fail "the page's script did not finish: $(tail -5 "$T/chromium.log")"
 charts=$(grep -o 'data-chart="[a-z]*"' "$R" | sort -u | wc -l)
-[ "$charts" -eq 7 ] || fail "$charts charts in the page, expected 7"
-for c in fan boundary timing value emissions tornado compare; do
+[ "$charts" -eq 8 ] || fail "$charts charts in the page, expected 8"
+for c in fan boundary timing value emissions production tornado compare; do
   tag=$(grep -o "<div[^>]*data-chart=\"$c\"[^>]*>" "$T/dom.html")
   echo "$tag" | grep -q 'data-drawn="true"' || fail "chart $c did not draw: $tag"
   marks=$(echo "$tag" | sed -n 's/.*data-marks="\([0-9]*\)".*/\1/p')

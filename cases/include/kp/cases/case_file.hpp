@@ -173,6 +173,7 @@ struct CaseFile {
     std::vector<Technology> options;  ///< mutually exclusive unless `requiresOption` (a stage)
     Alternatives alternatives;
     Simulation simulation;
+    bool leakage = false;  ///< the case gives `leakage` (Plant::foreignIntensity): leakage is reported
 
     const Factor* factor(const std::string& name) const;
     const Maturity* findMaturity(const std::string& name) const;

@@ -149,6 +149,16 @@ struct Outcomes {
     int endOfLifeYear = 0;  ///< the calendar year the plant as it is stops (start year + remaining life)
 };
 
+/// Production and what it implies in one calendar year, expected under the strategy (issue 14):
+/// reported, not valued.
+struct ProductionYear {
+    double operating = 0;  ///< P(the site makes product in the year)
+    double output = 0;     ///< E[t of product made here]
+    double lost = 0;       ///< E[t the plant as it is would make (nameplate) but is not made here]
+    double jobs = 0;       ///< E[direct employment] (mean over the year's periods)
+    double leakage = 0;    ///< E[tCO2 emitted abroad making the lost output] = lost x Plant::foreignIntensity
+};
+
 struct InvestmentResult {
     Decision decision = Decision::Wait;
     int technology = -1;                   ///< for InvestNow: index into problem.project.technologies
@@ -175,6 +185,7 @@ struct InvestmentResult {
     std::vector<Estimate> investedBy;      ///< per year: probability of having invested (any technology) by its end
     std::vector<double> emissionsMean;     ///< per year: expected emissions under the policy, tCO2
     std::vector<double> emissionsP5, emissionsP95;
+    std::vector<ProductionYear> production;  ///< per year
     std::vector<Percentiles> carbonCostNever;  ///< per year: EUA cost net of allocation + levy, never investing
     std::size_t paths = 0, trainingPaths = 0;  ///< pricing paths; training paths of each rule
     std::size_t rules = 1;                 ///< independently trained rules (the standard errors include their spread)

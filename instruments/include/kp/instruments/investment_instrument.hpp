@@ -155,6 +155,11 @@ public:
     PathPlan plan(int action, int actionDate, int stageDate, const ProjectBlock& b, std::size_t p) const;
     /// tCO2 emitted on path p in period k under the plan.
     double emissions(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
+    /// Tonnes of product made on path p in period k under the plan (the plant until its end of life,
+    /// then the technology or stage at its output scale; a retrofit or reline at the plant's output).
+    double output(const PathPlan& plan, std::size_t k) const;
+    /// Direct employment in period k under the plan (Plant::jobs, Technology::jobs; 0 when nothing runs).
+    double jobs(const PathPlan& plan, std::size_t k) const;
     /// Cash flow, investment and output of path p in period k under the plan (emissions: see above).
     PeriodOutcome outcome(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
 

@@ -79,6 +79,7 @@ struct Technology {
     /// (case file: plant.reline). Excluded from P(invested), the CO2 trigger and the `invested`
     /// outcome. -1: an ordinary technology.
     int relineYearsAdded = -1;
+    double jobs = -1;  ///< direct employment while it operates (reported only); < 0: as the plant
     bool isReline() const { return relineYearsAdded >= 0; }
     CapitalGrant grant;               ///< capital grant on the investment
 

@@ -38,6 +38,7 @@ struct ValueOptions {
     ValueExtras extras;
 };
 
+std::string waitingWarning(const InvestmentResult& r);
 
 nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& r,
                               const std::optional<InvestmentUpperBound>& upper,
@@ -183,9 +184,25 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
                                     {"export_share", pt.exportShare},
                                     {"years", per}};
     }
+    if (const std::string ww = waitingWarning(r); !ww.empty()) warnings.push_back(ww);
     j["warnings"] = warnings;
     j["seconds"] = r.seconds;
     return j;
+}
+
+/// A value of waiting between 2 and 3 standard errors below 0 (3 and more: a fitting failure,
+/// results::checkResult): the decision is doubtful, and the output says so.
+std::string waitingWarning(const InvestmentResult& r) {
+    const Estimate& w = r.valueOfWaiting;
+    if (!(std::isfinite(w.value) && w.value < -2 * w.stdError && -w.value > 1e-9 * std::abs(r.optionValue.value)))
+        return "";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(1) << "the value of waiting is " << w.value / 1e6 << " +- " << w.stdError / 1e6
+      << " m, " << -w.value / w.stdError
+      << " standard errors below 0: the flexible strategy should be worth at least the best static one, so the "
+         "fitted rule may be poor and the decision doubtful (3 standard errors or more is refused as a fitting "
+         "failure). Try more training paths, another simulation.degree or basis, and compare seeds";
+    return o.str();
 }
 
 std::string money(double x) {
@@ -226,6 +243,7 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
     for (std::size_t i = 0; i < r.npvNow.size(); ++i) line("invest now: " + r.technologyNames[i], r.npvNow[i]);
     if (std::isfinite(r.closeNow.value)) line("close now", r.closeNow);
     line("value of waiting", r.valueOfWaiting);
+    if (const std::string ww = waitingWarning(r); !ww.empty()) o << "Warning: " << ww << "\n";
     if (!outlook.empty() && !outlook.front().years.empty()) {
         o << "\nPrices the case assumes (median / mean of 20,000 simulated paths; today's in brackets)\n";
         for (const auto& f : outlook) {

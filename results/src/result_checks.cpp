@@ -82,6 +82,21 @@ void checkResult(const InvestmentResult& r, const std::string& where, const std:
         below("invest now in " + (j < r.technologyNames.size() ? r.technologyNames[j] : std::to_string(j)),
               r.npvNow[j]);
     if (std::isfinite(r.closeNow.value)) below("close now", r.closeNow);
+    // the same against the best static strategy with the standard error of the pathwise difference
+    // (value_of_waiting: option minus the best of never, now and closing now, on the same paths): far
+    // more precise than the two errors in quadrature, since both values ride on the same prices
+    if (const Estimate& w = r.valueOfWaiting;
+        std::isfinite(w.value) && w.value < -3 * w.stdError && -w.value > 1e-9 * std::abs(r.optionValue.value)) {
+        std::ostringstream os;
+        os.precision(6);
+        os << where << ": the value of waiting is " << w.value << " +- " << w.stdError
+           << " (the option value minus the best static strategy, on the same paths), more than 3 standard errors "
+              "below 0, but the flexible strategy must be worth at least every static one: the regression failed "
+              "to fit the decision rule (a fitting failure, not a decision). Try more training paths "
+              "(simulation.training_paths), a lower or higher simulation.degree, or simulation.basis: monomial; "
+              "mean reversion far slower than the horizon (a small kappa) makes the continuation value hard to fit";
+        throw NotConverged(os.str());
+    }
 }
 
 }  // namespace kp::results

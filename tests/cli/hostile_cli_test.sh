@@ -80,6 +80,13 @@ expect 2 "the result [a-z_.]+ is .*but must be finite.*factors.product.value = 1
 # beside never investing at +5,896 m): a fitting failure, not a decision
 expect 1 "is below never invest .* fitting failure" "$K" value "$W" --paths 20000 --quiet --set factors.gas.parameters.kappa=1e-6
 expect 1 "below close now .* fitting failure" "$K" value "$W" --paths 2000 --quiet --set alternatives.close.value=1e300
+# below never investing by only ~0.1% of its value, but 6 standard errors of the pathwise difference
+# (the two values in quadrature would hide it): a fitting failure
+expect 1 "value of waiting is .* more than 3 standard errors below 0.* fitting failure" "$K" value \
+  "$S/examples/chemical_site_eboilers.yaml" --paths 20000 --quiet --set plant.decommissioning_cost=1e9
+# 2 to 3 standard errors below 0: the decision is printed, with a warning that it is doubtful
+expect 0 "Warning: the value of waiting is -[0-9.]+ \+- [0-9.]+ m, 2\.[0-9] standard errors below 0" "$K" value "$W" \
+  --paths 20000 --quiet --set factors.gas.parameters.kappa=0.01
 
 # --- breakeven: --upper checked; the break-even does not depend on it ----------------------------
 expect 2 "--upper is -5, but must be above 0" "$K" breakeven "$C" --instrument operating-subsidy --paths 2000 --upper -5 --quiet

@@ -76,6 +76,14 @@ grep -q "secretline" "$T/o" && fail "scenario file echoed"
 expect 2 "the result [a-z_.]+ is .*but must be finite.*factors.product.value = 1e\+308" "$K" value "$C" --paths 2000 --quiet \
   --set factors.product.model=constant --set factors.product.value=1e308 --out "$T/over"
 [ -e "$T/over" ] && fail "an overflowed result wrote --out"
+# Schwartz-Smith with sigma 10 over 100 years, and spots of 1e200 and 1e308: overflow named, exit 2
+expect 2 "the result [][a-z_.0-9]+ is .*but must be finite" "$K" value "$C" --paths 2000 --quiet \
+  --set valuation.horizon_years=100 --set "options.capture.decision_window={earliest: 2026, latest: 2100}" \
+  --set "factors.co2={model: schwartz-smith, unit: EUR/t, spot: 70, parameters: {kappa: 1, sigma_chi: 10, mu_xi: 0, sigma_xi: 10, rho: 0}}"
+expect 2 "the result [a-z_.]+ is .*but must be finite.*factors.co2.spot = 1e\+200" "$K" value "$C" --paths 2000 --quiet \
+  --set factors.co2.spot=1e200
+expect 2 "the result [a-z_.]+ is .*but must be finite.*factors.co2.spot = 1e\+308" "$K" value "$C" --paths 2000 --quiet \
+  --set factors.co2.spot=1e308
 # in-range but hard to fit: gas mean reversion far slower than the horizon (said invest_now at -769 m
 # beside never investing at +5,896 m): a fitting failure, not a decision
 expect 1 "is below never invest .* fitting failure" "$K" value "$W" --paths 20000 --quiet --set factors.gas.parameters.kappa=1e-6

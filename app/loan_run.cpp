@@ -74,8 +74,8 @@ PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, 
         for (std::size_t i = 1; i < out.sizingCashFlow.size(); ++i)
             if (out.sizingCashFlow[i] < out.sizingCashFlow[worst]) worst = i;
         KP_REQUIRE(out.sizedAmount > 0, loan.path, ":", loan.sizingLine, ": sizing: the sized amount is ", out.sizedAmount,
-                   ", but must be > 0: the ", loan.sizing->on, " cash flow in ", s1.years[worst], " is ",
-                   out.sizingCashFlow[worst], " (", c.path, ")");
+                   ", but must be > 0: the ", loan.sizing->on, " cash flow in the loan's year ", worst + 1,
+                   " (from the draw) is ", out.sizingCashFlow[worst], " (", c.path, ")");
         t.amount = loan.amountGiven ? std::min(loan.terms.amount, out.sizedAmount) : out.sizedAmount;
     }
     const int draws = loan.drawOnInvestment ? loan.drawUntil - t.startYear + 1 : 1;

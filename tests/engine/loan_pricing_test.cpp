@@ -98,6 +98,30 @@ TEST_CASE("Merton and loan statistics are bit-identical on 1 and 2 threads") {
     CHECK(one.tail99.es.value == two.tail99.es.value);
     CHECK(kp::breakevenMargin(t, schedule, {}, book.view(), {true, 1}).value ==
           kp::breakevenMargin(t, schedule, {}, book.view(), {true, 2}).value);
+    // drawn on investment in one of two years, with the plant's value as collateral
+    kp::LoanTerms c = t;
+    c.collateralFromPlant = true;
+    c.collateralPlantShare = 0.8;
+    const std::size_t periods = 7;
+    const Book wide(10'240 + 2, periods, 7);
+    std::vector<int> draw(wide.n);
+    std::vector<double> plant(wide.cash.size());
+    for (std::size_t p = 0; p < wide.n; ++p) draw[p] = static_cast<int>((p / 2) % 3) - 1;  // -1, 0, 1 by pair
+    for (std::size_t k = 0; k < plant.size(); ++k) plant[k] = 3.0 * wide.cash[k] - 200;
+    kp::LoanPathView view = wide.view();
+    view.drawPeriod = draw.data();
+    view.periods = periods;
+    view.plantValue = plant.data();
+    const std::vector<kp::LoanSchedule> schedules{kp::buildLoanSchedule(c, 2030), kp::buildLoanSchedule(c, 2031)};
+    const auto d1 = kp::priceLoan(c, schedules, {}, view, {true, 1});
+    const auto d2 = kp::priceLoan(c, schedules, {}, view, {true, 2});
+    CHECK(d1.expectedLoss.value == d2.expectedLoss.value);
+    CHECK(d1.pdGivenDrawn.value == d2.pdGivenDrawn.value);
+    CHECK(d1.pdGivenDrawn.stdError == d2.pdGivenDrawn.stdError);
+    CHECK(d1.lgd.value == d2.lgd.value);
+    CHECK(d1.tail99.es.value == d2.tail99.es.value);
+    CHECK(kp::breakevenMargin(c, schedules, {}, view, {true, 1}).value ==
+          kp::breakevenMargin(c, schedules, {}, view, {true, 2}).value);
 }
 
 TEST_CASE("VaR and ES of uniform losses within 4 of their standard errors") {

@@ -38,8 +38,14 @@ std::string bp(double x) {
     return o.str();
 }
 
-nlohmann::ordered_json runJson(const LoanRun& run) {
-    nlohmann::ordered_json j = statisticsJson(run.variants[0].stats, run.schedule);
+nlohmann::ordered_json runJson(const LoanRun& run, const cases::LoanFile& loan) {
+    nlohmann::ordered_json j;
+    if (loan.sizing) j["amount"] = run.terms.amount;  // per scenario: sized on its own paths
+    if (loan.drawOnInvestment) {  // only then: the other files' output is unchanged
+        j["draw_probability"] = results::estimateJson(run.variants[0].stats.drawProbability);
+        j["pd_given_drawn"] = results::estimateJson(run.variants[0].stats.pdGivenDrawn);
+    }
+    j.update(statisticsJson(run.variants[0].stats, run.schedule));
     j["breakeven_margin"] = results::estimateJson(run.variants[0].breakevenMargin);
     nlohmann::ordered_json variants = nlohmann::ordered_json::object();
     for (const auto& v : run.variants) {
@@ -71,7 +77,7 @@ nlohmann::ordered_json scheduleJson(const LoanSchedule& s) {
 }
 
 void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanRun& run) {
-    const LoanTerms& t = l.terms;
+    const LoanTerms& t = run.terms;
     std::cout << "Loan " << t.name << " on case " << c.name << ": " << t.currency << " " << millions(t.amount)
               << " m, " << t.startYear << "-" << t.endYear() << ", " << toString(t.amortisation)
               << (t.graceYears ? " after " + std::to_string(t.graceYears) + " grace years" : "") << ", "
@@ -79,7 +85,19 @@ void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanR
               << "Funds: " << l.funds << "; borrower policy: "
               << (l.fixedPolicy ? l.policyTechnology + (l.policyTechnology == "none" ? "" : " in " + std::to_string(l.policyYear))
                                 : std::string("optimal (trained by the engine)"))
-              << "; " << run.paths << " paths\n\n";
+              << "; " << run.paths << " paths\n";
+    if (l.sizing) {
+        std::cout << "Sized to a minimum DSCR of " << l.sizing->minDscr << " on the " << l.sizing->on
+                  << " cash flow of the paths that draw: " << millions(run.sizedAmount) << " m"
+                  << (l.amountGiven ? ", capped at " + millions(l.terms.amount) + " m" : std::string()) << "\n  cash flow m:";
+        for (std::size_t i = 0; i < run.sizingCashFlow.size(); ++i)
+            std::cout << (i % 8 ? " " : "\n    ") << millions(run.sizingCashFlow[i]);
+        std::cout << "\n";
+    }
+    if (l.drawOnInvestment)
+        std::cout << "Drawn on 1 January of the year the borrower invests in " << l.funds << ", if in " << t.startYear
+                  << "-" << l.drawUntil << "; never drawn otherwise (money: PV at 1 January " << t.startYear << ")\n";
+    std::cout << "\n";
     std::cout << "Schedule (QuantLib; " << t.currency << " m)\n  year  payment     outstanding  principal  interest  base rate\n";
     for (std::size_t i = 0; i < run.schedule.periods(); ++i)
         std::cout << "  " << run.schedule.years[i] << "  " << run.schedule.paymentDates[i] << std::setw(12)
@@ -88,13 +106,18 @@ void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanR
                   << percent(run.schedule.baseRate[i], 3) << "\n";
 }
 
-void printCredit(const LoanRun& run, const std::string& cur) {
+void printCredit(const LoanRun& run, const std::string& cur, bool draws) {
     const LoanStatistics& s = run.variants[0].stats;
     auto row = [](const std::string& name, const std::string& v, const std::string& se) {
         std::cout << "  " << std::left << std::setw(34) << name << std::right << std::setw(12) << v << "  +- " << se << "\n";
     };
     std::cout << "\nCredit risk (PV at the drawdown, " << cur << " m; +- one standard error)\n";
-    row("PD cumulative", percent(s.pdCumulative.value), percent(s.pdCumulative.stdError));
+    if (draws) {
+        row("P(drawn)", percent(s.drawProbability.value), percent(s.drawProbability.stdError));
+        row("PD given drawn", percent(s.pdGivenDrawn.value), percent(s.pdGivenDrawn.stdError));
+    }
+    row(draws ? "PD cumulative (unconditional)" : "PD cumulative", percent(s.pdCumulative.value),
+        percent(s.pdCumulative.stdError));
     row("LGD (after collateral, guarantee)", percent(s.lgd.value), percent(s.lgd.stdError));
     row("expected loss", millions(s.expectedLoss.value), millions(s.expectedLoss.stdError));
     row("VaR 99%", millions(s.tail99.var.value), millions(s.tail99.var.stdError));
@@ -105,7 +128,8 @@ void printCredit(const LoanRun& run, const std::string& cur) {
     row("break-even margin", bp(run.variants[0].breakevenMargin.value), bp(run.variants[0].breakevenMargin.stdError));
     std::cout << "  PD by year:";
     for (std::size_t i = 0; i < s.pdAnnual.size(); ++i)
-        std::cout << (i % 6 ? "  " : "\n    ") << run.schedule.years[i] << " " << percent(s.pdAnnual[i].value);
+        std::cout << (i % 6 ? "  " : "\n    ") << run.schedule.years[0] + static_cast<int>(i) << " "
+                  << percent(s.pdAnnual[i].value);
     std::cout << "\n";
 }
 
@@ -142,15 +166,21 @@ int runLoanCommand(const LoanOptions& o) {
         j["case"] = cases[0].name;
         j["scenario"] = cases[0].scenario.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(cases[0].scenario);
         j["currency"] = loan.terms.currency;
-        j["amount"] = loan.terms.amount;
+        j["amount"] = runs[0].terms.amount;
+        if (loan.sizing)
+            j["sizing"] = {{"min_dscr", loan.sizing->minDscr},
+                           {"on", loan.sizing->on},
+                           {"sized_amount", runs[0].sizedAmount},
+                           {"cap", loan.amountGiven ? nlohmann::ordered_json(loan.terms.amount) : nlohmann::ordered_json()},
+                           {"cash_flow", runs[0].sizingCashFlow}};
         j["margin"] = loan.terms.margin;
         j["paths"] = runs[0].paths;
-        j.update(runJson(runs[0]));
+        j.update(runJson(runs[0], loan));
         j["schedule"] = scheduleJson(runs[0].schedule);
         nlohmann::ordered_json per = nlohmann::ordered_json::array();
         for (std::size_t i = 1; i < runs.size(); ++i) {
             nlohmann::ordered_json e{{"scenario", scenarios[i]}};
-            e.update(runJson(runs[i]));
+            e.update(runJson(runs[i], loan));
             per.push_back(e);
         }
         j["scenarios"] = per;
@@ -158,10 +188,15 @@ int runLoanCommand(const LoanOptions& o) {
         return 0;
     }
     printHeader(cases[0], loan, runs[0]);
-    printCredit(runs[0], loan.terms.currency);
+    printCredit(runs[0], loan.terms.currency, loan.drawOnInvestment);
     printVariants(runs[0], "Effect of the guarantee (" + (loan.guaranteeScheme.empty() ? std::string("share ") : loan.guaranteeScheme + ", ") +
                                percent(loan.terms.guaranteeShare, 1) + ") and of the margin ratchet");
-    for (std::size_t i = 1; i < runs.size(); ++i) printVariants(runs[i], "Scenario " + scenarios[i]);
+    for (std::size_t i = 1; i < runs.size(); ++i)
+        printVariants(runs[i], "Scenario " + scenarios[i] +
+                                   (loan.sizing ? " (amount " + millions(runs[i].terms.amount) + " m)" : std::string()) +
+                                   (loan.drawOnInvestment ? " (P(drawn) " + percent(runs[i].variants[0].stats.drawProbability.value) +
+                                                                ", PD given drawn " + percent(runs[i].variants[0].stats.pdGivenDrawn.value) + ")"
+                                                          : std::string()));
     double seconds = 0;
     for (const auto& r : runs) seconds += r.seconds;
     std::cout << "\n" << std::fixed << std::setprecision(1) << seconds << " s\n";

@@ -33,14 +33,54 @@ std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, cons
         s.fixedPolicy = fp;
     }
     const LoanTerms& t = loan.terms;
+    LoanRecording rec;
+    int lastYear = t.endYear();  // recorded: start_year .. the last draw's end
+    if (loan.drawOnInvestment) {
+        rec.drawTechnology = technologyIndex(pr, loan.funds);
+        KP_REQUIRE(rec.drawTechnology >= 0, loan.path, ":", loan.fundsLine, ": funds: the option is '", loan.funds,
+                   "', but must be an option the engine values (not a stage) to be drawn on investment");
+        rec.drawPeriods = static_cast<std::size_t>(loan.drawUntil - t.startYear + 1);
+        lastYear = loan.drawUntil + t.tenorYears;
+    }
+    if (t.collateralFromPlant)
+        for (int k = 0; k <= c.valuation.horizonYears; ++k)
+            rec.plantDiscount.push_back(c.valuation.discount.factor(static_cast<double>(k)));
     std::vector<double> nominal;
-    for (int y = t.startYear; y < t.endYear(); ++y)
+    for (int y = t.startYear; y < lastYear; ++y)
         nominal.push_back(std::pow(1.0 + t.inflation, y - c.valuation.priceBaseYear));
     auto recorder = std::make_unique<LoanPathRecorder>(
-        s.paths, static_cast<std::size_t>(t.startYear - c.valuation.startYear), std::move(nominal));
+        s.paths, static_cast<std::size_t>(t.startYear - c.valuation.startYear), std::move(nominal), std::move(rec));
     InvestmentLsm engine;
     engine.value(pr, s, recorder.get());
     return recorder;
+}
+
+PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings) {
+    PreparedLoan out;
+    out.terms = loan.terms;
+    out.recorder = recordLoanPaths(c, loan, settings);
+    out.view = out.recorder->view();
+    LoanTerms& t = out.terms;
+    if (loan.sizing) {
+        // the schedule is linear in the amount: size on a unit loan drawn at start_year
+        LoanTerms unit = t;
+        unit.amount = 1.0;
+        const LoanSchedule s1 = buildLoanSchedule(unit);
+        out.sizingCashFlow = sizingCashFlows(out.view, s1.periods(), loan.sizing->quantile);
+        KP_REQUIRE(!out.sizingCashFlow.empty(), loan.path, ":", loan.sizingLine, ": sizing: the paths that draw the loan are 0 of ",
+                   out.view.paths, ", but must be at least one to size the loan on (", c.path, ")");
+        out.sizedAmount = sizeToDscr(s1, 1.0, out.sizingCashFlow, loan.sizing->minDscr);
+        std::size_t worst = 0;
+        for (std::size_t i = 1; i < out.sizingCashFlow.size(); ++i)
+            if (out.sizingCashFlow[i] < out.sizingCashFlow[worst]) worst = i;
+        KP_REQUIRE(out.sizedAmount > 0, loan.path, ":", loan.sizingLine, ": sizing: the sized amount is ", out.sizedAmount,
+                   ", but must be > 0: the ", loan.sizing->on, " cash flow in the loan's year ", worst + 1,
+                   " (from the draw) is ", out.sizingCashFlow[worst], " (", c.path, ")");
+        t.amount = loan.amountGiven ? std::min(loan.terms.amount, out.sizedAmount) : out.sizedAmount;
+    }
+    const int draws = loan.drawOnInvestment ? loan.drawUntil - t.startYear + 1 : 1;
+    for (int d = 0; d < draws; ++d) out.schedules.push_back(buildLoanSchedule(t, t.startYear + d));
+    return out;
 }
 
 LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
@@ -49,17 +89,19 @@ LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const Inv
     LoanRun run;
     run.scenario = c.scenario;
     run.paths = settings.paths;
-    const auto recorder = recordLoanPaths(c, loan, settings);
-    const LoanPathView view = recorder->view();
-    run.schedule = buildLoanSchedule(loan.terms);
+    const PreparedLoan prepared = prepareLoan(c, loan, settings);
+    run.terms = prepared.terms;
+    run.sizedAmount = prepared.sizedAmount;
+    run.sizingCashFlow = prepared.sizingCashFlow;
+    run.schedule = prepared.schedules[0];
     const LoanPricingSettings ps{settings.antithetic, settings.threads};
     const std::pair<const char*, LoanVariant> variants[] = {
         {"as_written", {}}, {"without_guarantee", {false, true}}, {"without_ratchet", {true, false}}};
     for (const auto& [name, v] : variants) {
         LoanVariantResult r;
         r.name = name;
-        r.stats = priceLoan(loan.terms, run.schedule, v, view, ps, keepPaths && run.variants.empty());
-        r.breakevenMargin = breakevenMargin(loan.terms, run.schedule, v, view, ps);
+        r.stats = priceLoan(run.terms, prepared.schedules, v, prepared.view, ps, keepPaths && run.variants.empty());
+        r.breakevenMargin = breakevenMargin(run.terms, prepared.schedules, v, prepared.view, ps);
         run.variants.push_back(std::move(r));
     }
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -72,7 +114,7 @@ nlohmann::ordered_json statisticsJson(const LoanStatistics& s, const LoanSchedul
     nlohmann::ordered_json annual = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < s.pdAnnual.size(); ++i) {
         auto e = results::estimateJson(s.pdAnnual[i]);
-        e["year"] = schedule.years[i];
+        e["year"] = schedule.years[0] + static_cast<int>(i);  // periods from start_year
         annual.push_back(e);
     }
     j["pd_annual"] = annual;

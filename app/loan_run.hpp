@@ -5,6 +5,7 @@
 /// records each pricing path's cash flows for the loan (LoanPathRecorder); the loan's QuantLib
 /// schedule is then applied to every path, as written and without the guarantee and the ratchet.
 
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -21,9 +22,23 @@ struct LoanVariantResult {
     Estimate breakevenMargin;
 };
 
+/// A loan ready to price on a case's paths: the engine's paths recorded, the amount sized, the
+/// schedules built (one per draw period).
+struct PreparedLoan {
+    LoanTerms terms;                      ///< the file's, with the sized amount
+    std::vector<LoanSchedule> schedules;  ///< [d]: drawn in start_year + d (one without drawing on investment)
+    std::unique_ptr<LoanPathRecorder> recorder;
+    LoanPathView view;
+    double sizedAmount = std::numeric_limits<double>::quiet_NaN();  ///< before the cap (NaN: no sizing)
+    std::vector<double> sizingCashFlow;   ///< per period from the draw, nominal
+};
+
 struct LoanRun {
     std::string scenario;  ///< "" for the case as written
-    LoanSchedule schedule;
+    LoanTerms terms;       ///< as priced (the sized amount)
+    double sizedAmount = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> sizingCashFlow;
+    LoanSchedule schedule;  ///< drawn at start_year
     std::vector<LoanVariantResult> variants;  ///< as written first
     std::size_t paths = 0;
     double seconds = 0;
@@ -32,6 +47,10 @@ struct LoanRun {
 /// The engine's pricing paths as the loan sees them (runs InvestmentLsm once).
 std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, const cases::LoanFile& loan,
                                                   const InvestmentSettings& settings);
+
+/// recordLoanPaths, then the DSCR sizing (if any) and the schedules. Throws kp::InvalidInput (naming
+/// the loan file) when the sized amount is not positive or no path draws the loan to size it on.
+PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings);
 
 /// Prices the loan on a case (loaded by the caller, with its scenario): every variant, with
 /// per-path losses kept in the first when `keepPaths`.

@@ -30,6 +30,7 @@ struct PricedLoan {
     std::string name;
     cases::LoanFile loan;
     cases::CaseFile c;
+    LoanTerms terms;         // as priced (the sized amount)
     LoanStatistics stats;    // with per-path losses and default periods
     double esContribution = 0;  // E[loss of this loan | portfolio loss in its 1% tail]
 };
@@ -80,9 +81,10 @@ int runPortfolio(const PortfolioOptions& o) {
                    ": currency: the currency is ", loans[i].loan.terms.currency, ", but must be the portfolio's (",
                    loans[0].loan.terms.currency, ")");
         if (!o.quiet) std::cerr << "kruispunt portfolio: " << loans[i].name << " ...\n";
-        const auto recorder = recordLoanPaths(loans[i].c, loans[i].loan, s);
-        const LoanSchedule schedule = buildLoanSchedule(loans[i].loan.terms);
-        loans[i].stats = priceLoan(loans[i].loan.terms, schedule, {}, recorder->view(), {s.antithetic, s.threads}, true);
+        const PreparedLoan prepared = prepareLoan(loans[i].c, loans[i].loan, s);
+        loans[i].terms = prepared.terms;
+        loans[i].stats =
+            priceLoan(prepared.terms, prepared.schedules, {}, prepared.view, {s.antithetic, s.threads}, true);
     }
     const std::size_t n = first.paths;
     std::vector<double> total(n, 0.0);
@@ -124,17 +126,23 @@ int runPortfolio(const PortfolioOptions& o) {
         j["es_999"] = results::estimateJson(t999.es);
         j["decoupled"] = {{"var_99", results::estimateJson(d99.var)}, {"es_99", results::estimateJson(d99.es)}};
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
-        for (const auto& l : loans)
-            list.push_back({{"name", l.name},
-                            {"case", l.c.name},
-                            {"loan", l.loan.terms.name},
-                            {"amount", l.loan.terms.amount},
-                            {"pd_cumulative", results::estimateJson(l.stats.pdCumulative)},
-                            {"lgd", results::estimateJson(l.stats.lgd)},
-                            {"expected_loss", results::estimateJson(l.stats.expectedLoss)},
-                            {"var_99", results::estimateJson(l.stats.tail99.var)},
-                            {"es_99", results::estimateJson(l.stats.tail99.es)},
-                            {"es_99_contribution", l.esContribution}});
+        for (const auto& l : loans) {
+            nlohmann::ordered_json e{{"name", l.name},
+                                     {"case", l.c.name},
+                                     {"loan", l.terms.name},
+                                     {"amount", l.terms.amount},
+                                     {"pd_cumulative", results::estimateJson(l.stats.pdCumulative)}};
+            if (l.loan.drawOnInvestment) {  // only then (the other files' output is unchanged)
+                e["draw_probability"] = results::estimateJson(l.stats.drawProbability);
+                e["pd_given_drawn"] = results::estimateJson(l.stats.pdGivenDrawn);
+            }
+            e["lgd"] = results::estimateJson(l.stats.lgd);
+            e["expected_loss"] = results::estimateJson(l.stats.expectedLoss);
+            e["var_99"] = results::estimateJson(l.stats.tail99.var);
+            e["es_99"] = results::estimateJson(l.stats.tail99.es);
+            e["es_99_contribution"] = l.esContribution;
+            list.push_back(e);
+        }
         j["loans"] = list;
         nlohmann::ordered_json corr = nlohmann::ordered_json::array();
         for (const auto& a : loans) {
@@ -156,7 +164,7 @@ int runPortfolio(const PortfolioOptions& o) {
               << " shared paths, seed " << first.seed << "; " << loans[0].loan.terms.currency << " m, PV at each drawdown\n\n"
               << "  loan                  amount   PD cumul.  exp. loss   ES 99% alone   contribution to ES 99%\n";
     for (const auto& l : loans)
-        std::cout << "  " << std::left << std::setw(20) << l.name << std::right << std::setw(8) << m(l.loan.terms.amount)
+        std::cout << "  " << std::left << std::setw(20) << l.name << std::right << std::setw(8) << m(l.terms.amount)
                   << std::setw(11) << std::setprecision(2) << std::fixed << 100 * l.stats.pdCumulative.value << "%"
                   << std::setw(11) << m(l.stats.expectedLoss.value) << std::setw(15) << m(l.stats.tail99.es.value)
                   << std::setw(24) << m(l.esContribution) << "\n";
@@ -169,6 +177,16 @@ int runPortfolio(const PortfolioOptions& o) {
         std::cout << "  " << std::left << std::setw(20) << a.name << std::right;
         for (const auto& b : loans) std::cout << std::setw(8) << std::setprecision(2) << defaultCorrelation(a, b);
         std::cout << "\n";
+    }
+    bool draws = false;
+    for (const auto& l : loans) draws = draws || l.loan.drawOnInvestment;
+    if (draws) {
+        std::cout << "\n  drawn on investment      P(drawn)   PD given drawn\n";
+        for (const auto& l : loans)
+            if (l.loan.drawOnInvestment)
+                std::cout << "  " << std::left << std::setw(22) << l.name << std::right << std::setw(9) << std::setprecision(2)
+                          << 100 * l.stats.drawProbability.value << "%" << std::setw(15) << 100 * l.stats.pdGivenDrawn.value
+                          << "% +- " << 100 * l.stats.pdGivenDrawn.stdError << "%\n";
     }
     std::cout << "\n" << std::setprecision(1) << seconds << " s\n";
     return 0;

@@ -60,7 +60,14 @@ public:
         l.funds = root.string("funds", "plant");
         l.fundsLine = lineOf(root, "funds");
         readPolicy(root, l);
-        t.amount = root.number("amount", Range::positive(), "currency");
+        readSizing(root, l);
+        if (!l.sizing) {
+            t.amount = root.number("amount", Range::positive(), "currency");
+        } else if (auto a = root.opt("amount")) {
+            t.amount = a->number(Range::positive(), "currency (the cap of the sized amount)");
+        } else {
+            l.amountGiven = false;
+        }
         t.currency = root.string("currency", "EUR");
         t.startYear = root.integer("start_year", kYear, "");
         l.startLine = lineOf(root, "start_year");
@@ -73,6 +80,7 @@ public:
                         "below tenor_years (" + std::to_string(t.tenorYears) + ")");
         }
         readAmortisation(root, t);
+        readDrawdown(root, l);
         readRate(root.map("rate", "type, base_curve, margin (and fixed_rate for a fixed loan)"), t);
         if (auto m = root.optMap("fees")) {
             t.upfrontFee = m->number("upfront", 0.0, Range::between(0, 0.2, "in [0, 0.2]"), "share of the amount");
@@ -87,8 +95,16 @@ public:
         t.sponsorSupport = root.number("sponsor_support", 0.0, Range::nonNegative(), "currency over the life");
         t.reserveYears = root.number("reserve_years", 0.0, Range::between(0, 5, "in [0, 5]"), "years of debt service");
         if (auto m = root.optMap("collateral")) {
-            t.collateralValue = m->number("value", Range::nonNegative(), "currency");
-            t.collateralDepreciation = m->number("depreciation_per_year", 0.0, Range::unit(), "share of the value per year");
+            if (auto share = m->opt("plant_value_share")) {  // wrong-way risk: the plant's simulated value
+                t.collateralFromPlant = true;
+                t.collateralPlantShare = share->number(Range::unit(), "share of the plant's value");
+                for (const char* fixed : {"value", "depreciation_per_year"})
+                    if (auto f = m->opt(fixed))
+                        f->fail("the field", fixed, "absent with plant_value_share (the collateral is then the plant's simulated value)");
+            } else {
+                t.collateralValue = m->number("value", Range::nonNegative(), "currency");
+                t.collateralDepreciation = m->number("depreciation_per_year", 0.0, Range::unit(), "share of the value per year");
+            }
             t.collateralHaircut = m->number("haircut", 0.0, Range::unit(), "forced-sale discount");
             m->finish();
         }
@@ -128,6 +144,48 @@ private:
         l.policyTechnology = m.get("technology", "an option of the case, or none").string();
         if (l.policyTechnology != "none") l.policyYear = m.integer("year", kYear, "");
         m.finish();
+    }
+
+    void readSizing(MapReader& root, LoanFile& l) {
+        l.sizingLine = lineOf(root, "sizing");
+        auto m = root.optMap("sizing");
+        if (!m) return;
+        LoanFile::Sizing z;
+        z.minDscr = m->number("min_dscr", Range::between(1, 10, "in [1, 10]"), "cash flow / debt service");
+        if (auto f = m->opt("on")) {
+            z.on = f->string();
+            const bool mean = z.on == "mean";
+            int pct = 0;
+            if (!mean) {
+                std::size_t used = 0;
+                try {
+                    if (z.on.size() >= 2 && z.on[0] == 'p') pct = std::stoi(z.on.substr(1), &used);
+                } catch (const std::exception&) {
+                    pct = 0;
+                }
+                if (used + 1 != z.on.size() || pct < 1 || pct > 99)
+                    f->fail("the basis", "'" + detail::excerpt(z.on) + "'", "mean or a percentile p1 ... p99 (p50: the median)");
+                z.quantile = pct / 100.0;
+            }
+        }
+        m->finish();
+        l.sizing = z;
+    }
+
+    void readDrawdown(MapReader& root, LoanFile& l) {
+        l.drawLine = lineOf(root, "drawdown");
+        auto m = root.optMap("drawdown");
+        if (!m) return;
+        l.drawOnInvestment = m->choice("on", {"start", "investment"}, "start") == "investment";
+        l.drawUntil = l.terms.startYear;
+        if (auto f = m->opt("until")) {
+            l.drawUntil = f->integer(kYear, "");
+            if (l.drawUntil < l.terms.startYear)
+                f->fail("the year", std::to_string(l.drawUntil),
+                        "at least start_year (" + std::to_string(l.terms.startYear) + ")");
+            if (!l.drawOnInvestment) f->fail("the field", "until", "given only with on: investment");
+        }
+        m->finish();
     }
 
     void readAmortisation(MapReader& root, LoanTerms& t) {
@@ -210,6 +268,14 @@ void checkLoanAgainstCase(const LoanFile& l, const CaseFile& c) {
     KP_REQUIRE(l.terms.endYear() <= c.valuation.endYear(), at(l.tenorLine, "tenor_years"),
                ": the loan ends in ", l.terms.endYear(), ", but must end by the case's horizon end ",
                c.valuation.endYear(), " (", c.path, ")");
+    if (l.drawOnInvestment) {
+        KP_REQUIRE(l.funds != "plant", at(l.drawLine, "drawdown.on"),
+                   ": the loan funds 'plant', but must fund an option of ", c.path,
+                   " to be drawn on investment (funds: OPTION)");
+        KP_REQUIRE(l.drawUntil + l.terms.tenorYears <= c.valuation.endYear(), at(l.drawLine, "drawdown.until"),
+                   ": a loan drawn in ", l.drawUntil, " ends in ", l.drawUntil + l.terms.tenorYears,
+                   ", but must end by the case's horizon end ", c.valuation.endYear(), " (", c.path, ")");
+    }
     KP_REQUIRE(l.terms.currency == c.valuation.currency, l.path, ": currency: the currency is ", l.terms.currency,
                ", but must be the case's (", c.valuation.currency, ")");
 }

@@ -33,16 +33,18 @@ void forEachBlock(std::size_t paths, std::size_t threads, F&& f) {
 /// Per-path outcomes of one evaluation, indexed by path.
 struct PathOutcomes {
     std::vector<int> defaultPeriod;
-    std::vector<double> exposure, lossAtDefault, loss, value, valueHurdle;
+    std::vector<double> exposure, lossAtDefault, loss, value, valueHurdle, lentHurdle;
     explicit PathOutcomes(std::size_t n)
-        : defaultPeriod(n), exposure(n), lossAtDefault(n), loss(n), value(n), valueHurdle(n) {}
+        : defaultPeriod(n), exposure(n), lossAtDefault(n), loss(n), value(n), valueHurdle(n), lentHurdle(n) {}
     LoanOutcomes view() {
         return {defaultPeriod.data(), exposure.data(), lossAtDefault.data(), loss.data(), value.data(),
-                valueHurdle.data()};
+                valueHurdle.data(), lentHurdle.data()};
     }
 };
 
-void checkView(const LoanSchedule& s, const LoanPathView& v, const LoanPricingSettings& st) {
+void checkView(const std::vector<LoanSchedule>& schedules, const LoanPathView& v, const LoanPricingSettings& st) {
+    KP_REQUIRE(!schedules.empty(), "priceLoan: no schedule, but must have at least one");
+    const LoanSchedule& s = schedules[0];
     KP_REQUIRE(v.paths >= 2 && v.cashFlow != nullptr && v.stride >= v.paths, "priceLoan: the path view has ",
                v.paths, " paths, but must have at least 2 with cash flows");
     KP_REQUIRE(!st.antithetic || v.paths % 2 == 0, "priceLoan: paths is ", v.paths,
@@ -50,28 +52,37 @@ void checkView(const LoanSchedule& s, const LoanPathView& v, const LoanPricingSe
     KP_REQUIRE(s.periods() >= 1, "priceLoan: the schedule has no period, but must have at least one");
 }
 
-/// Mean of the bank's hurdle value at margin m (the break-even equation), with its standard error.
-Estimate hurdleValue(const LoanTerms& t, const LoanSchedule& s, LoanVariant v, const LoanPathView& view,
-                     const LoanPricingSettings& st, double margin) {
+/// The break-even equation's gap at margin m: E[hurdle value - amount lent], with its standard error
+/// (without drawPeriod: E[hurdle value] - amount, the amount being lent on every path).
+Estimate hurdleGap(const LoanTerms& t, const std::vector<LoanSchedule>& s, LoanVariant v, const LoanPathView& view,
+                   const LoanPricingSettings& st, double margin) {
     v.margin = margin;
-    std::vector<double> value(view.paths);
+    const bool draws = view.drawPeriod != nullptr;
+    std::vector<double> value(view.paths), lent(draws ? view.paths : 0);
     std::vector<Moments> mom(blocksOf(view.paths));
     LoanOutcomes out;
     out.valueHurdle = value.data();
+    if (draws) out.lentHurdle = lent.data();
     forEachBlock(view.paths, st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
         evaluateLoan(t, s, v, view, first, n, out);
-        mom[b] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return value[p]; });
+        mom[b] = draws ? pathMoments(first, n, st.antithetic, [&](std::size_t p) { return value[p] - lent[p]; })
+                       : pathMoments(first, n, st.antithetic, [&](std::size_t p) { return value[p]; });
     });
     Moments tot;
     for (const auto& m : mom) tot.merge(m);
-    return tot.estimate();
+    Estimate e = tot.estimate();
+    if (!draws) e.value -= t.amount;
+    return e;
 }
 
 }  // namespace
 
-LoanPathRecorder::LoanPathRecorder(std::size_t paths, std::size_t firstYear, std::vector<double> nominal)
-    : paths_(paths), firstYear_(firstYear), nominal_(std::move(nominal)), cash_(nominal_.size() * paths),
-      kpi_(nominal_.size() * paths), close_(paths, static_cast<int>(nominal_.size())) {}
+LoanPathRecorder::LoanPathRecorder(std::size_t paths, std::size_t firstYear, std::vector<double> nominal,
+                                   LoanRecording recording)
+    : paths_(paths), firstYear_(firstYear), rec_(recording), nominal_(std::move(nominal)),
+      cash_(nominal_.size() * paths), kpi_(nominal_.size() * paths),
+      plant_(rec_.plantDiscount.empty() ? 0 : nominal_.size() * paths), close_(paths, static_cast<int>(nominal_.size())),
+      draw_(rec_.drawTechnology >= 0 ? paths : 0, -1) {}
 
 void LoanPathRecorder::onBlock(const PricingBlock& b) {
     const std::size_t P = nominal_.size();
@@ -97,11 +108,67 @@ void LoanPathRecorder::onBlock(const PricingBlock& b) {
         const bool closed = b.action[p] == static_cast<int>(b.technologies);
         const auto date = static_cast<std::size_t>(b.actionDate[p]) / per;  // calendar year index
         close_[b.first + p] = closed ? static_cast<int>(date > firstYear_ ? date - firstYear_ : 0) : static_cast<int>(P);
+        // drawn in the period the policy invests in the financed technology, inside the window
+        if (!draw_.empty() && b.action[p] == rec_.drawTechnology && date >= firstYear_ &&
+            date - firstYear_ < rec_.drawPeriods)
+            draw_[b.first + p] = static_cast<int>(date - firstYear_);
+    }
+    if (plant_.empty()) return;
+    // the plant's value at the end of year y: sum over k > y of CF_k D(k) / D(y + 1) (real, the
+    // case's discounting), then nominal with period y's factor
+    const std::vector<double>& D = rec_.plantDiscount;
+    KP_REQUIRE(D.size() > years, "LoanPathRecorder: ", D.size(), " discount factors, but must be one per year and one more (",
+               years + 1, ")");
+    for (std::size_t p = 0; p < b.n; ++p) {
+        double later = 0;  // sum over k > y of CF_k D(k), for y from the last year down
+        for (std::size_t y = years; y-- > firstYear_;) {
+            if (y - firstYear_ < P)
+                plant_[(y - firstYear_) * paths_ + b.first + p] = nominal_[y - firstYear_] * later / D[y + 1];
+            double cash = 0;
+            for (std::size_t k = y * per; k < (y + 1) * per; ++k) cash += b.cashFlow[k * b.n + p];
+            later += cash * D[y];
+        }
     }
 }
 
 LoanPathView LoanPathRecorder::view() const {
-    return {paths_, paths_, cash_.data(), kpi_.data(), close_.data()};
+    LoanPathView v{paths_, paths_, cash_.data(), kpi_.data(), close_.data()};
+    if (!draw_.empty()) {
+        v.drawPeriod = draw_.data();
+        v.periods = nominal_.size();
+    }
+    if (!plant_.empty()) v.plantValue = plant_.data();
+    return v;
+}
+
+std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile) {
+    const std::size_t periods = view.periods ? view.periods : tenor;
+    std::vector<std::size_t> drawn;
+    for (std::size_t p = 0; p < view.paths; ++p) {
+        const int d = view.drawPeriod ? view.drawPeriod[p] : 0;
+        if (d >= 0 && static_cast<std::size_t>(d) + tenor <= periods) drawn.push_back(p);
+    }
+    if (drawn.empty()) return {};
+    std::vector<double> out(tenor), x(drawn.size());
+    for (std::size_t i = 0; i < tenor; ++i) {
+        for (std::size_t k = 0; k < drawn.size(); ++k) {
+            const std::size_t p = drawn[k];
+            const auto d = static_cast<std::size_t>(view.drawPeriod ? view.drawPeriod[p] : 0);
+            x[k] = view.cashFlow[(d + i) * view.stride + p];
+        }
+        if (std::isnan(quantile)) {
+            double sum = 0;
+            for (double v : x) sum += v;
+            out[i] = sum / static_cast<double>(x.size());
+        } else {  // the order statistic ceil(n q), 1-based, as tailRisk's VaR
+            const double r = std::clamp(std::ceil(static_cast<double>(x.size()) * quantile), 1.0,
+                                        static_cast<double>(x.size()));
+            const auto it = x.begin() + static_cast<std::ptrdiff_t>(r) - 1;
+            std::nth_element(x.begin(), it, x.end());
+            out[i] = *it;
+        }
+    }
+    return out;
 }
 
 TailRisk tailRisk(std::vector<double> losses, double level) {
@@ -140,13 +207,18 @@ Estimate meanOverPaths(const std::vector<double>& x, const LoanPricingSettings& 
 
 LoanStatistics priceLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVariant& v, const LoanPathView& view,
                          const LoanPricingSettings& st, bool keepPaths) {
+    return priceLoan(t, std::vector<LoanSchedule>{s}, v, view, st, keepPaths);
+}
+
+LoanStatistics priceLoan(const LoanTerms& t, const std::vector<LoanSchedule>& s, const LoanVariant& v,
+                         const LoanPathView& view, const LoanPricingSettings& st, bool keepPaths) {
     checkView(s, view, st);
-    const std::size_t P = s.periods(), nP = view.paths, nb = blocksOf(nP);
+    const std::size_t P = view.periods ? view.periods : s[0].periods(), nP = view.paths, nb = blocksOf(nP);
     PathOutcomes o(nP);
     const LoanOutcomes out = o.view();
     // per block: [0] cumulative default, [1..P] default in period i-1, then loss, value, hurdle value,
-    // exposure and loss at default (for the LGD ratio)
-    const std::size_t NM = P + 6;
+    // exposure and loss at default (for the LGD ratio), drawn, amount lent (PV on the hurdle curve)
+    const std::size_t NM = P + 8;
     std::vector<Moments> mom(nb * NM);
     std::vector<double> defaults(nb, 0.0);
     forEachBlock(nP, st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
@@ -165,6 +237,8 @@ LoanStatistics priceLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVa
         m[P + 3] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.valueHurdle[p]; });
         m[P + 4] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.exposure[p]; });
         m[P + 5] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.lossAtDefault[p]; });
+        m[P + 6] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.lentHurdle[p] > 0 ? 1.0 : 0.0; });
+        m[P + 7] = pathMoments(first, n, st.antithetic, [&](std::size_t p) { return o.lentHurdle[p]; });
         for (std::size_t p = first; p < first + n; ++p) defaults[b] += o.defaultPeriod[p] < static_cast<int>(P);
     });
     std::vector<Moments> tot(NM);
@@ -179,6 +253,23 @@ LoanStatistics priceLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVa
     r.expectedLoss = tot[P + 1].estimate();
     r.value = tot[P + 2].estimate();
     r.valueHurdle = tot[P + 3].estimate();
+    r.drawProbability = tot[P + 6].estimate();
+    r.lent = tot[P + 7].estimate();
+    // PD given drawn = E[default] / E[drawn]; delta method as for the LGD below
+    const double q = r.drawProbability.value, pdRatio = q > 0 ? r.pdCumulative.value / q : kNaN;
+    if (q > 0) {
+        std::vector<Moments> res(nb);
+        forEachBlock(nP, st.threads, [&](std::size_t b, std::size_t first, std::size_t n) {
+            res[b] = pathMoments(first, n, st.antithetic, [&](std::size_t p) {
+                return (o.defaultPeriod[p] < static_cast<int>(P) ? 1.0 : 0.0) - pdRatio * (o.lentHurdle[p] > 0 ? 1.0 : 0.0);
+            });
+        });
+        Moments d;
+        for (const auto& m : res) d.merge(m);
+        r.pdGivenDrawn = {pdRatio, d.estimate().stdError / q};
+    } else {
+        r.pdGivenDrawn = {kNaN, kNaN};
+    }
     // LGD = E[loss at default] / E[EAD]; delta method: Var(X - R Y) / (m E[Y]^2), over pair averages
     const double ey = tot[P + 4].mean, ratio = ey > 0 ? tot[P + 5].mean / ey : kNaN;
     if (ey > 0) {
@@ -207,8 +298,13 @@ LoanStatistics priceLoan(const LoanTerms& t, const LoanSchedule& s, const LoanVa
 
 Estimate breakevenMargin(const LoanTerms& t, const LoanSchedule& s, const LoanVariant& v, const LoanPathView& view,
                          const LoanPricingSettings& st) {
+    return breakevenMargin(t, std::vector<LoanSchedule>{s}, v, view, st);
+}
+
+Estimate breakevenMargin(const LoanTerms& t, const std::vector<LoanSchedule>& s, const LoanVariant& v,
+                         const LoanPathView& view, const LoanPricingSettings& st) {
     checkView(s, view, st);
-    auto gap = [&](double m) { return hurdleValue(t, s, v, view, st, m).value - t.amount; };
+    auto gap = [&](double m) { return hurdleGap(t, s, v, view, st, m).value; };
     // the value need not rise with the margin everywhere (a higher margin causes more defaults): the
     // lowest break-even margin is bracketed on a 1% grid from -5% to 50%, then refined
     double lo = -0.05, gLo = gap(lo);
@@ -220,7 +316,7 @@ Estimate breakevenMargin(const LoanTerms& t, const LoanSchedule& s, const LoanVa
         gHi = gap(hi);
     }
     if (!(gHi >= 0)) return {kNaN, kNaN};
-    if (gHi == 0) return {hi, hurdleValue(t, s, v, view, st, hi).stdError};
+    if (gHi == 0) return {hi, hurdleGap(t, s, v, view, st, hi).stdError};
     std::uintmax_t iterations = 100;
     const auto root = boost::math::tools::toms748_solve(
         gap, lo, hi, gLo, gHi, [](double a, double b) { return std::abs(b - a) < 1e-8; }, iterations);
@@ -228,7 +324,7 @@ Estimate breakevenMargin(const LoanTerms& t, const LoanSchedule& s, const LoanVa
     // the slope by a central difference of 1 bp on the same paths
     constexpr double h = 1e-4;
     const double slope = (gap(m + h) - gap(m - h)) / (2 * h);
-    const Estimate at = hurdleValue(t, s, v, view, st, m);
+    const Estimate at = hurdleGap(t, s, v, view, st, m);
     return {m, slope > 0 ? at.stdError / slope : kNaN};
 }
 

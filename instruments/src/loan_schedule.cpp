@@ -95,7 +95,11 @@ std::vector<double> notionals(const LoanTerms& t, double annuityRate) {
 
 }  // namespace
 
-LoanSchedule buildLoanSchedule(const LoanTerms& t) {
+LoanSchedule buildLoanSchedule(const LoanTerms& t) { return buildLoanSchedule(t, t.startYear); }
+
+LoanSchedule buildLoanSchedule(const LoanTerms& t, int drawYear) {
+    KP_REQUIRE(drawYear >= t.startYear, t.name, ": the draw year is ", drawYear, ", but must be at least start_year ",
+               t.startYear);
     KP_REQUIRE(t.amount > 0 && std::isfinite(t.amount), t.name, ": amount is ", t.amount, ", but must be > 0");
     KP_REQUIRE(t.tenorYears >= 1 && t.tenorYears <= 60, t.name, ": tenor_years is ", t.tenorYears,
                ", but must be in [1, 60]");
@@ -107,18 +111,24 @@ LoanSchedule buildLoanSchedule(const LoanTerms& t) {
                t.name, ": the repayment schedule has ", t.repaymentShares.size(),
                " entries, but must have one per year of the tenor (", t.tenorYears, ")");
     ql::SavedSettings restore;  // QuantLib's evaluation date is global: put it back on return
-    const ql::Date start = januaryFirst(t.startYear);
-    // a month before the drawdown, so that the first Euribor fixing (two TARGET days before the
+    // the curve as seen at the origination; a later draw (drawing on investment) starts its
+    // schedule then, and its discount factors are from its drawdown
+    const ql::Date origin = januaryFirst(t.startYear);
+    const ql::Date start = januaryFirst(drawYear);
+    const bool shifted = drawYear != t.startYear;
+    // a month before the origination, so that the first Euribor fixing (two TARGET days before the
     // start) is a forecast from the curve, not a missing historical fixing
-    ql::Settings::instance().evaluationDate() = start - ql::Period(1, ql::Months);
-    const ql::Handle<ql::YieldTermStructure> curve = baseCurve(t, start);
-    const ql::Date maturity = januaryFirst(t.endYear());
+    ql::Settings::instance().evaluationDate() = origin - ql::Period(1, ql::Months);
+    const ql::Handle<ql::YieldTermStructure> curve = baseCurve(t, origin);
+    const ql::Date maturity = januaryFirst(drawYear + t.tenorYears);
 
     LoanSchedule s;
     // an annuity is sized at signing with the all-in rate: fixed + margin, or the par-like zero
     // rate of the base curve to maturity + margin for a floating loan
-    s.annuityRate = (t.floating ? curve->zeroRate(maturity, ql::Actual365Fixed(), ql::Compounded, ql::Annual).rate()
-                                : t.fixedRate) + t.margin;
+    const double parRate =
+        shifted ? curve->forwardRate(start, maturity, ql::Actual365Fixed(), ql::Compounded, ql::Annual).rate()
+                : curve->zeroRate(maturity, ql::Actual365Fixed(), ql::Compounded, ql::Annual).rate();
+    s.annuityRate = (t.floating ? parRate : t.fixedRate) + t.margin;
     const std::vector<double> N = notionals(t, s.annuityRate);
     const std::vector<double> couponNotionals(N.begin(), N.end() - 1);
 
@@ -141,12 +151,13 @@ LoanSchedule buildLoanSchedule(const LoanTerms& t) {
     // the required return as a spread on the same curve (annual compounding, like the zero rates)
     const ql::Handle<ql::Quote> spread(ql::ext::make_shared<ql::SimpleQuote>(t.requiredReturn));
     const ql::ZeroSpreadedTermStructure hurdle(curve, spread, ql::Compounded, ql::Annual);
+    if (shifted) s.drawDiscount = curve->discount(start), s.drawHurdleDiscount = hurdle.discount(start);
     for (std::size_t i = 0; i < leg.size(); ++i) {
         const auto coupon = ql::ext::dynamic_pointer_cast<ql::Coupon>(leg[i]);
         KP_REQUIRE(coupon != nullptr, t.name, ": QuantLib built a cash flow that is not a coupon");
         const ql::Date pay = coupon->date();
         const double tau = coupon->accrualPeriod();
-        s.years.push_back(t.startYear + static_cast<int>(i));
+        s.years.push_back(drawYear + static_cast<int>(i));
         s.paymentDates.push_back(isoDate(pay));
         s.paymentTime.push_back(ql::Actual365Fixed().yearFraction(start, pay));
         s.outstanding.push_back(coupon->nominal());
@@ -155,8 +166,8 @@ LoanSchedule buildLoanSchedule(const LoanTerms& t) {
         s.baseRate.push_back(coupon->rate() - t.margin);
         s.interest.push_back(coupon->amount());
         s.fee.push_back(coupon->nominal() * tau * t.annualFee);
-        s.discount.push_back(curve->discount(pay));
-        s.hurdleDiscount.push_back(hurdle.discount(pay));
+        s.discount.push_back(shifted ? curve->discount(pay) / s.drawDiscount : curve->discount(pay));
+        s.hurdleDiscount.push_back(shifted ? hurdle.discount(pay) / s.drawHurdleDiscount : hurdle.discount(pay));
         const ql::Date recovered = pay + ql::Period(t.recoveryLagYears, ql::Years);
         s.lagFactor.push_back(curve->discount(recovered) / curve->discount(pay));
     }

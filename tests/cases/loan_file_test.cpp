@@ -3,7 +3,8 @@
 //! repayments not summing to 1) throws kp::InvalidInput with the case file's message format
 //! "<file>:<line>: <field>: <what> is <value>, but must be <constraint>"; the cross-checks against a
 //! case (unknown option, a loan past the horizon); a portfolio whose cases do not share their
-//! stochastic factors is refused. Deterministic: no random numbers.
+//! stochastic factors is refused; the bankable-loan fields (sizing, drawdown, collateral from the
+//! plant's value) load and their bad values give messages. Deterministic: no random numbers.
 
 #include <doctest/doctest.h>
 
@@ -91,6 +92,36 @@ TEST_CASE("A loan must fit its case") {
           kData + "past_horizon.yaml:4: tenor_years: the loan ends in 2050, but must end by the case's horizon end 2046 (" +
                   kExamples + "minimal_case.yaml)");
     CHECK(crossError("valid.yaml", "minimal_case.yaml").empty());
+}
+
+TEST_CASE("Sizing, drawing on investment and collateral from the plant's value: fields and messages") {
+    const kc::LoanFile l = kc::loadLoanFile(kData + "sized_on_investment.yaml");
+    REQUIRE(l.sizing.has_value());
+    CHECK(l.sizing->minDscr == 1.3);
+    CHECK(l.sizing->quantile == 0.5);
+    CHECK(l.sizing->on == "p50");
+    CHECK(!l.amountGiven);
+    CHECK(l.drawOnInvestment);
+    CHECK(l.drawUntil == 2030);
+    CHECK(l.terms.collateralFromPlant);
+    CHECK(l.terms.collateralPlantShare == 0.8);
+    CHECK(l.terms.collateralHaircut == 0.3);
+    CHECK(crossError("sized_on_investment.yaml", "minimal_case.yaml").empty());
+    // the old fields keep their meaning: no sizing, drawn at the start, fixed collateral
+    const kc::LoanFile v = kc::loadLoanFile(kData + "valid.yaml");
+    CHECK(!v.sizing.has_value());
+    CHECK(v.amountGiven);
+    CHECK(!v.drawOnInvestment);
+    CHECK(!v.terms.collateralFromPlant);
+    CHECK(loanError("sizing_basis.yaml") ==
+          kData + "sizing_basis.yaml:6: sizing.on: the basis is 'p150', but must be mean or a percentile p1 ... p99 "
+                  "(p50: the median)");
+    CHECK(loanError("collateral_both.yaml") ==
+          kData + "collateral_both.yaml:8: collateral.value: the field is value, but must be absent with "
+                  "plant_value_share (the collateral is then the plant's simulated value)");
+    CHECK(crossError("draw_on_plant.yaml", "minimal_case.yaml") ==
+          kData + "draw_on_plant.yaml:7: drawdown.on: the loan funds 'plant', but must fund an option of " + kExamples +
+                  "minimal_case.yaml to be drawn on investment (funds: OPTION)");
 }
 
 TEST_CASE("A portfolio's cases must share one market") {

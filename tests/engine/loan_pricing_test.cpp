@@ -98,6 +98,30 @@ TEST_CASE("Merton and loan statistics are bit-identical on 1 and 2 threads") {
     CHECK(one.tail99.es.value == two.tail99.es.value);
     CHECK(kp::breakevenMargin(t, schedule, {}, book.view(), {true, 1}).value ==
           kp::breakevenMargin(t, schedule, {}, book.view(), {true, 2}).value);
+    // drawn on investment in one of two years, with the plant's value as collateral
+    kp::LoanTerms c = t;
+    c.collateralFromPlant = true;
+    c.collateralPlantShare = 0.8;
+    const std::size_t periods = 7;
+    const Book wide(10'240 + 2, periods, 7);
+    std::vector<int> draw(wide.n);
+    std::vector<double> plant(wide.cash.size());
+    for (std::size_t p = 0; p < wide.n; ++p) draw[p] = static_cast<int>((p / 2) % 3) - 1;  // -1, 0, 1 by pair
+    for (std::size_t k = 0; k < plant.size(); ++k) plant[k] = 3.0 * wide.cash[k] - 200;
+    kp::LoanPathView view = wide.view();
+    view.drawPeriod = draw.data();
+    view.periods = periods;
+    view.plantValue = plant.data();
+    const std::vector<kp::LoanSchedule> schedules{kp::buildLoanSchedule(c, 2030), kp::buildLoanSchedule(c, 2031)};
+    const auto d1 = kp::priceLoan(c, schedules, {}, view, {true, 1});
+    const auto d2 = kp::priceLoan(c, schedules, {}, view, {true, 2});
+    CHECK(d1.expectedLoss.value == d2.expectedLoss.value);
+    CHECK(d1.pdGivenDrawn.value == d2.pdGivenDrawn.value);
+    CHECK(d1.pdGivenDrawn.stdError == d2.pdGivenDrawn.stdError);
+    CHECK(d1.lgd.value == d2.lgd.value);
+    CHECK(d1.tail99.es.value == d2.tail99.es.value);
+    CHECK(kp::breakevenMargin(c, schedules, {}, view, {true, 1}).value ==
+          kp::breakevenMargin(c, schedules, {}, view, {true, 2}).value);
 }
 
 TEST_CASE("VaR and ES of uniform losses within 4 of their standard errors") {
@@ -196,6 +220,84 @@ TEST_CASE("LoanPathRecorder: a quarterly block is summed into loan years (cash, 
     CHECK(view.closePeriod[1] == 0);
     CHECK(view.closePeriod[0] == 2);  // never closed: the number of loan years
     CHECK(view.kpi[0 * n + 1] == doctest::Approx(20.0 / 50.0));
+}
+
+TEST_CASE("LoanPathRecorder: the draw year and the plant's value on a constructed path") {
+    // 3 paths, 4 annual years; path 0 invests in technology 0 in year 1, path 1 in technology 1,
+    // path 2 in technology 0 in year 3 (outside a 2-period draw window from year 0)
+    const std::size_t n = 3, years = 4;
+    std::vector<double> cash(years * n), zero(years * n, 0.0), v(n, 0.0), npv(2 * n, 0.0);
+    for (std::size_t k = 0; k < years; ++k)
+        for (std::size_t p = 0; p < n; ++p) cash[k * n + p] = 10.0 * static_cast<double>(k + 1);  // 10, 20, 30, 40
+    const int action[3] = {0, 1, 0}, date[3] = {1, 1, 3}, stage[3] = {4, 4, 4};
+    kp::PricingBlock b;
+    b.n = n, b.years = years, b.technologies = 2;
+    b.action = action, b.actionDate = date, b.stageDate = stage;
+    b.optionValue = v.data(), b.neverInvest = v.data(), b.npvNow = npv.data();
+    b.co2 = b.gas = b.power = b.hydrogen = b.product = zero.data();
+    b.cashFlow = cash.data(), b.investment = zero.data(), b.emissions = zero.data(), b.output = zero.data();
+    kp::LoanRecording rec;
+    rec.drawTechnology = 0;
+    rec.drawPeriods = 2;
+    rec.plantDiscount = {1.0, 0.9, 0.8, 0.7, 0.6};  // D(k), k = 0 .. years
+    kp::LoanPathRecorder recorder(n, 0, {1.0, 1.0, 2.0}, rec);  // loan periods = years 0, 1, 2
+    recorder.onBlock(b);
+    const kp::LoanPathView view = recorder.view();
+    REQUIRE(view.drawPeriod != nullptr);
+    CHECK(view.periods == 3);
+    CHECK(view.drawPeriod[0] == 1);
+    CHECK(view.drawPeriod[1] == -1);  // invested in another option: never drawn
+    CHECK(view.drawPeriod[2] == -1);  // invested after the draw window
+    // the plant's value at the end of year y = sum over k > y of CF_k D(k) / D(y + 1)
+    CHECK(view.plantValue[0 * n] == doctest::Approx((20 * 0.9 + 30 * 0.8 + 40 * 0.7) / 0.9).epsilon(1e-12));
+    CHECK(view.plantValue[1 * n] == doctest::Approx((30 * 0.8 + 40 * 0.7) / 0.8).epsilon(1e-12));
+    CHECK(view.plantValue[2 * n] == doctest::Approx(2.0 * 40 * 0.7 / 0.7).epsilon(1e-12));  // nominal factor 2
+    // sizing on the drawing path only (path 0, drawn in period 1): its cash flows of periods 1 and 2
+    const std::vector<double> mean = kp::sizingCashFlows(view, 2, NAN);
+    REQUIRE(mean.size() == 2);
+    CHECK(mean[0] == 20.0);
+    CHECK(mean[1] == 2.0 * 30.0);
+}
+
+TEST_CASE("Drawn on investment: P(drawn), PD given drawn and the unconditional EL, path by path") {
+    const kp::LoanTerms t = loan();
+    const std::size_t periods = 6;
+    const Book book(20'000, periods, 11);
+    // every fourth pair never draws (antithetic pairs draw together); the others at the start
+    std::vector<int> draw(book.n);
+    for (std::size_t p = 0; p < book.n; ++p) draw[p] = (p / 2) % 4 == 3 ? -1 : 0;
+    kp::LoanPathView view = book.view();
+    view.drawPeriod = draw.data();
+    view.periods = periods;
+    const std::vector<kp::LoanSchedule> schedules{kp::buildLoanSchedule(t)};
+    const auto all = kp::priceLoan(t, schedules[0], {}, book.view(), {true, 0}, true);
+    const auto r = kp::priceLoan(t, schedules, {}, view, {true, 0}, true);
+    double drawn = 0, defaults = 0, loss = 0;
+    for (std::size_t p = 0; p < book.n; ++p) {
+        if (draw[p] < 0) {
+            CHECK(r.loss[p] == 0.0);
+            CHECK(r.defaultPeriod[p] == static_cast<int>(periods));
+            continue;
+        }
+        CHECK(r.loss[p] == all.loss[p]);  // a draw at the start: the same loan as without drawPeriod
+        drawn += 1, defaults += r.defaultPeriod[p] < static_cast<int>(periods), loss += r.loss[p];
+    }
+    const double N = static_cast<double>(book.n);
+    CHECK(r.drawProbability.value == doctest::Approx(0.75).epsilon(1e-12));
+    CHECK(r.pdCumulative.value == doctest::Approx(defaults / N).epsilon(1e-12));
+    CHECK(r.pdGivenDrawn.value == doctest::Approx(defaults / drawn).epsilon(1e-12));
+    CHECK(r.expectedLoss.value == doctest::Approx(loss / N).epsilon(1e-12));
+    // PD given drawn estimates the same PD as the loan drawn everywhere (the undrawn paths are a
+    // deterministic quarter of the pairs): within 4 combined standard errors
+    const double se = std::hypot(r.pdGivenDrawn.stdError, all.pdCumulative.stdError);
+    CAPTURE(r.pdGivenDrawn.value); CAPTURE(all.pdCumulative.value); CAPTURE(se);
+    CHECK(std::abs(r.pdGivenDrawn.value - all.pdCumulative.value) <= 4 * se);
+    // the break-even margin asks for the amount lent only on the drawn paths: the same loan, the
+    // same margin (the undrawn paths add 0 to both sides)
+    const kp::Estimate m = kp::breakevenMargin(t, schedules, {}, view, {true, 0});
+    const kp::Estimate mAll = kp::breakevenMargin(t, schedules[0], {}, book.view(), {true, 0});
+    CAPTURE(m.value); CAPTURE(mAll.value); CAPTURE(m.stdError); CAPTURE(mAll.stdError);
+    CHECK(std::abs(m.value - mAll.value) <= 4 * std::hypot(m.stdError, mAll.stdError));
 }
 
 }  // TEST_SUITE

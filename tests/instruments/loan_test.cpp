@@ -4,7 +4,9 @@
 //! never defaults and the bank receives the contractual flows; a cash flow that falls short defaults
 //! in the year it does (and the reserve and the sponsors' line delay it by what they hold); an uncured
 //! covenant breach defaults after cureYears; a closure accelerates the loan; a full guarantee leaves no
-//! loss; the ratchet moves the bank's value in the direction of its steps. No random numbers.
+//! loss; the ratchet moves the bank's value in the direction of its steps; the DSCR sizing on a fixed
+//! cash-flow vector (hand-computed); paths that never draw carry no exposure; a later draw uses its
+//! own schedule; the collateral equals the plant's value on a constructed path. No random numbers.
 
 #include <doctest/doctest.h>
 
@@ -188,6 +190,110 @@ TEST_CASE("Ratchet: a met target cuts the margin, a missed one raises it, by the
     CHECK(evaluate(t, Paths(2, ample, 0.9)).value > missed);
     // nothing produced: no test, the contractual margin
     CHECK(evaluate(t, Paths(2, ample, NAN)).value == plain);
+}
+
+
+TEST_CASE("DSCR sizing on a fixed cash-flow vector: the largest amount every period covers (hand-computed)") {
+    kp::LoanTerms t = fixedLoan();
+    t.amortisation = kp::Amortisation::Bullet;
+    t.tenorYears = 3;
+    t.fixedRate = 0.05;
+    t.margin = 0.0;
+    const kp::LoanSchedule s = kp::buildLoanSchedule(t);  // per 1000: 50, 50, 1050 (30/360, full years)
+    // bullet: 10 / (1.25 x 0.05) = 160 in the first two years, 110 / (1.25 x 1.05) = 83.8095... in the last
+    CHECK(kp::sizeToDscr(s, t.amount, {10, 10, 110}, 1.25) == doctest::Approx(110.0 / (1.25 * 1.05)).epsilon(1e-12));
+    // a thin first year binds instead: 2 / (1.25 x 0.05) = 32
+    CHECK(kp::sizeToDscr(s, t.amount, {2, 10, 110}, 1.25) == doctest::Approx(32.0).epsilon(1e-12));
+    // a loss-making year: nothing can be lent
+    CHECK(kp::sizeToDscr(s, t.amount, {-1, 10, 110}, 1.25) == 0.0);
+    // linear over 2 years at 5%: per unit 0.5 + 0.05 = 0.55 and 0.5 + 0.025 = 0.525; at DSCR 1:
+    // min(110 / 0.55, 52.5 / 0.525) = min(200, 100) = 100
+    t.amortisation = kp::Amortisation::Linear;
+    t.tenorYears = 2;
+    CHECK(kp::sizeToDscr(kp::buildLoanSchedule(t), t.amount, {110, 52.5}, 1.0) == doctest::Approx(100.0).epsilon(1e-12));
+    // the sized loan meets its DSCR in every period: DS_i(A) x 1.25 <= CF_i
+    t.amortisation = kp::Amortisation::Annuity;
+    t.tenorYears = 5;
+    const std::vector<double> cf{80, 90, 100, 70, 95};
+    t.amount = kp::sizeToDscr(kp::buildLoanSchedule(t), t.amount, cf, 1.25);
+    const kp::LoanSchedule sized = kp::buildLoanSchedule(t);
+    double slack = 1e300;
+    for (std::size_t i = 0; i < 5; ++i)
+        slack = std::min(slack, cf[i] - 1.25 * (sized.interest[i] + sized.fee[i] + sized.principal[i]));
+    CHECK(slack == doctest::Approx(0.0).scale(100));  // binding in one period, to rounding
+    CHECK(slack > -1e-9);
+}
+
+TEST_CASE("Drawn on investment: paths that never draw carry no exposure; a later draw uses its schedule") {
+    kp::LoanTerms t = fixedLoan();
+    // 4 paths, 7 periods from 2030: path 0 never draws, 1 draws in 2030, 2 in 2031, 3 never; no cash
+    // at all, so a drawn path defaults in its first period
+    const std::size_t n = 4, periods = 7;
+    std::vector<double> cash(periods * n, 0.0), kpi(periods * n, NAN);
+    std::vector<int> close(n, 1000), draw{-1, 0, 1, -1};
+    kp::LoanPathView view{n, n, cash.data(), kpi.data(), close.data()};
+    view.drawPeriod = draw.data();
+    view.periods = periods;
+    const std::vector<kp::LoanSchedule> schedules{kp::buildLoanSchedule(t, 2030), kp::buildLoanSchedule(t, 2031)};
+    CHECK(schedules[1].years[0] == 2031);
+    CHECK(schedules[1].drawDiscount == doctest::Approx(1 / 1.03).epsilon(1e-12));  // flat 3% curve, one year
+    std::vector<int> d(n);
+    std::vector<double> ead(n), lad(n), loss(n), value(n), hurdle(n), lent(n);
+    kp::evaluateLoan(t, schedules, {}, view, 0, n,
+                     {d.data(), ead.data(), lad.data(), loss.data(), value.data(), hurdle.data(), lent.data()});
+    for (std::size_t p : {0, 3}) {
+        CAPTURE(p);
+        CHECK(d[p] == static_cast<int>(periods));  // no default
+        CHECK(ead[p] == 0.0);
+        CHECK(loss[p] == 0.0);
+        CHECK(value[p] == 0.0);
+        CHECK(lent[p] == 0.0);
+    }
+    CHECK(d[1] == 0);
+    CHECK(d[2] == 1);  // the first period of a loan drawn in 2031
+    CHECK(ead[1] == doctest::Approx(1000 * 1.05).epsilon(1e-12));  // unpaid interest + outstanding
+    CHECK(ead[2] == doctest::Approx(ead[1]).epsilon(1e-12));
+    // PV at the origination: the later loan's loss is discounted one more year
+    CHECK(loss[2] == doctest::Approx(loss[1] * schedules[1].drawDiscount).epsilon(1e-9));
+    CHECK(lent[1] == 1000.0);
+    CHECK(lent[2] == doctest::Approx(1000 * schedules[1].drawHurdleDiscount).epsilon(1e-12));
+}
+
+TEST_CASE("Collateral from the plant's value: the recovery is the plant's value on the path (wrong-way risk)") {
+    kp::LoanTerms t = fixedLoan();
+    t.amortisation = kp::Amortisation::Bullet;
+    t.collateralFromPlant = true;
+    t.collateralPlantShare = 1.0;
+    t.recoveryLagYears = 0;  // recovered at the default: DF ratio 1
+    // 4 paths that all default in period 0 (no cash); the plant is worth 400, -50 (floored at 0),
+    // 5000 (more than the exposure) and 400 again with half of it pledged
+    const std::size_t n = 4, periods = 5;
+    std::vector<double> cash(periods * n, 0.0), kpi(periods * n, NAN), plant(periods * n, 0.0);
+    std::vector<int> close(n, 1000);
+    const double worth[n] = {400, -50, 5000, 400};
+    for (std::size_t p = 0; p < n; ++p) plant[p] = worth[p];
+    kp::LoanPathView view{n, n, cash.data(), kpi.data(), close.data()};
+    view.plantValue = plant.data();
+    const kp::LoanSchedule s = kp::buildLoanSchedule(t);
+    const double ead = 1000 * 1.05;
+    std::vector<int> d(n);
+    std::vector<double> e(n), lad(n), loss(n), value(n), hurdle(n);
+    kp::evaluateLoan(t, s, {}, view, 0, 3, {d.data(), e.data(), lad.data(), loss.data(), value.data(), hurdle.data()});
+    t.collateralPlantShare = 0.5;
+    kp::evaluateLoan(t, s, {}, view, 3, 1, {d.data(), e.data(), lad.data(), loss.data(), value.data(), hurdle.data()});
+    for (std::size_t p = 0; p < n; ++p) REQUIRE(d[p] == 0);
+    CHECK(e[0] == doctest::Approx(ead).epsilon(1e-12));
+    CHECK(lad[0] == doctest::Approx(ead - 400).epsilon(1e-12));
+    CHECK(lad[1] == doctest::Approx(ead).epsilon(1e-12));  // a plant worth less than nothing recovers nothing
+    CHECK(lad[2] == 0.0);                                    // the plant covers the exposure
+    CHECK(lad[3] == doctest::Approx(ead - 200).epsilon(1e-12));
+    // the same with the fixed collateral of 400: the recovery no longer depends on the path
+    kp::LoanTerms f = fixedLoan();
+    f.amortisation = kp::Amortisation::Bullet;
+    f.collateralValue = 400;
+    f.recoveryLagYears = 0;
+    kp::evaluateLoan(f, s, {}, view, 0, n, {d.data(), e.data(), lad.data(), loss.data(), value.data(), hurdle.data()});
+    for (std::size_t p = 0; p < n; ++p) CHECK(lad[p] == doctest::Approx(ead - 400).epsilon(1e-12));
 }
 
 }  // TEST_SUITE

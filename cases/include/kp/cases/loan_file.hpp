@@ -12,6 +12,7 @@
 /// message; the cross-checks against a case; the shared-market check of a portfolio).
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,7 +34,21 @@ struct LoanFile {
     std::string policyTechnology;
     int policyYear = 0;
     std::string guaranteeScheme;  ///< free text (GO, BMKB-Groen, ...), for reports
-    int fundsLine = 1, policyLine = 1, startLine = 1, tenorLine = 1;  ///< for the cross-checks
+    /// Debt sized to a minimum DSCR at origination (`sizing`): the amount is the largest whose
+    /// debt service the sizing cash flows (mean or percentile over the drawing paths, per period
+    /// from the draw) cover at minDscr in every period, capped by `amount` when given.
+    struct Sizing {
+        double minDscr = 0;
+        double quantile = std::numeric_limits<double>::quiet_NaN();  ///< NaN: the mean
+        std::string on = "mean";  ///< as written: mean, p50, p10, ...
+    };
+    std::optional<Sizing> sizing;
+    bool amountGiven = true;  ///< false: the amount is the sized one
+    /// `drawdown: {on: investment, until: Y}`: drawn on 1 January of the year the borrower's policy
+    /// invests in `funds`, if that year is in [start_year, until]; never otherwise.
+    bool drawOnInvestment = false;
+    int drawUntil = 0;
+    int fundsLine = 1, policyLine = 1, startLine = 1, tenorLine = 1, drawLine = 1, sizingLine = 1;  ///< for the cross-checks
 };
 
 /// Reads and checks a loan file (`overrides`: "dotted.path=value", as for case files).

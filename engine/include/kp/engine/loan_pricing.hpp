@@ -40,19 +40,41 @@ namespace kp {
 /// money, the emission intensity (tCO2 per tonne produced; NaN when nothing is produced), and the
 /// period in which the plant closes. Capex is not charged to the cash flow: it is paid by the loan
 /// and the sponsors' equity (docs/loans.md).
+/// What else a loan may need from the pricing pass (LoanPathRecorder): the draw on investment and
+/// the plant's value.
+struct LoanRecording {
+    /// >= 0: the loan is drawn on path p in the loan period of the year the policy invests in this
+    /// technology (engine index), if that period is below drawPeriods; never otherwise. -1: drawn at
+    /// the start on every path (no drawPeriod in the view).
+    int drawTechnology = -1;
+    std::size_t drawPeriods = 1;
+    /// Not empty: record the plant's value at the end of each period y: the PV at that date of the
+    /// path's cash flows of years y + 1 to the end of the engine's horizon under the policy,
+    /// sum_k CF_k D(k) / D(y + 1) with D(k) = plantDiscount[k] the case's discount factor of year k
+    /// (one per engine year and one more), in nominal money of period y.
+    std::vector<double> plantDiscount;
+};
+
 class LoanPathRecorder final : public PricingObserver {
 public:
     /// `firstYear`: the engine's year index of the loan's first period; nominal[i]: the factor that
-    /// turns period i's real money into nominal money.
-    LoanPathRecorder(std::size_t paths, std::size_t firstYear, std::vector<double> nominal);
+    /// turns period i's real money into nominal money (one per period recorded).
+    LoanPathRecorder(std::size_t paths, std::size_t firstYear, std::vector<double> nominal,
+                     LoanRecording recording = {});
     void onBlock(const PricingBlock& b) override;
     LoanPathView view() const;
 
 private:
     std::size_t paths_, firstYear_;
-    std::vector<double> nominal_, cash_, kpi_;
-    std::vector<int> close_;
+    LoanRecording rec_;
+    std::vector<double> nominal_, cash_, kpi_, plant_;
+    std::vector<int> close_, draw_;
 };
+
+/// The cash flow each period of a loan of `tenor` periods can count on at origination: per period i
+/// from the draw, the mean (quantile NaN) or the quantile in (0, 1) of the cash flows over the paths
+/// that draw (view.drawPeriod; every path without it), in period draw + i. Empty if no path draws.
+std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile);
 
 /// Value at risk and expected shortfall of a loss distribution at one confidence level.
 struct TailRisk {
@@ -69,7 +91,10 @@ struct LoanPricingSettings {
 };
 
 struct LoanStatistics {
-    Estimate pdCumulative;            ///< probability of default over the tenor
+    Estimate pdCumulative;            ///< probability of default over the tenor (unconditional)
+    Estimate drawProbability;         ///< share of paths that draw the loan (1 without drawPeriod)
+    Estimate pdGivenDrawn;            ///< pdCumulative / drawProbability (ratio estimator, delta-method SE)
+    Estimate lent;                    ///< E[PV of the amount lent on the hurdle curve] (the break-even target)
     std::vector<Estimate> pdAnnual;   ///< per period: probability of default in that period
     Estimate lgd;                     ///< loss at default after the guarantee / exposure
     Estimate expectedLoss;            ///< E[loss], PV at the drawdown (base curve)
@@ -91,5 +116,14 @@ LoanStatistics priceLoan(const LoanTerms& terms, const LoanSchedule& schedule, c
 /// The lowest margin at which E[valueHurdle] equals the amount lent (NaN value if none in [-5%, 50%]).
 Estimate breakevenMargin(const LoanTerms& terms, const LoanSchedule& schedule, const LoanVariant& variant,
                          const LoanPathView& view, const LoanPricingSettings& settings);
+
+/// The same with a schedule per draw period (kp/instruments/loan.hpp). With view.drawPeriod, the
+/// break-even equation is E[valueHurdle] = E[amount lent, PV on the hurdle curve] (0 on the paths
+/// that never draw); PD, EL and values are unconditional (over every path).
+LoanStatistics priceLoan(const LoanTerms& terms, const std::vector<LoanSchedule>& schedules,
+                         const LoanVariant& variant, const LoanPathView& view, const LoanPricingSettings& settings,
+                         bool keepPaths = false);
+Estimate breakevenMargin(const LoanTerms& terms, const std::vector<LoanSchedule>& schedules,
+                         const LoanVariant& variant, const LoanPathView& view, const LoanPricingSettings& settings);
 
 }  // namespace kp

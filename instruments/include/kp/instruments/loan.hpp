@@ -24,7 +24,9 @@
 ///            (the year's debt service is paid, then the loan is accelerated);
 ///   exposure EAD = what is due and unpaid (outstanding plus the period's interest and fee, less any
 ///            part payment); recovery R = min(EAD, C_i (1 - haircut)) + unsecuredRecovery x the rest,
-///            C_i the collateral after straight-line depreciation, received recoveryLagYears later;
+///            C_i the collateral: after straight-line depreciation (fixed collateral), or
+///            collateralPlantShare x max(0, V_i) with V_i the plant's value on that path at the end of
+///            period i (LoanPathView::plantValue: wrong-way risk); received recoveryLagYears later;
 ///   gross loss at default L = EAD - R x DF(t_d + lag) / DF(t_d); the guarantee pays g L, the bank
 ///            loses (1 - g) L (LGD = (1 - g) L / EAD);
 ///   ratchet: after each test of the emission intensity against the target of its year, the margin
@@ -34,9 +36,15 @@
 /// the base curve (`value`) and on the base curve plus `requiredReturn` (`valueHurdle`; the
 /// break-even margin makes its mean equal to the amount lent).
 ///
+/// Drawing on investment: with LoanPathView::drawPeriod, path p draws the loan on 1 January of
+/// startYear + drawPeriod[p] (its schedule: schedules[drawPeriod[p]], built by buildLoanSchedule with
+/// that draw year) or never (drawPeriod[p] < 0: no exposure, no default, value 0). Money is then PV
+/// at the origination (1 January of startYear): the draw's discount factor times the PV at the draw.
+///
 /// Tested in tests/instruments/loan_test.cpp (schedule against hand-checked annuity and linear
 /// repayments and QuantLib's own coupons; no-uncertainty limits; the default year of a deterministic
-/// shortfall; full guarantee; ratchet direction).
+/// shortfall; full guarantee; ratchet direction; DSCR sizing on a fixed cash-flow vector; no
+/// exposure on paths that never draw; collateral = the plant's value on a constructed path).
 
 #include <cstddef>
 #include <iterator>
@@ -72,7 +80,9 @@ struct LoanTerms {
     double reserveYears = 0;    ///< debt-service reserve, in years of debt service (sponsor-funded)
     double sponsorSupport = 0;  ///< the sponsors' cash-deficiency line over the life, currency (nominal)
 
-    double collateralValue = 0;         ///< at the start, currency
+    double collateralValue = 0;         ///< at the start, currency (fixed collateral)
+    bool collateralFromPlant = false;   ///< collateral = collateralPlantShare x the plant's value on the path
+    double collateralPlantShare = 1;    ///< share of the plant's simulated value pledged, in [0, 1]
     double collateralDepreciation = 0;  ///< share of the initial value lost per year (straight line)
     double collateralHaircut = 0;       ///< forced-sale discount, in [0, 1]
     double unsecuredRecovery = 0;       ///< recovery rate on the exposure above the collateral
@@ -110,11 +120,27 @@ struct LoanSchedule {
     std::vector<double> hurdleDiscount; ///< base curve plus the required return
     double annuityRate = 0;             ///< rate the annuity was computed with (Annuity only)
     std::vector<double> lagFactor;      ///< DF(t_i + recoveryLagYears) / DF(t_i) on the base curve
+    double drawDiscount = 1;            ///< DF from the origination (1 Jan startYear) to the drawdown
+    double drawHurdleDiscount = 1;      ///< the same on the hurdle curve
     std::size_t periods() const { return years.size(); }
 };
 
 /// Builds the schedule with QuantLib. Throws kp::InvalidInput for inconsistent terms.
 LoanSchedule buildLoanSchedule(const LoanTerms& terms);
+
+/// The schedule of the loan drawn on 1 January of `drawYear` >= terms.startYear (the same terms, the
+/// tenor from the draw), on the base curve as seen at the origination (1 January of startYear):
+/// discount factors are from the drawdown, drawDiscount from the origination to it. For drawYear =
+/// startYear it is buildLoanSchedule(terms).
+LoanSchedule buildLoanSchedule(const LoanTerms& terms, int drawYear);
+
+/// The largest amount whose debt service the cash flows cover at `minDscr` in every period (a level
+/// sizing: the schedule's repayment profile, scaled). DS_i(A) = A / amount x (interest_i + fee_i +
+/// principal_i) of `schedule`, built for any amount (the schedule is linear in it); the amount is
+/// A = min over periods with DS_i > 0 of cashFlow_i / (minDscr x DS_i(1)), floored at 0.
+/// `cashFlow[i]`: the cash flow available for debt service in period i (the sizing case).
+double sizeToDscr(const LoanSchedule& schedule, double amount, const std::vector<double>& cashFlow,
+                  double minDscr);
 
 /// One path set as the loan sees it: arrays over periods, [i * stride + p].
 struct LoanPathView {
@@ -122,6 +148,14 @@ struct LoanPathView {
     const double* cashFlow = nullptr;  ///< cash flow available for debt service in period i (nominal)
     const double* kpi = nullptr;       ///< emission intensity in period i, tCO2/t (NaN: nothing produced)
     const int* closePeriod = nullptr;  ///< [p] period in which the plant closes (>= periods: never)
+    /// [p] period (from startYear) in which path p draws the loan, < 0: never; null: every path
+    /// draws in period 0. Periods of the view then run from startYear; cash flows are needed for
+    /// the draw's period + the tenor.
+    const int* drawPeriod = nullptr;
+    std::size_t periods = 0;  ///< periods in the view (0: the schedule's)
+    /// [i * stride + p] the plant's value at the end of period i (nominal; PV of its later cash flows
+    /// under the policy); needed with collateralFromPlant
+    const double* plantValue = nullptr;
 };
 
 /// What to price: the terms as written, or without the guarantee or the ratchet, or at another margin.
@@ -133,16 +167,22 @@ struct LoanVariant {
 
 /// Per-path results (caller-owned arrays of view.paths entries; indexed by path).
 struct LoanOutcomes {
-    int* defaultPeriod = nullptr;  ///< period of default, periods() for none
+    int* defaultPeriod = nullptr;  ///< period of default (from startYear), the view's periods for none
     double* exposure = nullptr;    ///< EAD at default (0 without default)
     double* lossAtDefault = nullptr;  ///< the bank's loss after the guarantee, PV at the default date
     double* loss = nullptr;        ///< the same, discounted to the drawdown (base curve)
     double* value = nullptr;       ///< PV of everything the bank receives (base curve)
     double* valueHurdle = nullptr; ///< the same on the hurdle curve
+    double* lentHurdle = nullptr;  ///< PV of the amount lent on the hurdle curve (0 if never drawn)
 };
 
 /// Evaluates paths [first, first + n) of `view` (outcome arrays are indexed by path, not by block).
 void evaluateLoan(const LoanTerms& terms, const LoanSchedule& schedule, const LoanVariant& variant,
+                  const LoanPathView& view, std::size_t first, std::size_t n, const LoanOutcomes& out);
+
+/// The same with a schedule per draw period (schedules[d]: drawn in startYear + d; view.drawPeriod
+/// selects it; without drawPeriod only schedules[0] is used).
+void evaluateLoan(const LoanTerms& terms, const std::vector<LoanSchedule>& schedules, const LoanVariant& variant,
                   const LoanPathView& view, std::size_t first, std::size_t n, const LoanOutcomes& out);
 
 std::string toString(Amortisation a);

@@ -160,8 +160,11 @@ int runPortfolio(const PortfolioOptions& o) {
         s << std::fixed << std::setprecision(1) << x / 1e6;
         return s.str();
     };
+    bool onInvestment = false;  // a loan drawn when the borrower invests is valued at its origination
+    for (const auto& l : loans) onInvestment |= l.loan.drawOnInvestment;
     std::cout << "Portfolio " << pf.name << (scenario.empty() ? "" : " (scenario " + scenario + ")") << ", " << n
-              << " shared paths, seed " << first.seed << "; " << loans[0].loan.terms.currency << " m, PV at each drawdown\n\n"
+              << " shared paths, seed " << first.seed << "; " << loans[0].loan.terms.currency << " m, PV at each drawdown"
+              << (onInvestment ? " (at origination for a loan drawn on investment)" : "") << "\n\n"
               << "  loan                  amount   PD cumul.  exp. loss   ES 99% alone   contribution to ES 99%\n";
     for (const auto& l : loans)
         std::cout << "  " << std::left << std::setw(20) << l.name << std::right << std::setw(8) << m(l.terms.amount)

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 #include "case_run.hpp"
@@ -44,14 +45,18 @@ int runCompare(const CompareOptions& v) {
     if (!v.csv.empty()) {
         results::CsvTable t({"scenario", "decision", "technology", "option_value_" + cur, "option_value_se_" + cur,
                     "value_of_waiting_" + cur, "value_of_waiting_se_" + cur, "trigger_year", "trigger_" + cur + "_per_tco2",
-                    "invest_by_2030_probability", "invest_by_2035_probability", "cumulative_emissions_tco2"});
+                    "trigger_se_" + cur + "_per_tco2", "invest_by_2030_probability", "invest_by_2030_probability_se",
+                    "invest_by_2035_probability", "invest_by_2035_probability_se", "cumulative_emissions_tco2"});
         for (const auto& r : runs)
             t.row({r.scenario, toString(r.r.decision),
                    r.r.technology >= 0 ? r.r.technologyNames[static_cast<std::size_t>(r.r.technology)] : "",
                    results::csvNumber(r.r.optionValue.value), results::csvNumber(r.r.optionValue.stdError),
                    results::csvNumber(r.r.valueOfWaiting.value), results::csvNumber(r.r.valueOfWaiting.stdError),
                    r.triggerYear ? std::to_string(r.triggerYear) : "", results::csvNumber(r.trigger),
-                   results::csvNumber(r.investBy2030), results::csvNumber(r.investBy2035), results::csvNumber(r.cumulativeEmissions)});
+                   results::csvNumber(r.triggerYear ? r.triggerSe : std::numeric_limits<double>::quiet_NaN()),
+                   results::csvNumber(r.investBy2030), results::csvNumber(r.investBy2030Se),
+                   results::csvNumber(r.investBy2035), results::csvNumber(r.investBy2035Se),
+                   results::csvNumber(r.cumulativeEmissions)});
         t.write(v.csv, "--csv");
     }
     if (v.common.json) {
@@ -60,23 +65,26 @@ int runCompare(const CompareOptions& v) {
     }
     std::ostream& o = std::cout;
     o << "Case " << c.name << " as written and under " << names.size() << " scenarios, " << s.paths << " paths each, seed " << s.seed
-      << " (" << cur << " million, present value; +- one standard error)\n\n";
+      << " (" << cur << " million, present value; P(year): probability of having invested by its end; +- one standard error)\n\n";
     o << std::left << std::setw(18) << "scenario" << std::setw(28) << "decision" << std::right << std::setw(16)
-      << "option value" << std::setw(18) << "value of waiting" << std::setw(18) << "trigger " + cur + "/t"
-      << std::setw(10) << "P(2030)" << std::setw(10) << "P(2035)" << std::setw(16) << "E[emissions] Mt" << "\n";
+      << "option value" << std::setw(18) << "value of waiting" << std::setw(22) << "trigger " + cur + "/t"
+      << std::setw(15) << "P(2030)" << std::setw(15) << "P(2035)" << std::setw(16) << "E[emissions] Mt" << "\n";
+    auto withSe = [](double x0, double se, int digits) {
+        std::ostringstream x;
+        x << std::fixed << std::setprecision(digits) << x0;
+        if (std::isfinite(se)) x << " +- " << se;
+        return x.str();
+    };
     for (const auto& r : runs) {
         std::string dec = toString(r.r.decision);
         if (r.r.technology >= 0) dec += " " + r.r.technologyNames[static_cast<std::size_t>(r.r.technology)];
-        std::ostringstream ov, vw, tr;
-        ov << std::fixed << std::setprecision(0) << r.r.optionValue.value / 1e6 << " +- " << r.r.optionValue.stdError / 1e6;
-        vw << std::fixed << std::setprecision(0) << r.r.valueOfWaiting.value / 1e6 << " +- "
-           << r.r.valueOfWaiting.stdError / 1e6;
-        if (r.triggerYear) tr << std::fixed << std::setprecision(0) << r.trigger << " (" << r.triggerYear << ")";
-        else tr << "-";
-        o << std::left << std::setw(18) << r.scenario << std::setw(28) << dec << std::right << std::setw(16) << ov.str()
-          << std::setw(18) << vw.str() << std::setw(18) << tr.str() << std::fixed << std::setprecision(2)
-          << std::setw(10) << r.investBy2030 << std::setw(10) << r.investBy2035 << std::setprecision(0)
-          << std::setw(16) << r.cumulativeEmissions / 1e6 << "\n";
+        const std::string tr = r.triggerYear ? withSe(r.trigger, r.triggerSe, 0) + " (" + std::to_string(r.triggerYear) + ")" : "-";
+        o << std::left << std::setw(18) << r.scenario << std::setw(28) << dec << std::right << std::setw(16)
+          << withSe(r.r.optionValue.value / 1e6, r.r.optionValue.stdError / 1e6, 0) << std::setw(18)
+          << withSe(r.r.valueOfWaiting.value / 1e6, r.r.valueOfWaiting.stdError / 1e6, 0) << std::setw(22) << tr
+          << std::setw(15) << withSe(r.investBy2030, r.investBy2030Se, 2) << std::setw(15)
+          << withSe(r.investBy2035, r.investBy2035Se, 2) << std::fixed << std::setprecision(0) << std::setw(16)
+          << r.cumulativeEmissions / 1e6 << "\n";
     }
     return 0;
 }

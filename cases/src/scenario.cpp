@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "kp/cases/ngfs.hpp"
 #include "kp/core/errors.hpp"
 #include <sys/stat.h>
 #include "yaml_reader.hpp"
@@ -43,6 +44,65 @@ std::string scenarioText(const std::string& name) {
 
 namespace {
 
+/// anchors.co2_path: "ngfs/<scenario>/<model>", {ngfs: <scenario>/<model>, floor: x} or {points: {year: price}}.
+Co2Anchor readCo2Anchor(const Field& f) {
+    Co2Anchor a;
+    std::string ngfsName;
+    std::optional<Field> ngfsField;
+    if (f.node().IsScalar()) {
+        const std::string text = f.string();
+        if (text.rfind("ngfs/", 0) != 0)
+            f.fail("the path", "'" + text + "'", "ngfs/<scenario>/<model> or a map {ngfs, floor} or {points}");
+        ngfsName = text.substr(5);
+        ngfsField = f;
+    } else {
+        MapReader m(f);
+        const int given = m.has("points") + m.has("ngfs");
+        if (given != 1)
+            m.self().fail("the path", std::to_string(given) + " sources",
+                          "exactly one of points ({year: price}) and ngfs (<scenario>/<model>)");
+        if (auto ng = m.opt("ngfs")) ngfsName = ng->string(), ngfsField = *ng;
+        if (auto fl = m.opt("floor")) {
+            if (!ngfsField) fl->fail("the key", "'floor'", "given only with ngfs");
+            a.floor = fl->number(Range::positive(), "per tCO2");
+        }
+        if (auto pts = m.optMap("points")) {
+            for (const auto& kv : pts->self().node()) {
+                const Field yf(pts->self().source(), kv.first, pts->self().path() + "." + kv.first.Scalar(),
+                               pts->self().line());
+                const int y = yf.integer(Range::between(1900, 2300, "a year in [1900, 2300]"), "");
+                if (a.points.count(y)) yf.fail("the year", std::to_string(y), "given once in the path");
+                a.points[y] = Field(pts->self().source(), kv.second, yf.path(), yf.line()).number(Range::positive(), "per tCO2");
+            }
+            if (a.points.empty()) pts->self().fail("the path", "empty", "at least one {year: price}");
+            a.source = "points";
+        }
+        m.finish();
+    }
+    if (ngfsField) {
+        const NgfsPath ng = ngfsPath(ngfsName);
+        if (ng.points.empty())
+            ngfsField->fail("the NGFS path", "'" + ngfsName + "'",
+                            "<scenario>/<model> with scenario one of " + detail::joinNames(ngfsScenarioNames()) +
+                                " and model one of " + detail::joinNames(ngfsModelNames()));
+        a.points = ng.points;
+        a.source = "ngfs/" + ngfsName;
+    }
+    return a;
+}
+
+/// A phase-out as {year: share}, shares in [0, 1], held after the last year (as in a case file).
+YearSchedule readShareSchedule(const Field& f) {
+    YearSchedule y;
+    for (const auto& kv : f.node()) {
+        const Field yf(f.source(), kv.first, f.path() + "." + kv.first.Scalar(), f.line());
+        const int year = yf.integer(Range::between(1900, 2300, "a year in [1900, 2300]"), "");
+        y.points[year] = Field(f.source(), kv.second, yf.path(), yf.line()).number(Range::unit(), "share");
+    }
+    if (y.points.empty()) f.fail("the schedule", "empty", "at least one {year: share}");
+    return y;
+}
+
 Scenario parseScenario(const YAML::Node& doc, const Source& src) {
     Scenario s;
     s.file = src.file;
@@ -50,6 +110,12 @@ Scenario parseScenario(const YAML::Node& doc, const Source& src) {
     s.name = root.get("name", "the scenario name").string();
     s.summary = root.string("summary", "");
     (void)root.opt("sources");  // documentation only
+    if (auto an = root.optMap("anchors")) {
+        if (auto cp = an->opt("co2_path")) s.co2Path = readCo2Anchor(*cp);
+        if (an->has("capital_grant_share"))
+            s.grantShare = an->number("capital_grant_share", Range::unit(), "share of capex");
+        an->finish();
+    }
     if (auto adj = root.optMap("adjust")) {
         for (const std::string f : {"co2", "gas", "power", "hydrogen", "product"}) {
             if (auto fm = adj->optMap(f)) {
@@ -63,11 +129,18 @@ Scenario parseScenario(const YAML::Node& doc, const Source& src) {
         }
         if (auto p = adj->optMap("policy")) {
             if (auto l = p->opt("co2_levy_enabled")) s.levyEnabled = l->boolean();
-            if (auto fa = p->opt("free_allocation_phase_out"))
-                s.freeAllocationPhaseOut = fa->choice({"cbam", "low_leakage", "none"});
+            if (auto fa = p->opt("free_allocation_phase_out")) {
+                if (fa->node().IsMap()) {
+                    s.freeAllocationPhaseOut = "schedule";
+                    s.freeAllocationSchedule = readShareSchedule(*fa);
+                } else {
+                    s.freeAllocationPhaseOut = fa->choice({"cbam", "low_leakage", "none"});
+                }
+            }
             s.sdeScale = p->number("sde_scale", 1.0, Range::nonNegative(), "");
             s.grantShareScale = p->number("capital_grant_share_scale", 1.0, Range::nonNegative(), "");
             s.greenPremiumScale = p->number("green_premium_scale", 1.0, Range::nonNegative(), "");
+            s.passThroughScale = p->number("pass_through_scale", 1.0, Range::nonNegative(), "");
             p->finish();
         }
         if (auto i = adj->optMap("infrastructure")) {
@@ -82,10 +155,24 @@ Scenario parseScenario(const YAML::Node& doc, const Source& src) {
         }
         if (auto p = adj->optMap("plant")) {
             s.outputScale = p->number("output_scale", 1.0, Range::positive(), "");
+            if (auto r = p->optMap("reline")) {
+                RelineOffer o;
+                o.capexPerT = r->number("capex_per_t", Range::between(0, 1e5, "in [0, 1e5]"), "per t/yr of output");
+                o.yearsAdded = r->integer("years_added", Range::between(1, 100, "in [1, 100]"), "years");
+                r->finish();
+                s.reline = o;
+            }
             p->finish();
+        }
+        if (auto o = adj->optMap("options")) {
+            s.optionsScale = o->number("scale", 1.0, Range::between(0, 1, "in (0, 1]"), "");
+            if (s.optionsScale <= 0) o->get("scale", "").fail("the value", "0", "in (0, 1]");
+            s.optionsCapexExponent = o->number("capex_exponent", 1.0, Range::unit(), "");
+            o->finish();
         }
         if (auto a = adj->optMap("alternatives")) {
             s.exitValueScale = a->number("exit_value_scale", 1.0, Range::nonNegative(), "");
+            s.exitCostScale = a->number("exit_cost_scale", 1.0, Range::nonNegative(), "");
             a->finish();
         }
         adj->finish();
@@ -166,6 +253,77 @@ void adjust(Factor& f, const FactorAdjustment& a, int horizonYears) {
     }
 }
 
+/// The CO2 factor follows the anchor: its path replaced (NGFS points floored, those after the start
+/// year), its own trend dropped (the path sets it), as a case file with `path:` would have it.
+void applyCo2Anchor(CaseFile& c, const Co2Anchor& a, const std::string& file) {
+    Factor* f = nullptr;
+    for (auto& x : c.factors)
+        if (x.name == "co2") f = &x;
+    KP_REQUIRE(f != nullptr, file, ": anchors.co2_path is given, but the case must have a co2 factor to carry it");
+    KP_REQUIRE(f->model != FactorModel::Constant && f->model != FactorModel::Derived, file,
+               ": anchors.co2_path is given, but the case's co2 factor must be gbm, ou, schwartz-smith or jump to follow a path");
+    const int start = c.valuation.startYear;
+    const double floor = a.floor ? *a.floor : (a.source == "points" ? 0.0 : f->spot());
+    PricePath path;
+    path.mean = f->model == FactorModel::Jump;  // a jump-diffusion's median has no closed form
+    for (const auto& [y, level] : a.points) {
+        if (y <= start || y > start + 200) continue;
+        path.times.push_back(static_cast<double>(y - start));
+        path.levels.push_back(std::max(level, floor));
+    }
+    KP_REQUIRE(!path.empty(), file, ": anchors.co2_path (", a.source, ") has no year after the case's start_year (",
+               start, "), but must have at least one");
+    const double spot = f->spot();
+    f->path = path;
+    f->pathSource = a.source;
+    switch (f->model) {
+        case FactorModel::Gbm: f->gbm.drift = 0; break;
+        case FactorModel::Jump: f->jump.drift = 0; break;
+        case FactorModel::SchwartzSmith:  // the long-term factor follows the path from today's price
+            f->schwartzSmith.muXi = 0;
+            f->schwartzSmith.chi0 = 0;
+            f->schwartzSmith.xi0 = std::log(spot);
+            break;
+        default: break;  // ou: the path is the level (its mean level is unused)
+    }
+}
+
+/// The replacement technologies at `k` of their size (a pilot): output and capture scale with k,
+/// capex and fixed opex with k^e (e < 1: a smaller plant costs more per tonne). Relines unchanged.
+void scaleOptions(CaseFile& c, double k, double e) {
+    if (k == 1) return;
+    const double cost = std::pow(k, e);
+    for (auto& o : c.options) {
+        if (o.isReline()) continue;
+        o.capex *= cost;
+        o.fixedOpex *= cost;
+        if (o.retrofit) o.captureRate *= k;
+        else o.outputScale *= k;
+        if (o.sde && o.sde->maxVolume < 1e300) o.sde->maxVolume *= k;
+    }
+}
+
+/// A reline offered as the case file's plant.reline would (an option named "reline", decided while
+/// the plant runs, no grant), priced per tonne of the plant's annual output.
+void offerReline(CaseFile& c, const RelineOffer& r, const std::string& file) {
+    if (c.plant.reline || c.plant.remainingLifeYears < 1) return;  // the case's own reline, or none possible
+    for (const auto& o : c.options)
+        KP_REQUIRE(o.name != "reline", file, ": adjust.plant.reline offers an option named 'reline', but the case "
+                   "already has an option of that name, which must be renamed");
+    Technology t;
+    t.name = "reline";
+    t.retrofit = true;
+    t.capex = r.capexPerT * c.plant.outputTPerYear;
+    t.relineYearsAdded = r.yearsAdded;
+    const int start = c.valuation.startYear, life = c.plant.remainingLifeYears;
+    t.lifetimeYears = life + r.yearsAdded;
+    t.earliestDecisionYear = start;
+    t.latestDecisionYear = start + life - 1;
+    t.grant.share = 0;
+    c.plant.reline = true;
+    c.options.push_back(t);
+}
+
 }  // namespace
 
 Scenario loadScenario(const std::string& nameOrPath, const std::string& where) {
@@ -199,6 +357,7 @@ Scenario loadScenario(const std::string& nameOrPath, const std::string& where) {
 
 void applyScenario(CaseFile& c, const Scenario& s) {
     const int h = c.valuation.horizonYears;
+    if (s.co2Path) applyCo2Anchor(c, *s.co2Path, s.file);
     for (auto& f : c.factors) {
         auto it = s.factors.find(f.name);
         if (it != s.factors.end()) adjust(f, it->second, h);
@@ -212,13 +371,20 @@ void applyScenario(CaseFile& c, const Scenario& s) {
     }
     if (s.freeAllocationPhaseOut) {
         const std::string& n = *s.freeAllocationPhaseOut;
+        // the price-setting producer's allocation follows the plant's unless the case set its own
+        const bool referenceFollows = p.passThrough.referencePhaseOut.points == p.freeAllocation.phaseOut.points;
         if (n == "cbam") p.freeAllocation.phaseOut = FreeAllocation::cbamFactor();
         else if (n == "low_leakage") p.freeAllocation.phaseOut = FreeAllocation::lowLeakageFactor();
+        else if (n == "schedule") p.freeAllocation.phaseOut = *s.freeAllocationSchedule;
         else p.freeAllocation.phaseOut = YearSchedule{{{c.valuation.startYear, 1.0}}};
+        if (referenceFollows) p.passThrough.referencePhaseOut = p.freeAllocation.phaseOut;
     }
     p.greenPremium.eurPerT *= s.greenPremiumScale;
+    p.passThrough.share = std::min(1.0, p.passThrough.share * s.passThroughScale);
+    if (s.grantShare) c.defaultGrant.share = *s.grantShare;
     c.defaultGrant.share = std::min(1.0, c.defaultGrant.share * s.grantShareScale);
     for (auto& o : c.options) {
+        if (s.grantShare && !o.isReline()) o.grant.share = *s.grantShare;
         o.grant.share = std::min(1.0, o.grant.share * s.grantShareScale);
         if (o.sde && o.sde->twoSided()) {
             o.sde->baseAmount *= s.sdeScale;  // a CCfD: the strike (scaling the EUA term would pay more back)
@@ -247,8 +413,12 @@ void applyScenario(CaseFile& c, const Scenario& s) {
     c.plant.outputTPerYear *= s.outputScale;
     if (c.policy.freeAllocation.activityTPerYear >= 0) c.policy.freeAllocation.activityTPerYear *= s.outputScale;
     if (c.policy.levy.activityTPerYear >= 0) c.policy.levy.activityTPerYear *= s.outputScale;
+    scaleOptions(c, s.optionsScale, s.optionsCapexExponent);
+    if (s.reline) offerReline(c, *s.reline, s.file);
     c.alternatives.close.value *= s.exitValueScale;
     c.alternatives.relocate.value *= s.exitValueScale;
+    c.alternatives.close.cost *= s.exitCostScale;
+    c.alternatives.relocate.cost *= s.exitCostScale;
     c.scenario = s.name;
     try {
         for (const auto& f : c.factors) (void)f.makeModel();

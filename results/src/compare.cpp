@@ -24,12 +24,10 @@ std::vector<std::string> scenarioList(const std::string& list) {
     return out;
 }
 
-double investedBy(const InvestmentResult& r, int year) {
-    double p = 0;
-    for (const auto& t : r.timing)
-        for (std::size_t d = 0; d < r.years.size(); ++d)
-            if (r.years[d] <= year) p += t[d];
-    return p;
+Estimate investedBy(const InvestmentResult& r, int year) {
+    if (r.investedBy.empty() || r.years.empty() || year < r.years.front()) return {0.0, 0.0};
+    const std::size_t y = static_cast<std::size_t>(year - r.years.front());
+    return r.investedBy[std::min(y, r.investedBy.size() - 1)];
 }
 
 std::pair<int, double> firstTrigger(const std::vector<int>& years, const std::vector<double>& trigger) {
@@ -41,8 +39,15 @@ std::pair<int, double> firstTrigger(const std::vector<int>& years, const std::ve
 void summarise(ScenarioRun& run) {
     const InvestmentResult& r = run.r;
     std::tie(run.triggerYear, run.trigger) = firstTrigger(r.years, r.trigger);
-    run.investBy2030 = investedBy(r, 2030);
-    run.investBy2035 = investedBy(r, 2035);
+    run.triggerSe = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t d = 0; d < r.years.size() && d < r.triggerStdError.size(); ++d)
+        if (run.triggerYear && r.years[d] == run.triggerYear && std::isfinite(r.trigger[d])) {
+            run.triggerSe = r.triggerStdError[d];
+            break;
+        }
+    const Estimate by2030 = investedBy(r, 2030), by2035 = investedBy(r, 2035);
+    run.investBy2030 = by2030.value, run.investBy2030Se = by2030.stdError;
+    run.investBy2035 = by2035.value, run.investBy2035Se = by2035.stdError;
     run.cumulativeEmissions = 0;
     for (double e : r.emissionsMean) run.cumulativeEmissions += e;
 }
@@ -78,10 +83,11 @@ nlohmann::ordered_json compareJson(const std::vector<ScenarioRun>& runs) {
                                             : nlohmann::ordered_json();
         j["option_value"] = estimateJson(r.optionValue);
         j["value_of_waiting"] = estimateJson(r.valueOfWaiting);
-        j["trigger"] = run.triggerYear ? nlohmann::ordered_json{{"year", run.triggerYear}, {"co2_price", num(run.trigger)}}
+        j["trigger"] = run.triggerYear ? nlohmann::ordered_json{{"year", run.triggerYear}, {"co2_price", num(run.trigger)},
+                                                                {"std_error", num(run.triggerSe)}}
                                        : nlohmann::ordered_json();
-        j["invest_by_2030"] = run.investBy2030;
-        j["invest_by_2035"] = run.investBy2035;
+        j["invest_by_2030"] = estimateJson({run.investBy2030, run.investBy2030Se});
+        j["invest_by_2035"] = estimateJson({run.investBy2035, run.investBy2035Se});
         j["cumulative_emissions_t"] = run.cumulativeEmissions;
         j["paths"] = r.paths;
         j["seconds"] = r.seconds;

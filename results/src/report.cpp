@@ -372,7 +372,7 @@ std::string reportHtml(const ReportInput& in) {
     const InvestmentResult& r = *in.r;
     const std::string cur = c.valuation.currency;
     const auto [tYear, tPrice] = firstTrigger(r.years, r.trigger);
-    const double by2030 = investedBy(r, 2030), by2035 = investedBy(r, 2035);
+    const double by2030 = investedBy(r, 2030).value, by2035 = investedBy(r, 2035).value;
     std::ostringstream o;
     o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       // nothing may be fetched: all scripts and styles are inline (Vega compiles expressions with

@@ -230,11 +230,12 @@ TEST_CASE("A price path (factors.<name>.path): points sorted, the median followe
         CHECK(std::abs(y.median - path) <= 4 * se);
     }
     CHECK(outlook[0].warning.empty());
-    // the scenario presets move the path with the level and the drift they add
+    // a preset's CO2 anchor replaces the path: accelerated is NGFS net-zero-2050/remind (2030: 268 EUR/t)
     kc::LoadOptions o;
     o.scenario = "accelerated";
     const kc::CaseFile acc = kc::loadCaseFile(kData + "anchored_path.yaml", o);
-    CHECK(acc.factor("co2")->path.levels[0] > 130.0);
+    CHECK(acc.factor("co2")->pathSource == "ngfs/net-zero-2050/remind");
+    CHECK(acc.factor("co2")->path.levels[0] == doctest::Approx(283.6971915680001 * 1.254 / 1.3257));
     CHECK(errorOf(kData + "path_with_mu.yaml") ==
           kData + "path_with_mu.yaml:9: factors.co2.parameters.mu: the field is given, but must be omitted when "
                   "factors.co2.path is given (the path sets the trend)");
@@ -305,9 +306,9 @@ TEST_CASE("A path on an exp-OU factor: deviations revert to it (kappa), no mean 
     CHECK(m->medianPrice(4.0) == doctest::Approx(130.0).epsilon(1e-12));
     // bounded spread: the long-run log variance is sigma^2 / (2 kappa), not sigma^2 t
     CHECK(m->logVariance(24.0) == doctest::Approx(0.415 * 0.415 / (2 * 0.53)).epsilon(1e-6));
-    // a scenario moves the path, not a mean level
+    // a preset's CO2 anchor replaces the path (not a mean level) of an OU factor
     kc::LoadOptions o{{"factors.co2.model=ou", "factors.co2.parameters={kappa: 0.53, sigma: 0.415}"}, "accelerated"};
-    CHECK(kc::loadCaseFile(base, o).factor("co2")->path.levels[0] > 130.0);
+    CHECK(kc::loadCaseFile(base, o).factor("co2")->path.levels[0] == doctest::Approx(283.6971915680001 * 1.254 / 1.3257));
     CHECK(errorOf(base, {{"factors.co2.model=ou", "factors.co2.parameters={kappa: 0.5, sigma: 0.4, long_run_price: 90}"},
                          ""})
               .find("factors.co2.parameters.long_run_price: the field is given, but must be omitted when "
@@ -358,11 +359,12 @@ TEST_CASE("A path on a Schwartz-Smith factor: the long-term factor follows it; m
     REQUIRE(gm != nullptr);
     REQUIRE(g.path.times == std::vector<double>{4, 9, 14, 19, 24});
     CHECK(std::exp(gm->logAnchor(14.0)) == doctest::Approx(711.332794032 * 1.254 / 1.3257));
-    // a scenario moves the path and the start with the spot; the trend stays the path's
+    // a preset's CO2 anchor replaces the path; the long-term factor starts at today's price, no own trend
     kc::LoadOptions o{{model, params}, "accelerated"};
     const kc::CaseFile acc = kc::loadCaseFile(base, o);
     const kc::Factor& af = *acc.factor("co2");
-    CHECK(af.path.levels[0] > 130.0);
+    CHECK(af.path.levels[0] == doctest::Approx(283.6971915680001 * 1.254 / 1.3257));
+    CHECK(std::exp(af.schwartzSmith.xi0 + af.schwartzSmith.chi0) == doctest::Approx(70.0));
     CHECK(af.schwartzSmith.muXi == 0.0);
     CHECK_NOTHROW((void)af.makeModel());
     // parameters the path replaces
@@ -410,9 +412,10 @@ TEST_CASE("A path on a jump factor: the mean path followed; a median path, mu an
                ""});
     const kp::ModelPtr gp = ng.factor("co2")->makeModel();
     CHECK(gp->expectedPrice(4.0) == doctest::Approx(283.6971915680001 * 1.254 / 1.3257));
-    // a scenario moves the path; the model's drift stays 0
+    // a preset's CO2 anchor replaces the path, as a mean path for a jump factor; the drift stays 0
     const kc::CaseFile acc = kc::loadCaseFile(base, {{model, params, "factors.co2.path.anchor=mean"}, "accelerated"});
-    CHECK(acc.factor("co2")->path.levels[0] > 130.0);
+    CHECK(acc.factor("co2")->path.levels[0] == doctest::Approx(283.6971915680001 * 1.254 / 1.3257));
+    CHECK(acc.factor("co2")->path.mean);
     CHECK(acc.factor("co2")->jump.drift == 0.0);
     CHECK_NOTHROW((void)acc.factor("co2")->makeModel());
     // a median path: the anchor as written, the default, or a shorthand
@@ -663,10 +666,31 @@ TEST_CASE("Scenario presets: names, each applies to every example, documented ad
     }
     const std::string steel = kExamples + "steelworks_h2_dri.yaml";
     const kc::CaseFile base = kc::loadCaseFile(steel);
+    // the CO2 path of the case after a preset is the NGFS path it names (REMIND-MAgPIE EU 28), floored
+    // at the case's spot (70), for the years after the start year (2030 ... 2050)
+    auto ngfsFloored = [](const std::string& name) {
+        std::vector<double> v;
+        for (const auto& [y, eur] : kc::ngfsPath(name).points)
+            if (y > 2026) v.push_back(std::max(eur, 70.0));
+        return v;
+    };
+    for (const auto& [preset, path] : std::vector<std::pair<std::string, std::string>>{
+             {"stabilisation", "current-policies/remind"},
+             {"relocation", "delayed-transition/remind"},
+             {"innovation-hubs", "below-2c/remind"},
+             {"accelerated", "net-zero-2050/remind"}}) {
+        CAPTURE(preset);
+        const kc::CaseFile c = kc::loadCaseFile(steel, {{}, preset});
+        const kc::Factor& co2 = *c.factor("co2");
+        CHECK(co2.pathSource == "ngfs/" + path);
+        CHECK(co2.path.times == std::vector<double>{4, 9, 14, 19, 24});
+        const auto want = ngfsFloored(path);
+        REQUIRE(co2.path.levels.size() == want.size());
+        for (std::size_t i = 0; i < want.size(); ++i) CHECK(co2.path.levels[i] == doctest::Approx(want[i]));
+        CHECK(c.plant.outputTPerYear == 7.0e6);  // production is an outcome of every storyline, not an input
+    }
     const kc::CaseFile acc = kc::loadCaseFile(steel, {{}, "accelerated"});
     CHECK(acc.scenario == "accelerated");
-    // the EUA's path raised by the drift added (3%/yr) over its years, its volatility scaled
-    CHECK(acc.factor("co2")->path.levels.back() == doctest::Approx(200 * std::exp(0.03 * 9)));
     CHECK(acc.factor("co2")->ou.sigma == doctest::Approx(0.415 * 0.85));
     CHECK(acc.findInfrastructure("h2_backbone")->arrival.years.front() == 2028);  // 2030 - 2
     CHECK(acc.findInfrastructure("grid_connection")->arrival.start == doctest::Approx(2024));
@@ -674,12 +698,47 @@ TEST_CASE("Scenario presets: names, each applies to every example, documented ad
     CHECK(acc.option("ng_dri_eaf")->grant.share == doctest::Approx(0.35 * 1.5));
     CHECK(acc.findMaturity("h2_dri")->deployment.gbm.drift == doctest::Approx(0.15 * 1.5));
     CHECK(acc.factor("hydrogen")->scale == doctest::Approx(0.9));
+    // stabilisation: production kept (a reline offered), minimal compliance
+    const kc::CaseFile stab = kc::loadCaseFile(steel, {{}, "stabilisation"});
+    for (double l : stab.factor("co2")->path.levels) CHECK(l == 70.0);  // Current Policies is below the floor
+    CHECK_FALSE(stab.policy.levy.enabled);
+    CHECK(stab.policy.freeAllocation.phaseOut(2029) == 0.775);
+    CHECK(stab.policy.freeAllocation.phaseOut(2040) == 0.515);  // held at the 2030 level
+    CHECK(stab.policy.passThrough.referencePhaseOut(2040) == 0.515);  // the price setter's allocation too
+    CHECK(base.policy.freeAllocation.phaseOut(2040) == 0.0);
+    CHECK(stab.policy.greenPremium.eurPerT == doctest::Approx(60));
+    REQUIRE(stab.option("reline") != nullptr);
+    CHECK(stab.plant.reline);
+    CHECK(stab.option("reline")->capex == doctest::Approx(50 * 7.0e6));
+    CHECK(stab.option("reline")->relineYearsAdded == 15);
+    CHECK(stab.option("reline")->lifetimeYears == 30);
+    CHECK(stab.option("reline")->latestDecisionYear == 2040);
+    CHECK(stab.option("reline")->grant.share == 0.0);
+    CHECK(base.option("reline") == nullptr);
+    // relocation: closing cheaper and worth more, less pass-through, dearer power
     const kc::CaseFile rel = kc::loadCaseFile(steel, {{}, "relocation"});
-    CHECK(rel.plant.outputTPerYear == doctest::Approx(7.0e6 * 0.8));
     CHECK(rel.alternatives.close.value == doctest::Approx(5.0e8 * 1.5));
+    CHECK(rel.alternatives.close.cost == doctest::Approx(1.5e9 * 0.5));
+    CHECK(rel.policy.passThrough.share == doctest::Approx(0.75 * 0.5));
     CHECK(rel.factor("power")->ou.spot == doctest::Approx(87.3 * 1.15));
     CHECK(rel.factor("power")->ou.meanLevels.at(0) == doctest::Approx(std::log(75.0 * 1.15)));
     CHECK(base.factor("power")->ou.spot == 87.3);
+    // innovation hubs: the replacements at pilot scale (a tenth, capex x 0.1^0.6), pilot grants of 50%
+    const kc::CaseFile hub = kc::loadCaseFile(steel, {{}, "innovation-hubs"});
+    for (const std::string o : {"ng_dri_eaf", "h2_switch", "h2_dri_eaf"}) {
+        CAPTURE(o);
+        CHECK(hub.option(o)->outputScale == doctest::Approx(0.1));
+        CHECK(hub.option(o)->capex == doctest::Approx(base.option(o)->capex * std::pow(0.1, 0.6)));
+        CHECK(hub.option(o)->fixedOpex == doctest::Approx(base.option(o)->fixedOpex * std::pow(0.1, 0.6)));
+        CHECK(hub.option(o)->grant.share == 0.5);
+    }
+    CHECK(hub.option("h2_dri_eaf")->sde->maxVolume == doctest::Approx(5.0e5));
+    CHECK(hub.plant.outputTPerYear == 7.0e6);
+    // a retrofit at pilot scale captures a tenth
+    const kc::CaseFile ref = kc::loadCaseFile(kExamples + "refinery_hydrogen_ccs_porthos.yaml");
+    const kc::CaseFile refHub = kc::loadCaseFile(kExamples + "refinery_hydrogen_ccs_porthos.yaml", {{}, "innovation-hubs"});
+    for (std::size_t j = 0; j < ref.options.size(); ++j)
+        if (ref.options[j].retrofit) CHECK(refHub.options[j].captureRate == doctest::Approx(ref.options[j].captureRate * 0.1));
     CHECK(errorOf(steel, {{}, "acelerated"}) ==
           "--scenario: the scenario is 'acelerated', but must be one of stabilisation, relocation, "
           "innovation-hubs, accelerated or a .yaml file (did you mean 'accelerated'?)");
@@ -697,10 +756,49 @@ TEST_CASE("A scenario file: relative adjustments, an OU drift, and its own bad k
     REQUIRE(gas.meanLevels.size() == 30);  // annual pieces over the horizon
     CHECK(gas.meanLevels[5] - gas.meanLevels[0] == doctest::Approx(0.1));
     CHECK(c.findInfrastructure("h2_backbone")->arrival.years.front() == 2033);
+    // the storyline keys: anchors, a reline offer, pilot-scale options, exit costs, pass-through, a phase-out schedule
+    const kc::CaseFile st = kc::loadCaseFile(steel, {{}, kData + "storyline_scenario.yaml"});
+    CHECK(st.factor("co2")->pathSource == "points");
+    CHECK(st.factor("co2")->path.times == std::vector<double>{4, 14});
+    CHECK(st.factor("co2")->path.levels == std::vector<double>{90, 150});
+    CHECK(st.option("ng_dri_eaf")->grant.share == 0.4);
+    CHECK(st.defaultGrant.share == 0.4);
+    CHECK(st.option("ng_dri_eaf")->outputScale == doctest::Approx(0.5));
+    CHECK(st.option("ng_dri_eaf")->capex == doctest::Approx(6.15e9 * 0.5));
+    CHECK(st.option("reline")->capex == doctest::Approx(20 * 7.0e6));
+    CHECK(st.option("reline")->relineYearsAdded == 10);
+    CHECK(st.alternatives.close.cost == doctest::Approx(1.5e9 * 0.2));
+    CHECK(st.policy.passThrough.share == doctest::Approx(0.75 * 0.4));
+    CHECK(st.policy.freeAllocation.phaseOut(2028) == 0.8);
+    CHECK(st.policy.freeAllocation.phaseOut(2035) == 0.3);
     const std::string bad = kData + "bad_scenario_key.yaml";
     CHECK(errorOf(steel, {{}, bad}) ==
           bad + ":3: adjust.co2.levl_scale: the key 'levl_scale' is unknown, but must be one of level_scale, "
                 "drift_add, vol_scale (did you mean 'level_scale'?)");
+}
+
+TEST_CASE("A scenario file's storyline keys refuse bad values with file, line, field and what they must be") {
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    struct Bad {
+        std::string file, message;
+    };
+    for (const Bad& b : std::vector<Bad>{
+             {"bad_scenario_ngfs.yaml",
+              ":3: anchors.co2_path: the NGFS path is 'net-zero/remind', but must be <scenario>/<model> with scenario "
+              "one of net-zero-2050, below-2c, low-demand, delayed-transition, fragmented-world, ndcs, "
+              "current-policies and model one of remind, gcam, message"},
+             {"bad_scenario_scale.yaml", ":3: adjust.options.scale: the value is 0, but must be in (0, 1]"},
+             {"bad_scenario_floor.yaml", ":3: anchors.co2_path.floor: the key is 'floor', but must be given only with ngfs"},
+             {"bad_scenario_reline.yaml",
+              ":4: adjust.plant.reline.years_added: the value is 0, but must be in [1, 100] (years)"},
+             {"bad_scenario_share.yaml",
+              ":4: adjust.policy.free_allocation_phase_out.2030: the value is 1.5, but must be in [0, 1] (share)"},
+             {"bad_scenario_past.yaml",
+              ": anchors.co2_path (points) has no year after the case's start_year (2026), but must have at least one"}}) {
+        const std::string path = kData + b.file;
+        CAPTURE(path);
+        CHECK(errorOf(steel, {{}, path}) == path + b.message);
+    }
 }
 
 TEST_CASE("Edit distance") {

@@ -77,11 +77,14 @@ for s in stabilisation relocation innovation-hubs accelerated; do
   grep -q "{\"scenario\":\"$s\",\"decision\":\"[a-z_]*\",.*\"option_value\":{\"value\":" "$T/c.json" || fail "compare $s"; done
 for k in '"value_of_waiting"' '"trigger"' '"invest_by_2030"' '"invest_by_2035"' '"cumulative_emissions_t"'; do
   grep -q "$k" "$T/c.json" || fail "compare JSON lacks $k"; done
-head -1 "$T/compare.csv" | grep -q '^scenario,decision,technology,option_value_EUR,' || fail "compare.csv header"
+# standard errors for every value shown: option value, value of waiting, trigger, P(invested by)
+grep -q '"invest_by_2030":{"value":[-0-9.e+]*,"std_error":[0-9.e+-]*}' "$T/c.json" || fail "compare JSON: invest_by_2030 without std_error"
+head -1 "$T/compare.csv" | grep -q '^scenario,decision,technology,option_value_EUR,option_value_se_EUR,value_of_waiting_EUR,value_of_waiting_se_EUR,trigger_year,trigger_EUR_per_tco2,trigger_se_EUR_per_tco2,invest_by_2030_probability,invest_by_2030_probability_se,invest_by_2035_probability,invest_by_2035_probability_se,cumulative_emissions_tco2$' || fail "compare.csv header: $(head -1 "$T/compare.csv")"
 [ "$(wc -l < "$T/compare.csv")" -eq 6 ] || fail "compare.csv rows"
 sed -n 2p "$T/compare.csv" | grep -q '^as written,' || fail "compare.csv: the case as written is not the first row"
 grep -q '^\[{"scenario":"as written",' "$T/c.json" || fail "compare JSON: the case as written is not first"
-"$K" compare "$C" --paths 2000 | grep -q '^accelerated ' || fail "compare text table"
+"$K" compare "$C" --paths 2000 > "$T/c.txt"
+grep -q '^accelerated .* +- .* +- .* [01]\.[0-9][0-9] +- [0-9.]* *[01]\.[0-9][0-9] +- [0-9.]* ' "$T/c.txt" || fail "compare text table: $(cat "$T/c.txt")"
 
 # --- bad input: exit 2, a message naming what was wrong, nothing written --------------------
 out=$("$K" breakeven "$C" --instrument grant 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "instrument is 'grant'" || fail "bad instrument: $out"
@@ -90,6 +93,14 @@ out=$("$K" breakeven "$C" --instrument capex-grant --target invested-by:2030 2>&
 out=$("$K" breakeven "$C" --instrument capex-grant --target invested-by:2030:1.5 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "a probability must be in (0, 1\]" || fail "target p: $out"
 out=$("$K" breakeven "$C" --instrument capex-grant --target emissions:2099:1 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "the year is 2099, but must be within the horizon of .*\[2026, 2045\]" || fail "target year: $out"
 out=$("$K" compare "$C" --scenarios stabilisation,nope 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q "'nope'" || fail "unknown scenario: $out"
+printf 'name: bad\nanchors:\n  co2_path: ngfs/net-zero/remind\n' > "$T/bad_scen.yaml"
+out=$("$K" value "$C" --paths 2000 --scenario "$T/bad_scen.yaml" 2>&1); [ $? -eq 2 ] \
+  && echo "$out" | grep -q "bad_scen.yaml:3: anchors.co2_path: the NGFS path is 'net-zero/remind', but must be <scenario>/<model>" \
+  || fail "bad scenario anchor: $out"
+printf 'name: bad\nadjust:\n  options: {scale: 1.5}\n' > "$T/bad_scale.yaml"
+out=$("$K" compare "$C" --paths 2000 --scenarios "$T/bad_scale.yaml" 2>&1); [ $? -eq 2 ] \
+  && echo "$out" | grep -q "bad_scale.yaml:3: adjust.options.scale: the value is 1.5, but must be in (0, 1\]" \
+  || fail "bad scenario scale: $out"
 out=$("$K" value "$C" --paths 2000 --report "$T/missing/r.html" 2>&1); [ $? -eq 2 ] && echo "$out" | grep -q -- "--report" || fail "report dir: $out"
 out=$("$K" value "$C" --paths 2000 --report "$T/r.html" --set options.capture.capex=-1 2>&1); [ $? -eq 2 ] || fail "bad case with --report: $out"
 [ -e "$T/r.html" ] && fail "report written for a bad case"

@@ -118,9 +118,11 @@ TEST_CASE("scenario lists, investedBy, first trigger") {
     CHECK_THROWS_AS(kp::results::scenarioList(","), kp::InvalidInput);
     kp::InvestmentResult r;
     r.years = {2026, 2027, 2028};
-    r.timing = {{0.1, 0.2, 0.3}, {0.0, 0.05, 0.0}};
-    CHECK(kp::results::investedBy(r, 2027) == doctest::Approx(0.35));
-    CHECK(kp::results::investedBy(r, 2025) == 0.0);
+    r.investedBy = {{0.1, 0.01}, {0.35, 0.02}, {0.65, 0.03}};  // the engine's, relines left out
+    CHECK(kp::results::investedBy(r, 2027).value == 0.35);
+    CHECK(kp::results::investedBy(r, 2027).stdError == 0.02);
+    CHECK(kp::results::investedBy(r, 2025).value == 0.0);
+    CHECK(kp::results::investedBy(r, 2040).value == 0.65);  // after the horizon: the last year's
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const auto [year, price] = kp::results::firstTrigger(r.years, {nan, 150.0, 120.0});
     CHECK(year == 2027);

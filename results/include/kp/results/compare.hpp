@@ -23,7 +23,11 @@ struct ScenarioRun {
     std::unique_ptr<PathValues> paths;  ///< per-path values (prices kept if asked for)
     int triggerYear = 0;                ///< first decision year with a CO2 trigger (0: none)
     double trigger = 0;                 ///< that trigger, currency/tCO2 (NaN: none)
-    double investBy2030 = 0, investBy2035 = 0;  ///< probability of having invested by the end of that year
+    double triggerSe = 0;               ///< its standard error over the rules (NaN: one rule or none)
+    /// P(invested in a technology, not a reline, by the end of that year) and its standard error
+    /// (InvestmentResult::investedBy: the rules' spread, floored at the binomial pricing error)
+    double investBy2030 = 0, investBy2035 = 0;
+    double investBy2030Se = 0, investBy2035Se = 0;
     double cumulativeEmissions = 0;     ///< expected tCO2 over the horizon under the optimal strategy
 };
 
@@ -39,13 +43,15 @@ ScenarioRun runScenario(const std::string& path, const std::vector<std::string>&
 /// Fills the summary fields of a run from its result.
 void summarise(ScenarioRun& run);
 
-/// Probability of having invested (any technology) by the end of calendar year `year`.
-double investedBy(const InvestmentResult& r, int year);
+/// Probability of having invested (any technology; a reline is not an investment) by the end of
+/// calendar year `year`, with its standard error: 0 before the first year, the last year's after the horizon.
+Estimate investedBy(const InvestmentResult& r, int year);
 /// The first decision year with a finite CO2 trigger and that trigger ({0, NaN} if none).
 std::pair<int, double> firstTrigger(const std::vector<int>& years, const std::vector<double>& trigger);
 
 /// One JSON object per scenario: scenario, decision, technology, option_value, value_of_waiting,
-/// trigger {year, co2_price}, invest_by_2030, invest_by_2035, cumulative_emissions_t.
+/// trigger {year, co2_price, std_error}, invest_by_2030 and invest_by_2035 ({value, std_error}),
+/// cumulative_emissions_t.
 nlohmann::ordered_json compareJson(const std::vector<ScenarioRun>& runs);
 
 }  // namespace kp::results

@@ -40,7 +40,7 @@ std::string bp(double x) {
 
 nlohmann::ordered_json runJson(const LoanRun& run, const cases::LoanFile& loan) {
     nlohmann::ordered_json j;
-    if (loan.sizing) j["amount"] = run.terms.amount;  // per scenario: sized on its own paths
+    if (loan.sizing) j["amount"] = run.terms.amount;  // as originated (sized on the case as written)
     if (loan.drawOnInvestment) {  // only then: the other files' output is unchanged
         j["draw_probability"] = results::estimateJson(run.variants[0].stats.drawProbability);
         j["pd_given_drawn"] = results::estimateJson(run.variants[0].stats.pdGivenDrawn);
@@ -158,7 +158,10 @@ int runLoanCommand(const LoanOptions& o) {
         if (!o.common.quiet)
             std::cerr << "kruispunt loan: " << (scenarios[i].empty() ? "case as written" : "scenario " + scenarios[i])
                       << " ...\n";
-        runs.push_back(runLoan(cases[i], loan, settingsFor(cases[i], o.common)));
+        // a bank sizes the loan once, at origination, on the case as written (or the --scenario
+        // asked for); the built-in scenarios stress-test that loan
+        runs.push_back(runLoan(cases[i], loan, settingsFor(cases[i], o.common), false,
+                               i == 0 ? std::nullopt : std::optional<double>(runs[0].terms.amount)));
     }
     if (o.common.json) {
         nlohmann::ordered_json j;

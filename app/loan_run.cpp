@@ -55,13 +55,16 @@ std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, cons
     return recorder;
 }
 
-PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings) {
+PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
+                         std::optional<double> amount) {
     PreparedLoan out;
     out.terms = loan.terms;
     out.recorder = recordLoanPaths(c, loan, settings);
     out.view = out.recorder->view();
     LoanTerms& t = out.terms;
-    if (loan.sizing) {
+    if (loan.sizing && amount) {
+        t.amount = *amount;  // as originated on the case as written: this case stress-tests it
+    } else if (loan.sizing) {
         // the schedule is linear in the amount: size on a unit loan drawn at start_year
         LoanTerms unit = t;
         unit.amount = 1.0;
@@ -84,12 +87,12 @@ PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, 
 }
 
 LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
-                bool keepPaths) {
+                bool keepPaths, std::optional<double> amount) {
     const auto start = std::chrono::steady_clock::now();
     LoanRun run;
     run.scenario = c.scenario;
     run.paths = settings.paths;
-    const PreparedLoan prepared = prepareLoan(c, loan, settings);
+    const PreparedLoan prepared = prepareLoan(c, loan, settings, amount);
     run.terms = prepared.terms;
     run.sizedAmount = prepared.sizedAmount;
     run.sizingCashFlow = prepared.sizingCashFlow;

@@ -7,6 +7,7 @@
 
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "case_run.hpp"
@@ -50,12 +51,15 @@ std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, cons
 
 /// recordLoanPaths, then the DSCR sizing (if any) and the schedules. Throws kp::InvalidInput (naming
 /// the loan file) when the sized amount is not positive or no path draws the loan to size it on.
-PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings);
+/// `amount` given: the loan as originated (sized on the case as written), stress-tested on this
+/// case: no sizing here.
+PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
+                         std::optional<double> amount = std::nullopt);
 
 /// Prices the loan on a case (loaded by the caller, with its scenario): every variant, with
 /// per-path losses kept in the first when `keepPaths`.
 LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
-                bool keepPaths = false);
+                bool keepPaths = false, std::optional<double> amount = std::nullopt);
 
 /// {pd_cumulative, pd_annual, lgd, expected_loss, var_99, es_99, var_999, es_999, value, ...}.
 nlohmann::ordered_json statisticsJson(const LoanStatistics& s, const LoanSchedule& schedule);

@@ -674,11 +674,13 @@ TEST_CASE("Scenario presets: names, each applies to every example, documented ad
             if (y > 2026) v.push_back(std::max(eur, 70.0));
         return v;
     };
-    for (const auto& [preset, path] : std::vector<std::pair<std::string, std::string>>{
+    for (const auto& pp : std::vector<std::pair<std::string, std::string>>{
              {"stabilisation", "current-policies/remind"},
              {"relocation", "delayed-transition/remind"},
              {"innovation-hubs", "below-2c/remind"},
              {"accelerated", "net-zero-2050/remind"}}) {
+        const std::string& preset = pp.first;  // no structured binding: clang 14 cannot CAPTURE one
+        const std::string& path = pp.second;
         CAPTURE(preset);
         const kc::CaseFile c = kc::loadCaseFile(steel, {{}, preset});
         const kc::Factor& co2 = *c.factor("co2");

@@ -21,6 +21,7 @@
 #include "kp/core/errors.hpp"
 #include "kp/core/input_file.hpp"
 #include <sys/stat.h>
+#include "path_fields.hpp"
 #include "yaml_reader.hpp"
 
 namespace kp::cases {
@@ -309,16 +310,7 @@ void Loader::readPath(const Field& pf, Factor& f) {
         if (given != 1)
             pm.self().fail("the path", std::to_string(given) + " sources",
                            "exactly one of points, file (a CSV of year,price) and ngfs (<scenario>/<model>)");
-        if (auto pts = pm.optMap("points")) {
-            for (const auto& kv : pts->self().node()) {
-                const Field yf(pts->self().source(), kv.first, pts->self().path() + "." + kv.first.Scalar(),
-                               pts->self().line());
-                const int y = yf.integer(after, "");
-                if (points.count(y)) yf.fail("the year", std::to_string(y), "given once in the path");
-                points[y] = Field(pts->self().source(), kv.second, yf.path(), yf.line()).number(Range::positive(), f.unit);
-            }
-            if (points.empty()) pts->self().fail("the path", "empty", "at least one {year: price}");
-        }
+        if (auto pts = pm.optMap("points")) points = detail::readYearPrices(pts->self(), after, f.unit);
         if (auto fl = pm.opt("file")) csvFile = fl->string(), csvField = *fl;
         if (auto ng = pm.opt("ngfs")) ngfsName = ng->string(), ngfsField = *ng;
         if (auto fl = pm.opt("floor")) {
@@ -329,11 +321,7 @@ void Loader::readPath(const Field& pf, Factor& f) {
     }
     if (ngfsField) {
         const double floor = floorField ? floorField->number(Range::positive(), f.unit) : f.spot();
-        const NgfsPath ng = ngfsPath(ngfsName);
-        if (ng.points.empty())
-            ngfsField->fail("the NGFS path", "'" + ngfsName + "'",
-                            "<scenario>/<model> with scenario one of " + joinNames(ngfsScenarioNames()) +
-                                " and model one of " + joinNames(ngfsModelNames()));
+        const NgfsPath ng = detail::ngfsPathAt(*ngfsField, ngfsName);
         for (const auto& [y, eur] : ng.points)
             if (y > start && y <= start + 200) points[y] = std::max(eur, floor);
         if (points.empty())
@@ -774,16 +762,11 @@ void Loader::readPlant(MapReader m) {
     p.decommissioningCost = m.number("decommissioning_cost", 0.0, Range::between(0, 1e13, "in [0, 1e13] EUR"), "EUR");
     p.jobs = m.number("jobs", 0.0, Range::between(0, 1e7, "in [0, 1e7]"), "direct jobs");
     if (auto r = m.optMap("reline")) {  // a life extension of the plant as it is: an option "reline"
-        Technology t;
-        t.name = "reline";
-        t.retrofit = true;  // the plant as it is, nothing changed but its end
-        t.capex = r->number("capex", Range::between(0, 1e13, "in [0, 1e13] EUR"), "EUR");
-        t.relineYearsAdded = r->integer("years_added", Range::between(1, 100, "in [1, 100]"), "years");
+        const double capex = r->number("capex", Range::between(0, 1e13, "in [0, 1e13] EUR"), "EUR");
+        const int added = r->integer("years_added", Range::between(1, 100, "in [1, 100]"), "years");
         const int start = c_.valuation.startYear, life = p.remainingLifeYears;
         if (life < 1) r->self().fail("the reline", "offered for a plant with no remaining life", "given with remaining_life_years >= 1");
-        t.lifetimeYears = life + t.relineYearsAdded;  // the longest it can run (decided now)
-        t.earliestDecisionYear = start;
-        t.latestDecisionYear = start + life - 1;
+        Technology t = relineOption(start, life, capex, added);
         if (auto w = r->optMap("decision_window")) {
             const Range inLife = Range::between(start, start + life - 1,
                                                 "while the plant runs, in [" + std::to_string(start) + ", " +
@@ -795,7 +778,6 @@ void Loader::readPlant(MapReader m) {
                                           ">= earliest (" + std::to_string(t.earliestDecisionYear) + ")");
             w->finish();
         }
-        t.grant.share = 0;
         r->finish();
         p.reline = true;
         reline_ = t;
@@ -1197,6 +1179,19 @@ std::vector<std::string> largestInputs(const std::string& path, const std::vecto
     std::vector<std::string> out;
     for (std::size_t i = 0; i < found.size() && i < count; ++i) out.push_back(found[i].second);
     return out;
+}
+
+Technology relineOption(int startYear, int remainingLifeYears, double capex, int yearsAdded) {
+    Technology t;
+    t.name = "reline";
+    t.retrofit = true;  // the plant as it is, nothing changed but its end
+    t.capex = capex;
+    t.relineYearsAdded = yearsAdded;
+    t.lifetimeYears = remainingLifeYears + yearsAdded;  // the longest it can run (decided now)
+    t.earliestDecisionYear = startYear;
+    t.latestDecisionYear = startYear + remainingLifeYears - 1;
+    t.grant.share = 0;  // the policy's grant is for decarbonisation, not for relining
+    return t;
 }
 
 CaseFile loadCaseFile(const std::string& path, const LoadOptions& options) {

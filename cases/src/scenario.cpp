@@ -8,6 +8,7 @@
 #include "kp/cases/ngfs.hpp"
 #include "kp/core/errors.hpp"
 #include <sys/stat.h>
+#include "path_fields.hpp"
 #include "yaml_reader.hpp"
 
 namespace kp::cases {
@@ -67,25 +68,14 @@ Co2Anchor readCo2Anchor(const Field& f) {
             a.floor = fl->number(Range::positive(), "per tCO2");
         }
         if (auto pts = m.optMap("points")) {
-            for (const auto& kv : pts->self().node()) {
-                const Field yf(pts->self().source(), kv.first, pts->self().path() + "." + kv.first.Scalar(),
-                               pts->self().line());
-                const int y = yf.integer(Range::between(1900, 2300, "a year in [1900, 2300]"), "");
-                if (a.points.count(y)) yf.fail("the year", std::to_string(y), "given once in the path");
-                a.points[y] = Field(pts->self().source(), kv.second, yf.path(), yf.line()).number(Range::positive(), "per tCO2");
-            }
-            if (a.points.empty()) pts->self().fail("the path", "empty", "at least one {year: price}");
+            a.points = detail::readYearPrices(pts->self(), Range::between(1900, 2300, "a year in [1900, 2300]"),
+                                              "per tCO2");
             a.source = "points";
         }
         m.finish();
     }
     if (ngfsField) {
-        const NgfsPath ng = ngfsPath(ngfsName);
-        if (ng.points.empty())
-            ngfsField->fail("the NGFS path", "'" + ngfsName + "'",
-                            "<scenario>/<model> with scenario one of " + detail::joinNames(ngfsScenarioNames()) +
-                                " and model one of " + detail::joinNames(ngfsModelNames()));
-        a.points = ng.points;
+        a.points = detail::ngfsPathAt(*ngfsField, ngfsName).points;
         a.source = "ngfs/" + ngfsName;
     }
     return a;
@@ -310,18 +300,9 @@ void offerReline(CaseFile& c, const RelineOffer& r, const std::string& file) {
     for (const auto& o : c.options)
         KP_REQUIRE(o.name != "reline", file, ": adjust.plant.reline offers an option named 'reline', but the case "
                    "already has an option of that name, which must be renamed");
-    Technology t;
-    t.name = "reline";
-    t.retrofit = true;
-    t.capex = r.capexPerT * c.plant.outputTPerYear;
-    t.relineYearsAdded = r.yearsAdded;
-    const int start = c.valuation.startYear, life = c.plant.remainingLifeYears;
-    t.lifetimeYears = life + r.yearsAdded;
-    t.earliestDecisionYear = start;
-    t.latestDecisionYear = start + life - 1;
-    t.grant.share = 0;
     c.plant.reline = true;
-    c.options.push_back(t);
+    c.options.push_back(relineOption(c.valuation.startYear, c.plant.remainingLifeYears,
+                                     r.capexPerT * c.plant.outputTPerYear, r.yearsAdded));
 }
 
 }  // namespace

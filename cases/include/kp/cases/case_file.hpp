@@ -189,6 +189,12 @@ struct LoadOptions {
 /// Reads, overrides, validates and (if named) applies a scenario. Throws kp::InvalidInput.
 CaseFile loadCaseFile(const std::string& path, const LoadOptions& options = {});
 
+/// The reline of a plant with `remainingLifeYears` (>= 1) as an option named "reline": the plant as
+/// it is (a retrofit changing nothing) for `capex`, running `yearsAdded` past its remaining life,
+/// decided while it runs (start_year .. its last year), without grant (plant.reline, and the
+/// scenarios' adjust.plant.reline).
+Technology relineOption(int startYear, int remainingLifeYears, double capex, int yearsAdded);
+
 /// Sets the node at a dotted path ("policy.co2_levy.enabled=false", "options.ccs.capex=1.2e9",
 /// sequence elements by index: "correlations.0.2=0.3") to the YAML value after '='. Missing map keys
 /// are created (validation then reports them if they are unknown). Throws kp::InvalidInput for a

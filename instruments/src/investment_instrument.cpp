@@ -219,23 +219,22 @@ double InvestmentInstrument::budgetedSubsidy(std::size_t j, std::size_t d, const
     const double budget = optionAt(j).tech.sde->budget;
     const double* sd = b.sde.data() + j * H_ * n;
     double paid = 0, inside = 0;
+    auto pay = [&](double due) {  // what is paid of `due` with the budget left, and book it
+        const double left = budget - paid;
+        const double x = due < left ? due : left;
+        paid += x;
+        return x;
+    };
     for (std::size_t k = S; k < std::min(ES, H_); ++k) {
-        const double left = budget - paid, due = sd[k * n + p];
-        const double pay = due < left ? due : left;
-        if (k == paidAt) return pay;
-        paid += pay;
-        inside += pr_.discount[k] * pay;
+        const double x = pay(sd[k * n + p]);
+        if (k == paidAt) return x;
+        inside += pr_.discount[k] * x;
     }
     if (paidAt != kAll) return 0.0;
     if (afterValue && afterHorizon() && ES > H_) {
         const double due = sd[(H_ - 1) * n + p];
         const std::size_t M = pr_.discountAfter.size();
-        for (std::size_t k = std::max(S, H_); k < ES && k - H_ < M; ++k) {
-            const double left = budget - paid;
-            const double pay = due < left ? due : left;
-            paid += pay;
-            *afterValue += pr_.discountAfter[k - H_] * pay;
-        }
+        for (std::size_t k = std::max(S, H_); k < ES && k - H_ < M; ++k) *afterValue += pr_.discountAfter[k - H_] * pay(due);
     }
     return inside;
 }
@@ -245,7 +244,7 @@ InvestmentInstrument::Decommissioning InvestmentInstrument::decommissioning(std:
     Decommissioning x{H_};
     const double C = pr_.plant.decommissioningCost;
     const long s = C != 0 ? startAfter(j, d, b, p) : -1;
-    const long L = std::max(periodsOf(pr_.plant.remainingLifeYears), 0);
+    const auto L = static_cast<long>(plantEndPeriod());
     if (s < 0 || s > L) return x;  // the plant runs on as in base (and pays at L there)
     const Technology& t = optionAt(j).tech;
     const auto at = static_cast<std::size_t>(t.retrofit ? s + lifeOf(j, s) : s);
@@ -439,15 +438,9 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
         const int e = std::min(s0 + lifeOf(j, s0), Hi), es = std::min(s0 + subsidyYears, Hi);
         const auto S = static_cast<std::size_t>(s0), E = static_cast<std::size_t>(e),
                    ES = static_cast<std::size_t>(es);
-        if (!cap)
-            out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) +
-                     (ps[ES * n + p] - ps[S * n + p]);
-        else {
-            double later = 0;  // the subsidy after the horizon
-            const double inside = budgetedSubsidy(j, d, b, p, &later);
-            out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) + inside +
-                     later;
-        }
+        double later = 0;  // a capped subsidy after the horizon (afterValue has an uncapped one)
+        const double subsidy = cap ? budgetedSubsidy(j, d, b, p, &later) : ps[ES * n + p] - ps[S * n + p];
+        out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) + subsidy + later;
         if (kc < H_) out[p] -= D[kc] * clawback(j, d, S, E, b, p);
         if (decommissions) {
             const Decommissioning x = decommissioning(j, d, b, p);
@@ -473,15 +466,10 @@ void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const Proje
         const auto S = static_cast<std::size_t>(s0),
                    E = static_cast<std::size_t>(std::min(s0 + periodsOf(tt.lifetimeYears), Hi)),
                    ES = static_cast<std::size_t>(std::min(s0 + subsidyPeriods(j, t), Hi));
+        double later = 0;  // a capped subsidy after the horizon
+        const double subsidy = cap ? budgetedSubsidy(j, t, b, p, &later) : psS[ES * n + p] - psS[S * n + p];
         out[p] = -pr_.discount[t] * netCapex(j, t, b, p) + (ptS[E * n + p] - ptS[S * n + p]) -
-                 (ptA[E * n + p] - ptA[S * n + p]);
-        if (!cap) {
-            out[p] += psS[ES * n + p] - psS[S * n + p];
-        } else {
-            double later = 0;
-            const double inside = budgetedSubsidy(j, t, b, p, &later);
-            out[p] += inside + later;
-        }
+                 (ptA[E * n + p] - ptA[S * n + p]) + subsidy + later;
     }
     if (afterHorizon())
         for (std::size_t p = 0; p < n; ++p) out[p] += afterValue(j, t, b, p, static_cast<int>(a));

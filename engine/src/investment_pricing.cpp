@@ -138,7 +138,8 @@ private:
             m[3 + j] = pathMoments(0, n, anti, [&](std::size_t p) { return Ij[p]; });
             m[3 + J + j] = pathMoments(0, n, anti, [&](std::size_t p) { return V[p] - Ij[p]; });
         }
-        // V on the paths of each outcome: invested, closed early, end of life, running at the horizon, relined
+        // V on the paths of each outcome, indexed as Outcomes::shares(): invested, closed early, end
+        // of life, running at the horizon, relined
         const bool endsInside = in_.plantEndPeriod() < H;
         const int exit = static_cast<int>(J);
         auto outcomeOf = [&](std::size_t p) {

@@ -74,15 +74,13 @@ void values(const InvestmentContext& c, const PricingSums& s, std::size_t rules,
     }
     res.valueOfWaiting = wait;
     // the outcomes' contributions (probabilities: timing())
-    OutcomeShare* shares[5] = {&res.outcomes.invested, &res.outcomes.closedEarly, &res.outcomes.endOfLife,
-                               &res.outcomes.runningAtHorizon, &res.outcomes.relined};
-    for (std::size_t o = 0; o < 5; ++o) shares[o]->contribution = slot(3 + 2 * J + o);
+    const auto shares = res.outcomes.shares();
+    for (std::size_t o = 0; o < shares.size(); ++o) shares[o]->contribution = slot(3 + 2 * J + o);
 }
 
 /// E[V | outcome] = contribution / probability (after values() and timing()).
 void outcomeMeans(InvestmentResult& res) {
-    for (OutcomeShare* o : {&res.outcomes.invested, &res.outcomes.closedEarly, &res.outcomes.endOfLife,
-                            &res.outcomes.runningAtHorizon, &res.outcomes.relined})
+    for (OutcomeShare* o : res.outcomes.shares())
         o->meanValue = o->probability > 0 ? o->contribution.value / o->probability : kNaN;
 }
 
@@ -98,9 +96,11 @@ void investedBy(const InvestmentContext& c, const PricingSums& s, std::size_t ru
     res.investedBy.assign(HY, Estimate{});
     for (std::size_t y = 0; y < HY; ++y) {
         for (std::size_t b = 0; b < s.blocks; ++b)
-            for (std::size_t j = 0; j < J; ++j)
-                for (std::size_t d = y * Pz; d < (y + 1) * Pz && !in.isReline(j); ++d)
+            for (std::size_t j = 0; j < J; ++j) {
+                if (in.isReline(j)) continue;  // relining is not investing in decarbonisation
+                for (std::size_t d = y * Pz; d < (y + 1) * Pz; ++d)
                     cum[ruleOfBlock(b, s.blocks, rules)] += s.counts[(b * (J + 1) + j) * H + d];
+            }
         double total = 0, mean = 0;
         for (std::size_t r = 0; r < rules; ++r) total += cum[r], mean += cum[r] / n[r];
         const double p = total / N;

@@ -76,7 +76,7 @@ RuleTriggers ruleTriggers(const InvestmentContext& c, const InvestmentRule& rule
         for (std::size_t g = 0; g < G; ++g) {
             best[g] += tr.intercept + tr.slope * x[g];
             if (!std::isnan(close)) best[g] = std::max(best[g], close);
-            inv[g] = dec[g] = rel[g] = kNegInf;
+            dec[g] = rel[g] = kNegInf;
         }
         for (std::size_t j = 0; j < J; ++j) {
             double* ej = est.data() + j * G;
@@ -87,8 +87,9 @@ RuleTriggers ruleTriggers(const InvestmentContext& c, const InvestmentRule& rule
             }
             dg.combine(beta, x.data(), G, G, ej, phi.data());
             double* into = in.isReline(j) ? rel.data() : dec.data();
-            for (std::size_t g = 0; g < G; ++g) inv[g] = std::max(inv[g], ej[g]), into[g] = std::max(into[g], ej[g]);
+            for (std::size_t g = 0; g < G; ++g) into[g] = std::max(into[g], ej[g]);
         }
+        for (std::size_t g = 0; g < G; ++g) inv[g] = std::max(dec[g], rel[g]);  // the best technology of any kind
         // the first switch from not investing in decarbonisation (waiting, closing, relining) to
         // investing in it, scanning up the CO2 grid
         for (std::size_t g = 0; g < G; ++g) margin[g] = dec[g] - (rel[g] > best[g] ? rel[g] : best[g]);

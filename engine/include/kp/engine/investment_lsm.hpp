@@ -49,6 +49,7 @@
 /// direction checks, consistency, determinism, a rule priced on another engine and thread count, a
 /// rule pricing a bumped problem, bad input).
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -146,6 +147,8 @@ struct OutcomeShare {
 /// reaches past it); and invested (in a technology that is not a reline). The five add up.
 struct Outcomes {
     OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon, relined;
+    /// The five in the order of the pricing pass's outcome index (investment_pricing.cpp).
+    std::array<OutcomeShare*, 5> shares() { return {&invested, &closedEarly, &endOfLife, &runningAtHorizon, &relined}; }
     int endOfLifeYear = 0;  ///< the calendar year the plant as it is stops (start year + remaining life)
 };
 

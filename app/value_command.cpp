@@ -16,6 +16,7 @@
 #include "kp/core/errors.hpp"
 #include "kp/core/output_file.hpp"
 #include "kp/engine/investment_lsm.hpp"
+#include "kp/results/result_checks.hpp"
 #include "value_run.hpp"
 
 namespace kp::app {
@@ -194,11 +195,11 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
 /// results::checkResult): the decision is doubtful, and the output says so.
 std::string waitingWarning(const InvestmentResult& r) {
     const Estimate& w = r.valueOfWaiting;
-    if (!(std::isfinite(w.value) && w.value < -2 * w.stdError && -w.value > 1e-9 * std::abs(r.optionValue.value)))
-        return "";
+    const double shortfall = results::waitingShortfall(r);
+    if (!(shortfall > 2)) return "";
     std::ostringstream o;
     o << std::fixed << std::setprecision(1) << "the value of waiting is " << w.value / 1e6 << " +- " << w.stdError / 1e6
-      << " m, " << -w.value / w.stdError
+      << " m, " << shortfall
       << " standard errors below 0: the flexible strategy should be worth at least the best static one, so the "
          "fitted rule may be poor and the decision doubtful (3 standard errors or more is refused as a fitting "
          "failure). Try more training paths, another simulation.degree or basis, and compare seeds";

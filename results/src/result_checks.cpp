@@ -1,6 +1,7 @@
 #include "kp/results/result_checks.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "kp/core/errors.hpp"
@@ -17,6 +18,12 @@ std::string inputsText(const std::vector<std::string>& large) {
 }
 
 }  // namespace
+
+double waitingShortfall(const InvestmentResult& r) {
+    const Estimate& w = r.valueOfWaiting;
+    if (!std::isfinite(w.value) || !(w.value < 0) || -w.value <= 1e-9 * std::abs(r.optionValue.value)) return 0.0;
+    return w.stdError > 0 ? -w.value / w.stdError : std::numeric_limits<double>::infinity();
+}
 
 void checkResult(const InvestmentResult& r, const std::string& where, const std::vector<std::string>& large) {
     auto bad = [&](const std::string& field, double v) {
@@ -85,8 +92,7 @@ void checkResult(const InvestmentResult& r, const std::string& where, const std:
     // the same against the best static strategy with the standard error of the pathwise difference
     // (value_of_waiting: option minus the best of never, now and closing now, on the same paths): far
     // more precise than the two errors in quadrature, since both values ride on the same prices
-    if (const Estimate& w = r.valueOfWaiting;
-        std::isfinite(w.value) && w.value < -3 * w.stdError && -w.value > 1e-9 * std::abs(r.optionValue.value)) {
+    if (const Estimate& w = r.valueOfWaiting; waitingShortfall(r) > 3) {
         std::ostringstream os;
         os.precision(6);
         os << where << ": the value of waiting is " << w.value << " +- " << w.stdError

@@ -18,6 +18,11 @@
 
 namespace kp::results {
 
+/// How many standard errors of its pathwise difference the value of waiting lies below 0: 0 when
+/// it is not below (or only by rounding, under 1e-9 of the option value), +inf when its error is 0.
+/// checkResult refuses more than 3 as a fitting failure; `value` warns between 2 and 3.
+double waitingShortfall(const InvestmentResult& r);
+
 /// Throws as described in the file comment. `where` names the run ("case.yaml" or
 /// "case.yaml, scenario accelerated"); `largeInputs` lists the case's largest numbers
 /// (kp::cases::largestInputs) for the overflow message.

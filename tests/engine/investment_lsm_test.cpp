@@ -116,6 +116,19 @@ Enumerated enumerateBest(const Synthetic& syn, const kp::InvestmentProblem& p) {
     return e;
 }
 
+/// The engine took the enumeration's best action on its one deterministic path: technology j < J in
+/// year (index) y, closing (j == J) in y, or (j < 0) never acting (and never closing).
+void checkBestAction(const kp::InvestmentResult& r, int j, std::size_t y, int J) {
+    if (j < 0) {
+        CHECK(r.neverProbability == 1.0);
+        for (double x : r.closeProbability) CHECK(x == 0.0);
+    } else if (j < J) {
+        CHECK(r.timing[static_cast<std::size_t>(j)][y] == 1.0);
+    } else {
+        CHECK(r.closeProbability[y] == 1.0);
+    }
+}
+
 /// McDonald-Siegel as a case: a greenfield technology (plant life 0) earning the GBM price X every
 /// year of its life, so that investing at year d is worth D_d (A X_d - I), A = sum_{m < L}
 /// exp(-delta m): a Bermudan call with annual exercise on the GBM V = A X (V0 = 100, I = 100,
@@ -174,11 +187,7 @@ TEST_CASE("deterministic limit: the LSM decision is the best year by enumeration
         CAPTURE(meanYear(r));
         CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
         REQUIRE(bestJ >= 0);
-        if (bestJ < 2) {
-            CHECK(r.timing[static_cast<std::size_t>(bestJ)][static_cast<std::size_t>(bestD)] == 1.0);
-        } else {
-            CHECK(r.closeProbability[static_cast<std::size_t>(bestD)] == 1.0);
-        }
+        checkBestAction(r, bestJ, static_cast<std::size_t>(bestD), 2);
         CHECK(r.optionValue.stdError < 1e-6 * std::abs(best));
     }
 }
@@ -211,14 +220,8 @@ TEST_CASE("deterministic limit with a decommissioning cost and a plant life insi
         CAPTURE(bestJ);
         CAPTURE(bestD);
         CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
-        if (bestJ < 0) {  // carrying on to the end of life is best (a large C makes closing dear)
-            CHECK(r.neverProbability == 1.0);
-            for (double x : r.closeProbability) CHECK(x == 0.0);
-        } else if (bestJ < 2) {
-            CHECK(r.timing[static_cast<std::size_t>(bestJ)][static_cast<std::size_t>(bestD)] == 1.0);
-        } else {
-            CHECK(r.closeProbability[static_cast<std::size_t>(bestD)] == 1.0);
-        }
+        // never is best where a large C makes closing dear and investing does not pay
+        checkBestAction(r, bestJ, static_cast<std::size_t>(bestD), 2);
         ++outcomes[bestJ + 1];
     }
     // every kind of answer occurs among the cases, so each rule of the enumeration is exercised
@@ -294,8 +297,7 @@ TEST_CASE("deterministic limit with a reline: enumeration of every year of never
         CAPTURE(bestJ);
         CAPTURE(bestD);
         CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
-        if (bestJ >= 0 && bestJ < 3) CHECK(r.timing[static_cast<std::size_t>(bestJ)][static_cast<std::size_t>(bestD)] == 1.0);
-        if (bestJ == 3) CHECK(r.closeProbability[static_cast<std::size_t>(bestD)] == 1.0);
+        checkBestAction(r, bestJ, static_cast<std::size_t>(std::max(bestD, 0)), 3);
         if (bestJ == 2) {  // relining is not investing in decarbonisation
             ++relinedCases;
             CHECK(r.outcomes.relined.probability == 1.0);
@@ -449,9 +451,7 @@ TEST_CASE("deterministic limit, quarterly decisions: the LSM decision is the bes
         CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
         REQUIRE(bestJ >= 0);
         REQUIRE(r.years.size() == static_cast<std::size_t>(p.project.horizonYears));  // results per calendar year
-        const auto y = static_cast<std::size_t>(bestD / P);
-        if (bestJ < 2) CHECK(r.timing[static_cast<std::size_t>(bestJ)][y] == 1.0);
-        else CHECK(r.closeProbability[y] == 1.0);
+        checkBestAction(r, bestJ, static_cast<std::size_t>(bestD / P), 2);
         insideYear += bestD % P != 0;
     }
     CHECK(insideYear >= 2);

@@ -45,7 +45,25 @@ struct Valued {
         rules = engine.trainRules(pr, s);
         r = engine.price(pr, rules, s, &pv);
     }
+    /// The report's input for this valuation (no sensitivities, scenarios or case text).
+    kp::results::ReportInput reportInput() const {
+        kp::results::ReportInput in;
+        in.c = &c;
+        in.r = &r;
+        in.paths = &pv;
+        return in;
+    }
 };
+
+/// The report's data: the JSON in its <script type="application/json" id="kp-data">.
+nlohmann::json reportData(const std::string& html) {
+    const auto open = html.find("<script type=\"application/json\" id=\"kp-data\">");
+    REQUIRE(open != std::string::npos);
+    const auto body = html.find('>', open) + 1, close = html.find("</script>", body);
+    const std::string json = html.substr(body, close - body);
+    CHECK(json.find('<') == std::string::npos);
+    return nlohmann::json::parse(json);
+}
 
 }  // namespace
 
@@ -141,14 +159,8 @@ TEST_CASE("CSV cells: quoted when needed, empty for a missing number") {
 
 TEST_CASE("the report: self-contained, one container per chart, no early end of its scripts") {
     const Valued run(true);
-    const auto& [c, s, pr, pv, engine, rules, r] = run;
-    (void)engine;
-    (void)rules;
-    kp::results::ReportInput in;
-    in.c = &c;
-    in.r = &r;
-    in.paths = &pv;
-    const std::string html = kp::results::reportHtml(in);
+    const kp::InvestmentResult& r = run.r;
+    const std::string html = kp::results::reportHtml(run.reportInput());
     CHECK(html.find("default-src 'none'") != std::string::npos);
     CHECK(html.find("<script src") == std::string::npos);
     CHECK(html.find("<link") == std::string::npos);
@@ -156,12 +168,7 @@ TEST_CASE("the report: self-contained, one container per chart, no early end of 
         CHECK(html.find(std::string("data-chart=\"") + chart + "\"") != std::string::npos);
     // no sensitivities and no scenarios given: no tornado, no comparison
     CHECK(html.find("data-chart=\"tornado\"") == std::string::npos);
-    const auto open = html.find("<script type=\"application/json\" id=\"kp-data\">");
-    REQUIRE(open != std::string::npos);
-    const auto body = html.find('>', open) + 1, close = html.find("</script>", body);
-    const std::string json = html.substr(body, close - body);
-    CHECK(json.find('<') == std::string::npos);
-    const auto data = nlohmann::json::parse(json);
+    const auto data = reportData(html);
     CHECK(data["emissions"].size() == r.years.size());
     CHECK(data["meta"]["currency"] == "EUR");
     // the minimal case has triggers: the boundary is a chart, not the no-trigger sentence
@@ -233,13 +240,8 @@ TEST_CASE("case source notes: key paths, continued comments, sourced and assumed
 
 TEST_CASE("the report: assumptions and sources listed; no boundary chart without a CO2 trigger") {
     const Valued run(true);
-    const auto& [c, s, pr, pv, engine, rules, r] = run;
-    (void)engine;
-    (void)rules;
-    kp::results::ReportInput in;
-    in.c = &c;
-    in.r = &r;
-    in.paths = &pv;
+    const kp::InvestmentResult& r = run.r;
+    kp::results::ReportInput in = run.reportInput();
     in.caseText = kNotesCase;
     in.sets = {"valuation.discount_rate=0.06"};
     const std::string html = kp::results::reportHtml(in);
@@ -270,10 +272,7 @@ TEST_CASE("the report: assumptions and sources listed; no boundary chart without
     const std::string noSwitch = "In " + std::to_string(none.years[2]) + "&ndash;" +
                                  std::to_string(none.years.back()) + ", investing is not driven by the CO&#8322; price";
     CHECK(text.find(noSwitch) != std::string::npos);
-    const auto open = text.find("<script type=\"application/json\" id=\"kp-data\">");
-    REQUIRE(open != std::string::npos);
-    const auto body = text.find('>', open) + 1;
-    CHECK(nlohmann::json::parse(text.substr(body, text.find("</script>", body) - body))["boundary"].empty());
+    CHECK(reportData(text)["boundary"].empty());
 
     // a trigger in the first year only: the chart is kept, the other years' statuses said under it
     none.triggerByTechnology[0][0] = 100;

@@ -661,6 +661,8 @@ Factor Loader::readFactor(MapReader m, const std::string& name, std::optional<do
             const Field from = m.get("from", "the factor it is derived from (power)");
             f.derivedFrom = from.choice({"power"});
             f.efficiency = m.number("efficiency", Range::between(1e-3, 1, "in (0, 1]"), "MWh_H2 per MWh");
+            f.powerPriceFactor = m.number("power_price_factor", 1.0, Range::between(1e-3, 2, "in (0, 2]"),
+                                          "share of the source price");
             f.adder = m.number("adder_per_mwh", 0.0, Range::nonNegative(), "EUR/MWh_H2");
             f.adderMaturity = m.string("adder_maturity", "");
             f.adderLearningShare = m.number("adder_learning_share", f.adderMaturity.empty() ? 0.0 : 1.0,

@@ -78,7 +78,7 @@ InvestmentProblem toInvestmentProblem(const CaseFile& c) {
             } else {
                 ps.stateIndex = set->stateOffset(modelOf.at(from->name));
             }
-            ps.efficiency = f->efficiency;
+            ps.efficiency = f->effectiveEfficiency();
             ps.adder = f->adder;
             ps.scale = f->scale;
             ps.learningIndex = f->adderMaturity.empty() ? -1 : learningIndex(f->adderMaturity);

@@ -79,7 +79,7 @@ TEST_CASE("The steelworks example reads back its numbers") {
     CHECK(c.valuation.startYear == 2026);
     CHECK(c.valuation.endYear() == 2056);
     CHECK(c.plant.outputTPerYear == 7.0e6);
-    CHECK(c.plant.emissionIntensity == 1.66);
+    CHECK(c.plant.emissionIntensity == 1.51);  // EUTL installation + 75% of the residual gases' power plants
     CHECK(c.brownianNames == std::vector<std::string>{"co2", "gas", "power", "h2_dri", "electrolyser"});
     CHECK(c.correlation(0, 1) == 0.22);
     CHECK(c.correlation(2, 1) == 0.41);
@@ -100,10 +100,12 @@ TEST_CASE("The steelworks example reads back its numbers") {
     const kc::Factor* h2 = c.factor("hydrogen");
     REQUIRE(h2);
     CHECK(h2->model == kc::FactorModel::Derived);
-    CHECK(h2->derivedPrice(62.2) == doctest::Approx(100.0 + 101.0));
+    // the electrolyser pays 0.571 of the power price (its 4,000 cheapest hours): 62.2 x 0.571 / 0.622 = 57.1
+    CHECK(h2->powerPriceFactor == 0.571);
+    CHECK(h2->derivedPrice(62.2) == doctest::Approx(57.1 + 101.0));
     CHECK(h2->adderMaturity == "electrolyser");
     // one doubling of electrolysis: 75% of the adder falls by 15%
-    CHECK(h2->derivedPrice(62.2, 0.85) == doctest::Approx(100.0 + 101.0 * (0.25 + 0.75 * 0.85)));
+    CHECK(h2->derivedPrice(62.2, 0.85) == doctest::Approx(57.1 + 101.0 * (0.25 + 0.75 * 0.85)));
     CHECK(c.policy.freeAllocation.phaseOut(2030) == 0.515);
     CHECK(c.policy.levy.rate(2026) == 78.67);
     CHECK(c.policy.levy.rate(2040) == 78.67);  // after_last_year: hold
@@ -514,6 +516,12 @@ TEST_CASE("--set overrides: values, list elements, new keys, bad values") {
     CHECK(typo.find(base + " (--set options.capture.capx): options.capture.capx: the key 'capx' is unknown") == 0);
     CHECK(typo.find("did you mean 'capex'?") != std::string::npos);
     const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    // power_price_factor: 1 is the power price itself (the default); outside (0, 2] refused
+    const kc::CaseFile one = kc::loadCaseFile(steel, {{"factors.hydrogen.power_price_factor=1"}, ""});
+    CHECK(one.factor("hydrogen")->derivedPrice(62.2) == doctest::Approx(100.0 + 101.0));
+    CHECK(one.factor("hydrogen")->effectiveEfficiency() == 0.622);
+    CHECK(errorOf(steel, {{"factors.hydrogen.power_price_factor=0"}, ""}).find(
+              "factors.hydrogen.power_price_factor: the value is 0, but must be in (0, 2]") != std::string::npos);
     const std::string m = errorOf(steel, {{"factors.hydrogen.adder_maturity=electrolyzer"}, ""});
     CHECK(m.find("factors.hydrogen.adder_maturity: the maturity is 'electrolyzer', but must be one of h2_dri, "
                  "electrolyser (did you mean 'electrolyser'?)") != std::string::npos);
@@ -708,7 +716,7 @@ TEST_CASE("Scenario presets: names, each applies to every example, documented ad
     CHECK(stab.policy.freeAllocation.phaseOut(2040) == 0.515);  // held at the 2030 level
     CHECK(stab.policy.passThrough.referencePhaseOut(2040) == 0.515);  // the price setter's allocation too
     CHECK(base.policy.freeAllocation.phaseOut(2040) == 0.0);
-    CHECK(stab.policy.greenPremium.eurPerT == doctest::Approx(60));
+    CHECK(stab.policy.greenPremium.eurPerT == doctest::Approx(59));
     REQUIRE(stab.option("reline") != nullptr);
     CHECK(stab.plant.reline);
     CHECK(stab.option("reline")->capex == doctest::Approx(50 * 7.0e6));

@@ -96,12 +96,18 @@ struct Factor {
     ExpOuParams ou{};
     SchwartzSmithParams schwartzSmith{};
     MertonJumpParams jump{};
-    /// Derived (hydrogen only): price = scale x (source price / efficiency + adder), EUR/MWh_H2,
+    /// Derived (hydrogen only): price = scale x (source price x powerPriceFactor / efficiency + adder), EUR/MWh_H2,
     /// the adder optionally on a learning curve (derivedPrice)
     std::string derivedFrom; ///< name of the factor it is derived from (power)
     double efficiency = 1;   ///< MWh_H2 (LHV) per MWh of the source, in (0, 1]
+    /// Derived: the power price the electrolyser pays as a share of the source price (it runs in the
+    /// cheaper hours: the mean price of those hours over the baseload mean), in (0, 2]; default 1
+    double powerPriceFactor = 1;
     double adder = 0;        ///< EUR/MWh_H2 (capital and O&M of electrolysis), >= 0
     double scale = 1;        ///< Derived: multiplier on the whole price (scenarios), > 0
+    /// Derived: efficiency / powerPriceFactor, the MWh_H2 per MWh of the source at the source's price
+    /// (equal to efficiency when the factor is 1)
+    double effectiveEfficiency() const { return efficiency / powerPriceFactor; }
     std::string adderMaturity;     ///< Derived: maturity entry whose learning curve lowers the adder
     double adderLearningShare = 0; ///< Derived: share of the adder on that curve, in [0, 1]
     std::string paramsFile;  ///< the calibration file read, "" for inline parameters
@@ -115,9 +121,10 @@ struct Factor {
     ModelPtr makeModel() const;
     /// Derived: the price given the source factor's price and the learning factor of `adderMaturity`
     /// (LearningCurve::factor of the running-maximum deployment; 1 without learning):
-    ///   scale x (source / efficiency + adder x ((1 - adderLearningShare) + adderLearningShare x learning)).
+    ///   scale x (source / e + adder x ((1 - adderLearningShare) + adderLearningShare x learning)),
+    /// e = effectiveEfficiency().
     double derivedPrice(double sourcePrice, double learning = 1.0) const {
-        return scale * (sourcePrice / efficiency +
+        return scale * (sourcePrice / effectiveEfficiency() +
                         adder * ((1.0 - adderLearningShare) + adderLearningShare * learning));
     }
 };

@@ -46,7 +46,8 @@ int runCompare(const CompareOptions& v) {
         results::CsvTable t({"scenario", "decision", "technology", "option_value_" + cur, "option_value_se_" + cur,
                     "value_of_waiting_" + cur, "value_of_waiting_se_" + cur, "trigger_year", "trigger_" + cur + "_per_tco2",
                     "trigger_se_" + cur + "_per_tco2", "invest_by_2030_probability", "invest_by_2030_probability_se",
-                    "invest_by_2035_probability", "invest_by_2035_probability_se", "cumulative_emissions_tco2"});
+                    "invest_by_2035_probability", "invest_by_2035_probability_se", "cumulative_emissions_tco2",
+                    "cumulative_emissions_se_tco2"});
         for (const auto& r : runs)
             t.row({r.scenario, toString(r.r.decision),
                    r.r.technology >= 0 ? r.r.technologyNames[static_cast<std::size_t>(r.r.technology)] : "",
@@ -56,7 +57,7 @@ int runCompare(const CompareOptions& v) {
                    results::csvNumber(r.triggerYear ? r.triggerSe : std::numeric_limits<double>::quiet_NaN()),
                    results::csvNumber(r.investBy2030), results::csvNumber(r.investBy2030Se),
                    results::csvNumber(r.investBy2035), results::csvNumber(r.investBy2035Se),
-                   results::csvNumber(r.cumulativeEmissions)});
+                   results::csvNumber(r.cumulativeEmissions), results::csvNumber(r.cumulativeEmissionsSe)});
         t.write(v.csv, "--csv");
     }
     if (v.common.json) {
@@ -68,7 +69,7 @@ int runCompare(const CompareOptions& v) {
       << " (" << cur << " million, present value; P(year): probability of having invested by its end; +- one standard error)\n\n";
     o << std::left << std::setw(18) << "scenario" << std::setw(28) << "decision" << std::right << std::setw(16)
       << "option value" << std::setw(18) << "value of waiting" << std::setw(22) << "trigger " + cur + "/t"
-      << std::setw(15) << "P(2030)" << std::setw(15) << "P(2035)" << std::setw(16) << "E[emissions] Mt" << "\n";
+      << std::setw(15) << "P(2030)" << std::setw(15) << "P(2035)" << std::setw(18) << "E[emissions] Mt" << "\n";
     auto withSe = [](double x0, double se, int digits) {
         std::ostringstream x;
         x << std::fixed << std::setprecision(digits) << x0;
@@ -83,8 +84,8 @@ int runCompare(const CompareOptions& v) {
           << withSe(r.r.optionValue.value / 1e6, r.r.optionValue.stdError / 1e6, 0) << std::setw(18)
           << withSe(r.r.valueOfWaiting.value / 1e6, r.r.valueOfWaiting.stdError / 1e6, 0) << std::setw(22) << tr
           << std::setw(15) << withSe(r.investBy2030, r.investBy2030Se, 2) << std::setw(15)
-          << withSe(r.investBy2035, r.investBy2035Se, 2) << std::fixed << std::setprecision(0) << std::setw(16)
-          << r.cumulativeEmissions / 1e6 << "\n";
+          << withSe(r.investBy2035, r.investBy2035Se, 2) << std::setw(18)
+          << withSe(r.cumulativeEmissions / 1e6, r.cumulativeEmissionsSe / 1e6, 1) << "\n";
     }
     return 0;
 }

@@ -117,6 +117,7 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
                       {"p5", r.emissionsP5[d]},
                       {"p95", r.emissionsP95[d]}});
     j["emissions"] = em;
+    j["horizon_emissions_t"] = results::estimateJson(r.horizonEmissions);
     nlohmann::ordered_json prod = nlohmann::ordered_json::array();
     for (std::size_t d = 0; d < r.years.size(); ++d) {
         const ProductionYear& py = r.production[d];
@@ -288,6 +289,8 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
         o << "  " << std::setprecision(2) << r.emissionsMean[d] / 1e6 << "\n";
     }
     o << "P(never invest) = " << std::setprecision(3) << r.neverProbability << "\n";
+    o << "Emissions over the horizon (expected, this strategy): " << std::setprecision(1)
+      << r.horizonEmissions.value / 1e6 << " Mt +- " << r.horizonEmissions.stdError / 1e6 << " Mt\n";
     {
         // never investing, split by what happens to the plant as it is (mean value on those paths)
         const Outcomes& oc = r.outcomes;

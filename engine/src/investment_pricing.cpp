@@ -30,6 +30,7 @@ public:
         s.counts.assign(s.blocks * (J_ + 1) * H_, 0.0);
         s.stageCounts.assign(s.blocks * NS_ * H_, 0.0);
         s.emisSum.assign(s.blocks * HY_, 0.0);
+        s.emisMom.resize(s.blocks);
         s.prodSum.assign(s.blocks * HY_ * 4, 0.0);
         s.emis.resize(HY_ * nP_);
         s.carbon.resize(HY_ * nP_);
@@ -156,10 +157,13 @@ private:
     void emissions(std::size_t first, std::size_t b, InvestmentWork& w, PricingSums& s) const {
         const std::size_t n = w.block.n;
         for (std::size_t p = 0; p < n; ++p) w.plans[p] = in_.plan(w.act[p], w.actDate[p], w.stageAt[p], w.block, p);
+        double* total = w.tmp.data();  // [p]: the path's emissions over the horizon
+        std::fill_n(total, n, 0.0);
         for (std::size_t k = 0; k < H_; ++k) {
             double sumE = 0;
             for (std::size_t p = 0; p < n; ++p) {
                 const double e = in_.emissions(w.plans[p], k, w.block, p);
+                total[p] += e;
                 // summed over the periods of the calendar year
                 float& ey = s.emis[(k / Pz_) * nP_ + first + p];
                 float& cy = s.carbon[(k / Pz_) * nP_ + first + p];
@@ -171,6 +175,7 @@ private:
             }
             s.emisSum[b * HY_ + k / Pz_] += sumE;
         }
+        s.emisMom[b] = pathMoments(0, n, c_.s.antithetic, [&](std::size_t p) { return total[p]; });
         // production, production lost against the plant's nameplate output, jobs, paths operating
         const double qRef = in_.project().plant.outputTPerYear / static_cast<double>(Pz_);
         for (std::size_t y = 0; y < HY_; ++y) {

@@ -23,6 +23,8 @@ double tWidening(std::size_t rules) {
     return q * q;
 }
 
+Estimate rulesEstimate(const Moments* mom, std::size_t stride, std::size_t blocks, std::size_t rules);
+
 /// The estimate of pricing-sum slot i over all blocks, with its standard error. With R > 1 rules,
 /// each trained on its own paths and pricing its share of the blocks, the shares' means m_b are
 /// independent estimates of the value (rule noise and pricing noise), so s^2 / R, s^2 their sample
@@ -33,11 +35,16 @@ double tWidening(std::size_t rules) {
 /// within the shares, many degrees of freedom), which it cannot be below in expectation
 /// (docs/valuation.md, "Uncertainty"). With one rule, the pricing standard error alone.
 Estimate slotEstimate(const PricingSums& s, std::size_t i, std::size_t rules) {
+    return rulesEstimate(s.mom.data() + i, s.NM, s.blocks, rules);
+}
+
+/// The estimate from per-block moments mom[b * stride], b < blocks, as slotEstimate describes.
+Estimate rulesEstimate(const Moments* mom, std::size_t stride, std::size_t blocks, std::size_t rules) {
     Moments all;
     std::vector<Moments> share(rules);
-    for (std::size_t b = 0; b < s.blocks; ++b) {
-        all.merge(s.mom[b * s.NM + i]);
-        share[ruleOfBlock(b, s.blocks, rules)].merge(s.mom[b * s.NM + i]);
+    for (std::size_t b = 0; b < blocks; ++b) {
+        all.merge(mom[b * stride]);
+        share[ruleOfBlock(b, blocks, rules)].merge(mom[b * stride]);
     }
     if (rules == 1) return all.estimate();
     double m2 = 0, dof = 0, mean = 0;
@@ -221,6 +228,7 @@ InvestmentResult summarise(const InvestmentContext& c, const std::vector<Investm
     outcomeMeans(res);
     investedBy(c, sums, rules.size(), res);
     emissions(c, sums, res);
+    res.horizonEmissions = rulesEstimate(sums.emisMom.data(), 1, sums.blocks, rules.size());
     return res;
 }
 

@@ -101,6 +101,7 @@ struct PricingSums {
     std::vector<double> counts;      // [b][action][d]: paths taking the action at d (J: exit)
     std::vector<double> stageCounts; // [b][stage][d]
     std::vector<double> emisSum;     // [b][year]: emissions summed over the block's paths
+    std::vector<Moments> emisMom;    // [b]: moments of a path's emissions over the horizon (antithetic pairs averaged)
     std::vector<double> prodSum;     // [b][year][4]: output, output lost, jobs (period mean), paths operating
     HugeVector<float> emis, carbon;  // [year][path]: emissions under the policy, carbon cost never investing
 };

@@ -50,6 +50,7 @@ void summarise(ScenarioRun& run) {
     run.investBy2035 = by2035.value, run.investBy2035Se = by2035.stdError;
     run.cumulativeEmissions = 0;
     for (double e : r.emissionsMean) run.cumulativeEmissions += e;
+    run.cumulativeEmissionsSe = r.horizonEmissions.stdError;
 }
 
 ScenarioRun runScenario(const std::string& path, const std::vector<std::string>& sets,
@@ -89,6 +90,7 @@ nlohmann::ordered_json compareJson(const std::vector<ScenarioRun>& runs) {
         j["invest_by_2030"] = estimateJson({run.investBy2030, run.investBy2030Se});
         j["invest_by_2035"] = estimateJson({run.investBy2035, run.investBy2035Se});
         j["cumulative_emissions_t"] = run.cumulativeEmissions;
+        j["cumulative_emissions_t_se"] = run.cumulativeEmissionsSe;
         j["paths"] = r.paths;
         j["seconds"] = r.seconds;
         a.push_back(j);

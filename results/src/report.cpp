@@ -530,7 +530,8 @@ std::string reportHtml(const ReportInput& in) {
               << fmt("%.0f", s.r.optionValue.value / 1e6) << "</td><td>" << fmt("%.0f", s.r.valueOfWaiting.value / 1e6)
               << "</td><td>" << (s.triggerYear ? fmt("%.0f", s.trigger) + " (" + std::to_string(s.triggerYear) + ")" : "-")
               << "</td><td>" << percent(s.investBy2030) << "</td><td>" << percent(s.investBy2035) << "</td><td>"
-              << fmt("%.0f", s.cumulativeEmissions / 1e6) << "</td></tr>\n";
+              << fmt("%.0f", s.cumulativeEmissions / 1e6) << " &plusmn; " << fmt("%.0f", s.cumulativeEmissionsSe / 1e6)
+              << "</td></tr>\n";
         o << "</table>\n";
     }
     assumptionsSection(o, in);

@@ -75,11 +75,11 @@ awk -v b="$bp" -v l="$lop" -v h="$hip" -v t="${tr0% *}" -v se="${tr0#* }" \
 "$K" compare "$C" --scenarios all --paths 2000 --json --csv "$T/compare.csv" > "$T/c.json" || fail "compare exit $?"
 for s in stabilisation relocation innovation-hubs accelerated; do
   grep -q "{\"scenario\":\"$s\",\"decision\":\"[a-z_]*\",.*\"option_value\":{\"value\":" "$T/c.json" || fail "compare $s"; done
-for k in '"value_of_waiting"' '"trigger"' '"invest_by_2030"' '"invest_by_2035"' '"cumulative_emissions_t"'; do
+for k in '"value_of_waiting"' '"trigger"' '"invest_by_2030"' '"invest_by_2035"' '"cumulative_emissions_t"' '"cumulative_emissions_t_se"'; do
   grep -q "$k" "$T/c.json" || fail "compare JSON lacks $k"; done
 # standard errors for every value shown: option value, value of waiting, trigger, P(invested by)
 grep -q '"invest_by_2030":{"value":[-0-9.e+]*,"std_error":[0-9.e+-]*}' "$T/c.json" || fail "compare JSON: invest_by_2030 without std_error"
-head -1 "$T/compare.csv" | grep -q '^scenario,decision,technology,option_value_EUR,option_value_se_EUR,value_of_waiting_EUR,value_of_waiting_se_EUR,trigger_year,trigger_EUR_per_tco2,trigger_se_EUR_per_tco2,invest_by_2030_probability,invest_by_2030_probability_se,invest_by_2035_probability,invest_by_2035_probability_se,cumulative_emissions_tco2$' || fail "compare.csv header: $(head -1 "$T/compare.csv")"
+head -1 "$T/compare.csv" | grep -q '^scenario,decision,technology,option_value_EUR,option_value_se_EUR,value_of_waiting_EUR,value_of_waiting_se_EUR,trigger_year,trigger_EUR_per_tco2,trigger_se_EUR_per_tco2,invest_by_2030_probability,invest_by_2030_probability_se,invest_by_2035_probability,invest_by_2035_probability_se,cumulative_emissions_tco2,cumulative_emissions_se_tco2$' || fail "compare.csv header: $(head -1 "$T/compare.csv")"
 [ "$(wc -l < "$T/compare.csv")" -eq 6 ] || fail "compare.csv rows"
 sed -n 2p "$T/compare.csv" | grep -q '^as written,' || fail "compare.csv: the case as written is not the first row"
 grep -q '^\[{"scenario":"as written",' "$T/c.json" || fail "compare JSON: the case as written is not first"

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "kp/core/errors.hpp"
+#include "kp/core/moments.hpp"
 #include "kp/engine/investment_lsm.hpp"
 #include "kp/models/gbm.hpp"
 #include "kp/models/model_set.hpp"
@@ -888,6 +889,40 @@ TEST_CASE("pricing observer: per-path cash flows discount to the realised value 
     REQUIRE(invested > 0);  // the check covers investing paths, not only carrying on
     CHECK(sumV / paths == doctest::Approx(r.optionValue.value).epsilon(1e-12));
     CHECK(sumE0 / paths == doctest::Approx(r.emissionsMean[0]).epsilon(1e-12));
+    // emissions over the horizon: the mean of the paths' totals, and its standard error at least the
+    // pricing error of those totals (antithetic pairs averaged; equal to it with one rule)
+    {
+        const std::size_t H = rec.H;
+        auto total = [&](std::size_t i) {
+            double t = 0;
+            for (std::size_t k = 0; k < H; ++k) t += rec.emissions[k * paths + i];
+            return t;
+        };
+        const kp::Moments m = kp::pathMoments(0, paths, settings(paths, 77).antithetic, total);
+        double sumYears = 0;
+        for (double e : r.emissionsMean) sumYears += e;
+        CHECK(r.horizonEmissions.value == doctest::Approx(m.mean).epsilon(1e-12));
+        CHECK(r.horizonEmissions.value == doctest::Approx(sumYears).epsilon(1e-12));
+        const double pricingSe = m.estimate().stdError;
+        REQUIRE(pricingSe > 0);
+        REQUIRE(r.rules > 1);  // several rules (4 at this size)
+        // the floor is the error pooled within the rules' shares, a little below the overall spread
+        CHECK(r.horizonEmissions.stdError >= pricingSe * 0.95);
+        if (!withStage && !afterHorizon && budget == 0 && !decommissioning) {
+            kp::InvestmentSettings one = settings(paths, 77);
+            one.rules = 1;  // one rule: the pricing error of the totals exactly
+            Recorder rec1(paths, problem);
+            const auto r1 = engine.value(problem, one, &rec1);
+            auto total1 = [&](std::size_t i) {
+                double t = 0;
+                for (std::size_t k = 0; k < H; ++k) t += rec1.emissions[k * paths + i];
+                return t;
+            };
+            const kp::Estimate e1 = kp::pathMoments(0, paths, one.antithetic, total1).estimate();
+            CHECK(r1.horizonEmissions.value == doctest::Approx(e1.value).epsilon(1e-12));
+            CHECK(r1.horizonEmissions.stdError == doctest::Approx(e1.stdError).epsilon(1e-9));
+        }
+    }
     if (withStage) {
         double staged = 0;
         for (double x : r.stageTiming[0]) staged += x;

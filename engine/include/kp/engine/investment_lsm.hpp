@@ -188,6 +188,9 @@ struct InvestmentResult {
     std::vector<Estimate> investedBy;      ///< per year: probability of having invested (any technology) by its end
     std::vector<double> emissionsMean;     ///< per year: expected emissions under the policy, tCO2
     std::vector<double> emissionsP5, emissionsP95;
+    /// A path's emissions over the horizon under the policy, tCO2: the mean (the sum of emissionsMean
+    /// up to rounding) with the standard error of the values (rules' spread included)
+    Estimate horizonEmissions;
     std::vector<ProductionYear> production;  ///< per year
     std::vector<Percentiles> carbonCostNever;  ///< per year: EUA cost net of allocation + levy, never investing
     std::size_t paths = 0, trainingPaths = 0;  ///< pricing paths; training paths of each rule

@@ -29,6 +29,7 @@ struct ScenarioRun {
     double investBy2030 = 0, investBy2035 = 0;
     double investBy2030Se = 0, investBy2035Se = 0;
     double cumulativeEmissions = 0;     ///< expected tCO2 over the horizon under the optimal strategy
+    double cumulativeEmissionsSe = 0;   ///< its standard error (InvestmentResult::horizonEmissions)
 };
 
 /// The scenario names of `--scenarios LIST`: "all" stands for the four presets; other items are

@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   python3                # the CLI tests and scripts/expected-outputs.py
+  python3-yaml           # tests/cli/extreme_fields_test.sh lists a case file's numeric fields
   libquantlib0-dev       # QuantLib: reference engines (FD, MCAmericanEngine), oracles
   libboost-dev libboost-math-dev  # Boost.Math: distributions, root finders, optimisers
   libeigen3-dev          # Eigen: Cholesky, QR, linear algebra

@@ -113,6 +113,16 @@ awk -v a="$b1" -v b="$b2" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 0 &&
   || fail "break-even depends on --upper: $b1 (1000) vs $b2 (1e6)"
 set=$(sed -n 's/.*"set":"\([^"]*\)".*/\1/p' "$T/b1000000.json")
 "$K" value "$C" --paths 2000 --set "$set" --json --quiet | grep -q '"decision":"invest_now"' || fail "--set '$set' (from --upper 1e6) does not flip"
+# the band holds the re-run truth whatever --upper: on the same paths the case waits at its lower
+# end and invests now at its upper end
+for u in 1000 1000000; do
+  lo=$(sed -n 's/.*"band":\[\([0-9.e+-]*\),.*/\1/p' "$T/b$u.json"); hi=$(sed -n 's/.*"band":\[[0-9.e+-]*,\([0-9.e+-]*\)\].*/\1/p' "$T/b$u.json")
+  [ -n "$lo" ] && [ -n "$hi" ] || fail "breakeven --upper $u: no band in $(cat "$T/b$u.json")"
+  "$K" value "$C" --paths 2000 --json --quiet --set "options.capture.sde={base_amount: $lo, years: 15}" | grep -q '"decision":"wait"' \
+    || fail "breakeven --upper $u: at the band's lower end ($lo) the case does not wait"
+  "$K" value "$C" --paths 2000 --json --quiet --set "options.capture.sde={base_amount: $hi, years: 15}" | grep -q '"decision":"invest_now"' \
+    || fail "breakeven --upper $u: at the band's upper end ($hi) the case does not invest now"
+done
 
 # --- calibration refuses failed fits ------------------------------------------------------------
 { echo "date,price"; for d in $(seq -w 1 28); do echo "2024-02-$d,50"; done; } > "$T/const.csv"

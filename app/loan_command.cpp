@@ -86,6 +86,10 @@ void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanR
               << (l.fixedPolicy ? l.policyTechnology + (l.policyTechnology == "none" ? "" : " in " + std::to_string(l.policyYear))
                                 : std::string("optimal (trained by the engine)"))
               << "; " << run.paths << " paths\n";
+    if (l.incremental)  // only then: the output of loans on the plant's cash flow is unchanged
+        std::cout << "Cash flow for debt service: incremental (the policy's minus never investing's, on the same paths)\n";
+    if (t.graceFunded)
+        std::cout << "Interest of the " << t.graceYears << " grace years funded outside the cash flow (interest during construction)\n";
     if (l.sizing) {
         std::cout << "Sized to a minimum DSCR of " << l.sizing->minDscr << " on the " << l.sizing->on
                   << " cash flow of the paths that draw: " << millions(run.sizedAmount) << " m"
@@ -169,6 +173,8 @@ int runLoanCommand(const LoanOptions& o) {
         j["case"] = cases[0].name;
         j["scenario"] = cases[0].scenario.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(cases[0].scenario);
         j["currency"] = loan.terms.currency;
+        if (loan.incremental) j["cash_flow"] = "incremental";  // only then: the other files' output is unchanged
+        if (loan.terms.graceFunded) j["grace_interest"] = "funded";
         j["amount"] = runs[0].terms.amount;
         if (loan.sizing)
             j["sizing"] = {{"min_dscr", loan.sizing->minDscr},

@@ -51,7 +51,7 @@ std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, cons
     auto recorder = std::make_unique<LoanPathRecorder>(
         s.paths, static_cast<std::size_t>(t.startYear - c.valuation.startYear), std::move(nominal), std::move(rec));
     InvestmentLsm engine;
-    engine.value(pr, s, recorder.get());
+    recordLoanCashFlows(engine, pr, s, *recorder, loan.incremental);  // incremental: minus never investing
     return recorder;
 }
 
@@ -72,13 +72,19 @@ PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, 
         out.sizingCashFlow = sizingCashFlows(out.view, s1.periods(), loan.sizing->quantile);
         KP_REQUIRE(!out.sizingCashFlow.empty(), loan.path, ":", loan.sizingLine, ": sizing: the paths that draw the loan are 0 of ",
                    out.view.paths, ", but must be at least one to size the loan on (", c.path, ")");
-        out.sizedAmount = sizeToDscr(s1, 1.0, out.sizingCashFlow, loan.sizing->minDscr);
-        std::size_t worst = 0;
-        for (std::size_t i = 1; i < out.sizingCashFlow.size(); ++i)
+        // grace years funded outside the cash flow (grace_interest: funded) are not sized on
+        const std::size_t first = t.graceFunded ? static_cast<std::size_t>(t.graceYears) : 0;
+        out.sizedAmount = sizeToDscr(s1, 1.0, out.sizingCashFlow, loan.sizing->minDscr, first);
+        std::size_t worst = first;
+        for (std::size_t i = first + 1; i < out.sizingCashFlow.size(); ++i)
             if (out.sizingCashFlow[i] < out.sizingCashFlow[worst]) worst = i;
         KP_REQUIRE(out.sizedAmount > 0, loan.path, ":", loan.sizingLine, ": sizing: the sized amount is ", out.sizedAmount,
                    ", but must be > 0: the ", loan.sizing->on, " cash flow in the loan's year ", worst + 1,
-                   " (from the draw) is ", out.sizingCashFlow[worst], " (", c.path, ")");
+                   " (from the draw) is ", out.sizingCashFlow[worst], " (", c.path, ")",
+                   loan.incremental && out.sizingCashFlow[worst] == 0
+                       ? "; an incremental cash flow is 0 until the investment runs: give those years as grace_years "
+                         "with grace_interest: funded (interest during construction paid outside the cash flow)"
+                       : "");
         t.amount = loan.amountGiven ? std::min(loan.terms.amount, out.sizedAmount) : out.sizedAmount;
     }
     const int draws = loan.drawOnInvestment ? loan.drawUntil - t.startYear + 1 : 1;

@@ -45,7 +45,8 @@ struct LoanRun {
     double seconds = 0;
 };
 
-/// The engine's pricing paths as the loan sees them (runs InvestmentLsm once).
+/// The engine's pricing paths as the loan sees them (trains once; prices the policy, and with
+/// `cash_flow: incremental` never investing on the same paths too: kp::recordLoanCashFlows).
 std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, const cases::LoanFile& loan,
                                                   const InvestmentSettings& settings);
 

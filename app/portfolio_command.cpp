@@ -132,6 +132,7 @@ int runPortfolio(const PortfolioOptions& o) {
                                      {"loan", l.terms.name},
                                      {"amount", l.terms.amount},
                                      {"pd_cumulative", results::estimateJson(l.stats.pdCumulative)}};
+            if (l.loan.incremental) e["cash_flow"] = "incremental";  // only then, as below
             if (l.loan.drawOnInvestment) {  // only then (the other files' output is unchanged)
                 e["draw_probability"] = results::estimateJson(l.stats.drawProbability);
                 e["pd_given_drawn"] = results::estimateJson(l.stats.pdGivenDrawn);

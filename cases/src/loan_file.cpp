@@ -60,6 +60,7 @@ public:
         l.funds = root.string("funds", "plant");
         l.fundsLine = lineOf(root, "funds");
         readPolicy(root, l);
+        readCashFlow(root, l);
         readSizing(root, l);
         if (!l.sizing) {
             t.amount = root.number("amount", Range::positive(), "currency");
@@ -78,6 +79,12 @@ public:
             if (t.graceYears >= t.tenorYears)
                 g->fail("the value", std::to_string(t.graceYears),
                         "below tenor_years (" + std::to_string(t.tenorYears) + ")");
+        }
+        // interest during construction: the grace years' debt service from the cash flow (as before)
+        // or funded outside it (the sponsors' equity or capitalised, as project finance does)
+        if (auto g = root.opt("grace_interest")) {
+            t.graceFunded = g->choice({"cash_flow", "funded"}) == "funded";
+            if (t.graceFunded && t.graceYears == 0) g->fail("the basis", "funded", "cash_flow without grace_years");
         }
         readAmortisation(root, t);
         readDrawdown(root, l);
@@ -146,6 +153,17 @@ private:
         m.finish();
     }
 
+    // the financed investment's incremental cash flow serves a loan on an option (project finance),
+    // the whole plant's a loan to the plant as is
+    void readCashFlow(MapReader& root, LoanFile& l) {
+        l.cashFlowLine = lineOf(root, "cash_flow");
+        const bool option = l.funds != "plant";
+        l.incremental = root.choice("cash_flow", {"incremental", "plant"}, option ? "incremental" : "plant") == "incremental";
+        if (l.incremental && !option)
+            root.opt("cash_flow")->fail("the basis", "incremental",
+                                           "plant for a loan to the plant as is (funds: plant); incremental needs funds: OPTION");
+    }
+
     void readSizing(MapReader& root, LoanFile& l) {
         l.sizingLine = lineOf(root, "sizing");
         auto m = root.optMap("sizing");
@@ -164,8 +182,10 @@ private:
                     pct = 0;
                 }
                 if (used + 1 != z.on.size() || pct < 1 || pct > 99)
-                    f->fail("the basis", "'" + detail::excerpt(z.on) + "'", "mean or a percentile p1 ... p99 (p50: the median)");
-                z.quantile = pct / 100.0;
+                    f->fail("the basis", "'" + detail::excerpt(z.on) + "'",
+                            "mean or a percentile p1 ... p99 (pNN: the cash flow exceeded on NN% of the paths that draw; "
+                            "p50: the median, p90: the downside case)");
+                z.quantile = (100 - pct) / 100.0;  // exceeded on pct% of the paths: the (100 - pct)th percentile
             }
         }
         m->finish();

@@ -141,6 +141,33 @@ LoanPathView LoanPathRecorder::view() const {
     return v;
 }
 
+LoanPathRecorder LoanPathRecorder::sameShape() const { return LoanPathRecorder(paths_, firstYear_, nominal_, rec_); }
+
+void LoanPathRecorder::subtract(const LoanPathRecorder& base) {
+    KP_REQUIRE(base.paths_ == paths_ && base.firstYear_ == firstYear_ && base.nominal_ == nominal_ &&
+                   base.plant_.size() == plant_.size(),
+               "LoanPathRecorder::subtract: the baseline has ", base.paths_, " paths and ", base.nominal_.size(),
+               " years from year ", base.firstYear_, ", but must have this recorder's ", paths_, " paths and ",
+               nominal_.size(), " years from year ", firstYear_);
+    for (std::size_t k = 0; k < cash_.size(); ++k) cash_[k] -= base.cash_[k];
+    for (std::size_t k = 0; k < plant_.size(); ++k) plant_[k] -= base.plant_[k];
+}
+
+InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProblem& problem,
+                                     const InvestmentSettings& settings, LoanPathRecorder& recorder, bool incremental) {
+    if (!incremental) return engine.value(problem, settings, &recorder);
+    const std::vector<InvestmentRule> rules = engine.trainRules(problem, settings);
+    // never investing on the same pricing paths: the pricing stream depends on the seed, not on the
+    // policy, so path p sees the same prices in both passes
+    InvestmentSettings never = settings;
+    never.fixedPolicy = FixedPolicy{-1, 0};
+    LoanPathRecorder baseline = recorder.sameShape();
+    engine.price(problem, rules, never, &baseline);
+    InvestmentResult res = engine.price(problem, rules, settings, &recorder);
+    recorder.subtract(baseline);
+    return res;
+}
+
 std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile) {
     const std::size_t periods = view.periods ? view.periods : tenor;
     std::vector<std::size_t> drawn;

@@ -48,12 +48,13 @@ void evaluateLoan(const LoanTerms& t, const std::vector<LoanSchedule>& schedules
     evaluate(t, schedules.data(), schedules.size(), v, view, first, n, out);
 }
 
-double sizeToDscr(const LoanSchedule& s, double amount, const std::vector<double>& cashFlow, double minDscr) {
+double sizeToDscr(const LoanSchedule& s, double amount, const std::vector<double>& cashFlow, double minDscr,
+                  std::size_t firstPeriod) {
     KP_REQUIRE(amount > 0 && minDscr > 0 && cashFlow.size() >= s.periods(), "sizeToDscr: amount ", amount,
                ", min_dscr ", minDscr, " and ", cashFlow.size(), " cash flows for ", s.periods(),
                " periods, but must be > 0, > 0 and one per period");
     double best = std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i < s.periods(); ++i) {
+    for (std::size_t i = firstPeriod; i < s.periods(); ++i) {
         const double service = (s.interest[i] + s.fee[i] + s.principal[i]) / amount;  // per unit lent
         if (service > 0) best = std::min(best, cashFlow[i] / (minDscr * service));
     }
@@ -89,12 +90,20 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
         };
         const std::vector<double>& kpiTarget = kpiTargets[d];
         const std::size_t offset = d * view.stride;  // the view's periods run from startYear
+        // grace years funded outside the cash flow (interest during construction): not served by it
+        const std::size_t funded = t.graceFunded ? std::min(static_cast<std::size_t>(t.graceYears), P) : 0;
         PathState st;
-        st.reserve = t.reserveYears * contractualService(0);
+        st.reserve = t.reserveYears * contractualService(funded < P ? funded : 0);
         st.support = t.sponsorSupport;
         st.value = st.valueHurdle = upfront;
         const std::size_t close =
             view.closePeriod ? static_cast<std::size_t>(std::max(0, view.closePeriod[p] - draw)) : P;
+        auto updateRatchet = [&](std::size_t i) {
+            const double kpi = view.kpi[offset + i * view.stride + p];
+            st.step = std::isfinite(kpi) && std::isfinite(kpiTarget[i])
+                          ? (kpi <= kpiTarget[i] ? -t.ratchetStepDown : t.ratchetStepUp)
+                          : 0.0;
+        };
         std::size_t defaulted = P;
         double ead = 0, paid = 0;
         for (std::size_t i = 0; i < P; ++i) {
@@ -102,6 +111,12 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
             const double interest = s.outstanding[i] * s.accrual[i] * (s.baseRate[i] + margin + st.step);
             const bool closing = i == close;  // a closure accelerates the loan
             const double due = interest + s.fee[i] + (closing ? s.outstanding[i] : s.principal[i]);
+            if (i < funded && !closing) {  // paid by the sponsors (interest during construction)
+                st.value += s.discount[i] * due;
+                st.valueHurdle += s.hurdleDiscount[i] * due;
+                if (ratchet) updateRatchet(i);
+                continue;
+            }
             if (cf + st.reserve + st.support < due) {  // cannot pay, even from the reserve and the
                 defaulted = i;                              // sponsors: the loan is accelerated
                 paid = std::max(0.0, cf + st.reserve + st.support);
@@ -137,12 +152,7 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
             } else {
                 st.breaches = 0;
             }
-            if (ratchet) {
-                const double kpi = view.kpi[offset + i * view.stride + p];
-                st.step = std::isfinite(kpi) && std::isfinite(kpiTarget[i])
-                              ? (kpi <= kpiTarget[i] ? -t.ratchetStepDown : t.ratchetStepUp)
-                              : 0.0;
-            }
+            if (ratchet) updateRatchet(i);
         }
         double lossAtDefault = 0, loss = 0;
         if (defaulted < P) {

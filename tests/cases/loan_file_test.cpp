@@ -4,10 +4,13 @@
 //! "<file>:<line>: <field>: <what> is <value>, but must be <constraint>"; the cross-checks against a
 //! case (unknown option, a loan past the horizon); a portfolio whose cases do not share their
 //! stochastic factors is refused; the bankable-loan fields (sizing, drawdown, collateral from the
-//! plant's value) load and their bad values give messages. Deterministic: no random numbers.
+//! plant's value) load and their bad values give messages; `cash_flow` defaults to incremental on an
+//! option and to plant on the plant, and pNN sizes on the cash flow exceeded on NN% of the paths.
+//! Deterministic: no random numbers.
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "kp/cases/loan_file.hpp"
@@ -115,13 +118,41 @@ TEST_CASE("Sizing, drawing on investment and collateral from the plant's value: 
     CHECK(!v.terms.collateralFromPlant);
     CHECK(loanError("sizing_basis.yaml") ==
           kData + "sizing_basis.yaml:6: sizing.on: the basis is 'p150', but must be mean or a percentile p1 ... p99 "
-                  "(p50: the median)");
+                  "(pNN: the cash flow exceeded on NN% of the paths that draw; p50: the median, p90: the downside case)");
     CHECK(loanError("collateral_both.yaml") ==
           kData + "collateral_both.yaml:8: collateral.value: the field is value, but must be absent with "
                   "plant_value_share (the collateral is then the plant's simulated value)");
     CHECK(crossError("draw_on_plant.yaml", "minimal_case.yaml") ==
           kData + "draw_on_plant.yaml:7: drawdown.on: the loan funds 'plant', but must fund an option of " + kExamples +
                   "minimal_case.yaml to be drawn on investment (funds: OPTION)");
+}
+
+TEST_CASE("Cash flow for debt service and the P90 sizing case: defaults, values and messages") {
+    // a loan on an option serves its debt from the investment's incremental cash flow unless told
+    CHECK(kc::loadLoanFile(kData + "valid.yaml").incremental);  // funds: capture
+    CHECK(!kc::loadLoanFile(kData + "sized_on_investment.yaml").incremental);  // cash_flow: plant
+    CHECK(!kc::loadLoanFile(kData + "no_deterministic_loss.yaml").incremental);  // funds: plant
+    CHECK(!kc::loadLoanFile(kData + "green_loan_plant.yaml").incremental);       // cash_flow: plant
+    CHECK(!kc::loadLoanFile(kData + "valid.yaml", {"cash_flow=plant"}).incremental);
+    CHECK(loanError("incremental_on_plant.yaml") ==
+          kData + "incremental_on_plant.yaml:4: cash_flow: the basis is incremental, but must be plant for a loan to "
+                  "the plant as is (funds: plant); incremental needs funds: OPTION");
+    // pNN: the cash flow exceeded on NN% of the drawing paths, the (100 - NN)th percentile
+    const kc::LoanFile p90 = kc::loadLoanFile(kData + "sized_on_investment.yaml", {"sizing.on=p90"});
+    CHECK(p90.sizing->quantile == 0.1);
+    CHECK(p90.sizing->on == "p90");
+    CHECK(kc::loadLoanFile(kData + "sized_on_investment.yaml", {"sizing.on=p50"}).sizing->quantile == 0.5);
+    CHECK(std::isnan(kc::loadLoanFile(kData + "sized_on_investment.yaml", {"sizing.on=mean"}).sizing->quantile));
+    // interest during construction: served by the cash flow unless funded; funding needs grace years
+    CHECK(!kc::loadLoanFile(kData + "sized_on_investment.yaml").terms.graceFunded);
+    CHECK(kc::loadLoanFile(kData + "sized_on_investment.yaml", {"grace_years=2", "grace_interest=funded"}).terms.graceFunded);
+    std::string msg;
+    try {
+        (void)kc::loadLoanFile(kData + "sized_on_investment.yaml", {"grace_interest=funded"});
+    } catch (const kp::InvalidInput& e) {
+        msg = e.what();
+    }
+    CHECK(msg.find("grace_interest: the basis is funded, but must be cash_flow without grace_years") != std::string::npos);
 }
 
 TEST_CASE("A portfolio's cases must share one market") {

@@ -3,7 +3,10 @@
 //! against the closed form kp::mertonCredit within 4 standard errors for three firms; bit-identical
 //! results on 1 and 2 threads; VaR and ES of a known loss distribution within 4 of their own SEs;
 //! PD, EL and LGD of paths whose cash flow is deterministic per path (exact); a full guarantee gives
-//! zero expected loss; a larger ratchet step moves the break-even margin the right way.
+//! zero expected loss; a larger ratchet step moves the break-even margin the right way; the
+//! incremental cash flow is the policy's minus never investing's, path by path, on the same paths
+//! (exact; 0 before the investment operates); DSCR sizing: a higher minimum DSCR sizes less and does
+//! not raise the PD (within 4 SE), the P90 (downside) case sizes no more than the P50.
 
 #include <doctest/doctest.h>
 
@@ -14,6 +17,7 @@
 #include "kp/engine/loan_pricing.hpp"
 #include "kp/engine/structural_credit.hpp"
 #include "kp/oracles/closed_forms.hpp"
+#include "synthetic_problem.hpp"
 
 namespace {
 
@@ -298,6 +302,80 @@ TEST_CASE("Drawn on investment: P(drawn), PD given drawn and the unconditional E
     const kp::Estimate mAll = kp::breakevenMargin(t, schedules[0], {}, book.view(), {true, 0});
     CAPTURE(m.value); CAPTURE(mAll.value); CAPTURE(m.stdError); CAPTURE(mAll.stdError);
     CHECK(std::abs(m.value - mAll.value) <= 4 * std::hypot(m.stdError, mAll.stdError));
+}
+
+TEST_CASE("Incremental cash flow: the policy's minus never investing's, path by path, on the same paths") {
+    // the synthetic plant with a volatile CO2 price; the policy builds technology a, decided in 2028
+    // (2 construction years: it runs from 2030); loan years 2026-2035 = engine years 0-9, real money
+    kp::testing::Synthetic syn;
+    syn.vol = 0.3;
+    const kp::InvestmentProblem pr = syn.make();
+    kp::InvestmentSettings s;
+    s.paths = 2048, s.seed = 7, s.threads = 2, s.rules = 1;
+    s.fixedPolicy = kp::FixedPolicy{0, 2028};
+    kp::InvestmentSettings never = s;
+    never.fixedPolicy = kp::FixedPolicy{-1, 0};
+    kp::LoanRecording rec;
+    for (int k = 0; k <= syn.horizon; ++k) rec.plantDiscount.push_back(std::pow(1.07, -k));
+    const std::size_t P = 10, n = s.paths;
+    kp::LoanPathRecorder policy(n, 0, std::vector<double>(P, 1.0), rec);
+    kp::LoanPathRecorder neverRec = policy.sameShape(), incremental = policy.sameShape();
+    kp::InvestmentLsm engine;
+    kp::recordLoanCashFlows(engine, pr, s, policy, false);
+    kp::recordLoanCashFlows(engine, pr, never, neverRec, false);
+    kp::recordLoanCashFlows(engine, pr, s, incremental, true);
+    const kp::LoanPathView a = policy.view(), b = neverRec.view(), d = incremental.view();
+    std::size_t differ = 0, plantDiffer = 0, nonZeroBefore = 0, zeroAfter = 0, kpiDiffer = 0;
+    for (std::size_t i = 0; i < P; ++i)
+        for (std::size_t p = 0; p < n; ++p) {
+            const std::size_t k = i * n + p;
+            differ += d.cashFlow[k] != a.cashFlow[k] - b.cashFlow[k];
+            plantDiffer += d.plantValue[k] != a.plantValue[k] - b.plantValue[k];
+            kpiDiffer += !(d.kpi[k] == a.kpi[k] || (std::isnan(d.kpi[k]) && std::isnan(a.kpi[k])));
+            // before a operates (2026-2029) the policy runs the plant as is, path by path the same
+            // prices: the increment is exactly 0; afterwards the CO2 saved differs from path to path
+            if (i < 4) nonZeroBefore += d.cashFlow[k] != 0.0;
+            else zeroAfter += d.cashFlow[k] == 0.0;
+        }
+    CHECK(differ == 0);
+    CHECK(plantDiffer == 0);
+    CHECK(kpiDiffer == 0);
+    CHECK(nonZeroBefore == 0);
+    CHECK(zeroAfter == 0);
+    for (std::size_t p = 0; p < n; ++p) REQUIRE(d.closePeriod[p] == a.closePeriod[p]);
+    // the baseline is a pass of its own: never investing's cash flow is not the policy's
+    CHECK(b.cashFlow[5 * n] != a.cashFlow[5 * n]);
+}
+
+TEST_CASE("DSCR sizing: a higher minimum DSCR sizes less and does not raise the PD; P90 sizes no more than P50") {
+    // per-path constant cash flows N(300, 100) (seed 5), an annuity over 6 years
+    const std::size_t periods = 6;
+    const Book book(20000, periods, 5);
+    kp::LoanTerms unit = loan();
+    unit.amount = 1.0;
+    const kp::LoanSchedule s1 = kp::buildLoanSchedule(unit);
+    const std::vector<double> p50 = kp::sizingCashFlows(book.view(), periods, 0.5);
+    const std::vector<double> p90 = kp::sizingCashFlows(book.view(), periods, 0.1);  // exceeded on 90%: pNN -> 1 - NN/100
+    REQUIRE(p50.size() == periods);
+    for (std::size_t i = 0; i < periods; ++i) CHECK(p90[i] <= p50[i]);
+    CHECK(kp::sizeToDscr(s1, 1.0, p90, 1.35) <= kp::sizeToDscr(s1, 1.0, p50, 1.35));
+    double lastAmount = INFINITY;
+    kp::Estimate lastPd{1.0, 0.0};
+    double firstPd = NAN;
+    for (double m : {1.1, 1.35, 1.6, 2.0}) {
+        kp::LoanTerms t = loan();
+        t.reserveYears = 0.5;  // a reserve and a sponsors' line, as the examples have
+        t.sponsorSupport = 50;
+        t.amount = kp::sizeToDscr(s1, 1.0, p50, m);
+        const kp::LoanStatistics r = kp::priceLoan(t, kp::buildLoanSchedule(t), {}, book.view(), {true, 0});
+        const double se = std::hypot(r.pdCumulative.stdError, lastPd.stdError);
+        CAPTURE(m); CAPTURE(t.amount); CAPTURE(r.pdCumulative.value); CAPTURE(lastPd.value); CAPTURE(se);
+        CHECK(t.amount < lastAmount);
+        CHECK(r.pdCumulative.value <= lastPd.value + kK * se);
+        lastAmount = t.amount, lastPd = r.pdCumulative;
+        if (std::isnan(firstPd)) firstPd = r.pdCumulative.value;
+    }
+    CHECK(lastPd.value + kK * lastPd.stdError < firstPd);  // DSCR 2 against 1.1: clearly fewer defaults
 }
 
 }  // TEST_SUITE

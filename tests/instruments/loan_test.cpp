@@ -6,7 +6,9 @@
 //! covenant breach defaults after cureYears; a closure accelerates the loan; a full guarantee leaves no
 //! loss; the ratchet moves the bank's value in the direction of its steps; the DSCR sizing on a fixed
 //! cash-flow vector (hand-computed); paths that never draw carry no exposure; a later draw uses its
-//! own schedule; the collateral equals the plant's value on a constructed path. No random numbers.
+//! own schedule; the collateral equals the plant's value on a constructed path; grace years funded
+//! outside the cash flow (interest during construction) neither default nor breach, and sizing skips
+//! them. No random numbers.
 
 #include <doctest/doctest.h>
 
@@ -294,6 +296,31 @@ TEST_CASE("Collateral from the plant's value: the recovery is the plant's value 
     f.recoveryLagYears = 0;
     kp::evaluateLoan(f, s, {}, view, 0, n, {d.data(), e.data(), lad.data(), loss.data(), value.data(), hurdle.data()});
     for (std::size_t p = 0; p < n; ++p) CHECK(lad[p] == doctest::Approx(ead - 400).epsilon(1e-12));
+}
+
+TEST_CASE("Grace years funded outside the cash flow: no default or breach in them; sizing skips them") {
+    // 2 grace years with no cash flow (the investment is being built), then ample cash
+    kp::LoanTerms t = fixedLoan();
+    t.graceYears = 2;
+    t.minDscr = 1.2;
+    const Paths paths(2, {0, 0, 500, 500, 500});
+    CHECK(evaluate(t, paths).period == 0);  // served by the cash flow: nothing to pay the interest with
+    t.graceFunded = true;
+    const Outcome funded = evaluate(t, paths);
+    CHECK(funded.period == 5);  // paid by the sponsors, then served: no default
+    CHECK(funded.loss == 0.0);
+    // the bank receives the whole contract, as with ample cash in every year
+    t.graceFunded = false;
+    const Outcome ample = evaluate(t, Paths(2, {500, 500, 500, 500, 500}));
+    CHECK(funded.value == doctest::Approx(ample.value).epsilon(1e-12));
+    // sizing from the first repayment year: the zero cash flows of the grace years do not bind
+    const kp::LoanSchedule s = kp::buildLoanSchedule(t);
+    CHECK(kp::sizeToDscr(s, t.amount, {0, 0, 500, 500, 500}, 1.2) == 0.0);
+    const double sized = kp::sizeToDscr(s, t.amount, {0, 0, 500, 500, 500}, 1.2, 2);
+    double bind = INFINITY;  // by hand: min over the repayment years of CF / (m x DS per unit lent)
+    for (std::size_t i = 2; i < 5; ++i)
+        bind = std::min(bind, 500 / (1.2 * (s.interest[i] + s.fee[i] + s.principal[i]) / t.amount));
+    CHECK(sized == doctest::Approx(bind).epsilon(1e-12));
 }
 
 }  // TEST_SUITE

@@ -33,6 +33,10 @@ struct LoanFile {
     bool fixedPolicy = false;
     std::string policyTechnology;
     int policyYear = 0;
+    /// The cash flow available for debt service (`cash_flow`): true (incremental, the default when
+    /// the loan funds an option) the policy's cash flow minus never investing's on the same path,
+    /// the financed investment's own; false (plant, the default for funds: plant) the whole plant's.
+    bool incremental = false;
     std::string guaranteeScheme;  ///< free text (GO, BMKB-Groen, ...), for reports
     /// Debt sized to a minimum DSCR at origination (`sizing`): the amount is the largest whose
     /// debt service the sizing cash flows (mean or percentile over the drawing paths, per period
@@ -48,7 +52,8 @@ struct LoanFile {
     /// invests in `funds`, if that year is in [start_year, until]; never otherwise.
     bool drawOnInvestment = false;
     int drawUntil = 0;
-    int fundsLine = 1, policyLine = 1, startLine = 1, tenorLine = 1, drawLine = 1, sizingLine = 1;  ///< for the cross-checks
+    int fundsLine = 1, policyLine = 1, startLine = 1, tenorLine = 1, drawLine = 1, sizingLine = 1,
+        cashFlowLine = 1;  ///< for the cross-checks
 };
 
 /// Reads and checks a loan file (`overrides`: "dotted.path=value", as for case files).

@@ -63,6 +63,12 @@ public:
                      LoanRecording recording = {});
     void onBlock(const PricingBlock& b) override;
     LoanPathView view() const;
+    /// An empty recorder of the same shape (paths, years, nominal factors, what it records).
+    LoanPathRecorder sameShape() const;
+    /// The incremental cash flow: this recorder's cash flows and plant values minus `baseline`'s
+    /// (the same shape, recorded on the same paths under another policy, e.g. never investing),
+    /// path by path; the emission intensity, the closing year and the draw stay this recorder's.
+    void subtract(const LoanPathRecorder& baseline);
 
 private:
     std::size_t paths_, firstYear_;
@@ -71,9 +77,20 @@ private:
     std::vector<int> close_, draw_;
 };
 
+/// The pricing pass a loan needs (the engine's path and observer machinery, docs/loans.md "Cash flow
+/// for debt service"): trains settings.rules rules once and prices the borrower's policy
+/// (settings.fixedPolicy, or the trained rule) into `recorder`. With `incremental`, the same rules
+/// also price never investing (FixedPolicy{-1}) on the same pricing paths (same seed and stream:
+/// the same random numbers) into a recorder of the same shape, which is then subtracted: the
+/// recorder holds the policy's cash flow minus never investing's, path by path. Without it, this is
+/// InvestmentLsm::value(problem, settings, &recorder). Returns the policy's valuation.
+InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProblem& problem,
+                                     const InvestmentSettings& settings, LoanPathRecorder& recorder, bool incremental);
+
 /// The cash flow each period of a loan of `tenor` periods can count on at origination: per period i
 /// from the draw, the mean (quantile NaN) or the quantile in (0, 1) of the cash flows over the paths
-/// that draw (view.drawPeriod; every path without it), in period draw + i. Empty if no path draws.
+/// that draw (the order statistic ceil(n quantile); a loan file's pNN, the cash flow exceeded on NN%
+/// of the paths, is the quantile 1 - NN/100) (view.drawPeriod; every path without it), in period draw + i. Empty if no path draws.
 std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile);
 
 /// Value at risk and expected shortfall of a loss distribution at one confidence level.

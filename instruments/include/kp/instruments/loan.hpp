@@ -29,6 +29,8 @@
 ///            period i (LoanPathView::plantValue: wrong-way risk); received recoveryLagYears later;
 ///   gross loss at default L = EAD - R x DF(t_d + lag) / DF(t_d); the guarantee pays g L, the bank
 ///            loses (1 - g) L (LGD = (1 - g) L / EAD);
+///   grace years funded (graceFunded): in periods i < graceYears (no closure) the sponsors pay DS_i
+///            outside the cash flow: no default, no covenant test, the reserve untouched;
 ///   ratchet: after each test of the emission intensity against the target of its year, the margin
 ///            of the next period moves by -stepDown (target met) or +stepUp (missed); no test when
 ///            nothing was produced.
@@ -75,6 +77,11 @@ struct LoanTerms {
     double upfrontFee = 0;      ///< share of the amount, paid to the bank at drawdown
     double annualFee = 0;       ///< per year on the outstanding, paid with the interest
 
+    /// The grace years' interest and fees are funded outside the cash flow (interest during
+    /// construction in the project's sources and uses: the sponsors' equity or capitalised), as in
+    /// project finance: no payment default and no covenant test in them; the reserve holds
+    /// reserveYears of the first repayment year's debt service; sizing covers the repayment years.
+    bool graceFunded = false;
     double minDscr = 0;         ///< covenant: minimum CF / DS; 0 for none
     int cureYears = 1;          ///< consecutive breaches tolerated before a covenant default
     double reserveYears = 0;    ///< debt-service reserve, in years of debt service (sponsor-funded)
@@ -139,8 +146,9 @@ LoanSchedule buildLoanSchedule(const LoanTerms& terms, int drawYear);
 /// principal_i) of `schedule`, built for any amount (the schedule is linear in it); the amount is
 /// A = min over periods with DS_i > 0 of cashFlow_i / (minDscr x DS_i(1)), floored at 0.
 /// `cashFlow[i]`: the cash flow available for debt service in period i (the sizing case).
+/// `firstPeriod`: the periods before it are not sized on (grace years funded outside the cash flow).
 double sizeToDscr(const LoanSchedule& schedule, double amount, const std::vector<double>& cashFlow,
-                  double minDscr);
+                  double minDscr, std::size_t firstPeriod = 0);
 
 /// One path set as the loan sees it: arrays over periods, [i * stride + p].
 struct LoanPathView {

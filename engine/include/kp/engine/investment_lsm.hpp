@@ -113,6 +113,13 @@ struct InvestmentRule {
     static std::size_t technology(std::size_t j) { return 1 + j; }
     std::size_t stageExercise(std::size_t st) const { return 1 + technologies + 2 * st; }
     std::size_t stageContinue(std::size_t st) const { return 2 + technologies + 2 * st; }
+    /// A technology beside the plant (Technology::alongside): the fit of its own part, I_j(d) minus
+    /// never investing from d (its capex, own flows, subsidy, licence income, its stage's value).
+    /// These entries follow the stages' and exist only when some technology is alongside. The rule
+    /// builds it only where this estimate is > 0: necessary, since the best continuation is worth at
+    /// least never investing from d, and it keeps the rule from building a pilot that does not pay
+    /// for itself where the two large fits (investing, waiting) differ by their noise.
+    std::size_t ownPart(std::size_t j) const { return 1 + technologies + 2 * stages + j; }
 };
 
 enum class Decision { InvestNow, Wait, Close };

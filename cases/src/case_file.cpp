@@ -872,6 +872,12 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
     t.hydrogenMwhPerT = m.number("hydrogen_mwh_per_t", 0.0, Range::nonNegative(), "MWh/t");
     t.feedstockCostPerT = m.number("feedstock_cost_per_t", 0.0, Range::nonNegative(), "EUR/t");
     t.retrofit = m.boolean("retrofit", false);
+    if (auto a = m.opt("alongside")) {  // a pilot beside the plant (docs/case-file.md, "Beside the plant")
+        t.alongside = a->boolean();
+        if (t.alongside && t.retrofit)
+            a->fail("the option", "alongside and a retrofit",
+                    "one of them: a retrofit already runs the plant on, a technology beside it adds its own output");
+    }
     if (t.retrofit) {
         t.captureRate = m.number("capture_rate", Range::unit(), "share of direct emissions");
         t.tsTariff = m.number("ts_tariff_per_t", 0.0, Range::nonNegative(), "EUR/tCO2");
@@ -911,6 +917,16 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
         }
     }
     t.requiresOption = m.string("requires", "");
+    if (t.alongside && !t.requiresOption.empty())
+        m.get("alongside", "").fail("the option", "alongside and a stage (requires '" + t.requiresOption + "')",
+                                    "a technology: a stage runs where its parent runs, so mark the parent alongside");
+    if (auto l = m.optMap("licensing")) {
+        t.licensingPerYear = l->number("eur_per_year", Range::between(0, 1e12, "in [0, 1e12]"), "EUR/yr");
+        if (!t.alongside)
+            l->self().fail("the licence income", "on an option not beside the plant",
+                           "on an option with alongside: true (its stage inherits it)");
+        l->finish();
+    }
     t.jobs = m.number("jobs", -1.0, Range::between(0, 1e7, "in [0, 1e7]"), "direct jobs");
     if (auto s = m.optMap("sde")) {
         SdeSubsidy sde;
@@ -958,6 +974,9 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
             t.grant.clawbackShare = cb->number("share", 1.0, Range::unit(), "share of the grant repaid");
             if (!t.requiresOption.empty())
                 cb->self().fail("the claw-back", "on a stage", "on an option without a stage (docs/case-file.md)");
+            if (t.alongside)
+                cb->self().fail("the claw-back", "on an option beside the plant",
+                                "on an option that replaces or retrofits it (the site's emissions are the plant's)");
             cb->finish();
         }
         g->finish();

@@ -158,6 +158,14 @@ Scenario parseScenario(const YAML::Node& doc, const Source& src) {
             s.optionsScale = o->number("scale", 1.0, Range::between(0, 1, "in (0, 1]"), "");
             if (s.optionsScale <= 0) o->get("scale", "").fail("the value", "0", "in (0, 1]");
             s.optionsCapexExponent = o->number("capex_exponent", 1.0, Range::unit(), "");
+            s.optionsAlongside = o->boolean("alongside", false);
+            if (auto l = o->optMap("licensing")) {
+                s.optionsLicensingPerYear = l->number("eur_per_year", Range::between(0, 1e12, "in [0, 1e12]"), "EUR/yr");
+                if (!s.optionsAlongside)
+                    l->self().fail("the licence income", "given without options.alongside: true",
+                                   "given with it (licence income is a pilot's, beside the plant)");
+                l->finish();
+            }
             o->finish();
         }
         if (auto a = adj->optMap("alternatives")) {
@@ -293,6 +301,16 @@ void scaleOptions(CaseFile& c, double k, double e) {
     }
 }
 
+/// Every replacement technology (not a retrofit, reline or stage, and without a grant claw-back)
+/// built beside the plant instead of replacing it, with `licence` EUR a year of licence income.
+void optionsAlongside(CaseFile& c, double licence) {
+    for (auto& o : c.options) {
+        if (o.retrofit || o.isReline() || !o.requiresOption.empty() || o.grant.clawbackYear != 0) continue;
+        o.alongside = true;
+        o.licensingPerYear = licence;
+    }
+}
+
 /// A reline offered as the case file's plant.reline would (an option named "reline", decided while
 /// the plant runs, no grant), priced per tonne of the plant's annual output.
 void offerReline(CaseFile& c, const RelineOffer& r, const std::string& file) {
@@ -395,6 +413,7 @@ void applyScenario(CaseFile& c, const Scenario& s) {
     if (c.policy.freeAllocation.activityTPerYear >= 0) c.policy.freeAllocation.activityTPerYear *= s.outputScale;
     if (c.policy.levy.activityTPerYear >= 0) c.policy.levy.activityTPerYear *= s.outputScale;
     scaleOptions(c, s.optionsScale, s.optionsCapexExponent);
+    if (s.optionsAlongside) optionsAlongside(c, s.optionsLicensingPerYear);
     if (s.reline) offerReline(c, *s.reline, s.file);
     c.alternatives.close.value *= s.exitValueScale;
     c.alternatives.relocate.value *= s.exitValueScale;

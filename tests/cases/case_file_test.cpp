@@ -658,6 +658,45 @@ TEST_CASE("Contracts for difference, subsidy rounds and claw-backs: fields and b
                     "('h2_switch'), but must be on an option without a stage") != std::string::npos);
 }
 
+TEST_CASE("A technology beside the plant (alongside) and its licence income: fields and bad values") {
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    const kc::CaseFile c = kc::loadCaseFile(
+        steel, {{"options.h2_dri_eaf.alongside=true", "options.h2_dri_eaf.output_scale=0.1",
+                 "options.h2_dri_eaf.licensing={eur_per_year: 1.0e7}"},
+                ""});
+    CHECK(c.option("h2_dri_eaf")->alongside);
+    CHECK(c.option("h2_dri_eaf")->licensingPerYear == 1e7);
+    CHECK_FALSE(c.option("ng_dri_eaf")->alongside);
+    // a retrofit already runs the plant on
+    CHECK(errorOf(kExamples + "minimal_case.yaml", {{"options.capture.alongside=true"}, ""})
+              .find("options.capture.alongside: the option is alongside and a retrofit, but must be one of them") !=
+          std::string::npos);
+    // a stage runs where its parent runs
+    CHECK(errorOf(steel, {{"options.h2_switch.alongside=true"}, ""})
+              .find("options.h2_switch.alongside: the option is alongside and a stage (requires 'ng_dri_eaf'), but "
+                    "must be a technology") != std::string::npos);
+    CHECK(errorOf(steel, {{"options.ng_dri_eaf.licensing={eur_per_year: 1.0e7}"}, ""})
+              .find("options.ng_dri_eaf.licensing: the licence income is on an option not beside the plant, but must "
+                    "be on an option with alongside: true") != std::string::npos);
+    CHECK(errorOf(steel, {{"options.h2_dri_eaf.alongside=true", "options.h2_dri_eaf.licensing={eur_per_year: -1}"}, ""})
+              .find("options.h2_dri_eaf.licensing.eur_per_year: the value is -1, but must be in [0, 1e12]") !=
+          std::string::npos);
+    CHECK(errorOf(steel, {{"options.h2_dri_eaf.alongside=true",
+                           "options.h2_dri_eaf.capital_grant={share: 0.3, clawback: {year: 2032, max_emissions_t: 1}}"},
+                          ""})
+              .find("options.h2_dri_eaf.capital_grant.clawback: the claw-back is on an option beside the plant") !=
+          std::string::npos);
+    CHECK(errorOf(steel, {{"options.h2_dri_eaf.alongside=maybe"}, ""}).find("options.h2_dri_eaf.alongside") !=
+          std::string::npos);
+    // the preset innovation-hubs builds every replacement beside the plant, its stage stays a stage
+    const kc::CaseFile h = kc::loadCaseFile(steel, {{}, "innovation-hubs"});
+    CHECK(h.option("ng_dri_eaf")->alongside);
+    CHECK(h.option("h2_dri_eaf")->alongside);
+    CHECK_FALSE(h.option("h2_switch")->alongside);
+    CHECK(h.option("ng_dri_eaf")->licensingPerYear == 1e7);
+    CHECK(h.option("ng_dri_eaf")->outputScale == doctest::Approx(0.1));
+}
+
 TEST_CASE("Scenario presets: names, each applies to every example, documented adjustments") {
     const auto names = kc::scenarioNames();
     CHECK(names == std::vector<std::string>{"stabilisation", "relocation", "innovation-hubs", "accelerated"});

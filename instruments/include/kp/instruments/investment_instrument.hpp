@@ -68,13 +68,21 @@ struct PathPlan {
     std::size_t J = 0, d = 0, j = 0, js = 0;
     std::size_t s0 = 0, e0 = 0, es0 = 0;          ///< technology: operation start, end, subsidy end
     std::size_t dS = 0, sS = 0, eS = 0, esS = 0;  ///< its stage: decision, operation start, end, subsidy end (js = 0: none)
+    bool alongside = false;  ///< the technology runs beside the plant (Technology::alongside)
     bool isTechnology() const { return a >= 0 && a < static_cast<int>(J); }
     bool exited() const { return a == static_cast<int>(J); }
     bool hasStage() const { return js != 0; }
     Running running(std::size_t k) const {
-        if (a < 0 || k < d) return Running::Plant;
+        if (a < 0 || k < d || alongside) return Running::Plant;
         if (exited()) return Running::Nothing;
         if (k < s0) return Running::Plant;  // under construction
+        if (hasStage() && k >= sS && k < eS) return Running::Stage;
+        return k < e0 ? Running::Technology : Running::Nothing;
+    }
+    /// Beside the plant (alongside): what runs next to it in period k (Technology, Stage or Nothing);
+    /// running(k) is then the plant's part.
+    Running beside(std::size_t k) const {
+        if (!alongside || k < s0) return Running::Nothing;
         if (hasStage() && k >= sS && k < eS) return Running::Stage;
         return k < e0 ? Running::Technology : Running::Nothing;
     }
@@ -112,6 +120,8 @@ public:
     std::size_t stageParent(std::size_t st) const { return pr_.stages[st].parent; }
     /// Technology j < J is a reline of the plant as it is (not a decarbonisation).
     bool isReline(std::size_t j) const { return pr_.technologies[j].tech.isReline(); }
+    /// Technology j < J runs beside the plant (Technology::alongside: a pilot, not the plant decarbonising).
+    bool isAlongside(std::size_t j) const { return pr_.technologies[j].tech.alongside; }
     /// Simulation times 0, 1/P, ..., horizonYears (H + 1 times).
     const std::vector<double>& times() const { return times_; }
     double discount(std::size_t k) const { return pr_.discount[k]; }
@@ -238,6 +248,8 @@ private:
     std::vector<double> times_, closeValue_;
     std::vector<double> afterSum_;        // afterSum_[m]: sum of discountAfter[0 .. m)
     std::vector<char> allowed_;           // [j][d], j < JS
+    std::vector<double> licence_;         // [j], j < JS: licence income EUR/yr in its running flow (alongside)
+    std::vector<Policy> besidePolicy_;    // [j], j < JS, when any option is alongside: the policy its flows use
 };
 
 }  // namespace kp

@@ -81,6 +81,17 @@ struct Technology {
     int relineYearsAdded = -1;
     double jobs = -1;  ///< direct employment while it operates (reported only); < 0: as the plant
     bool isReline() const { return relineYearsAdded >= 0; }
+    /// Beside the plant (case file: options.<x>.alongside), e.g. a pilot: not a retrofit, reline or
+    /// stage. From its operation start, for its lifetime, it adds its own output (plant output x
+    /// outputScale), energy use, feedstock, opex, direct emissions (emissionIntensity), free
+    /// allocation, levy, premium and subsidy, each computed as for a replacement of that size, to the
+    /// plant's; the plant runs on as it is (its end of life and decommissioning unchanged). It is
+    /// one decision like every option: once built, the plant is not closed or relined before its end.
+    /// Excluded from P(invested), the CO2 trigger and the `invested` outcome (its own: `piloted`).
+    /// Jobs < 0: the plant's x outputScale.
+    bool alongside = false;
+    /// Licence income, EUR/yr, >= 0, while an alongside technology (or its stage) operates.
+    double licensingPerYear = 0;
     CapitalGrant grant;               ///< capital grant on the investment
 
     /// Capex in EUR after learning, for cumulative deployment D (curve from the case).

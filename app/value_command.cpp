@@ -102,6 +102,10 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
         share("end_of_life", r.outcomes.endOfLife);
         share("running_at_horizon", r.outcomes.runningAtHorizon);
         share("relined", r.outcomes.relined);
+        if (c.plant.mothball) {
+            share("mothballed", r.outcomes.mothballed);
+            oc["restarted"] = {{"probability", r.outcomes.restarted}};
+        }
         oc["end_of_life_year"] = r.outcomes.endOfLifeYear;
         j["outcomes"] = oc;
     }
@@ -302,6 +306,10 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
         part(("runs to its end of life (" + std::to_string(oc.endOfLifeYear) + ")").c_str(), oc.endOfLife);
         part("still running at the horizon", oc.runningAtHorizon);
         if (c.plant.reline) part("relines (life extended)", oc.relined);
+        if (c.plant.mothball) {
+            part("mothballs (care and maintenance)", oc.mothballed);
+            o << "    of which restarted later          " << std::setprecision(3) << oc.restarted << "\n";
+        }
         if (c.plant.decommissioningCost > 0)
             o << "  (decommissioning " << std::setprecision(1) << c.plant.decommissioningCost / 1e6 << " m " << cur
               << " when the plant as it is stops: end of life, closing or replacement)\n";

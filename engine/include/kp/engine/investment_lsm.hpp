@@ -143,12 +143,16 @@ struct OutcomeShare {
 
 /// "Never invest" split by what happens to the plant as it is (issue 14): closed early (an exit),
 /// relined (its life extended, plant.reline), run to the end of its remaining life inside the
-/// horizon (then stopped, paying its decommissioning), or still running at the horizon (its life
-/// reaches past it); and invested (in a technology that is not a reline). The five add up.
+/// horizon (then stopped, paying its decommissioning), still running at the horizon (its life
+/// reaches past it), or mothballed (plant.mothball; `restarted` of them later restarted); and
+/// invested (in a technology that is not a reline or mothballing). The six add up.
 struct Outcomes {
-    OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon, relined;
-    /// The five in the order of the pricing pass's outcome index (investment_pricing.cpp).
-    std::array<OutcomeShare*, 5> shares() { return {&invested, &closedEarly, &endOfLife, &runningAtHorizon, &relined}; }
+    OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon, relined, mothballed;
+    double restarted = 0;  ///< P(mothballed and later restarted), part of mothballed.probability
+    /// The six in the order of the pricing pass's outcome index (investment_pricing.cpp).
+    std::array<OutcomeShare*, 6> shares() {
+        return {&invested, &closedEarly, &endOfLife, &runningAtHorizon, &relined, &mothballed};
+    }
     int endOfLifeYear = 0;  ///< the calendar year the plant as it is stops (start year + remaining life)
 };
 
@@ -167,6 +171,7 @@ struct InvestmentResult {
     int technology = -1;                   ///< for InvestNow: index into problem.project.technologies
     std::vector<std::string> technologyNames;
     std::vector<char> relines;             ///< per technology: 1 if it is a reline (Technology::isReline)
+    std::vector<char> mothballs;           ///< per technology: 1 if it mothballs the plant (Technology::isMothball)
     std::vector<Estimate> npvNow;          ///< per technology: E[I_j(0)] (NaN value if not allowed at 0)
     Estimate neverInvest;                  ///< E[B(0)]: carry on until the end of the plant's life
     Estimate optionValue;                  ///< value of the flexible strategy

@@ -216,6 +216,48 @@ TEST_CASE("deterministic limit with mothballing: enumeration of never, close and
     CHECK(kinds[0] + kinds[1] > 0);
 }
 
+TEST_CASE("after the horizon (last_year), deterministic: mothballing equals a longer horizon with the same decision dates") {
+    // constant prices and a flat rate: the last year held after the horizon is exact, so a 10-year
+    // horizon with values after it equals a 60-year one whose decisions end with the tenth year;
+    // the plant could run 30 more years, so idling and the decommissioning both lie past the horizon
+    double mothballed = 0;
+    for (const double co2 : {60.0, 120.0, 200.0})
+    for (const double C : {0.0, 1e9}) {
+        kp::testing::Synthetic syn;
+        syn.co2 = co2, syn.mu = 0.0, syn.horizon = 10, syn.capexA = 5e9, syn.capexB = 5e9;
+        kp::InvestmentProblem shortP = syn.make();
+        syn.horizon = 60;
+        kp::InvestmentProblem longP = syn.make();
+        for (auto* p : {&shortP, &longP}) {
+            p->project.plant.remainingLifeYears = 30;
+            p->project.plant.decommissioningCost = C;
+            for (auto& t : p->project.technologies) t.tech.latestDecisionYear = 2035;
+            p->project.exits[0].latestYear = 2035;
+            addMothball(p->project, 1e7, 2e6, 5e7, 1, 100);
+            p->project.technologies.back().tech.latestDecisionYear = 2035;
+            p->project.stages.back().option.tech.latestDecisionYear = 2035;
+        }
+        for (int k = 10; k < 60; ++k) shortP.project.discountAfter.push_back(std::pow(1.07, -k));
+        kp::InvestmentLsm engine;
+        const auto rs = engine.value(shortP, settings(2000, 7));
+        const auto rl = engine.value(longP, settings(2000, 7));
+        CAPTURE(co2);
+        CAPTURE(C);
+        CHECK(rs.optionValue.value == doctest::Approx(rl.optionValue.value).epsilon(1e-9));
+        CHECK(rs.neverInvest.value == doctest::Approx(rl.neverInvest.value).epsilon(1e-9));
+        CHECK(rs.npvNow[2].value == doctest::Approx(rl.npvNow[2].value).epsilon(1e-9));  // mothballing now
+        for (std::size_t d = 0; d < 10; ++d) {
+            CHECK(rs.timing[2][d] == rl.timing[2][d]);
+            CHECK(rs.closeProbability[d] == rl.closeProbability[d]);
+        }
+        CHECK(rs.outcomes.mothballed.probability == rl.outcomes.mothballed.probability);
+        mothballed += rs.outcomes.mothballed.probability;
+        MESSAGE("co2 " << co2 << ", C " << C << ": option " << rs.optionValue.value / 1e6 << " m, mothballed "
+                       << rs.outcomes.mothballed.probability << ", closed " << rs.outcomes.closedEarly.probability);
+    }
+    CHECK(mothballed > 0);
+}
+
 TEST_CASE("a mothball option never worth taking leaves the value, P(invested by) and the triggers bit for bit") {
     kp::testing::Synthetic syn;
     syn.vol = 0.4;

@@ -105,6 +105,10 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
         share("relined", r.outcomes.relined);
         if (std::find(r.alongside.begin(), r.alongside.end(), 1) != r.alongside.end())
             share("piloted", r.outcomes.piloted);  // a technology beside the plant (only then)
+        if (c.plant.mothball) {
+            share("mothballed", r.outcomes.mothballed);
+            oc["restarted"] = {{"probability", r.outcomes.restarted}};
+        }
         oc["end_of_life_year"] = r.outcomes.endOfLifeYear;
         j["outcomes"] = oc;
     }
@@ -310,6 +314,10 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
         if (c.plant.reline) part("relines (life extended)", oc.relined);
         if (std::find(r.alongside.begin(), r.alongside.end(), 1) != r.alongside.end())
             part("builds beside it (pilot)", oc.piloted);
+        if (c.plant.mothball) {
+            part("mothballs (care and maintenance)", oc.mothballed);
+            o << "    of which restarted later          " << std::setprecision(3) << oc.restarted << "\n";
+        }
         if (c.plant.decommissioningCost > 0)
             o << "  (decommissioning " << std::setprecision(1) << c.plant.decommissioningCost / 1e6 << " m " << cur
               << " when the plant as it is stops: end of life, closing or replacement)\n";

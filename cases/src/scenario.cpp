@@ -287,12 +287,13 @@ void applyCo2Anchor(CaseFile& c, const Co2Anchor& a, const std::string& file) {
 }
 
 /// The replacement technologies at `k` of their size (a pilot): output and capture scale with k,
-/// capex and fixed opex with k^e (e < 1: a smaller plant costs more per tonne). Relines unchanged.
+/// capex and fixed opex with k^e (e < 1: a smaller plant costs more per tonne). Relines and
+/// mothballing unchanged.
 void scaleOptions(CaseFile& c, double k, double e) {
     if (k == 1) return;
     const double cost = std::pow(k, e);
     for (auto& o : c.options) {
-        if (o.isReline()) continue;
+        if (o.isReline() || o.mothball != Technology::MothballRole::None) continue;
         o.capex *= cost;
         o.fixedOpex *= cost;
         if (o.retrofit) o.captureRate *= k;
@@ -383,7 +384,7 @@ void applyScenario(CaseFile& c, const Scenario& s) {
     if (s.grantShare) c.defaultGrant.share = *s.grantShare;
     c.defaultGrant.share = std::min(1.0, c.defaultGrant.share * s.grantShareScale);
     for (auto& o : c.options) {
-        if (s.grantShare && !o.isReline()) o.grant.share = *s.grantShare;
+        if (s.grantShare && !o.isReline() && o.mothball == Technology::MothballRole::None) o.grant.share = *s.grantShare;
         o.grant.share = std::min(1.0, o.grant.share * s.grantShareScale);
         if (o.sde && o.sde->twoSided()) {
             o.sde->baseAmount *= s.sdeScale;  // a CCfD: the strike (scaling the EUA term would pay more back)

@@ -79,6 +79,8 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
                        i, ", but must be below ", NI_);
         KP_REQUIRE(t.tech.requiresOption.empty(), "InvestmentLsm: technology '", t.tech.name,
                    "' is a stage (requires '", t.tech.requiresOption, "'), but must be given in stages");
+        KP_REQUIRE(!t.tech.isRestart(), "InvestmentLsm: technology '", t.tech.name,
+                   "' restarts a mothballed plant, but must be given as the mothball option's stage");
     }
     for (std::size_t st = 0; st < NS_; ++st) {
         const StageOption& so = pr.stages[st];
@@ -88,6 +90,9 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
                    pr.technologies[so.parent].tech.name, "' has two stages, but may have at most one");
         KP_REQUIRE(!pr.technologies[so.parent].tech.isReline(), "InvestmentLsm: stage '", so.option.tech.name,
                    "' builds on a reline, but must build on a technology");
+        KP_REQUIRE(so.option.tech.isRestart() == pr.technologies[so.parent].tech.isMothball(), "InvestmentLsm: stage '",
+                   so.option.tech.name, "' builds on '", pr.technologies[so.parent].tech.name,
+                   "', but a restart must build on a mothball option and a mothball option have only a restart");
         stageOf_[so.parent] = static_cast<int>(st);
         KP_REQUIRE(so.option.learningIndex < static_cast<int>(NL_), "InvestmentLsm: stage '",
                    so.option.tech.name, "' learning index is ", so.option.learningIndex, ", but must be below ", NL_);
@@ -166,6 +171,10 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
             const int year = yearOf(d);
             const Technology& t = optionAt(j).tech;
             allowed_[j * H_ + d] = year >= t.earliestDecisionYear && year <= t.latestDecisionYear;
+            // mothballing while the plant runs; restarting early enough to run before its end of life
+            if (t.mothball != Technology::MothballRole::None &&
+                static_cast<int>(d) + (t.isRestart() ? periodsOf(t.constructionYears) : 0) >= periodsOf(pr.plant.remainingLifeYears))
+                allowed_[j * H_ + d] = 0;
         }
 }
 
@@ -276,7 +285,8 @@ InvestmentInstrument::Decommissioning InvestmentInstrument::decommissioning(std:
     const auto L = static_cast<long>(plantEndPeriod());
     if (s < 0 || s > L) return x;  // the plant runs on as in base (and pays at L there)
     const Technology& t = optionAt(j).tech;
-    const auto at = static_cast<std::size_t>(t.retrofit ? s + lifeOf(j, s) : s);
+    const bool runsOn = t.retrofit || t.mothball != Technology::MothballRole::None;  // paid at its end
+    const auto at = static_cast<std::size_t>(runsOn ? s + lifeOf(j, s) : s);
     if (at < H_) x.k = at, x.amount = -C;
     else x.after -= C * discountAt(at);
     // base's own charge at L (in base[H - 1], after the horizon) is in the sums only when s >= H
@@ -374,6 +384,18 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
         double* tc = b.tech.data() + (j * H_ + k) * n;
         double* sd = b.sde.data() + (j * H_ + k) * n;
         double* et = b.etech.data() + (j * H_ + k) * n;
+        if (t.mothball != Technology::MothballRole::None) {
+            // idle: care and maintenance only; restarted: the plant as it is (base before its charge)
+            if (t.isMothball()) {
+                std::fill_n(tc, n, -t.fixedOpex);
+                std::fill_n(et, n, 0.0);
+            } else {
+                std::copy_n(base, n, tc);
+                std::copy_n(eb, n, et);
+            }
+            std::fill_n(sd, n, 0.0);
+            continue;
+        }
         const Policy& pol = besidePolicy_.empty() ? pr_.policy : besidePolicy_[j];
         yearCashFlows(pr_.plant, &t, pol, year, kNoSubsidy, cols, n, tc, et);
         if (t.sde) {
@@ -489,7 +511,6 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
 void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const ProjectBlock& b, double* out) const {
     const std::size_t j = J_ + st, a = pr_.stages[st].parent;
     const std::size_t n = b.n;
-    const Technology& tt = optionAt(j).tech;
     const int Hi = static_cast<int>(H_);
     const double* ptS = b.pt.data() + j * (H_ + 1) * n;
     const double* ptA = b.pt.data() + a * (H_ + 1) * n;
@@ -498,7 +519,7 @@ void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const Proje
     for (std::size_t p = 0; p < n; ++p) {
         const int s0 = operationStart(j, t, b, p);
         const auto S = static_cast<std::size_t>(s0),
-                   E = static_cast<std::size_t>(std::min(s0 + periodsOf(tt.lifetimeYears), Hi)),
+                   E = static_cast<std::size_t>(std::min(s0 + lifeOf(j, s0), Hi)),
                    ES = static_cast<std::size_t>(std::min(s0 + subsidyPeriods(j, t), Hi));
         double later = 0;  // a capped subsidy after the horizon
         const double subsidy = cap ? budgetedSubsidy(j, t, b, p, &later) : psS[ES * n + p] - psS[S * n + p];
@@ -540,9 +561,8 @@ PathPlan InvestmentInstrument::plan(int action, int actionDate, int stageDate, c
     if (st >= 0 && stageDate < static_cast<int>(H_)) {
         pl.js = J_ + static_cast<std::size_t>(st);
         pl.dS = static_cast<std::size_t>(stageDate);
-        const Technology& ts = optionAt(pl.js).tech;
         pl.sS = static_cast<std::size_t>(operationStart(pl.js, pl.dS, b, p));
-        pl.eS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periodsOf(ts.lifetimeYears)), H_);
+        pl.eS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(lifeOf(pl.js, static_cast<long>(pl.sS))), H_);
         pl.esS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(subsidyPeriods(pl.js, pl.dS)), H_);
     }
     return pl;
@@ -567,6 +587,7 @@ double InvestmentInstrument::output(const PathPlan& plan, std::size_t k) const {
     const double q = pr_.plant.outputTPerYear / static_cast<double>(P_);  // per period
     auto outputOf = [&](std::size_t j) {
         const Technology& t = optionAt(j).tech;
+        if (t.isMothball()) return 0.0;
         return q * (t.retrofit ? 1.0 : t.outputScale);
     };
     auto of = [&](Running r) {

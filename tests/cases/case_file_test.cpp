@@ -605,6 +605,72 @@ TEST_CASE("The plant's end: decommissioning cost and a reline option, fields and
                     "option named 'reline'") != std::string::npos);
 }
 
+TEST_CASE("Mothballing (plant.mothball): the options 'mothball' and 'restart', defaults and bad values") {
+    const std::string minimal = kExamples + "minimal_case.yaml";
+    const kc::CaseFile c = kc::loadCaseFile(
+        minimal, {{"plant.jobs=800",
+                   "plant.mothball={cost_per_year: 1.5e7, restart_cost: 4.0e7, restart_years: 2, start_cost: 1e6, "
+                   "jobs: 60, decision_window: {earliest: 2030, latest: 2040}}"},
+                  ""});
+    CHECK(c.plant.mothball);
+    const kp::Technology* m = c.option("mothball");
+    const kp::Technology* r = c.option("restart");
+    REQUIRE(m != nullptr);
+    REQUIRE(r != nullptr);
+    CHECK(m->isMothball());
+    CHECK(m->fixedOpex == 1.5e7);
+    CHECK(m->capex == 1e6);
+    CHECK(m->jobs == 60);
+    CHECK(m->earliestDecisionYear == 2030);
+    CHECK(m->latestDecisionYear == 2040);
+    CHECK(m->grant.share == 0);
+    CHECK(r->isRestart());
+    CHECK(r->requiresOption == "mothball");
+    CHECK(r->capex == 4e7);
+    CHECK(r->constructionYears == 2);
+    CHECK(r->lifetimeYears == 25);
+    CHECK(r->grant.share == 0);
+    const kc::CaseFile d = kc::loadCaseFile(
+        minimal, {{"plant.jobs=800", "plant.mothball={cost_per_year: 1.5e7, restart_cost: 4.0e7}"}, ""});
+    CHECK(d.option("restart")->constructionYears == 1);
+    CHECK(d.option("mothball")->capex == 0);
+    CHECK(d.option("mothball")->jobs == doctest::Approx(80));  // ASSUMPTION: a tenth of the plant's
+    CHECK(d.option("mothball")->earliestDecisionYear == 2026);
+    CHECK(d.option("mothball")->latestDecisionYear == 2050);
+    CHECK_FALSE(kc::loadCaseFile(minimal).plant.mothball);
+    CHECK(kc::loadCaseFile(minimal).option("mothball") == nullptr);
+
+    CHECK(errorOf(minimal, {{"plant.mothball={restart_cost: 4.0e7}"}, ""}).find("plant.mothball.cost_per_year") !=
+          std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: -1, restart_cost: 4.0e7}"}, ""})
+              .find("plant.mothball.cost_per_year: the value is -1, but must be in [0, 1e12] EUR/yr") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.remaining_life_years=20",
+                             "plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7, restart_years: 20}"},
+                            ""})
+              .find("plant.mothball.restart_years: the restart time is 20 years, but must be shorter than the "
+                    "plant's remaining life (20 years)") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7, restart_years: 25}"}, ""})
+              .find("plant.mothball.restart_years: the value is 25, but must be in [0, 20]") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7, decision_window: {latest: 2051}}"}, ""})
+              .find("plant.mothball.decision_window.latest: the value is 2051, but must be while the plant runs, in "
+                    "[2026, 2050]") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7, cost: 3}"}, ""})
+              .find("plant.mothball.cost") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7}",
+                             "options.restart={capex: 1.0e8, retrofit: true, capture_rate: 0.5, construction_years: 1, "
+                             "lifetime_years: 10}"},
+                            ""})
+              .find("options.restart: the option name is 'restart', but must be another name: plant.mothball adds the "
+                    "options 'mothball' and 'restart'") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7}",
+                             "options.h2={capex: 1.0e8, construction_years: 1, lifetime_years: 10, emission_intensity_t_per_t: 0.1, requires: mothball}"},
+                            ""})
+              .find("options.h2.requires: the required option is 'mothball' (mothballing), but must be a technology") !=
+          std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.remaining_life_years=0", "plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7}"}, ""})
+              .find("plant.mothball: mothballing is offered for a plant with no remaining life") != std::string::npos);
+}
+
 TEST_CASE("Contracts for difference, subsidy rounds and claw-backs: fields and bad values") {
     const std::string minimal = kExamples + "minimal_case.yaml";
     const kc::CaseFile c = kc::loadCaseFile(

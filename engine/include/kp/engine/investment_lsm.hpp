@@ -150,15 +150,17 @@ struct OutcomeShare {
 
 /// "Never invest" split by what happens to the plant as it is (issue 14): closed early (an exit),
 /// relined (its life extended, plant.reline), run to the end of its remaining life inside the
-/// horizon (then stopped, paying its decommissioning), or still running at the horizon (its life
-/// reaches past it); invested (in a technology that is not a reline and not beside the plant); and
-/// piloted (a technology built beside the plant, Technology::alongside, the plant running on to its
-/// end). The six add up.
+/// horizon (then stopped, paying its decommissioning), still running at the horizon (its life
+/// reaches past it), or mothballed (plant.mothball; `restarted` of them later restarted); invested
+/// (in a technology that is not a reline, mothballing or beside the plant); and piloted (a
+/// technology built beside the plant, Technology::alongside, the plant running on to its end). The
+/// seven add up.
 struct Outcomes {
-    OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon, relined, piloted;
-    /// The six in the order of the pricing pass's outcome index (investment_pricing.cpp).
-    std::array<OutcomeShare*, 6> shares() {
-        return {&invested, &closedEarly, &endOfLife, &runningAtHorizon, &relined, &piloted};
+    OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon, relined, piloted, mothballed;
+    double restarted = 0;  ///< P(mothballed and later restarted), part of mothballed.probability
+    /// The seven in the order of the pricing pass's outcome index (investment_pricing.cpp).
+    std::array<OutcomeShare*, 7> shares() {
+        return {&invested, &closedEarly, &endOfLife, &runningAtHorizon, &relined, &piloted, &mothballed};
     }
     int endOfLifeYear = 0;  ///< the calendar year the plant as it is stops (start year + remaining life)
 };
@@ -179,6 +181,7 @@ struct InvestmentResult {
     std::vector<std::string> technologyNames;
     std::vector<char> relines;             ///< per technology: 1 if it is a reline (Technology::isReline)
     std::vector<char> alongside;           ///< per technology: 1 if it runs beside the plant (Technology::alongside)
+    std::vector<char> mothballs;           ///< per technology: 1 if it mothballs the plant (Technology::isMothball)
     std::vector<Estimate> npvNow;          ///< per technology: E[I_j(0)] (NaN value if not allowed at 0)
     Estimate neverInvest;                  ///< E[B(0)]: carry on until the end of the plant's life
     Estimate optionValue;                  ///< value of the flexible strategy

@@ -103,6 +103,9 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
         share("end_of_life", r.outcomes.endOfLife);
         share("running_at_horizon", r.outcomes.runningAtHorizon);
         share("relined", r.outcomes.relined);
+        if (c.plant.reline && c.plant.investAfterReline)  // parts of invested and closed_early
+            oc["relined_then"] = {{"invested", {{"probability", r.outcomes.relinedThenInvested}}},
+                                  {"closed", {{"probability", r.outcomes.relinedThenClosed}}}};
         if (std::find(r.alongside.begin(), r.alongside.end(), 1) != r.alongside.end())
             share("piloted", r.outcomes.piloted);  // a technology beside the plant (only then)
         if (c.plant.mothball) {
@@ -307,11 +310,17 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
             o << "\n";
         };
         o << "Outcomes of the strategy (probability; mean value on those paths):\n";
+        const bool after = c.plant.reline && c.plant.investAfterReline;  // decisions after a reline
+        auto relinedFirst = [&](double p) {
+            if (after) o << "    of which after relining           " << std::setprecision(3) << p << "\n";
+        };
         part("invests", oc.invested);
+        relinedFirst(oc.relinedThenInvested);
         part("closes early", oc.closedEarly);
+        relinedFirst(oc.relinedThenClosed);
         part(("runs to its end of life (" + std::to_string(oc.endOfLifeYear) + ")").c_str(), oc.endOfLife);
         part("still running at the horizon", oc.runningAtHorizon);
-        if (c.plant.reline) part("relines (life extended)", oc.relined);
+        if (c.plant.reline) part(after ? "relines, no later decision" : "relines (life extended)", oc.relined);
         if (std::find(r.alongside.begin(), r.alongside.end(), 1) != r.alongside.end())
             part("builds beside it (pilot)", oc.piloted);
         if (c.plant.mothball) {

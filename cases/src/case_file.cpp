@@ -782,6 +782,8 @@ void Loader::readPlant(MapReader m) {
                                           ">= earliest (" + std::to_string(t.earliestDecisionYear) + ")");
             w->finish();
         }
+        // after relining, the plant may still invest in a technology or close (false: alternatives)
+        p.investAfterReline = r->boolean("invest_after", true);
         r->finish();
         p.reline = true;
         reline_ = t;

@@ -84,4 +84,50 @@ void stagePass(const InvestmentInstrument& in, const InvestmentRule& rule, std::
     }
 }
 
+void relinedPass(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t from, InvestmentWork& w) {
+    const std::size_t n = w.block.n, H = in.periods(), J = in.technologies();
+    auto need = [](auto& v, std::size_t m) {
+        if (v.size() < m) v.resize(m);
+    };
+    need(w.Vr, (H + 1) * n), need(w.ra, (H + 1) * n), need(w.rd, (H + 1) * n), need(w.rs, (H + 1) * n);
+    stagePass(in, rule, from, w);
+    std::fill_n(w.Vr.data() + H * n, n, 0.0);
+    std::fill_n(w.ra.data() + H * n, n, -1);
+    std::fill_n(w.rd.data() + H * n, n, static_cast<int>(H));
+    std::fill_n(w.rs.data() + H * n, n, static_cast<int>(H));
+    for (std::size_t t = H; t-- > from;) {
+        double* V = w.Vr.data() + t * n;
+        int *a = w.ra.data() + t * n, *dt = w.rd.data() + t * n, *sd = w.rs.data() + t * n;
+        const double* base = in.carryOn(t, w.block);
+        const double D = in.discount(t);
+        // waiting (or no decision at t): the carry-on cash flow, then the rule from t + 1
+        for (std::size_t p = 0; p < n; ++p) {
+            V[p] = D * base[p] + V[n + p];
+            a[p] = a[n + p], dt[p] = dt[n + p], sd[p] = sd[n + p];
+        }
+        if (!chooseByRule(in, rule, t, w)) continue;
+        const int ti = static_cast<int>(t);
+        for (std::size_t j = 0; j < J; ++j) {
+            const int ji = static_cast<int>(j);
+            bool any = false;
+            for (std::size_t p = 0; p < n; ++p) any |= w.choice[p] == ji;
+            if (!any) continue;
+            in.investValue(j, t, w.block, w.tmp.data());
+            const int st = in.stageOf(j);
+            for (std::size_t p = 0; p < n; ++p) {
+                if (w.choice[p] != ji) continue;
+                V[p] = w.tmp[p], a[p] = ji, dt[p] = ti, sd[p] = static_cast<int>(H);
+                if (st < 0) continue;
+                const auto sA = static_cast<std::size_t>(in.operationStart(j, t, w.block, p));
+                const std::size_t at = (static_cast<std::size_t>(st) * (H + 1) + sA) * n + p;
+                V[p] += w.R[at];
+                sd[p] = w.sdate[at];
+            }
+        }
+        const double close = in.closeValue(t);
+        for (std::size_t p = 0; p < n; ++p)
+            if (w.choice[p] == static_cast<int>(J)) V[p] = close, a[p] = static_cast<int>(J), dt[p] = ti, sd[p] = static_cast<int>(H);
+    }
+}
+
 }  // namespace kp::detail

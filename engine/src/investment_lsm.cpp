@@ -31,6 +31,7 @@ std::string toString(Decision d) {
 struct InvestmentLsm::Impl {
     detail::TrainingStore training;
     tbb::enumerable_thread_specific<detail::InvestmentWork> tls;
+    tbb::enumerable_thread_specific<detail::InvestmentWork> relinedTls;  // the relined state's blocks
     detail::RegressionWorkspace regression;
 };
 
@@ -69,6 +70,22 @@ InvestmentInstrument instrumentOf(const InvestmentProblem& pr) {
     return in;
 }
 
+/// The relined state of a problem (kp::hasRelinedState): its project, instrument and context.
+struct Relined {
+    RelinedProject map;
+    InvestmentInstrument in;
+    detail::RelinedContext context;
+    Relined(const InvestmentProblem& pr, std::size_t reline, tbb::enumerable_thread_specific<detail::InvestmentWork>& tls)
+        : map(relinedProject(pr.project, reline)), in(map.project, pr.factors->stateSize()), context{in, map, reline, tls} {}
+    Relined(const Relined&) = delete;
+    Relined& operator=(const Relined&) = delete;
+};
+
+std::unique_ptr<Relined> relinedOf(const InvestmentProblem& pr, tbb::enumerable_thread_specific<detail::InvestmentWork>& tls) {
+    if (!hasRelinedState(pr.project)) return nullptr;
+    return std::make_unique<Relined>(pr, static_cast<std::size_t>(relineIndex(pr.project)), tls);
+}
+
 void checkFixedPolicy(const InvestmentSettings& s, const InvestmentProject& pr) {
     if (!s.fixedPolicy) return;
     KP_REQUIRE(s.fixedPolicy->technology >= -1 && s.fixedPolicy->technology < static_cast<int>(pr.technologies.size()),
@@ -80,7 +97,7 @@ void checkFixedPolicy(const InvestmentSettings& s, const InvestmentProject& pr) 
                ", ", pr.startYear + pr.horizonYears - 1, "]");
 }
 
-void checkShape(const InvestmentRule& r, const InvestmentInstrument& in) {
+void checkShape(const InvestmentRule& r, const InvestmentInstrument& in, const InvestmentInstrument* relined) {
     KP_REQUIRE(r.periods == in.periods() && r.periodsPerYear == in.periodsPerYear() &&
                    r.technologies == in.technologies() && r.stages == in.stages() && r.features == in.features() &&
                    r.continuousFeatures == in.continuousFeatures() && r.decisions.dates.size() == in.periods(),
@@ -88,6 +105,10 @@ void checkShape(const InvestmentRule& r, const InvestmentInstrument& in) {
                " a year), ", r.technologies, " technologies, ", r.stages, " stages and ", r.features,
                " features, but must be priced on one of the same shape (this one: ", in.periods(), ", ",
                in.periodsPerYear(), ", ", in.technologies(), ", ", in.stages(), ", ", in.features(), ")");
+    KP_REQUIRE(r.afterReline.size() == (relined ? 1u : 0u), "InvestmentLsm: the rule has ", r.afterReline.size(),
+               " relined rules, but must have ", relined ? 1 : 0, " for this problem (a relined state: a reline with ",
+               "plant.investAfterReline and a technology or exit after it)");
+    if (relined) checkShape(r.afterReline.front(), *relined, nullptr);
 }
 
 double secondsSince(std::chrono::steady_clock::time_point t0) {
@@ -110,7 +131,8 @@ InvestmentRule InvestmentLsm::train(const InvestmentProblem& problem, const Inve
     const std::size_t nc = std::max<std::size_t>(in.continuousFeatures(), 1);
     const std::size_t maxColumns =
         std::min(Basis::sizeFor(s.basis, s.degree, nc, 0, nc), Basis::kMaxSize) + in.infrastructure();
-    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns};
+    const std::unique_ptr<Relined> relined = relinedOf(problem, impl_->relinedTls);
+    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns, relined ? &relined->context : nullptr};
     return detail::trainRule(c, impl_->training, impl_->regression);
 }
 
@@ -134,13 +156,16 @@ InvestmentResult InvestmentLsm::price(const InvestmentProblem& problem, const st
     KP_REQUIRE(!rules.empty() && rules.size() <= detail::blocksOf(s.paths), "InvestmentLsm: ", rules.size(),
                " rules are given, but there must be from 1 to one per block of 1024 pricing paths (",
                detail::blocksOf(s.paths), ")");
+    const std::unique_ptr<Relined> relined = relinedOf(problem, impl_->relinedTls);
     std::size_t maxColumns = 1;
     for (const InvestmentRule& rule : rules) {
-        checkShape(rule, in);
+        checkShape(rule, in, relined ? &relined->in : nullptr);
         for (const DateRule& r : rule.decisions.dates) maxColumns = std::max(maxColumns, r.design.columns());
+        for (const InvestmentRule& after : rule.afterReline)
+            for (const DateRule& r : after.decisions.dates) maxColumns = std::max(maxColumns, r.design.columns());
     }
     tbb::task_arena arena(detail::threadCount(s.threads));
-    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns};
+    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns, relined ? &relined->context : nullptr};
     detail::PricingSums sums = detail::pricePaths(c, rules, observer);
     InvestmentResult res = detail::summarise(c, rules, sums);
     detail::readTriggers(c, rules, res);

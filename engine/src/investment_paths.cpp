@@ -21,7 +21,8 @@ void InvestmentWork::reserve(const InvestmentInstrument& in, std::size_t n, std:
     need(phi, (maxColumns + in.features() + 1) * n), need(xa, F * n);
     need(act, n), need(actDate, n);
     need(R, NS * (H + 1) * n), need(sdate, NS * (H + 1) * n);
-    need(stageAt, n), need(plans, n);
+    need(stageAt, n), need(plans, n), need(relineAt, n);
+    if (observed) need(ra, n), need(rd, n), need(rs, n);  // pricing: the later decisions shown to an observer
     if (observed) need(obs, 4 * H * n);
 }
 

@@ -29,6 +29,7 @@ public:
         s.mom.resize(s.blocks * s.NM);
         s.counts.assign(s.blocks * (J_ + 1) * H_, 0.0);
         s.stageCounts.assign(s.blocks * NS_ * H_, 0.0);
+        s.relinedThen.assign(s.blocks * 2, 0.0);
         s.emisSum.assign(s.blocks * HY_, 0.0);
         s.emisMom.resize(s.blocks);
         s.prodSum.assign(s.blocks * HY_ * 4, 0.0);
@@ -47,16 +48,33 @@ public:
             std::fill_n(w.actDate.data(), n, static_cast<int>(H_));
             std::fill_n(w.stageAt.data(), n, static_cast<int>(H_));
             stagePass(in_, *w.rule, 0, w);
-            for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, V, s);
-            moments(b, w, V, s);
-            emissions(first, b, w, s);
-            if (paths) observe(b, first, w, V);
+            InvestmentWork* wr = relinedBlock(w, n, paths);
+            for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, wr, V, s);
+            moments(b, w, wr, V, s);
+            emissions(first, b, w, wr, s);
+            if (paths) observe(b, first, w, wr, V);
             else if (observer_) observer_->onBlock(countsOnly(b, first, n));
         });
         return s;
     }
 
 private:
+    // the relined state (c.relined): the same paths on the relined instrument, and the relined rule
+    // applied backwards on them (w.Vr, w.ra, w.rd, w.rs on the returned work); null without one
+    InvestmentWork* relinedBlock(InvestmentWork& w, std::size_t n, bool paths) const {
+        std::fill_n(w.relineAt.data(), n, static_cast<int>(H_));
+        if (!c_.relined) return nullptr;
+        const InvestmentInstrument& ri = c_.relined->in;
+        InvestmentWork& wr = c_.relined->tls.local();
+        wr.reserve(ri, n, c_.maxColumns, paths);
+        const std::size_t vars = in_.stateVariables();
+        std::copy_n(w.block.hist.data(), (H_ + 1) * vars * n, wr.block.hist.data());
+        std::copy_n(w.block.arrival.data(), in_.infrastructure() * n, wr.block.arrival.data());
+        ri.evaluate(wr.block, false, false);
+        relinedPass(ri, w.rule->afterReline.front(), 0, wr);
+        return &wr;
+    }
+
     // the action the rule (or the fixed policy) chooses at d on every path, into w.choice
     // (-1 wait, j technology, J exit); false when the rule has nothing to choose at d
     bool choose(std::size_t d, InvestmentWork& w) const {
@@ -69,7 +87,8 @@ private:
     }
 
     // date d of the block: the paths that have not acted act on the choice; V gains what they realise
-    void decide(std::size_t d, std::size_t b, InvestmentWork& w, double* V, PricingSums& s) const {
+    void decide(std::size_t d, std::size_t b, InvestmentWork& w, const InvestmentWork* wr, double* V,
+                PricingSums& s) const {
         const std::size_t n = w.block.n, H = H_;
         const double* base = in_.carryOn(d, w.block);
         const double D = in_.discount(d);
@@ -97,6 +116,10 @@ private:
             bool any = false;
             for (std::size_t p = 0; p < n; ++p) any |= w.act[p] == ji && w.actDate[p] == di;
             if (!any) continue;
+            if (wr && j == c_.relined->reline) {
+                relined(d, b, w, *wr, V, s);
+                continue;
+            }
             in_.investValue(j, d, w.block, w.est.data());
             const int st = in_.stageOf(j);
             for (std::size_t p = 0; p < n; ++p)
@@ -116,14 +139,49 @@ private:
             if (w.act[p] == exit && w.actDate[p] == di) V[p] += in_.closeValue(d);
     }
 
+    // the paths that reline at d: the capex now and the relined rule's realised value from d on; the
+    // later decision counted where it belongs (a technology's timing, closing, a stage's timing)
+    void relined(std::size_t d, std::size_t b, InvestmentWork& w, const InvestmentWork& wr, double* V,
+                 PricingSums& s) const {
+        const std::size_t n = w.block.n, H = H_, r = c_.relined->reline;
+        const RelinedProject& map = c_.relined->map;
+        const int Jr = static_cast<int>(map.technology.size());
+        const double D = in_.discount(d);
+        for (std::size_t p = 0; p < n; ++p) {
+            if (w.act[p] != static_cast<int>(r) || w.actDate[p] != static_cast<int>(d)) continue;
+            const std::size_t at = d * n + p;
+            V[p] += -D * in_.netCapex(r, d, w.block, p) + wr.Vr[at];
+            w.relineAt[p] = static_cast<int>(d);
+            const int a = wr.ra[at];
+            if (a < 0) continue;
+            const auto t = static_cast<std::size_t>(wr.rd[at]);
+            const std::size_t into = a < Jr ? map.technology[static_cast<std::size_t>(a)] : J_;
+            s.counts[(b * (J_ + 1) + into) * H + t] += 1;
+            s.relinedThen[b * 2 + (a < Jr ? 0 : 1)] += 1;
+            if (a < Jr && wr.rs[at] < static_cast<int>(H)) {
+                const int st = c_.relined->in.stageOf(static_cast<std::size_t>(a));
+                s.stageCounts[(b * NS_ + map.stage[static_cast<std::size_t>(st)]) * H + static_cast<std::size_t>(wr.rs[at])] += 1;
+            }
+        }
+    }
+
+    // after the reline at w.relineAt[p], what path p ends in: -1 nothing later, j' a relined
+    // technology, J' closing
+    int laterAction(const InvestmentWork& w, const InvestmentWork* wr, std::size_t p) const {
+        if (!wr || w.relineAt[p] >= static_cast<int>(H_)) return -1;
+        return wr->ra[static_cast<std::size_t>(w.relineAt[p]) * w.block.n + p];
+    }
+
     // moments of V, B0, I_j(0) and the differences; I_j(0) into w.inv[j], B0 into w.best
-    void moments(std::size_t b, InvestmentWork& w, const double* V, PricingSums& s) const {
+    void moments(std::size_t b, InvestmentWork& w, const InvestmentWork* wr, const double* V, PricingSums& s) const {
         const std::size_t n = w.block.n, H = H_, J = J_;
         double* B0 = w.best.data();
         for (std::size_t p = 0; p < n; ++p) B0[p] = w.block.pb[H * n + p];
         for (std::size_t j = 0; j < J; ++j) {
             double* Ij = w.inv.data() + j * n;
             in_.investValue(j, 0, w.block, Ij);
+            if (wr && j == c_.relined->reline)  // relining now, then the relined rule
+                for (std::size_t p = 0; p < n; ++p) Ij[p] = -in_.discount(0) * in_.netCapex(j, 0, w.block, p) + wr->Vr[p];
             if (const int st = in_.stageOf(j); st >= 0)  // with the stage rule from the first operating period
                 for (std::size_t p = 0; p < n; ++p)
                     Ij[p] += w.R[(static_cast<std::size_t>(st) * (H + 1) +
@@ -143,8 +201,10 @@ private:
         // of life, running at the horizon, relined, piloted (a technology beside the plant), mothballed
         const bool endsInside = in_.plantEndPeriod() < H;
         const int exit = static_cast<int>(J);
+        const int laterExit = c_.relined ? static_cast<int>(c_.relined->map.technology.size()) : -1;
         auto outcomeOf = [&](std::size_t p) {
             const int a = w.act[p];
+            if (const int later = laterAction(w, wr, p); later >= 0) return later == laterExit ? 1 : 0;
             if (a >= 0 && a < exit) {
                 const auto j = static_cast<std::size_t>(a);
                 return in_.isReline(j) ? 4 : in_.isAlongside(j) ? 5 : in_.isMothball(j) ? 6 : 0;
@@ -157,15 +217,33 @@ private:
     }
 
     // emissions under the policy and carbon costs never investing, per calendar year and path
-    void emissions(std::size_t first, std::size_t b, InvestmentWork& w, PricingSums& s) const {
+    // the instrument and block of path p: the relined ones on a path that relined (its plan there)
+    bool onRelined(const InvestmentWork& w, const InvestmentWork* wr, std::size_t p) const {
+        return wr && w.relineAt[p] < static_cast<int>(H_);
+    }
+    const InvestmentInstrument& instrumentOf(const InvestmentWork& w, const InvestmentWork* wr, std::size_t p) const {
+        return onRelined(w, wr, p) ? c_.relined->in : in_;
+    }
+    const ProjectBlock& blockOf(const InvestmentWork& w, const InvestmentWork* wr, std::size_t p) const {
+        return onRelined(w, wr, p) ? wr->block : w.block;
+    }
+
+    void emissions(std::size_t first, std::size_t b, InvestmentWork& w, const InvestmentWork* wr, PricingSums& s) const {
         const std::size_t n = w.block.n;
-        for (std::size_t p = 0; p < n; ++p) w.plans[p] = in_.plan(w.act[p], w.actDate[p], w.stageAt[p], w.block, p);
+        for (std::size_t p = 0; p < n; ++p) {
+            if (onRelined(w, wr, p)) {  // the relined plant from the start (its flows before the reline are the plant's)
+                const std::size_t at = static_cast<std::size_t>(w.relineAt[p]) * n + p;
+                w.plans[p] = c_.relined->in.plan(wr->ra[at], wr->rd[at], wr->rs[at], wr->block, p);
+            } else {
+                w.plans[p] = in_.plan(w.act[p], w.actDate[p], w.stageAt[p], w.block, p);
+            }
+        }
         double* total = w.tmp.data();  // [p]: the path's emissions over the horizon
         std::fill_n(total, n, 0.0);
         for (std::size_t k = 0; k < H_; ++k) {
             double sumE = 0;
             for (std::size_t p = 0; p < n; ++p) {
-                const double e = in_.emissions(w.plans[p], k, w.block, p);
+                const double e = instrumentOf(w, wr, p).emissions(w.plans[p], k, blockOf(w, wr, p), p);
                 total[p] += e;
                 // summed over the periods of the calendar year
                 float& ey = s.emis[(k / Pz_) * nP_ + first + p];
@@ -186,10 +264,11 @@ private:
             for (std::size_t p = 0; p < n; ++p) {
                 double oy = 0;
                 for (std::size_t k = y * Pz_; k < (y + 1) * Pz_; ++k) {
-                    const double o = in_.output(w.plans[p], k);
+                    const InvestmentInstrument& ip = instrumentOf(w, wr, p);
+                    const double o = ip.output(w.plans[p], k);
                     oy += o;
                     lost += std::max(0.0, qRef - o);
-                    jobs += in_.jobs(w.plans[p], k);
+                    jobs += ip.jobs(w.plans[p], k);
                 }
                 out += oy;
                 operating += oy > 0 ? 1.0 : 0.0;
@@ -207,7 +286,7 @@ private:
     }
 
     // the block as a PricingObserver sees it (w.plans filled by emissions())
-    void observe(std::size_t b, std::size_t first, InvestmentWork& w, const double* V) const {
+    void observe(std::size_t b, std::size_t first, InvestmentWork& w, const InvestmentWork* wr, const double* V) const {
         const std::size_t n = w.block.n, H = H_;
         double* cf = w.obs.data();
         double* inv = cf + H * n;
@@ -215,7 +294,9 @@ private:
         double* out = em + H * n;
         for (std::size_t p = 0; p < n; ++p)
             for (std::size_t k = 0; k < H; ++k) {
-                const PeriodOutcome o = in_.outcome(w.plans[p], k, w.block, p);
+                PeriodOutcome o = instrumentOf(w, wr, p).outcome(w.plans[p], k, blockOf(w, wr, p), p);
+                if (onRelined(w, wr, p) && k == static_cast<std::size_t>(w.relineAt[p]))
+                    o.investment += in_.netCapex(c_.relined->reline, k, w.block, p);
                 cf[k * n + p] = o.cashFlow;
                 inv[k * n + p] = o.investment;
                 em[k * n + p] = o.emissions;
@@ -224,6 +305,22 @@ private:
         PricingBlock pb;
         pb.block = b, pb.first = first, pb.n = n, pb.years = H, pb.periodsPerYear = Pz_, pb.technologies = J_;
         pb.action = w.act.data(), pb.actionDate = w.actDate.data(), pb.stageDate = w.stageAt.data();
+        if (wr) {  // a path that relined and then decided: that later decision (PricingBlock::action)
+            int* act = w.ra.data();  // scratch of the project's work (its own Vr, ra, ... are unused)
+            int* date = w.rd.data();
+            int* stage = w.rs.data();
+            const int Jr = static_cast<int>(c_.relined->map.technology.size());
+            for (std::size_t p = 0; p < n; ++p) {
+                act[p] = w.act[p], date[p] = w.actDate[p], stage[p] = w.stageAt[p];
+                const int later = laterAction(w, wr, p);
+                if (later < 0) continue;
+                const std::size_t at = static_cast<std::size_t>(w.relineAt[p]) * n + p;
+                act[p] = later < Jr ? static_cast<int>(c_.relined->map.technology[static_cast<std::size_t>(later)])
+                                    : static_cast<int>(J_);
+                date[p] = wr->rd[at], stage[p] = wr->rs[at];
+            }
+            pb.action = act, pb.actionDate = date, pb.stageDate = stage, pb.relineDate = w.relineAt.data();
+        }
         pb.optionValue = V, pb.neverInvest = w.best.data(), pb.npvNow = w.inv.data();
         const double* pr = w.block.prices.data();
         pb.co2 = pr, pb.gas = pr + H * n, pb.power = pr + 2 * H * n, pb.hydrogen = pr + 3 * H * n,

@@ -159,6 +159,14 @@ void timing(const InvestmentContext& c, const PricingSums& s, InvestmentResult& 
     Outcomes& oc = res.outcomes;
     oc.endOfLifeYear = in.project().startYear + in.project().plant.remainingLifeYears;
     oc.invested.probability = invested / np;
+    // a path that relined and then invested or closed is counted there (its counts are in the
+    // technology's and closing's timing); relined: the paths that took no later decision
+    double thenInvested = 0, thenClosed = 0;
+    for (std::size_t b = 0; b < s.blocks && !s.relinedThen.empty(); ++b)
+        thenInvested += s.relinedThen[b * 2], thenClosed += s.relinedThen[b * 2 + 1];
+    oc.relinedThenInvested = thenInvested / np;
+    oc.relinedThenClosed = thenClosed / np;
+    relined -= thenInvested + thenClosed;
     oc.relined.probability = relined / np;
     oc.piloted.probability = piloted / np;
     oc.mothballed.probability = mothballed / np;
@@ -227,6 +235,12 @@ InvestmentResult summarise(const InvestmentContext& c, const std::vector<Investm
         res.basisResizedDates += rule.decisions.resizedDates;
         res.householderFits += rule.decisions.householderFits;
         res.rankDeficientFits += rule.decisions.rankDeficientFits;
+        for (const InvestmentRule& after : rule.afterReline) {  // the relined rule's own fits
+            res.fallbackDates += after.decisions.fallbackDates;
+            res.basisResizedDates += after.decisions.resizedDates;
+            res.householderFits += after.decisions.householderFits;
+            res.rankDeficientFits += after.decisions.rankDeficientFits;
+        }
     }
     for (const auto& t : c.in.project().technologies) {
         res.technologyNames.push_back(t.tech.name);

@@ -44,11 +44,16 @@ class Trainer {
 public:
     /// Trains on nT paths of the training stream from path firstPath, their CO2 start spread by
     /// co2Spread (see kCo2Spread; 0: today's price).
+    /// Relined state (c.relined): relinedW [d][p] is the relined rule's realised value from d on,
+    /// on the same paths, and the reline's target is -D_d capex + relinedW. keepW (may be null):
+    /// receives this rule's realised value from each date on, [d][p] (the relined rule's, for the
+    /// project's rule).
     Trainer(const InvestmentContext& c, TrainingStore& st, RegressionWorkspace& rw, std::size_t nT,
-            std::uint64_t firstPath = 0, double co2Spread = 0)
+            std::uint64_t firstPath = 0, double co2Spread = 0, const double* relinedW = nullptr,
+            double* keepW = nullptr)
         : c_(c), in_(c.in), st_(st), rw_(rw), H_(in_.periods()), J_(in_.technologies()), NS_(in_.stages()),
           F_(in_.features()), NC_(in_.continuousFeatures()), nT_(nT), nbT_(blocksOf(nT_)), firstPath_(firstPath),
-          co2Spread_(co2Spread) {
+          co2Spread_(co2Spread), relinedW_(relinedW), keepW_(keepW) {
         for (std::size_t j = 0; j < J_; ++j) anyAlongside_ |= in_.isAlongside(j);
     }
 
@@ -63,7 +68,10 @@ public:
         out.trigger.assign(H_, TriggerRange{});
         const std::size_t householder0 = rw_.householderFits, rankDeficient0 = rw_.rankDeficientFits;
         simulate();
-        for (std::size_t dd = H_; dd-- > 0;) fitDate(dd, out);
+        for (std::size_t dd = H_; dd-- > 0;) {
+            fitDate(dd, out);
+            if (keepW_) std::copy_n(st_.W.data(), nT_, keepW_ + dd * nT_);
+        }
         out.decisions.householderFits = rw_.householderFits - householder0;
         out.decisions.rankDeficientFits = rw_.rankDeficientFits - rankDeficient0;
         return out;
@@ -92,6 +100,12 @@ private:
             for (std::size_t d = 0; d < H; ++d) {
                 in_.features(d, b, st_.X.data() + d * F * nT + first, nT);
                 for (std::size_t j = 0; j < J; ++j) in_.investValue(j, d, b, st_.I.data() + (d * J + j) * nT + first);
+                if (relinedW_) {  // relining at d, then the relined rule from d on
+                    const std::size_t r = c_.relined->reline;
+                    double* Ir = st_.I.data() + (d * J + r) * nT + first;
+                    const double* Wr = relinedW_ + d * nT + first;
+                    for (std::size_t p = 0; p < n; ++p) Ir[p] = -in_.discount(d) * in_.netCapex(r, d, b, p) + Wr[p];
+                }
                 const double* base = in_.carryOn(d, b);
                 for (std::size_t p = 0; p < n; ++p) st_.Bd[d * nT + first + p] = in_.discount(d) * base[p];
                 for (std::size_t st = 0; st < NS; ++st) in_.stageValue(st, d, b, st_.Xs.data() + (d * NS + st) * nT + first);
@@ -377,6 +391,8 @@ private:
     std::size_t H_, J_, NS_, F_, NC_, nT_, nbT_;
     std::uint64_t firstPath_;
     double co2Spread_;
+    const double* relinedW_;
+    double* keepW_;
     // technologies beside the plant (fitOwnParts): never investing from the date on, [p], summed
     // from the end down to tailFrom_; the own parts' regression targets [j][p]
     bool anyAlongside_ = false;
@@ -385,16 +401,31 @@ private:
     std::size_t ownPart(std::size_t j) const { return 1 + J_ + 2 * NS_ + j; }  // InvestmentRule::ownPart
 };
 
+/// The rule on nT training paths from firstPath (co2Spread: see kCo2Spread); with a relined state,
+/// the relined rule first, on the same paths, then the project's rule with the reline valued by it.
+InvestmentRule trainOn(const InvestmentContext& c, TrainingStore& store, RegressionWorkspace& regression,
+                       std::size_t nT, std::uint64_t firstPath, double co2Spread) {
+    if (!c.relined) return Trainer(c, store, regression, nT, firstPath, co2Spread).run();
+    if (!store.relined) store.relined = std::make_unique<TrainingStore>();
+    store.Wr.resize(c.in.periods() * nT);
+    const InvestmentContext rc{c.problem, c.relined->in, c.s, c.arena, c.tls, c.maxColumns, nullptr};
+    InvestmentRule relined =
+        Trainer(rc, *store.relined, regression, nT, firstPath, co2Spread, nullptr, store.Wr.data()).run();
+    InvestmentRule rule = Trainer(c, store, regression, nT, firstPath, co2Spread, store.Wr.data()).run();
+    rule.afterReline.push_back(std::move(relined));
+    return rule;
+}
+
 }  // namespace
 
 InvestmentRule trainRule(const InvestmentContext& c, TrainingStore& store, RegressionWorkspace& regression) {
     const std::size_t nT = trainingPathsOf(c.s);
-    InvestmentRule rule = Trainer(c, store, regression, nT).run();
+    InvestmentRule rule = trainOn(c, store, regression, nT, 0, 0);
     // today's trigger: the first date's fit of a smaller training set with spread CO2 starts
     const std::size_t nA = (nT / 3) & ~std::size_t{1};  // even: antithetic pairs
     if (c.in.co2IsFeature() && c.in.technologies() > 0 && nA > 0) {
         const std::size_t householder = regression.householderFits, rankDeficient = regression.rankDeficientFits;
-        const InvestmentRule spread = Trainer(c, store, regression, nA, blocksOf(nT) * kBlock, kCo2Spread).run();
+        const InvestmentRule spread = trainOn(c, store, regression, nA, blocksOf(nT) * kBlock, kCo2Spread);
         regression.householderFits = householder, regression.rankDeficientFits = rankDeficient;  // not the rule's
         rule.firstDate = spread.decisions.dates[0];
         rule.firstRange = spread.trigger[0];

@@ -284,10 +284,13 @@ InvestmentUpperBound investmentUpperBound(const InvestmentProblem& problem, cons
                    " features, but must be of this one's shape (", in.periods(), ", ", in.technologies(), ", ",
                    in.stages(), ", ", in.features(), ")");
         for (const DateRule& d : r.decisions.dates) maxColumns = std::max(maxColumns, d.design.columns());
+        KP_REQUIRE(r.afterReline.empty(), "investmentUpperBound: the problem has a relined state (decisions after ",
+                   "a reline), but the bound must be of a problem without one: its inner simulations value the ",
+                   "reline without them (case file: plant.reline.invest_after: false)");
     }
     tbb::task_arena arena(detail::threadCount(s.threads));
     tbb::enumerable_thread_specific<InvestmentWork> unused;  // the context's; this pass keeps its own
-    const detail::InvestmentContext c{problem, in, s, arena, unused, maxColumns};
+    const detail::InvestmentContext c{problem, in, s, arena, unused, maxColumns, nullptr};
     const UpperBound bound(c, ub);
     tbb::enumerable_thread_specific<UpperWork> tls;
     const std::size_t M = ub.outerPaths, R = rules.size();

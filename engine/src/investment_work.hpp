@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "detail/regression.hpp"
@@ -24,6 +25,7 @@
 #include "kp/engine/investment_lsm.hpp"
 #include "kp/engine/path_simulator.hpp"
 #include "kp/instruments/investment_instrument.hpp"
+#include "kp/instruments/relined_project.hpp"
 
 namespace kp::detail {
 
@@ -43,8 +45,23 @@ struct InvestmentWork {
     std::vector<PathPlan> plans;                // pricing: [p] what runs in each period under the policy
     std::vector<double> obs;                    // for a PricingObserver: 4 per-period arrays [.][k][p]
     const InvestmentRule* rule = nullptr;       // pricing: the rule of the current block
+    // the relined state (pricing, on the relined instrument's work): the realised value of the
+    // relined rule from t on [t][p], t <= H, and the action it ends in (-1 none, j', J' exit), its
+    // date and its stage's date (H: none) [t][p]; on the project's work: each path's reline date
+    std::vector<double> Vr;
+    std::vector<int> ra, rd, rs;
+    std::vector<int> relineAt;
     /// Sizes every buffer for n paths; maxColumns: the largest design of the valuation.
     void reserve(const InvestmentInstrument& in, std::size_t n, std::size_t maxColumns, bool observed);
+};
+
+/// The relined state of a problem (kp::relinedProject): its instrument, how its options map to the
+/// project's, the reline's index, and per-thread buffers of its own.
+struct RelinedContext {
+    const InvestmentInstrument& in;
+    const RelinedProject& map;
+    std::size_t reline;
+    tbb::enumerable_thread_specific<InvestmentWork>& tls;
 };
 
 /// One call of the engine: what every pass reads.
@@ -55,6 +72,7 @@ struct InvestmentContext {
     tbb::task_arena& arena;
     tbb::enumerable_thread_specific<InvestmentWork>& tls;
     std::size_t maxColumns;  // the largest design: the full basis over every continuous feature + indicators
+    const RelinedContext* relined;  // null: no relined state
 };
 
 /// Simulates paths first .. first + n - 1 of `stream` into w.block: the factors at every period
@@ -82,6 +100,9 @@ bool chooseByRule(const InvestmentInstrument& in, const InvestmentRule& rule, st
 /// The stage rules of `rule` backwards from the horizon to date `from`: w.R (realised value of each
 /// stage rule from t on) and w.sdate (the date it decides the stage, H: never) for every t >= from.
 void stagePass(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t from, InvestmentWork& w);
+/// The relined rule backwards from the horizon on the relined instrument's block w.block (the
+/// same paths as the project's): stagePass, then w.Vr, w.ra, w.rd, w.rs for every t >= from.
+void relinedPass(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t from, InvestmentWork& w);
 
 /// The engine's training storage, kept between calls (no page is touched twice at the same size).
 struct TrainingStore {
@@ -89,6 +110,8 @@ struct TrainingStore {
     HugeVector<double> Xs, Rs;                 // stages: value now [d][s][p], R [s][t][p]
     HugeVector<int> opT;                       // first operating period of each technology [j][p]
     std::vector<double> blockSums;              // per block: sums and squares of each feature
+    HugeVector<double> Wr;                     // relined state: the relined rule's realised value from d on [d][p]
+    std::unique_ptr<TrainingStore> relined;    // relined state: the relined rule's own storage
 };
 
 /// Training (investment_training.cpp): simulates the training paths and fits the rule backwards.
@@ -101,6 +124,7 @@ struct PricingSums {
                                      // for invested, closed early, end of life, running at the horizon
     std::vector<double> counts;      // [b][action][d]: paths taking the action at d (J: exit)
     std::vector<double> stageCounts; // [b][stage][d]
+    std::vector<double> relinedThen; // [b][2]: paths that relined, then invested / closed
     std::vector<double> emisSum;     // [b][year]: emissions summed over the block's paths
     std::vector<Moments> emisMom;    // [b]: moments of a path's emissions over the horizon (antithetic pairs averaged)
     std::vector<double> prodSum;     // [b][year][4]: output, output lost, jobs (period mean), paths operating

@@ -589,6 +589,9 @@ TEST_CASE("The plant's end: decommissioning cost and a reline option, fields and
     const kc::CaseFile d = kc::loadCaseFile(minimal, {{"plant.reline={capex: 1.0e8, years_added: 15}"}, ""});
     CHECK(d.option("reline")->earliestDecisionYear == 2026);
     CHECK(d.option("reline")->latestDecisionYear == 2050);  // the last year the plant runs
+    CHECK(d.plant.investAfterReline);  // decisions after the reline by default (plant.reline.invest_after)
+    CHECK_FALSE(kc::loadCaseFile(minimal, {{"plant.reline={capex: 1.0e8, years_added: 15, invest_after: false}"}, ""})
+                    .plant.investAfterReline);
     CHECK_FALSE(kc::loadCaseFile(minimal).plant.reline);
 
     CHECK(errorOf(minimal, {{"plant.decommissioning_cost=-1"}, ""})

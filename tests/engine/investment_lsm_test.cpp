@@ -246,7 +246,7 @@ kp::TechnologyOption relineOf(int life, int added, double capex) {
     return r;
 }
 
-TEST_CASE("deterministic limit with a reline: enumeration of every year of never, close, a, b and the reline") {
+TEST_CASE("deterministic limit with a reline as an alternative: enumeration of every year of never, close, a, b and the reline") {
     // the plant stops in 2041 and clears its site for C; relining for R runs it 10 more years (to
     // 2051), C then. The enumeration is written out here: the reline earns the plant's own cash flow
     // from its decision to the end of the extended life
@@ -261,6 +261,7 @@ TEST_CASE("deterministic limit with a reline: enumeration of every year of never
         p.project.plant.remainingLifeYears = L;
         p.project.plant.decommissioningCost = C;
         p.project.technologies.push_back(relineOf(L, Y, R));
+        p.project.plant.investAfterReline = false;  // the reline as an alternative (reline_then_invest_test: after it)
         const auto& D = p.project.discount;
         const std::vector<double> full = deterministicFlows(syn, p, nullptr);  // the plant, never stopped
         std::vector<double> base = full;

@@ -120,6 +120,10 @@ struct InvestmentRule {
     /// least never investing from d, and it keeps the rule from building a pilot that does not pay
     /// for itself where the two large fits (investing, waiting) differ by their noise.
     std::size_t ownPart(std::size_t j) const { return 1 + technologies + 2 * stages + j; }
+    /// The rule of the relined plant (kp::relinedProject): one entry when the problem has a relined
+    /// state (kp::hasRelinedState), trained on the same training paths before this rule, whose
+    /// reline target is -D_d capex + its realised value from d on; empty otherwise.
+    std::vector<InvestmentRule> afterReline;
 };
 
 enum class Decision { InvestNow, Wait, Close };
@@ -158,6 +162,11 @@ struct OutcomeShare {
 struct Outcomes {
     OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon, relined, piloted, mothballed;
     double restarted = 0;  ///< P(mothballed and later restarted), part of mothballed.probability
+    /// With a relined state (kp::relinedProject): P(relined, then invested in a technology), part of
+    /// invested.probability (such a path counts as invested, in the technology's year), and P(relined,
+    /// then closed), part of closedEarly.probability; relined.probability is the paths that relined
+    /// and took no later decision.
+    double relinedThenInvested = 0, relinedThenClosed = 0;
     /// The seven in the order of the pricing pass's outcome index (investment_pricing.cpp).
     std::array<OutcomeShare*, 7> shares() {
         return {&invested, &closedEarly, &endOfLife, &runningAtHorizon, &relined, &piloted, &mothballed};
@@ -227,8 +236,12 @@ struct PricingBlock {
     std::size_t years = 0;           ///< periods (years when periodsPerYear = 1): k below indexes periods
     std::size_t periodsPerYear = 1;  ///< 1 annual, 4 quarterly (money and tonnes are then per quarter)
     std::size_t technologies = 0;
-    const int* action = nullptr;      ///< [p]: -1 never acted, j < technologies: invested in j, technologies: exited
+    /// [p]: the action the path ends in: -1 never acted, j < technologies: invested in j,
+    /// technologies: exited. A path that relined and then invested or closed (relineDate) shows that
+    /// later action; one that relined and took no later decision, the reline.
+    const int* action = nullptr;
     const int* actionDate = nullptr;  ///< [p]: year index of the action (years: none)
+    const int* relineDate = nullptr;  ///< [p]: year index of the reline (years: none); null without a relined state
     const int* stageDate = nullptr;   ///< [p]: year index the stage of the technology invested in is decided (years: none)
     const double* optionValue = nullptr;  ///< [p]: realised discounted value of the policy
     const double* neverInvest = nullptr;  ///< [p]: discounted value of carrying on, B(0)

@@ -50,6 +50,11 @@ struct Plant {
     double decommissioningCost = 0;
     /// The case offers a reline (plant.reline): the option named "reline" among the technologies.
     bool reline = false;
+    /// After a reline the plant may still invest in each decarbonisation technology (with its
+    /// stage) or close, decided by a rule of its own on the relined plant (kp::relinedProject;
+    /// case file: plant.reline.invest_after, default true). False: relining and the technologies
+    /// are alternatives (the reline's value is the relined plant run to its extended end).
+    bool investAfterReline = true;
     /// The case offers mothballing (plant.mothball): the option "mothball" and its stage "restart".
     bool mothball = false;
     double jobs = 0;  ///< direct employment while the plant as it is operates (reported only), >= 0

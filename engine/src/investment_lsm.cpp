@@ -110,7 +110,7 @@ InvestmentRule InvestmentLsm::train(const InvestmentProblem& problem, const Inve
     const std::size_t nc = std::max<std::size_t>(in.continuousFeatures(), 1);
     const std::size_t maxColumns =
         std::min(Basis::sizeFor(s.basis, s.degree, nc, 0, nc), Basis::kMaxSize) + in.infrastructure();
-    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns};
+    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns, detail::goneInfrastructure(problem, in)};
     return detail::trainRule(c, impl_->training, impl_->regression);
 }
 
@@ -140,7 +140,7 @@ InvestmentResult InvestmentLsm::price(const InvestmentProblem& problem, const st
         for (const DateRule& r : rule.decisions.dates) maxColumns = std::max(maxColumns, r.design.columns());
     }
     tbb::task_arena arena(detail::threadCount(s.threads));
-    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns};
+    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns, detail::goneInfrastructure(problem, in)};
     detail::PricingSums sums = detail::pricePaths(c, rules, observer);
     InvestmentResult res = detail::summarise(c, rules, sums);
     detail::readTriggers(c, rules, res);

@@ -65,7 +65,7 @@ private:
             std::fill_n(w.choice.data(), w.block.n, now ? fixedTech_ : -1);
             return true;
         }
-        return chooseByRule(in_, *w.rule, d, w);
+        return chooseByRule(c_, *w.rule, d, w);
     }
 
     // date d of the block: the paths that have not acted act on the choice; V gains what they realise

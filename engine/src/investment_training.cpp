@@ -168,10 +168,35 @@ private:
             beta(0) = sumY / static_cast<double>(count);  // the constant term is first
             return beta;
         }
+        // the indicators of j's gone entries are 1 on every path it runs on (arrived): collinear with
+        // the constant there, so they are left out of this fit (coefficient 0; the fitted values on
+        // those paths are the same) instead of making it rank-deficient
+        const std::size_t P = dg.columns(), pb = dg.basisColumns(), H = in_.periods();
+        std::vector<char> keep(P, 1);
+        for (std::size_t c = 0; c < dg.indicators.size(); ++c) {
+            const std::size_t i = dg.indicators[c] - NC_;
+            const auto& infra = in_.project().technologies[j].infrastructure;
+            if (c_.gone[i * H + dd] && std::find(infra.begin(), infra.end(), i) != infra.end()) keep[pb + c] = 0;
+        }
+        const auto kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), char{1}));
+        if (kept == P) {
+            const DesignFn fn = [&](const double* x, std::size_t fstride, std::size_t n, double* o) {
+                dg.evaluate(x, fstride, n, o);
+            };
+            return fitLeastSquaresMany(P, fn, st_.Xa.data(), nT, nT, {y}, runs_.data(), c_.arena, rw_)[0];
+        }
         const DesignFn fn = [&](const double* x, std::size_t fstride, std::size_t n, double* o) {
-            dg.evaluate(x, fstride, n, o);
+            thread_local std::vector<double> full;
+            if (full.size() < P * n) full.resize(P * n);
+            dg.evaluate(x, fstride, n, full.data());
+            for (std::size_t c = 0, k = 0; c < P; ++c)
+                if (keep[c]) std::copy_n(full.data() + c * n, n, o + (k++) * n);
         };
-        return fitLeastSquaresMany(dg.columns(), fn, st_.Xa.data(), nT, nT, {y}, runs_.data(), c_.arena, rw_)[0];
+        const Eigen::VectorXd b = fitLeastSquaresMany(kept, fn, st_.Xa.data(), nT, nT, {y}, runs_.data(), c_.arena, rw_)[0];
+        Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(P));
+        for (std::size_t c = 0, k = 0; c < P; ++c)
+            if (keep[c]) beta(static_cast<Eigen::Index>(c)) = b(static_cast<Eigen::Index>(k++));
+        return beta;
     }
 
     // feature means, deviations and ranges (per block, combined in block order), the features that

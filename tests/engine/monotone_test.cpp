@@ -115,11 +115,12 @@ TEST_CASE("monotone answers on every example: costs down, support up, alternativ
 TEST_CASE("the refinery before its EUA price was anchored: a free CCS does not lower the option value") {
     // The case file's own settings (100,000 paths, eight rules, seed 11), both valuations on the same
     // seed. V(free) >= V(as is) for the exact values; each estimate is low-biased, so the check is
-    // change >= -k SE - budget, SE the two reported errors in quadrature (k = 4). Budget: the low bias
-    // of the free case's rule, 0.5% of the value (4.3 m): its dual upper bound lies 4.3 +- 0.4 m above
-    // it (docs/valuation.md, "Monotone answers"). Before the stranded-technology rule the
-    // change was -18.5 m (-4.3 SE) and the rule invested in the free CCS on 32.5% of paths.
-    const double k = 4.0;
+    // change >= -k SE - budget, SE the two reported errors in quadrature, k = 3 as above (same seed:
+    // the SE of the difference is overstated). Budget: how much more the free case's rule may lose
+    // than the base case's, 0.3% of the value (2.6 m): their dual upper bounds lie 4.3 +- 0.4 m and
+    // 1.8 m above them (docs/valuation.md, "Monotone answers"). Before the stranded-technology rule
+    // the change was -18.5 m with an SE of 4.3 m, below this check's -15.5 m.
+    const double k = 3.0;
     const std::uint64_t seed = 11;  // the case file's
     const kp::cases::CaseFile c = kp::cases::loadCaseFile(kData + "refinery_gbm_before_0395126.yaml");
     kp::InvestmentSettings s = kp::cases::settingsFor(c, {});
@@ -136,7 +137,7 @@ TEST_CASE("the refinery before its EUA price was anchored: a free CCS does not l
     const kp::InvestmentResult r1 = engine.value(free, s);
     const double v0 = r0.optionValue.value, v1 = r1.optionValue.value;
     const double se = std::hypot(r0.optionValue.stdError, r1.optionValue.stdError);
-    const double budget = 0.005 * std::abs(v0);
+    const double budget = 0.003 * std::abs(v0);
     CAPTURE(v0);
     CAPTURE(v1);
     CAPTURE(se);

@@ -2,6 +2,7 @@
 // upper bound's inner simulations (investment_upper_bound.cpp) share (investment_work.hpp).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "investment_work.hpp"
 
@@ -19,8 +20,9 @@ void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, InvestmentWork&
     dg.combine(beta, w.xa.data(), w.block.n, n ? n : w.block.n, out, w.phi.data());
 }
 
-bool chooseByRule(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t d, InvestmentWork& w,
+bool chooseByRule(const InvestmentContext& c, const InvestmentRule& rule, std::size_t d, InvestmentWork& w,
                   std::size_t n) {
+    const InvestmentInstrument& in = c.in;
     if (!rule.active[d]) return false;
     if (n == 0) n = w.block.n;
     const std::size_t J = in.technologies();
@@ -39,6 +41,9 @@ bool chooseByRule(const InvestmentInstrument& in, const InvestmentRule& rule, st
         const Eigen::VectorXd& beta = r.beta[InvestmentRule::technology(j)];
         if (beta.size() == 0) continue;
         estimate(r.design, beta, w, w.est.data(), n);
+        if (strandedPaths(c, j, d, w.feat.data(), w.block.n, n, w.stranded.data()))
+            for (std::size_t p = 0; p < n; ++p)
+                if (w.stranded[p]) w.est[p] = -std::numeric_limits<double>::infinity();
         if (const std::size_t o = rule.ownPart(j); o < r.beta.size() && r.beta[o].size() > 0) {
             // beside the plant: only where its own part is estimated to pay (InvestmentRule::ownPart)
             estimate(r.design, r.beta[o], w, w.own.data(), n);
@@ -84,7 +89,8 @@ void stagePass(const InvestmentInstrument& in, const InvestmentRule& rule, std::
     }
 }
 
-void relinedPass(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t from, InvestmentWork& w) {
+void relinedPass(const InvestmentContext& rc, const InvestmentRule& rule, std::size_t from, InvestmentWork& w) {
+    const InvestmentInstrument& in = rc.in;
     const std::size_t n = w.block.n, H = in.periods(), J = in.technologies();
     auto need = [](auto& v, std::size_t m) {
         if (v.size() < m) v.resize(m);
@@ -105,7 +111,7 @@ void relinedPass(const InvestmentInstrument& in, const InvestmentRule& rule, std
             V[p] = D * base[p] + V[n + p];
             a[p] = a[n + p], dt[p] = dt[n + p], sd[p] = sd[n + p];
         }
-        if (!chooseByRule(in, rule, t, w)) continue;
+        if (!chooseByRule(rc, rule, t, w)) continue;
         const int ti = static_cast<int>(t);
         for (std::size_t j = 0; j < J; ++j) {
             const int ji = static_cast<int>(j);

@@ -76,7 +76,7 @@ struct Relined {
     InvestmentInstrument in;
     detail::RelinedContext context;
     Relined(const InvestmentProblem& pr, std::size_t reline, tbb::enumerable_thread_specific<detail::InvestmentWork>& tls)
-        : map(relinedProject(pr.project, reline)), in(map.project, pr.factors->stateSize()), context{in, map, reline, tls} {}
+        : map(relinedProject(pr.project, reline)), in(map.project, pr.factors->stateSize()), context{in, map, reline, tls, detail::goneInfrastructure(pr, in)} {}
     Relined(const Relined&) = delete;
     Relined& operator=(const Relined&) = delete;
 };
@@ -132,7 +132,8 @@ InvestmentRule InvestmentLsm::train(const InvestmentProblem& problem, const Inve
     const std::size_t maxColumns =
         std::min(Basis::sizeFor(s.basis, s.degree, nc, 0, nc), Basis::kMaxSize) + in.infrastructure();
     const std::unique_ptr<Relined> relined = relinedOf(problem, impl_->relinedTls);
-    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns, relined ? &relined->context : nullptr};
+    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns, relined ? &relined->context : nullptr,
+                                      detail::goneInfrastructure(problem, in)};
     return detail::trainRule(c, impl_->training, impl_->regression);
 }
 
@@ -165,7 +166,8 @@ InvestmentResult InvestmentLsm::price(const InvestmentProblem& problem, const st
             for (const DateRule& r : after.decisions.dates) maxColumns = std::max(maxColumns, r.design.columns());
     }
     tbb::task_arena arena(detail::threadCount(s.threads));
-    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns, relined ? &relined->context : nullptr};
+    const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns, relined ? &relined->context : nullptr,
+                                      detail::goneInfrastructure(problem, in)};
     detail::PricingSums sums = detail::pricePaths(c, rules, observer);
     InvestmentResult res = detail::summarise(c, rules, sums);
     detail::readTriggers(c, rules, res);

@@ -19,7 +19,7 @@ void InvestmentWork::reserve(const InvestmentInstrument& in, std::size_t n, std:
     need(feat, F * n);
     need(inv, (J + 1) * n), need(est, n), need(best, n), need(tmp, n), need(choice, n), need(own, n);
     need(phi, (maxColumns + in.features() + 1) * n), need(xa, F * n);
-    need(act, n), need(actDate, n);
+    need(act, n), need(actDate, n), need(stranded, n);
     need(R, NS * (H + 1) * n), need(sdate, NS * (H + 1) * n);
     need(stageAt, n), need(plans, n), need(relineAt, n);
     if (observed) need(ra, n), need(rd, n), need(rs, n);  // pricing: the later decisions shown to an observer
@@ -52,6 +52,33 @@ void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream 
         for (std::size_t p = 0; p < n; ++p) a[p] = c.problem.arrivals[i].year(a[p]);
     }
     in.evaluate(b, carbonCosts, keepPrices);
+}
+
+std::vector<char> goneInfrastructure(const InvestmentProblem& problem, const InvestmentInstrument& in) {
+    const std::size_t H = in.periods(), NI = in.infrastructure();
+    const double P = static_cast<double>(in.periodsPerYear()), start = in.project().startYear;
+    const double last = start + static_cast<double>(H - 1) / P;  // the latest arrival that still operates (opFrom < H)
+    std::vector<char> gone(NI * H, 0);
+    for (std::size_t i = 0; i < NI; ++i) {
+        const ArrivalDistribution& law = problem.arrivals[i];
+        const double cLast = law.cdf(last);
+        for (std::size_t d = 0; d < H; ++d) gone[i * H + d] = !(cLast - law.cdf(start + static_cast<double>(d) / P) > 0);
+    }
+    return gone;
+}
+
+bool strandedPaths(const InvestmentContext& c, std::size_t j, std::size_t d, const double* feat, std::size_t stride,
+                   std::size_t n, char* out) {
+    const std::size_t H = c.in.periods(), NC = c.in.continuousFeatures();
+    bool any = false;
+    for (std::size_t i : c.in.project().technologies[j].infrastructure) {
+        if (!c.gone[i * H + d]) continue;
+        if (!any) std::fill_n(out, n, char{0});
+        any = true;
+        const double* arrived = feat + (NC + i) * stride;
+        for (std::size_t p = 0; p < n; ++p) out[p] |= static_cast<char>(arrived[p] == 0.0);
+    }
+    return any;
 }
 
 }  // namespace kp::detail

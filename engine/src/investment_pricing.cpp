@@ -71,7 +71,8 @@ private:
         std::copy_n(w.block.hist.data(), (H_ + 1) * vars * n, wr.block.hist.data());
         std::copy_n(w.block.arrival.data(), in_.infrastructure() * n, wr.block.arrival.data());
         ri.evaluate(wr.block, false, false);
-        relinedPass(ri, w.rule->afterReline.front(), 0, wr);
+        const InvestmentContext rc{c_.problem, ri, c_.s, c_.arena, c_.relined->tls, c_.maxColumns, nullptr, c_.relined->gone};
+        relinedPass(rc, w.rule->afterReline.front(), 0, wr);
         return &wr;
     }
 
@@ -83,7 +84,7 @@ private:
             std::fill_n(w.choice.data(), w.block.n, now ? fixedTech_ : -1);
             return true;
         }
-        return chooseByRule(in_, *w.rule, d, w);
+        return chooseByRule(c_, *w.rule, d, w);
     }
 
     // date d of the block: the paths that have not acted act on the choice; V gains what they realise

@@ -133,13 +133,16 @@ private:
             std::vector<const double*> ys;
             if (!last) ys.push_back(st_.W.data());
             for (std::size_t j = 0; j < J_; ++j)
-                if (in_.allowed(j, dd)) ys.push_back(st_.I.data() + (dd * J_ + j) * nT_);
+                if (in_.allowed(j, dd) && !markStranded(dd, j)) ys.push_back(st_.I.data() + (dd * J_ + j) * nT_);
             const std::vector<Eigen::VectorXd> betas = fitAll(rule.design, ys, tooFew);
             fitted |= !ys.empty();
             std::size_t at = 0;
             if (!last) rule.beta[InvestmentRule::wait()] = betas[at++];
-            for (std::size_t j = 0; j < J_; ++j)
-                if (in_.allowed(j, dd)) rule.beta[InvestmentRule::technology(j)] = betas[at++];
+            for (std::size_t j = 0; j < J_; ++j) {
+                if (!in_.allowed(j, dd)) continue;
+                if (strandedAt_[j]) rule.beta[InvestmentRule::technology(j)] = fitWhereRuns(rule.design, j, dd, fitted);
+                else rule.beta[InvestmentRule::technology(j)] = betas[at++];
+            }
             fitOwnParts(dd, rule, tooFew);
         }
         if (tooFew && fitted) {
@@ -147,6 +150,67 @@ private:
             ++out.decisions.fallbackDates;
         }
         decideAndUpdate(dd, rule, active);
+    }
+
+    // technology j at dd: marks its stranded training paths (strandedPaths) into stranded_[j] and
+    // returns whether it has any
+    bool markStranded(std::size_t dd, std::size_t j) {
+        strandedAt_.resize(J_, 0);
+        stranded_.resize(J_ * nT_);
+        char* m = stranded_.data() + j * nT_;
+        const bool gone = strandedPaths(c_, j, dd, st_.X.data() + dd * F_ * nT_, nT_, nT_, m);
+        strandedAt_[j] = gone && std::find(m, m + nT_, char{1}) != m + nT_;
+        return strandedAt_[j] != 0;
+    }
+
+    // the value of investing in j at dd fitted on the paths where j can still run: on the others the
+    // rule never invests in it (strandedPaths), so their values, the plant's flows without an exit,
+    // would only bend the fit where it is used; too few such paths: their mean; none: not fitted
+    Eigen::VectorXd fitWhereRuns(const DateDesign& dg, std::size_t j, std::size_t dd, bool& fitted) {
+        const std::size_t nT = nT_;
+        const char* m = stranded_.data() + j * nT;
+        runs_.resize(nT);
+        std::size_t count = 0;
+        for (std::size_t p = 0; p < nT; ++p) count += (runs_[p] = m[p] ? 0.0 : 1.0) > 0;
+        if (count == 0) return {};
+        fitted = true;
+        const double* y = st_.I.data() + (dd * J_ + j) * nT;
+        if (count < 2 * dg.columns()) {
+            Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(dg.columns()));
+            double sumY = 0;
+            for (std::size_t p = 0; p < nT; ++p) sumY += runs_[p] * y[p];
+            beta(0) = sumY / static_cast<double>(count);  // the constant term is first
+            return beta;
+        }
+        // the indicators of j's gone entries are 1 on every path it runs on (arrived): collinear with
+        // the constant there, so they are left out of this fit (coefficient 0; the fitted values on
+        // those paths are the same) instead of making it rank-deficient
+        const std::size_t P = dg.columns(), pb = dg.basisColumns(), H = in_.periods();
+        std::vector<char> keep(P, 1);
+        for (std::size_t c = 0; c < dg.indicators.size(); ++c) {
+            const std::size_t i = dg.indicators[c] - NC_;
+            const auto& infra = in_.project().technologies[j].infrastructure;
+            if (c_.gone[i * H + dd] && std::find(infra.begin(), infra.end(), i) != infra.end()) keep[pb + c] = 0;
+        }
+        const auto kept = static_cast<std::size_t>(std::count(keep.begin(), keep.end(), char{1}));
+        if (kept == P) {
+            const DesignFn fn = [&](const double* x, std::size_t fstride, std::size_t n, double* o) {
+                dg.evaluate(x, fstride, n, o);
+            };
+            return fitLeastSquaresMany(P, fn, st_.Xa.data(), nT, nT, {y}, runs_.data(), c_.arena, rw_)[0];
+        }
+        const DesignFn fn = [&](const double* x, std::size_t fstride, std::size_t n, double* o) {
+            thread_local std::vector<double> full;
+            if (full.size() < P * n) full.resize(P * n);
+            dg.evaluate(x, fstride, n, full.data());
+            for (std::size_t c = 0, k = 0; c < P; ++c)
+                if (keep[c]) std::copy_n(full.data() + c * n, n, o + (k++) * n);
+        };
+        const Eigen::VectorXd b = fitLeastSquaresMany(kept, fn, st_.Xa.data(), nT, nT, {y}, runs_.data(), c_.arena, rw_)[0];
+        Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(P));
+        for (std::size_t c = 0, k = 0; c < P; ++c)
+            if (keep[c]) beta(static_cast<Eigen::Index>(c)) = b(static_cast<Eigen::Index>(k++));
+        return beta;
     }
 
     // feature means, deviations and ranges (per block, combined in block order), the features that
@@ -366,6 +430,11 @@ private:
                 const Eigen::VectorXd& beta = rule.beta[InvestmentRule::technology(j)];
                 if (beta.size() == 0) continue;
                 estimate(rule.design, beta, first, n, w, w.est.data());
+                if (j < strandedAt_.size() && strandedAt_[j]) {
+                    const char* m = stranded_.data() + j * nT + first;
+                    for (std::size_t p = 0; p < n; ++p)
+                        if (m[p]) w.est[p] = -std::numeric_limits<double>::infinity();
+                }
                 const double* Ij = st_.I.data() + (dd * J + j) * nT + first;
                 if (const std::size_t o = ownPart(j); o < rule.beta.size() && rule.beta[o].size() > 0) {
                     // beside the plant: only where its own part is estimated to pay (InvestmentRule::ownPart)
@@ -398,6 +467,10 @@ private:
     bool anyAlongside_ = false;
     std::vector<double> tail_, ownY_;
     std::size_t tailFrom_ = 0;
+    // stranded technologies at the current date (markStranded): any path [j], the paths [j][p], and
+    // the weights of a fit on the others
+    std::vector<char> strandedAt_, stranded_;
+    std::vector<double> runs_;
     std::size_t ownPart(std::size_t j) const { return 1 + J_ + 2 * NS_ + j; }  // InvestmentRule::ownPart
 };
 
@@ -408,7 +481,7 @@ InvestmentRule trainOn(const InvestmentContext& c, TrainingStore& store, Regress
     if (!c.relined) return Trainer(c, store, regression, nT, firstPath, co2Spread).run();
     if (!store.relined) store.relined = std::make_unique<TrainingStore>();
     store.Wr.resize(c.in.periods() * nT);
-    const InvestmentContext rc{c.problem, c.relined->in, c.s, c.arena, c.tls, c.maxColumns, nullptr};
+    const InvestmentContext rc{c.problem, c.relined->in, c.s, c.arena, c.tls, c.maxColumns, nullptr, c.relined->gone};
     InvestmentRule relined =
         Trainer(rc, *store.relined, regression, nT, firstPath, co2Spread, nullptr, store.Wr.data()).run();
     InvestmentRule rule = Trainer(c, store, regression, nT, firstPath, co2Spread, store.Wr.data()).run();

@@ -175,7 +175,7 @@ private:
     // its action's estimated value, or the continuation C_t - A_t when it waits
     double ruleValueAt(const InvestmentRule& rule, std::size_t t, double cont, UpperWork& w) const {
         InvestmentWork& iw = w.inner;
-        if (!chooseByRule(in_, rule, t, iw, 1)) return cont;  // every inner path has the state at t
+        if (!chooseByRule(c_, rule, t, iw, 1)) return cont;  // every inner path has the state at t
         const int a = iw.choice[0];
         if (a < 0) return cont;
         if (a == static_cast<int>(J_)) return in_.closeValue(t);
@@ -203,7 +203,7 @@ private:
         for (std::size_t d = t + 1; d < H; ++d) {
             const double* base = in_.carryOn(d, iw.block);
             const double D = in_.discount(d);
-            const bool chosen = chooseByRule(in_, rule, d, iw);
+            const bool chosen = chooseByRule(c_, rule, d, iw);
             for (std::size_t p = 0; p < n; ++p) {
                 if (iw.act[p] >= 0) continue;
                 const int a = chosen ? iw.choice[p] : -1;
@@ -290,7 +290,7 @@ InvestmentUpperBound investmentUpperBound(const InvestmentProblem& problem, cons
     }
     tbb::task_arena arena(detail::threadCount(s.threads));
     tbb::enumerable_thread_specific<InvestmentWork> unused;  // the context's; this pass keeps its own
-    const detail::InvestmentContext c{problem, in, s, arena, unused, maxColumns, nullptr};
+    const detail::InvestmentContext c{problem, in, s, arena, unused, maxColumns, nullptr, detail::goneInfrastructure(problem, in)};
     const UpperBound bound(c, ub);
     tbb::enumerable_thread_specific<UpperWork> tls;
     const std::size_t M = ub.outerPaths, R = rules.size();

@@ -38,6 +38,7 @@ struct InvestmentWork {
     std::vector<double> feat, inv, est, best, tmp, phi, xa;
     std::vector<double> own;                    // a technology beside the plant: its own part's estimate
     std::vector<int> choice;                    // the action a rule chooses now: -1 wait, j, J exit
+    std::vector<char> stranded;                 // [p]: the technology being considered is stranded (strandedPaths)
     std::vector<int> act, actDate;              // pricing: the action taken and its date
     std::vector<double> R;                      // stages: realised value of the stage rule from t on [s][t][p], t <= H
     std::vector<int> sdate;                     // stages: the date the rule decides the stage, from t on [s][t][p]
@@ -62,6 +63,7 @@ struct RelinedContext {
     const RelinedProject& map;
     std::size_t reline;
     tbb::enumerable_thread_specific<InvestmentWork>& tls;
+    std::vector<char> gone;  // goneInfrastructure of the relined instrument
 };
 
 /// One call of the engine: what every pass reads.
@@ -73,7 +75,29 @@ struct InvestmentContext {
     tbb::enumerable_thread_specific<InvestmentWork>& tls;
     std::size_t maxColumns;  // the largest design: the full basis over every continuous feature + indicators
     const RelinedContext* relined;  // null: no relined state
+    /// gone[i * H + d] = 1: infrastructure entry i, not arrived by date d, can no longer arrive in time
+    /// for anything to run on it (goneInfrastructure): a technology that needs it is stranded there.
+    std::vector<char> gone;
 };
+
+/// For every infrastructure entry i and date d: 1 when, under its arrival law, P(arrives after the
+/// date's year and early enough to operate in the horizon's last period) is 0, i.e. cdf(start +
+/// (H - 1) / P) - cdf(year of d) <= 0 (a discrete law whose listed years have passed, with its
+/// remaining mass on "never"; a fixed date after the horizon). An entry that has not arrived by d
+/// then never will in time, and a technology that needs it never runs (stranded).
+std::vector<char> goneInfrastructure(const InvestmentProblem& problem, const InvestmentInstrument& in);
+
+/// Marks the paths on which technology j decided at d would be stranded: one of its infrastructure
+/// entries i has not arrived by d (its indicator, feature NC + i of `feat`, stride `stride`, is 0)
+/// and gone at d. out[p] = 1 stranded, 0 not, p < n. Returns false (out untouched) when none of its
+/// entries is gone at d, so that cases without the pattern take no new branch.
+///
+/// Why the rule never invests there: a stranded technology's value is the plant's carry-on flows
+/// from d minus its net capex (no operation, no subsidy), which waiting (never acting) matches
+/// without paying and, if an exit is allowed later, beats: investing there is dominated, not a
+/// judgement call for the regressions (docs/valuation.md, "Monotone answers").
+bool strandedPaths(const InvestmentContext& c, std::size_t j, std::size_t d, const double* feat, std::size_t stride,
+                   std::size_t n, char* out);
 
 /// Simulates paths first .. first + n - 1 of `stream` into w.block: the factors at every period
 /// start, each infrastructure's arrival year (one normal each, CounterLayout::valuationDate), and
@@ -94,15 +118,16 @@ void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, InvestmentWork&
 /// The action `rule` chooses at d on the first n paths of w.block (n = 0: all of them) into w.choice
 /// (-1 wait, j technology, J exit): the best of waiting (its estimate plus D_d base[d]), each
 /// technology's estimate and closing; false (w.choice untouched) when the rule has nothing to
-/// choose at d.
-bool chooseByRule(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t d, InvestmentWork& w,
+/// choose at d. A technology is not chosen on a path where it is stranded (strandedPaths).
+bool chooseByRule(const InvestmentContext& c, const InvestmentRule& rule, std::size_t d, InvestmentWork& w,
                   std::size_t n = 0);
 /// The stage rules of `rule` backwards from the horizon to date `from`: w.R (realised value of each
 /// stage rule from t on) and w.sdate (the date it decides the stage, H: never) for every t >= from.
 void stagePass(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t from, InvestmentWork& w);
 /// The relined rule backwards from the horizon on the relined instrument's block w.block (the
 /// same paths as the project's): stagePass, then w.Vr, w.ra, w.rd, w.rs for every t >= from.
-void relinedPass(const InvestmentInstrument& in, const InvestmentRule& rule, std::size_t from, InvestmentWork& w);
+/// rc: the relined state's context (its instrument, the stranded technologies of it).
+void relinedPass(const InvestmentContext& rc, const InvestmentRule& rule, std::size_t from, InvestmentWork& w);
 
 /// The engine's training storage, kept between calls (no page is touched twice at the same size).
 struct TrainingStore {

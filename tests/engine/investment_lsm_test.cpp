@@ -341,6 +341,44 @@ TEST_CASE("a reline that never pays changes nothing but its own row; a cheap one
           -3 * std::hypot(r0.optionValue.stdError, r2.optionValue.stdError));
 }
 
+TEST_CASE("a free technology whose infrastructure can never arrive changes nothing: the rule never invests in it") {
+    // b needs a grid whose arrival law puts all its mass on "never" (a discrete law with no listed
+    // mass) or on a date after the horizon; b costs nothing. Investing in b is then the plant's
+    // carry-on flows without the exit: dominated by waiting. Exact: the rule never chooses b, so the
+    // valuation equals the one without b bit for bit (same paths, features and fits of the rest).
+    // Before the stranded-technology rule the regressions chose b wherever its fit beat waiting's.
+    for (const int law : {0, 1}) {
+        CAPTURE(law);
+        Synthetic syn;
+        syn.vol = 0.4;
+        syn.co2 = 70;
+        syn.capexB = 1.0;
+        auto p = syn.make();
+        if (law == 0) {
+            kp::ArrivalDistribution never;
+            never.kind = kp::ArrivalDistribution::Kind::Discrete;
+            never.years = {2030};
+            never.probabilities = {0.0};
+            p.arrivals = {never};
+        } else {
+            p.arrivals = {kp::ArrivalDistribution::fixed(2070)};  // after the horizon (2026-2055)
+        }
+        auto without = p;
+        without.project.technologies.pop_back();  // b
+        kp::InvestmentLsm engine;
+        const auto r1 = engine.value(p, settings(20'000, 5));
+        const auto r0 = engine.value(without, settings(20'000, 5));
+        CHECK(r1.optionValue.value == r0.optionValue.value);
+        CHECK(r1.optionValue.stdError == r0.optionValue.stdError);
+        CHECK(r1.valueOfWaiting.value == r0.valueOfWaiting.value);
+        CHECK(r1.neverProbability == r0.neverProbability);
+        double investedInB = 0;
+        for (double q : r1.timing[1]) investedInB += q;
+        CHECK(investedInB == 0.0);
+        for (std::size_t y = 0; y < r0.years.size(); ++y) CHECK(r1.investedBy[y].value == r0.investedBy[y].value);
+    }
+}
+
 TEST_CASE("a decommissioning cost C lowers never investing by exactly E[discount factor at the end of life] x C") {
     for (const bool afterHorizon : {false, true}) {
         Synthetic syn;

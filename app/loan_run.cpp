@@ -42,6 +42,11 @@ std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, cons
         rec.drawPeriods = static_cast<std::size_t>(loan.drawUntil - t.startYear + 1);
         lastYear = loan.drawUntil + t.tenorYears;
     }
+    if (t.completionSupport) {  // the year the financed investment operates on each path
+        rec.operationTechnology = technologyIndex(pr, loan.funds);
+        KP_REQUIRE(rec.operationTechnology >= 0, loan.path, ":", loan.completionLine, ": completion: the option is '",
+                   loan.funds, "', but must be an option the engine values (not a stage) to wait for its operation");
+    }
     if (t.collateralFromPlant)
         for (int k = 0; k <= c.valuation.horizonYears; ++k)
             rec.plantDiscount.push_back(c.valuation.discount.factor(static_cast<double>(k)));

@@ -22,7 +22,7 @@ void InvestmentWork::reserve(const InvestmentInstrument& in, std::size_t n, std:
     need(act, n), need(actDate, n);
     need(R, NS * (H + 1) * n), need(sdate, NS * (H + 1) * n);
     need(stageAt, n), need(plans, n);
-    if (observed) need(obs, 4 * H * n);
+    if (observed) need(obs, 4 * H * n), need(opStart, n);
 }
 
 void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream stream, std::uint64_t first,

@@ -153,6 +153,14 @@ TEST_CASE("Cash flow for debt service and the P90 sizing case: defaults, values 
         msg = e.what();
     }
     CHECK(msg.find("grace_interest: the basis is funded, but must be cash_flow without grace_years") != std::string::npos);
+    // completion support: none unless asked; sponsor on a loan to an option; refused on the plant
+    CHECK(!kc::loadLoanFile(kData + "sized_on_investment.yaml").terms.completionSupport);
+    CHECK(kc::loadLoanFile(kData + "sized_on_investment.yaml", {"completion.guarantee=sponsor"}).terms.completionSupport);
+    CHECK(!kc::loadLoanFile(kData + "sized_on_investment.yaml", {"completion.guarantee=none"}).terms.completionSupport);
+    CHECK(loanError("completion_on_plant.yaml") ==
+          kData + "completion_on_plant.yaml:4: completion.guarantee: the guarantee is sponsor, but must be none for a loan "
+                  "to the plant as is (funds: plant): completion support waits for the financed investment to operate, "
+                  "so it needs funds: OPTION");
 }
 
 TEST_CASE("A portfolio's cases must share one market") {

@@ -6,7 +6,9 @@
 //! zero expected loss; a larger ratchet step moves the break-even margin the right way; the
 //! incremental cash flow is the policy's minus never investing's, path by path, on the same paths
 //! (exact; 0 before the investment operates); DSCR sizing: a higher minimum DSCR sizes less and does
-//! not raise the PD (within 4 SE), the P90 (downside) case sizes no more than the P50.
+//! not raise the PD (within 4 SE), the P90 (downside) case sizes no more than the P50; completion
+//! support: the recorder's operation period (constructed block; the synthetic plant, where the
+//! increment starts), no default before operation, bit for bit without the key.
 
 #include <doctest/doctest.h>
 
@@ -345,6 +347,84 @@ TEST_CASE("Incremental cash flow: the policy's minus never investing's, path by 
     for (std::size_t p = 0; p < n; ++p) REQUIRE(d.closePeriod[p] == a.closePeriod[p]);
     // the baseline is a pass of its own: never investing's cash flow is not the policy's
     CHECK(b.cashFlow[5 * n] != a.cashFlow[5 * n]);
+}
+
+TEST_CASE("LoanPathRecorder: the period the financed investment operates from (completion support)") {
+    // 4 paths, 6 annual years, loan periods = years 1-4; path 0 invests in technology 0 and operates
+    // from year 3, path 1 from year 0 (before the loan), path 2 invests in technology 1, path 3 in
+    // technology 0 whose operation never starts within the horizon (6)
+    const std::size_t n = 4, years = 6;
+    std::vector<double> zero(years * n, 0.0), v(n, 0.0), npv(2 * n, 0.0);
+    const int action[n] = {0, 0, 1, 0}, date[n] = {1, 0, 1, 2}, stage[n] = {6, 6, 6, 6}, start[n] = {3, 0, 2, 6};
+    kp::PricingBlock b;
+    b.n = n, b.years = years, b.technologies = 2;
+    b.action = action, b.actionDate = date, b.stageDate = stage, b.operationStart = start;
+    b.optionValue = v.data(), b.neverInvest = v.data(), b.npvNow = npv.data();
+    b.co2 = b.gas = b.power = b.hydrogen = b.product = zero.data();
+    b.cashFlow = zero.data(), b.investment = zero.data(), b.emissions = zero.data(), b.output = zero.data();
+    kp::LoanRecording rec;
+    kp::LoanPathRecorder without(n, 1, std::vector<double>(4, 1.0), rec);
+    without.onBlock(b);
+    CHECK(without.view().operationPeriod == nullptr);  // recorded only when asked
+    rec.operationTechnology = 0;
+    kp::LoanPathRecorder recorder(n, 1, std::vector<double>(4, 1.0), rec);
+    recorder.onBlock(b);
+    const kp::LoanPathView view = recorder.view();
+    REQUIRE(view.operationPeriod != nullptr);
+    CHECK(view.operationPeriod[0] == 2);  // year 3 = loan period 2
+    CHECK(view.operationPeriod[1] == 0);  // already operating at the loan's start
+    CHECK(view.operationPeriod[2] == 4);  // another option: never (the recorded periods)
+    CHECK(view.operationPeriod[3] == 4);  // not within the horizon: never
+}
+
+TEST_CASE("Completion support on the synthetic plant: the operation period is where the increment starts") {
+    // technology a decided in 2028 runs from 2030 (2 construction years) on every path: loan period
+    // 4 from 2026; the sponsors pay periods 0-3, so the PD with completion support cannot exceed
+    // the PD without, path by path no default comes earlier, and without the key nothing changes
+    kp::testing::Synthetic syn;
+    syn.vol = 0.3;
+    const kp::InvestmentProblem pr = syn.make();
+    kp::InvestmentSettings s;
+    s.paths = 2048, s.seed = 7, s.threads = 2, s.rules = 1;
+    s.fixedPolicy = kp::FixedPolicy{0, 2028};
+    kp::LoanRecording rec;
+    rec.operationTechnology = 0;
+    const std::size_t P = 10, n = s.paths;
+    kp::LoanPathRecorder recorder(n, 0, std::vector<double>(P, 1.0), rec);
+    kp::InvestmentLsm engine;
+    kp::recordLoanCashFlows(engine, pr, s, recorder, true);
+    const kp::LoanPathView view = recorder.view();
+    for (std::size_t p = 0; p < n; ++p) {
+        CAPTURE(p);
+        REQUIRE(view.operationPeriod[p] == 4);
+        REQUIRE(view.cashFlow[3 * n + p] == 0.0);  // the increment is 0 before it operates
+        REQUIRE(view.cashFlow[4 * n + p] != 0.0);  // and not from then on
+    }
+    kp::LoanTerms t = loan();
+    t.startYear = 2026;
+    t.tenorYears = 10;
+    t.graceYears = 2;
+    t.graceFunded = true;
+    const kp::LoanSchedule sch = kp::buildLoanSchedule(t);
+    const auto plain = kp::priceLoan(t, sch, {}, view, {true, 2}, true);
+    kp::LoanPathView noOperation = view;
+    noOperation.operationPeriod = nullptr;
+    const auto same = kp::priceLoan(t, sch, {}, noOperation, {true, 2}, true);
+    CHECK(plain.defaultPeriod == same.defaultPeriod);  // bit for bit without the key
+    CHECK(plain.loss == same.loss);
+    CHECK(plain.sponsorPaid.value == 0.0);
+    t.completionSupport = true;
+    const auto completed = kp::priceLoan(t, sch, {}, view, {true, 2}, true);
+    std::size_t earlier = 0, before = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+        earlier += completed.defaultPeriod[p] < plain.defaultPeriod[p];
+        before += completed.defaultPeriod[p] < 4;
+    }
+    CHECK(earlier == 0);
+    CHECK(before == 0);
+    CHECK(completed.pdCumulative.value <= plain.pdCumulative.value);
+    CHECK(completed.completionLate.value == 1.0);  // operates in period 4, after 2 grace years, on every path
+    CHECK(completed.sponsorPaid.value > 0.0);
 }
 
 TEST_CASE("DSCR sizing: a higher minimum DSCR sizes less and does not raise the PD; P90 sizes no more than P50") {

@@ -8,7 +8,9 @@
 //! cash-flow vector (hand-computed); paths that never draw carry no exposure; a later draw uses its
 //! own schedule; the collateral equals the plant's value on a constructed path; grace years funded
 //! outside the cash flow (interest during construction) neither default nor breach, and sizing skips
-//! them. No random numbers.
+//! them; with completion support, a path whose plant starts late does not default before it operates
+//! (the sponsors pay, and what they pay is counted), defaults in its first operating year when its
+//! cash flow then falls short, and nothing changes, bit for bit, without the key. No random numbers.
 
 #include <doctest/doctest.h>
 
@@ -321,6 +323,65 @@ TEST_CASE("Grace years funded outside the cash flow: no default or breach in the
     for (std::size_t i = 2; i < 5; ++i)
         bind = std::min(bind, 500 / (1.2 * (s.interest[i] + s.fee[i] + s.principal[i]) / t.amount));
     CHECK(sized == doctest::Approx(bind).epsilon(1e-12));
+}
+
+TEST_CASE("Completion support: no default before the financed plant operates, operating risk after") {
+    // a linear loan of 1000 over 5 years (200 a year + 5% interest), 1 grace year funded; 4 paths
+    // whose plant operates from period 1 (on time), 3 (late), never (5: past the tenor), 2 (late,
+    // then earns nothing); the cash flow is 0 before operation and 500 after (path 3: 0 throughout)
+    kp::LoanTerms t = fixedLoan();
+    t.graceYears = 1;
+    t.graceFunded = true;
+    const std::size_t n = 4, periods = 5;
+    const int operates[n] = {1, 3, 5, 2};
+    std::vector<double> cash(periods * n, 0.0), kpi(periods * n, NAN);
+    std::vector<int> close(n, 1000), operation(operates, operates + n);
+    for (std::size_t p = 0; p < 3; ++p)
+        for (std::size_t i = static_cast<std::size_t>(std::min(operates[p], 5)); i < periods; ++i) cash[i * n + p] = 500;
+    kp::LoanPathView view{n, n, cash.data(), kpi.data(), close.data()};
+    view.operationPeriod = operation.data();
+    const kp::LoanSchedule s = kp::buildLoanSchedule(t);
+    struct Run {
+        std::vector<int> d;
+        std::vector<double> ead, lad, loss, value, hurdle, lent, sponsor;
+        Run() : d(4), ead(4), lad(4), loss(4), value(4), hurdle(4), lent(4), sponsor(4) {}
+        kp::LoanOutcomes out() {
+            return {d.data(), ead.data(), lad.data(), loss.data(), value.data(), hurdle.data(), lent.data(), sponsor.data()};
+        }
+    };
+    // without the key: the late plants leave the first repayment (period 1) unpaid
+    Run without, withoutView;
+    kp::evaluateLoan(t, s, {}, view, 0, n, without.out());
+    CHECK(without.d == std::vector<int>{5, 1, 1, 1});
+    // bit for bit: the operation periods are ignored without completion support
+    kp::LoanPathView plain = view;
+    plain.operationPeriod = nullptr;
+    kp::evaluateLoan(t, s, {}, plain, 0, n, withoutView.out());
+    CHECK(without.d == withoutView.d);
+    CHECK(without.value == withoutView.value);
+    CHECK(without.loss == withoutView.loss);
+    CHECK(without.sponsor == withoutView.sponsor);
+    // with it: the sponsors serve the debt until the plant operates
+    t.completionSupport = true;
+    Run with;
+    kp::evaluateLoan(t, s, {}, view, 0, n, with.out());
+    CHECK(with.d == std::vector<int>{5, 5, 5, 2});  // path 3 defaults in its first operating year
+    auto due = [&](std::size_t i) { return s.interest[i] + s.fee[i] + s.principal[i]; };
+    double contract = t.upfrontFee * t.amount;
+    for (std::size_t i = 0; i < periods; ++i) contract += s.discount[i] * due(i);
+    for (std::size_t p = 0; p < 3; ++p) {
+        CAPTURE(p);
+        CHECK(with.loss[p] == 0.0);
+        CHECK(with.value[p] == doctest::Approx(contract).epsilon(1e-12));  // the whole contract is paid
+        double sponsor = 0;  // by hand: what falls due before the plant operates (at least the grace year)
+        for (std::size_t i = 0; i < static_cast<std::size_t>(std::max(1, std::min(operates[p], 5))); ++i)
+            sponsor += s.discount[i] * due(i);
+        CHECK(with.sponsor[p] == doctest::Approx(sponsor).epsilon(1e-12));
+    }
+    CHECK(with.sponsor[0] < with.sponsor[1]);
+    CHECK(with.ead[3] == doctest::Approx(s.outstanding[2] * 1.05).epsilon(1e-12));  // 600 + its interest unpaid
+    // a completion guarantee needs the operation periods
+    CHECK_THROWS_AS(kp::evaluateLoan(t, s, {}, plain, 0, n, with.out()), kp::Error);
 }
 
 }  // TEST_SUITE

@@ -31,6 +31,11 @@
 ///            loses (1 - g) L (LGD = (1 - g) L / EAD);
 ///   grace years funded (graceFunded): in periods i < graceYears (no closure) the sponsors pay DS_i
 ///            outside the cash flow: no default, no covenant test, the reserve untouched;
+///   completion support (completionSupport): the same in every period before the financed
+///            investment operates on the path (LoanPathView::operationPeriod; a completion guarantee:
+///            the sponsors service the debt, interest and principal, until completion, so the lenders
+///            take operating risk only); the reserve holds reserveYears of the first debt service
+///            the cash flow serves on that path;
 ///   ratchet: after each test of the emission intensity against the target of its year, the margin
 ///            of the next period moves by -stepDown (target met) or +stepUp (missed); no test when
 ///            nothing was produced.
@@ -82,6 +87,10 @@ struct LoanTerms {
     /// project finance: no payment default and no covenant test in them; the reserve holds
     /// reserveYears of the first repayment year's debt service; sizing covers the repayment years.
     bool graceFunded = false;
+    /// Completion support: the sponsors pay every debt service (interest, fee and principal) due
+    /// before the financed investment operates on the path, outside the cash flow (needs
+    /// LoanPathView::operationPeriod); the cash flow serves the debt from the first operating year.
+    bool completionSupport = false;
     double minDscr = 0;         ///< covenant: minimum CF / DS; 0 for none
     int cureYears = 1;          ///< consecutive breaches tolerated before a covenant default
     double reserveYears = 0;    ///< debt-service reserve, in years of debt service (sponsor-funded)
@@ -164,6 +173,9 @@ struct LoanPathView {
     /// [i * stride + p] the plant's value at the end of period i (nominal; PV of its later cash flows
     /// under the policy); needed with collateralFromPlant
     const double* plantValue = nullptr;
+    /// [p] period (from startYear) in which the financed investment first operates (>= periods:
+    /// never); needed with completionSupport
+    const int* operationPeriod = nullptr;
 };
 
 /// What to price: the terms as written, or without the guarantee or the ratchet, or at another margin.
@@ -182,6 +194,9 @@ struct LoanOutcomes {
     double* value = nullptr;       ///< PV of everything the bank receives (base curve)
     double* valueHurdle = nullptr; ///< the same on the hurdle curve
     double* lentHurdle = nullptr;  ///< PV of the amount lent on the hurdle curve (0 if never drawn)
+    /// PV at the origination (base curve) of the debt service the sponsors pay outside the cash flow
+    /// (funded grace years and completion support)
+    double* sponsorPaid = nullptr;
 };
 
 /// Evaluates paths [first, first + n) of `view` (outcome arrays are indexed by path, not by block).

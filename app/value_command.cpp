@@ -1,6 +1,7 @@
 // `kruispunt value CASE.yaml`: invest now, wait, or close, by least-squares Monte Carlo over the
 // case's technologies. See docs/valuation.md (method, outputs) and docs/case-file.md (the input).
 // The case -> engine conversion and the common options are in case_run.cpp.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -102,6 +103,12 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
         share("end_of_life", r.outcomes.endOfLife);
         share("running_at_horizon", r.outcomes.runningAtHorizon);
         share("relined", r.outcomes.relined);
+        if (std::find(r.alongside.begin(), r.alongside.end(), 1) != r.alongside.end())
+            share("piloted", r.outcomes.piloted);  // a technology beside the plant (only then)
+        if (c.plant.mothball) {
+            share("mothballed", r.outcomes.mothballed);
+            oc["restarted"] = {{"probability", r.outcomes.restarted}};
+        }
         oc["end_of_life_year"] = r.outcomes.endOfLifeYear;
         j["outcomes"] = oc;
     }
@@ -305,6 +312,12 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
         part(("runs to its end of life (" + std::to_string(oc.endOfLifeYear) + ")").c_str(), oc.endOfLife);
         part("still running at the horizon", oc.runningAtHorizon);
         if (c.plant.reline) part("relines (life extended)", oc.relined);
+        if (std::find(r.alongside.begin(), r.alongside.end(), 1) != r.alongside.end())
+            part("builds beside it (pilot)", oc.piloted);
+        if (c.plant.mothball) {
+            part("mothballs (care and maintenance)", oc.mothballed);
+            o << "    of which restarted later          " << std::setprecision(3) << oc.restarted << "\n";
+        }
         if (c.plant.decommissioningCost > 0)
             o << "  (decommissioning " << std::setprecision(1) << c.plant.decommissioningCost / 1e6 << " m " << cur
               << " when the plant as it is stops: end of life, closing or replacement)\n";

@@ -217,6 +217,7 @@ private:
     std::deque<Source> sources_;  // stable addresses: Fields point at their Source
     CaseFile c_;
     std::optional<Technology> reline_;  // plant.reline, added to the options after them
+    std::optional<Technology> mothball_, restart_;  // plant.mothball: the options "mothball" and "restart"
     std::set<std::string> brownianSet_;
 
     const Source& main() const { return sources_.front(); }
@@ -231,6 +232,7 @@ private:
     void readValuation(MapReader m);
     void readRound(MapReader& m, SdeSubsidy& s);
     YearSchedule readPhaseOut(const Field& f, const std::string& unit);
+    void readMothball(MapReader m);
     void readPath(const Field& pf, Factor& f);
     YearSchedule readSchedule(const Field& f, double lo, double hi, const std::string& unit,
                               const std::map<std::string, YearSchedule>& presets);
@@ -784,6 +786,7 @@ void Loader::readPlant(MapReader m) {
         p.reline = true;
         reline_ = t;
     }
+    if (auto mb = m.optMap("mothball")) readMothball(*mb);
     FreeAllocation& fa = c_.policy.freeAllocation;
     if (auto a = m.optMap("free_allocation")) {
         fa.benchmarkTPerT = a->number("benchmark_t_per_t", Range::nonNegative(), "tCO2/t");
@@ -795,6 +798,52 @@ void Loader::readPlant(MapReader m) {
     }
     m.finish();
     checked(m.self(), [&] { p.validate(m.self().path()); });
+}
+
+// plant.mothball: suspending the plant as it is (care and maintenance) and restarting it later
+// (Technology::MothballRole; docs/case-file.md "Mothballing")
+void Loader::readMothball(MapReader m) {
+    const Plant& p = c_.plant;
+    const int start = c_.valuation.startYear, life = p.remainingLifeYears;
+    if (life < 1) m.self().fail("mothballing", "offered for a plant with no remaining life", "given with remaining_life_years >= 1");
+    Technology idle;
+    idle.name = "mothball";
+    idle.mothball = Technology::MothballRole::Idle;
+    idle.fixedOpex = m.number("cost_per_year", Range::between(0, 1e12, "in [0, 1e12] EUR/yr"), "EUR/yr");
+    idle.capex = m.number("start_cost", 0.0, Range::between(0, 1e13, "in [0, 1e13] EUR"), "EUR");
+    idle.jobs = m.number("jobs", 0.1 * p.jobs, Range::between(0, 1e7, "in [0, 1e7]"), "direct jobs");
+    idle.lifetimeYears = life;  // the longest it can last (decided now); it ends at the plant's end of life
+    idle.earliestDecisionYear = start;
+    idle.latestDecisionYear = start + life - 1;
+    idle.grant.share = 0;  // the policy's grant is for decarbonisation
+    Technology restart;
+    restart.name = "restart";
+    restart.mothball = Technology::MothballRole::Restart;
+    restart.requiresOption = "mothball";
+    restart.capex = m.number("restart_cost", Range::between(0, 1e13, "in [0, 1e13] EUR"), "EUR");
+    restart.constructionYears = m.integer("restart_years", 1, Range::between(0, 20, "in [0, 20]"), "years");
+    restart.lifetimeYears = life;
+    restart.earliestDecisionYear = start;
+    restart.latestDecisionYear = start + life - 1;
+    restart.grant.share = 0;
+    if (restart.constructionYears >= life)
+        m.get("restart_years", "").fail("the restart time", std::to_string(restart.constructionYears) + " years",
+                                        "shorter than the plant's remaining life (" + std::to_string(life) + " years)");
+    if (auto w = m.optMap("decision_window")) {
+        const Range inLife = Range::between(start, start + life - 1,
+                                            "while the plant runs, in [" + std::to_string(start) + ", " +
+                                                std::to_string(start + life - 1) + "]");
+        idle.earliestDecisionYear = w->integer("earliest", start, inLife, "");
+        idle.latestDecisionYear = w->integer("latest", start + life - 1, inLife, "");
+        if (idle.latestDecisionYear < idle.earliestDecisionYear)
+            w->get("latest", "").fail("the latest year", std::to_string(idle.latestDecisionYear),
+                                      ">= earliest (" + std::to_string(idle.earliestDecisionYear) + ")");
+        w->finish();
+    }
+    m.finish();
+    c_.plant.mothball = true;
+    mothball_ = idle;
+    restart_ = restart;
 }
 
 void Loader::readPolicy(MapReader m, const Field& plantField) {
@@ -872,6 +921,12 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
     t.hydrogenMwhPerT = m.number("hydrogen_mwh_per_t", 0.0, Range::nonNegative(), "MWh/t");
     t.feedstockCostPerT = m.number("feedstock_cost_per_t", 0.0, Range::nonNegative(), "EUR/t");
     t.retrofit = m.boolean("retrofit", false);
+    if (auto a = m.opt("alongside")) {  // a pilot beside the plant (docs/case-file.md, "Beside the plant")
+        t.alongside = a->boolean();
+        if (t.alongside && t.retrofit)
+            a->fail("the option", "alongside and a retrofit",
+                    "one of them: a retrofit already runs the plant on, a technology beside it adds its own output");
+    }
     if (t.retrofit) {
         t.captureRate = m.number("capture_rate", Range::unit(), "share of direct emissions");
         t.tsTariff = m.number("ts_tariff_per_t", 0.0, Range::nonNegative(), "EUR/tCO2");
@@ -911,6 +966,16 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
         }
     }
     t.requiresOption = m.string("requires", "");
+    if (t.alongside && !t.requiresOption.empty())
+        m.get("alongside", "").fail("the option", "alongside and a stage (requires '" + t.requiresOption + "')",
+                                    "a technology: a stage runs where its parent runs, so mark the parent alongside");
+    if (auto l = m.optMap("licensing")) {
+        t.licensingPerYear = l->number("eur_per_year", Range::between(0, 1e12, "in [0, 1e12]"), "EUR/yr");
+        if (!t.alongside)
+            l->self().fail("the licence income", "on an option not beside the plant",
+                           "on an option with alongside: true (its stage inherits it)");
+        l->finish();
+    }
     t.jobs = m.number("jobs", -1.0, Range::between(0, 1e7, "in [0, 1e7]"), "direct jobs");
     if (auto s = m.optMap("sde")) {
         SdeSubsidy sde;
@@ -958,6 +1023,9 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
             t.grant.clawbackShare = cb->number("share", 1.0, Range::unit(), "share of the grant repaid");
             if (!t.requiresOption.empty())
                 cb->self().fail("the claw-back", "on a stage", "on an option without a stage (docs/case-file.md)");
+            if (t.alongside)
+                cb->self().fail("the claw-back", "on an option beside the plant",
+                                "on an option that replaces or retrofits it (the site's emissions are the plant's)");
             cb->finish();
         }
         g->finish();
@@ -1071,6 +1139,16 @@ CaseFile Loader::read(const YAML::Node& rootNode) {
         optionFields.emplace("reline", plantField);
         c_.options.push_back(*reline_);
     }
+    if (mothball_) {
+        for (const char* name : {"mothball", "restart"})
+            if (optionFields.count(name))
+                optionFields.at(name).fail("the option name", std::string("'") + name + "'",
+                                           "another name: plant.mothball adds the options 'mothball' and 'restart'");
+        optionFields.emplace("mothball", plantField);
+        optionFields.emplace("restart", plantField);
+        c_.options.push_back(*mothball_);
+        c_.options.push_back(*restart_);
+    }
     om.finish();
 
     if (auto am = root.optMap("alternatives")) {
@@ -1111,6 +1189,9 @@ void Loader::crossChecks(MapReader& root, const std::map<std::string, Field>& op
             unknownName(m.get("maturity", ""), "the maturity", o.maturity, maturityNames);
         if (!o.requiresOption.empty()) {
             const Technology* base = c_.option(o.requiresOption);
+            if (base && base->isMothball() && !o.isRestart())
+                m.get("requires", "").fail("the required option", "'" + o.requiresOption + "' (mothballing)",
+                                           "a technology: the mothball option has only its restart as a stage");
             if (!base || base == &o) {
                 std::vector<std::string> others;
                 for (const auto& n : optionNames)

@@ -158,6 +158,14 @@ Scenario parseScenario(const YAML::Node& doc, const Source& src) {
             s.optionsScale = o->number("scale", 1.0, Range::between(0, 1, "in (0, 1]"), "");
             if (s.optionsScale <= 0) o->get("scale", "").fail("the value", "0", "in (0, 1]");
             s.optionsCapexExponent = o->number("capex_exponent", 1.0, Range::unit(), "");
+            s.optionsAlongside = o->boolean("alongside", false);
+            if (auto l = o->optMap("licensing")) {
+                s.optionsLicensingPerYear = l->number("eur_per_year", Range::between(0, 1e12, "in [0, 1e12]"), "EUR/yr");
+                if (!s.optionsAlongside)
+                    l->self().fail("the licence income", "given without options.alongside: true",
+                                   "given with it (licence income is a pilot's, beside the plant)");
+                l->finish();
+            }
             o->finish();
         }
         if (auto a = adj->optMap("alternatives")) {
@@ -279,17 +287,28 @@ void applyCo2Anchor(CaseFile& c, const Co2Anchor& a, const std::string& file) {
 }
 
 /// The replacement technologies at `k` of their size (a pilot): output and capture scale with k,
-/// capex and fixed opex with k^e (e < 1: a smaller plant costs more per tonne). Relines unchanged.
+/// capex and fixed opex with k^e (e < 1: a smaller plant costs more per tonne). Relines and
+/// mothballing unchanged.
 void scaleOptions(CaseFile& c, double k, double e) {
     if (k == 1) return;
     const double cost = std::pow(k, e);
     for (auto& o : c.options) {
-        if (o.isReline()) continue;
+        if (o.isReline() || o.mothball != Technology::MothballRole::None) continue;
         o.capex *= cost;
         o.fixedOpex *= cost;
         if (o.retrofit) o.captureRate *= k;
         else o.outputScale *= k;
         if (o.sde && o.sde->maxVolume < 1e300) o.sde->maxVolume *= k;
+    }
+}
+
+/// Every replacement technology (not a retrofit, reline or stage, and without a grant claw-back)
+/// built beside the plant instead of replacing it, with `licence` EUR a year of licence income.
+void optionsAlongside(CaseFile& c, double licence) {
+    for (auto& o : c.options) {
+        if (o.retrofit || o.isReline() || !o.requiresOption.empty() || o.grant.clawbackYear != 0) continue;
+        o.alongside = true;
+        o.licensingPerYear = licence;
     }
 }
 
@@ -365,7 +384,7 @@ void applyScenario(CaseFile& c, const Scenario& s) {
     if (s.grantShare) c.defaultGrant.share = *s.grantShare;
     c.defaultGrant.share = std::min(1.0, c.defaultGrant.share * s.grantShareScale);
     for (auto& o : c.options) {
-        if (s.grantShare && !o.isReline()) o.grant.share = *s.grantShare;
+        if (s.grantShare && !o.isReline() && o.mothball == Technology::MothballRole::None) o.grant.share = *s.grantShare;
         o.grant.share = std::min(1.0, o.grant.share * s.grantShareScale);
         if (o.sde && o.sde->twoSided()) {
             o.sde->baseAmount *= s.sdeScale;  // a CCfD: the strike (scaling the EUA term would pay more back)
@@ -395,6 +414,7 @@ void applyScenario(CaseFile& c, const Scenario& s) {
     if (c.policy.freeAllocation.activityTPerYear >= 0) c.policy.freeAllocation.activityTPerYear *= s.outputScale;
     if (c.policy.levy.activityTPerYear >= 0) c.policy.levy.activityTPerYear *= s.outputScale;
     scaleOptions(c, s.optionsScale, s.optionsCapexExponent);
+    if (s.optionsAlongside) optionsAlongside(c, s.optionsLicensingPerYear);
     if (s.reline) offerReline(c, *s.reline, s.file);
     c.alternatives.close.value *= s.exitValueScale;
     c.alternatives.relocate.value *= s.exitValueScale;

@@ -39,6 +39,13 @@ bool chooseByRule(const InvestmentInstrument& in, const InvestmentRule& rule, st
         const Eigen::VectorXd& beta = r.beta[InvestmentRule::technology(j)];
         if (beta.size() == 0) continue;
         estimate(r.design, beta, w, w.est.data(), n);
+        if (const std::size_t o = rule.ownPart(j); o < r.beta.size() && r.beta[o].size() > 0) {
+            // beside the plant: only where its own part is estimated to pay (InvestmentRule::ownPart)
+            estimate(r.design, r.beta[o], w, w.own.data(), n);
+            for (std::size_t p = 0; p < n; ++p)
+                if (w.est[p] > best[p] && w.own[p] > 0) best[p] = w.est[p], choice[p] = static_cast<int>(j);
+            continue;
+        }
         for (std::size_t p = 0; p < n; ++p)
             if (w.est[p] > best[p]) best[p] = w.est[p], choice[p] = static_cast<int>(j);
     }

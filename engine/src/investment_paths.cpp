@@ -17,7 +17,7 @@ void InvestmentWork::reserve(const InvestmentInstrument& in, std::size_t n, std:
     need(cur, in.stateVariables() * n);
     in.reserve(block, n, observed);
     need(feat, F * n);
-    need(inv, (J + 1) * n), need(est, n), need(best, n), need(tmp, n), need(choice, n);
+    need(inv, (J + 1) * n), need(est, n), need(best, n), need(tmp, n), need(choice, n), need(own, n);
     need(phi, (maxColumns + in.features() + 1) * n), need(xa, F * n);
     need(act, n), need(actDate, n);
     need(R, NS * (H + 1) * n), need(sdate, NS * (H + 1) * n);

@@ -25,7 +25,7 @@ public:
     PricingSums run() {
         PricingSums s;
         s.blocks = blocksOf(nP_);
-        s.NM = 3 + 2 * J_ + 5;
+        s.NM = 3 + 2 * J_ + 7;
         s.mom.resize(s.blocks * s.NM);
         s.counts.assign(s.blocks * (J_ + 1) * H_, 0.0);
         s.stageCounts.assign(s.blocks * NS_ * H_, 0.0);
@@ -140,15 +140,18 @@ private:
             m[3 + J + j] = pathMoments(0, n, anti, [&](std::size_t p) { return V[p] - Ij[p]; });
         }
         // V on the paths of each outcome, indexed as Outcomes::shares(): invested, closed early, end
-        // of life, running at the horizon, relined
+        // of life, running at the horizon, relined, piloted (a technology beside the plant), mothballed
         const bool endsInside = in_.plantEndPeriod() < H;
         const int exit = static_cast<int>(J);
         auto outcomeOf = [&](std::size_t p) {
             const int a = w.act[p];
-            if (a >= 0 && a < exit) return in_.isReline(static_cast<std::size_t>(a)) ? 4 : 0;
+            if (a >= 0 && a < exit) {
+                const auto j = static_cast<std::size_t>(a);
+                return in_.isReline(j) ? 4 : in_.isAlongside(j) ? 5 : in_.isMothball(j) ? 6 : 0;
+            }
             return a == exit ? 1 : endsInside ? 2 : 3;
         };
-        for (int o = 0; o < 5; ++o)
+        for (int o = 0; o < 7; ++o)
             m[3 + 2 * J + static_cast<std::size_t>(o)] =
                 pathMoments(0, n, anti, [&](std::size_t p) { return outcomeOf(p) == o ? V[p] : 0.0; });
     }

@@ -104,7 +104,8 @@ void investedBy(const InvestmentContext& c, const PricingSums& s, std::size_t ru
     for (std::size_t y = 0; y < HY; ++y) {
         for (std::size_t b = 0; b < s.blocks; ++b)
             for (std::size_t j = 0; j < J; ++j) {
-                if (in.isReline(j)) continue;  // relining is not investing in decarbonisation
+                // relining, mothballing or a pilot beside the plant: not the plant decarbonising
+                if (in.isReline(j) || in.isAlongside(j) || in.isMothball(j)) continue;
                 for (std::size_t d = y * Pz; d < (y + 1) * Pz; ++d)
                     cum[ruleOfBlock(b, s.blocks, rules)] += s.counts[(b * (J + 1) + j) * H + d];
             }
@@ -146,8 +147,11 @@ void timing(const InvestmentContext& c, const PricingSums& s, InvestmentResult& 
         }
         return total;
     };
-    double invested = 0, relined = 0;  // in decarbonisation; relining the plant as it is
-    for (std::size_t a = 0; a < J; ++a) (in.isReline(a) ? relined : invested) += perYear(s.counts, J + 1, a, res.timing[a]);
+    // in decarbonisation; relining; a pilot beside the plant; mothballing the plant as it is
+    double invested = 0, relined = 0, piloted = 0, mothballed = 0;
+    for (std::size_t a = 0; a < J; ++a)
+        (in.isReline(a) ? relined : in.isAlongside(a) ? piloted : in.isMothball(a) ? mothballed : invested) +=
+            perYear(s.counts, J + 1, a, res.timing[a]);
     perYear(s.counts, J + 1, J, res.closeProbability);
     res.neverProbability = 1.0 - invested / np;
     double closed = 0;
@@ -156,12 +160,17 @@ void timing(const InvestmentContext& c, const PricingSums& s, InvestmentResult& 
     oc.endOfLifeYear = in.project().startYear + in.project().plant.remainingLifeYears;
     oc.invested.probability = invested / np;
     oc.relined.probability = relined / np;
+    oc.piloted.probability = piloted / np;
+    oc.mothballed.probability = mothballed / np;
     oc.closedEarly.probability = closed;
     (in.plantEndPeriod() < H ? oc.endOfLife : oc.runningAtHorizon).probability =
-        std::max(0.0, res.neverProbability - closed - relined / np);
+        std::max(0.0, res.neverProbability - closed - relined / np - piloted / np - mothballed / np);
     for (const auto& so : in.project().stages) res.stageNames.push_back(so.option.tech.name);
     res.stageTiming.assign(NS, std::vector<double>(HY, 0.0));
-    for (std::size_t st = 0; st < NS; ++st) perYear(s.stageCounts, NS, st, res.stageTiming[st]);
+    for (std::size_t st = 0; st < NS; ++st) {
+        const double restarts = perYear(s.stageCounts, NS, st, res.stageTiming[st]);
+        if (in.isMothball(in.stageParent(st))) oc.restarted += restarts / np;
+    }
     // decision at t = 0: the action the rule takes on most pricing paths at the first date
     double bestShare = 0;
     for (std::size_t j = 0; j < J; ++j) {
@@ -222,6 +231,8 @@ InvestmentResult summarise(const InvestmentContext& c, const std::vector<Investm
     for (const auto& t : c.in.project().technologies) {
         res.technologyNames.push_back(t.tech.name);
         res.relines.push_back(t.tech.isReline() ? 1 : 0);
+        res.alongside.push_back(t.tech.alongside ? 1 : 0);
+        res.mothballs.push_back(t.tech.isMothball() ? 1 : 0);
     }
     values(c, sums, rules.size(), res);
     timing(c, sums, res);

@@ -48,7 +48,9 @@ public:
             std::uint64_t firstPath = 0, double co2Spread = 0)
         : c_(c), in_(c.in), st_(st), rw_(rw), H_(in_.periods()), J_(in_.technologies()), NS_(in_.stages()),
           F_(in_.features()), NC_(in_.continuousFeatures()), nT_(nT), nbT_(blocksOf(nT_)), firstPath_(firstPath),
-          co2Spread_(co2Spread) {}
+          co2Spread_(co2Spread) {
+        for (std::size_t j = 0; j < J_; ++j) anyAlongside_ |= in_.isAlongside(j);
+    }
 
     InvestmentRule run() {
         InvestmentRule out;
@@ -101,7 +103,7 @@ private:
     // ---- one date, backwards: design, stage rules, fits, the decision and W ----------------------
     void fitDate(std::size_t dd, InvestmentRule& out) {
         DateRule& rule = out.decisions.dates[dd];
-        rule.beta.assign(1 + J_ + 2 * NS_, Eigen::VectorXd());
+        rule.beta.assign(1 + J_ + 2 * NS_ + (anyAlongside_ ? J_ : 0), Eigen::VectorXd());
         bool anyTech = false;
         for (std::size_t j = 0; j < J_; ++j) anyTech |= in_.allowed(j, dd);
         const bool active = anyTech || !std::isnan(in_.closeValue(dd));
@@ -124,6 +126,7 @@ private:
             if (!last) rule.beta[InvestmentRule::wait()] = betas[at++];
             for (std::size_t j = 0; j < J_; ++j)
                 if (in_.allowed(j, dd)) rule.beta[InvestmentRule::technology(j)] = betas[at++];
+            fitOwnParts(dd, rule, tooFew);
         }
         if (tooFew && fitted) {
             rule.fallback = true;
@@ -302,6 +305,29 @@ private:
         }
     }
 
+    // a technology beside the plant: its own part, I_j(dd) minus never investing from dd (the
+    // discounted carry-on flows from dd to the end, summed backwards as the dates are fitted)
+    void fitOwnParts(std::size_t dd, DateRule& rule, bool tooFew) {
+        if (!anyAlongside_) return;
+        const std::size_t nT = nT_, J = J_;
+        if (tail_.size() != nT) tail_.assign(nT, 0.0), tailFrom_ = H_;
+        for (; tailFrom_ > dd; --tailFrom_)
+            for (std::size_t p = 0; p < nT; ++p) tail_[p] += st_.Bd[(tailFrom_ - 1) * nT + p];
+        ownY_.resize(J * nT);
+        std::vector<const double*> ys;
+        for (std::size_t j = 0; j < J; ++j) {
+            if (!in_.allowed(j, dd) || !in_.isAlongside(j)) continue;
+            const double* Ij = st_.I.data() + (dd * J + j) * nT;
+            double* y = ownY_.data() + j * nT;
+            for (std::size_t p = 0; p < nT; ++p) y[p] = Ij[p] - tail_[p];
+            ys.push_back(y);
+        }
+        const std::vector<Eigen::VectorXd> betas = fitAll(rule.design, ys, tooFew);
+        std::size_t at = 0;
+        for (std::size_t j = 0; j < J; ++j)
+            if (in_.allowed(j, dd) && in_.isAlongside(j)) rule.beta[ownPart(j)] = betas[at++];
+    }
+
     // the rule's decision on the training paths at dd, and W updated with its realised value
     void decideAndUpdate(std::size_t dd, const DateRule& rule, bool active) {
         const std::size_t nT = nT_, J = J_;
@@ -327,6 +353,13 @@ private:
                 if (beta.size() == 0) continue;
                 estimate(rule.design, beta, first, n, w, w.est.data());
                 const double* Ij = st_.I.data() + (dd * J + j) * nT + first;
+                if (const std::size_t o = ownPart(j); o < rule.beta.size() && rule.beta[o].size() > 0) {
+                    // beside the plant: only where its own part is estimated to pay (InvestmentRule::ownPart)
+                    estimate(rule.design, rule.beta[o], first, n, w, w.own.data());
+                    for (std::size_t p = 0; p < n; ++p)
+                        if (w.est[p] > best[p] && w.own[p] > 0) best[p] = w.est[p], val[p] = Ij[p];
+                    continue;
+                }
                 for (std::size_t p = 0; p < n; ++p)
                     if (w.est[p] > best[p]) best[p] = w.est[p], val[p] = Ij[p];
             }
@@ -344,6 +377,12 @@ private:
     std::size_t H_, J_, NS_, F_, NC_, nT_, nbT_;
     std::uint64_t firstPath_;
     double co2Spread_;
+    // technologies beside the plant (fitOwnParts): never investing from the date on, [p], summed
+    // from the end down to tailFrom_; the own parts' regression targets [j][p]
+    bool anyAlongside_ = false;
+    std::vector<double> tail_, ownY_;
+    std::size_t tailFrom_ = 0;
+    std::size_t ownPart(std::size_t j) const { return 1 + J_ + 2 * NS_ + j; }  // InvestmentRule::ownPart
 };
 
 }  // namespace

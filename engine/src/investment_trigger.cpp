@@ -86,7 +86,8 @@ RuleTriggers ruleTriggers(const InvestmentContext& c, const InvestmentRule& rule
                 continue;
             }
             dg.combine(beta, x.data(), G, G, ej, phi.data());
-            double* into = in.isReline(j) ? rel.data() : dec.data();
+            // relining, mothballing or a pilot beside the plant: not the plant decarbonising
+            double* into = in.isReline(j) || in.isAlongside(j) || in.isMothball(j) ? rel.data() : dec.data();
             for (std::size_t g = 0; g < G; ++g) into[g] = std::max(into[g], ej[g]);
         }
         for (std::size_t g = 0; g < G; ++g) inv[g] = std::max(dec[g], rel[g]);  // the best technology of any kind

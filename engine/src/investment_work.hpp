@@ -34,6 +34,7 @@ struct InvestmentWork {
     std::vector<double> cur;                    // factor state now [var][p]
     ProjectBlock block;                         // state history, arrivals, the instrument's cash flows
     std::vector<double> feat, inv, est, best, tmp, phi, xa;
+    std::vector<double> own;                    // a technology beside the plant: its own part's estimate
     std::vector<int> choice;                    // the action a rule chooses now: -1 wait, j, J exit
     std::vector<int> act, actDate;              // pricing: the action taken and its date
     std::vector<double> R;                      // stages: realised value of the stage rule from t on [s][t][p], t <= H

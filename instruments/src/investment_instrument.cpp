@@ -79,6 +79,8 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
                        i, ", but must be below ", NI_);
         KP_REQUIRE(t.tech.requiresOption.empty(), "InvestmentLsm: technology '", t.tech.name,
                    "' is a stage (requires '", t.tech.requiresOption, "'), but must be given in stages");
+        KP_REQUIRE(!t.tech.isRestart(), "InvestmentLsm: technology '", t.tech.name,
+                   "' restarts a mothballed plant, but must be given as the mothball option's stage");
     }
     for (std::size_t st = 0; st < NS_; ++st) {
         const StageOption& so = pr.stages[st];
@@ -88,6 +90,9 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
                    pr.technologies[so.parent].tech.name, "' has two stages, but may have at most one");
         KP_REQUIRE(!pr.technologies[so.parent].tech.isReline(), "InvestmentLsm: stage '", so.option.tech.name,
                    "' builds on a reline, but must build on a technology");
+        KP_REQUIRE(so.option.tech.isRestart() == pr.technologies[so.parent].tech.isMothball(), "InvestmentLsm: stage '",
+                   so.option.tech.name, "' builds on '", pr.technologies[so.parent].tech.name,
+                   "', but a restart must build on a mothball option and a mothball option have only a restart");
         stageOf_[so.parent] = static_cast<int>(st);
         KP_REQUIRE(so.option.learningIndex < static_cast<int>(NL_), "InvestmentLsm: stage '",
                    so.option.tech.name, "' learning index is ", so.option.learningIndex, ", but must be below ", NL_);
@@ -98,6 +103,34 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
     for (std::size_t j = 0; j < JS_; ++j)
         KP_REQUIRE(optionAt(j).tech.grant.clawbackYear == 0 || (j < J_ && stageOf_[j] < 0), "InvestmentLsm: option '",
                    optionAt(j).tech.name, "' has a grant with a claw-back, but must then be a technology without a stage");
+    // beside the plant: a technology (not a retrofit, reline or stage) without a claw-back; its licence
+    // income runs while it or its stage operates
+    licence_.assign(JS_, 0.0);
+    for (std::size_t j = 0; j < JS_; ++j) {
+        const Technology& t = optionAt(j).tech;
+        KP_REQUIRE(t.licensingPerYear == 0 || (j < J_ && t.alongside), "InvestmentLsm: option '", t.name,
+                   "' has licence income, but must then be a technology beside the plant (alongside)");
+        if (!t.alongside) continue;
+        KP_REQUIRE(j < J_ && !t.retrofit && !t.isReline() && t.grant.clawbackYear == 0, "InvestmentLsm: option '",
+                   t.name, "' runs beside the plant, but must then be a technology that is not a retrofit, reline or ",
+                   "stage and has no grant claw-back");
+        licence_[j] = t.licensingPerYear;
+        if (stageOf_[j] >= 0) licence_[J_ + static_cast<std::size_t>(stageOf_[j])] = t.licensingPerYear;
+    }
+    // a pilot (or its stage) is an installation of its own size: explicit activity levels of free
+    // allocation and levy (the plant's) scaled by its output scale; everything else as the case's
+    auto besideOf = [&](std::size_t j) {
+        return j < J_ ? pr.technologies[j].tech.alongside : pr.technologies[pr.stages[j - J_].parent].tech.alongside;
+    };
+    for (std::size_t j = 0; j < JS_ && besidePolicy_.empty(); ++j)
+        if (besideOf(j)) besidePolicy_.assign(JS_, pr.policy);
+    for (std::size_t j = 0; j < besidePolicy_.size(); ++j) {
+        if (!besideOf(j)) continue;
+        const double k = optionAt(j).tech.outputScale;
+        Policy& pol = besidePolicy_[j];
+        if (pol.freeAllocation.activityTPerYear >= 0) pol.freeAllocation.activityTPerYear *= k;
+        if (pol.levy.activityTPerYear >= 0) pol.levy.activityTPerYear *= k;
+    }
     // continuous features: stochastic prices (co2 first), then learning factors
     std::vector<std::size_t> seen;
     for (const PriceSource* ps : {&pr.co2, &pr.gas, &pr.power, &pr.hydrogen, &pr.product})
@@ -138,6 +171,10 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
             const int year = yearOf(d);
             const Technology& t = optionAt(j).tech;
             allowed_[j * H_ + d] = year >= t.earliestDecisionYear && year <= t.latestDecisionYear;
+            // mothballing while the plant runs; restarting early enough to run before its end of life
+            if (t.mothball != Technology::MothballRole::None &&
+                static_cast<int>(d) + (t.isRestart() ? periodsOf(t.constructionYears) : 0) >= periodsOf(pr.plant.remainingLifeYears))
+                allowed_[j * H_ + d] = 0;
         }
 }
 
@@ -202,7 +239,7 @@ double InvestmentInstrument::afterValue(std::size_t j, std::size_t d, const Proj
     double v = run * after(from, S + static_cast<std::size_t>(lifeOf(j, s)));
     if (t.sde && !t.sde->capped())  // a capped one: budgetedSubsidy
         v += b.sde[(j * H_ + H_ - 1) * n + p] * after(from, S + static_cast<std::size_t>(subsidyPeriods(j, d)));
-    if (parent < 0 && S >= H_) {
+    if (parent < 0 && S >= H_ && !t.alongside) {
         // construction ends after the horizon: the plant runs until then, not for its whole life
         const auto life = static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
         v -= b.baseLast[p] * after(std::min(S, std::max(life, H_)), std::max(life, H_));
@@ -243,11 +280,13 @@ InvestmentInstrument::Decommissioning InvestmentInstrument::decommissioning(std:
                                                                           const ProjectBlock& b, std::size_t p) const {
     Decommissioning x{H_};
     const double C = pr_.plant.decommissioningCost;
+    if (optionAt(j).tech.alongside) return x;  // the plant runs on beside it, as in base
     const long s = C != 0 ? startAfter(j, d, b, p) : -1;
     const auto L = static_cast<long>(plantEndPeriod());
     if (s < 0 || s > L) return x;  // the plant runs on as in base (and pays at L there)
     const Technology& t = optionAt(j).tech;
-    const auto at = static_cast<std::size_t>(t.retrofit ? s + lifeOf(j, s) : s);
+    const bool runsOn = t.retrofit || t.mothball != Technology::MothballRole::None;  // paid at its end
+    const auto at = static_cast<std::size_t>(runsOn ? s + lifeOf(j, s) : s);
     if (at < H_) x.k = at, x.amount = -C;
     else x.after -= C * discountAt(at);
     // base's own charge at L (in base[H - 1], after the horizon) is in the sums only when s >= H
@@ -345,13 +384,28 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
         double* tc = b.tech.data() + (j * H_ + k) * n;
         double* sd = b.sde.data() + (j * H_ + k) * n;
         double* et = b.etech.data() + (j * H_ + k) * n;
-        yearCashFlows(pr_.plant, &t, pr_.policy, year, kNoSubsidy, cols, n, tc, et);
+        if (t.mothball != Technology::MothballRole::None) {
+            // idle: care and maintenance only; restarted: the plant as it is (base before its charge)
+            if (t.isMothball()) {
+                std::fill_n(tc, n, -t.fixedOpex);
+                std::fill_n(et, n, 0.0);
+            } else {
+                std::copy_n(base, n, tc);
+                std::copy_n(eb, n, et);
+            }
+            std::fill_n(sd, n, 0.0);
+            continue;
+        }
+        const Policy& pol = besidePolicy_.empty() ? pr_.policy : besidePolicy_[j];
+        yearCashFlows(pr_.plant, &t, pol, year, kNoSubsidy, cols, n, tc, et);
         if (t.sde) {
-            yearCashFlows(pr_.plant, &t, pr_.policy, year, 0, cols, n, sd, nullptr);
+            yearCashFlows(pr_.plant, &t, pol, year, 0, cols, n, sd, nullptr);
             for (std::size_t p = 0; p < n; ++p) sd[p] -= tc[p];
         } else {
             std::fill_n(sd, n, 0.0);
         }
+        if (const double fee = licence_[j]; fee != 0)
+            for (std::size_t p = 0; p < n; ++p) tc[p] += fee;
     }
     if (P_ > 1) {  // per period
         const double f = 1.0 / static_cast<double>(P_);
@@ -432,6 +486,7 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
     const std::size_t kc = clawbackPeriod(j);
     const bool cap = capped(j);
     const bool decommissions = pr_.plant.decommissioningCost != 0;
+    const bool beside = optionAt(j).tech.alongside;  // the plant runs on as it is: base to the end
     for (std::size_t p = 0; p < n; ++p) {
         const double net = netCapex(j, d, b, p);
         const int s0 = operationStart(j, d, b, p);
@@ -440,7 +495,8 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
                    ES = static_cast<std::size_t>(es);
         double later = 0;  // a capped subsidy after the horizon (afterValue has an uncapped one)
         const double subsidy = cap ? budgetedSubsidy(j, d, b, p, &later) : ps[ES * n + p] - ps[S * n + p];
-        out[p] = -D[d] * net + (pb[S * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) + subsidy + later;
+        const std::size_t plantTo = beside ? H_ : S;
+        out[p] = -D[d] * net + (pb[plantTo * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) + subsidy + later;
         if (kc < H_) out[p] -= D[kc] * clawback(j, d, S, E, b, p);
         if (decommissions) {
             const Decommissioning x = decommissioning(j, d, b, p);
@@ -455,7 +511,6 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
 void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const ProjectBlock& b, double* out) const {
     const std::size_t j = J_ + st, a = pr_.stages[st].parent;
     const std::size_t n = b.n;
-    const Technology& tt = optionAt(j).tech;
     const int Hi = static_cast<int>(H_);
     const double* ptS = b.pt.data() + j * (H_ + 1) * n;
     const double* ptA = b.pt.data() + a * (H_ + 1) * n;
@@ -464,7 +519,7 @@ void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const Proje
     for (std::size_t p = 0; p < n; ++p) {
         const int s0 = operationStart(j, t, b, p);
         const auto S = static_cast<std::size_t>(s0),
-                   E = static_cast<std::size_t>(std::min(s0 + periodsOf(tt.lifetimeYears), Hi)),
+                   E = static_cast<std::size_t>(std::min(s0 + lifeOf(j, s0), Hi)),
                    ES = static_cast<std::size_t>(std::min(s0 + subsidyPeriods(j, t), Hi));
         double later = 0;  // a capped subsidy after the horizon
         const double subsidy = cap ? budgetedSubsidy(j, t, b, p, &later) : psS[ES * n + p] - psS[S * n + p];
@@ -498,6 +553,7 @@ PathPlan InvestmentInstrument::plan(int action, int actionDate, int stageDate, c
     pl.J = J_;
     if (!pl.isTechnology()) return pl;
     pl.j = static_cast<std::size_t>(pl.a);
+    pl.alongside = pr_.technologies[pl.j].tech.alongside;
     pl.s0 = static_cast<std::size_t>(operationStart(pl.j, pl.d, b, p));
     pl.e0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(lifeOf(pl.j, static_cast<long>(pl.s0))), H_);
     pl.es0 = std::min<std::size_t>(pl.s0 + static_cast<std::size_t>(subsidyPeriods(pl.j, pl.d)), H_);
@@ -505,9 +561,8 @@ PathPlan InvestmentInstrument::plan(int action, int actionDate, int stageDate, c
     if (st >= 0 && stageDate < static_cast<int>(H_)) {
         pl.js = J_ + static_cast<std::size_t>(st);
         pl.dS = static_cast<std::size_t>(stageDate);
-        const Technology& ts = optionAt(pl.js).tech;
         pl.sS = static_cast<std::size_t>(operationStart(pl.js, pl.dS, b, p));
-        pl.eS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(periodsOf(ts.lifetimeYears)), H_);
+        pl.eS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(lifeOf(pl.js, static_cast<long>(pl.sS))), H_);
         pl.esS = std::min<std::size_t>(pl.sS + static_cast<std::size_t>(subsidyPeriods(pl.js, pl.dS)), H_);
     }
     return pl;
@@ -516,40 +571,54 @@ PathPlan InvestmentInstrument::plan(int action, int actionDate, int stageDate, c
 double InvestmentInstrument::emissions(const PathPlan& plan, std::size_t k, const ProjectBlock& b,
                                        std::size_t p) const {
     const std::size_t n = b.n;
-    switch (plan.running(k)) {
-        case Running::Plant: return b.ebase[k * n + p];
-        case Running::Technology: return b.etech[(plan.j * H_ + k) * n + p];
-        case Running::Stage: return b.etech[(plan.js * H_ + k) * n + p];
-        default: return 0;
-    }
+    auto of = [&](Running r) {
+        switch (r) {
+            case Running::Plant: return b.ebase[k * n + p];
+            case Running::Technology: return b.etech[(plan.j * H_ + k) * n + p];
+            case Running::Stage: return b.etech[(plan.js * H_ + k) * n + p];
+            default: return 0.0;
+        }
+    };
+    if (plan.alongside) return of(Running::Plant) + of(plan.beside(k));
+    return of(plan.running(k));
 }
 
 double InvestmentInstrument::output(const PathPlan& plan, std::size_t k) const {
     const double q = pr_.plant.outputTPerYear / static_cast<double>(P_);  // per period
     auto outputOf = [&](std::size_t j) {
         const Technology& t = optionAt(j).tech;
+        if (t.isMothball()) return 0.0;
         return q * (t.retrofit ? 1.0 : t.outputScale);
     };
-    switch (plan.running(k)) {
-        case Running::Plant: return k < plantEndPeriod() ? q : 0.0;
-        case Running::Technology: return outputOf(plan.j);
-        case Running::Stage: return outputOf(plan.js);
-        default: return 0.0;
-    }
+    auto of = [&](Running r) {
+        switch (r) {
+            case Running::Plant: return k < plantEndPeriod() ? q : 0.0;
+            case Running::Technology: return outputOf(plan.j);
+            case Running::Stage: return outputOf(plan.js);
+            default: return 0.0;
+        }
+    };
+    if (plan.alongside) return of(Running::Plant) + of(plan.beside(k));
+    return of(plan.running(k));
 }
 
 double InvestmentInstrument::jobs(const PathPlan& plan, std::size_t k) const {
     const double plant = pr_.plant.jobs;
     auto jobsOf = [&](std::size_t j) {
-        const double x = optionAt(j).tech.jobs;
-        return x < 0 ? plant : x;
+        const Technology& t = optionAt(j).tech;
+        if (t.jobs >= 0) return t.jobs;
+        return plan.alongside ? plant * t.outputScale : plant;  // a pilot: the plant's jobs per tonne
     };
-    switch (plan.running(k)) {
-        case Running::Plant: return k < plantEndPeriod() ? plant : 0.0;
-        case Running::Technology: return jobsOf(plan.j);
-        case Running::Stage: return jobsOf(plan.js);
-        default: return 0.0;
-    }
+    auto of = [&](Running r) {
+        switch (r) {
+            case Running::Plant: return k < plantEndPeriod() ? plant : 0.0;
+            case Running::Technology: return jobsOf(plan.j);
+            case Running::Stage: return jobsOf(plan.js);
+            default: return 0.0;
+        }
+    };
+    if (plan.alongside) return of(Running::Plant) + of(plan.beside(k));
+    return of(plan.running(k));
 }
 
 PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k, const ProjectBlock& b,
@@ -562,16 +631,19 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
         return capped(j) ? budgetedSubsidy(j, d, b, p, nullptr, k) : b.sde[(j * H_ + k) * n + p];
     };
     const double sdeJ = plan.isTechnology() ? subsidy(plan.j, plan.d, plan.s0, plan.es0) : 0.0;
-    switch (plan.running(k)) {
-        case Running::Plant: c = b.base[k * n + p]; break;
-        case Running::Technology: c = b.tech[(plan.j * H_ + k) * n + p] + sdeJ; break;
-        case Running::Stage:
-            c = b.tech[(plan.js * H_ + k) * n + p] + subsidy(plan.js, plan.dS, plan.sS, plan.esS) + sdeJ;
-            break;
-        default:
-            if (plan.exited() && k == plan.d) c = closeValue_[plan.d] / pr_.discount[plan.d];
-            break;
-    }
+    auto flowOf = [&](Running r) {
+        switch (r) {
+            case Running::Plant: return b.base[k * n + p];
+            case Running::Technology: return b.tech[(plan.j * H_ + k) * n + p] + sdeJ;
+            case Running::Stage:
+                return b.tech[(plan.js * H_ + k) * n + p] + subsidy(plan.js, plan.dS, plan.sS, plan.esS) + sdeJ;
+            default:
+                return plan.exited() && k == plan.d ? closeValue_[plan.d] / pr_.discount[plan.d] : 0.0;
+        }
+    };
+    // beside the plant: the plant as it is, plus the pilot (or its stage) while it runs
+    c = plan.alongside ? flowOf(Running::Plant) + (plan.beside(k) == Running::Nothing ? 0.0 : flowOf(plan.beside(k)))
+                       : flowOf(plan.running(k));
     // after the horizon (booked in the last period; the plant's own is in base already)
     if (afterHorizon() && k + 1 == H_ && plan.isTechnology()) {
         double v = afterValue(plan.j, plan.d, b, p, -1);

@@ -46,6 +46,11 @@ void Technology::validate(const std::string& where) const {
     KP_REQUIRE(latestDecisionYear >= earliestDecisionYear, where,
                ".decision_window: the latest year is ", latestDecisionYear,
                ", but must be >= the earliest year (", earliestDecisionYear, ")");
+    KP_REQUIRE(!alongside || (!retrofit && !isReline()), where,
+               ".alongside: the option runs beside the plant, but must then not be a retrofit or reline");
+    KP_REQUIRE(std::isfinite(licensingPerYear) && licensingPerYear >= 0 && (licensingPerYear == 0 || alongside), where,
+               ".licensing.eur_per_year: the licence income is ", licensingPerYear,
+               ", but must be >= 0 EUR/yr and only on an option beside the plant (alongside)");
     if (sde) sde->validate(where + ".sde");
     grant.validate(where + ".capital_grant");
 }

@@ -68,8 +68,10 @@ std::vector<Bump> standardBumps(const cases::CaseFile& c) {
 
 int bestNowTechnology(const InvestmentResult& r) {
     int best = -1;
-    for (std::size_t j = 0; j < r.npvNow.size(); ++j)  // a decarbonisation technology, not a reline
+    // a technology that decarbonises the plant: not a reline, mothballing or a pilot beside it
+    for (std::size_t j = 0; j < r.npvNow.size(); ++j)
         if (std::isfinite(r.npvNow[j].value) && !(j < r.relines.size() && r.relines[j]) &&
+            !(j < r.mothballs.size() && r.mothballs[j]) && !(j < r.alongside.size() && r.alongside[j]) &&
             (best < 0 || r.npvNow[j].value > r.npvNow[static_cast<std::size_t>(best)].value))
             best = static_cast<int>(j);
     return best;

@@ -605,6 +605,72 @@ TEST_CASE("The plant's end: decommissioning cost and a reline option, fields and
                     "option named 'reline'") != std::string::npos);
 }
 
+TEST_CASE("Mothballing (plant.mothball): the options 'mothball' and 'restart', defaults and bad values") {
+    const std::string minimal = kExamples + "minimal_case.yaml";
+    const kc::CaseFile c = kc::loadCaseFile(
+        minimal, {{"plant.jobs=800",
+                   "plant.mothball={cost_per_year: 1.5e7, restart_cost: 4.0e7, restart_years: 2, start_cost: 1e6, "
+                   "jobs: 60, decision_window: {earliest: 2030, latest: 2040}}"},
+                  ""});
+    CHECK(c.plant.mothball);
+    const kp::Technology* m = c.option("mothball");
+    const kp::Technology* r = c.option("restart");
+    REQUIRE(m != nullptr);
+    REQUIRE(r != nullptr);
+    CHECK(m->isMothball());
+    CHECK(m->fixedOpex == 1.5e7);
+    CHECK(m->capex == 1e6);
+    CHECK(m->jobs == 60);
+    CHECK(m->earliestDecisionYear == 2030);
+    CHECK(m->latestDecisionYear == 2040);
+    CHECK(m->grant.share == 0);
+    CHECK(r->isRestart());
+    CHECK(r->requiresOption == "mothball");
+    CHECK(r->capex == 4e7);
+    CHECK(r->constructionYears == 2);
+    CHECK(r->lifetimeYears == 25);
+    CHECK(r->grant.share == 0);
+    const kc::CaseFile d = kc::loadCaseFile(
+        minimal, {{"plant.jobs=800", "plant.mothball={cost_per_year: 1.5e7, restart_cost: 4.0e7}"}, ""});
+    CHECK(d.option("restart")->constructionYears == 1);
+    CHECK(d.option("mothball")->capex == 0);
+    CHECK(d.option("mothball")->jobs == doctest::Approx(80));  // ASSUMPTION: a tenth of the plant's
+    CHECK(d.option("mothball")->earliestDecisionYear == 2026);
+    CHECK(d.option("mothball")->latestDecisionYear == 2050);
+    CHECK_FALSE(kc::loadCaseFile(minimal).plant.mothball);
+    CHECK(kc::loadCaseFile(minimal).option("mothball") == nullptr);
+
+    CHECK(errorOf(minimal, {{"plant.mothball={restart_cost: 4.0e7}"}, ""}).find("plant.mothball.cost_per_year") !=
+          std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: -1, restart_cost: 4.0e7}"}, ""})
+              .find("plant.mothball.cost_per_year: the value is -1, but must be in [0, 1e12] EUR/yr") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.remaining_life_years=20",
+                             "plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7, restart_years: 20}"},
+                            ""})
+              .find("plant.mothball.restart_years: the restart time is 20 years, but must be shorter than the "
+                    "plant's remaining life (20 years)") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7, restart_years: 25}"}, ""})
+              .find("plant.mothball.restart_years: the value is 25, but must be in [0, 20]") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7, decision_window: {latest: 2051}}"}, ""})
+              .find("plant.mothball.decision_window.latest: the value is 2051, but must be while the plant runs, in "
+                    "[2026, 2050]") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7, cost: 3}"}, ""})
+              .find("plant.mothball.cost") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7}",
+                             "options.restart={capex: 1.0e8, retrofit: true, capture_rate: 0.5, construction_years: 1, "
+                             "lifetime_years: 10}"},
+                            ""})
+              .find("options.restart: the option name is 'restart', but must be another name: plant.mothball adds the "
+                    "options 'mothball' and 'restart'") != std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7}",
+                             "options.h2={capex: 1.0e8, construction_years: 1, lifetime_years: 10, emission_intensity_t_per_t: 0.1, requires: mothball}"},
+                            ""})
+              .find("options.h2.requires: the required option is 'mothball' (mothballing), but must be a technology") !=
+          std::string::npos);
+    CHECK(errorOf(minimal, {{"plant.remaining_life_years=0", "plant.mothball={cost_per_year: 1e7, restart_cost: 4.0e7}"}, ""})
+              .find("plant.mothball: mothballing is offered for a plant with no remaining life") != std::string::npos);
+}
+
 TEST_CASE("Contracts for difference, subsidy rounds and claw-backs: fields and bad values") {
     const std::string minimal = kExamples + "minimal_case.yaml";
     const kc::CaseFile c = kc::loadCaseFile(
@@ -656,6 +722,45 @@ TEST_CASE("Contracts for difference, subsidy rounds and claw-backs: fields and b
                           ""})
               .find("options.ng_dri_eaf.capital_grant.clawback: the claw-back is on an option with a stage "
                     "('h2_switch'), but must be on an option without a stage") != std::string::npos);
+}
+
+TEST_CASE("A technology beside the plant (alongside) and its licence income: fields and bad values") {
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    const kc::CaseFile c = kc::loadCaseFile(
+        steel, {{"options.h2_dri_eaf.alongside=true", "options.h2_dri_eaf.output_scale=0.1",
+                 "options.h2_dri_eaf.licensing={eur_per_year: 1.0e7}"},
+                ""});
+    CHECK(c.option("h2_dri_eaf")->alongside);
+    CHECK(c.option("h2_dri_eaf")->licensingPerYear == 1e7);
+    CHECK_FALSE(c.option("ng_dri_eaf")->alongside);
+    // a retrofit already runs the plant on
+    CHECK(errorOf(kExamples + "minimal_case.yaml", {{"options.capture.alongside=true"}, ""})
+              .find("options.capture.alongside: the option is alongside and a retrofit, but must be one of them") !=
+          std::string::npos);
+    // a stage runs where its parent runs
+    CHECK(errorOf(steel, {{"options.h2_switch.alongside=true"}, ""})
+              .find("options.h2_switch.alongside: the option is alongside and a stage (requires 'ng_dri_eaf'), but "
+                    "must be a technology") != std::string::npos);
+    CHECK(errorOf(steel, {{"options.ng_dri_eaf.licensing={eur_per_year: 1.0e7}"}, ""})
+              .find("options.ng_dri_eaf.licensing: the licence income is on an option not beside the plant, but must "
+                    "be on an option with alongside: true") != std::string::npos);
+    CHECK(errorOf(steel, {{"options.h2_dri_eaf.alongside=true", "options.h2_dri_eaf.licensing={eur_per_year: -1}"}, ""})
+              .find("options.h2_dri_eaf.licensing.eur_per_year: the value is -1, but must be in [0, 1e12]") !=
+          std::string::npos);
+    CHECK(errorOf(steel, {{"options.h2_dri_eaf.alongside=true",
+                           "options.h2_dri_eaf.capital_grant={share: 0.3, clawback: {year: 2032, max_emissions_t: 1}}"},
+                          ""})
+              .find("options.h2_dri_eaf.capital_grant.clawback: the claw-back is on an option beside the plant") !=
+          std::string::npos);
+    CHECK(errorOf(steel, {{"options.h2_dri_eaf.alongside=maybe"}, ""}).find("options.h2_dri_eaf.alongside") !=
+          std::string::npos);
+    // the preset innovation-hubs builds every replacement beside the plant, its stage stays a stage
+    const kc::CaseFile h = kc::loadCaseFile(steel, {{}, "innovation-hubs"});
+    CHECK(h.option("ng_dri_eaf")->alongside);
+    CHECK(h.option("h2_dri_eaf")->alongside);
+    CHECK_FALSE(h.option("h2_switch")->alongside);
+    CHECK(h.option("ng_dri_eaf")->licensingPerYear == 1e7);
+    CHECK(h.option("ng_dri_eaf")->outputScale == doctest::Approx(0.1));
 }
 
 TEST_CASE("Scenario presets: names, each applies to every example, documented adjustments") {

@@ -142,4 +142,7 @@ expect 2 "but must fit in --max-memory 1M" "$K" value "$C" --paths 2000 --quiet 
 expect 2 "regression paths .* but must fit in the machine's available memory" "$K" price american-put --spot 36 --strike 40 --rate 0.06 --vol 0.2 --maturity 1 --exercises 50 --training-paths 10000000000
 { sed -n '1,/^options:/p' "$C"; for i in $(seq 1 65); do printf '  o%d:\n    capex: 4.0e8\n' $i; done; } > "$T/many.yaml"
 expect 2 "options: the number of options is 65, but must be at most 64" "$K" value "$T/many.yaml"
+# mothballing (plant.mothball): a missing or bad field names the file and the field, exit 2
+expect 2 "minimal_case.yaml.*plant.mothball.restart_cost: the field is missing" "$K" value "$C" --paths 2000 --quiet --set "plant.mothball={cost_per_year: 1e7}"
+expect 2 "steelworks_h2_dri.yaml.*plant.mothball.restart_years: the value is -1, but must be in \[0, 20\]" "$K" value "$W" --paths 2000 --quiet --set "plant.mothball={cost_per_year: 1e7, restart_cost: 1e8, restart_years: -1}"
 echo "all checks passed"

@@ -1162,3 +1162,162 @@ TEST_CASE("bad input") {
 }
 
 }  // TEST_SUITE
+
+/// A pilot of `a` built beside the Synthetic plant (Technology::alongside): a tenth of its output, a
+/// plant of its own for `capex`, with fixed opex 1e7 a year, 20 years of life and `licence` EUR a
+/// year of licence income while it runs. Illustrative test inputs.
+kp::TechnologyOption pilotOf(const kp::TechnologyOption& a, double capex, double licence) {
+    kp::TechnologyOption t = a;
+    t.tech.name = std::string("pilot");
+    t.tech.alongside = true;
+    t.tech.outputScale = 0.1;
+    t.tech.capex = capex;
+    t.tech.fixedOpex = 1e7;
+    t.tech.licensingPerYear = licence;
+    t.tech.lifetimeYears = 20;
+    t.tech.jobs = 120;
+    t.infrastructure.clear();
+    return t;
+}
+
+TEST_CASE("deterministic limit with a pilot beside the plant: enumeration of never, close, a, b and the pilot") {
+    // the plant stops in 2041 and clears its site for C; the pilot (built in 2 years) adds its own
+    // cash flow (a replacement of its size, by the scalar kp::yearCashFlow) and its licence income
+    // for its 20 years, while the plant runs on exactly as if nothing had been built
+    int pilotCases = 0, otherCases = 0;
+    for (const double licence : {0.0, 2e7, 6e7})
+    for (const double C : {0.0, 1e9})
+    for (double co2 : {30.0, 60.0, 90.0}) {
+        Synthetic syn;
+        syn.co2 = co2;
+        auto p = syn.make();
+        const int L = 15, H = p.project.horizonYears;
+        p.project.plant.remainingLifeYears = L;
+        p.project.plant.decommissioningCost = C;
+        p.project.technologies.push_back(pilotOf(p.project.technologies[0], 1.5e8, licence));
+        if (licence > 5e7) p.project.technologies[2].tech.earliestDecisionYear = 2032;  // a pilot decided later
+        const auto& D = p.project.discount;
+        std::vector<double> base = deterministicFlows(syn, p, nullptr);
+        for (int k = L; k < H; ++k) base[static_cast<std::size_t>(k)] = k == L ? -C : 0.0;
+        const kp::Technology& pt = p.project.technologies[2].tech;
+        const std::vector<double> pilot = deterministicFlows(syn, p, &pt);  // its own flows, at its size
+        double never = 0;
+        for (int k = 0; k < H; ++k) never += D[k] * base[k];
+        double best = never;
+        int bestJ = -1, bestD = -1;
+        for (int d = 0; d < H; ++d) {
+            double before = 0;
+            for (int k = 0; k < d; ++k) before += D[k] * base[k];
+            const double close = before + D[d] * (2e8 - 4e8) - (d <= L ? D[d] * C : 0.0);
+            if (close > best) best = close, bestJ = 3, bestD = d;
+            for (int j = 0; j < 2; ++j) {  // a, b: replacements (as enumerateBest)
+                const auto& t = p.project.technologies[j].tech;
+                if (2026 + d < t.earliestDecisionYear || 2026 + d > t.latestDecisionYear) continue;
+                const std::vector<double> cf = deterministicFlows(syn, p, &t);
+                const int s0 = std::max(d + t.constructionYears, j == 1 ? 4 : 0);
+                double v = before - D[d] * t.capex;
+                for (int k = d; k < H; ++k) v += D[k] * (k < s0 ? base[k] : k < s0 + t.lifetimeYears ? cf[k] : 0.0);
+                if (s0 <= L && s0 < H) v -= D[s0] * C;
+                if (v > best) best = v, bestJ = j, bestD = d;
+            }
+            // the pilot: the plant as it is throughout, plus the pilot from d + 2 for 20 years
+            if (2026 + d < pt.earliestDecisionYear || 2026 + d > pt.latestDecisionYear) continue;
+            const int s0 = d + pt.constructionYears;
+            double v = never - D[d] * pt.capex;
+            for (int k = s0; k < std::min(s0 + pt.lifetimeYears, H); ++k) v += D[k] * (pilot[k] + licence);
+            if (v > best) best = v, bestJ = 2, bestD = d;
+        }
+        kp::InvestmentLsm engine;
+        const auto r = engine.value(p, settings(2000, 7));
+        CAPTURE(licence);
+        CAPTURE(C);
+        CAPTURE(co2);
+        CAPTURE(bestJ);
+        CAPTURE(bestD);
+        CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
+        checkBestAction(r, bestJ, static_cast<std::size_t>(std::max(bestD, 0)), 3);
+        if (bestJ == 2) {  // a pilot beside the works is not the works decarbonising
+            ++pilotCases;
+            CHECK(r.outcomes.piloted.probability == 1.0);
+            CHECK(r.outcomes.invested.probability == 0.0);
+            for (const auto& e : r.investedBy) CHECK(e.value == 0.0);
+            MESSAGE("pilot in " << 2026 + bestD << " (co2 " << co2 << ", licence " << licence << ", C " << C << ")");
+        } else {
+            ++otherCases;
+            CHECK(r.outcomes.piloted.probability == 0.0);
+        }
+    }
+    CHECK(pilotCases > 0);
+    CHECK(otherCases > 0);
+}
+
+TEST_CASE("a pilot beside the plant: each period is the plant's plus the pilot's (cash flow, output, emissions, jobs)") {
+    Synthetic syn;
+    syn.co2 = 70;
+    auto p = syn.make();
+    const int L = 15, H = p.project.horizonYears;
+    p.project.plant.remainingLifeYears = L;  // stops in 2041, the pilot runs on to 2048
+    p.project.plant.decommissioningCost = 3e8;
+    p.project.plant.jobs = 1000;
+    p.project.plant.foreignIntensity = 2.0;
+    p.project.technologies.push_back(pilotOf(p.project.technologies[0], 1.5e8, 1e7));
+    const kp::Technology& pt = p.project.technologies[2].tech;
+    const std::vector<double> base = deterministicFlows(syn, p, nullptr);
+    const std::vector<double> pilot = deterministicFlows(syn, p, &pt);
+    struct Flows : kp::PricingObserver {  // the per-period outcome of the one path
+        std::vector<double> cf, inv, em, out;
+        void onBlock(const kp::PricingBlock& b) override {
+            if (!cf.empty()) return;  // every path is the same (vol 0): the first block's first
+            for (std::size_t k = 0; k < b.years; ++k) {
+                cf.push_back(b.cashFlow[k * b.n]), inv.push_back(b.investment[k * b.n]);
+                em.push_back(b.emissions[k * b.n]), out.push_back(b.output[k * b.n]);
+            }
+        }
+    } f;
+    kp::InvestmentLsm engine;
+    auto s = settings(256, 3);
+    s.fixedPolicy = kp::FixedPolicy{2, 2027};  // the pilot decided in 2027, running 2029-2048
+    const auto r = engine.value(p, s, &f);
+    REQUIRE(f.cf.size() == static_cast<std::size_t>(H));
+    for (int k = 0; k < H; ++k) {
+        CAPTURE(k);
+        const bool plant = k < L, runs = k >= 3 && k < 23;
+        const double cf = (plant ? base[k] : k == L ? -3e8 : 0.0) + (runs ? pilot[k] + 1e7 : 0.0);
+        CHECK(f.cf[k] == doctest::Approx(cf).epsilon(1e-12).scale(1e6));
+        CHECK(f.inv[k] == (k == 1 ? 1.5e8 * (1 - pt.grant.share) : 0.0));
+        CHECK(f.em[k] == doctest::Approx((plant ? 1.5e6 : 0.0) + (runs ? 0.3 * 1e5 : 0.0)).epsilon(1e-12));
+        CHECK(f.out[k] == doctest::Approx((plant ? 1e6 : 0.0) + (runs ? 1e5 : 0.0)).epsilon(1e-12));
+        const kp::ProductionYear& py = r.production[static_cast<std::size_t>(k)];
+        CHECK(py.output == doctest::Approx(f.out[k]).epsilon(1e-12));
+        CHECK(py.jobs == (plant ? 1000.0 : 0.0) + (runs ? 120.0 : 0.0));
+        CHECK(py.lost == doctest::Approx(plant ? 0.0 : runs ? 9e5 : 1e6).epsilon(1e-12));
+        CHECK(py.leakage == doctest::Approx(2.0 * py.lost).epsilon(1e-12));
+    }
+    CHECK(r.outcomes.piloted.probability == 1.0);
+    CHECK(r.outcomes.invested.probability == 0.0);
+}
+
+TEST_CASE("a pilot that never pays changes nothing but its own row") {
+    Synthetic syn;
+    syn.vol = 0.4;
+    syn.co2 = 70;
+    auto p = syn.make();
+    p.project.plant.remainingLifeYears = 15;
+    kp::InvestmentLsm engine;
+    const auto r0 = engine.value(p, settings(20'000, 5));
+    p.project.technologies.push_back(pilotOf(p.project.technologies[0], 1e12, 0.0));
+    const auto r1 = engine.value(p, settings(20'000, 5));
+    CHECK(r1.optionValue.value == r0.optionValue.value);
+    CHECK(r1.optionValue.stdError == r0.optionValue.stdError);
+    CHECK(r1.valueOfWaiting.value == r0.valueOfWaiting.value);
+    CHECK(r1.neverProbability == r0.neverProbability);
+    CHECK(r1.outcomes.invested.probability == r0.outcomes.invested.probability);
+    CHECK(r1.outcomes.piloted.probability == 0.0);
+    for (std::size_t y = 0; y < r0.years.size(); ++y) {
+        CHECK(r1.investedBy[y].value == r0.investedBy[y].value);
+        CHECK(r1.emissionsMean[y] == r0.emissionsMean[y]);
+        CHECK(r1.production[y].output == r0.production[y].output);
+        CHECK((r1.trigger[y] == r0.trigger[y] || (std::isnan(r1.trigger[y]) && std::isnan(r0.trigger[y]))));
+        CHECK(r1.timing[2][y] == 0.0);
+    }
+}

@@ -71,6 +71,10 @@ struct Scenario {
     /// capex and fixed opex x scale^optionsCapexExponent; a retrofit captures rate x scale. 1: as written.
     double optionsScale = 1;
     double optionsCapexExponent = 1;      ///< economies of scale of a smaller build, in [0, 1]
+    /// Every replacement technology (not a retrofit, reline or stage; without a grant claw-back) built
+    /// beside the plant (Technology::alongside), with this licence income, EUR/yr.
+    bool optionsAlongside = false;
+    double optionsLicensingPerYear = 0;
     double exitValueScale = 1;            ///< close and relocate values x scale
     double exitCostScale = 1;             ///< close and relocate costs x scale
 };

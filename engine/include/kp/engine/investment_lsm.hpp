@@ -113,6 +113,13 @@ struct InvestmentRule {
     static std::size_t technology(std::size_t j) { return 1 + j; }
     std::size_t stageExercise(std::size_t st) const { return 1 + technologies + 2 * st; }
     std::size_t stageContinue(std::size_t st) const { return 2 + technologies + 2 * st; }
+    /// A technology beside the plant (Technology::alongside): the fit of its own part, I_j(d) minus
+    /// never investing from d (its capex, own flows, subsidy, licence income, its stage's value).
+    /// These entries follow the stages' and exist only when some technology is alongside. The rule
+    /// builds it only where this estimate is > 0: necessary, since the best continuation is worth at
+    /// least never investing from d, and it keeps the rule from building a pilot that does not pay
+    /// for itself where the two large fits (investing, waiting) differ by their noise.
+    std::size_t ownPart(std::size_t j) const { return 1 + technologies + 2 * stages + j; }
 };
 
 enum class Decision { InvestNow, Wait, Close };
@@ -143,12 +150,18 @@ struct OutcomeShare {
 
 /// "Never invest" split by what happens to the plant as it is (issue 14): closed early (an exit),
 /// relined (its life extended, plant.reline), run to the end of its remaining life inside the
-/// horizon (then stopped, paying its decommissioning), or still running at the horizon (its life
-/// reaches past it); and invested (in a technology that is not a reline). The five add up.
+/// horizon (then stopped, paying its decommissioning), still running at the horizon (its life
+/// reaches past it), or mothballed (plant.mothball; `restarted` of them later restarted); invested
+/// (in a technology that is not a reline, mothballing or beside the plant); and piloted (a
+/// technology built beside the plant, Technology::alongside, the plant running on to its end). The
+/// seven add up.
 struct Outcomes {
-    OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon, relined;
-    /// The five in the order of the pricing pass's outcome index (investment_pricing.cpp).
-    std::array<OutcomeShare*, 5> shares() { return {&invested, &closedEarly, &endOfLife, &runningAtHorizon, &relined}; }
+    OutcomeShare invested, closedEarly, endOfLife, runningAtHorizon, relined, piloted, mothballed;
+    double restarted = 0;  ///< P(mothballed and later restarted), part of mothballed.probability
+    /// The seven in the order of the pricing pass's outcome index (investment_pricing.cpp).
+    std::array<OutcomeShare*, 7> shares() {
+        return {&invested, &closedEarly, &endOfLife, &runningAtHorizon, &relined, &piloted, &mothballed};
+    }
     int endOfLifeYear = 0;  ///< the calendar year the plant as it is stops (start year + remaining life)
 };
 
@@ -167,6 +180,8 @@ struct InvestmentResult {
     int technology = -1;                   ///< for InvestNow: index into problem.project.technologies
     std::vector<std::string> technologyNames;
     std::vector<char> relines;             ///< per technology: 1 if it is a reline (Technology::isReline)
+    std::vector<char> alongside;           ///< per technology: 1 if it runs beside the plant (Technology::alongside)
+    std::vector<char> mothballs;           ///< per technology: 1 if it mothballs the plant (Technology::isMothball)
     std::vector<Estimate> npvNow;          ///< per technology: E[I_j(0)] (NaN value if not allowed at 0)
     Estimate neverInvest;                  ///< E[B(0)]: carry on until the end of the plant's life
     Estimate optionValue;                  ///< value of the flexible strategy

@@ -18,7 +18,12 @@
 ///   L   the plant's remaining life in periods; C its decommissioning cost (Plant): base[L] = -C
 ///       (after the horizon: in base[H - 1], discounted); closing at d <= L pays C at d; a
 ///       technology starting at s <= L moves it to s (a replacement) or to the end of its own
-///       life (a retrofit runs the plant on). A stage does not move it.
+///       life (a retrofit runs the plant on; mothballing, which ends at L, leaves it at L). A
+///       stage does not move it.
+///   Mothballing (Technology::MothballRole): the idle option j runs from d to L with tech_j[k] =
+///       -care and maintenance / P and no emissions, allowed at d < L; its restart stage runs the
+///       plant as it is (tech[k] = base[k] before the charge, ebase) from its restart to L,
+///       allowed at t with t + restart time < L.
 ///   F   features: NC continuous (stochastic prices, CO2 first; learning factors) then NI
 ///       indicators (infrastructure i arrived by the date)
 /// Money is discounted to t = 0 where the name says so (investValue, stageValue, closeValue);
@@ -68,13 +73,21 @@ struct PathPlan {
     std::size_t J = 0, d = 0, j = 0, js = 0;
     std::size_t s0 = 0, e0 = 0, es0 = 0;          ///< technology: operation start, end, subsidy end
     std::size_t dS = 0, sS = 0, eS = 0, esS = 0;  ///< its stage: decision, operation start, end, subsidy end (js = 0: none)
+    bool alongside = false;  ///< the technology runs beside the plant (Technology::alongside)
     bool isTechnology() const { return a >= 0 && a < static_cast<int>(J); }
     bool exited() const { return a == static_cast<int>(J); }
     bool hasStage() const { return js != 0; }
     Running running(std::size_t k) const {
-        if (a < 0 || k < d) return Running::Plant;
+        if (a < 0 || k < d || alongside) return Running::Plant;
         if (exited()) return Running::Nothing;
         if (k < s0) return Running::Plant;  // under construction
+        if (hasStage() && k >= sS && k < eS) return Running::Stage;
+        return k < e0 ? Running::Technology : Running::Nothing;
+    }
+    /// Beside the plant (alongside): what runs next to it in period k (Technology, Stage or Nothing);
+    /// running(k) is then the plant's part.
+    Running beside(std::size_t k) const {
+        if (!alongside || k < s0) return Running::Nothing;
         if (hasStage() && k >= sS && k < eS) return Running::Stage;
         return k < e0 ? Running::Technology : Running::Nothing;
     }
@@ -112,6 +125,10 @@ public:
     std::size_t stageParent(std::size_t st) const { return pr_.stages[st].parent; }
     /// Technology j < J is a reline of the plant as it is (not a decarbonisation).
     bool isReline(std::size_t j) const { return pr_.technologies[j].tech.isReline(); }
+    /// Technology j < J runs beside the plant (Technology::alongside: a pilot, not the plant decarbonising).
+    bool isAlongside(std::size_t j) const { return pr_.technologies[j].tech.alongside; }
+    /// Technology j < J mothballs the plant as it is (not a decarbonisation; its stage restarts it).
+    bool isMothball(std::size_t j) const { return pr_.technologies[j].tech.isMothball(); }
     /// Simulation times 0, 1/P, ..., horizonYears (H + 1 times).
     const std::vector<double>& times() const { return times_; }
     double discount(std::size_t k) const { return pr_.discount[k]; }
@@ -169,11 +186,13 @@ private:
     }
     int periodsOf(int years) const { return years * static_cast<int>(P_); }
     /// Operating periods of option j starting at period s: its lifetime, or for a reline up to the
-    /// plant's remaining life plus the years it adds (at least one period).
+    /// plant's remaining life plus the years it adds, for mothballing and its restart up to the
+    /// plant's remaining life (at least one period).
     int lifeOf(std::size_t j, long s) const {
         const Technology& t = optionAt(j).tech;
-        if (!t.isReline()) return periodsOf(t.lifetimeYears);
-        const long end = static_cast<long>(periodsOf(pr_.plant.remainingLifeYears + t.relineYearsAdded));
+        const bool mothball = t.mothball != Technology::MothballRole::None;
+        if (!t.isReline() && !mothball) return periodsOf(t.lifetimeYears);
+        const long end = static_cast<long>(periodsOf(pr_.plant.remainingLifeYears + (mothball ? 0 : t.relineYearsAdded)));
         return static_cast<int>(std::max(end - s, 1L));
     }
     /// Grant repaid (undiscounted, in the milestone's first period) by technology j decided at d,
@@ -238,6 +257,8 @@ private:
     std::vector<double> times_, closeValue_;
     std::vector<double> afterSum_;        // afterSum_[m]: sum of discountAfter[0 .. m)
     std::vector<char> allowed_;           // [j][d], j < JS
+    std::vector<double> licence_;         // [j], j < JS: licence income EUR/yr in its running flow (alongside)
+    std::vector<Policy> besidePolicy_;    // [j], j < JS, when any option is alongside: the policy its flows use
 };
 
 }  // namespace kp

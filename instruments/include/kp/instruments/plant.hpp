@@ -50,6 +50,8 @@ struct Plant {
     double decommissioningCost = 0;
     /// The case offers a reline (plant.reline): the option named "reline" among the technologies.
     bool reline = false;
+    /// The case offers mothballing (plant.mothball): the option "mothball" and its stage "restart".
+    bool mothball = false;
     double jobs = 0;  ///< direct employment while the plant as it is operates (reported only), >= 0
     /// tCO2 per t of the product made abroad instead of here (case file: leakage), >= 0: the output
     /// the plant no longer makes (closed, stopped, relocated, scaled down) is made there (reported only).

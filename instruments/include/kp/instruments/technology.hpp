@@ -81,7 +81,30 @@ struct Technology {
     int relineYearsAdded = -1;
     double jobs = -1;  ///< direct employment while it operates (reported only); < 0: as the plant
     bool isReline() const { return relineYearsAdded >= 0; }
+    /// Beside the plant (case file: options.<x>.alongside), e.g. a pilot: not a retrofit, reline or
+    /// stage. From its operation start, for its lifetime, it adds its own output (plant output x
+    /// outputScale), energy use, feedstock, opex, direct emissions (emissionIntensity), free
+    /// allocation, levy, premium and subsidy, each computed as for a replacement of that size, to the
+    /// plant's; the plant runs on as it is (its end of life and decommissioning unchanged). It is
+    /// one decision like every option: once built, the plant is not closed or relined before its end.
+    /// Excluded from P(invested), the CO2 trigger and the `invested` outcome (its own: `piloted`).
+    /// Jobs < 0: the plant's x outputScale.
+    bool alongside = false;
+    /// Licence income, EUR/yr, >= 0, while an alongside technology (or its stage) operates.
+    double licensingPerYear = 0;
     CapitalGrant grant;               ///< capital grant on the investment
+    /// Mothballing of the plant as it is (case file: plant.mothball), not a decarbonisation:
+    ///   Idle     suspends the plant (care and maintenance): its running cash flow is -fixedOpex a
+    ///            year, nothing made or emitted, no carbon bill, `jobs` kept on; capex is a one-off
+    ///            mothballing cost. It lasts to the plant's end of life, when the decommissioning is paid.
+    ///   Restart  the Idle option's stage: the plant as it is runs again (its cash flow, output and
+    ///            emissions) from capex (the restart cost) and constructionYears (the restart time) to
+    ///            its end of life, unchanged by the idle years.
+    /// Excluded, as a reline is, from P(invested), the CO2 trigger and the `invested` outcome.
+    enum class MothballRole { None, Idle, Restart };
+    MothballRole mothball = MothballRole::None;
+    bool isMothball() const { return mothball == MothballRole::Idle; }
+    bool isRestart() const { return mothball == MothballRole::Restart; }
 
     /// Capex in EUR after learning, for cumulative deployment D (curve from the case).
     double capexAt(const LearningCurve* curve, double deployment) const {

@@ -34,7 +34,7 @@ struct Bump {
 std::vector<Bump> standardBumps(const cases::CaseFile& c);
 
 /// Index of the technology with the highest NPV of investing now among those allowed now, relines
-/// left out (InvestmentResult::relines), -1 if none.
+/// and mothballing left out (InvestmentResult::relines, mothballs), -1 if none.
 int bestNowTechnology(const InvestmentResult& r);
 
 /// Prices each bumped case with `rules`, the rules trained on the base case, and `settings` (same seed

@@ -191,7 +191,9 @@ InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProb
     return res;
 }
 
-std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile) {
+std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile, bool operating) {
+    KP_REQUIRE(!operating || view.operationPeriod != nullptr,
+               "sizingCashFlows: sizing on the operating paths, but the path view has no operation period per path");
     const std::size_t periods = view.periods ? view.periods : tenor;
     std::vector<std::size_t> drawn;
     for (std::size_t p = 0; p < view.paths; ++p) {
@@ -199,12 +201,18 @@ std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor,
         if (d >= 0 && static_cast<std::size_t>(d) + tenor <= periods) drawn.push_back(p);
     }
     if (drawn.empty()) return {};
-    std::vector<double> out(tenor), x(drawn.size());
+    std::vector<double> out(tenor), x;
+    x.reserve(drawn.size());
     for (std::size_t i = 0; i < tenor; ++i) {
-        for (std::size_t k = 0; k < drawn.size(); ++k) {
-            const std::size_t p = drawn[k];
+        x.clear();
+        for (const std::size_t p : drawn) {
             const auto d = static_cast<std::size_t>(view.drawPeriod ? view.drawPeriod[p] : 0);
-            x[k] = view.cashFlow[(d + i) * view.stride + p];
+            if (operating && static_cast<long>(d + i) < static_cast<long>(view.operationPeriod[p])) continue;
+            x.push_back(view.cashFlow[(d + i) * view.stride + p]);
+        }
+        if (x.empty()) {  // no path operates in this period: the sponsors serve it, not sized on
+            out[i] = kNaN;
+            continue;
         }
         if (std::isnan(quantile)) {
             double sum = 0;

@@ -57,7 +57,7 @@ double sizeToDscr(const LoanSchedule& s, double amount, const std::vector<double
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t i = firstPeriod; i < s.periods(); ++i) {
         const double service = (s.interest[i] + s.fee[i] + s.principal[i]) / amount;  // per unit lent
-        if (service > 0) best = std::min(best, cashFlow[i] / (minDscr * service));
+        if (service > 0 && !std::isnan(cashFlow[i])) best = std::min(best, cashFlow[i] / (minDscr * service));
     }
     return std::isfinite(best) ? std::max(0.0, best) : 0.0;
 }
@@ -95,11 +95,14 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
         const std::vector<double>& kpiTarget = kpiTargets[d];
         const std::size_t offset = d * view.stride;  // the view's periods run from startYear
         // grace years funded outside the cash flow (interest during construction): not served by it
-        std::size_t funded = t.graceFunded ? std::min(static_cast<std::size_t>(t.graceYears), P) : 0;
-        // completion support: the sponsors also serve the debt until the investment operates
-        if (t.completionSupport)
-            funded = std::max(funded, static_cast<std::size_t>(std::clamp(view.operationPeriod[p] - draw, 0,
-                                                                          static_cast<int>(P))));
+        const std::size_t grace = t.graceFunded ? std::min(static_cast<std::size_t>(t.graceYears), P) : 0;
+        // completion support: the sponsors serve the debt until the investment operates (a closure
+        // before then included: they repay the outstanding)
+        const std::size_t completion =
+            t.completionSupport
+                ? static_cast<std::size_t>(std::clamp(view.operationPeriod[p] - draw, 0, static_cast<int>(P)))
+                : 0;
+        const std::size_t funded = std::max(grace, completion);
         PathState st;
         st.reserve = t.reserveYears * contractualService(funded < P ? funded : 0);
         st.support = t.sponsorSupport;
@@ -119,10 +122,11 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
             const double interest = s.outstanding[i] * s.accrual[i] * (s.baseRate[i] + margin + st.step);
             const bool closing = i == close;  // a closure accelerates the loan
             const double due = interest + s.fee[i] + (closing ? s.outstanding[i] : s.principal[i]);
-            if (i < funded && !closing) {  // paid by the sponsors (interest during construction)
+            if ((i < funded && !closing) || i < completion) {  // paid by the sponsors outside the cash flow
                 st.value += s.discount[i] * due;
                 st.valueHurdle += s.hurdleDiscount[i] * due;
                 st.sponsorPaid += s.discount[i] * due;
+                if (closing) break;  // before completion: the sponsors repay the accelerated loan
                 if (ratchet) updateRatchet(i);
                 continue;
             }

@@ -384,4 +384,53 @@ TEST_CASE("Completion support: no default before the financed plant operates, op
     CHECK_THROWS_AS(kp::evaluateLoan(t, s, {}, plain, 0, n, with.out()), kp::Error);
 }
 
+TEST_CASE("Completion support: a closure before completion is repaid by the sponsors, after it is the lender's") {
+    // the linear loan of 1000 over 5 years; no cash flow on either path. Path 0 closes in period 2
+    // and never operates: without support it defaults in period 0; with it the sponsors pay periods
+    // 0-1 and the accelerated outstanding in period 2 (by hand), the bank loses nothing. Path 1
+    // operates from period 1 and closes in period 3: the lender's risk from period 1 (defaults then).
+    kp::LoanTerms t = fixedLoan();
+    t.upfrontFee = 0.01;
+    const std::size_t n = 2, periods = 5;
+    std::vector<double> cash(periods * n, 0.0), kpi(periods * n, NAN);
+    std::vector<int> close{2, 3}, operation{5, 1};
+    kp::LoanPathView view{n, n, cash.data(), kpi.data(), close.data()};
+    view.operationPeriod = operation.data();
+    const kp::LoanSchedule s = kp::buildLoanSchedule(t);
+    std::vector<int> d(n);
+    std::vector<double> ead(n), lad(n), loss(n), value(n), hurdle(n), lent(n), sponsor(n);
+    const kp::LoanOutcomes out{d.data(), ead.data(), lad.data(), loss.data(), value.data(), hurdle.data(), lent.data(),
+                               sponsor.data()};
+    kp::evaluateLoan(t, s, {}, view, 0, n, out);
+    CHECK(d == std::vector<int>{0, 0});  // no cash flow, no reserve: the first debt service is missed
+    t.completionSupport = true;
+    kp::evaluateLoan(t, s, {}, view, 0, n, out);
+    CHECK(d == std::vector<int>{5, 1});
+    const double paid = s.discount[0] * (s.interest[0] + s.fee[0] + s.principal[0]) +
+                        s.discount[1] * (s.interest[1] + s.fee[1] + s.principal[1]) +
+                        s.discount[2] * (s.interest[2] + s.fee[2] + s.outstanding[2]);  // accelerated
+    CHECK(loss[0] == 0.0);
+    CHECK(ead[0] == 0.0);
+    CHECK(sponsor[0] == doctest::Approx(paid).epsilon(1e-12));
+    CHECK(value[0] == doctest::Approx(t.upfrontFee * t.amount + paid).epsilon(1e-12));
+    // path 1: the sponsors pay period 0 only; period 1's debt service is due from a cash flow of 0
+    CHECK(sponsor[1] == doctest::Approx(s.discount[0] * (s.interest[0] + s.fee[0] + s.principal[0])).epsilon(1e-12));
+    CHECK(ead[1] == doctest::Approx(s.interest[1] + s.outstanding[1]).epsilon(1e-12));
+    CHECK(loss[1] > 0.0);
+}
+
+TEST_CASE("Sizing skips the periods no path operates in (completion support)") {
+    // the linear loan of 1000: DS_i(1) = 0.2 + 0.05 x outstanding share; periods 0-1 NaN (the
+    // sponsors serve them), so the binding period is the first sized one with the smallest cover
+    const kp::LoanTerms t = fixedLoan();
+    const kp::LoanSchedule s = kp::buildLoanSchedule(t);
+    const std::vector<double> cf{NAN, NAN, 300, 300, 300};
+    double bind = INFINITY;
+    for (std::size_t i = 2; i < 5; ++i)
+        bind = std::min(bind, cf[i] / (1.3 * (s.interest[i] + s.fee[i] + s.principal[i]) / t.amount));
+    CHECK(kp::sizeToDscr(s, t.amount, cf, 1.3, 0) == doctest::Approx(bind).epsilon(1e-12));
+    CHECK(bind == doctest::Approx(300 / (1.3 * (0.2 + 0.05 * 0.6))).epsilon(1e-12));  // period 2: 600 outstanding
+    CHECK(kp::sizeToDscr(s, t.amount, std::vector<double>(5, NAN), 1.3, 0) == 0.0);  // nothing to size on
+}
+
 }  // TEST_SUITE

@@ -95,7 +95,11 @@ InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProb
 /// from the draw, the mean (quantile NaN) or the quantile in (0, 1) of the cash flows over the paths
 /// that draw (the order statistic ceil(n quantile); a loan file's pNN, the cash flow exceeded on NN%
 /// of the paths, is the quantile 1 - NN/100) (view.drawPeriod; every path without it), in period draw + i. Empty if no path draws.
-std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile);
+/// `operating` (completion support; needs view.operationPeriod): period i counts only the paths on
+/// which the financed investment operates by then (draw + i >= operationPeriod), the periods before
+/// being served by the sponsors; NaN where no path does (not sized on).
+std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile,
+                                    bool operating = false);
 
 /// Value at risk and expected shortfall of a loss distribution at one confidence level.
 struct TailRisk {

@@ -34,8 +34,9 @@
 ///   completion support (completionSupport): the same in every period before the financed
 ///            investment operates on the path (LoanPathView::operationPeriod; a completion guarantee:
 ///            the sponsors service the debt, interest and principal, until completion, so the lenders
-///            take operating risk only); the reserve holds reserveYears of the first debt service
-///            the cash flow serves on that path;
+///            take operating risk only), a closure before then included (the sponsors repay the
+///            accelerated loan); the reserve holds reserveYears of the first debt service the cash
+///            flow serves on that path;
 ///   ratchet: after each test of the emission intensity against the target of its year, the margin
 ///            of the next period moves by -stepDown (target met) or +stepUp (missed); no test when
 ///            nothing was produced.
@@ -88,8 +89,9 @@ struct LoanTerms {
     /// reserveYears of the first repayment year's debt service; sizing covers the repayment years.
     bool graceFunded = false;
     /// Completion support: the sponsors pay every debt service (interest, fee and principal) due
-    /// before the financed investment operates on the path, outside the cash flow (needs
-    /// LoanPathView::operationPeriod); the cash flow serves the debt from the first operating year.
+    /// before the financed investment operates on the path, outside the cash flow, and repay the
+    /// loan if the plant closes before then (needs LoanPathView::operationPeriod); the cash flow
+    /// serves the debt from the first operating year.
     bool completionSupport = false;
     double minDscr = 0;         ///< covenant: minimum CF / DS; 0 for none
     int cureYears = 1;          ///< consecutive breaches tolerated before a covenant default
@@ -155,7 +157,8 @@ LoanSchedule buildLoanSchedule(const LoanTerms& terms, int drawYear);
 /// principal_i) of `schedule`, built for any amount (the schedule is linear in it); the amount is
 /// A = min over periods with DS_i > 0 of cashFlow_i / (minDscr x DS_i(1)), floored at 0.
 /// `cashFlow[i]`: the cash flow available for debt service in period i (the sizing case).
-/// `firstPeriod`: the periods before it are not sized on (grace years funded outside the cash flow).
+/// `firstPeriod`: the periods before it are not sized on (grace years funded outside the cash flow);
+/// nor is a period whose cash flow is NaN (no path operates then, under completion support).
 double sizeToDscr(const LoanSchedule& schedule, double amount, const std::vector<double>& cashFlow,
                   double minDscr, std::size_t firstPeriod = 0);
 

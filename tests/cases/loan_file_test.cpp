@@ -161,6 +161,17 @@ TEST_CASE("Cash flow for debt service and the P90 sizing case: defaults, values 
           kData + "completion_on_plant.yaml:4: completion.guarantee: the guarantee is sponsor, but must be none for a loan "
                   "to the plant as is (funds: plant): completion support waits for the financed investment to operate, "
                   "so it needs funds: OPTION");
+    // bad values: file:line: field, what was given and what it must be (exit code 2 in the CLI)
+    CHECK(loanError("completion_bad.yaml") ==
+          kData + "completion_bad.yaml:4: completion.guarantee: the value is 'lender', but must be one of none, sponsor");
+    std::string badKey;
+    try {
+        (void)kc::loadLoanFile(kData + "sized_on_investment.yaml", {"completion.guarnatee=sponsor"});
+    } catch (const kp::InvalidInput& e) {
+        badKey = e.what();
+    }
+    CHECK(badKey == kData + "sized_on_investment.yaml (--set completion.guarnatee): completion.guarnatee: the key "
+                            "'guarnatee' is unknown, but must be one of guarantee (did you mean 'guarantee'?)");
 }
 
 TEST_CASE("A portfolio's cases must share one market") {

@@ -45,6 +45,10 @@ nlohmann::ordered_json runJson(const LoanRun& run, const cases::LoanFile& loan) 
         j["draw_probability"] = results::estimateJson(run.variants[0].stats.drawProbability);
         j["pd_given_drawn"] = results::estimateJson(run.variants[0].stats.pdGivenDrawn);
     }
+    if (run.terms.completionSupport) {  // only then, as above
+        j["completion_late"] = results::estimateJson(run.variants[0].stats.completionLate);
+        j["sponsor_paid"] = results::estimateJson(run.variants[0].stats.sponsorPaid);
+    }
     j.update(statisticsJson(run.variants[0].stats, run.schedule));
     j["breakeven_margin"] = results::estimateJson(run.variants[0].breakevenMargin);
     nlohmann::ordered_json variants = nlohmann::ordered_json::object();
@@ -90,6 +94,8 @@ void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanR
         std::cout << "Cash flow for debt service: incremental (the policy's minus never investing's, on the same paths)\n";
     if (t.graceFunded)
         std::cout << "Interest of the " << t.graceYears << " grace years funded outside the cash flow (interest during construction)\n";
+    if (t.completionSupport)
+        std::cout << "Completion support: the sponsors serve the debt until " << l.funds << " operates on each path\n";
     if (l.sizing) {
         std::cout << "Sized to a minimum DSCR of " << l.sizing->minDscr << " on the " << l.sizing->on
                   << " cash flow of the paths that draw: " << millions(run.sizedAmount) << " m"
@@ -122,6 +128,10 @@ void printCredit(const LoanRun& run, const std::string& cur, bool draws) {
     }
     row(draws ? "PD cumulative (unconditional)" : "PD cumulative", percent(s.pdCumulative.value),
         percent(s.pdCumulative.stdError));
+    if (run.terms.completionSupport) {
+        row("sponsors pay past the grace years", percent(s.completionLate.value), percent(s.completionLate.stdError));
+        row("sponsors' debt service paid (PV)", millions(s.sponsorPaid.value), millions(s.sponsorPaid.stdError));
+    }
     row("LGD (after collateral, guarantee)", percent(s.lgd.value), percent(s.lgd.stdError));
     row("expected loss", millions(s.expectedLoss.value), millions(s.expectedLoss.stdError));
     row("VaR 99%", millions(s.tail99.var.value), millions(s.tail99.var.stdError));
@@ -175,6 +185,7 @@ int runLoanCommand(const LoanOptions& o) {
         j["currency"] = loan.terms.currency;
         if (loan.incremental) j["cash_flow"] = "incremental";  // only then: the other files' output is unchanged
         if (loan.terms.graceFunded) j["grace_interest"] = "funded";
+        if (loan.terms.completionSupport) j["completion"] = "sponsor";
         j["amount"] = runs[0].terms.amount;
         if (loan.sizing)
             j["sizing"] = {{"min_dscr", loan.sizing->minDscr},

@@ -42,6 +42,11 @@ std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, cons
         rec.drawPeriods = static_cast<std::size_t>(loan.drawUntil - t.startYear + 1);
         lastYear = loan.drawUntil + t.tenorYears;
     }
+    if (t.completionSupport) {  // the year the financed investment operates on each path
+        rec.operationTechnology = technologyIndex(pr, loan.funds);
+        KP_REQUIRE(rec.operationTechnology >= 0, loan.path, ":", loan.completionLine, ": completion: the option is '",
+                   loan.funds, "', but must be an option the engine values (not a stage) to wait for its operation");
+    }
     if (t.collateralFromPlant)
         for (int k = 0; k <= c.valuation.horizonYears; ++k)
             rec.plantDiscount.push_back(c.valuation.discount.factor(static_cast<double>(k)));
@@ -69,15 +74,20 @@ PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, 
         LoanTerms unit = t;
         unit.amount = 1.0;
         const LoanSchedule s1 = buildLoanSchedule(unit);
-        out.sizingCashFlow = sizingCashFlows(out.view, s1.periods(), loan.sizing->quantile);
+        // with completion support, each year is sized on the paths that operate by then (the sponsors
+        // serve the others)
+        out.sizingCashFlow = sizingCashFlows(out.view, s1.periods(), loan.sizing->quantile, t.completionSupport);
         KP_REQUIRE(!out.sizingCashFlow.empty(), loan.path, ":", loan.sizingLine, ": sizing: the paths that draw the loan are 0 of ",
                    out.view.paths, ", but must be at least one to size the loan on (", c.path, ")");
         // grace years funded outside the cash flow (grace_interest: funded) are not sized on
         const std::size_t first = t.graceFunded ? static_cast<std::size_t>(t.graceYears) : 0;
         out.sizedAmount = sizeToDscr(s1, 1.0, out.sizingCashFlow, loan.sizing->minDscr, first);
-        std::size_t worst = first;
+        std::size_t worst = first;  // the lowest cash flow sized on (NaN: no path operates, not sized on)
         for (std::size_t i = first + 1; i < out.sizingCashFlow.size(); ++i)
-            if (out.sizingCashFlow[i] < out.sizingCashFlow[worst]) worst = i;
+            if (std::isnan(out.sizingCashFlow[worst]) || out.sizingCashFlow[i] < out.sizingCashFlow[worst]) worst = i;
+        KP_REQUIRE(!std::isnan(out.sizingCashFlow[worst]), loan.path, ":", loan.completionLine,
+                   ": completion: the paths on which ", loan.funds, " operates within the loan's ", s1.periods(),
+                   " years are 0 of ", out.view.paths, ", but must be at least one to size the loan on (", c.path, ")");
         KP_REQUIRE(out.sizedAmount > 0, loan.path, ":", loan.sizingLine, ": sizing: the sized amount is ", out.sizedAmount,
                    ", but must be > 0: the ", loan.sizing->on, " cash flow in the loan's year ", worst + 1,
                    " (from the draw) is ", out.sizingCashFlow[worst], " (", c.path, ")",

@@ -133,6 +133,11 @@ int runPortfolio(const PortfolioOptions& o) {
                                      {"amount", l.terms.amount},
                                      {"pd_cumulative", results::estimateJson(l.stats.pdCumulative)}};
             if (l.loan.incremental) e["cash_flow"] = "incremental";  // only then, as below
+            if (l.terms.completionSupport) {
+                e["completion"] = "sponsor";
+                e["completion_late"] = results::estimateJson(l.stats.completionLate);
+                e["sponsor_paid"] = results::estimateJson(l.stats.sponsorPaid);
+            }
             if (l.loan.drawOnInvestment) {  // only then (the other files' output is unchanged)
                 e["draw_probability"] = results::estimateJson(l.stats.drawProbability);
                 e["pd_given_drawn"] = results::estimateJson(l.stats.pdGivenDrawn);

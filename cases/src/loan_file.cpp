@@ -86,6 +86,7 @@ public:
             t.graceFunded = g->choice({"cash_flow", "funded"}) == "funded";
             if (t.graceFunded && t.graceYears == 0) g->fail("the basis", "funded", "cash_flow without grace_years");
         }
+        readCompletion(root, l);
         readAmortisation(root, t);
         readDrawdown(root, l);
         readRate(root.map("rate", "type, base_curve, margin (and fixed_rate for a fixed loan)"), t);
@@ -162,6 +163,19 @@ private:
         if (l.incremental && !option)
             root.opt("cash_flow")->fail("the basis", "incremental",
                                            "plant for a loan to the plant as is (funds: plant); incremental needs funds: OPTION");
+    }
+
+    // completion support: the sponsors service the debt until the financed investment operates
+    void readCompletion(MapReader& root, LoanFile& l) {
+        l.completionLine = lineOf(root, "completion");
+        auto m = root.optMap("completion");
+        if (!m) return;
+        l.terms.completionSupport = m->choice("guarantee", {"none", "sponsor"}, "none") == "sponsor";
+        if (l.terms.completionSupport && l.funds == "plant")
+            m->opt("guarantee")->fail("the guarantee", "sponsor",
+                                      "none for a loan to the plant as is (funds: plant): completion support waits "
+                                      "for the financed investment to operate, so it needs funds: OPTION");
+        m->finish();
     }
 
     void readSizing(MapReader& root, LoanFile& l) {

@@ -293,7 +293,9 @@ private:
         double* inv = cf + H * n;
         double* em = inv + H * n;
         double* out = em + H * n;
-        for (std::size_t p = 0; p < n; ++p)
+        for (std::size_t p = 0; p < n; ++p) {
+            const PathPlan& plan = w.plans[p];
+            w.opStart[p] = static_cast<int>(plan.isTechnology() ? std::min(plan.s0, H) : H);
             for (std::size_t k = 0; k < H; ++k) {
                 PeriodOutcome o = instrumentOf(w, wr, p).outcome(w.plans[p], k, blockOf(w, wr, p), p);
                 if (onRelined(w, wr, p) && k == static_cast<std::size_t>(w.relineAt[p]))
@@ -303,6 +305,7 @@ private:
                 em[k * n + p] = o.emissions;
                 out[k * n + p] = o.output;
             }
+        }
         PricingBlock pb;
         pb.block = b, pb.first = first, pb.n = n, pb.years = H, pb.periodsPerYear = Pz_, pb.technologies = J_;
         pb.action = w.act.data(), pb.actionDate = w.actDate.data(), pb.stageDate = w.stageAt.data();
@@ -322,6 +325,7 @@ private:
             }
             pb.action = act, pb.actionDate = date, pb.stageDate = stage, pb.relineDate = w.relineAt.data();
         }
+        pb.operationStart = w.opStart.data();
         pb.optionValue = V, pb.neverInvest = w.best.data(), pb.npvNow = w.inv.data();
         const double* pr = w.block.prices.data();
         pb.co2 = pr, pb.gas = pr + H * n, pb.power = pr + 2 * H * n, pb.hydrogen = pr + 3 * H * n,

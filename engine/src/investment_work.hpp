@@ -43,6 +43,7 @@ struct InvestmentWork {
     std::vector<double> R;                      // stages: realised value of the stage rule from t on [s][t][p], t <= H
     std::vector<int> sdate;                     // stages: the date the rule decides the stage, from t on [s][t][p]
     std::vector<int> stageAt;                   // pricing: [p] date the stage is decided (H: never)
+    std::vector<int> opStart;                   // for a PricingObserver: [p] period the technology operates from (H: never)
     std::vector<PathPlan> plans;                // pricing: [p] what runs in each period under the policy
     std::vector<double> obs;                    // for a PricingObserver: 4 per-period arrays [.][k][p]
     const InvestmentRule* rule = nullptr;       // pricing: the rule of the current block

@@ -33,12 +33,13 @@ void forEachBlock(std::size_t paths, std::size_t threads, F&& f) {
 /// Per-path outcomes of one evaluation, indexed by path.
 struct PathOutcomes {
     std::vector<int> defaultPeriod;
-    std::vector<double> exposure, lossAtDefault, loss, value, valueHurdle, lentHurdle;
-    explicit PathOutcomes(std::size_t n)
-        : defaultPeriod(n), exposure(n), lossAtDefault(n), loss(n), value(n), valueHurdle(n), lentHurdle(n) {}
+    std::vector<double> exposure, lossAtDefault, loss, value, valueHurdle, lentHurdle, sponsorPaid;
+    PathOutcomes(std::size_t n, bool sponsor)
+        : defaultPeriod(n), exposure(n), lossAtDefault(n), loss(n), value(n), valueHurdle(n), lentHurdle(n),
+          sponsorPaid(sponsor ? n : 0) {}
     LoanOutcomes view() {
         return {defaultPeriod.data(), exposure.data(), lossAtDefault.data(), loss.data(), value.data(),
-                valueHurdle.data(), lentHurdle.data()};
+                valueHurdle.data(), lentHurdle.data(), sponsorPaid.empty() ? nullptr : sponsorPaid.data()};
     }
 };
 
@@ -50,6 +51,19 @@ void checkView(const std::vector<LoanSchedule>& schedules, const LoanPathView& v
     KP_REQUIRE(!st.antithetic || v.paths % 2 == 0, "priceLoan: paths is ", v.paths,
                ", but must be even with antithetic pairs");
     KP_REQUIRE(s.periods() >= 1, "priceLoan: the schedule has no period, but must have at least one");
+}
+
+/// Completion support's statistics (LoanStatistics::sponsorPaid, completionLate) on the evaluated paths.
+void completionStatistics(const LoanTerms& t, const LoanPathView& view, const std::vector<double>& sponsorPaid,
+                          const LoanPricingSettings& st, LoanStatistics& r) {
+    std::vector<double> late(view.paths, 0.0);
+    for (std::size_t p = 0; p < view.paths; ++p) {
+        const int d = view.drawPeriod ? view.drawPeriod[p] : 0;
+        const bool drawn = view.drawPeriod == nullptr || (d >= 0 && d < static_cast<int>(view.periods));
+        late[p] = drawn && view.operationPeriod[p] - d > (t.graceFunded ? t.graceYears : 0) ? 1.0 : 0.0;
+    }
+    r.sponsorPaid = meanOverPaths(sponsorPaid, st);
+    r.completionLate = meanOverPaths(late, st);
 }
 
 /// The break-even equation's gap at margin m: E[hurdle value - amount lent], with its standard error
@@ -82,7 +96,8 @@ LoanPathRecorder::LoanPathRecorder(std::size_t paths, std::size_t firstYear, std
     : paths_(paths), firstYear_(firstYear), rec_(recording), nominal_(std::move(nominal)),
       cash_(nominal_.size() * paths), kpi_(nominal_.size() * paths),
       plant_(rec_.plantDiscount.empty() ? 0 : nominal_.size() * paths), close_(paths, static_cast<int>(nominal_.size())),
-      draw_(rec_.drawTechnology >= 0 ? paths : 0, -1) {}
+      draw_(rec_.drawTechnology >= 0 ? paths : 0, -1),
+      operation_(rec_.operationTechnology >= 0 ? paths : 0, static_cast<int>(nominal_.size())) {}
 
 void LoanPathRecorder::onBlock(const PricingBlock& b) {
     const std::size_t P = nominal_.size();
@@ -112,6 +127,13 @@ void LoanPathRecorder::onBlock(const PricingBlock& b) {
         if (!draw_.empty() && b.action[p] == rec_.drawTechnology && date >= firstYear_ &&
             date - firstYear_ < rec_.drawPeriods)
             draw_[b.first + p] = static_cast<int>(date - firstYear_);
+        // the first loan period in which the financed investment operates (P: never)
+        if (!operation_.empty() && b.action[p] == rec_.operationTechnology && b.operationStart) {
+            const auto start = static_cast<std::size_t>(b.operationStart[p]);
+            const std::size_t y = start / per;  // calendar year index of the first operating period
+            operation_[b.first + p] =
+                start >= b.years ? static_cast<int>(P) : static_cast<int>(y > firstYear_ ? std::min(y - firstYear_, P) : 0);
+        }
     }
     if (plant_.empty()) return;
     // the plant's value at the end of year y: sum over k > y of CF_k D(k) / D(y + 1) (real, the
@@ -138,6 +160,7 @@ LoanPathView LoanPathRecorder::view() const {
         v.periods = nominal_.size();
     }
     if (!plant_.empty()) v.plantValue = plant_.data();
+    if (!operation_.empty()) v.operationPeriod = operation_.data();
     return v;
 }
 
@@ -168,7 +191,9 @@ InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProb
     return res;
 }
 
-std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile) {
+std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile, bool operating) {
+    KP_REQUIRE(!operating || view.operationPeriod != nullptr,
+               "sizingCashFlows: sizing on the operating paths, but the path view has no operation period per path");
     const std::size_t periods = view.periods ? view.periods : tenor;
     std::vector<std::size_t> drawn;
     for (std::size_t p = 0; p < view.paths; ++p) {
@@ -176,12 +201,18 @@ std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor,
         if (d >= 0 && static_cast<std::size_t>(d) + tenor <= periods) drawn.push_back(p);
     }
     if (drawn.empty()) return {};
-    std::vector<double> out(tenor), x(drawn.size());
+    std::vector<double> out(tenor), x;
+    x.reserve(drawn.size());
     for (std::size_t i = 0; i < tenor; ++i) {
-        for (std::size_t k = 0; k < drawn.size(); ++k) {
-            const std::size_t p = drawn[k];
+        x.clear();
+        for (const std::size_t p : drawn) {
             const auto d = static_cast<std::size_t>(view.drawPeriod ? view.drawPeriod[p] : 0);
-            x[k] = view.cashFlow[(d + i) * view.stride + p];
+            if (operating && static_cast<long>(d + i) < static_cast<long>(view.operationPeriod[p])) continue;
+            x.push_back(view.cashFlow[(d + i) * view.stride + p]);
+        }
+        if (x.empty()) {  // no path operates in this period: the sponsors serve it, not sized on
+            out[i] = kNaN;
+            continue;
         }
         if (std::isnan(quantile)) {
             double sum = 0;
@@ -241,7 +272,7 @@ LoanStatistics priceLoan(const LoanTerms& t, const std::vector<LoanSchedule>& s,
                          const LoanPathView& view, const LoanPricingSettings& st, bool keepPaths) {
     checkView(s, view, st);
     const std::size_t P = view.periods ? view.periods : s[0].periods(), nP = view.paths, nb = blocksOf(nP);
-    PathOutcomes o(nP);
+    PathOutcomes o(nP, t.completionSupport);
     const LoanOutcomes out = o.view();
     // per block: [0] cumulative default, [1..P] default in period i-1, then loss, value, hurdle value,
     // exposure and loss at default (for the LGD ratio), drawn, amount lent (PV on the hurdle curve)
@@ -314,6 +345,7 @@ LoanStatistics priceLoan(const LoanTerms& t, const std::vector<LoanSchedule>& s,
         r.lgd = {kNaN, kNaN};
         r.expectedExposure = {kNaN, kNaN};
     }
+    if (t.completionSupport) completionStatistics(t, view, o.sponsorPaid, st, r);
     r.tail99 = tailRisk(o.loss, 0.99);
     r.tail999 = tailRisk(o.loss, 0.999);
     if (keepPaths) {

@@ -19,6 +19,7 @@ struct PathState {
     double step = 0;      // ratchet adjustment of the current period's margin
     int breaches = 0;     // consecutive covenant breaches
     double value = 0, valueHurdle = 0;
+    double sponsorPaid = 0;  // debt service paid by the sponsors outside the cash flow, PV at the draw
 };
 
 /// Recovery from the collateral (after depreciation, or the plant's value on the path, and the
@@ -56,7 +57,7 @@ double sizeToDscr(const LoanSchedule& s, double amount, const std::vector<double
     double best = std::numeric_limits<double>::infinity();
     for (std::size_t i = firstPeriod; i < s.periods(); ++i) {
         const double service = (s.interest[i] + s.fee[i] + s.principal[i]) / amount;  // per unit lent
-        if (service > 0) best = std::min(best, cashFlow[i] / (minDscr * service));
+        if (service > 0 && !std::isnan(cashFlow[i])) best = std::min(best, cashFlow[i] / (minDscr * service));
     }
     return std::isfinite(best) ? std::max(0.0, best) : 0.0;
 }
@@ -70,6 +71,8 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
     const double guarantee = v.guarantee ? t.guaranteeShare : 0.0;
     const bool ratchet = v.ratchet && t.hasRatchet() && view.kpi != nullptr;
     const double upfront = t.upfrontFee * t.amount;
+    KP_REQUIRE(!t.completionSupport || view.operationPeriod != nullptr, "evaluateLoan: ", t.name,
+               " has completion support, but the path view has no operation period per path");
     std::vector<std::vector<double>> kpiTargets(count);  // per schedule, per period
     for (std::size_t d = 0; d < count; ++d)
         for (int year : schedules[d].years) kpiTargets[d].push_back(t.kpiTargetFor(year));
@@ -78,7 +81,8 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
         const int draw = view.drawPeriod ? view.drawPeriod[p] : 0;
         if (draw < 0 || static_cast<std::size_t>(draw) >= count) {  // never drawn: no exposure
             if (out.defaultPeriod) out.defaultPeriod[p] = static_cast<int>(viewPeriods);
-            for (double* o : {out.exposure, out.lossAtDefault, out.loss, out.value, out.valueHurdle, out.lentHurdle})
+            for (double* o : {out.exposure, out.lossAtDefault, out.loss, out.value, out.valueHurdle, out.lentHurdle,
+                              out.sponsorPaid})
                 if (o) o[p] = 0.0;
             continue;
         }
@@ -91,7 +95,14 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
         const std::vector<double>& kpiTarget = kpiTargets[d];
         const std::size_t offset = d * view.stride;  // the view's periods run from startYear
         // grace years funded outside the cash flow (interest during construction): not served by it
-        const std::size_t funded = t.graceFunded ? std::min(static_cast<std::size_t>(t.graceYears), P) : 0;
+        const std::size_t grace = t.graceFunded ? std::min(static_cast<std::size_t>(t.graceYears), P) : 0;
+        // completion support: the sponsors serve the debt until the investment operates (a closure
+        // before then included: they repay the outstanding)
+        const std::size_t completion =
+            t.completionSupport
+                ? static_cast<std::size_t>(std::clamp(view.operationPeriod[p] - draw, 0, static_cast<int>(P)))
+                : 0;
+        const std::size_t funded = std::max(grace, completion);
         PathState st;
         st.reserve = t.reserveYears * contractualService(funded < P ? funded : 0);
         st.support = t.sponsorSupport;
@@ -111,9 +122,11 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
             const double interest = s.outstanding[i] * s.accrual[i] * (s.baseRate[i] + margin + st.step);
             const bool closing = i == close;  // a closure accelerates the loan
             const double due = interest + s.fee[i] + (closing ? s.outstanding[i] : s.principal[i]);
-            if (i < funded && !closing) {  // paid by the sponsors (interest during construction)
+            if ((i < funded && !closing) || i < completion) {  // paid by the sponsors outside the cash flow
                 st.value += s.discount[i] * due;
                 st.valueHurdle += s.hurdleDiscount[i] * due;
+                st.sponsorPaid += s.discount[i] * due;
+                if (closing) break;  // before completion: the sponsors repay the accelerated loan
                 if (ratchet) updateRatchet(i);
                 continue;
             }
@@ -172,6 +185,7 @@ void evaluate(const LoanTerms& t, const LoanSchedule* schedules, std::size_t cou
         if (out.value) out.value[p] = s.drawDiscount * st.value;
         if (out.valueHurdle) out.valueHurdle[p] = s.drawHurdleDiscount * st.valueHurdle;
         if (out.lentHurdle) out.lentHurdle[p] = s.drawHurdleDiscount * t.amount;
+        if (out.sponsorPaid) out.sponsorPaid[p] = s.drawDiscount * st.sponsorPaid;
     }
 }
 

@@ -153,6 +153,25 @@ TEST_CASE("Cash flow for debt service and the P90 sizing case: defaults, values 
         msg = e.what();
     }
     CHECK(msg.find("grace_interest: the basis is funded, but must be cash_flow without grace_years") != std::string::npos);
+    // completion support: none unless asked; sponsor on a loan to an option; refused on the plant
+    CHECK(!kc::loadLoanFile(kData + "sized_on_investment.yaml").terms.completionSupport);
+    CHECK(kc::loadLoanFile(kData + "sized_on_investment.yaml", {"completion.guarantee=sponsor"}).terms.completionSupport);
+    CHECK(!kc::loadLoanFile(kData + "sized_on_investment.yaml", {"completion.guarantee=none"}).terms.completionSupport);
+    CHECK(loanError("completion_on_plant.yaml") ==
+          kData + "completion_on_plant.yaml:4: completion.guarantee: the guarantee is sponsor, but must be none for a loan "
+                  "to the plant as is (funds: plant): completion support waits for the financed investment to operate, "
+                  "so it needs funds: OPTION");
+    // bad values: file:line: field, what was given and what it must be (exit code 2 in the CLI)
+    CHECK(loanError("completion_bad.yaml") ==
+          kData + "completion_bad.yaml:4: completion.guarantee: the value is 'lender', but must be one of none, sponsor");
+    std::string badKey;
+    try {
+        (void)kc::loadLoanFile(kData + "sized_on_investment.yaml", {"completion.guarnatee=sponsor"});
+    } catch (const kp::InvalidInput& e) {
+        badKey = e.what();
+    }
+    CHECK(badKey == kData + "sized_on_investment.yaml (--set completion.guarnatee): completion.guarnatee: the key "
+                            "'guarnatee' is unknown, but must be one of guarantee (did you mean 'guarantee'?)");
 }
 
 TEST_CASE("A portfolio's cases must share one market") {

@@ -6,7 +6,9 @@
 //! zero expected loss; a larger ratchet step moves the break-even margin the right way; the
 //! incremental cash flow is the policy's minus never investing's, path by path, on the same paths
 //! (exact; 0 before the investment operates); DSCR sizing: a higher minimum DSCR sizes less and does
-//! not raise the PD (within 4 SE), the P90 (downside) case sizes no more than the P50.
+//! not raise the PD (within 4 SE), the P90 (downside) case sizes no more than the P50; completion
+//! support: the recorder's operation period (constructed block; the synthetic plant, where the
+//! increment starts), no default before operation, bit for bit without the key.
 
 #include <doctest/doctest.h>
 
@@ -345,6 +347,202 @@ TEST_CASE("Incremental cash flow: the policy's minus never investing's, path by 
     for (std::size_t p = 0; p < n; ++p) REQUIRE(d.closePeriod[p] == a.closePeriod[p]);
     // the baseline is a pass of its own: never investing's cash flow is not the policy's
     CHECK(b.cashFlow[5 * n] != a.cashFlow[5 * n]);
+}
+
+TEST_CASE("LoanPathRecorder: the period the financed investment operates from (completion support)") {
+    // 4 paths, 6 annual years, loan periods = years 1-4; path 0 invests in technology 0 and operates
+    // from year 3, path 1 from year 0 (before the loan), path 2 invests in technology 1, path 3 in
+    // technology 0 whose operation never starts within the horizon (6)
+    const std::size_t n = 4, years = 6;
+    std::vector<double> zero(years * n, 0.0), v(n, 0.0), npv(2 * n, 0.0);
+    const int action[n] = {0, 0, 1, 0}, date[n] = {1, 0, 1, 2}, stage[n] = {6, 6, 6, 6}, start[n] = {3, 0, 2, 6};
+    kp::PricingBlock b;
+    b.n = n, b.years = years, b.technologies = 2;
+    b.action = action, b.actionDate = date, b.stageDate = stage, b.operationStart = start;
+    b.optionValue = v.data(), b.neverInvest = v.data(), b.npvNow = npv.data();
+    b.co2 = b.gas = b.power = b.hydrogen = b.product = zero.data();
+    b.cashFlow = zero.data(), b.investment = zero.data(), b.emissions = zero.data(), b.output = zero.data();
+    kp::LoanRecording rec;
+    kp::LoanPathRecorder without(n, 1, std::vector<double>(4, 1.0), rec);
+    without.onBlock(b);
+    CHECK(without.view().operationPeriod == nullptr);  // recorded only when asked
+    rec.operationTechnology = 0;
+    kp::LoanPathRecorder recorder(n, 1, std::vector<double>(4, 1.0), rec);
+    recorder.onBlock(b);
+    const kp::LoanPathView view = recorder.view();
+    REQUIRE(view.operationPeriod != nullptr);
+    CHECK(view.operationPeriod[0] == 2);  // year 3 = loan period 2
+    CHECK(view.operationPeriod[1] == 0);  // already operating at the loan's start
+    CHECK(view.operationPeriod[2] == 4);  // another option: never (the recorded periods)
+    CHECK(view.operationPeriod[3] == 4);  // not within the horizon: never
+}
+
+TEST_CASE("Completion support on the synthetic plant: the operation period is where the increment starts") {
+    // technology a decided in 2028 runs from 2030 (2 construction years) on every path: loan period
+    // 4 from 2026; the sponsors pay periods 0-3, so the PD with completion support cannot exceed
+    // the PD without, path by path no default comes earlier, and without the key nothing changes
+    kp::testing::Synthetic syn;
+    syn.vol = 0.3;
+    const kp::InvestmentProblem pr = syn.make();
+    kp::InvestmentSettings s;
+    s.paths = 2048, s.seed = 7, s.threads = 2, s.rules = 1;
+    s.fixedPolicy = kp::FixedPolicy{0, 2028};
+    kp::LoanRecording rec;
+    rec.operationTechnology = 0;
+    const std::size_t P = 10, n = s.paths;
+    kp::LoanPathRecorder recorder(n, 0, std::vector<double>(P, 1.0), rec);
+    kp::InvestmentLsm engine;
+    kp::recordLoanCashFlows(engine, pr, s, recorder, true);
+    const kp::LoanPathView view = recorder.view();
+    for (std::size_t p = 0; p < n; ++p) {
+        CAPTURE(p);
+        REQUIRE(view.operationPeriod[p] == 4);
+        REQUIRE(view.cashFlow[3 * n + p] == 0.0);  // the increment is 0 before it operates
+        REQUIRE(view.cashFlow[4 * n + p] != 0.0);  // and not from then on
+    }
+    kp::LoanTerms t = loan();
+    t.startYear = 2026;
+    t.tenorYears = 10;
+    t.graceYears = 2;
+    t.graceFunded = true;
+    const kp::LoanSchedule sch = kp::buildLoanSchedule(t);
+    const auto plain = kp::priceLoan(t, sch, {}, view, {true, 2}, true);
+    kp::LoanPathView noOperation = view;
+    noOperation.operationPeriod = nullptr;
+    const auto same = kp::priceLoan(t, sch, {}, noOperation, {true, 2}, true);
+    CHECK(plain.defaultPeriod == same.defaultPeriod);  // bit for bit without the key
+    CHECK(plain.loss == same.loss);
+    CHECK(plain.sponsorPaid.value == 0.0);
+    t.completionSupport = true;
+    const auto completed = kp::priceLoan(t, sch, {}, view, {true, 2}, true);
+    std::size_t earlier = 0, before = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+        earlier += completed.defaultPeriod[p] < plain.defaultPeriod[p];
+        before += completed.defaultPeriod[p] < 4;
+    }
+    CHECK(earlier == 0);
+    CHECK(before == 0);
+    CHECK(completed.pdCumulative.value <= plain.pdCumulative.value);
+    CHECK(completed.completionLate.value == 1.0);  // operates in period 4, after 2 grace years, on every path
+    CHECK(completed.sponsorPaid.value > 0.0);
+}
+
+TEST_CASE("Sizing with completion support: each period on the paths that operate by then") {
+    // 4 paths, 3 periods, cash flow 100 (p + 1) + 10 i; operation from period 1, 1, 2, never (5);
+    // path 3 is drawn a period late in the second case
+    const std::size_t n = 4, periods = 3;
+    std::vector<double> cash(periods * n);
+    for (std::size_t i = 0; i < periods; ++i)
+        for (std::size_t p = 0; p < n; ++p) cash[i * n + p] = 100.0 * static_cast<double>(p + 1) + 10.0 * static_cast<double>(i);
+    std::vector<double> kpi(periods * n, NAN);
+    std::vector<int> operation{1, 1, 2, 5};
+    kp::LoanPathView view{n, n, cash.data(), kpi.data(), nullptr};
+    view.operationPeriod = operation.data();
+    const auto all = kp::sizingCashFlows(view, periods, NAN);
+    const auto op = kp::sizingCashFlows(view, periods, NAN, true);
+    REQUIRE(op.size() == periods);
+    CHECK(all[0] == doctest::Approx(250).epsilon(1e-15));  // every path: (100 + 200 + 300 + 400) / 4
+    CHECK(std::isnan(op[0]));                              // none operates in period 0
+    CHECK(op[1] == doctest::Approx(160).epsilon(1e-15));   // paths 0, 1: (110 + 210) / 2
+    CHECK(op[2] == doctest::Approx(220).epsilon(1e-15));   // paths 0-2: (120 + 220 + 320) / 3
+    const auto median = kp::sizingCashFlows(view, periods, 0.5, true);  // order statistic ceil(n / 2)
+    CHECK(median[1] == 110.0);
+    CHECK(median[2] == 220.0);
+    // without operation periods the flag is refused; without the flag they are ignored (bit for bit)
+    kp::LoanPathView plain = view;
+    plain.operationPeriod = nullptr;
+    CHECK(kp::sizingCashFlows(plain, periods, NAN) == all);
+    CHECK_THROWS_AS(kp::sizingCashFlows(plain, periods, NAN, true), kp::Error);
+}
+
+TEST_CASE("Completion support on a late grid: the sponsors carry the delay, the lender only operating risk") {
+    // The synthetic plant with sigma 0 (deterministic prices), technology a built from 2028 (2 years)
+    // behind a grid that arrives in 2030 (p 0.6), 2033 (p 0.25) or never (0.15): a operates from loan
+    // period 4, 7 or never (12). A linear loan from 2026 over 12 years, 4 grace years funded. Without
+    // completion support every late path defaults in period 4 (no cash flow, no reserve): PD =
+    // 0.4 within 4 SE, in closed form. With it: no path defaults (exact), every path pays the bank
+    // the whole contract (exact), the sponsors' payments average the closed form within 4 SE.
+    kp::testing::Synthetic syn;
+    kp::InvestmentProblem pr = syn.make();
+    kp::ArrivalDistribution grid;
+    grid.kind = kp::ArrivalDistribution::Kind::Discrete;
+    grid.years = {2030, 2033};
+    grid.probabilities = {0.6, 0.25};  // not 0.5: antithetic pairs (u, 1 - u) would make P(late) exact
+    pr.arrivals = {grid};
+    pr.project.technologies[0].infrastructure = {0};
+    kp::InvestmentSettings s;
+    s.paths = 4096, s.seed = 29, s.threads = 2, s.rules = 1;
+    s.fixedPolicy = kp::FixedPolicy{0, 2028};
+    kp::LoanRecording rec;
+    rec.operationTechnology = 0;
+    const std::size_t P = 12, n = s.paths;
+    kp::LoanPathRecorder recorder(n, 0, std::vector<double>(P, 1.0), rec);
+    kp::InvestmentLsm engine;
+    kp::recordLoanCashFlows(engine, pr, s, recorder, true);
+    const kp::LoanPathView view = recorder.view();
+    kp::LoanTerms t = loan();
+    t.amount = 2e8;
+    t.startYear = 2026;
+    t.tenorYears = 12;
+    t.amortisation = kp::Amortisation::Linear;
+    t.graceYears = 4;
+    t.graceFunded = true;
+    const kp::LoanSchedule sch = kp::buildLoanSchedule(t);
+    auto due = [&](std::size_t i) { return sch.interest[i] + sch.fee[i] + sch.principal[i]; };
+    for (std::size_t p = 0; p < n; ++p) {  // the recorded operation and the increment it starts
+        CAPTURE(p);
+        const int op = view.operationPeriod[p];
+        REQUIRE((op == 4 || op == 7 || op == 12));
+        for (std::size_t i = 0; i < P; ++i) {
+            CAPTURE(i);
+            const double cf = view.cashFlow[i * n + p];
+            if (static_cast<int>(i) < op) REQUIRE(cf == 0.0);
+            else REQUIRE(cf > due(i));  // the deterministic increment covers the debt service
+        }
+    }
+    double sponsorRef = 0, late = 0, before = 0;  // closed forms over the grid's three outcomes
+    for (const auto& [op, prob] : {std::pair{4, 0.6}, std::pair{7, 0.25}, std::pair{12, 0.15}}) {
+        double paid = 0;
+        for (int i = 0; i < op; ++i) paid += sch.discount[static_cast<std::size_t>(i)] * due(static_cast<std::size_t>(i));
+        sponsorRef += prob * paid;
+        late += op > 4 ? prob : 0.0;
+        before += op == 4 ? prob * paid : 0.0;
+    }
+    CHECK(before > 0.0);
+    const auto plain = kp::priceLoan(t, sch, {}, view, {true, 2}, true);
+    CAPTURE(plain.pdCumulative.value); CAPTURE(plain.pdCumulative.stdError); CAPTURE(late); CAPTURE(kK);
+    CAPTURE(s.seed);
+    CHECK(std::abs(plain.pdCumulative.value - late) <= kK * plain.pdCumulative.stdError);
+    CHECK(plain.pdCumulative.stdError > 0.0);
+    for (std::size_t p = 0; p < n; ++p) {
+        CAPTURE(p);
+        REQUIRE(plain.defaultPeriod[p] == (view.operationPeriod[p] > 4 ? 4 : 12));
+    }
+    t.completionSupport = true;
+    const auto completed = kp::priceLoan(t, sch, {}, view, {true, 2}, true);
+    double contract = 0;
+    for (std::size_t i = 0; i < P; ++i) contract += sch.discount[i] * due(i);
+    CHECK(completed.pdCumulative.value == 0.0);
+    CHECK(completed.expectedLoss.value == 0.0);
+    CHECK(completed.value.value == doctest::Approx(contract).epsilon(1e-12));  // the whole contract on every path
+    CHECK(completed.value.stdError == doctest::Approx(0.0).epsilon(1e-12).scale(contract));
+    for (std::size_t p = 0; p < n; ++p) {
+        CAPTURE(p);
+        REQUIRE(completed.defaultPeriod[p] == 12);
+        REQUIRE(completed.loss[p] == 0.0);
+    }
+    CAPTURE(completed.completionLate.value); CAPTURE(completed.completionLate.stdError);
+    CHECK(std::abs(completed.completionLate.value - late) <= kK * completed.completionLate.stdError);
+    CAPTURE(completed.sponsorPaid.value); CAPTURE(completed.sponsorPaid.stdError); CAPTURE(sponsorRef);
+    CHECK(std::abs(completed.sponsorPaid.value - sponsorRef) <= kK * completed.sponsorPaid.stdError);
+    // the same with the loan sized on the operating paths (1.3x on P50): the sized years start at
+    // period 4 and the cash flows are those of the paths that operate, all deterministic
+    const auto cfOp = kp::sizingCashFlows(view, P, 0.5, true);
+    for (std::size_t i = 0; i < P; ++i) {
+        CAPTURE(i);
+        CHECK(std::isnan(cfOp[i]) == (i < 4));
+        if (i >= 4) CHECK(cfOp[i] > 0.0);
+    }
 }
 
 TEST_CASE("DSCR sizing: a higher minimum DSCR sizes less and does not raise the PD; P90 sizes no more than P50") {

@@ -8,7 +8,9 @@
 //! cash-flow vector (hand-computed); paths that never draw carry no exposure; a later draw uses its
 //! own schedule; the collateral equals the plant's value on a constructed path; grace years funded
 //! outside the cash flow (interest during construction) neither default nor breach, and sizing skips
-//! them. No random numbers.
+//! them; with completion support, a path whose plant starts late does not default before it operates
+//! (the sponsors pay, and what they pay is counted), defaults in its first operating year when its
+//! cash flow then falls short, and nothing changes, bit for bit, without the key. No random numbers.
 
 #include <doctest/doctest.h>
 
@@ -321,6 +323,114 @@ TEST_CASE("Grace years funded outside the cash flow: no default or breach in the
     for (std::size_t i = 2; i < 5; ++i)
         bind = std::min(bind, 500 / (1.2 * (s.interest[i] + s.fee[i] + s.principal[i]) / t.amount));
     CHECK(sized == doctest::Approx(bind).epsilon(1e-12));
+}
+
+TEST_CASE("Completion support: no default before the financed plant operates, operating risk after") {
+    // a linear loan of 1000 over 5 years (200 a year + 5% interest), 1 grace year funded; 4 paths
+    // whose plant operates from period 1 (on time), 3 (late), never (5: past the tenor), 2 (late,
+    // then earns nothing); the cash flow is 0 before operation and 500 after (path 3: 0 throughout)
+    kp::LoanTerms t = fixedLoan();
+    t.graceYears = 1;
+    t.graceFunded = true;
+    const std::size_t n = 4, periods = 5;
+    const int operates[n] = {1, 3, 5, 2};
+    std::vector<double> cash(periods * n, 0.0), kpi(periods * n, NAN);
+    std::vector<int> close(n, 1000), operation(operates, operates + n);
+    for (std::size_t p = 0; p < 3; ++p)
+        for (std::size_t i = static_cast<std::size_t>(std::min(operates[p], 5)); i < periods; ++i) cash[i * n + p] = 500;
+    kp::LoanPathView view{n, n, cash.data(), kpi.data(), close.data()};
+    view.operationPeriod = operation.data();
+    const kp::LoanSchedule s = kp::buildLoanSchedule(t);
+    struct Run {
+        std::vector<int> d;
+        std::vector<double> ead, lad, loss, value, hurdle, lent, sponsor;
+        Run() : d(4), ead(4), lad(4), loss(4), value(4), hurdle(4), lent(4), sponsor(4) {}
+        kp::LoanOutcomes out() {
+            return {d.data(), ead.data(), lad.data(), loss.data(), value.data(), hurdle.data(), lent.data(), sponsor.data()};
+        }
+    };
+    // without the key: the late plants leave the first repayment (period 1) unpaid
+    Run without, withoutView;
+    kp::evaluateLoan(t, s, {}, view, 0, n, without.out());
+    CHECK(without.d == std::vector<int>{5, 1, 1, 1});
+    // bit for bit: the operation periods are ignored without completion support
+    kp::LoanPathView plain = view;
+    plain.operationPeriod = nullptr;
+    kp::evaluateLoan(t, s, {}, plain, 0, n, withoutView.out());
+    CHECK(without.d == withoutView.d);
+    CHECK(without.value == withoutView.value);
+    CHECK(without.loss == withoutView.loss);
+    CHECK(without.sponsor == withoutView.sponsor);
+    // with it: the sponsors serve the debt until the plant operates
+    t.completionSupport = true;
+    Run with;
+    kp::evaluateLoan(t, s, {}, view, 0, n, with.out());
+    CHECK(with.d == std::vector<int>{5, 5, 5, 2});  // path 3 defaults in its first operating year
+    auto due = [&](std::size_t i) { return s.interest[i] + s.fee[i] + s.principal[i]; };
+    double contract = t.upfrontFee * t.amount;
+    for (std::size_t i = 0; i < periods; ++i) contract += s.discount[i] * due(i);
+    for (std::size_t p = 0; p < 3; ++p) {
+        CAPTURE(p);
+        CHECK(with.loss[p] == 0.0);
+        CHECK(with.value[p] == doctest::Approx(contract).epsilon(1e-12));  // the whole contract is paid
+        double sponsor = 0;  // by hand: what falls due before the plant operates (at least the grace year)
+        for (std::size_t i = 0; i < static_cast<std::size_t>(std::max(1, std::min(operates[p], 5))); ++i)
+            sponsor += s.discount[i] * due(i);
+        CHECK(with.sponsor[p] == doctest::Approx(sponsor).epsilon(1e-12));
+    }
+    CHECK(with.sponsor[0] < with.sponsor[1]);
+    CHECK(with.ead[3] == doctest::Approx(s.outstanding[2] * 1.05).epsilon(1e-12));  // 600 + its interest unpaid
+    // a completion guarantee needs the operation periods
+    CHECK_THROWS_AS(kp::evaluateLoan(t, s, {}, plain, 0, n, with.out()), kp::Error);
+}
+
+TEST_CASE("Completion support: a closure before completion is repaid by the sponsors, after it is the lender's") {
+    // the linear loan of 1000 over 5 years; no cash flow on either path. Path 0 closes in period 2
+    // and never operates: without support it defaults in period 0; with it the sponsors pay periods
+    // 0-1 and the accelerated outstanding in period 2 (by hand), the bank loses nothing. Path 1
+    // operates from period 1 and closes in period 3: the lender's risk from period 1 (defaults then).
+    kp::LoanTerms t = fixedLoan();
+    t.upfrontFee = 0.01;
+    const std::size_t n = 2, periods = 5;
+    std::vector<double> cash(periods * n, 0.0), kpi(periods * n, NAN);
+    std::vector<int> close{2, 3}, operation{5, 1};
+    kp::LoanPathView view{n, n, cash.data(), kpi.data(), close.data()};
+    view.operationPeriod = operation.data();
+    const kp::LoanSchedule s = kp::buildLoanSchedule(t);
+    std::vector<int> d(n);
+    std::vector<double> ead(n), lad(n), loss(n), value(n), hurdle(n), lent(n), sponsor(n);
+    const kp::LoanOutcomes out{d.data(), ead.data(), lad.data(), loss.data(), value.data(), hurdle.data(), lent.data(),
+                               sponsor.data()};
+    kp::evaluateLoan(t, s, {}, view, 0, n, out);
+    CHECK(d == std::vector<int>{0, 0});  // no cash flow, no reserve: the first debt service is missed
+    t.completionSupport = true;
+    kp::evaluateLoan(t, s, {}, view, 0, n, out);
+    CHECK(d == std::vector<int>{5, 1});
+    const double paid = s.discount[0] * (s.interest[0] + s.fee[0] + s.principal[0]) +
+                        s.discount[1] * (s.interest[1] + s.fee[1] + s.principal[1]) +
+                        s.discount[2] * (s.interest[2] + s.fee[2] + s.outstanding[2]);  // accelerated
+    CHECK(loss[0] == 0.0);
+    CHECK(ead[0] == 0.0);
+    CHECK(sponsor[0] == doctest::Approx(paid).epsilon(1e-12));
+    CHECK(value[0] == doctest::Approx(t.upfrontFee * t.amount + paid).epsilon(1e-12));
+    // path 1: the sponsors pay period 0 only; period 1's debt service is due from a cash flow of 0
+    CHECK(sponsor[1] == doctest::Approx(s.discount[0] * (s.interest[0] + s.fee[0] + s.principal[0])).epsilon(1e-12));
+    CHECK(ead[1] == doctest::Approx(s.interest[1] + s.outstanding[1]).epsilon(1e-12));
+    CHECK(loss[1] > 0.0);
+}
+
+TEST_CASE("Sizing skips the periods no path operates in (completion support)") {
+    // the linear loan of 1000: DS_i(1) = 0.2 + 0.05 x outstanding share; periods 0-1 NaN (the
+    // sponsors serve them), so the binding period is the first sized one with the smallest cover
+    const kp::LoanTerms t = fixedLoan();
+    const kp::LoanSchedule s = kp::buildLoanSchedule(t);
+    const std::vector<double> cf{NAN, NAN, 300, 300, 300};
+    double bind = INFINITY;
+    for (std::size_t i = 2; i < 5; ++i)
+        bind = std::min(bind, cf[i] / (1.3 * (s.interest[i] + s.fee[i] + s.principal[i]) / t.amount));
+    CHECK(kp::sizeToDscr(s, t.amount, cf, 1.3, 0) == doctest::Approx(bind).epsilon(1e-12));
+    CHECK(bind == doctest::Approx(300 / (1.3 * (0.2 + 0.05 * 0.6))).epsilon(1e-12));  // period 2: 600 outstanding
+    CHECK(kp::sizeToDscr(s, t.amount, std::vector<double>(5, NAN), 1.3, 0) == 0.0);  // nothing to size on
 }
 
 }  // TEST_SUITE

@@ -53,7 +53,7 @@ struct LoanFile {
     bool drawOnInvestment = false;
     int drawUntil = 0;
     int fundsLine = 1, policyLine = 1, startLine = 1, tenorLine = 1, drawLine = 1, sizingLine = 1,
-        cashFlowLine = 1;  ///< for the cross-checks
+        cashFlowLine = 1, completionLine = 1;  ///< for the cross-checks
 };
 
 /// Reads and checks a loan file (`overrides`: "dotted.path=value", as for case files).

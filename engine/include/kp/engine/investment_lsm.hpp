@@ -243,6 +243,9 @@ struct PricingBlock {
     const int* actionDate = nullptr;  ///< [p]: year index of the action (years: none)
     const int* relineDate = nullptr;  ///< [p]: year index of the reline (years: none); null without a relined state
     const int* stageDate = nullptr;   ///< [p]: year index the stage of the technology invested in is decided (years: none)
+    /// [p]: period the technology invested in starts operating (after its construction and its
+    /// infrastructure's arrival; years: never, or no technology invested in)
+    const int* operationStart = nullptr;
     const double* optionValue = nullptr;  ///< [p]: realised discounted value of the policy
     const double* neverInvest = nullptr;  ///< [p]: discounted value of carrying on, B(0)
     const double* npvNow = nullptr;       ///< [j * n + p]: discounted value of investing in j now, I_j(0)

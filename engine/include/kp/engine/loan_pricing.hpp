@@ -53,6 +53,10 @@ struct LoanRecording {
     /// sum_k CF_k D(k) / D(y + 1) with D(k) = plantDiscount[k] the case's discount factor of year k
     /// (one per engine year and one more), in nominal money of period y.
     std::vector<double> plantDiscount;
+    /// >= 0: record, per path, the loan period in which this technology (engine index, the financed
+    /// option) first operates when the policy invests in it (its construction and infrastructure
+    /// done; the view's operationPeriod, for completion support); the recorded periods otherwise.
+    int operationTechnology = -1;
 };
 
 class LoanPathRecorder final : public PricingObserver {
@@ -74,7 +78,7 @@ private:
     std::size_t paths_, firstYear_;
     LoanRecording rec_;
     std::vector<double> nominal_, cash_, kpi_, plant_;
-    std::vector<int> close_, draw_;
+    std::vector<int> close_, draw_, operation_;
 };
 
 /// The pricing pass a loan needs (the engine's path and observer machinery, docs/loans.md "Cash flow
@@ -91,7 +95,11 @@ InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProb
 /// from the draw, the mean (quantile NaN) or the quantile in (0, 1) of the cash flows over the paths
 /// that draw (the order statistic ceil(n quantile); a loan file's pNN, the cash flow exceeded on NN%
 /// of the paths, is the quantile 1 - NN/100) (view.drawPeriod; every path without it), in period draw + i. Empty if no path draws.
-std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile);
+/// `operating` (completion support; needs view.operationPeriod): period i counts only the paths on
+/// which the financed investment operates by then (draw + i >= operationPeriod), the periods before
+/// being served by the sponsors; NaN where no path does (not sized on).
+std::vector<double> sizingCashFlows(const LoanPathView& view, std::size_t tenor, double quantile,
+                                    bool operating = false);
 
 /// Value at risk and expected shortfall of a loss distribution at one confidence level.
 struct TailRisk {
@@ -119,6 +127,11 @@ struct LoanStatistics {
     TailRisk tail99, tail999;         ///< VaR and ES of the loss at 99% and 99.9%
     Estimate value;                   ///< E[PV of what the bank receives], base curve
     Estimate valueHurdle;             ///< the same on the base curve plus the required return
+    /// With completion support only (zero otherwise): E[PV at the origination of the debt service
+    /// the sponsors pay outside the cash flow] (funded grace years and completion support), and the
+    /// share of paths on which the sponsors pay a period past the grace years (the investment
+    /// operates after the grace years' end, or never within the tenor)
+    Estimate sponsorPaid, completionLate;
     std::vector<double> loss;         ///< per path (kept when asked: portfolios)
     std::vector<int> defaultPeriod;   ///< per path (kept when asked)
 };

@@ -31,6 +31,12 @@
 ///            loses (1 - g) L (LGD = (1 - g) L / EAD);
 ///   grace years funded (graceFunded): in periods i < graceYears (no closure) the sponsors pay DS_i
 ///            outside the cash flow: no default, no covenant test, the reserve untouched;
+///   completion support (completionSupport): the same in every period before the financed
+///            investment operates on the path (LoanPathView::operationPeriod; a completion guarantee:
+///            the sponsors service the debt, interest and principal, until completion, so the lenders
+///            take operating risk only), a closure before then included (the sponsors repay the
+///            accelerated loan); the reserve holds reserveYears of the first debt service the cash
+///            flow serves on that path;
 ///   ratchet: after each test of the emission intensity against the target of its year, the margin
 ///            of the next period moves by -stepDown (target met) or +stepUp (missed); no test when
 ///            nothing was produced.
@@ -82,6 +88,11 @@ struct LoanTerms {
     /// project finance: no payment default and no covenant test in them; the reserve holds
     /// reserveYears of the first repayment year's debt service; sizing covers the repayment years.
     bool graceFunded = false;
+    /// Completion support: the sponsors pay every debt service (interest, fee and principal) due
+    /// before the financed investment operates on the path, outside the cash flow, and repay the
+    /// loan if the plant closes before then (needs LoanPathView::operationPeriod); the cash flow
+    /// serves the debt from the first operating year.
+    bool completionSupport = false;
     double minDscr = 0;         ///< covenant: minimum CF / DS; 0 for none
     int cureYears = 1;          ///< consecutive breaches tolerated before a covenant default
     double reserveYears = 0;    ///< debt-service reserve, in years of debt service (sponsor-funded)
@@ -146,7 +157,8 @@ LoanSchedule buildLoanSchedule(const LoanTerms& terms, int drawYear);
 /// principal_i) of `schedule`, built for any amount (the schedule is linear in it); the amount is
 /// A = min over periods with DS_i > 0 of cashFlow_i / (minDscr x DS_i(1)), floored at 0.
 /// `cashFlow[i]`: the cash flow available for debt service in period i (the sizing case).
-/// `firstPeriod`: the periods before it are not sized on (grace years funded outside the cash flow).
+/// `firstPeriod`: the periods before it are not sized on (grace years funded outside the cash flow);
+/// nor is a period whose cash flow is NaN (no path operates then, under completion support).
 double sizeToDscr(const LoanSchedule& schedule, double amount, const std::vector<double>& cashFlow,
                   double minDscr, std::size_t firstPeriod = 0);
 
@@ -164,6 +176,9 @@ struct LoanPathView {
     /// [i * stride + p] the plant's value at the end of period i (nominal; PV of its later cash flows
     /// under the policy); needed with collateralFromPlant
     const double* plantValue = nullptr;
+    /// [p] period (from startYear) in which the financed investment first operates (>= periods:
+    /// never); needed with completionSupport
+    const int* operationPeriod = nullptr;
 };
 
 /// What to price: the terms as written, or without the guarantee or the ratchet, or at another margin.
@@ -182,6 +197,9 @@ struct LoanOutcomes {
     double* value = nullptr;       ///< PV of everything the bank receives (base curve)
     double* valueHurdle = nullptr; ///< the same on the hurdle curve
     double* lentHurdle = nullptr;  ///< PV of the amount lent on the hurdle curve (0 if never drawn)
+    /// PV at the origination (base curve) of the debt service the sponsors pay outside the cash flow
+    /// (funded grace years and completion support)
+    double* sponsorPaid = nullptr;
 };
 
 /// Evaluates paths [first, first + n) of `view` (outcome arrays are indexed by path, not by block).

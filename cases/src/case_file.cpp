@@ -233,6 +233,7 @@ private:
     void readRound(MapReader& m, SdeSubsidy& s);
     YearSchedule readPhaseOut(const Field& f, const std::string& unit);
     void readMothball(MapReader m);
+    void readLifeWindow(MapReader w, Technology& t);
     void readPath(const Field& pf, Factor& f);
     YearSchedule readSchedule(const Field& f, double lo, double hi, const std::string& unit,
                               const std::map<std::string, YearSchedule>& presets);
@@ -771,17 +772,7 @@ void Loader::readPlant(MapReader m) {
         const int start = c_.valuation.startYear, life = p.remainingLifeYears;
         if (life < 1) r->self().fail("the reline", "offered for a plant with no remaining life", "given with remaining_life_years >= 1");
         Technology t = relineOption(start, life, capex, added);
-        if (auto w = r->optMap("decision_window")) {
-            const Range inLife = Range::between(start, start + life - 1,
-                                                "while the plant runs, in [" + std::to_string(start) + ", " +
-                                                    std::to_string(start + life - 1) + "]");
-            t.earliestDecisionYear = w->integer("earliest", start, inLife, "");
-            t.latestDecisionYear = w->integer("latest", start + life - 1, inLife, "");
-            if (t.latestDecisionYear < t.earliestDecisionYear)
-                w->get("latest", "").fail("the latest year", std::to_string(t.latestDecisionYear),
-                                          ">= earliest (" + std::to_string(t.earliestDecisionYear) + ")");
-            w->finish();
-        }
+        if (auto w = r->optMap("decision_window")) readLifeWindow(*w, t);
         // after relining, the plant may still invest in a technology or close (false: alternatives)
         p.investAfterReline = r->boolean("invest_after", true);
         r->finish();
@@ -800,6 +791,20 @@ void Loader::readPlant(MapReader m) {
     }
     m.finish();
     checked(m.self(), [&] { p.validate(m.self().path()); });
+}
+
+// a decision_window {earliest, latest} inside the plant's remaining life (plant.reline, plant.mothball)
+void Loader::readLifeWindow(MapReader w, Technology& t) {
+    const int start = c_.valuation.startYear, life = c_.plant.remainingLifeYears;
+    const Range inLife = Range::between(start, start + life - 1,
+                                        "while the plant runs, in [" + std::to_string(start) + ", " +
+                                            std::to_string(start + life - 1) + "]");
+    t.earliestDecisionYear = w.integer("earliest", start, inLife, "");
+    t.latestDecisionYear = w.integer("latest", start + life - 1, inLife, "");
+    if (t.latestDecisionYear < t.earliestDecisionYear)
+        w.get("latest", "").fail("the latest year", std::to_string(t.latestDecisionYear),
+                                 ">= earliest (" + std::to_string(t.earliestDecisionYear) + ")");
+    w.finish();
 }
 
 // plant.mothball: suspending the plant as it is (care and maintenance) and restarting it later
@@ -831,17 +836,7 @@ void Loader::readMothball(MapReader m) {
     if (restart.constructionYears >= life)
         m.get("restart_years", "").fail("the restart time", std::to_string(restart.constructionYears) + " years",
                                         "shorter than the plant's remaining life (" + std::to_string(life) + " years)");
-    if (auto w = m.optMap("decision_window")) {
-        const Range inLife = Range::between(start, start + life - 1,
-                                            "while the plant runs, in [" + std::to_string(start) + ", " +
-                                                std::to_string(start + life - 1) + "]");
-        idle.earliestDecisionYear = w->integer("earliest", start, inLife, "");
-        idle.latestDecisionYear = w->integer("latest", start + life - 1, inLife, "");
-        if (idle.latestDecisionYear < idle.earliestDecisionYear)
-            w->get("latest", "").fail("the latest year", std::to_string(idle.latestDecisionYear),
-                                      ">= earliest (" + std::to_string(idle.earliestDecisionYear) + ")");
-        w->finish();
-    }
+    if (auto w = m.optMap("decision_window")) readLifeWindow(*w, idle);
     m.finish();
     c_.plant.mothball = true;
     mothball_ = idle;

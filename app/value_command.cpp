@@ -203,11 +203,22 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
 }
 
 /// A value of waiting between 2 and 3 standard errors below 0 (3 and more: a fitting failure,
-/// results::checkResult): the decision is doubtful, and the output says so.
+/// results::checkResult): the decision is doubtful, and the output says so. A value of waiting
+/// within 2 standard errors of 0 (and not exactly 0, as when investing now is the rule's choice):
+/// waiting and the best static strategy are not told apart, so the decision could go either way.
 std::string waitingWarning(const InvestmentResult& r) {
     const Estimate& w = r.valueOfWaiting;
     const double shortfall = results::waitingShortfall(r);
-    if (!(shortfall > 2)) return "";
+    if (!(shortfall > 2)) {
+        const bool zero = std::abs(w.value) <= 1e-9 * std::abs(r.optionValue.value);
+        if (zero || !(w.stdError > 0) || !(std::abs(w.value) < 2 * w.stdError)) return "";
+        std::ostringstream o;
+        o << std::fixed << std::setprecision(1) << "the value of waiting is " << w.value / 1e6 << " +- "
+          << w.stdError / 1e6 << " m, within 2 standard errors of 0: at these settings waiting and the best static "
+             "strategy are not told apart (the independently trained rules disagree), so the decision could go "
+             "either way. Try more paths and training paths (simulation.training_paths) and compare seeds";
+        return o.str();
+    }
     std::ostringstream o;
     o << std::fixed << std::setprecision(1) << "the value of waiting is " << w.value / 1e6 << " +- " << w.stdError / 1e6
       << " m, " << shortfall

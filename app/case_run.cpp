@@ -127,4 +127,14 @@ void checkCaseResult(const InvestmentResult& r, const std::string& casePath, con
     }
 }
 
+void checkCaseDownside(const results::Downside& d, const std::string& casePath, const CommonOptions& o,
+                       const std::string& scenario) {
+    const std::string where = casePath + (scenario.empty() ? "" : " (scenario " + scenario + ")");
+    try {
+        results::checkDownside(d, where);
+    } catch (const InvalidInput& e) {
+        results::checkDownside(d, where, cases::largestInputs(casePath, o.sets));
+    }
+}
+
 }  // namespace kp::app

@@ -13,6 +13,7 @@
 
 #include "kp/cases/case_file.hpp"
 #include "kp/cases/case_problem.hpp"
+#include "kp/results/downside.hpp"
 #include "kp/results/json.hpp"
 
 namespace kp::app {
@@ -58,5 +59,8 @@ void checkMemory(double bytes, const CommonOptions& o);
 /// largest inputs; an option value below a static strategy is kp::NotConverged.
 void checkCaseResult(const InvestmentResult& r, const std::string& casePath, const CommonOptions& o,
                      const std::string& scenario);
+/// kp::results::checkDownside likewise (a non-finite downside figure names the case's largest inputs).
+void checkCaseDownside(const results::Downside& d, const std::string& casePath, const CommonOptions& o,
+                       const std::string& scenario);
 
 }  // namespace kp::app

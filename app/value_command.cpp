@@ -44,7 +44,7 @@ std::string waitingWarning(const InvestmentResult& r);
 
 nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& r,
                               const std::optional<InvestmentUpperBound>& upper,
-                              const std::vector<cases::FactorOutlook>& outlook) {
+                              const std::vector<cases::FactorOutlook>& outlook, const results::Downside& downside) {
     nlohmann::ordered_json j;
     j["case"] = c.name;
     j["scenario"] = c.scenario.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(c.scenario);
@@ -147,6 +147,7 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
                       {"p50", r.carbonCostNever[d].p50},
                       {"p95", r.carbonCostNever[d].p95}});
     j["carbon_cost"] = cc;
+    j["downside"] = results::downsideJson(downside);  // docs/valuation.md, "Downside"
     nlohmann::ordered_json stages = nlohmann::ordered_json::object();
     for (std::size_t s = 0; s < r.stageNames.size(); ++s) {
         nlohmann::ordered_json a = nlohmann::ordered_json::array();
@@ -396,13 +397,14 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
 /// The files of --out DIR: results.json and one CSV per table (plus sensitivities.csv).
 const std::vector<std::string> kOutFiles = {"results.json", "npv_now.csv", "timing.csv", "trigger.csv",
                                             "emissions.csv", "production.csv", "carbon_cost.csv",
-                                            "sensitivities.csv"};
+                                            "sensitivities.csv", "downside.csv", "cash_flow_at_risk.csv"};
 
 /// Writes results.json and the CSV tables into DIR, whole or not at all (kp::io::writeFiles: every
 /// file to a temporary file in DIR, checked and fsynced, then all renamed), so a failure leaves DIR
 /// as it was.
 void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const InvestmentResult& r,
-              const std::string& currency, const std::vector<results::Sensitivity>* sens) {
+              const results::Downside& downside, const std::string& currency,
+              const std::vector<results::Sensitivity>* sens) {
     namespace fs = std::filesystem;
     std::vector<std::pair<std::string, std::ostringstream>> files;
     auto file = [&](const std::string& name) -> std::ostringstream& {
@@ -467,6 +469,8 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
             f << r.years[d] << "," << r.carbonCostNever[d].p5 << "," << r.carbonCostNever[d].p50 << ","
               << r.carbonCostNever[d].p95 << "\n";
     }
+    file("downside.csv") << results::downsideCsv(downside, currency);
+    file("cash_flow_at_risk.csv") << results::cashFlowAtRiskCsv(downside, currency);
     if (sens) file("sensitivities.csv") << sensitivitiesCsv(*sens, currency);
     std::vector<io::OutputFile> out;
     for (const auto& [name, text] : files) out.push_back({(fs::path(dir) / name).string(), text.str()});
@@ -480,15 +484,17 @@ int runValue(const ValueOptions& v) {
     if (!v.extras.report.empty()) io::checkOutputFile(v.extras.report, "--report");
     const ValueRun run = valueCase(v.casePath, c, v.common, v.extras);
     const InvestmentResult& r = run.r;
-    auto j = toJson(c, r, run.upper, run.outlook);
+    auto j = toJson(c, r, run.upper, run.outlook, run.downside);
     const bool sens = v.extras.sensitivities || !v.extras.report.empty();
     const std::string npvTech = run.npvTechnology >= 0 ? r.technologyNames[static_cast<std::size_t>(run.npvTechnology)] : "";
     if (sens) j["sensitivities"] = results::sensitivitiesJson(run.sensitivities);
-    if (!v.out.empty()) writeOut(v.out, j, r, c.valuation.currency, sens ? &run.sensitivities : nullptr);
+    if (!v.out.empty())
+        writeOut(v.out, j, r, run.downside, c.valuation.currency, sens ? &run.sensitivities : nullptr);
     if (v.common.json) {
         std::cout << j.dump() << '\n';
     } else {
         printText(c, r, run.upper, run.outlook);
+        printDownside(std::cout, run.downside, c.valuation.currency);
         if (sens) printSensitivities(std::cout, run.sensitivities, c.valuation.currency, npvTech);
         if (!v.extras.report.empty()) std::cout << "\nReport written to " << v.extras.report << "\n";
     }

@@ -65,17 +65,21 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         scenarioPaths += scenarioPaths % 2;  // even for antithetic sampling
         scenarios = cases::scenarioNames();
     }
-    checkMemory(estimateBytes(c, s, true, report), o);  // before any allocation (PathValues: per path)
+    // before any allocation (PathValues: per path; YearCashFlows: two floats per path and year)
+    checkMemory(estimateBytes(c, s, true, report) + 8.0 * pr.project.horizonYears * static_cast<double>(s.paths), o);
     const std::size_t bumps = sens ? results::standardBumps(c).size() : 0;
     results::Progress progress((1 + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
-    results::PathValues pv(s.paths, pr, report, &progress);
+    results::YearCashFlows cash(s.paths, pr, &progress);  // the cash flow at risk
+    results::PathValues pv(s.paths, pr, report, &cash);  // the downside, the sensitivities, the report
     InvestmentLsm engine;
     ValueRun run;
     const auto start = std::chrono::steady_clock::now();
     const std::vector<InvestmentRule> rules = engine.trainRules(pr, s);  // trained once: the sensitivities price with them
-    run.r = engine.price(pr, rules, s, sens ? static_cast<PricingObserver*>(&pv) : &progress);
+    run.r = engine.price(pr, rules, s, &pv);
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     checkCaseResult(run.r, casePath, o, o.scenario);  // before anything is printed or written
+    run.downside = results::downside(pv, run.r, s.antithetic, &cash);
+    checkCaseDownside(run.downside, casePath, o, o.scenario);
     run.outlook = cases::factorOutlook(c);
     if (x.upperBound) run.upper = investmentUpperBound(pr, rules, s, run.r, x.upper);
     if (sens) {
@@ -101,6 +105,46 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         results::writeReport(x.report, in);
     }
     return run;
+}
+
+void printDownside(std::ostream& o, const results::Downside& d, const std::string& currency) {
+    o << "\nDownside (per strategy; " << currency << " million; NPV = the strategy's realised present value on a path,\n"
+      << "the plant's own cash flows and capex included; VaR and ES are values of the NPV, negative = a loss, not\n"
+      << "losses: VaR 95% = its 5% quantile, ES 95% = the mean of the worst 5% of paths; vs never = the NPV minus\n"
+      << "never investing's on the same path; +- one standard error by sectioning over " << d.batches
+      << (d.byRules ? " rules' shares" : " batches") << ")\n";
+    o << "  " << std::left << std::setw(34) << "strategy" << std::right << std::setw(16) << "P(NPV < 0)"
+      << std::setw(20) << "VaR 95%" << std::setw(20) << "ES 95%" << std::setw(20) << "VaR 99%" << std::setw(20)
+      << "ES 99%" << "\n";
+    auto money = [](const Estimate& e) {
+        std::ostringstream c;
+        c << std::fixed << std::setprecision(1) << e.value / 1e6 << " +- " << e.stdError / 1e6;
+        return c.str();
+    };
+    auto line = [&](const std::string& name, const results::DownsideLevels& l) {
+        std::ostringstream p;
+        p << std::fixed << std::setprecision(3) << l.pLoss.value << " +- " << l.pLoss.stdError;
+        o << "  " << std::left << std::setw(34) << name << std::right << std::setw(16) << p.str() << std::setw(20)
+          << money(l.var95) << std::setw(20) << money(l.es95) << std::setw(20) << money(l.var99) << std::setw(20)
+          << money(l.es99) << "\n";
+    };
+    for (const results::StrategyDownside& s : d.strategies) {
+        const std::string name = s.strategy == "optimal"      ? "optimal (flexible strategy)"
+                                 : s.strategy == "invest_now" ? "invest now: " + s.technology
+                                                              : "never invest";
+        line(name, s.npv);
+        if (s.vsNever) line("  vs never invest", *s.vsNever);
+    }
+    if (d.cashFlowAtRisk.empty()) return;
+    o << "Cash flow at risk under the optimal strategy (" << currency
+      << " million in the year, undiscounted; operating: capex excluded; every fifth year)\n"
+      << "Year      operating p5          median    after capex p5\n";
+    for (std::size_t k = 0; k < d.cashFlowAtRisk.size(); ++k) {
+        const results::CashFlowAtRisk& c = d.cashFlowAtRisk[k];
+        if (k != 0 && c.year % 5 != 0 && k + 1 != d.cashFlowAtRisk.size()) continue;
+        o << c.year << std::setw(18) << money(c.operatingP5) << std::setw(16) << money(c.operatingP50) << std::setw(18)
+          << money(c.afterCapexP5) << "\n";
+    }
 }
 
 void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>& s, const std::string& currency,

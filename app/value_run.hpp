@@ -15,6 +15,7 @@
 #include "kp/cases/factor_outlook.hpp"
 #include "kp/engine/investment_upper_bound.hpp"
 #include "kp/results/compare.hpp"
+#include "kp/results/downside.hpp"
 #include "kp/results/path_values.hpp"
 #include "kp/results/sensitivities.hpp"
 
@@ -38,6 +39,7 @@ struct ValueRun {
     int npvTechnology = -1;
     std::optional<InvestmentUpperBound> upper;  ///< with --upper-bound: from the same rules
     std::vector<cases::FactorOutlook> outlook;  ///< what the price models imply: once for text, JSON, report
+    results::Downside downside;  ///< P(loss), VaR and ES per strategy, cash flow at risk (issue 15, item 3)
 };
 
 /// The upper bound as JSON: {value, std_error, lower {value, std_error}, gap {value, std_error},
@@ -48,6 +50,9 @@ nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u);
 /// asked for. The report is written (atomically) before this returns.
 ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
                    const ValueExtras& x);
+
+/// The downside as text: "Downside (per strategy)" and the cash flow at risk (value's text output).
+void printDownside(std::ostream& o, const results::Downside& d, const std::string& currency);
 
 /// The sensitivities as a text table (value's text output).
 void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>& s, const std::string& currency,

@@ -28,6 +28,15 @@ std::string toString(Decision d) {
     }
 }
 
+PathRange ruleShare(std::size_t paths, std::size_t rules, std::size_t b) {
+    KP_REQUIRE(rules >= 1 && rules <= detail::blocksOf(paths) && b < rules, "ruleShare: rule ", b, " of ", rules,
+               " rules on ", paths, " paths, but there must be from 1 to one rule per block of 1024 paths");
+    const std::size_t blocks = detail::blocksOf(paths);
+    // the first block c with ruleOfBlock(c) = c * rules / blocks >= b is ceil(b * blocks / rules)
+    auto firstBlock = [&](std::size_t r) { return (r * blocks + rules - 1) / rules; };
+    return {std::min(paths, firstBlock(b) * detail::kBlock), std::min(paths, firstBlock(b + 1) * detail::kBlock)};
+}
+
 struct InvestmentLsm::Impl {
     detail::TrainingStore training;
     tbb::enumerable_thread_specific<detail::InvestmentWork> tls;

@@ -17,7 +17,46 @@ std::string inputsText(const std::vector<std::string>& large) {
     return s;
 }
 
+[[noreturn]] void overflowed(const std::string& where, const std::string& field, double v,
+                             const std::vector<std::string>& large) {
+    std::ostringstream os;
+    os.precision(6);
+    os << where << ": the result " << field << " is " << v
+       << ", but must be finite (the valuation overflowed double precision: an input's magnitude, a "
+          "volatility over the horizon or a growth rate is too large)"
+       << inputsText(large);
+    throw InvalidInput(os.str());
+}
+
 }  // namespace
+
+void checkDownside(const Downside& d, const std::string& where, const std::vector<std::string>& large) {
+    auto estimate = [&](const std::string& field, const Estimate& e) {
+        if (!std::isfinite(e.value)) overflowed(where, field, e.value, large);
+        // NaN only without two batches to section (downsideBatches)
+        if (!std::isfinite(e.stdError) && !(std::isnan(e.stdError) && d.batches < 2))
+            overflowed(where, field + ".std_error", e.stdError, large);
+    };
+    auto levels = [&](const std::string& field, const DownsideLevels& l) {
+        estimate(field + ".p_loss", l.pLoss);
+        estimate(field + ".var_95", l.var95);
+        estimate(field + ".es_95", l.es95);
+        estimate(field + ".var_99", l.var99);
+        estimate(field + ".es_99", l.es99);
+    };
+    for (const StrategyDownside& s : d.strategies) {
+        const std::string field = "downside." + s.strategy + (s.technology.empty() ? "" : "." + s.technology);
+        levels(field, s.npv);
+        if (s.vsNever) levels(field + ".vs_never", *s.vsNever);
+    }
+    for (const CashFlowAtRisk& c : d.cashFlowAtRisk) {
+        std::string y(1, '[');  // appends: GCC 12 -Wrestrict false positive (bug 105329) on "[" + std::string
+        y.append(std::to_string(c.year)).append("]");
+        estimate("downside.cash_flow_at_risk" + y + ".operating_p5", c.operatingP5);
+        estimate("downside.cash_flow_at_risk" + y + ".operating_p50", c.operatingP50);
+        estimate("downside.cash_flow_at_risk" + y + ".after_capex_p5", c.afterCapexP5);
+    }
+}
 
 double waitingShortfall(const InvestmentResult& r) {
     const Estimate& w = r.valueOfWaiting;

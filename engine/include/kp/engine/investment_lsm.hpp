@@ -83,6 +83,16 @@ struct InvestmentSettings : McSettings {
 /// an independent key for the others (the same for any number of threads).
 std::uint64_t ruleSeed(std::uint64_t seed, std::size_t b);
 
+/// A range of pricing paths [first, last).
+struct PathRange {
+    std::size_t first = 0, last = 0;
+};
+
+/// The pricing paths that rule b prices when `rules` rules share a valuation of `paths` paths
+/// (InvestmentLsm::price): contiguous whole blocks of 1024 paths, rule 0 first. For statistics that
+/// need the rules' shares as independent batches (results/downside.hpp).
+PathRange ruleShare(std::size_t paths, std::size_t rules, std::size_t b);
+
 /// What reading the CO2 trigger off a rule needs at one date, taken from the training paths: the
 /// range of the CO2 price searched (its 1st to 99th percentile) and the least-squares line of the
 /// period's discounted carry-on cash flow in the CO2 price (known on a path, but not a feature).

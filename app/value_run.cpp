@@ -102,6 +102,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         in.outlook = &run.outlook;
         in.caseText = io::readInputFile(casePath, "case file", io::kMaxYamlBytes);  // its comments: sources, assumptions
         in.sets = o.sets;
+        in.downside = &run.downside;
         results::writeReport(x.report, in);
     }
     return run;

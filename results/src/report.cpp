@@ -266,6 +266,37 @@ std::string decisionText(const InvestmentResult& r) {
     return "Wait";
 }
 
+// the downside of each strategy (results/downside.hpp; docs/valuation.md, "Downside"): P(loss), VaR
+// and ES of the NPV and of its difference with never investing, each +- its standard error
+void downsideTable(std::ostream& o, const Downside& d, const std::string& cur) {
+    o << "<h2>Downside</h2>\n<p class=\"read\" id=\"downside-read\">What a financier or insurer asks: how bad can each "
+         "strategy turn out? NPV is the strategy's realised present value on a path (the plant's own cash flows "
+         "and capex included, so never investing is the site's whole value); <i>vs never</i> is the NPV minus "
+         "never investing's on the same path. VaR and ES are values of the NPV, negative for a loss: VaR 95% is "
+         "its 5th percentile, ES 95% the mean of the worst 5% of paths. &plusmn; one standard error by sectioning "
+         "over " << d.batches << (d.byRules ? " rules' shares of the paths" : " batches of paths") << ".</p>\n";
+    o << "<table id=\"downside\">\n<tr><th>strategy</th><th>P(NPV &lt; 0)</th><th>VaR 95%, " << esc(cur)
+      << " m</th><th>ES 95%, " << esc(cur) << " m</th><th>VaR 99%, " << esc(cur) << " m</th><th>ES 99%, "
+      << esc(cur) << " m</th></tr>\n";
+    auto cell = [&](const Estimate& e, double scale, const char* f) {
+        o << "<td>" << fmt(f, e.value / scale) << " &plusmn; " << fmt(f, e.stdError / scale) << "</td>";
+    };
+    auto row = [&](const std::string& name, const DownsideLevels& l) {
+        o << "<tr><td>" << esc(name) << "</td>";
+        cell(l.pLoss, 1.0, "%.3f");
+        cell(l.var95, 1e6, "%.1f"), cell(l.es95, 1e6, "%.1f"), cell(l.var99, 1e6, "%.1f"), cell(l.es99, 1e6, "%.1f");
+        o << "</tr>\n";
+    };
+    for (const StrategyDownside& s : d.strategies) {
+        const std::string name = s.strategy == "optimal"      ? "optimal strategy"
+                                 : s.strategy == "invest_now" ? "invest now: " + s.technology
+                                                              : "never invest (carry on)";
+        row(name, s.npv);
+        if (s.vsNever) row(name + ", vs never", *s.vsNever);
+    }
+    o << "</table>\n";
+}
+
 void section(std::ostream& o, const std::string& title, const std::string& read, const std::string& chart) {
     o << "<h2>" << esc(title) << "</h2>\n<p class=\"read\">" << read << "</p>\n"
       << "<div class=\"chart\" id=\"chart-" << chart << "\" data-chart=\"" << chart << "\"></div>\n";
@@ -490,6 +521,7 @@ std::string reportHtml(const ReportInput& in) {
             "Distribution over the simulated paths of the present value of the optimal strategy, of "
             "investing now, and of carrying on as is; dashed lines are the means.",
             "value");
+    if (in.downside) downsideTable(o, *in.downside, cur);
     section(o, "Emissions",
             std::string("Expected emissions of the plant under the optimal strategy (line) with the 5th&ndash;95th "
                         "percentile band, against carrying on as it is today (red dashes).") +

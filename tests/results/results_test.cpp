@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "kp/results/case_sources.hpp"
 #include "kp/results/compare.hpp"
 #include "kp/results/csv_table.hpp"
+#include "kp/results/downside.hpp"
 #include "kp/cases/scenario.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/results/path_values.hpp"
@@ -236,6 +238,31 @@ TEST_CASE("case source notes: key paths, continued comments, sourced and assumed
     check(8, 23, "plant.output_t_per_year", "1.0e6", "[derived]: 500 MW x 2,000 h", false);
     CHECK(kp::results::caseSourceNotes("name: x\nplant:\n  life: 3   # a plain comment\n").empty());
     CHECK(kp::results::caseSourceNotes("").empty());
+}
+
+TEST_CASE("the report: a Downside table with a row per strategy and its difference with never investing") {
+    const Valued run(true);
+    kp::results::ReportInput in = run.reportInput();
+    CHECK(kp::results::reportHtml(in).find("<h2>Downside</h2>") == std::string::npos);  // none given: no table
+    const kp::results::Downside d = kp::results::downside(run.pv, run.r, run.s.antithetic, nullptr);
+    REQUIRE(d.strategies.size() >= 2);
+    in.downside = &d;
+    const std::string html = kp::results::reportHtml(in);
+    const auto open = html.find("<table id=\"downside\">");
+    REQUIRE(open != std::string::npos);
+    const std::string table = html.substr(open, html.find("</table>", open) - open);
+    std::size_t rows = 0, expected = 1;  // the header
+    for (std::size_t at = table.find("<tr>"); at != std::string::npos; at = table.find("<tr>", at + 1)) ++rows;
+    for (const auto& s : d.strategies) expected += s.vsNever ? 2 : 1;
+    CHECK(rows == expected);
+    // the optimal strategy's first row: P(loss) and VaR 95% as computed, to the printed digits
+    char cells[160];
+    std::snprintf(cells, sizeof cells, "<tr><td>optimal strategy</td><td>%.3f &plusmn; %.3f</td><td>%.1f &plusmn; %.1f</td>",
+                  d.strategies[0].npv.pLoss.value, d.strategies[0].npv.pLoss.stdError,
+                  d.strategies[0].npv.var95.value / 1e6, d.strategies[0].npv.var95.stdError / 1e6);
+    CHECK(table.find(cells) != std::string::npos);
+    CHECK(table.find("<tr><td>never invest (carry on)</td>") != std::string::npos);
+    CHECK(table.find("never invest (carry on), vs never") == std::string::npos);
 }
 
 TEST_CASE("the report: assumptions and sources listed; no boundary chart without a CO2 trigger") {

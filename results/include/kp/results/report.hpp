@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kp/results/compare.hpp"
+#include "kp/results/downside.hpp"
 #include "kp/cases/case_file.hpp"
 #include "kp/cases/factor_outlook.hpp"
 #include "kp/engine/investment_lsm.hpp"
@@ -32,6 +33,7 @@ struct ReportInput {
     const std::vector<cases::FactorOutlook>* outlook = nullptr;  ///< the price models' outlook (its warnings)
     std::string caseText;  ///< the case file's text as read: its tagged comments ("Assumptions and sources")
     std::vector<std::string> sets;  ///< the run's `--set path=value` overrides, marked on the lines they change
+    const Downside* downside = nullptr;  ///< the downside of each strategy (a "Downside" table; none if null)
 };
 
 /// The whole HTML page.

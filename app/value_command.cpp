@@ -18,6 +18,7 @@
 #include "kp/core/output_file.hpp"
 #include "kp/engine/investment_lsm.hpp"
 #include "kp/results/result_checks.hpp"
+#include "kp/results/technology_risk.hpp"
 #include "value_run.hpp"
 
 namespace kp::app {
@@ -197,6 +198,8 @@ nlohmann::ordered_json toJson(const cases::CaseFile& c, const InvestmentResult& 
                                     {"export_share", pt.exportShare},
                                     {"years", per}};
     }
+    if (const auto risk = results::technologyRiskSummaries(c.options); !risk.empty())  // only when given
+        j["technology_risk"] = results::technologyRiskJson(risk);
     if (const std::string ww = waitingWarning(r); !ww.empty()) warnings.push_back(ww);
     j["warnings"] = warnings;
     j["seconds"] = r.seconds;
@@ -282,6 +285,7 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
         for (const auto& f : outlook)
             if (!f.warning.empty()) o << "Warning: " << f.warning << "\n";
     }
+    results::printTechnologyRisk(o, results::technologyRiskSummaries(c.options), cur);
     if (c.policy.passThrough.share > 0) {
         o << "Carbon pass-through (policy.carbon_pass_through), " << cur << "/t of product per " << cur
           << "/t of CO2:";

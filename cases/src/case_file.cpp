@@ -245,6 +245,7 @@ private:
     void readPlant(MapReader m);
     void readPolicy(MapReader m, const Field& plantField);
     Technology readOption(MapReader m, const std::string& name);
+    void readRisk(MapReader& r, TechnologyRisk& k);
     Exit readExit(MapReader m);
     void readSimulation(MapReader m);
     void crossChecks(MapReader& root, const std::map<std::string, Field>& optionFields);
@@ -905,6 +906,49 @@ void Loader::readPolicy(MapReader m, const Field& plantField) {
     checked(m.self(), [&] { pol.validate(m.self().path()); });
 }
 
+// options.<x>.risk (docs/case-file.md, "Technology risk")
+void Loader::readRisk(MapReader& r, TechnologyRisk& k) {
+    if (auto o = r.optMap("capex_overrun")) {
+        k.overrunMean = o->number("mean", Range::between(-0.99, 100, "in [-0.99, 100]"), "share of the capex");
+        k.overrunSd = o->number("sd", 0.0, Range::between(0, 100, "in [0, 100]"), "share of the capex");
+        o->finish();
+    }
+    if (auto d = r.opt("delay_years")) {
+        if (!d->node().IsSequence() || d->node().size() == 0 || d->node().size() > 11)
+            d->fail("the value", d->text(), "a list of 1 to 11 probabilities of a delay of 0, 1, 2 ... years");
+        double sum = 0;
+        for (std::size_t y = 0; y < d->node().size(); ++y) {
+            const Field e(d->source(), d->node()[y], d->path() + "." + std::to_string(y), d->line());
+            k.delayProbabilities.push_back(e.number(Range::unit(), "probability"));
+            sum += k.delayProbabilities.back();
+        }
+        if (std::abs(sum - 1.0) > 1e-9)
+            d->fail("the probabilities' sum", formatNumber(sum), "1 (a delay of 0, 1, 2 ... years)");
+    }
+    if (auto i = r.optMap("incidents")) {
+        k.incidentFrequency = i->number("frequency_per_year", Range::between(0, 2, "in [0, 2]"), "incidents a year");
+        MapReader sv = i->map("severity", "the loss per incident: mean and sd in EUR");
+        k.severityMean = sv.number("mean", Range::between(0, 1e13, "in [0, 1e13]"), "EUR");
+        k.severitySd = sv.number("sd", 0.0, Range::between(0, 1e14, "in [0, 1e14]"), "EUR");
+        if (k.severitySd > 0 && k.severityMean == 0)
+            sv.get("sd", "").fail("the spread", formatNumber(k.severitySd), "0 when the mean loss is 0");
+        sv.finish();
+        i->finish();
+    }
+    if (auto ins = r.optMap("insurance")) {
+        k.insuredShare = ins->number("share", Range::unit(), "share of the loss above the deductible");
+        k.deductible = ins->number("deductible", 0.0, Range::between(0, 1e13, "in [0, 1e13]"), "EUR per incident");
+        k.limit = ins->number("limit", 1e300, Range::nonNegative(), "EUR per incident");
+        k.premiumLoading = ins->number("loading", 1.0, Range::between(0, 100, "in [0, 100]"), "");
+        k.premiumPerYear = ins->number("premium_per_year", -1.0, Range::between(0, 1e12, "in [0, 1e12]"), "EUR/yr");
+        if (ins->has("premium_per_year") && ins->has("loading"))
+            ins->get("loading", "").fail("the premium", "given twice (loading and premium_per_year)", "one of them");
+        ins->finish();
+    }
+    r.finish();
+    checked(r.self(), [&] { k.validate(r.self().path()); });
+}
+
 Technology Loader::readOption(MapReader m, const std::string& name) {
     Technology t;
     t.name = name;
@@ -974,6 +1018,7 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
         l->finish();
     }
     t.jobs = m.number("jobs", -1.0, Range::between(0, 1e7, "in [0, 1e7]"), "direct jobs");
+    if (auto r = m.optMap("risk")) readRisk(*r, t.risk);
     if (auto s = m.optMap("sde")) {
         SdeSubsidy sde;
         sde.baseAmount = s->number("base_amount", Range::nonNegative(), "EUR/tCO2");

@@ -51,6 +51,7 @@ void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream 
         fillNormals(c.s.seed, CounterLayout::valuationDate(stream, i), first, n, a, c.s.antithetic, w.normal);
         for (std::size_t p = 0; p < n; ++p) a[p] = c.problem.arrivals[i].year(a[p]);
     }
+    in.drawRisks(b, c.s.seed, stream, first, c.s.antithetic, w.normal);  // nothing without technology risk
     in.evaluate(b, carbonCosts, keepPrices);
 }
 

@@ -48,7 +48,7 @@ public:
             std::fill_n(w.actDate.data(), n, static_cast<int>(H_));
             std::fill_n(w.stageAt.data(), n, static_cast<int>(H_));
             stagePass(in_, *w.rule, 0, w);
-            InvestmentWork* wr = relinedBlock(w, n, paths);
+            InvestmentWork* wr = relinedBlock(w, first, n, paths);
             for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, wr, V, s);
             moments(b, w, wr, V, s);
             emissions(first, b, w, wr, s);
@@ -61,7 +61,7 @@ public:
 private:
     // the relined state (c.relined): the same paths on the relined instrument, and the relined rule
     // applied backwards on them (w.Vr, w.ra, w.rd, w.rs on the returned work); null without one
-    InvestmentWork* relinedBlock(InvestmentWork& w, std::size_t n, bool paths) const {
+    InvestmentWork* relinedBlock(InvestmentWork& w, std::size_t first, std::size_t n, bool paths) const {
         std::fill_n(w.relineAt.data(), n, static_cast<int>(H_));
         if (!c_.relined) return nullptr;
         const InvestmentInstrument& ri = c_.relined->in;
@@ -70,6 +70,7 @@ private:
         const std::size_t vars = in_.stateVariables();
         std::copy_n(w.block.hist.data(), (H_ + 1) * vars * n, wr.block.hist.data());
         std::copy_n(w.block.arrival.data(), in_.infrastructure() * n, wr.block.arrival.data());
+        ri.drawRisks(wr.block, c_.s.seed, Stream::Pricing, first, c_.s.antithetic, wr.normal);
         ri.evaluate(wr.block, false, false);
         const InvestmentContext rc{c_.problem, ri, c_.s, c_.arena, c_.relined->tls, c_.maxColumns, nullptr, c_.relined->gone};
         relinedPass(rc, w.rule->afterReline.front(), 0, wr);

@@ -273,6 +273,9 @@ InvestmentUpperBound investmentUpperBound(const InvestmentProblem& problem, cons
                ", but must be at least 2 per rule (", 2 * rules.size(), ")");
     KP_REQUIRE(ub.innerPaths >= 2 && (!s.antithetic || ub.innerPaths % 2 == 0), "investmentUpperBound: inner paths is ",
                ub.innerPaths, ", but must be at least 2", s.antithetic ? " and even (antithetic sampling)" : "");
+    KP_REQUIRE(!in.risky(), "investmentUpperBound: an option carries technology risk (overrun, delay or incidents), ",
+               "but the dual bound needs exercise values known when the decision is taken, and a path's draws are "
+               "not; value the case without --upper-bound, or without the risk");
     KP_REQUIRE(in.periods() < (1u << 15), "investmentUpperBound: the problem has ", in.periods(),
                " periods, but must have fewer than 32768 (the step counters of the inner simulations)");
     std::size_t maxColumns = 1;

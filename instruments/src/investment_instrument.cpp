@@ -165,6 +165,21 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
         if (C != 0 && !std::isnan(closeValue_[d]) && static_cast<int>(d) <= periodsOf(pr.plant.remainingLifeYears))
             closeValue_[d] -= pr.discount[d] * C;
     }
+    // technology risk: which options carry it, and room for their draws in the counter layout
+    incidents_.assign(JS_, 0);
+    for (std::size_t j = 0; j < JS_; ++j) {
+        const TechnologyRisk& r = optionAt(j).tech.risk;
+        risky_ |= r.any();
+        incidents_[j] = r.incidents() || r.premium() != 0;
+        KP_REQUIRE(!r.any() || (!optionAt(j).tech.isReline() && optionAt(j).tech.mothball == Technology::MothballRole::None),
+                   "InvestmentLsm: option '", optionAt(j).tech.name,
+                   "' carries technology risk, but only an investment (not a reline or mothballing) may");
+    }
+    const bool anyIncidents = std::find(incidents_.begin(), incidents_.end(), char{1}) != incidents_.end();
+    KP_REQUIRE(!anyIncidents || 2 * JS_ + JS_ * H_ * kIncidentDraws <= CounterLayout::kRiskDraws,
+               "InvestmentLsm: incidents on ", JS_, " options over ", H_, " periods need ",
+               2 * JS_ + JS_ * H_ * kIncidentDraws, " random draws a path, but at most ", CounterLayout::kRiskDraws,
+               " are available (shorten the horizon or use annual periods)");
     allowed_.assign(JS_ * H_, 0);
     for (std::size_t j = 0; j < JS_; ++j)
         for (std::size_t d = 0; d < H_; ++d) {
@@ -189,6 +204,77 @@ void InvestmentInstrument::reserve(ProjectBlock& b, std::size_t n, bool keepPric
     if (b.opFrom.size() < JS_ * n) b.opFrom.resize(JS_ * n);
     need(b.price, 6 * n), need(b.tmp, n);
     if (keepPrices) need(b.prices, 5 * H_ * n);
+    if (risky_) {
+        need(b.overrun, JS_ * n);
+        if (b.delay.size() < JS_ * n) b.delay.resize(JS_ * n);
+        if (b.count.size() < n) b.count.resize(n);
+        if (std::find(incidents_.begin(), incidents_.end(), char{1}) != incidents_.end()) need(b.loss, JS_ * H_ * n);
+    }
+}
+
+void InvestmentInstrument::drawRisks(ProjectBlock& b, std::uint64_t seed, Stream stream, std::uint64_t first,
+                                     bool antithetic, NormalScratch& scratch) const {
+    if (!risky_) return;
+    const std::size_t n = b.n;
+    double* z = b.tmp.data();
+    auto normals = [&](std::size_t draw) {
+        fillNormals(seed, CounterLayout::technologyRisk(stream, draw), first, n, z, antithetic, scratch);
+    };
+    auto uniform = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+    for (std::size_t j = 0; j < JS_; ++j) {
+        const TechnologyRisk& r = optionAt(j).tech.risk;
+        double* M = b.overrun.data() + j * n;
+        if (r.overrun() && r.overrunSd > 0) {
+            normals(j);
+            for (std::size_t p = 0; p < n; ++p) M[p] = r.overrunMultiplier(z[p]);
+        } else {
+            std::fill_n(M, n, 1.0 + r.overrunMean);
+        }
+        int* dl = b.delay.data() + j * n;
+        std::fill_n(dl, n, 0);
+        if (r.delay()) {
+            normals(JS_ + j);
+            const std::vector<double>& q = r.delayProbabilities;
+            for (std::size_t p = 0; p < n; ++p) {
+                const double u = uniform(z[p]);
+                std::size_t y = 0;
+                double cum = q[0];
+                while (u > cum && y + 1 < q.size()) cum += q[++y];
+                dl[p] = periodsOf(static_cast<int>(y));
+            }
+        }
+        if (!incidents_[j]) continue;
+        const double lambda = r.incidents() ? r.incidentFrequency / static_cast<double>(P_) : 0.0;
+        const double e0 = std::exp(-lambda);
+        for (std::size_t k = 0; k < H_; ++k) {
+            double* L = b.loss.data() + (j * H_ + k) * n;
+            std::fill_n(L, n, 0.0);
+            if (lambda == 0) continue;
+            const std::size_t at = 2 * JS_ + (j * H_ + k) * kIncidentDraws;
+            normals(at);
+            int most = 0;
+            for (std::size_t p = 0; p < n; ++p) {  // Poisson by inversion of the count's CDF
+                const double u = uniform(z[p]);
+                int N = 0;
+                double pk = e0, cdf = e0;
+                while (u > cdf && N + 1 < static_cast<int>(kIncidentDraws)) {
+                    ++N;
+                    pk *= lambda / N;
+                    cdf += pk;
+                }
+                b.count[p] = N;
+                most = std::max(most, N);
+            }
+            for (int m = 1; m <= most; ++m) {
+                normals(at + static_cast<std::size_t>(m));
+                for (std::size_t p = 0; p < n; ++p)
+                    if (b.count[p] >= m) {
+                        const double S = r.severity(z[p]);
+                        L[p] += S - r.insured(S);
+                    }
+            }
+        }
+    }
 }
 
 void InvestmentInstrument::evaluate(ProjectBlock& b, bool carbonCosts, bool keepPrices) const {
@@ -224,7 +310,8 @@ double InvestmentInstrument::after(std::size_t from, std::size_t to) const {
 long InvestmentInstrument::startAfter(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
     const int of = b.opFrom[j * b.n + p];
     if (of >= static_cast<int>(H_)) return -1;
-    return std::max(static_cast<long>(d) + periodsOf(optionAt(j).tech.constructionYears), static_cast<long>(of));
+    return std::max(static_cast<long>(d) + periodsOf(optionAt(j).tech.constructionYears) + delayOf(j, b, p),
+                    static_cast<long>(of));
 }
 
 double InvestmentInstrument::afterValue(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p,
@@ -417,6 +504,14 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
         for (std::size_t j = 0; j < JS_; ++j)
             for (auto* v : {&b.tech, &b.sde, &b.etech}) scale(v->data() + (j * H_ + k) * n);
     }
+    // technology risk: the premium and the owner's incident losses while the option runs
+    for (std::size_t j = 0; j < JS_ && risky_; ++j) {
+        if (!incidents_[j]) continue;
+        const double premium = optionAt(j).tech.risk.premium() / static_cast<double>(P_);
+        double* tc = b.tech.data() + (j * H_ + k) * n;
+        const double* L = b.loss.data() + (j * H_ + k) * n;
+        for (std::size_t p = 0; p < n; ++p) tc[p] -= premium + L[p];
+    }
 }
 
 // prefix sums of discounted cash flows
@@ -448,7 +543,8 @@ double InvestmentInstrument::capexAt(std::size_t j, std::size_t d, const Project
 
 double InvestmentInstrument::netCapex(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
     const double capex = capexAt(j, d, b, p);
-    return capex - optionAt(j).tech.grant.amount(capex);
+    const double paid = risky_ ? capex * b.overrun[j * b.n + p] : capex;  // an overrun is the owner's
+    return paid - optionAt(j).tech.grant.amount(capex);
 }
 
 std::size_t InvestmentInstrument::clawbackPeriod(std::size_t j) const {
@@ -471,7 +567,7 @@ double InvestmentInstrument::clawback(std::size_t j, std::size_t d, std::size_t 
 }
 
 int InvestmentInstrument::operationStart(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
-    const int c = periodsOf(optionAt(j).tech.constructionYears);
+    const int c = periodsOf(optionAt(j).tech.constructionYears) + delayOf(j, b, p);
     return std::min(std::max(static_cast<int>(d) + c, b.opFrom[j * b.n + p]), static_cast<int>(H_));
 }
 

@@ -1,6 +1,8 @@
 #include "kp/instruments/technology.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "kp/core/errors.hpp"
 
@@ -17,6 +19,111 @@ void LearningCurve::validate(const std::string& where) const {
                ".learning_rate: the learning rate is ", learningRate, ", but must be in [0, 1)");
     KP_REQUIRE(std::isfinite(deployment0) && deployment0 > 0, where,
                ".deployment0: the initial deployment is ", deployment0, ", but must be positive");
+}
+
+namespace {
+
+double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
+/// log S ~ N(mu, sigma^2) with E[S] = m, sd(S) = s (m > 0).
+struct LogNormal {
+    double mu, sigma;
+    LogNormal(double m, double s) {
+        sigma = std::sqrt(std::log1p((s / m) * (s / m)));
+        mu = std::log(m) - 0.5 * sigma * sigma;
+    }
+};
+
+/// E[(S - K)^+] for S log-normal with mean m and sd s (Black's formula; s = 0: S = m).
+double callOn(double m, double s, double K) {
+    if (K <= 0) return m - K;
+    if (s == 0) return std::max(m - K, 0.0);
+    const LogNormal ln(m, s);
+    const double d1 = (std::log(m / K) + 0.5 * ln.sigma * ln.sigma) / ln.sigma;
+    return m * normalCdf(d1) - K * normalCdf(d1 - ln.sigma);
+}
+
+constexpr double kNoLimit = 1e300;
+
+}  // namespace
+
+double TechnologyRisk::overrunSigma() const {
+    const double m = 1.0 + overrunMean;
+    return std::sqrt(std::log1p((overrunSd / m) * (overrunSd / m)));
+}
+
+double TechnologyRisk::overrunMu() const {
+    const double s = overrunSigma();
+    return std::log(1.0 + overrunMean) - 0.5 * s * s;
+}
+
+double TechnologyRisk::overrunMultiplier(double z) const {
+    if (overrunSd == 0) return 1.0 + overrunMean;
+    return std::exp(overrunMu() + overrunSigma() * z);
+}
+
+double TechnologyRisk::severity(double z) const {
+    if (severitySd == 0) return severityMean;
+    const LogNormal ln(severityMean, severitySd);
+    return std::exp(ln.mu + ln.sigma * z);
+}
+
+double TechnologyRisk::insured(double S) const {
+    return std::min(insuredShare * std::max(S - deductible, 0.0), limit);
+}
+
+double TechnologyRisk::expectedInsuredLoss() const {
+    if (insuredShare == 0 || severityMean == 0) return 0.0;
+    const double a = insuredShare, m = severityMean, s = severitySd;
+    const double capped = limit >= kNoLimit ? 0.0 : callOn(m, s, deductible + limit / a);
+    return a * (callOn(m, s, deductible) - capped);
+}
+
+double TechnologyRisk::limitProbability() const {
+    if (insuredShare == 0 || severityMean == 0 || limit >= kNoLimit) return 0.0;
+    const double K = deductible + limit / insuredShare;
+    if (severitySd == 0) return severityMean >= K ? 1.0 : 0.0;
+    const LogNormal ln(severityMean, severitySd);
+    return K <= 0 ? 1.0 : normalCdf(-(std::log(K) - ln.mu) / ln.sigma);
+}
+
+double TechnologyRisk::premium() const {
+    if (premiumPerYear >= 0) return premiumPerYear;
+    return premiumLoading * incidentFrequency * expectedInsuredLoss();
+}
+
+void TechnologyRisk::validate(const std::string& where) const {
+    KP_REQUIRE(std::isfinite(overrunMean) && overrunMean > -1 && overrunMean <= 100, where,
+               ".capex_overrun.mean: the mean overrun is ", overrunMean, ", but must be in (-1, 100]");
+    KP_REQUIRE(std::isfinite(overrunSd) && overrunSd >= 0 && overrunSd <= 100, where,
+               ".capex_overrun.sd: the spread is ", overrunSd, ", but must be in [0, 100]");
+    KP_REQUIRE(delayProbabilities.size() <= 11, where, ".delay_years: ", delayProbabilities.size(),
+               " probabilities, but at most 11 (delays of 0 to 10 years)");
+    double sum = 0;
+    for (double q : delayProbabilities) {
+        KP_REQUIRE(std::isfinite(q) && q >= 0 && q <= 1, where, ".delay_years: a probability is ", q,
+                   ", but must be in [0, 1]");
+        sum += q;
+    }
+    KP_REQUIRE(delayProbabilities.empty() || std::abs(sum - 1.0) <= 1e-9, where,
+               ".delay_years: the probabilities sum to ", sum, ", but must sum to 1");
+    KP_REQUIRE(std::isfinite(incidentFrequency) && incidentFrequency >= 0 && incidentFrequency <= 2, where,
+               ".incidents.frequency_per_year: the frequency is ", incidentFrequency, ", but must be in [0, 2] a year");
+    KP_REQUIRE(std::isfinite(severityMean) && severityMean >= 0 && severityMean <= 1e13, where,
+               ".incidents.severity.mean: the mean loss is ", severityMean, ", but must be in [0, 1e13] EUR");
+    KP_REQUIRE(std::isfinite(severitySd) && severitySd >= 0 && severitySd <= 1e14 && (severitySd == 0 || severityMean > 0),
+               where, ".incidents.severity.sd: the spread is ", severitySd,
+               ", but must be in [0, 1e14] EUR, and 0 when the mean is 0");
+    KP_REQUIRE(std::isfinite(insuredShare) && insuredShare >= 0 && insuredShare <= 1, where,
+               ".insurance.share: the insured share is ", insuredShare, ", but must be in [0, 1]");
+    KP_REQUIRE(std::isfinite(deductible) && deductible >= 0, where, ".insurance.deductible: the deductible is ",
+               deductible, ", but must be >= 0 EUR");
+    KP_REQUIRE(limit >= 0 && limit <= kNoLimit, where, ".insurance.limit: the limit is ", limit,
+               ", but must be >= 0 EUR");
+    KP_REQUIRE(std::isfinite(premiumLoading) && premiumLoading >= 0 && premiumLoading <= 100, where,
+               ".insurance.loading: the loading is ", premiumLoading, ", but must be in [0, 100]");
+    KP_REQUIRE(premiumPerYear < 0 || std::isfinite(premiumPerYear), where,
+               ".insurance.premium_per_year: the premium is ", premiumPerYear, ", but must be finite");
 }
 
 void Technology::validate(const std::string& where) const {
@@ -53,6 +160,9 @@ void Technology::validate(const std::string& where) const {
                ", but must be >= 0 EUR/yr and only on an option beside the plant (alongside)");
     if (sde) sde->validate(where + ".sde");
     grant.validate(where + ".capital_grant");
+    risk.validate(where + ".risk");
+    KP_REQUIRE(!risk.any() || (!isReline() && mothball == MothballRole::None), where,
+               ".risk: technology risk is given, but only an investment (not a reline or mothballing) carries it");
 }
 
 }  // namespace kp

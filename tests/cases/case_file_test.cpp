@@ -926,3 +926,51 @@ TEST_CASE("Edit distance") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("Technology risk (options.<x>.risk): fields, defaults, bad values") {
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    const std::string R = "options.h2_dri_eaf.risk.";
+    auto option = [](const kc::CaseFile& c, const std::string& name) {
+        for (const kp::Technology& t : c.options)
+            if (t.name == name) return t;
+        FAIL("no option " << name);
+        return kp::Technology{};
+    };
+    CHECK(!option(kc::loadCaseFile(steel, {{}, ""}), "h2_dri_eaf").risk.any());  // none unless given
+    const kc::CaseFile c = kc::loadCaseFile(
+        steel, {{R + "capex_overrun.mean=0.4", R + "capex_overrun.sd=0.5", R + "delay_years=[0.5, 0.3, 0.2]",
+                 R + "incidents.frequency_per_year=0.01", R + "incidents.severity.mean=2e8",
+                 R + "incidents.severity.sd=4e8", R + "insurance.share=0.8", R + "insurance.deductible=1e7",
+                 R + "insurance.limit=5e8", R + "insurance.loading=1.4"},
+                ""});
+    const kp::TechnologyRisk r = option(c, "h2_dri_eaf").risk;
+    CHECK(r.overrunMean == 0.4);
+    CHECK(r.overrunSd == 0.5);
+    CHECK(r.delayProbabilities == std::vector<double>{0.5, 0.3, 0.2});
+    CHECK(r.incidentFrequency == 0.01);
+    CHECK(r.severityMean == 2e8);
+    CHECK(r.severitySd == 4e8);
+    CHECK(r.insuredShare == 0.8);
+    CHECK(r.deductible == 1e7);
+    CHECK(r.limit == 5e8);
+    CHECK(r.premiumLoading == 1.4);
+    CHECK(r.premiumPerYear == -1.0);
+    CHECK(!option(c, "ng_dri_eaf").risk.any());
+    auto fails = [&](std::vector<std::string> sets, const std::string& expect) {
+        const std::string m = errorOf(steel, {std::move(sets), ""});
+        CAPTURE(m);
+        CHECK(m.find("steelworks_h2_dri.yaml") != std::string::npos);
+        CHECK(m.find(expect) != std::string::npos);
+    };
+    fails({R + "delay_years=[0.5, 0.4]"}, R + "delay_years: the probabilities' sum is 0.9, but must be 1");
+    fails({R + "delay_years=0.5"}, "a list of 1 to 11 probabilities");
+    fails({R + "incidents.frequency_per_year=3", R + "incidents.severity.mean=1e8"},
+          R + "incidents.frequency_per_year: the value is 3, but must be in [0, 2]");
+    fails({R + "incidents.frequency_per_year=0.1"}, R + "incidents.severity: the field is missing");
+    fails({R + "incidents.frequency_per_year=0.1", R + "incidents.severity.mean=0", R + "incidents.severity.sd=1e8"},
+          "0 when the mean loss is 0");
+    fails({R + "insurance.share=0.5", R + "insurance.loading=1.2", R + "insurance.premium_per_year=1e6"},
+          "one of them");
+    fails({R + "capex_overrun.mean=-1"}, R + "capex_overrun.mean: the value is -1, but must be in [-0.99, 100]");
+    fails({R + "capex_overrun.meen=0.3"}, "meen");
+}

@@ -145,6 +145,17 @@ TEST_CASE("counter layout: the simulator's slots, the valuation-date and the inn
                 clash |= CounterLayout::factorStep(Stream::UpperBoundInner, step, 3, (k2 + 1) << 16).step == a.step;
     }
     CHECK(!clash);
+    // the technology-risk draws: step 0 like the valuation-date draws, dimensions from 2^15 on,
+    // which no valuation-date draw (dimension < 2^15) takes
+    for (Stream st : {Stream::Training, Stream::Pricing}) {
+        for (std::size_t d : {std::size_t{0}, std::size_t{1}, std::size_t{1000}, CounterLayout::kRiskDraws - 1}) {
+            const kp::CounterSlot r = CounterLayout::technologyRisk(st, d);
+            CHECK(r.step == 0);
+            CHECK(r.dim == CounterLayout::kRiskDraws + d);
+            CHECK(r.dim < (1u << 16));
+            CHECK(r.dim >= CounterLayout::valuationDate(st, CounterLayout::kRiskDraws - 1).dim + 1);
+        }
+    }
     // and the numbers differ: the first arrival's normal is not the first step's of dimension 0
     kp::NormalScratch scr;
     std::vector<double> a(8), b(8);

@@ -104,16 +104,24 @@ struct CounterSlot {
 ///   - innerStart: draws made once per path at the start of the upper bound's inner simulation
 ///     started at date k (stream UpperBoundInner), step (k + 1) << 16, which none of its factor steps
 ///     takes (they are (k + 1) << 16 + j, j >= 1): the investment bound's arrival dates redrawn
-///     given "not arrived by k" take dimensions 0 .. arrivals - 1.
-/// tests/core/random_test.cpp checks that the three families are disjoint.
+///     given "not arrived by k" take dimensions 0 .. arrivals - 1;
+///   - technologyRisk: the technology-risk draws of a path (capex overrun, construction delay,
+///     incidents: kp::TechnologyRisk), step 0 like valuationDate but dimensions 2^15 + draw, which
+///     valuationDate (draw < 2^15) never takes.
+/// tests/core/random_test.cpp checks that the four families are disjoint.
 struct CounterLayout {
     static CounterSlot factorStep(Stream stream, std::size_t k, std::size_t dim, std::uint32_t stepOffset = 0) {
         assert(k >= 1 && dim < (1u << 16));
         return {stream, static_cast<std::uint32_t>(k) + stepOffset, static_cast<std::uint32_t>(dim)};
     }
+    static constexpr std::size_t kRiskDraws = 1u << 15;  ///< technologyRisk draws available
     static CounterSlot valuationDate(Stream stream, std::size_t draw) {
-        assert(draw < (1u << 16));
+        assert(draw < kRiskDraws);
         return {stream, 0, static_cast<std::uint32_t>(draw)};
+    }
+    static CounterSlot technologyRisk(Stream stream, std::size_t draw) {
+        assert(draw < kRiskDraws);
+        return {stream, 0, static_cast<std::uint32_t>(kRiskDraws + draw)};
     }
     static CounterSlot innerStart(Stream stream, std::size_t k, std::size_t draw) {
         assert(draw < (1u << 16) && k + 1 < (1u << 16));

@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "kp/core/random.hpp"
 #include "kp/instruments/investment_project.hpp"
 
 namespace kp {
@@ -63,6 +64,12 @@ struct ProjectBlock {
     std::vector<int> opFrom;                 ///< [j][p]: first period j can operate (H: never)
     std::vector<double> prices;    ///< kept prices [c][k][p]: co2, gas, power, hydrogen, product
     std::vector<double> price, tmp;  ///< scratch
+    /// Technology risk (drawRisks; empty without it): [j][p] capex multiplier and extra construction
+    /// periods, j < JS; [j][k][p] the owner's incident losses in period k (retained, undiscounted).
+    std::vector<double> overrun;
+    std::vector<int> delay;
+    std::vector<double> loss;
+    std::vector<int> count;  ///< scratch: incidents of a period [p]
 };
 
 /// What runs on a path in each period under a policy: the path's action, its date and its stage.
@@ -141,6 +148,19 @@ public:
 
     /// Sizes the block's arrays for n paths (keepPrices: also the five price arrays).
     void reserve(ProjectBlock& b, std::size_t n, bool keepPrices) const;
+    /// Any option carries technology risk (Technology::risk): drawRisks must then precede evaluate.
+    bool risky() const { return risky_; }
+    /// Option j (technology or stage, j < JS) has incidents or a premium in its running cash flow.
+    bool hasIncidents(std::size_t j) const { return incidents_[j] != 0; }
+    /// The technology-risk draws of the block's paths (first path `first` of `stream`; slots
+    /// CounterLayout::technologyRisk: overrun of j at draw j, delay at JS + j, the incidents of j in
+    /// period k at 2 JS + (j H + k) kIncidentDraws + m, m = 0 the count, m >= 1 the m-th loss).
+    /// Nothing without risk.
+    void drawRisks(ProjectBlock& b, std::uint64_t seed, Stream stream, std::uint64_t first, bool antithetic,
+                   NormalScratch& scratch) const;
+    /// Draws a period's incidents take: the count and at most kIncidentDraws - 1 losses (a count
+    /// above is cut: P(N > 16) < 1e-10 at the largest frequency allowed, 2 a year).
+    static constexpr std::size_t kIncidentDraws = 17;
     /// From b.hist and b.arrival: learning factors, first operating periods, every period's cash
     /// flows and emissions (carbonCosts: also the plant's carbon costs, cbase), their prefix sums;
     /// keepPrices: the prices into b.prices.
@@ -259,6 +279,12 @@ private:
     std::vector<char> allowed_;           // [j][d], j < JS
     std::vector<double> licence_;         // [j], j < JS: licence income EUR/yr in its running flow (alongside)
     std::vector<Policy> besidePolicy_;    // [j], j < JS, when any option is alongside: the policy its flows use
+    bool risky_ = false;                  // any option carries technology risk
+    std::vector<char> incidents_;         // [j], j < JS: incidents or a premium in its running flow
+    /// Extra construction periods of option j on path p (0 without a delay risk).
+    int delayOf(std::size_t j, const ProjectBlock& b, std::size_t p) const {
+        return risky_ ? b.delay[j * b.n + p] : 0;
+    }
 };
 
 }  // namespace kp

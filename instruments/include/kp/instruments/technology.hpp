@@ -39,6 +39,61 @@ struct LearningCurve {
     void validate(const std::string& where) const;
 };
 
+/// Technology risk of an option (case file: options.<x>.risk; docs/case-file.md "Technology risk",
+/// reference classes in data/FACTS.md section 16). Every draw is made per path from the counter-based
+/// generator (CounterLayout::technologyRisk), independent of the prices, and is not known when the
+/// decision is taken: the engine's rule regresses the realised value of investing on the prices and
+/// infrastructure, so it decides on the value *expected* over these draws (no foresight), while each
+/// path's cash flows carry its own draw (what a lender or insurer sees).
+///   capex overrun   the capex paid is capex x M, M log-normal with E[M] = 1 + overrunMean and
+///                   sd(M) = overrunSd (sd 0: M = 1 + overrunMean exactly); the grant is on the
+///                   budgeted capex, the overrun is the owner's.
+///   delay           construction takes delay more whole years with probability delayProbabilities[delay]
+///                   (the plant as it is runs on meanwhile; the option's life starts later).
+///   incidents       N ~ Poisson(incidentFrequency / P) a period while the option runs, each with a
+///                   log-normal loss S (mean severityMean, sd severitySd; EUR: property damage,
+///                   business interruption and liability together). The insurer pays, per incident,
+///                   I = min(insuredShare x max(S - deductible, 0), limit); the owner bears S - I and a
+///                   premium a year, given (premiumPerYear >= 0) or premiumLoading x E[I a year].
+/// Invariant (validate): overrunMean > -1, sd >= 0, probabilities >= 0 summing to 1 (at most 11),
+/// frequency in [0, 2] a year, severities >= 0 (sd > 0 needs mean > 0), share in [0, 1], deductible
+/// and limit >= 0, loading >= 0.
+struct TechnologyRisk {
+    double overrunMean = 0;                  ///< E[capex multiplier] - 1, > -1
+    double overrunSd = 0;                    ///< sd of the capex multiplier, >= 0
+    std::vector<double> delayProbabilities;  ///< P(delay = y years), y = 0, 1, ...; empty: no delay
+    double incidentFrequency = 0;            ///< incidents a year while operating, in [0, 2]
+    double severityMean = 0;                 ///< EUR per incident, >= 0
+    double severitySd = 0;                   ///< EUR per incident, >= 0
+    double insuredShare = 0;                 ///< share of the loss above the deductible, in [0, 1]
+    double deductible = 0;                   ///< EUR per incident, >= 0
+    double limit = 1e300;                    ///< EUR the insurer pays per incident at most, >= 0
+    double premiumLoading = 1;               ///< premium = loading x expected insured loss, >= 0
+    double premiumPerYear = -1;              ///< EUR/yr if given (>= 0), else from the loading
+
+    bool overrun() const { return overrunMean != 0 || overrunSd != 0; }
+    bool delay() const { return delayProbabilities.size() > 1; }
+    bool incidents() const { return incidentFrequency > 0 && severityMean > 0; }
+    bool any() const { return overrun() || delay() || incidents() || premium() != 0; }
+    /// Log-normal parameters of the capex multiplier: log M ~ N(mu, sigma^2).
+    double overrunSigma() const;
+    double overrunMu() const;
+    /// The multiplier of a standard normal z (1 + overrunMean when sd = 0).
+    double overrunMultiplier(double z) const;
+    /// Expected loss, insured loss and retained loss per incident (closed forms, log-normal S).
+    double expectedLoss() const { return severityMean; }
+    double expectedInsuredLoss() const;
+    /// The insured part of a loss S.
+    double insured(double S) const;
+    /// P(an incident's insured part reaches the limit), i.e. P(insuredShare (S - deductible) >= limit).
+    double limitProbability() const;
+    /// The premium a year (given, or loading x frequency x expected insured loss).
+    double premium() const;
+    /// A severity from a standard normal z.
+    double severity(double z) const;
+    void validate(const std::string& where) const;
+};
+
 /// A decarbonisation technology a plant may invest in (or a stage of one).
 ///
 /// Replacement (retrofit = false): from the start of operation the technology's energy use, feedstock
@@ -93,6 +148,7 @@ struct Technology {
     /// Licence income, EUR/yr, >= 0, while an alongside technology (or its stage) operates.
     double licensingPerYear = 0;
     CapitalGrant grant;               ///< capital grant on the investment
+    TechnologyRisk risk;              ///< overrun, delay, incidents and insurance (none by default)
     /// Mothballing of the plant as it is (case file: plant.mothball), not a decarbonisation:
     ///   Idle     suspends the plant (care and maintenance): its running cash flow is -fixedOpex a
     ///            year, nothing made or emitted, no carbon bill, `jobs` kept on; capex is a one-off

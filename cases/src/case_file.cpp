@@ -935,6 +935,17 @@ void Loader::readRisk(MapReader& r, TechnologyRisk& k) {
         sv.finish();
         i->finish();
     }
+    if (auto u = r.optMap("ramp_up")) {
+        const Field a = u->get("availability", "a list of the availabilities (share of nameplate) of operating years 1, 2, ...");
+        if (!a.node().IsSequence() || a.node().size() == 0 || a.node().size() > 10)
+            a.fail("the value", a.text(), "a list of 1 to 10 availabilities (share of nameplate) of operating years 1, 2, ...");
+        for (std::size_t y = 0; y < a.node().size(); ++y)
+            k.rampUpAvailability.push_back(
+                Field(a.source(), a.node()[y], a.path() + "." + std::to_string(y), a.line()).number(Range::unit(), "share of nameplate"));
+        k.rampUpSd = u->number("sd", 0.0, Range::between(0, 10, "in [0, 10]"), "sd of the shortfall's multiplier");
+        k.rampUpLearns = u->boolean("first_of_a_kind", false);
+        u->finish();
+    }
     if (auto ins = r.optMap("insurance")) {
         k.insuredShare = ins->number("share", Range::unit(), "share of the loss above the deductible");
         k.deductible = ins->number("deductible", 0.0, Range::between(0, 1e13, "in [0, 1e13]"), "EUR per incident");
@@ -1018,7 +1029,11 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
         l->finish();
     }
     t.jobs = m.number("jobs", -1.0, Range::between(0, 1e7, "in [0, 1e7]"), "direct jobs");
-    if (auto r = m.optMap("risk")) readRisk(*r, t.risk);
+    std::optional<Field> riskField;
+    if (auto r = m.optMap("risk")) {
+        readRisk(*r, t.risk);
+        riskField = r->self();
+    }
     if (auto s = m.optMap("sde")) {
         SdeSubsidy sde;
         sde.baseAmount = s->number("base_amount", Range::nonNegative(), "EUR/tCO2");
@@ -1072,6 +1087,12 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
         }
         g->finish();
     }
+    if (riskField && t.risk.rampUp() && t.risk.rampUpLearns && t.maturity.empty())
+        riskField->fail("the first-of-a-kind ramp-up (ramp_up.first_of_a_kind)", "on an option without a maturity",
+                        "an option with a maturity: its learning curve is the track record the shortfall shrinks with");
+    if (riskField && t.risk.rampUp() && t.sde && t.sde->capped())
+        riskField->fail("the ramp-up", "on an option whose subsidy has a budget",
+                        "one of them: a budgeted subsidy is paid in order, which the ramp-up's shortfall would change");
     m.finish();
     checked(m.self(), [&] { t.validate(m.self().path()); });
     return t;

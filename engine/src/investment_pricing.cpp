@@ -267,7 +267,7 @@ private:
                 double oy = 0;
                 for (std::size_t k = y * Pz_; k < (y + 1) * Pz_; ++k) {
                     const InvestmentInstrument& ip = instrumentOf(w, wr, p);
-                    const double o = ip.output(w.plans[p], k);
+                    const double o = ip.output(w.plans[p], k, blockOf(w, wr, p), p);
                     oy += o;
                     lost += std::max(0.0, qRef - o);
                     jobs += ip.jobs(w.plans[p], k);

@@ -167,18 +167,24 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
     }
     // technology risk: which options carry it, and room for their draws in the counter layout
     incidents_.assign(JS_, 0);
+    ramp_.assign(JS_, 0);
     for (std::size_t j = 0; j < JS_; ++j) {
         const TechnologyRisk& r = optionAt(j).tech.risk;
         risky_ |= r.any();
         incidents_[j] = r.incidents() || r.premium() != 0;
+        ramp_[j] = r.rampUp();
+        KP_REQUIRE(!ramp_[j] || !optionAt(j).tech.sde || !optionAt(j).tech.sde->capped(), "InvestmentLsm: option '",
+                   optionAt(j).tech.name, "' has a ramp-up and a subsidy with a budget, but may have only one of them");
+        KP_REQUIRE(!ramp_[j] || !r.rampUpLearns || optionAt(j).learningIndex >= 0, "InvestmentLsm: option '",
+                   optionAt(j).tech.name, "' has a first-of-a-kind ramp-up (learns), but no learning curve (maturity)");
         KP_REQUIRE(!r.any() || (!optionAt(j).tech.isReline() && optionAt(j).tech.mothball == Technology::MothballRole::None),
                    "InvestmentLsm: option '", optionAt(j).tech.name,
                    "' carries technology risk, but only an investment (not a reline or mothballing) may");
     }
     const bool anyIncidents = std::find(incidents_.begin(), incidents_.end(), char{1}) != incidents_.end();
-    KP_REQUIRE(!anyIncidents || 2 * JS_ + JS_ * H_ * kIncidentDraws <= CounterLayout::kRiskDraws,
+    KP_REQUIRE(!anyIncidents || 3 * JS_ + JS_ * H_ * kIncidentDraws <= CounterLayout::kRiskDraws,
                "InvestmentLsm: incidents on ", JS_, " options over ", H_, " periods need ",
-               2 * JS_ + JS_ * H_ * kIncidentDraws, " random draws a path, but at most ", CounterLayout::kRiskDraws,
+               3 * JS_ + JS_ * H_ * kIncidentDraws, " random draws a path, but at most ", CounterLayout::kRiskDraws,
                " are available (shorten the horizon or use annual periods)");
     allowed_.assign(JS_ * H_, 0);
     for (std::size_t j = 0; j < JS_; ++j)
@@ -209,6 +215,10 @@ void InvestmentInstrument::reserve(ProjectBlock& b, std::size_t n, bool keepPric
         if (b.delay.size() < JS_ * n) b.delay.resize(JS_ * n);
         if (b.count.size() < n) b.count.resize(n);
         if (std::find(incidents_.begin(), incidents_.end(), char{1}) != incidents_.end()) need(b.loss, JS_ * H_ * n);
+        if (std::find(ramp_.begin(), ramp_.end(), char{1}) != ramp_.end()) {
+            need(b.rampX, JS_ * n), need(b.rampCash, JS_ * H_ * n), need(b.rampEm, JS_ * H_ * n);
+            need(b.plantRun, n), need(b.plantRunE, n);
+        }
     }
 }
 
@@ -243,6 +253,15 @@ void InvestmentInstrument::drawRisks(ProjectBlock& b, std::uint64_t seed, Stream
                 dl[p] = periodsOf(static_cast<int>(y));
             }
         }
+        if (ramp_[j]) {
+            double* X = b.rampX.data() + j * n;
+            if (r.rampUpSd > 0) {
+                normals(2 * JS_ + j);
+                for (std::size_t p = 0; p < n; ++p) X[p] = r.rampUpMultiplier(z[p]);
+            } else {
+                std::fill_n(X, n, 1.0);
+            }
+        }
         if (!incidents_[j]) continue;
         const double lambda = r.incidents() ? r.incidentFrequency / static_cast<double>(P_) : 0.0;
         const double e0 = std::exp(-lambda);
@@ -250,7 +269,7 @@ void InvestmentInstrument::drawRisks(ProjectBlock& b, std::uint64_t seed, Stream
             double* L = b.loss.data() + (j * H_ + k) * n;
             std::fill_n(L, n, 0.0);
             if (lambda == 0) continue;
-            const std::size_t at = 2 * JS_ + (j * H_ + k) * kIncidentDraws;
+            const std::size_t at = 3 * JS_ + (j * H_ + k) * kIncidentDraws;
             normals(at);
             int most = 0;
             for (std::size_t p = 0; p < n; ++p) {  // Poisson by inversion of the count's CDF
@@ -493,6 +512,21 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
         }
         if (const double fee = licence_[j]; fee != 0)
             for (std::size_t p = 0; p < n; ++p) tc[p] += fee;
+        if (ramp_[j]) {  // what a whole shortfall takes off: the flows that scale with output
+            double* g = b.rampCash.data() + (j * H_ + k) * n;
+            double* ge = b.rampEm.data() + (j * H_ + k) * n;
+            if (t.retrofit) {  // capture lost: the plant as it is (after its life too) instead
+                const double* pf = base;
+                const double* pe = eb;
+                if (static_cast<int>(k) >= periodsOf(pr_.plant.remainingLifeYears)) {
+                    yearCashFlows(pr_.plant, nullptr, pr_.policy, year, 0, cols, n, b.plantRun.data(), b.plantRunE.data());
+                    pf = b.plantRun.data(), pe = b.plantRunE.data();
+                }
+                for (std::size_t p = 0; p < n; ++p) g[p] = tc[p] - pf[p] + t.fixedOpex, ge[p] = pe[p] - et[p];
+            } else {
+                for (std::size_t p = 0; p < n; ++p) g[p] = tc[p] + t.fixedOpex - licence_[j], ge[p] = -et[p];
+            }
+        }
     }
     if (P_ > 1) {  // per period
         const double f = 1.0 / static_cast<double>(P_);
@@ -501,8 +535,11 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
         };
         scale(base), scale(eb);
         if (carbonCosts) scale(cb);
-        for (std::size_t j = 0; j < JS_; ++j)
+        for (std::size_t j = 0; j < JS_; ++j) {
             for (auto* v : {&b.tech, &b.sde, &b.etech}) scale(v->data() + (j * H_ + k) * n);
+            if (ramp_[j])
+                for (auto* v : {&b.rampCash, &b.rampEm}) scale(v->data() + (j * H_ + k) * n);
+        }
     }
     // technology risk: the premium and the owner's incident losses while the option runs
     for (std::size_t j = 0; j < JS_ && risky_; ++j) {
@@ -566,6 +603,31 @@ double InvestmentInstrument::clawback(std::size_t j, std::size_t d, std::size_t 
     return emitted > g.clawbackMaxEmissions ? g.clawbackShare * g.amount(capexAt(j, d, b, p)) : 0.0;
 }
 
+double InvestmentInstrument::shortfall(std::size_t j, std::size_t d, std::size_t y, const ProjectBlock& b,
+                                       std::size_t p) const {
+    const TechnologyOption& o = optionAt(j);
+    const std::vector<double>& a = o.tech.risk.rampUpAvailability;
+    if (!ramp_[j] || y >= a.size()) return 0.0;
+    double sf = (1.0 - a[y]) * b.rampX[j * b.n + p];
+    if (o.tech.risk.rampUpLearns)  // the track record at the decision
+        sf *= b.lf[(static_cast<std::size_t>(o.learningIndex) * (H_ + 1) + d) * b.n + p];
+    return std::min(sf, 1.0);
+}
+
+double InvestmentInstrument::rampLoss(std::size_t j, std::size_t d, std::size_t S, std::size_t E, std::size_t ES,
+                                      const ProjectBlock& b, std::size_t p) const {
+    const std::size_t n = b.n, R = optionAt(j).tech.risk.rampUpAvailability.size() * P_;
+    const std::size_t to = std::min({E, S + R, H_});
+    double loss = 0;
+    for (std::size_t k = S; k < to; ++k) {
+        const double sf = shortfall(j, d, (k - S) / P_, b, p);
+        if (sf == 0) continue;
+        const std::size_t at = (j * H_ + k) * n + p;
+        loss += pr_.discount[k] * sf * (b.rampCash[at] + (k < ES ? b.sde[at] : 0.0));
+    }
+    return loss;
+}
+
 int InvestmentInstrument::operationStart(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
     const int c = periodsOf(optionAt(j).tech.constructionYears) + delayOf(j, b, p);
     return std::min(std::max(static_cast<int>(d) + c, b.opFrom[j * b.n + p]), static_cast<int>(H_));
@@ -594,6 +656,7 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
         const std::size_t plantTo = beside ? H_ : S;
         out[p] = -D[d] * net + (pb[plantTo * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) + subsidy + later;
         if (kc < H_) out[p] -= D[kc] * clawback(j, d, S, E, b, p);
+        if (ramp_[j]) out[p] -= rampLoss(j, d, S, E, ES, b, p);
         if (decommissions) {
             const Decommissioning x = decommissioning(j, d, b, p);
             if (x.k < H_) out[p] += D[x.k] * x.amount;
@@ -621,6 +684,7 @@ void InvestmentInstrument::stageValue(std::size_t st, std::size_t t, const Proje
         const double subsidy = cap ? budgetedSubsidy(j, t, b, p, &later) : psS[ES * n + p] - psS[S * n + p];
         out[p] = -pr_.discount[t] * netCapex(j, t, b, p) + (ptS[E * n + p] - ptS[S * n + p]) -
                  (ptA[E * n + p] - ptA[S * n + p]) + subsidy + later;
+        if (ramp_[j]) out[p] -= rampLoss(j, t, S, E, ES, b, p);
     }
     if (afterHorizon())
         for (std::size_t p = 0; p < n; ++p) out[p] += afterValue(j, t, b, p, static_cast<int>(a));
@@ -670,8 +734,14 @@ double InvestmentInstrument::emissions(const PathPlan& plan, std::size_t k, cons
     auto of = [&](Running r) {
         switch (r) {
             case Running::Plant: return b.ebase[k * n + p];
-            case Running::Technology: return b.etech[(plan.j * H_ + k) * n + p];
-            case Running::Stage: return b.etech[(plan.js * H_ + k) * n + p];
+            case Running::Technology: {
+                const std::size_t at = (plan.j * H_ + k) * n + p;
+                return b.etech[at] + (ramp_[plan.j] ? shortfall(plan.j, plan.d, (k - plan.s0) / P_, b, p) * b.rampEm[at] : 0.0);
+            }
+            case Running::Stage: {
+                const std::size_t at = (plan.js * H_ + k) * n + p;
+                return b.etech[at] + (ramp_[plan.js] ? shortfall(plan.js, plan.dS, (k - plan.sS) / P_, b, p) * b.rampEm[at] : 0.0);
+            }
             default: return 0.0;
         }
     };
@@ -696,6 +766,21 @@ double InvestmentInstrument::output(const PathPlan& plan, std::size_t k) const {
     };
     if (plan.alongside) return of(Running::Plant) + of(plan.beside(k));
     return of(plan.running(k));
+}
+
+double InvestmentInstrument::output(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const {
+    double o = output(plan, k);
+    if (!risky_ || !plan.isTechnology()) return o;
+    const double q = pr_.plant.outputTPerYear / static_cast<double>(P_);
+    auto lost = [&](std::size_t j, std::size_t d, std::size_t s0) {
+        const Technology& t = optionAt(j).tech;
+        if (!ramp_[j] || t.retrofit) return 0.0;  // a retrofit's shortfall is in its capture
+        return q * t.outputScale * shortfall(j, d, (k - s0) / P_, b, p);
+    };
+    const Running r = plan.alongside ? plan.beside(k) : plan.running(k);
+    if (r == Running::Technology) o -= lost(plan.j, plan.d, plan.s0);
+    if (r == Running::Stage) o -= lost(plan.js, plan.dS, plan.sS);
+    return o;
 }
 
 double InvestmentInstrument::jobs(const PathPlan& plan, std::size_t k) const {
@@ -727,12 +812,19 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
         return capped(j) ? budgetedSubsidy(j, d, b, p, nullptr, k) : b.sde[(j * H_ + k) * n + p];
     };
     const double sdeJ = plan.isTechnology() ? subsidy(plan.j, plan.d, plan.s0, plan.es0) : 0.0;
+    // the ramp-up's shortfall of the cash flow and own subsidy of option j decided at d, from s0
+    auto ramped = [&](std::size_t j, std::size_t d, std::size_t s0, double ownSubsidy) {
+        if (!ramp_[j]) return 0.0;
+        return shortfall(j, d, (k - s0) / P_, b, p) * (b.rampCash[(j * H_ + k) * n + p] + ownSubsidy);
+    };
     auto flowOf = [&](Running r) {
         switch (r) {
             case Running::Plant: return b.base[k * n + p];
-            case Running::Technology: return b.tech[(plan.j * H_ + k) * n + p] + sdeJ;
-            case Running::Stage:
-                return b.tech[(plan.js * H_ + k) * n + p] + subsidy(plan.js, plan.dS, plan.sS, plan.esS) + sdeJ;
+            case Running::Technology: return b.tech[(plan.j * H_ + k) * n + p] + sdeJ - ramped(plan.j, plan.d, plan.s0, sdeJ);
+            case Running::Stage: {
+                const double own = subsidy(plan.js, plan.dS, plan.sS, plan.esS);
+                return b.tech[(plan.js * H_ + k) * n + p] + own + sdeJ - ramped(plan.js, plan.dS, plan.sS, own);
+            }
             default:
                 return plan.exited() && k == plan.d ? closeValue_[plan.d] / pr_.discount[plan.d] : 0.0;
         }
@@ -762,7 +854,7 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     r.cashFlow = c;
     r.investment = i;
     r.emissions = emissions(plan, k, b, p);
-    r.output = output(plan, k);
+    r.output = output(plan, k, b, p);
     return r;
 }
 

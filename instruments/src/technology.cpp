@@ -62,6 +62,12 @@ double TechnologyRisk::overrunMultiplier(double z) const {
     return std::exp(overrunMu() + overrunSigma() * z);
 }
 
+double TechnologyRisk::rampUpMultiplier(double z) const {
+    if (rampUpSd == 0) return 1.0;
+    const LogNormal ln(1.0, rampUpSd);
+    return std::exp(ln.mu + ln.sigma * z);
+}
+
 double TechnologyRisk::severity(double z) const {
     if (severitySd == 0) return severityMean;
     const LogNormal ln(severityMean, severitySd);
@@ -122,6 +128,13 @@ void TechnologyRisk::validate(const std::string& where) const {
                ", but must be >= 0 EUR");
     KP_REQUIRE(std::isfinite(premiumLoading) && premiumLoading >= 0 && premiumLoading <= 100, where,
                ".insurance.loading: the loading is ", premiumLoading, ", but must be in [0, 100]");
+    KP_REQUIRE(rampUpAvailability.size() <= 10, where, ".ramp_up.availability: ", rampUpAvailability.size(),
+               " years, but at most 10");
+    for (double a : rampUpAvailability)
+        KP_REQUIRE(std::isfinite(a) && a >= 0 && a <= 1, where, ".ramp_up.availability: an availability is ", a,
+                   ", but must be in [0, 1]");
+    KP_REQUIRE(std::isfinite(rampUpSd) && rampUpSd >= 0 && rampUpSd <= 10, where, ".ramp_up.sd: the spread is ",
+               rampUpSd, ", but must be in [0, 10]");
     KP_REQUIRE(premiumPerYear < 0 || std::isfinite(premiumPerYear), where,
                ".insurance.premium_per_year: the premium is ", premiumPerYear, ", but must be finite");
 }

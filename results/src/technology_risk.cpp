@@ -26,6 +26,11 @@ std::vector<TechnologyRiskSummary> technologyRiskSummaries(const std::vector<Tec
         s.premiumPerYear = r.premium();
         s.expectedRetainedPerYear = s.expectedLossPerYear - s.expectedInsuredPerYear;
         s.limitExceedPerYear = -std::expm1(-lambda * r.limitProbability());
+        if (r.rampUp()) {
+            s.rampUpAvailability = r.rampUpAvailability;
+            s.rampUpSd = r.rampUpSd;
+            s.firstOfAKind = r.rampUpLearns;
+        }
         out.push_back(s);
     }
     return out;
@@ -43,7 +48,9 @@ nlohmann::ordered_json technologyRiskJson(const std::vector<TechnologyRiskSummar
                        {"expected_insured_loss_per_year", s.expectedInsuredPerYear},
                        {"premium_per_year", s.premiumPerYear},
                        {"expected_retained_loss_per_year", s.expectedRetainedPerYear},
-                       {"p_limit_reached_per_year", s.limitExceedPerYear}}}});
+                       {"p_limit_reached_per_year", s.limitExceedPerYear}}},
+                     {"ramp_up",
+                      {{"availability", s.rampUpAvailability}, {"sd", s.rampUpSd}, {"first_of_a_kind", s.firstOfAKind}}}});
     return a;
 }
 
@@ -62,6 +69,12 @@ void printTechnologyRisk(std::ostream& o, const std::vector<TechnologyRiskSummar
               << s.expectedInsuredPerYear / 1e6 << " m, retained " << s.expectedRetainedPerYear / 1e6
               << " m), premium " << s.premiumPerYear / 1e6 << " m/yr, P(limit reached in a year) "
               << std::setprecision(5) << s.limitExceedPerYear;
+        if (!s.rampUpAvailability.empty()) {
+            o << "; ramp-up availability";
+            for (double a : s.rampUpAvailability) o << " " << std::setprecision(2) << a;
+            if (s.rampUpSd > 0) o << " (shortfall sd " << s.rampUpSd << ")";
+            if (s.firstOfAKind) o << ", first of a kind (shrinks with deployment)";
+        }
         o << "\n";
     }
     o.flags(flags);

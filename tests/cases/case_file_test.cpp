@@ -973,4 +973,16 @@ TEST_CASE("Technology risk (options.<x>.risk): fields, defaults, bad values") {
           "one of them");
     fails({R + "capex_overrun.mean=-1"}, R + "capex_overrun.mean: the value is -1, but must be in [-0.99, 100]");
     fails({R + "capex_overrun.meen=0.3"}, "meen");
+    // ramp-up: availabilities, the shortfall's spread, first of a kind on an option with a maturity
+    const kc::CaseFile u = kc::loadCaseFile(
+        steel, {{R + "ramp_up.availability=[0.6, 0.85]", R + "ramp_up.sd=0.5", R + "ramp_up.first_of_a_kind=true"}, ""});
+    const kp::TechnologyRisk ur = option(u, "h2_dri_eaf").risk;
+    CHECK(ur.rampUpAvailability == std::vector<double>{0.6, 0.85});
+    CHECK(ur.rampUpSd == 0.5);
+    CHECK(ur.rampUpLearns);
+    CHECK(ur.rampUp());
+    fails({R + "ramp_up.availability=[0.6, 1.2]"}, R + "ramp_up.availability.1: the value is 1.2, but must be in [0, 1]");
+    fails({R + "ramp_up.sd=0.5"}, R + "ramp_up.availability: the field is missing");
+    fails({"options.ng_dri_eaf.risk.ramp_up.availability=[0.5]", "options.ng_dri_eaf.risk.ramp_up.first_of_a_kind=true"},
+          "on an option without a maturity");
 }

@@ -9,7 +9,9 @@
 //! - properties: the owner's expected shortfall never improves with a larger incident severity and
 //!   never worsens with a larger insured share at no premium (common random numbers: pathwise, exact);
 //!   a fair insurance (loading 1) leaves the mean within 3 SE and raises the 99% ES beyond 3 SE;
-//!   overrun risk lowers the option value and delays investment, beyond 3 SE.
+//!   overrun risk lowers the option value and delays investment, beyond 3 SE;
+//! - the ramp-up in the deterministic limit against the scalar kp::yearCashFlow by hand (a replacement
+//!   makes, earns and emits its shortfall less; a retrofit captures it less), to 1e-9.
 
 #include <doctest/doctest.h>
 
@@ -21,6 +23,7 @@
 #include "kp/core/errors.hpp"
 #include "kp/engine/investment_lsm.hpp"
 #include "kp/engine/investment_upper_bound.hpp"
+#include "kp/instruments/plant.hpp"
 #include "kp/results/downside.hpp"
 #include "kp/results/path_values.hpp"
 #include "kp/results/technology_risk.hpp"
@@ -330,4 +333,63 @@ TEST_CASE("technology risk: refused where it cannot be valued honestly") {
     kp::TechnologyRisk bad;
     bad.delayProbabilities = {0.5, 0.4};
     CHECK_THROWS_WITH_AS(bad.validate("options.a.risk"), doctest::Contains("sum to 1"), kp::InvalidInput);
+}
+
+namespace {
+
+/// The Synthetic suite's prices in year index k at vol 0 (kp::yearCashFlow's inputs).
+kp::YearPrices syntheticPrices(const Synthetic& sy, int k) {
+    kp::YearPrices yp;
+    yp.co2 = sy.co2 * std::exp(sy.mu * k);
+    yp.co2Reference = sy.co2 * std::exp(sy.mu * std::max(k - 1, 0));
+    yp.gas = 30, yp.power = 70, yp.product = 500;
+    return yp;
+}
+
+}  // namespace
+
+TEST_CASE("ramp-up in the deterministic limit: the shortfall's output, cash flow and emissions by hand") {
+    Synthetic sy;
+    const std::size_t n = 4096;
+    for (bool retrofit : {false, true}) {
+        CAPTURE(retrofit);
+        kp::InvestmentProblem base = sy.make();
+        kp::TechnologyOption& a = base.project.technologies[0];
+        if (retrofit) {
+            a.tech.retrofit = true;
+            a.tech.captureRate = 0.9;
+            a.tech.tsTariff = 20;
+            a.tech.feedstockCostPerT = 0;  // a capture unit adds no feedstock
+            a.tech.powerMwhPerT = 0.3;
+            a.tech.fixedOpex = 1e7;
+        }
+        kp::InvestmentProblem ramped = base;
+        const std::vector<double> avail{0.5, 0.8};
+        ramped.project.technologies[0].tech.risk.rampUpAvailability = avail;
+        const kp::InvestmentResult r0 = run(base, investNow(n)), r1 = run(ramped, investNow(n));
+        // by hand: a starts in 2028 (k = 2, two years' construction); shortfall 0.5 then 0.2
+        double loss = 0;
+        for (int y = 0; y < 2; ++y) {
+            const int k = 2 + y;
+            const kp::YearPrices yp = syntheticPrices(sy, k);
+            const kp::Technology& t = base.project.technologies[0].tech;
+            const kp::YearCashFlow withA = kp::yearCashFlow(base.project.plant, &t, base.project.policy, 2026 + k, y, yp);
+            const kp::YearCashFlow plant = kp::yearCashFlow(base.project.plant, nullptr, base.project.policy, 2026 + k, 0, yp);
+            const double sf = 1.0 - avail[static_cast<std::size_t>(y)];
+            const double g = retrofit ? withA.net - plant.net + t.fixedOpex : withA.net + t.fixedOpex;
+            loss += std::pow(1.07, -k) * sf * g;
+            const double eExpected = retrofit ? withA.emissions + sf * (plant.emissions - withA.emissions)
+                                              : (1 - sf) * withA.emissions;
+            CHECK(r1.emissionsMean[static_cast<std::size_t>(k)] == doctest::Approx(eExpected).epsilon(1e-9));
+            const double outExpected = retrofit ? 1e6 : (1 - sf) * 1e6;
+            CHECK(r1.production[static_cast<std::size_t>(k)].output == doctest::Approx(outExpected).epsilon(1e-9));
+        }
+        CHECK(loss > 0);
+        CHECK(r0.optionValue.value - r1.optionValue.value == doctest::Approx(loss).epsilon(1e-9));
+        CHECK(r1.emissionsMean[4] == doctest::Approx(r0.emissionsMean[4]).epsilon(1e-12));  // after the ramp-up
+        // availability 1 throughout: no ramp-up at all, bit for bit
+        kp::InvestmentProblem full = base;
+        full.project.technologies[0].tech.risk.rampUpAvailability = {1.0, 1.0};
+        CHECK(run(full, investNow(n)).optionValue.value == r0.optionValue.value);
+    }
 }

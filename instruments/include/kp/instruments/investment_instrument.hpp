@@ -70,6 +70,10 @@ struct ProjectBlock {
     std::vector<int> delay;
     std::vector<double> loss;
     std::vector<int> count;  ///< scratch: incidents of a period [p]
+    /// Ramp-up (options with one): [j][p] the shortfall's multiplier X; [j][k][p] the cash flow and
+    /// the emissions that a whole shortfall in period k takes off (rampCash >= 0 when running pays);
+    /// [p] scratch for the plant's flows after its life (a retrofit's).
+    std::vector<double> rampX, rampCash, rampEm, plantRun, plantRunE;
 };
 
 /// What runs on a path in each period under a policy: the path's action, its date and its stage.
@@ -154,7 +158,8 @@ public:
     bool hasIncidents(std::size_t j) const { return incidents_[j] != 0; }
     /// The technology-risk draws of the block's paths (first path `first` of `stream`; slots
     /// CounterLayout::technologyRisk: overrun of j at draw j, delay at JS + j, the incidents of j in
-    /// period k at 2 JS + (j H + k) kIncidentDraws + m, m = 0 the count, m >= 1 the m-th loss).
+    /// period k at 3 JS + (j H + k) kIncidentDraws + m, m = 0 the count, m >= 1 the m-th loss; the
+    /// ramp-up's multiplier at 2 JS + j).
     /// Nothing without risk.
     void drawRisks(ProjectBlock& b, std::uint64_t seed, Stream stream, std::uint64_t first, bool antithetic,
                    NormalScratch& scratch) const;
@@ -195,6 +200,8 @@ public:
     /// Tonnes of product made on path p in period k under the plan (the plant until its end of life,
     /// then the technology or stage at its output scale; a retrofit or reline at the plant's output).
     double output(const PathPlan& plan, std::size_t k) const;
+    /// The same on path p, less its ramp-up shortfall (what it made).
+    double output(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
     /// Direct employment in period k under the plan (Plant::jobs, Technology::jobs; 0 when nothing runs).
     double jobs(const PathPlan& plan, std::size_t k) const;
     /// Cash flow, investment and output of path p in period k under the plan (emissions: see above).
@@ -280,6 +287,13 @@ private:
     std::vector<double> licence_;         // [j], j < JS: licence income EUR/yr in its running flow (alongside)
     std::vector<Policy> besidePolicy_;    // [j], j < JS, when any option is alongside: the policy its flows use
     bool risky_ = false;                  // any option carries technology risk
+    std::vector<char> ramp_;              // [j], j < JS: a ramp-up
+    /// The shortfall of option j decided at d on path p in its operating year y (0 after the ramp-up).
+    double shortfall(std::size_t j, std::size_t d, std::size_t y, const ProjectBlock& b, std::size_t p) const;
+    /// Discounted cash flow and subsidy the ramp-up of option j decided at d takes off on path p, it
+    /// operating [S, E) with its subsidy to ES (inside the horizon; not after it).
+    double rampLoss(std::size_t j, std::size_t d, std::size_t S, std::size_t E, std::size_t ES, const ProjectBlock& b,
+                    std::size_t p) const;
     std::vector<char> incidents_;         // [j], j < JS: incidents or a premium in its running flow
     /// Extra construction periods of option j on path p (0 without a delay risk).
     int delayOf(std::size_t j, const ProjectBlock& b, std::size_t p) const {

@@ -55,6 +55,14 @@ struct LearningCurve {
 ///                   business interruption and liability together). The insurer pays, per incident,
 ///                   I = min(insuredShare x max(S - deductible, 0), limit); the owner bears S - I and a
 ///                   premium a year, given (premiumPerYear >= 0) or premiumLoading x E[I a year].
+///   ramp-up         in its operating years 1 .. R the option runs at availability a_y of nameplate:
+///                   the shortfall 1 - a_y, times a per-path multiplier X (log-normal, mean 1, sd
+///                   rampUpSd; 1 when 0) and, for a first-of-a-kind plant (rampUpLearns), times the
+///                   learning factor of its curve at the decision date (the track record: the shortfall
+///                   shrinks as global deployment grows), capped at 1. A replacement or a technology
+///                   beside the plant makes, earns (before fixed opex and licence income), emits and is
+///                   subsidised that much less; a retrofit captures that much less (the plant emits and
+///                   pays for the rest, and saves the retrofit's variable costs).
 /// Invariant (validate): overrunMean > -1, sd >= 0, probabilities >= 0 summing to 1 (at most 11),
 /// frequency in [0, 2] a year, severities >= 0 (sd > 0 needs mean > 0), share in [0, 1], deductible
 /// and limit >= 0, loading >= 0.
@@ -70,11 +78,21 @@ struct TechnologyRisk {
     double limit = 1e300;                    ///< EUR the insurer pays per incident at most, >= 0
     double premiumLoading = 1;               ///< premium = loading x expected insured loss, >= 0
     double premiumPerYear = -1;              ///< EUR/yr if given (>= 0), else from the loading
+    std::vector<double> rampUpAvailability;  ///< a_y, operating years 1 .. R (at most 10), in [0, 1]
+    double rampUpSd = 0;                     ///< sd of the shortfall's multiplier X (mean 1), >= 0
+    bool rampUpLearns = false;               ///< the shortfall scales with the learning factor
 
     bool overrun() const { return overrunMean != 0 || overrunSd != 0; }
     bool delay() const { return delayProbabilities.size() > 1; }
     bool incidents() const { return incidentFrequency > 0 && severityMean > 0; }
-    bool any() const { return overrun() || delay() || incidents() || premium() != 0; }
+    bool rampUp() const {
+        for (double a : rampUpAvailability)
+            if (a != 1) return true;
+        return false;
+    }
+    bool any() const { return overrun() || delay() || incidents() || premium() != 0 || rampUp(); }
+    /// The shortfall's multiplier X of a standard normal z (1 when rampUpSd = 0).
+    double rampUpMultiplier(double z) const;
     /// Log-normal parameters of the capex multiplier: log M ~ N(mu, sigma^2).
     double overrunSigma() const;
     double overrunMu() const;

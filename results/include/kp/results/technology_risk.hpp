@@ -28,6 +28,9 @@ struct TechnologyRiskSummary {
     double premiumPerYear = 0;
     double expectedRetainedPerYear = 0;          ///< frequency x E[S - I]: the owner's
     double limitExceedPerYear = 0;               ///< P(a year has an incident whose insured part reaches the limit)
+    std::vector<double> rampUpAvailability;      ///< operating years 1 .. R (empty: none)
+    double rampUpSd = 0;
+    bool firstOfAKind = false;
 };
 
 /// The summaries of the options that carry risk (none: empty).

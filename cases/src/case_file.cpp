@@ -911,6 +911,7 @@ void Loader::readRisk(MapReader& r, TechnologyRisk& k) {
     if (auto o = r.optMap("capex_overrun")) {
         k.overrunMean = o->number("mean", Range::between(-0.99, 100, "in [-0.99, 100]"), "share of the capex");
         k.overrunSd = o->number("sd", 0.0, Range::between(0, 100, "in [0, 100]"), "share of the capex");
+        k.overrunStateShare = o->number("state_share", 0.0, Range::unit(), "share of the overrun a state guarantee pays");
         o->finish();
     }
     if (auto d = r.opt("delay_years")) {

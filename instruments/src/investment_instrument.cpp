@@ -580,7 +580,8 @@ double InvestmentInstrument::capexAt(std::size_t j, std::size_t d, const Project
 
 double InvestmentInstrument::netCapex(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
     const double capex = capexAt(j, d, b, p);
-    const double paid = risky_ ? capex * b.overrun[j * b.n + p] : capex;  // an overrun is the owner's
+    // an overrun is the owner's, less what a state guarantee pays of it
+    const double paid = risky_ ? capex * optionAt(j).tech.risk.ownerMultiplier(b.overrun[j * b.n + p]) : capex;
     return paid - optionAt(j).tech.grant.amount(capex);
 }
 

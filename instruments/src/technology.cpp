@@ -68,6 +68,8 @@ double TechnologyRisk::rampUpMultiplier(double z) const {
     return std::exp(ln.mu + ln.sigma * z);
 }
 
+double TechnologyRisk::expectedExcessOverrun() const { return callOn(1.0 + overrunMean, overrunSd, 1.0); }
+
 double TechnologyRisk::severity(double z) const {
     if (severitySd == 0) return severityMean;
     const LogNormal ln(severityMean, severitySd);
@@ -103,6 +105,8 @@ void TechnologyRisk::validate(const std::string& where) const {
                ".capex_overrun.mean: the mean overrun is ", overrunMean, ", but must be in (-1, 100]");
     KP_REQUIRE(std::isfinite(overrunSd) && overrunSd >= 0 && overrunSd <= 100, where,
                ".capex_overrun.sd: the spread is ", overrunSd, ", but must be in [0, 100]");
+    KP_REQUIRE(std::isfinite(overrunStateShare) && overrunStateShare >= 0 && overrunStateShare <= 1, where,
+               ".capex_overrun.state_share: the share is ", overrunStateShare, ", but must be in [0, 1]");
     KP_REQUIRE(delayProbabilities.size() <= 11, where, ".delay_years: ", delayProbabilities.size(),
                " probabilities, but at most 11 (delays of 0 to 10 years)");
     double sum = 0;

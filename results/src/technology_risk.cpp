@@ -16,6 +16,10 @@ std::vector<TechnologyRiskSummary> technologyRiskSummaries(const std::vector<Tec
         s.overrunSd = r.overrunSd;
         constexpr double kZ90 = 1.2815515655446004;  // the standard normal's 90% quantile
         s.overrunP90 = r.overrunMultiplier(kZ90) - 1.0;
+        s.stateShare = r.overrunStateShare;
+        s.stateExpected = r.overrunStateShare * r.expectedExcessOverrun();
+        constexpr double kZ99 = 2.3263478740408408;  // the standard normal's 99% quantile
+        s.stateP99 = r.overrunStateShare * std::max(r.overrunMultiplier(kZ99) - 1.0, 0.0);
         s.delayProbabilities = r.delayProbabilities;
         for (std::size_t y = 0; y < r.delayProbabilities.size(); ++y)
             s.expectedDelayYears += static_cast<double>(y) * r.delayProbabilities[y];
@@ -40,7 +44,13 @@ nlohmann::ordered_json technologyRiskJson(const std::vector<TechnologyRiskSummar
     nlohmann::ordered_json a = nlohmann::ordered_json::array();
     for (const auto& s : ss)
         a.push_back({{"option", s.option},
-                     {"capex_overrun", {{"mean", s.overrunMean}, {"sd", s.overrunSd}, {"p90", s.overrunP90}}},
+                     {"capex_overrun",
+                      {{"mean", s.overrunMean},
+                       {"sd", s.overrunSd},
+                       {"p90", s.overrunP90},
+                       {"state_share", s.stateShare},
+                       {"state_expected_share_of_capex", s.stateExpected},
+                       {"state_p99_share_of_capex", s.stateP99}}},
                      {"delay_years", {{"probabilities", s.delayProbabilities}, {"mean", s.expectedDelayYears}}},
                      {"incidents",
                       {{"frequency_per_year", s.incidentFrequency},
@@ -61,7 +71,11 @@ void printTechnologyRisk(std::ostream& o, const std::vector<TechnologyRiskSummar
     o << "Technology risk (options.<x>.risk; decisions see its expectation, each path its own draws):\n";
     for (const auto& s : ss) {
         o << "  " << s.option << ": capex overrun mean " << std::fixed << std::setprecision(1) << 100 * s.overrunMean
-          << "%, sd " << 100 * s.overrunSd << "%, p90 " << 100 * s.overrunP90 << "%; expected delay "
+          << "%, sd " << 100 * s.overrunSd << "%, p90 " << 100 * s.overrunP90 << "%";
+        if (s.stateShare > 0)
+            o << " (state guarantee pays " << 100 * s.stateShare << "% of it: expected " << 100 * s.stateExpected
+              << "% of capex, p99 " << 100 * s.stateP99 << "%)";
+        o << "; expected delay "
           << std::setprecision(2) << s.expectedDelayYears << " yr";
         if (s.incidentFrequency > 0 || s.premiumPerYear > 0)
             o << "; incidents " << std::setprecision(3) << s.incidentFrequency << "/yr, expected loss "

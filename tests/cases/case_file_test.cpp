@@ -981,6 +981,10 @@ TEST_CASE("Technology risk (options.<x>.risk): fields, defaults, bad values") {
     CHECK(ur.rampUpSd == 0.5);
     CHECK(ur.rampUpLearns);
     CHECK(ur.rampUp());
+    CHECK(option(kc::loadCaseFile(steel, {{R + "capex_overrun.mean=0.4", R + "capex_overrun.state_share=0.5"}, ""}),
+                 "h2_dri_eaf").risk.overrunStateShare == 0.5);
+    fails({R + "capex_overrun.mean=0.4", R + "capex_overrun.state_share=2"},
+          R + "capex_overrun.state_share: the value is 2, but must be in [0, 1]");
     fails({R + "ramp_up.availability=[0.6, 1.2]"}, R + "ramp_up.availability.1: the value is 1.2, but must be in [0, 1]");
     fails({R + "ramp_up.sd=0.5"}, R + "ramp_up.availability: the field is missing");
     fails({"options.ng_dri_eaf.risk.ramp_up.availability=[0.5]", "options.ng_dri_eaf.risk.ramp_up.first_of_a_kind=true"},

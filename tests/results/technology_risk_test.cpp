@@ -393,3 +393,33 @@ TEST_CASE("ramp-up in the deterministic limit: the shortfall's output, cash flow
         CHECK(run(full, investNow(n)).optionValue.value == r0.optionValue.value);
     }
 }
+
+TEST_CASE("a state guarantee on the overrun: the owner gains the state's expected payment (closed form, 3 SE)") {
+    kp::TechnologyRisk r;
+    r.overrunMean = 0.4, r.overrunSd = 0.5;
+    // E[max(M - 1, 0)] by quadrature
+    const int m = 240000;
+    const double h = 24.0 / m;
+    double ex = 0;
+    for (int i = 0; i <= m; ++i) {
+        const double z = -12.0 + i * h, w = ((i == 0 || i == m) ? 0.5 : 1.0) * std::exp(-0.5 * z * z) * h / std::sqrt(2 * M_PI);
+        ex += w * std::max(r.overrunMultiplier(z) - 1.0, 0.0);
+    }
+    CHECK(r.expectedExcessOverrun() == doctest::Approx(ex).epsilon(1e-8));
+    Synthetic sy;
+    const std::size_t n = 20000;
+    kp::InvestmentProblem bare = sy.make(), guaranteed = sy.make();
+    bare.project.technologies[0].tech.risk = r;
+    r.overrunStateShare = 0.5;
+    guaranteed.project.technologies[0].tech.risk = r;
+    const Owner a = ownerOf(bare, n), b = ownerOf(guaranteed, n);
+    std::vector<double> gain(n);
+    for (std::size_t p = 0; p < n; ++p) gain[p] = b.npv[p] - a.npv[p];
+    const kp::Estimate g = kp::results::pathMean(gain.data(), n, true);
+    const double expect = 0.5 * sy.capexA * r.expectedExcessOverrun();  // decided now: discount factor 1
+    CAPTURE(g.value);
+    CAPTURE(expect);
+    CHECK(g.stdError > 0);
+    CHECK(std::abs(g.value - expect) <= 3 * g.stdError);
+    CHECK(*std::min_element(gain.begin(), gain.end()) >= 0);  // never a loss to the owner
+}

@@ -7,6 +7,7 @@
 /// Units: EUR of the price base year, t product, MWh, tCO2, calendar years (fractional years allowed
 /// for arrival dates). Tested in tests/instruments/policy_test.cpp.
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -47,7 +48,8 @@ struct LearningCurve {
 /// path's cash flows carry its own draw (what a lender or insurer sees).
 ///   capex overrun   the capex paid is capex x M, M log-normal with E[M] = 1 + overrunMean and
 ///                   sd(M) = overrunSd (sd 0: M = 1 + overrunMean exactly); the grant is on the
-///                   budgeted capex, the overrun is the owner's.
+///                   budgeted capex; the overrun is the owner's, less overrunStateShare of it that
+///                   a state guarantee pays (of capex x max(M - 1, 0)).
 ///   delay           construction takes delay more whole years with probability delayProbabilities[delay]
 ///                   (the plant as it is runs on meanwhile; the option's life starts later).
 ///   incidents       N ~ Poisson(incidentFrequency / P) a period while the option runs, each with a
@@ -69,6 +71,7 @@ struct LearningCurve {
 struct TechnologyRisk {
     double overrunMean = 0;                  ///< E[capex multiplier] - 1, > -1
     double overrunSd = 0;                    ///< sd of the capex multiplier, >= 0
+    double overrunStateShare = 0;            ///< share of an overrun a state guarantee pays, in [0, 1]
     std::vector<double> delayProbabilities;  ///< P(delay = y years), y = 0, 1, ...; empty: no delay
     double incidentFrequency = 0;            ///< incidents a year while operating, in [0, 2]
     double severityMean = 0;                 ///< EUR per incident, >= 0
@@ -98,6 +101,10 @@ struct TechnologyRisk {
     double overrunMu() const;
     /// The multiplier of a standard normal z (1 + overrunMean when sd = 0).
     double overrunMultiplier(double z) const;
+    /// The owner's share of capex paid at multiplier M: M less the state's part of the overrun.
+    double ownerMultiplier(double M) const { return M - overrunStateShare * std::max(M - 1.0, 0.0); }
+    /// E[max(M - 1, 0)]: the expected overrun above budget, a share of capex (closed form).
+    double expectedExcessOverrun() const;
     /// Expected loss, insured loss and retained loss per incident (closed forms, log-normal S).
     double expectedLoss() const { return severityMean; }
     double expectedInsuredLoss() const;

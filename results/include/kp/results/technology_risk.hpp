@@ -20,6 +20,9 @@ struct TechnologyRiskSummary {
     std::string option;
     double overrunMean = 0, overrunSd = 0;       ///< capex multiplier - 1: mean, sd
     double overrunP90 = 0;                       ///< 90th percentile of the overrun (share of capex)
+    double stateShare = 0;                       ///< share of the overrun a state guarantee pays
+    double stateExpected = 0;                    ///< the state's expected payment per investment, share of capex
+    double stateP99 = 0;                         ///< its 99th percentile, share of capex
     std::vector<double> delayProbabilities;      ///< P(delay = y years)
     double expectedDelayYears = 0;
     double incidentFrequency = 0;                ///< a year

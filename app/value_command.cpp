@@ -397,7 +397,8 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
 /// The files of --out DIR: results.json and one CSV per table (plus sensitivities.csv).
 const std::vector<std::string> kOutFiles = {"results.json", "npv_now.csv", "timing.csv", "trigger.csv",
                                             "emissions.csv", "production.csv", "carbon_cost.csv",
-                                            "sensitivities.csv", "downside.csv", "cash_flow_at_risk.csv"};
+                                            "sensitivities.csv", "downside.csv", "cash_flow_at_risk.csv",
+                                            "worst_year.csv"};
 
 /// Writes results.json and the CSV tables into DIR, whole or not at all (kp::io::writeFiles: every
 /// file to a temporary file in DIR, checked and fsynced, then all renamed), so a failure leaves DIR
@@ -471,6 +472,7 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
     }
     file("downside.csv") << results::downsideCsv(downside, currency);
     file("cash_flow_at_risk.csv") << results::cashFlowAtRiskCsv(downside, currency);
+    file("worst_year.csv") << results::worstYearCsv(downside, currency);
     if (sens) file("sensitivities.csv") << sensitivitiesCsv(*sens, currency);
     std::vector<io::OutputFile> out;
     for (const auto& [name, text] : files) out.push_back({(fs::path(dir) / name).string(), text.str()});

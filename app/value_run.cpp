@@ -65,11 +65,17 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         scenarioPaths += scenarioPaths % 2;  // even for antithetic sampling
         scenarios = cases::scenarioNames();
     }
-    // before any allocation (PathValues: per path; YearCashFlows: two floats per path and year)
-    checkMemory(estimateBytes(c, s, true, report) + 8.0 * pr.project.horizonYears * static_cast<double>(s.paths), o);
+    // before any allocation (PathValues: per path; YearCashFlows: two floats per path and year;
+    // the worst years: a double per path and strategy)
+    const std::size_t strategies = pr.project.technologies.size() + 2;
+    checkMemory(estimateBytes(c, s, true, report) + 8.0 * pr.project.horizonYears * static_cast<double>(s.paths) +
+                    8.0 * static_cast<double>(strategies * s.paths),
+                o);
     const std::size_t bumps = sens ? results::standardBumps(c).size() : 0;
-    results::Progress progress((1 + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
-    results::YearCashFlows cash(s.paths, pr, &progress);  // the cash flow at risk
+    // the worst years of the static strategies: a pass for each technology (at most) and never investing
+    results::Progress progress((strategies + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
+    results::WorstYears worst(s.paths, pr, &progress);      // each path's worst year under the policy
+    results::YearCashFlows cash(s.paths, pr, &worst);       // the cash flow at risk
     results::PathValues pv(s.paths, pr, report, &cash);  // the downside, the sensitivities, the report
     InvestmentLsm engine;
     ValueRun run;
@@ -78,7 +84,8 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     run.r = engine.price(pr, rules, s, &pv);
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     checkCaseResult(run.r, casePath, o, o.scenario);  // before anything is printed or written
-    run.downside = results::downside(pv, run.r, s.antithetic, &cash);
+    const results::StrategyWorstYears worstYears = results::strategyWorstYears(engine, pr, rules, s, run.r, worst, &progress);
+    run.downside = results::downside(pv, run.r, s.antithetic, &cash, &worstYears);
     checkCaseDownside(run.downside, casePath, o, o.scenario);
     run.outlook = cases::factorOutlook(c);
     if (x.upperBound) run.upper = investmentUpperBound(pr, rules, s, run.r, x.upper);
@@ -108,6 +115,23 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     return run;
 }
 
+namespace {
+
+std::string strategyName(const results::StrategyDownside& s) {
+    return s.strategy == "optimal"      ? "optimal (flexible strategy)"
+           : s.strategy == "invest_now" ? "invest now: " + s.technology
+                                        : "never invest";
+}
+
+/// "v +- se" in millions, one decimal.
+std::string millionsPm(const Estimate& e) {
+    std::ostringstream c;
+    c << std::fixed << std::setprecision(1) << e.value / 1e6 << " +- " << e.stdError / 1e6;
+    return c.str();
+}
+
+}  // namespace
+
 void printDownside(std::ostream& o, const results::Downside& d, const std::string& currency) {
     o << "\nDownside (per strategy; " << currency << " million; NPV = the strategy's realised present value on a path,\n"
       << "the plant's own cash flows and capex included; VaR and ES are values of the NPV, negative = a loss, not\n"
@@ -117,34 +141,48 @@ void printDownside(std::ostream& o, const results::Downside& d, const std::strin
     o << "  " << std::left << std::setw(34) << "strategy" << std::right << std::setw(16) << "P(NPV < 0)"
       << std::setw(20) << "VaR 95%" << std::setw(20) << "ES 95%" << std::setw(20) << "VaR 99%" << std::setw(20)
       << "ES 99%" << "\n";
-    auto money = [](const Estimate& e) {
-        std::ostringstream c;
-        c << std::fixed << std::setprecision(1) << e.value / 1e6 << " +- " << e.stdError / 1e6;
-        return c.str();
-    };
     auto line = [&](const std::string& name, const results::DownsideLevels& l) {
         std::ostringstream p;
         p << std::fixed << std::setprecision(3) << l.pLoss.value << " +- " << l.pLoss.stdError;
         o << "  " << std::left << std::setw(34) << name << std::right << std::setw(16) << p.str() << std::setw(20)
-          << money(l.var95) << std::setw(20) << money(l.es95) << std::setw(20) << money(l.var99) << std::setw(20)
-          << money(l.es99) << "\n";
+          << millionsPm(l.var95) << std::setw(20) << millionsPm(l.es95) << std::setw(20) << millionsPm(l.var99)
+          << std::setw(20) << millionsPm(l.es99) << "\n";
     };
     for (const results::StrategyDownside& s : d.strategies) {
-        const std::string name = s.strategy == "optimal"      ? "optimal (flexible strategy)"
-                                 : s.strategy == "invest_now" ? "invest now: " + s.technology
-                                                              : "never invest";
-        line(name, s.npv);
+        line(strategyName(s), s.npv);
         if (s.vsNever) line("  vs never invest", *s.vsNever);
     }
-    if (d.cashFlowAtRisk.empty()) return;
-    o << "Cash flow at risk under the optimal strategy (" << currency
-      << " million in the year, undiscounted; operating: capex excluded; every fifth year)\n"
-      << "Year      operating p5          median    after capex p5\n";
-    for (std::size_t k = 0; k < d.cashFlowAtRisk.size(); ++k) {
-        const results::CashFlowAtRisk& c = d.cashFlowAtRisk[k];
-        if (k != 0 && c.year % 5 != 0 && k + 1 != d.cashFlowAtRisk.size()) continue;
-        o << c.year << std::setw(18) << money(c.operatingP5) << std::setw(16) << money(c.operatingP50) << std::setw(18)
-          << money(c.afterCapexP5) << "\n";
+    if (!d.cashFlowAtRisk.empty()) {
+        o << "Cash flow at risk under the optimal strategy (" << currency
+          << " million in the year, undiscounted; operating: capex excluded; every fifth year)\n"
+          << "Year      operating p5          median    after capex p5\n";
+        for (std::size_t k = 0; k < d.cashFlowAtRisk.size(); ++k) {
+            const results::CashFlowAtRisk& c = d.cashFlowAtRisk[k];
+            if (k != 0 && c.year % 5 != 0 && k + 1 != d.cashFlowAtRisk.size()) continue;
+            o << c.year << std::setw(18) << millionsPm(c.operatingP5) << std::setw(16) << millionsPm(c.operatingP50)
+              << std::setw(18) << millionsPm(c.afterCapexP5) << "\n";
+        }
+    }
+    printWorstYear(o, d, currency);
+}
+
+void printWorstYear(std::ostream& o, const results::Downside& d, const std::string& currency) {
+    bool any = false;
+    for (const results::StrategyDownside& s : d.strategies) any |= s.worstYear.has_value();
+    if (!any) return;
+    o << "Worst year (per strategy; " << currency << " million in that year, undiscounted: each path's lowest yearly\n"
+      << "net cash flow over the horizon, capex excluded, years with no cash flow at all left out; its mean and\n"
+      << "quantiles over the paths; +- one standard error by sectioning as above)\n";
+    o << "  " << std::left << std::setw(34) << "strategy" << std::right << std::setw(18) << "mean" << std::setw(18)
+      << "1%" << std::setw(18) << "5%" << std::setw(18) << "median" << std::setw(22) << "P(worst year < 0)" << "\n";
+    for (const results::StrategyDownside& s : d.strategies) {
+        if (!s.worstYear) continue;
+        const results::WorstYearLevels& w = *s.worstYear;
+        std::ostringstream p;
+        p << std::fixed << std::setprecision(3) << w.pNegative.value << " +- " << w.pNegative.stdError;
+        o << "  " << std::left << std::setw(34) << strategyName(s) << std::right << std::setw(18) << millionsPm(w.mean)
+          << std::setw(18) << millionsPm(w.p1) << std::setw(18) << millionsPm(w.p5) << std::setw(18)
+          << millionsPm(w.p50) << std::setw(22) << p.str() << "\n";
     }
 }
 

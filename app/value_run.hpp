@@ -51,8 +51,11 @@ nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u);
 ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
                    const ValueExtras& x);
 
-/// The downside as text: "Downside (per strategy)" and the cash flow at risk (value's text output).
+/// The downside as text: "Downside (per strategy)", the cash flow at risk and the worst year
+/// (value's text output).
 void printDownside(std::ostream& o, const results::Downside& d, const std::string& currency);
+/// The worst year's table alone (nothing when no strategy has one).
+void printWorstYear(std::ostream& o, const results::Downside& d, const std::string& currency);
 
 /// The sensitivities as a text table (value's text output).
 void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>& s, const std::string& currency,

@@ -481,15 +481,22 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
 
 int runValue(const ValueOptions& v) {
     const cases::CaseFile c = loadCase(v.casePath, v.common);
-    // output paths are checked before the valuation: a bad one stops at once, with nothing written
+    // output paths and the loan are checked before the valuation: a bad one stops at once, with
+    // nothing written
     if (!v.out.empty()) io::checkOutputDirectory(v.out, kOutFiles, "--out");
     if (!v.extras.report.empty()) io::checkOutputFile(v.extras.report, "--report");
-    const ValueRun run = valueCase(v.casePath, c, v.common, v.extras);
+    std::optional<cases::LoanFile> loan;
+    if (!v.extras.loan.empty()) {
+        loan = cases::loadLoanFile(v.extras.loan);
+        cases::checkLoanAgainstCase(*loan, c);
+    }
+    const ValueRun run = valueCase(v.casePath, c, v.common, v.extras, loan ? &*loan : nullptr);
     const InvestmentResult& r = run.r;
     auto j = toJson(c, r, run.upper, run.outlook, run.downside);
     const bool sens = v.extras.sensitivities || !v.extras.report.empty();
     const std::string npvTech = run.npvTechnology >= 0 ? r.technologyNames[static_cast<std::size_t>(run.npvTechnology)] : "";
     if (sens) j["sensitivities"] = results::sensitivitiesJson(run.sensitivities);
+    if (run.loan) j["loan"] = loanJson(*run.loan, *loan);  // as `kruispunt loan --json` gives the run
     if (!v.out.empty())
         writeOut(v.out, j, r, run.downside, c.valuation.currency, sens ? &run.sensitivities : nullptr);
     if (v.common.json) {
@@ -497,6 +504,7 @@ int runValue(const ValueOptions& v) {
     } else {
         printText(c, r, run.upper, run.outlook);
         printDownside(std::cout, run.downside, c.valuation.currency);
+        if (run.loan) printValueLoan(std::cout, *run.loan, *loan);
         if (sens) printSensitivities(std::cout, run.sensitivities, c.valuation.currency, npvTech);
         if (!v.extras.report.empty()) std::cout << "\nReport written to " << v.extras.report << "\n";
     }

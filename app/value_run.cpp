@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
@@ -35,6 +36,9 @@ void addValueExtras(CLI::App* c, ValueExtras& x) {
     c->add_option("--upper-bound-inner", x.upper.innerPaths, "Inner paths per outer path and decision date")
         ->default_val(x.upper.innerPaths)
         ->check(wholeNumber(kMaxPaths));
+    c->add_option("--loan", x.loan,
+                  "Also price this loan (YAML, docs/loans.md) on the case as valued, as `kruispunt loan CASE LOAN` "
+                  "does: PD, expected loss, break-even margin in the text, JSON (`loan`) and report");
 }
 
 nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u) {
@@ -48,7 +52,7 @@ nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u) {
 }
 
 ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
-                   const ValueExtras& x) {
+                   const ValueExtras& x, const cases::LoanFile* loan) {
     const InvestmentProblem pr = cases::toInvestmentProblem(c);
     const InvestmentSettings s = settingsFor(c, o);
     const bool report = !x.report.empty();
@@ -93,12 +97,18 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         run.npvTechnology = results::bestNowTechnology(run.r);
         run.sensitivities = results::sensitivities(c, s, engine, rules, pv, run.npvTechnology, &progress);
     }
+    std::vector<results::ScenarioRun> runs;
     if (report) {
-        std::vector<results::ScenarioRun> runs;
         CommonOptions so = o;
         so.paths = scenarioPaths;
         for (const auto& n : scenarios) runs.push_back(results::runScenario(casePath, so.sets, overridesOf(so), n, scenarioPaths, true, &progress));
-        progress.finish();
+    }
+    progress.finish();
+    if (loan) {  // as `kruispunt loan` prices it on this case: the same function, case and settings
+        if (!o.quiet) std::cerr << "kruispunt value: pricing the loan " << loan->terms.name << " ...\n";
+        run.loan = runLoan(c, *loan, s);
+    }
+    if (report) {
         results::ReportInput in;
         in.c = &c;
         in.r = &run.r;
@@ -110,6 +120,9 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         in.caseText = io::readInputFile(casePath, "case file", io::kMaxYamlBytes);  // its comments: sources, assumptions
         in.sets = o.sets;
         in.downside = &run.downside;
+        const std::optional<results::ReportLoan> rl =
+            run.loan ? std::optional<results::ReportLoan>(reportLoan(*run.loan, *loan)) : std::nullopt;
+        in.loan = rl ? &*rl : nullptr;
         results::writeReport(x.report, in);
     }
     return run;
@@ -184,6 +197,44 @@ void printWorstYear(std::ostream& o, const results::Downside& d, const std::stri
           << std::setw(18) << millionsPm(w.p1) << std::setw(18) << millionsPm(w.p5) << std::setw(18)
           << millionsPm(w.p50) << std::setw(22) << p.str() << "\n";
     }
+}
+
+void printValueLoan(std::ostream& o, const LoanRun& run, const cases::LoanFile& loan) {
+    o << "\nLoan " << run.terms.name << " on this case, as `kruispunt loan` prices it (docs/loans.md): "
+      << loanTermsLine(run) << "\n  funds " << loan.funds << "; borrower policy: "
+      << (loan.fixedPolicy ? loan.policyTechnology +
+                                 (loan.policyTechnology == "none" ? "" : " in " + std::to_string(loan.policyYear))
+                           : std::string("optimal (trained by the engine)"))
+      << "; debt served by the " << (loan.incremental ? "incremental cash flow (the policy's minus never investing's)"
+                                                      : "plant's cash flow")
+      << "; " << run.paths << " paths\n";
+    if (loan.sizing) {
+        std::ostringstream dscr;  // as written (value's stream is in fixed notation by now)
+        dscr << loan.sizing->minDscr;
+        o << "  sized to a minimum DSCR of " << dscr.str() << " on the " << loan.sizing->on
+          << " cash flow of the paths that draw: " << loanMillions(run.sizedAmount) << " m"
+          << (loan.amountGiven ? ", capped at " + loanMillions(loan.terms.amount) + " m" : std::string()) << "\n";
+    }
+    printLoanCredit(o, run, loan.terms.currency, loan.drawOnInvestment);
+}
+
+results::ReportLoan reportLoan(const LoanRun& run, const cases::LoanFile& loan) {
+    results::ReportLoan r;
+    r.name = run.terms.name;
+    r.currency = run.terms.currency;
+    r.terms = loanTermsLine(run);
+    r.funds = loan.funds;
+    r.policy = loan.fixedPolicy ? "fixed (" + loan.policyTechnology +
+                                      (loan.policyTechnology == "none" ? "" : " in " + std::to_string(loan.policyYear)) + ")"
+                                : std::string("optimal (trained by the engine)");
+    r.cashFlow = loan.incremental ? "incremental" : "plant";
+    r.paths = run.paths;
+    r.drawnPaths = run.drawnPaths;
+    r.drawsOnInvestment = loan.drawOnInvestment;
+    r.fewDrawn = run.fewDrawn();
+    r.firstYear = run.schedule.years.empty() ? run.terms.startYear : run.schedule.years[0];
+    for (const LoanVariantResult& v : run.variants) r.variants.push_back({v.name, v.stats, v.breakevenMargin});
+    return r;
 }
 
 void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>& s, const std::string& currency,

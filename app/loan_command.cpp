@@ -19,73 +19,13 @@ struct LoanOptions {
     CommonOptions common;
 };
 
-std::string millions(double x) {
-    if (!std::isfinite(x)) return "n/a";
-    std::ostringstream o;
-    o << std::fixed << std::setprecision(1) << x / 1e6;
-    return o.str();
-}
-std::string percent(double x, int digits = 2) {
-    if (!std::isfinite(x)) return "n/a";
-    std::ostringstream o;
-    o << std::fixed << std::setprecision(digits) << 100 * x << "%";
-    return o.str();
-}
-std::string bp(double x) {
-    if (!std::isfinite(x)) return "n/a";
-    std::ostringstream o;
-    o << std::fixed << std::setprecision(1) << 1e4 * x << " bp";
-    return o.str();
-}
-
-nlohmann::ordered_json runJson(const LoanRun& run, const cases::LoanFile& loan) {
-    nlohmann::ordered_json j;
-    if (loan.sizing) j["amount"] = run.terms.amount;  // as originated (sized on the case as written)
-    if (loan.drawOnInvestment) {  // only then: the other files' output is unchanged
-        j["draw_probability"] = results::estimateJson(run.variants[0].stats.drawProbability);
-        j["pd_given_drawn"] = results::estimateJson(run.variants[0].stats.pdGivenDrawn);
-    }
-    if (run.terms.completionSupport) {  // only then, as above
-        j["completion_late"] = results::estimateJson(run.variants[0].stats.completionLate);
-        j["sponsor_paid"] = results::estimateJson(run.variants[0].stats.sponsorPaid);
-    }
-    j.update(statisticsJson(run.variants[0].stats, run.schedule));
-    j["breakeven_margin"] = results::estimateJson(run.variants[0].breakevenMargin);
-    nlohmann::ordered_json variants = nlohmann::ordered_json::object();
-    for (const auto& v : run.variants) {
-        nlohmann::ordered_json e;
-        e["pd_cumulative"] = results::estimateJson(v.stats.pdCumulative);
-        e["expected_loss"] = results::estimateJson(v.stats.expectedLoss);
-        e["es_99"] = results::estimateJson(v.stats.tail99.es);
-        e["value"] = results::estimateJson(v.stats.value);
-        e["breakeven_margin"] = results::estimateJson(v.breakevenMargin);
-        variants[v.name] = e;
-    }
-    j["variants"] = variants;
-    j["seconds"] = run.seconds;
-    return j;
-}
-
-nlohmann::ordered_json scheduleJson(const LoanSchedule& s) {
-    nlohmann::ordered_json a = nlohmann::ordered_json::array();
-    for (std::size_t i = 0; i < s.periods(); ++i)
-        a.push_back({{"year", s.years[i]},
-                     {"payment_date", s.paymentDates[i]},
-                     {"outstanding", s.outstanding[i]},
-                     {"principal", s.principal[i]},
-                     {"base_rate", s.baseRate[i]},
-                     {"interest", s.interest[i]},
-                     {"fee", s.fee[i]},
-                     {"discount", s.discount[i]}});
-    return a;
-}
+std::string millions(double x) { return loanMillions(x); }
+std::string percent(double x, int digits = 2) { return loanPercent(x, digits); }
+std::string bp(double x) { return loanBp(x); }
 
 void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanRun& run) {
     const LoanTerms& t = run.terms;
-    std::cout << "Loan " << t.name << " on case " << c.name << ": " << t.currency << " " << millions(t.amount)
-              << " m, " << t.startYear << "-" << t.endYear() << ", " << toString(t.amortisation)
-              << (t.graceYears ? " after " + std::to_string(t.graceYears) + " grace years" : "") << ", "
-              << (t.floating ? "Euribor 12M + " : "fixed " + percent(t.fixedRate) + " + ") << bp(t.margin) << "\n"
+    std::cout << "Loan " << t.name << " on case " << c.name << ": " << loanTermsLine(run) << "\n"
               << "Funds: " << l.funds << "; borrower policy: "
               << (l.fixedPolicy ? l.policyTechnology + (l.policyTechnology == "none" ? "" : " in " + std::to_string(l.policyYear))
                                 : std::string("optimal (trained by the engine)"))
@@ -116,37 +56,6 @@ void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanR
                   << percent(run.schedule.baseRate[i], 3) << "\n";
 }
 
-void printCredit(const LoanRun& run, const std::string& cur, bool draws) {
-    const LoanStatistics& s = run.variants[0].stats;
-    auto row = [](const std::string& name, const std::string& v, const std::string& se) {
-        std::cout << "  " << std::left << std::setw(34) << name << std::right << std::setw(12) << v << "  +- " << se << "\n";
-    };
-    std::cout << "\nCredit risk (PV at the drawdown, " << cur << " m; +- one standard error)\n";
-    if (draws) {
-        row("P(drawn)", percent(s.drawProbability.value), percent(s.drawProbability.stdError));
-        row("PD given drawn", percent(s.pdGivenDrawn.value), percent(s.pdGivenDrawn.stdError));
-    }
-    row(draws ? "PD cumulative (unconditional)" : "PD cumulative", percent(s.pdCumulative.value),
-        percent(s.pdCumulative.stdError));
-    if (run.terms.completionSupport) {
-        row("sponsors pay past the grace years", percent(s.completionLate.value), percent(s.completionLate.stdError));
-        row("sponsors' debt service paid (PV)", millions(s.sponsorPaid.value), millions(s.sponsorPaid.stdError));
-    }
-    row("LGD (after collateral, guarantee)", percent(s.lgd.value), percent(s.lgd.stdError));
-    row("expected loss", millions(s.expectedLoss.value), millions(s.expectedLoss.stdError));
-    row("VaR 99%", millions(s.tail99.var.value), millions(s.tail99.var.stdError));
-    row("ES 99%", millions(s.tail99.es.value), millions(s.tail99.es.stdError));
-    row("VaR 99.9%", millions(s.tail999.var.value), millions(s.tail999.var.stdError));
-    row("ES 99.9%", millions(s.tail999.es.value), millions(s.tail999.es.stdError));
-    row("value to the bank", millions(s.value.value), millions(s.value.stdError));
-    row("break-even margin", bp(run.variants[0].breakevenMargin.value), bp(run.variants[0].breakevenMargin.stdError));
-    std::cout << "  PD by year:";
-    for (std::size_t i = 0; i < s.pdAnnual.size(); ++i)
-        std::cout << (i % 6 ? "  " : "\n    ") << run.schedule.years[0] + static_cast<int>(i) << " "
-                  << percent(s.pdAnnual[i].value);
-    std::cout << "\n";
-}
-
 void printVariants(const LoanRun& run, const std::string& title) {
     std::cout << "\n" << title << "\n  variant             PD cumul.  exp. loss m  ES 99% m  value m  break-even margin\n";
     for (const auto& v : run.variants)
@@ -154,6 +63,18 @@ void printVariants(const LoanRun& run, const std::string& title) {
                   << percent(v.stats.pdCumulative.value) << std::setw(13) << millions(v.stats.expectedLoss.value)
                   << std::setw(10) << millions(v.stats.tail99.es.value) << std::setw(9) << millions(v.stats.value.value)
                   << std::setw(12) << bp(v.breakevenMargin.value) << " +- " << bp(v.breakevenMargin.stdError) << "\n";
+}
+
+/// " (P(drawn) x%, PD given drawn y%)" of a stress scenario's title; on fewer than kFewDrawnPaths
+/// drawn paths, how many drew and that PD given drawn is not reliable.
+std::string drawnTitle(const LoanRun& run) {
+    const LoanStatistics& s = run.variants[0].stats;
+    if (!run.fewDrawn())
+        return " (P(drawn) " + percent(s.drawProbability.value) + ", PD given drawn " + percent(s.pdGivenDrawn.value) + ")";
+    if (run.drawnPaths == 0) return " (P(drawn) 0: drawn on none of " + std::to_string(run.paths) + " paths)";
+    return " (P(drawn) " + percent(s.drawProbability.value) + ": drawn on " + std::to_string(run.drawnPaths) + " of " +
+           std::to_string(run.paths) + " paths, so PD given drawn (" + percent(s.pdGivenDrawn.value) +
+           ") is not reliable)";
 }
 
 int runLoanCommand(const LoanOptions& o) {
@@ -182,25 +103,11 @@ int runLoanCommand(const LoanOptions& o) {
         j["loan"] = loan.terms.name;
         j["case"] = cases[0].name;
         j["scenario"] = cases[0].scenario.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(cases[0].scenario);
-        j["currency"] = loan.terms.currency;
-        if (loan.incremental) j["cash_flow"] = "incremental";  // only then: the other files' output is unchanged
-        if (loan.terms.graceFunded) j["grace_interest"] = "funded";
-        if (loan.terms.completionSupport) j["completion"] = "sponsor";
-        j["amount"] = runs[0].terms.amount;
-        if (loan.sizing)
-            j["sizing"] = {{"min_dscr", loan.sizing->minDscr},
-                           {"on", loan.sizing->on},
-                           {"sized_amount", runs[0].sizedAmount},
-                           {"cap", loan.amountGiven ? nlohmann::ordered_json(loan.terms.amount) : nlohmann::ordered_json()},
-                           {"cash_flow", runs[0].sizingCashFlow}};
-        j["margin"] = loan.terms.margin;
-        j["paths"] = runs[0].paths;
-        j.update(runJson(runs[0], loan));
-        j["schedule"] = scheduleJson(runs[0].schedule);
+        j.update(loanJson(runs[0], loan));  // "loan" keeps its place
         nlohmann::ordered_json per = nlohmann::ordered_json::array();
         for (std::size_t i = 1; i < runs.size(); ++i) {
             nlohmann::ordered_json e{{"scenario", scenarios[i]}};
-            e.update(runJson(runs[i], loan));
+            e.update(loanRunJson(runs[i], loan));
             per.push_back(e);
         }
         j["scenarios"] = per;
@@ -208,15 +115,13 @@ int runLoanCommand(const LoanOptions& o) {
         return 0;
     }
     printHeader(cases[0], loan, runs[0]);
-    printCredit(runs[0], loan.terms.currency, loan.drawOnInvestment);
+    printLoanCredit(std::cout, runs[0], loan.terms.currency, loan.drawOnInvestment);
     printVariants(runs[0], "Effect of the guarantee (" + (loan.guaranteeScheme.empty() ? std::string("share ") : loan.guaranteeScheme + ", ") +
                                percent(loan.terms.guaranteeShare, 1) + ") and of the margin ratchet");
     for (std::size_t i = 1; i < runs.size(); ++i)
         printVariants(runs[i], "Scenario " + scenarios[i] +
                                    (loan.sizing ? " (amount " + millions(runs[i].terms.amount) + " m)" : std::string()) +
-                                   (loan.drawOnInvestment ? " (P(drawn) " + percent(runs[i].variants[0].stats.drawProbability.value) +
-                                                                ", PD given drawn " + percent(runs[i].variants[0].stats.pdGivenDrawn.value) + ")"
-                                                          : std::string()));
+                                   (loan.drawOnInvestment ? drawnTitle(runs[i]) : std::string()));
     double seconds = 0;
     for (const auto& r : runs) seconds += r.seconds;
     std::cout << "\n" << std::fixed << std::setprecision(1) << seconds << " s\n";

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cmath>
+#include <iomanip>
+#include <sstream>
 
 #include "kp/core/errors.hpp"
 
@@ -113,6 +115,12 @@ LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const Inv
     run.sizedAmount = prepared.sizedAmount;
     run.sizingCashFlow = prepared.sizingCashFlow;
     run.schedule = prepared.schedules[0];
+    // drawn as the loan's statistics count it (evaluateLoan): a draw period inside the schedules
+    const LoanPathView& view = prepared.view;
+    for (std::size_t p = 0; p < view.paths; ++p) {
+        const int d = view.drawPeriod ? view.drawPeriod[p] : 0;
+        run.drawnPaths += d >= 0 && static_cast<std::size_t>(d) < prepared.schedules.size();
+    }
     const LoanPricingSettings ps{settings.antithetic, settings.threads};
     const std::pair<const char*, LoanVariant> variants[] = {
         {"as_written", {}}, {"without_guarantee", {false, true}}, {"without_ratchet", {true, false}}};
@@ -147,6 +155,141 @@ nlohmann::ordered_json statisticsJson(const LoanStatistics& s, const LoanSchedul
     j["value"] = results::estimateJson(s.value);
     j["value_at_required_return"] = results::estimateJson(s.valueHurdle);
     return j;
+}
+
+std::string loanMillions(double x) {
+    if (!std::isfinite(x)) return "n/a";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(1) << x / 1e6;
+    return o.str();
+}
+std::string loanPercent(double x, int digits) {
+    if (!std::isfinite(x)) return "n/a";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(digits) << 100 * x << "%";
+    return o.str();
+}
+std::string loanBp(double x) {
+    if (!std::isfinite(x)) return "n/a";
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(1) << 1e4 * x << " bp";
+    return o.str();
+}
+
+nlohmann::ordered_json loanRunJson(const LoanRun& run, const cases::LoanFile& loan) {
+    nlohmann::ordered_json j;
+    if (loan.sizing) j["amount"] = run.terms.amount;  // as originated (sized on the case as written)
+    if (loan.drawOnInvestment) {  // only then: the other files' output is unchanged
+        j["draw_probability"] = results::estimateJson(run.variants[0].stats.drawProbability);
+        j["pd_given_drawn"] = results::estimateJson(run.variants[0].stats.pdGivenDrawn);
+        j["drawn_paths"] = run.drawnPaths;
+        j["few_drawn_paths"] = run.fewDrawn();  // PD given drawn rests on < kFewDrawnPaths paths: not reliable
+    }
+    if (run.terms.completionSupport) {  // only then, as above
+        j["completion_late"] = results::estimateJson(run.variants[0].stats.completionLate);
+        j["sponsor_paid"] = results::estimateJson(run.variants[0].stats.sponsorPaid);
+    }
+    j.update(statisticsJson(run.variants[0].stats, run.schedule));
+    j["breakeven_margin"] = results::estimateJson(run.variants[0].breakevenMargin);
+    nlohmann::ordered_json variants = nlohmann::ordered_json::object();
+    for (const auto& v : run.variants) {
+        nlohmann::ordered_json e;
+        e["pd_cumulative"] = results::estimateJson(v.stats.pdCumulative);
+        e["expected_loss"] = results::estimateJson(v.stats.expectedLoss);
+        e["es_99"] = results::estimateJson(v.stats.tail99.es);
+        e["value"] = results::estimateJson(v.stats.value);
+        e["breakeven_margin"] = results::estimateJson(v.breakevenMargin);
+        variants[v.name] = e;
+    }
+    j["variants"] = variants;
+    j["seconds"] = run.seconds;
+    return j;
+}
+
+namespace {
+
+nlohmann::ordered_json scheduleJson(const LoanSchedule& s) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < s.periods(); ++i)
+        a.push_back({{"year", s.years[i]},
+                     {"payment_date", s.paymentDates[i]},
+                     {"outstanding", s.outstanding[i]},
+                     {"principal", s.principal[i]},
+                     {"base_rate", s.baseRate[i]},
+                     {"interest", s.interest[i]},
+                     {"fee", s.fee[i]},
+                     {"discount", s.discount[i]}});
+    return a;
+}
+
+}  // namespace
+
+nlohmann::ordered_json loanJson(const LoanRun& run, const cases::LoanFile& loan) {
+    nlohmann::ordered_json j;
+    j["loan"] = loan.terms.name;
+    j["currency"] = loan.terms.currency;
+    if (loan.incremental) j["cash_flow"] = "incremental";  // only then: the other files' output is unchanged
+    if (loan.terms.graceFunded) j["grace_interest"] = "funded";
+    if (loan.terms.completionSupport) j["completion"] = "sponsor";
+    j["amount"] = run.terms.amount;
+    if (loan.sizing)
+        j["sizing"] = {{"min_dscr", loan.sizing->minDscr},
+                       {"on", loan.sizing->on},
+                       {"sized_amount", run.sizedAmount},
+                       {"cap", loan.amountGiven ? nlohmann::ordered_json(loan.terms.amount) : nlohmann::ordered_json()},
+                       {"cash_flow", run.sizingCashFlow}};
+    j["margin"] = loan.terms.margin;
+    j["paths"] = run.paths;
+    j.update(loanRunJson(run, loan));
+    j["schedule"] = scheduleJson(run.schedule);
+    return j;
+}
+
+std::string loanTermsLine(const LoanRun& run) {
+    const LoanTerms& t = run.terms;
+    return t.currency + " " + loanMillions(t.amount) + " m, " + std::to_string(t.startYear) + "-" +
+           std::to_string(t.endYear()) + ", " + toString(t.amortisation) +
+           (t.graceYears ? " after " + std::to_string(t.graceYears) + " grace years" : "") + ", " +
+           (t.floating ? "Euribor 12M + " : "fixed " + loanPercent(t.fixedRate) + " + ") + loanBp(t.margin);
+}
+
+void printLoanCredit(std::ostream& o, const LoanRun& run, const std::string& cur, bool draws) {
+    const LoanStatistics& s = run.variants[0].stats;
+    auto row = [&](const std::string& name, const std::string& v, const std::string& se) {
+        o << "  " << std::left << std::setw(34) << name << std::right << std::setw(12) << v << "  +- " << se << "\n";
+    };
+    o << "\nCredit risk (PV at the drawdown, " << cur << " m; +- one standard error)\n";
+    if (draws) {
+        row("P(drawn)", loanPercent(s.drawProbability.value), loanPercent(s.drawProbability.stdError));
+        o << "    drawn on " << run.drawnPaths << " of " << run.paths << " paths";
+        if (run.drawnPaths == 0)
+            o << ": no figure given drawn";
+        else if (run.fewDrawn())
+            o << ": the figures given drawn rest on " << run.drawnPaths << " paths and are not reliable (fewer than "
+              << kFewDrawnPaths << ")";
+        o << "\n";
+        row("PD given drawn", loanPercent(s.pdGivenDrawn.value),
+            run.fewDrawn() ? "n/a (" + std::to_string(run.drawnPaths) + " drawn paths)"
+                           : loanPercent(s.pdGivenDrawn.stdError));
+    }
+    row(draws ? "PD cumulative (unconditional)" : "PD cumulative", loanPercent(s.pdCumulative.value),
+        loanPercent(s.pdCumulative.stdError));
+    if (run.terms.completionSupport) {
+        row("sponsors pay past the grace years", loanPercent(s.completionLate.value), loanPercent(s.completionLate.stdError));
+        row("sponsors' debt service paid (PV)", loanMillions(s.sponsorPaid.value), loanMillions(s.sponsorPaid.stdError));
+    }
+    row("LGD (after collateral, guarantee)", loanPercent(s.lgd.value), loanPercent(s.lgd.stdError));
+    row("expected loss", loanMillions(s.expectedLoss.value), loanMillions(s.expectedLoss.stdError));
+    row("VaR 99%", loanMillions(s.tail99.var.value), loanMillions(s.tail99.var.stdError));
+    row("ES 99%", loanMillions(s.tail99.es.value), loanMillions(s.tail99.es.stdError));
+    row("VaR 99.9%", loanMillions(s.tail999.var.value), loanMillions(s.tail999.var.stdError));
+    row("ES 99.9%", loanMillions(s.tail999.es.value), loanMillions(s.tail999.es.stdError));
+    row("value to the bank", loanMillions(s.value.value), loanMillions(s.value.stdError));
+    row("break-even margin", loanBp(run.variants[0].breakevenMargin.value), loanBp(run.variants[0].breakevenMargin.stdError));
+    o << "  PD by year:";
+    for (std::size_t i = 0; i < s.pdAnnual.size(); ++i)
+        o << (i % 6 ? "  " : "\n    ") << run.schedule.years[0] + static_cast<int>(i) << " " << loanPercent(s.pdAnnual[i].value);
+    o << "\n";
 }
 
 }  // namespace kp::app

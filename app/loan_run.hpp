@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "case_run.hpp"
@@ -34,6 +35,12 @@ struct PreparedLoan {
     std::vector<double> sizingCashFlow;   ///< per period from the draw, nominal
 };
 
+/// A loan drawn on investment (drawdown.on: investment) and drawn on fewer paths than this: the
+/// figures given drawn (PD given drawn, its standard error) rest on too few paths to be read, and the
+/// outputs say so instead of printing them bare (a PD of 100% +- 0 on 3 paths). 100 drawn paths give
+/// a PD of 10% a standard error of 3 points (sqrt(0.1 x 0.9 / 100)), the coarsest worth reading.
+constexpr std::size_t kFewDrawnPaths = 100;
+
 struct LoanRun {
     std::string scenario;  ///< "" for the case as written
     LoanTerms terms;       ///< as priced (the sized amount)
@@ -42,7 +49,9 @@ struct LoanRun {
     LoanSchedule schedule;  ///< drawn at start_year
     std::vector<LoanVariantResult> variants;  ///< as written first
     std::size_t paths = 0;
+    std::size_t drawnPaths = 0;  ///< paths on which the loan is drawn (every path unless drawn on investment)
     double seconds = 0;
+    bool fewDrawn() const { return drawnPaths < kFewDrawnPaths; }
 };
 
 /// The engine's pricing paths as the loan sees them (trains once; prices the policy, and with
@@ -64,5 +73,29 @@ LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const Inv
 
 /// {pd_cumulative, pd_annual, lgd, expected_loss, var_99, es_99, var_999, es_999, value, ...}.
 nlohmann::ordered_json statisticsJson(const LoanStatistics& s, const LoanSchedule& schedule);
+
+/// One run's credit figures as `kruispunt loan --json` gives them per run: [amount], [draw_probability,
+/// pd_given_drawn, drawn_paths, few_drawn_paths], [completion_late, sponsor_paid], statisticsJson,
+/// breakeven_margin, variants {name: {...}}, seconds.
+nlohmann::ordered_json loanRunJson(const LoanRun& run, const cases::LoanFile& loan);
+
+/// The loan as `kruispunt loan --json` gives it for the run, less the case, the scenario and the
+/// stress scenarios: {loan, currency, [cash_flow, grace_interest, completion], amount, [sizing],
+/// margin, paths, loanRunJson..., schedule}. `value --loan` writes it as its `loan`.
+nlohmann::ordered_json loanJson(const LoanRun& run, const cases::LoanFile& loan);
+
+/// The text block "Credit risk (...)" of `kruispunt loan` (and `value --loan`): P(drawn) and the
+/// drawn paths, PD given drawn (not reliable on fewer than kFewDrawnPaths drawn paths), PD, LGD, EL,
+/// VaR, ES, value, break-even margin, PD by year.
+void printLoanCredit(std::ostream& o, const LoanRun& run, const std::string& currency, bool draws);
+
+/// The loan in a line as the run priced it: "EUR 1200.0 m, 2027-2042, annuity after 7 grace years,
+/// Euribor 12M + 155.0 bp".
+std::string loanTermsLine(const LoanRun& run);
+
+/// "x.x" in millions, "x.xx%", "x.x bp" ("n/a" when not finite), as `kruispunt loan` prints them.
+std::string loanMillions(double x);
+std::string loanPercent(double x, int digits = 2);
+std::string loanBp(double x);
 
 }  // namespace kp::app

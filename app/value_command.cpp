@@ -401,7 +401,8 @@ void printText(const cases::CaseFile& c, const InvestmentResult& r, const std::o
 /// The files of --out DIR: results.json and one CSV per table (plus sensitivities.csv).
 const std::vector<std::string> kOutFiles = {"results.json", "npv_now.csv", "timing.csv", "trigger.csv",
                                             "emissions.csv", "production.csv", "carbon_cost.csv",
-                                            "sensitivities.csv", "downside.csv", "cash_flow_at_risk.csv"};
+                                            "sensitivities.csv", "downside.csv", "cash_flow_at_risk.csv",
+                                            "worst_year.csv"};
 
 /// Writes results.json and the CSV tables into DIR, whole or not at all (kp::io::writeFiles: every
 /// file to a temporary file in DIR, checked and fsynced, then all renamed), so a failure leaves DIR
@@ -475,6 +476,7 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
     }
     file("downside.csv") << results::downsideCsv(downside, currency);
     file("cash_flow_at_risk.csv") << results::cashFlowAtRiskCsv(downside, currency);
+    file("worst_year.csv") << results::worstYearCsv(downside, currency);
     if (sens) file("sensitivities.csv") << sensitivitiesCsv(*sens, currency);
     std::vector<io::OutputFile> out;
     for (const auto& [name, text] : files) out.push_back({(fs::path(dir) / name).string(), text.str()});
@@ -483,15 +485,22 @@ void writeOut(const std::string& dir, const nlohmann::ordered_json& j, const Inv
 
 int runValue(const ValueOptions& v) {
     const cases::CaseFile c = loadCase(v.casePath, v.common);
-    // output paths are checked before the valuation: a bad one stops at once, with nothing written
+    // output paths and the loan are checked before the valuation: a bad one stops at once, with
+    // nothing written
     if (!v.out.empty()) io::checkOutputDirectory(v.out, kOutFiles, "--out");
     if (!v.extras.report.empty()) io::checkOutputFile(v.extras.report, "--report");
-    const ValueRun run = valueCase(v.casePath, c, v.common, v.extras);
+    std::optional<cases::LoanFile> loan;
+    if (!v.extras.loan.empty()) {
+        loan = cases::loadLoanFile(v.extras.loan);
+        cases::checkLoanAgainstCase(*loan, c);
+    }
+    const ValueRun run = valueCase(v.casePath, c, v.common, v.extras, loan ? &*loan : nullptr);
     const InvestmentResult& r = run.r;
     auto j = toJson(c, r, run.upper, run.outlook, run.downside);
     const bool sens = v.extras.sensitivities || !v.extras.report.empty();
     const std::string npvTech = run.npvTechnology >= 0 ? r.technologyNames[static_cast<std::size_t>(run.npvTechnology)] : "";
     if (sens) j["sensitivities"] = results::sensitivitiesJson(run.sensitivities);
+    if (run.loan) j["loan"] = loanJson(*run.loan, *loan);  // as `kruispunt loan --json` gives the run
     if (!v.out.empty())
         writeOut(v.out, j, r, run.downside, c.valuation.currency, sens ? &run.sensitivities : nullptr);
     if (v.common.json) {
@@ -499,6 +508,7 @@ int runValue(const ValueOptions& v) {
     } else {
         printText(c, r, run.upper, run.outlook);
         printDownside(std::cout, run.downside, c.valuation.currency);
+        if (run.loan) printValueLoan(std::cout, *run.loan, *loan);
         if (sens) printSensitivities(std::cout, run.sensitivities, c.valuation.currency, npvTech);
         if (!v.extras.report.empty()) std::cout << "\nReport written to " << v.extras.report << "\n";
     }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
+#include <iostream>
 #include <ostream>
 #include <sstream>
 
@@ -35,6 +36,9 @@ void addValueExtras(CLI::App* c, ValueExtras& x) {
     c->add_option("--upper-bound-inner", x.upper.innerPaths, "Inner paths per outer path and decision date")
         ->default_val(x.upper.innerPaths)
         ->check(wholeNumber(kMaxPaths));
+    c->add_option("--loan", x.loan,
+                  "Also price this loan (YAML, docs/loans.md) on the case as valued, as `kruispunt loan CASE LOAN` "
+                  "does: PD, expected loss, break-even margin in the text, JSON (`loan`) and report");
 }
 
 nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u) {
@@ -48,7 +52,7 @@ nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u) {
 }
 
 ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
-                   const ValueExtras& x) {
+                   const ValueExtras& x, const cases::LoanFile* loan) {
     const InvestmentProblem pr = cases::toInvestmentProblem(c);
     const InvestmentSettings s = settingsFor(c, o);
     const bool report = !x.report.empty();
@@ -65,11 +69,17 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         scenarioPaths += scenarioPaths % 2;  // even for antithetic sampling
         scenarios = cases::scenarioNames();
     }
-    // before any allocation (PathValues: per path; YearCashFlows: two floats per path and year)
-    checkMemory(estimateBytes(c, s, true, report) + 8.0 * pr.project.horizonYears * static_cast<double>(s.paths), o);
+    // before any allocation (PathValues: per path; YearCashFlows: two floats per path and year;
+    // the worst years: a double per path and strategy)
+    const std::size_t strategies = pr.project.technologies.size() + 2;
+    checkMemory(estimateBytes(c, s, true, report) + 8.0 * pr.project.horizonYears * static_cast<double>(s.paths) +
+                    8.0 * static_cast<double>(strategies * s.paths),
+                o);
     const std::size_t bumps = sens ? results::standardBumps(c).size() : 0;
-    results::Progress progress((1 + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
-    results::YearCashFlows cash(s.paths, pr, &progress);  // the cash flow at risk
+    // the worst years of the static strategies: a pass for each technology (at most) and never investing
+    results::Progress progress((strategies + bumps) * s.paths + scenarios.size() * scenarioPaths, "value", o.quiet);
+    results::WorstYears worst(s.paths, pr, &progress);      // each path's worst year under the policy
+    results::YearCashFlows cash(s.paths, pr, &worst);       // the cash flow at risk
     results::PathValues pv(s.paths, pr, report, &cash);  // the downside, the sensitivities, the report
     InvestmentLsm engine;
     ValueRun run;
@@ -78,7 +88,8 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     run.r = engine.price(pr, rules, s, &pv);
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     checkCaseResult(run.r, casePath, o, o.scenario);  // before anything is printed or written
-    run.downside = results::downside(pv, run.r, s.antithetic, &cash);
+    const results::StrategyWorstYears worstYears = results::strategyWorstYears(engine, pr, rules, s, run.r, worst, &progress);
+    run.downside = results::downside(pv, run.r, s.antithetic, &cash, &worstYears);
     checkCaseDownside(run.downside, casePath, o, o.scenario);
     run.outlook = cases::factorOutlook(c);
     if (x.upperBound) run.upper = investmentUpperBound(pr, rules, s, run.r, x.upper);
@@ -86,12 +97,18 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         run.npvTechnology = results::bestNowTechnology(run.r);
         run.sensitivities = results::sensitivities(c, s, engine, rules, pv, run.npvTechnology, &progress);
     }
+    std::vector<results::ScenarioRun> runs;
     if (report) {
-        std::vector<results::ScenarioRun> runs;
         CommonOptions so = o;
         so.paths = scenarioPaths;
         for (const auto& n : scenarios) runs.push_back(results::runScenario(casePath, so.sets, overridesOf(so), n, scenarioPaths, true, &progress));
-        progress.finish();
+    }
+    progress.finish();
+    if (loan) {  // as `kruispunt loan` prices it on this case: the same function, case and settings
+        if (!o.quiet) std::cerr << "kruispunt value: pricing the loan " << loan->terms.name << " ...\n";
+        run.loan = runLoan(c, *loan, s);
+    }
+    if (report) {
         results::ReportInput in;
         in.c = &c;
         in.r = &run.r;
@@ -103,10 +120,30 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         in.caseText = io::readInputFile(casePath, "case file", io::kMaxYamlBytes);  // its comments: sources, assumptions
         in.sets = o.sets;
         in.downside = &run.downside;
+        const std::optional<results::ReportLoan> rl =
+            run.loan ? std::optional<results::ReportLoan>(reportLoan(*run.loan, *loan)) : std::nullopt;
+        in.loan = rl ? &*rl : nullptr;
         results::writeReport(x.report, in);
     }
     return run;
 }
+
+namespace {
+
+std::string strategyName(const results::StrategyDownside& s) {
+    return s.strategy == "optimal"      ? "optimal (flexible strategy)"
+           : s.strategy == "invest_now" ? "invest now: " + s.technology
+                                        : "never invest";
+}
+
+/// "v +- se" in millions, one decimal.
+std::string millionsPm(const Estimate& e) {
+    std::ostringstream c;
+    c << std::fixed << std::setprecision(1) << e.value / 1e6 << " +- " << e.stdError / 1e6;
+    return c.str();
+}
+
+}  // namespace
 
 void printDownside(std::ostream& o, const results::Downside& d, const std::string& currency) {
     o << "\nDownside (per strategy; " << currency << " million; NPV = the strategy's realised present value on a path,\n"
@@ -117,35 +154,87 @@ void printDownside(std::ostream& o, const results::Downside& d, const std::strin
     o << "  " << std::left << std::setw(34) << "strategy" << std::right << std::setw(16) << "P(NPV < 0)"
       << std::setw(20) << "VaR 95%" << std::setw(20) << "ES 95%" << std::setw(20) << "VaR 99%" << std::setw(20)
       << "ES 99%" << "\n";
-    auto money = [](const Estimate& e) {
-        std::ostringstream c;
-        c << std::fixed << std::setprecision(1) << e.value / 1e6 << " +- " << e.stdError / 1e6;
-        return c.str();
-    };
     auto line = [&](const std::string& name, const results::DownsideLevels& l) {
         std::ostringstream p;
         p << std::fixed << std::setprecision(3) << l.pLoss.value << " +- " << l.pLoss.stdError;
         o << "  " << std::left << std::setw(34) << name << std::right << std::setw(16) << p.str() << std::setw(20)
-          << money(l.var95) << std::setw(20) << money(l.es95) << std::setw(20) << money(l.var99) << std::setw(20)
-          << money(l.es99) << "\n";
+          << millionsPm(l.var95) << std::setw(20) << millionsPm(l.es95) << std::setw(20) << millionsPm(l.var99)
+          << std::setw(20) << millionsPm(l.es99) << "\n";
     };
     for (const results::StrategyDownside& s : d.strategies) {
-        const std::string name = s.strategy == "optimal"      ? "optimal (flexible strategy)"
-                                 : s.strategy == "invest_now" ? "invest now: " + s.technology
-                                                              : "never invest";
-        line(name, s.npv);
+        line(strategyName(s), s.npv);
         if (s.vsNever) line("  vs never invest", *s.vsNever);
     }
-    if (d.cashFlowAtRisk.empty()) return;
-    o << "Cash flow at risk under the optimal strategy (" << currency
-      << " million in the year, undiscounted; operating: capex excluded; every fifth year)\n"
-      << "Year      operating p5          median    after capex p5\n";
-    for (std::size_t k = 0; k < d.cashFlowAtRisk.size(); ++k) {
-        const results::CashFlowAtRisk& c = d.cashFlowAtRisk[k];
-        if (k != 0 && c.year % 5 != 0 && k + 1 != d.cashFlowAtRisk.size()) continue;
-        o << c.year << std::setw(18) << money(c.operatingP5) << std::setw(16) << money(c.operatingP50) << std::setw(18)
-          << money(c.afterCapexP5) << "\n";
+    if (!d.cashFlowAtRisk.empty()) {
+        o << "Cash flow at risk under the optimal strategy (" << currency
+          << " million in the year, undiscounted; operating: capex excluded; every fifth year)\n"
+          << "Year      operating p5          median    after capex p5\n";
+        for (std::size_t k = 0; k < d.cashFlowAtRisk.size(); ++k) {
+            const results::CashFlowAtRisk& c = d.cashFlowAtRisk[k];
+            if (k != 0 && c.year % 5 != 0 && k + 1 != d.cashFlowAtRisk.size()) continue;
+            o << c.year << std::setw(18) << millionsPm(c.operatingP5) << std::setw(16) << millionsPm(c.operatingP50)
+              << std::setw(18) << millionsPm(c.afterCapexP5) << "\n";
+        }
     }
+    printWorstYear(o, d, currency);
+}
+
+void printWorstYear(std::ostream& o, const results::Downside& d, const std::string& currency) {
+    bool any = false;
+    for (const results::StrategyDownside& s : d.strategies) any |= s.worstYear.has_value();
+    if (!any) return;
+    o << "Worst year (per strategy; " << currency << " million in that year, undiscounted: each path's lowest yearly\n"
+      << "net cash flow over the horizon, capex excluded, years with no cash flow at all left out; its mean and\n"
+      << "quantiles over the paths; +- one standard error by sectioning as above)\n";
+    o << "  " << std::left << std::setw(34) << "strategy" << std::right << std::setw(18) << "mean" << std::setw(18)
+      << "1%" << std::setw(18) << "5%" << std::setw(18) << "median" << std::setw(22) << "P(worst year < 0)" << "\n";
+    for (const results::StrategyDownside& s : d.strategies) {
+        if (!s.worstYear) continue;
+        const results::WorstYearLevels& w = *s.worstYear;
+        std::ostringstream p;
+        p << std::fixed << std::setprecision(3) << w.pNegative.value << " +- " << w.pNegative.stdError;
+        o << "  " << std::left << std::setw(34) << strategyName(s) << std::right << std::setw(18) << millionsPm(w.mean)
+          << std::setw(18) << millionsPm(w.p1) << std::setw(18) << millionsPm(w.p5) << std::setw(18)
+          << millionsPm(w.p50) << std::setw(22) << p.str() << "\n";
+    }
+}
+
+void printValueLoan(std::ostream& o, const LoanRun& run, const cases::LoanFile& loan) {
+    o << "\nLoan " << run.terms.name << " on this case, as `kruispunt loan` prices it (docs/loans.md): "
+      << loanTermsLine(run) << "\n  funds " << loan.funds << "; borrower policy: "
+      << (loan.fixedPolicy ? loan.policyTechnology +
+                                 (loan.policyTechnology == "none" ? "" : " in " + std::to_string(loan.policyYear))
+                           : std::string("optimal (trained by the engine)"))
+      << "; debt served by the " << (loan.incremental ? "incremental cash flow (the policy's minus never investing's)"
+                                                      : "plant's cash flow")
+      << "; " << run.paths << " paths\n";
+    if (loan.sizing) {
+        std::ostringstream dscr;  // as written (value's stream is in fixed notation by now)
+        dscr << loan.sizing->minDscr;
+        o << "  sized to a minimum DSCR of " << dscr.str() << " on the " << loan.sizing->on
+          << " cash flow of the paths that draw: " << loanMillions(run.sizedAmount) << " m"
+          << (loan.amountGiven ? ", capped at " + loanMillions(loan.terms.amount) + " m" : std::string()) << "\n";
+    }
+    printLoanCredit(o, run, loan.terms.currency, loan.drawOnInvestment);
+}
+
+results::ReportLoan reportLoan(const LoanRun& run, const cases::LoanFile& loan) {
+    results::ReportLoan r;
+    r.name = run.terms.name;
+    r.currency = run.terms.currency;
+    r.terms = loanTermsLine(run);
+    r.funds = loan.funds;
+    r.policy = loan.fixedPolicy ? "fixed (" + loan.policyTechnology +
+                                      (loan.policyTechnology == "none" ? "" : " in " + std::to_string(loan.policyYear)) + ")"
+                                : std::string("optimal (trained by the engine)");
+    r.cashFlow = loan.incremental ? "incremental" : "plant";
+    r.paths = run.paths;
+    r.drawnPaths = run.drawnPaths;
+    r.drawsOnInvestment = loan.drawOnInvestment;
+    r.fewDrawn = run.fewDrawn();
+    r.firstYear = run.schedule.years.empty() ? run.terms.startYear : run.schedule.years[0];
+    for (const LoanVariantResult& v : run.variants) r.variants.push_back({v.name, v.stats, v.breakevenMargin});
+    return r;
 }
 
 void printSensitivities(std::ostream& o, const std::vector<results::Sensitivity>& s, const std::string& currency,

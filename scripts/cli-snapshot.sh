@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a fixed set of `kruispunt` commands (canonical problems, every example, sensitivities, compare,
-# breakeven, loans, portfolio, CSV output) and stores their outputs in DIR, with the run times
+# breakeven, loans, value --loan, portfolio, CSV output) and stores their outputs in DIR, with the run times
 # (`"seconds"` fields and the CSVs' timing columns) removed, so that two builds can be compared bit
 # for bit: a restructuring keeps every number. Usage:
 #   scripts/cli-snapshot.sh KRUISPUNT DIR [--quick]
@@ -40,6 +40,8 @@ run compare_steelworks compare examples/steelworks_h2_dri.yaml --scenarios all -
 run breakeven_minimal breakeven examples/minimal_case.yaml --instrument operating-subsidy --paths 10000 --json --quiet
 run loan_steelworks loan examples/steelworks_h2_dri.yaml examples/steelworks_dri_green_loan.yaml --paths 10000 --json --quiet
 run loan_refinery loan examples/refinery_hydrogen_ccs_porthos.yaml examples/refinery_ccs_loan.yaml --scenario accelerated --paths 10000 --json --quiet
+run value_steelworks_loan value examples/steelworks_h2_dri.yaml --loan examples/steelworks_dri_green_loan.yaml --paths 10000 --json --quiet
+run value_minimal_loan_text value examples/minimal_case.yaml --loan tests/data/loan_file_test/few_drawn.yaml --paths 2000 --quiet
 run portfolio portfolio examples/dutch_industry_loan_portfolio.yaml --paths 10000 --json --quiet
 if [ -d "$OUT/minimal_out" ]; then
   strip < "$OUT/minimal_out/results.json" > "$OUT/minimal_out/results.stripped" && rm "$OUT/minimal_out/results.json"

@@ -189,6 +189,26 @@
         ],
       },
     }),
+    // the optimal strategy's yearly cash flow: median, 5% and 1% levels (solid, darker = rarer), the
+    // 5% level after capex (dashed), and the zero line; EUR million, undiscounted
+    cfar: () => make({
+      data: { values: data.cfar },
+      width: 640, height: 260,
+      layer: [
+        { mark: { type: "rule", color: "#999", strokeWidth: 1 }, data: { values: [{ zero: 0 }] },
+          encoding: { y: { field: "zero", type: "quantitative" } } },
+        { mark: { type: "line", strokeWidth: 2.2, interpolate: "linear" },
+          encoding: { x: year,
+                      y: { field: "value", type: "quantitative", title: `cash flow in the year, ${cur} million` },
+                      color: { field: "series", type: "nominal", title: null, sort: data.cfar_order,
+                               scale: { domain: data.cfar_order, range: ["#1f5f8b", "#d9822b", "#c0392b", "#8e44ad"] },
+                               legend: { orient: "bottom", columns: 2, labelLimit: 260 } },
+                      strokeDash: { field: "series", type: "nominal", sort: data.cfar_order, legend: null,
+                                    scale: { domain: data.cfar_order, range: [[1, 0], [1, 0], [1, 0], [6, 4]] } },
+                      tooltip: [{ field: "year" }, { field: "series" }, { field: "value", format: ",.1f" },
+                                { field: "se", title: "standard error", format: ",.1f" }] } },
+      ],
+    }),
     compare: () => make({
       data: { values: data.compare_long },
       facet: { column: { field: "measure", type: "nominal", title: null, sort: data.compare_measures } },

@@ -3,6 +3,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -26,18 +27,6 @@ double tWidening(std::size_t k) {
     return q * q;
 }
 
-/// The five statistics of one sorted sample, in the order of DownsideLevels.
-struct Point {
-    double pLoss, var95, es95, var99, es99;
-};
-
-Point pointOf(std::vector<double>& v) {
-    std::sort(v.begin(), v.end());
-    const auto loss = static_cast<std::size_t>(std::lower_bound(v.begin(), v.end(), 0.0) - v.begin());
-    return {static_cast<double>(loss) / static_cast<double>(v.size()), lowerQuantile(v, 0.05),
-            expectedShortfall(v, 0.05), lowerQuantile(v, 0.01), expectedShortfall(v, 0.01)};
-}
-
 /// Sectioning: theta on all paths, SE from the batches' theta_k around it, widened to Student-t.
 Estimate sectioned(double all, const std::vector<double>& parts) {
     const std::size_t k = parts.size();
@@ -46,6 +35,37 @@ Estimate sectioned(double all, const std::vector<double>& parts) {
     for (double t : parts) ss += (t - all) * (t - all);
     const double K = static_cast<double>(k);
     return {all, std::sqrt(tWidening(k) * ss / (K * (K - 1)))};
+}
+
+/// The statistic `stat` (a sorted sample -> std::array<double, N>) on all of x[0..n) and on each
+/// batch, each figure sectioned (sectioned()).
+template <std::size_t N, class Stat>
+std::array<Estimate, N> sectionedFigures(const double* x, std::size_t n, const std::vector<PathRange>& batches,
+                                         Stat stat) {
+    std::vector<double> v(x, x + n);
+    std::sort(v.begin(), v.end());
+    const std::array<double, N> all = stat(v);
+    std::vector<std::array<double, N>> parts;
+    for (const PathRange& r : batches) {
+        v.assign(x + r.first, x + r.last);
+        std::sort(v.begin(), v.end());
+        parts.push_back(stat(v));
+    }
+    std::array<Estimate, N> out;
+    for (std::size_t i = 0; i < N; ++i) {
+        std::vector<double> t;
+        for (const auto& p : parts) t.push_back(p[i]);
+        out[i] = sectioned(all[i], t);
+    }
+    return out;
+}
+
+/// A mean's SE is at least its pricing error (antithetic pairs averaged first), as the engine
+/// floors every mean's (investment_statistics.cpp, slotEstimate).
+template <class F>
+void floorAtPricingError(Estimate& e, std::size_t n, bool antithetic, F&& f) {
+    if (n < (antithetic ? 4u : 2u)) return;
+    e.stdError = std::max(e.stdError, pathMoments(0, n, antithetic, f).estimate().stdError);
 }
 
 }  // namespace
@@ -81,28 +101,77 @@ std::vector<PathRange> downsideBatches(std::size_t paths, std::size_t rules, boo
 DownsideLevels downsideLevels(const double* x, std::size_t n, const std::vector<PathRange>& batches, bool antithetic) {
     KP_REQUIRE(n > 0 && !batches.empty() && batches.back().last == n, "downsideLevels: ", n, " paths in ",
                batches.size(), " batches, but the batches must partition at least one path");
-    std::vector<double> v(x, x + n);
-    const Point all = pointOf(v);
-    std::vector<Point> parts;
-    for (const PathRange& r : batches) {
-        v.assign(x + r.first, x + r.last);
-        parts.push_back(pointOf(v));
-    }
-    auto field = [&](double Point::*f) {
-        std::vector<double> t;
-        for (const Point& p : parts) t.push_back(p.*f);
-        return sectioned(all.*f, t);
-    };
-    DownsideLevels d{field(&Point::pLoss), field(&Point::var95), field(&Point::es95), field(&Point::var99),
-                     field(&Point::es99)};
-    // P(loss) is a mean: its SE is at least its pricing error (antithetic pairs averaged first), as
-    // the engine floors every mean's (investment_statistics.cpp, slotEstimate)
-    if (n >= (antithetic ? 4u : 2u)) {
-        const Estimate pricing =
-            pathMoments(0, n, antithetic, [&](std::size_t p) { return x[p] < 0 ? 1.0 : 0.0; }).estimate();
-        d.pLoss.stdError = std::max(d.pLoss.stdError, pricing.stdError);
-    }
+    const auto f = sectionedFigures<5>(x, n, batches, [](const std::vector<double>& v) {
+        const auto loss = static_cast<std::size_t>(std::lower_bound(v.begin(), v.end(), 0.0) - v.begin());
+        return std::array<double, 5>{static_cast<double>(loss) / static_cast<double>(v.size()), lowerQuantile(v, 0.05),
+                                     expectedShortfall(v, 0.05), lowerQuantile(v, 0.01), expectedShortfall(v, 0.01)};
+    });
+    DownsideLevels d{f[0], f[1], f[2], f[3], f[4]};
+    floorAtPricingError(d.pLoss, n, antithetic, [&](std::size_t p) { return x[p] < 0 ? 1.0 : 0.0; });  // P(loss) is a mean
     return d;
+}
+
+WorstYearLevels worstYearLevels(const double* x, std::size_t n, const std::vector<PathRange>& batches,
+                                bool antithetic) {
+    KP_REQUIRE(n > 0 && !batches.empty() && batches.back().last == n, "worstYearLevels: ", n, " paths in ",
+               batches.size(), " batches, but the batches must partition at least one path");
+    const auto f = sectionedFigures<5>(x, n, batches, [](const std::vector<double>& v) {
+        double sum = 0;
+        for (double y : v) sum += y;  // in sorted order: the same for any thread count
+        const auto negative = static_cast<std::size_t>(std::lower_bound(v.begin(), v.end(), 0.0) - v.begin());
+        const double m = static_cast<double>(v.size());
+        return std::array<double, 5>{sum / m, lowerQuantile(v, 0.01), lowerQuantile(v, 0.05), lowerQuantile(v, 0.5),
+                                     static_cast<double>(negative) / m};
+    });
+    WorstYearLevels w{f[0], f[1], f[2], f[3], f[4]};
+    floorAtPricingError(w.mean, n, antithetic, [&](std::size_t p) { return x[p]; });
+    floorAtPricingError(w.pNegative, n, antithetic, [&](std::size_t p) { return x[p] < 0 ? 1.0 : 0.0; });
+    return w;
+}
+
+WorstYears::WorstYears(std::size_t paths, const InvestmentProblem& problem, PricingObserver* next)
+    : years_(static_cast<std::size_t>(problem.project.horizonYears)),
+      periodsPerYear_(static_cast<std::size_t>(problem.project.periodsPerYear)), startYear_(problem.project.startYear),
+      next_(next), worst_(paths, 0.0), year_(paths, problem.project.startYear - 1) {}
+
+void WorstYears::onBlock(const PricingBlock& b) {
+    KP_REQUIRE(b.first + b.n <= worst_.size() && b.years == years_ * periodsPerYear_, "WorstYears: a block of paths ",
+               b.first, "..", b.first + b.n, " with ", b.years, " periods, but must fit the ", worst_.size(),
+               " paths and ", years_ * periodsPerYear_, " periods it was made for");
+    for (std::size_t p = 0; p < b.n; ++p) {
+        double worst = 0;
+        int year = startYear_ - 1;
+        for (std::size_t k = 0; k < years_; ++k) {
+            double cf = 0;
+            for (std::size_t q = 0; q < periodsPerYear_; ++q) cf += b.cashFlow[(k * periodsPerYear_ + q) * b.n + p];
+            if (cf == 0) continue;  // nothing runs, nothing is paid: no year of the plant
+            if (year < startYear_ || cf < worst) worst = cf, year = startYear_ + static_cast<int>(k);
+        }
+        worst_[b.first + p] = worst;
+        year_[b.first + p] = year;
+    }
+    if (next_) next_->onBlock(b);
+}
+
+StrategyWorstYears strategyWorstYears(InvestmentLsm& engine, const InvestmentProblem& problem,
+                                      const std::vector<InvestmentRule>& rules, const InvestmentSettings& settings,
+                                      const InvestmentResult& r, const WorstYears& optimal, PricingObserver* observer) {
+    KP_REQUIRE(optimal.paths() == settings.paths, "strategyWorstYears: the valuation's worst years are of ",
+               optimal.paths(), " paths, but must be of the settings' ", settings.paths);
+    StrategyWorstYears out;
+    out.optimal.assign(optimal.worst(), optimal.worst() + optimal.paths());
+    auto fixed = [&](int technology) {
+        InvestmentSettings s = settings;
+        s.fixedPolicy = FixedPolicy{technology, problem.project.startYear};
+        WorstYears w(settings.paths, problem, observer);
+        engine.price(problem, rules, s, &w);
+        return std::vector<double>(w.worst(), w.worst() + w.paths());
+    };
+    out.investNow.resize(r.npvNow.size());
+    for (std::size_t j = 0; j < r.npvNow.size(); ++j)
+        if (std::isfinite(r.npvNow[j].value)) out.investNow[j] = fixed(static_cast<int>(j));
+    out.never = fixed(-1);
+    return out;
 }
 
 YearCashFlows::YearCashFlows(std::size_t paths, const InvestmentProblem& problem, PricingObserver* next)
@@ -128,25 +197,33 @@ void YearCashFlows::onBlock(const PricingBlock& b) {
     if (next_) next_->onBlock(b);
 }
 
-Downside downside(const PathValues& pv, const InvestmentResult& r, bool antithetic, const YearCashFlows* cash) {
+Downside downside(const PathValues& pv, const InvestmentResult& r, bool antithetic, const YearCashFlows* cash,
+                  const StrategyWorstYears* worst) {
     const std::size_t n = pv.paths();
     Downside out;
     const std::vector<PathRange> batches = downsideBatches(n, r.rules, antithetic);
     out.batches = batches.size();
     out.byRules = r.rules > 1;
     std::vector<double> diff(n);
-    auto strategy = [&](const std::string& name, const std::string& tech, const double* x, bool vsNever) {
-        StrategyDownside s{name, tech, downsideLevels(x, n, batches, antithetic), std::nullopt};
+    if (worst)
+        KP_REQUIRE(worst->optimal.size() == n && worst->never.size() == n, "downside: worst years of ",
+                   worst->optimal.size(), " paths, but must be of the ", n, " paths of the values");
+    auto strategy = [&](const std::string& name, const std::string& tech, const double* x, bool vsNever,
+                        const std::vector<double>* w) {
+        StrategyDownside s{name, tech, downsideLevels(x, n, batches, antithetic), std::nullopt, std::nullopt};
         if (vsNever) {
             for (std::size_t p = 0; p < n; ++p) diff[p] = x[p] - pv.never()[p];
             s.vsNever = downsideLevels(diff.data(), n, batches, antithetic);
         }
+        if (w && w->size() == n) s.worstYear = worstYearLevels(w->data(), n, batches, antithetic);
         out.strategies.push_back(std::move(s));
     };
-    strategy("optimal", "", pv.option(), true);
+    strategy("optimal", "", pv.option(), true, worst ? &worst->optimal : nullptr);
     for (std::size_t j = 0; j < pv.technologies() && j < r.npvNow.size(); ++j)
-        if (std::isfinite(r.npvNow[j].value)) strategy("invest_now", r.technologyNames[j], pv.npvNow(j), true);
-    strategy("never_invest", "", pv.never(), false);
+        if (std::isfinite(r.npvNow[j].value))
+            strategy("invest_now", r.technologyNames[j], pv.npvNow(j), true,
+                     worst && j < worst->investNow.size() ? &worst->investNow[j] : nullptr);
+    strategy("never_invest", "", pv.never(), false, worst ? &worst->never : nullptr);
     if (cash) {
         KP_REQUIRE(cash->paths() == n, "downside: cash flows of ", cash->paths(), " paths, but must be of the ", n,
                    " paths of the values");
@@ -163,7 +240,8 @@ Downside downside(const PathValues& pv, const InvestmentResult& r, bool antithet
         };
         for (std::size_t k = 0; k < cash->years(); ++k)
             out.cashFlowAtRisk.push_back({cash->startYear() + static_cast<int>(k), est(cash->operating(k), 0.05),
-                                          est(cash->operating(k), 0.5), est(cash->afterCapex(k), 0.05)});
+                                          est(cash->operating(k), 0.5), est(cash->afterCapex(k), 0.05),
+                                          est(cash->operating(k), 0.01)});
     }
     return out;
 }
@@ -174,7 +252,24 @@ const char* const kDownsideConvention =
     "of the worst (1 - X) of paths, both values of the NPV (negative = a loss), not losses; p_loss = P(NPV < "
     "0); vs_never: the same for the NPV minus never investing's on the same path";
 
+const char* const kWorstYearConvention =
+    "worst year = a path's lowest yearly net cash flow over the horizon under the strategy, undiscounted, in "
+    "money of the price base year (the plant's and the investment's cash flows, subsidies and carbon costs "
+    "included, capex excluded: it is paid by the loan and the sponsors' equity); a year with no cash flow at "
+    "all (nothing runs: after closing or the end of life) is left out; p1, p5, p50 = its 1%, 5%, 50% "
+    "quantiles over the paths (the ceil(q n)-th smallest); p_negative = P(worst year < 0)";
+
 namespace {
+
+nlohmann::ordered_json worstYearJson(const WorstYearLevels& w) {
+    nlohmann::ordered_json j;
+    j["mean"] = estimateJson(w.mean);
+    j["p1"] = estimateJson(w.p1);
+    j["p5"] = estimateJson(w.p5);
+    j["p50"] = estimateJson(w.p50);
+    j["p_negative"] = estimateJson(w.pNegative);
+    return j;
+}
 
 nlohmann::ordered_json levelsJson(const DownsideLevels& l) {
     nlohmann::ordered_json j;
@@ -213,8 +308,24 @@ nlohmann::ordered_json downsideJson(const Downside& d) {
         cf.push_back({{"year", c.year},
                       {"operating_p5", estimateJson(c.operatingP5)},
                       {"operating_p50", estimateJson(c.operatingP50)},
-                      {"after_capex_p5", estimateJson(c.afterCapexP5)}});
+                      {"after_capex_p5", estimateJson(c.afterCapexP5)},
+                      {"operating_p1", estimateJson(c.operatingP1)}});
     j["cash_flow_at_risk"] = cf;
+    bool anyWorst = false;
+    for (const StrategyDownside& s : d.strategies) anyWorst |= s.worstYear.has_value();
+    if (anyWorst) {
+        nlohmann::ordered_json w;
+        w["convention"] = kWorstYearConvention;
+        nlohmann::ordered_json wNow = nlohmann::ordered_json::object();
+        for (const StrategyDownside& s : d.strategies) {
+            if (!s.worstYear) continue;
+            if (s.strategy == "invest_now") wNow[s.technology] = worstYearJson(*s.worstYear);
+            else w[s.strategy] = worstYearJson(*s.worstYear);
+            if (s.strategy == "optimal") w["invest_now"] = nlohmann::ordered_json::object();  // keeps the order
+        }
+        w["invest_now"] = wNow;
+        j["worst_year"] = w;
+    }
     return j;
 }
 
@@ -244,6 +355,22 @@ std::string cashFlowAtRiskCsv(const Downside& d, const std::string& cur) {
         t.row({std::to_string(c.year), csvNumber(c.operatingP5.value), csvNumber(c.operatingP5.stdError),
                csvNumber(c.operatingP50.value), csvNumber(c.operatingP50.stdError), csvNumber(c.afterCapexP5.value),
                csvNumber(c.afterCapexP5.stdError)});
+    return t.text();
+}
+
+std::string worstYearCsv(const Downside& d, const std::string& cur) {
+    CsvTable t({"strategy", "technology", "mean_" + cur, "mean_se_" + cur, "p1_" + cur, "p1_se_" + cur, "p5_" + cur,
+                "p5_se_" + cur, "p50_" + cur, "p50_se_" + cur, "p_negative", "p_negative_se"});
+    for (const StrategyDownside& s : d.strategies) {
+        if (!s.worstYear) continue;
+        const WorstYearLevels& w = *s.worstYear;
+        std::vector<std::string> cells{s.strategy, s.technology};
+        for (const Estimate* e : {&w.mean, &w.p1, &w.p5, &w.p50, &w.pNegative}) {
+            cells.push_back(csvNumber(e->value));
+            cells.push_back(csvNumber(e->stdError));
+        }
+        t.row(cells);
+    }
     return t.text();
 }
 

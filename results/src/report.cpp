@@ -256,7 +256,26 @@ Json chartData(const ReportInput& in) {
         }
     d["compare_long"] = cmp;
     d["compare_measures"] = measures;
+    // the cash flow year by year under the optimal strategy (EUR million): median, 5%, 1%, 5% after capex
+    Json cfar = Json::array();
+    const Json cfarOrder = {"median", "5% (1 path in 20 is below)", "1% (1 path in 100 is below)",
+                            "5% after capex net of grant"};
+    if (in.downside)
+        for (const CashFlowAtRisk& x : in.downside->cashFlowAtRisk) {
+            const Estimate* e[] = {&x.operatingP50, &x.operatingP5, &x.operatingP1, &x.afterCapexP5};
+            for (std::size_t i = 0; i < 4; ++i)
+                cfar.push_back({{"year", x.year}, {"series", cfarOrder[i]}, {"value", e[i]->value / 1e6},
+                                {"se", e[i]->stdError / 1e6}});
+        }
+    d["cfar"] = cfar;
+    d["cfar_order"] = cfarOrder;
     return d;
+}
+
+std::string strategyLabel(const StrategyDownside& s) {
+    return s.strategy == "optimal"      ? "optimal strategy"
+           : s.strategy == "invest_now" ? "invest now: " + s.technology
+                                        : "never invest (carry on)";
 }
 
 std::string decisionText(const InvestmentResult& r) {
@@ -269,7 +288,7 @@ std::string decisionText(const InvestmentResult& r) {
 // the downside of each strategy (results/downside.hpp; docs/valuation.md, "Downside"): P(loss), VaR
 // and ES of the NPV and of its difference with never investing, each +- its standard error
 void downsideTable(std::ostream& o, const Downside& d, const std::string& cur) {
-    o << "<h2>Downside</h2>\n<p class=\"read\" id=\"downside-read\">What a financier or insurer asks: how bad can each "
+    o << "<h3>Downside of the present value</h3>\n<p class=\"read\" id=\"downside-read\">How bad can each "
          "strategy turn out? NPV is the strategy's realised present value on a path (the plant's own cash flows "
          "and capex included, so never investing is the site's whole value); <i>vs never</i> is the NPV minus "
          "never investing's on the same path. VaR and ES are values of the NPV, negative for a loss: VaR 95% is "
@@ -288,13 +307,153 @@ void downsideTable(std::ostream& o, const Downside& d, const std::string& cur) {
         o << "</tr>\n";
     };
     for (const StrategyDownside& s : d.strategies) {
-        const std::string name = s.strategy == "optimal"      ? "optimal strategy"
-                                 : s.strategy == "invest_now" ? "invest now: " + s.technology
-                                                              : "never invest (carry on)";
+        const std::string name = strategyLabel(s);
         row(name, s.npv);
         if (s.vsNever) row(name + ", vs never", *s.vsNever);
     }
     o << "</table>\n";
+}
+
+// the cash flow at risk of the optimal strategy, year by year: a chart (report.js, "cfar") and the
+// figures every fifth year
+void cashFlowAtRisk(std::ostream& o, const Downside& d, const std::string& cur) {
+    if (d.cashFlowAtRisk.empty()) return;
+    o << "<h3>Cash flow year by year under the optimal strategy</h3>\n<p class=\"read\" id=\"cfar-read\">The "
+         "year's net cash flow (undiscounted, " << esc(cur) << " million of the price base year; capex excluded, as "
+         "the loan and the sponsors' equity pay it): the median path, and the level it falls below on one path in "
+         "twenty (5%) and one in a hundred (1%), each year on its own (the 5% line is not one path: a different "
+         "path may be worst each year). The dashed line is the 5% level after capex net of grant, the cash the "
+         "owner must find in a building year. Figures every fifth year below, &plusmn; one standard error.</p>\n"
+      << "<div class=\"chart\" id=\"chart-cfar\" data-chart=\"cfar\"></div>\n";
+    o << "<table id=\"cash-flow-at-risk\">\n<tr><th>year</th><th>median, " << esc(cur) << " m</th><th>5% level, "
+      << esc(cur) << " m</th><th>1% level, " << esc(cur) << " m</th><th>5% level after capex, " << esc(cur)
+      << " m</th></tr>\n";
+    auto cell = [&](const Estimate& e) {
+        o << "<td>" << fmt("%.1f", e.value / 1e6) << " &plusmn; " << fmt("%.1f", e.stdError / 1e6) << "</td>";
+    };
+    for (std::size_t k = 0; k < d.cashFlowAtRisk.size(); ++k) {
+        const CashFlowAtRisk& c = d.cashFlowAtRisk[k];
+        if (k != 0 && c.year % 5 != 0 && k + 1 != d.cashFlowAtRisk.size()) continue;
+        o << "<tr><td>" << c.year << "</td>";
+        cell(c.operatingP50), cell(c.operatingP5), cell(c.operatingP1), cell(c.afterCapexP5);
+        o << "</tr>\n";
+    }
+    o << "</table>\n";
+}
+
+// the worst year of each strategy: its distribution over the paths
+void worstYearTable(std::ostream& o, const Downside& d, const std::string& cur) {
+    const StrategyDownside* optimal = nullptr;
+    bool any = false;
+    for (const StrategyDownside& s : d.strategies) {
+        any |= s.worstYear.has_value();
+        if (s.strategy == "optimal" && s.worstYear) optimal = &s;
+    }
+    if (!any) return;
+    o << "<h3>Worst year</h3>\n<p class=\"read\" id=\"worst-year-read\">Each path's single worst year: its lowest "
+         "yearly net cash flow over the horizon, undiscounted, in " << esc(cur) << " million (capex excluded; years "
+         "in which nothing runs, after closing or the end of life, left out). The table gives how that worst year "
+         "is spread over the paths: its mean, the level the worst year falls below on 1% and 5% of paths, the "
+         "median path's worst year, and the share of paths that have at least one year with a negative cash "
+         "flow, each &plusmn; one standard error.";
+    if (optimal) {
+        const WorstYearLevels& w = *optimal->worstYear;
+        o << " Under the optimal strategy " << percent(w.pNegative.value) << " of paths have at least one "
+          << "loss-making year; the median path's worst year is " << fmt("%.0f", w.p50.value / 1e6) << " m, and one "
+          << "path in twenty has a year below " << fmt("%.0f", w.p5.value / 1e6) << " m.";
+    }
+    o << "</p>\n<table id=\"worst-year\">\n<tr><th>strategy</th><th>mean, " << esc(cur) << " m</th><th>1% level, "
+      << esc(cur) << " m</th><th>5% level, " << esc(cur) << " m</th><th>median, " << esc(cur)
+      << " m</th><th>P(worst year &lt; 0)</th></tr>\n";
+    auto cell = [&](const Estimate& e, double scale, const char* f) {
+        o << "<td>" << fmt(f, e.value / scale) << " &plusmn; " << fmt(f, e.stdError / scale) << "</td>";
+    };
+    for (const StrategyDownside& s : d.strategies) {
+        if (!s.worstYear) continue;
+        const WorstYearLevels& w = *s.worstYear;
+        o << "<tr><td>" << esc(strategyLabel(s)) << "</td>";
+        cell(w.mean, 1e6, "%.1f"), cell(w.p1, 1e6, "%.1f"), cell(w.p5, 1e6, "%.1f"), cell(w.p50, 1e6, "%.1f");
+        cell(w.pNegative, 1.0, "%.3f");
+        o << "</tr>\n";
+    }
+    o << "</table>\n";
+}
+
+// the loan priced on the case (value --loan): its headline statistics as `kruispunt loan` gives them
+void loanSection(std::ostream& o, const ReportLoan& l) {
+    const LoanStatistics& s = l.variants.front().stats;
+    const std::string cur = esc(l.currency);
+    auto pct = [](double x) { return fmt("%.2f%%", 100 * x); };
+    auto m = [](double x) { return fmt("%.1f", x / 1e6); };
+    auto bp = [](double x) { return fmt("%.1f bp", 1e4 * x); };
+    o << "<h3>Loan: " << esc(l.name) << "</h3>\n<p class=\"read\" id=\"loan-read\">" << esc(l.terms)
+      << ", financing " << esc(l.funds) << "; the borrower follows the " << esc(l.policy)
+      << " policy; debt served by the " << (l.cashFlow == "incremental" ? "investment's incremental cash flow (the "
+                                                                          "policy's minus never investing's)"
+                                                                        : "plant's cash flow")
+      << "; priced on the same case and paths as <code>kruispunt loan</code> prices it (" << l.paths
+      << " paths; docs/loans.md). PD is the probability that the loan defaults over its tenor, LGD the share of "
+         "the exposure lost at a default, the expected loss and value are present values at the drawdown; the "
+         "break-even margin is the margin at which the bank's expected value covers its required return.</p>\n";
+    if (l.drawsOnInvestment && l.fewDrawn)
+        o << "<p class=\"read no-chart\" id=\"loan-few-drawn\"><b>Drawn on " << l.drawnPaths << " of " << l.paths
+          << " paths only.</b> The loan is drawn only on the paths where the borrower invests in time; the figures "
+             "given drawn (PD given drawn) rest on those " << l.drawnPaths
+          << " paths and are not reliable (fewer than 100): run more paths, or read the unconditional figures.</p>\n";
+    o << "<table id=\"loan\">\n<tr><th>figure</th><th>estimate</th><th>standard error</th></tr>\n";
+    auto row = [&](const std::string& name, const std::string& v, const std::string& se) {
+        o << "<tr><td>" << name << "</td><td>" << v << "</td><td>" << se << "</td></tr>\n";
+    };
+    if (l.drawsOnInvestment) {
+        row("P(drawn)", pct(s.drawProbability.value), pct(s.drawProbability.stdError));
+        row("drawn paths", std::to_string(l.drawnPaths) + " of " + std::to_string(l.paths), "");
+        row("PD given drawn", pct(s.pdGivenDrawn.value),
+            l.fewDrawn ? "n/a (" + std::to_string(l.drawnPaths) + " drawn paths)" : pct(s.pdGivenDrawn.stdError));
+    }
+    row(l.drawsOnInvestment ? "PD over the tenor (unconditional)" : "PD over the tenor", pct(s.pdCumulative.value),
+        pct(s.pdCumulative.stdError));
+    row("LGD (after collateral and guarantee)", pct(s.lgd.value), pct(s.lgd.stdError));
+    row("expected loss, " + cur + " m", m(s.expectedLoss.value), m(s.expectedLoss.stdError));
+    row("VaR 99% of the loss, " + cur + " m", m(s.tail99.var.value), m(s.tail99.var.stdError));
+    row("ES 99% of the loss, " + cur + " m", m(s.tail99.es.value), m(s.tail99.es.stdError));
+    row("value to the bank, " + cur + " m", m(s.value.value), m(s.value.stdError));
+    row("break-even margin", bp(l.variants.front().breakevenMargin.value), bp(l.variants.front().breakevenMargin.stdError));
+    o << "</table>\n<p class=\"read\" id=\"loan-pd-by-year\">PD by year:";
+    for (std::size_t i = 0; i < s.pdAnnual.size(); ++i)
+        o << (i ? ", " : " ") << l.firstYear + static_cast<int>(i) << " " << pct(s.pdAnnual[i].value);
+    o << ".</p>\n";
+    if (l.variants.size() > 1) {
+        o << "<table id=\"loan-variants\">\n<tr><th>variant</th><th>PD</th><th>expected loss, " << cur
+          << " m</th><th>ES 99%, " << cur << " m</th><th>value, " << cur << " m</th><th>break-even margin</th></tr>\n";
+        for (const ReportLoan::Variant& v : l.variants) {
+            std::string name = v.name;
+            std::replace(name.begin(), name.end(), '_', ' ');
+            o << "<tr><td>" << esc(name) << "</td><td>" << pct(v.stats.pdCumulative.value) << "</td><td>"
+              << m(v.stats.expectedLoss.value) << "</td><td>" << m(v.stats.tail99.es.value) << "</td><td>"
+              << m(v.stats.value.value) << "</td><td>" << bp(v.breakevenMargin.value) << " &plusmn; "
+              << bp(v.breakevenMargin.stdError) << "</td></tr>\n";
+        }
+        o << "</table>\n";
+    }
+}
+
+// "Risk and bankability" (issue 15, item 3): the downside of each strategy, the cash flow year by
+// year, the worst year, and a loan's statistics when one is given
+void riskSection(std::ostream& o, const ReportInput& in, const std::string& cur) {
+    const Downside& d = *in.downside;
+    o << "<h2 id=\"risk\">Risk and bankability</h2>\n<p class=\"read\" id=\"risk-read\">What a lender, an insurer "
+         "or a credit committee asks beyond the expected value: how bad can each strategy turn out, how thin do "
+         "single years get, and, with a loan, how likely it is to be repaid. Every figure comes from the same "
+         "simulated paths as the values above; quantiles are the lower empirical ones (the 5% level is exceeded "
+         "on 95% of paths).</p>\n";
+    downsideTable(o, d, cur);
+    cashFlowAtRisk(o, d, cur);
+    worstYearTable(o, d, cur);
+    if (in.loan) loanSection(o, *in.loan);
+    else
+        o << "<p class=\"read\" id=\"no-loan\">No loan was given: <code>kruispunt value CASE --loan LOAN.yaml "
+             "--report FILE</code> adds a loan's probability of default, expected loss and break-even margin here "
+             "(docs/loans.md).</p>\n";
 }
 
 void section(std::ostream& o, const std::string& title, const std::string& read, const std::string& chart) {
@@ -521,7 +680,7 @@ std::string reportHtml(const ReportInput& in) {
             "Distribution over the simulated paths of the present value of the optimal strategy, of "
             "investing now, and of carrying on as is; dashed lines are the means.",
             "value");
-    if (in.downside) downsideTable(o, *in.downside, cur);
+    if (in.downside) riskSection(o, in, cur);
     section(o, "Emissions",
             std::string("Expected emissions of the plant under the optimal strategy (line) with the 5th&ndash;95th "
                         "percentile band, against carrying on as it is today (red dashes).") +

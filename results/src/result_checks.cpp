@@ -48,6 +48,14 @@ void checkDownside(const Downside& d, const std::string& where, const std::vecto
         const std::string field = "downside." + s.strategy + (s.technology.empty() ? "" : "." + s.technology);
         levels(field, s.npv);
         if (s.vsNever) levels(field + ".vs_never", *s.vsNever);
+        if (s.worstYear) {
+            const std::string w = "downside.worst_year." + s.strategy + (s.technology.empty() ? "" : "." + s.technology);
+            estimate(w + ".mean", s.worstYear->mean);
+            estimate(w + ".p1", s.worstYear->p1);
+            estimate(w + ".p5", s.worstYear->p5);
+            estimate(w + ".p50", s.worstYear->p50);
+            estimate(w + ".p_negative", s.worstYear->pNegative);
+        }
     }
     for (const CashFlowAtRisk& c : d.cashFlowAtRisk) {
         std::string y(1, '[');  // appends: GCC 12 -Wrestrict false positive (bug 105329) on "[" + std::string
@@ -55,6 +63,7 @@ void checkDownside(const Downside& d, const std::string& where, const std::vecto
         estimate("downside.cash_flow_at_risk" + y + ".operating_p5", c.operatingP5);
         estimate("downside.cash_flow_at_risk" + y + ".operating_p50", c.operatingP50);
         estimate("downside.cash_flow_at_risk" + y + ".after_capex_p5", c.afterCapexP5);
+        estimate("downside.cash_flow_at_risk" + y + ".operating_p1", c.operatingP1);
     }
 }
 

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The HTML report in a real browser: writes `kruispunt value --report` for the minimal case (small
-# paths), renders it in headless Chromium (Debian's chromium, scripts/install-deps.sh) and checks
-# that every chart drew marks into its SVG, that no chart failed, and that the page references
-# nothing outside itself. Also: the progress bar shows on a terminal and not otherwise.
+# paths; with a loan drawn on few paths, so the risk and bankability section is whole), renders it in
+# headless Chromium (Debian's chromium, scripts/install-deps.sh) and checks that every chart drew
+# marks into its SVG, that no chart failed, and that the page references nothing outside itself. Also: the progress bar shows on a terminal and not otherwise.
 # Usage: report_browser_test.sh KRUISPUNT SOURCE_DIR
 set -u
 K="$1"; S="$2"; T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 command -v chromium >/dev/null || fail "chromium is not installed (scripts/install-deps.sh installs it)"
 C="$S/examples/minimal_case.yaml"
-"$K" value "$C" --paths 2000 --report-paths 2000 --report "$T/report.html" --quiet > "$T/value.txt" || fail "value --report exit $?"
+"$K" value "$C" --paths 2000 --report-paths 2000 --report "$T/report.html" --loan "$S/tests/data/loan_file_test/few_drawn.yaml" \
+  --quiet > "$T/value.txt" || fail "value --report exit $?"
 grep -q "Report written to $T/report.html" "$T/value.txt" || fail "no report line"
 R="$T/report.html"
 # self-contained: no external script, style, image or link; a CSP forbids any fetch
@@ -25,8 +26,8 @@ chromium --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --virtual
   --user-data-dir="$T/profile" --dump-dom "file://$R" > "$T/dom.html" 2> "$T/chromium.log" || fail "chromium exit $?: $(tail -5 "$T/chromium.log")"
 grep -q 'data-charts="done"' "$T/dom.html" || fail "the page's script did not finish: $(tail -5 "$T/chromium.log")"
 charts=$(grep -o 'data-chart="[a-z]*"' "$R" | sort -u | wc -l)
-[ "$charts" -eq 8 ] || fail "$charts charts in the page, expected 8"
-for c in fan boundary timing value emissions production tornado compare; do
+[ "$charts" -eq 9 ] || fail "$charts charts in the page, expected 9"
+for c in fan boundary timing value cfar emissions production tornado compare; do
   tag=$(grep -o "<div[^>]*data-chart=\"$c\"[^>]*>" "$T/dom.html")
   echo "$tag" | grep -q 'data-drawn="true"' || fail "chart $c did not draw: $tag"
   marks=$(echo "$tag" | sed -n 's/.*data-marks="\([0-9]*\)".*/\1/p')
@@ -34,6 +35,10 @@ for c in fan boundary timing value emissions production tornado compare; do
   echo "$tag" | grep -q 'data-error' && fail "chart $c: $tag"
 done
 grep -q 'class="chart-error"' "$T/dom.html" && fail "a chart reported an error"
+# the risk and bankability section, with the loan given (value --loan): its tables
+for id in risk downside cash-flow-at-risk worst-year loan loan-variants loan-few-drawn; do
+  grep -q "id=\"$id\"" "$R" || fail "no element $id in the risk and bankability section"
+done
 grep -q '<svg[^>]*class="marks"' "$T/dom.html" || fail "no Vega SVG in the page"
 # progress bar: on a terminal (script(1) gives the command a pseudo-terminal) for a run of more than
 # a second; never with --quiet

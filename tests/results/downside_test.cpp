@@ -10,7 +10,14 @@
 //!   with the reported (unwidened) SE, within a band set by the 20 seeds' chi-squared;
 //! - 1 vs 2 threads bit for bit; a capex rise lowers investing now's NPV on every path, so P(loss)
 //!   never falls and VaR and ES never rise (exact), and they fall by the rise (to rounding);
-//! - checkDownside refuses a non-finite figure.
+//! - checkDownside refuses a non-finite figure;
+//! - the worst year (each path's lowest yearly net cash flow) by hand on a few hand-written blocks
+//!   (zero years left out, quarters summed, block offsets) and its levels and sectioning SEs by hand;
+//!   against the exact law of the minimum of 10 i.i.d. normal years (mean, 1/5/50% quantiles within
+//!   3 SE plus the quantile's O(1/n) budget, P(worst < 0)), with an honest SE over 20 seeds; on the
+//!   engine, investing now in the one-year GBM project has worst year X_1 (lognormal, closed form)
+//!   and never investing has none (0 on every path); the fixed-policy passes price the valuation's
+//!   own paths (investing now's realised value is npv_now path by path, exactly).
 
 #include <doctest/doctest.h>
 
@@ -18,12 +25,14 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <memory>
 #include <vector>
 
 #include "../engine/synthetic_problem.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/core/random.hpp"
 #include "kp/engine/investment_lsm.hpp"
 #include "kp/models/gbm.hpp"
 #include "kp/models/model_set.hpp"
@@ -93,19 +102,24 @@ kp::InvestmentSettings settings(std::size_t paths, std::uint64_t seed, std::size
     return s;
 }
 
-/// A valuation with its per-path values and yearly cash flows, and the downside.
+/// A valuation with its per-path values, yearly cash flows and every strategy's worst years, and
+/// the downside (as `kruispunt value` computes it: app/value_run.cpp).
 struct Run {
     kp::InvestmentResult r;
     Downside d;
+    kp::results::StrategyWorstYears worst;
 };
 
 Run run(const kp::InvestmentProblem& p, const kp::InvestmentSettings& s) {
-    kp::results::YearCashFlows cash(s.paths, p);
+    kp::results::WorstYears worst(s.paths, p);
+    kp::results::YearCashFlows cash(s.paths, p, &worst);
     kp::results::PathValues pv(s.paths, p, false, &cash);
     kp::InvestmentLsm engine;
     Run out;
-    out.r = engine.value(p, s, &pv);
-    out.d = kp::results::downside(pv, out.r, s.antithetic, &cash);
+    const std::vector<kp::InvestmentRule> rules = engine.trainRules(p, s);
+    out.r = engine.price(p, rules, s, &pv);
+    out.worst = kp::results::strategyWorstYears(engine, p, rules, s, out.r, worst);
+    out.d = kp::results::downside(pv, out.r, s.antithetic, &cash, &out.worst);
     return out;
 }
 
@@ -121,6 +135,58 @@ double tWidening(std::size_t k) {
     const double q = boost::math::quantile(t, 0.975) / 1.959963984540054;
     return q * q;
 }
+
+/// Y i.i.d. normal yearly cash flows N(mu, sd^2) on n paths (Philox normals of stream User, seed
+/// `seed`, year k at step k), through WorstYears: each path's worst year is the minimum of Y
+/// independent normals, whose law is exact: P(min <= x) = 1 - (1 - Phi((x - mu) / sd))^Y.
+struct NormalYears {
+    static constexpr double mu = 1e8, sd = 5e7;
+    static constexpr int Y = 10;
+    std::vector<double> worst;
+    NormalYears(std::size_t n, std::uint64_t seed) {
+        kp::InvestmentProblem p;
+        p.project.startYear = 2030;
+        p.project.horizonYears = Y;
+        std::vector<double> cf(static_cast<std::size_t>(Y) * n);
+        kp::NormalScratch scr;
+        for (int k = 0; k < Y; ++k) {
+            double* z = cf.data() + static_cast<std::size_t>(k) * n;
+            kp::fillNormals(seed, static_cast<std::uint32_t>(kp::Stream::User), static_cast<std::uint32_t>(k), 0, 0, n,
+                            z, false, scr);
+            for (std::size_t i = 0; i < n; ++i) z[i] = mu + sd * z[i];
+        }
+        kp::results::WorstYears w(n, p);
+        kp::PricingBlock b;
+        b.n = n;
+        b.years = static_cast<std::size_t>(Y);
+        b.cashFlow = cf.data();
+        w.onBlock(b);
+        worst.assign(w.worst(), w.worst() + n);
+    }
+    static double quantile(double q) {
+        const boost::math::normal z;
+        return mu + sd * boost::math::quantile(z, 1 - std::pow(1 - q, 1.0 / Y));
+    }
+    static double density(double x) {
+        const boost::math::normal z;
+        const double u = (x - mu) / sd;
+        return Y * boost::math::pdf(z, u) * std::pow(boost::math::cdf(z, -u), Y - 1) / sd;
+    }
+    static double pNegative() {
+        const boost::math::normal z;
+        return 1 - std::pow(boost::math::cdf(z, mu / sd), Y);
+    }
+    /// E[min] = mu + sd E[min of Y standard normals], the latter by the trapezoid rule on [-12, 12]
+    /// (the integrand is smooth and below 1e-30 at the ends: the rule is exact to rounding here).
+    static double mean() {
+        const boost::math::normal z;
+        const double h = 1e-4;
+        double sum = 0;
+        for (double u = -12; u <= 12; u += h)
+            sum += u * Y * boost::math::pdf(z, u) * std::pow(boost::math::cdf(z, -u), Y - 1);
+        return mu + sd * sum * h;
+    }
+};
 
 }  // namespace
 
@@ -288,8 +354,23 @@ TEST_CASE("downside: 1 and 2 threads give bit-identical figures") {
         CHECK(one.d.cashFlowAtRisk[k].afterCapexP5.value == two.d.cashFlowAtRisk[k].afterCapexP5.value);
         CHECK(one.d.cashFlowAtRisk[k].afterCapexP5.stdError == two.d.cashFlowAtRisk[k].afterCapexP5.stdError);
     }
+    for (std::size_t i = 0; i < one.d.strategies.size(); ++i) {
+        REQUIRE(one.d.strategies[i].worstYear.has_value());
+        REQUIRE(two.d.strategies[i].worstYear.has_value());
+        const kp::results::WorstYearLevels& x = *one.d.strategies[i].worstYear;
+        const kp::results::WorstYearLevels& y = *two.d.strategies[i].worstYear;
+        const kp::Estimate* a[] = {&x.mean, &x.p1, &x.p5, &x.p50, &x.pNegative};
+        const kp::Estimate* b[] = {&y.mean, &y.p1, &y.p5, &y.p50, &y.pNegative};
+        for (std::size_t k = 0; k < 5; ++k) {
+            CHECK(a[k]->value == b[k]->value);
+            CHECK(a[k]->stdError == b[k]->stdError);
+        }
+    }
+    CHECK(one.worst.never == two.worst.never);
+    CHECK(one.worst.investNow[0] == two.worst.investNow[0]);
     // and something moved: the figures are not all equal
     CHECK(strategy(one.d, "invest_now", "a").npv.var95.stdError > 0);
+    CHECK(strategy(one.d, "optimal").worstYear->mean.stdError > 0);
 }
 
 TEST_CASE("downside: a capex rise never lowers P(loss) nor raises VaR or ES of investing now (exact)") {
@@ -330,6 +411,263 @@ TEST_CASE("checkDownside refuses a non-finite figure, naming it") {
     CHECK_THROWS_AS(kp::results::checkDownside(d, "case.yaml"), kp::InvalidInput);
     d.batches = 1;  // one batch: no SE (NaN) is allowed
     CHECK_NOTHROW(kp::results::checkDownside(d, "case.yaml"));
+    d.batches = 8;
+    d.strategies[0].npv.es99 = {1.0, 1.0};
+    d.strategies[0].worstYear = kp::results::WorstYearLevels{};
+    CHECK_NOTHROW(kp::results::checkDownside(d, "case.yaml"));
+    d.strategies[0].worstYear->p1 = {-std::numeric_limits<double>::infinity(), 1.0};
+    CHECK_THROWS_WITH_AS(kp::results::checkDownside(d, "case.yaml"),
+                         doctest::Contains("downside.worst_year.invest_now.a.p1"), kp::InvalidInput);
+}
+
+TEST_CASE("worst year by hand: zero years left out, quarters summed per year, blocks at an offset") {
+    kp::InvestmentProblem p;
+    p.project.startYear = 2030;
+    p.project.horizonYears = 3;
+    // [k][p], four paths in two blocks of two (paths 0-1 and 2-3)
+    const double first[] = {5, -1,   // 2030
+                            3, 0,    // 2031
+                            4, -7};  // 2032
+    const double second[] = {0, 0,   // path 2 has no cash flow in any year: worst 0
+                             0, 2,   // path 3: only 2031
+                             0, 0};
+    kp::results::WorstYears w(4, p);
+    kp::PricingBlock b;
+    b.n = 2;
+    b.years = 3;
+    b.cashFlow = second;  // blocks arrive in any order
+    b.first = 2;
+    w.onBlock(b);
+    b.cashFlow = first;
+    b.first = 0;
+    w.onBlock(b);
+    const double worst[] = {3, -7, 0, 2};
+    const int year[] = {2031, 2032, 2029, 2031};
+    for (std::size_t i = 0; i < 4; ++i) {
+        CAPTURE(i);
+        CHECK(w.worst()[i] == worst[i]);
+        CHECK(w.year()[i] == year[i]);
+    }
+    // a quarterly case: the periods of a year are summed first; a year summing to exactly 0 is no year
+    p.project.periodsPerYear = 2;
+    const double halves[] = {3, -3,  // 2030, first half: paths 0, 1
+                             -3, 1,  // 2030, second half: path 0's year sums to 0 (left out), path 1's to -2
+                             -1, 4,  // 2031
+                             -2, 4,
+                             1, 0,   // 2032
+                             1, -1};
+    kp::results::WorstYears q(2, p);
+    b.n = 2;
+    b.first = 0;
+    b.years = 6;
+    b.cashFlow = halves;
+    q.onBlock(b);
+    CHECK(q.worst()[0] == -3.0);  // 2031: -1 - 2
+    CHECK(q.year()[0] == 2031);
+    CHECK(q.worst()[1] == -2.0);  // 2030: -3 + 1; 2032: 0 - 1 = -1
+    CHECK(q.year()[1] == 2030);
+    // a block of the wrong shape is refused
+    kp::results::WorstYears small(2, p);
+    b.years = 3;
+    CHECK_THROWS_AS(small.onBlock(b), kp::InvalidInput);
+}
+
+TEST_CASE("worst-year levels by hand: mean, 1/5/50% quantiles, P(< 0) and their sectioning SEs") {
+    // x = -4 .. 11 over 16 paths, one rule, no antithetic pairs: 8 batches of 2 contiguous paths,
+    // batch k = {2k - 4, 2k - 3}. Whole sample: mean 3.5; 1% and 5% quantiles the smallest (ceil(0.16)
+    // = ceil(0.8) = 1): -4; median the 8th smallest: 3; P(< 0) = 4/16. Batch k: mean 2k - 3.5, every
+    // quantile its smaller value 2k - 4, P(< 0) 1 for k = 0, 1 and 0 after (0 is not a loss).
+    std::vector<double> x;
+    for (int i = 0; i < 16; ++i) x.push_back(i - 4.0);
+    const auto batches = kp::results::downsideBatches(16, 1, false);
+    REQUIRE(batches.size() == 8);
+    const kp::results::WorstYearLevels w = kp::results::worstYearLevels(x.data(), x.size(), batches, false);
+    const double tw = tWidening(8);
+    CHECK(w.mean.value == 3.5);
+    CHECK(w.p1.value == -4.0);
+    CHECK(w.p5.value == -4.0);
+    CHECK(w.p50.value == 3.0);
+    CHECK(w.pNegative.value == 0.25);
+    // SE^2 = widening x sum_k (theta_k - theta)^2 / (8 x 7): the mean's and the median's sum is
+    // sum_k (2k - 7)^2 = 168; the 1% quantile's sum_k (2k)^2 = 560; P's 2 x 0.75^2 + 6 x 0.25^2 = 1.5.
+    // The pricing-error floors (sd / sqrt 16: 1.19 for the mean, 0.11 for P) are below these.
+    CHECK(w.mean.stdError == doctest::Approx(std::sqrt(tw * 168 / 56)).epsilon(1e-14));
+    CHECK(w.p50.stdError == doctest::Approx(std::sqrt(tw * 168 / 56)).epsilon(1e-14));
+    CHECK(w.p1.stdError == doctest::Approx(std::sqrt(tw * 560 / 56)).epsilon(1e-14));
+    CHECK(w.p5.stdError == w.p1.stdError);
+    CHECK(w.pNegative.stdError == doctest::Approx(std::sqrt(tw * 1.5 / 56)).epsilon(1e-14));
+    // the floor: a constant sample has batch statistics equal to the whole's, so only the pricing
+    // error (0 too) could lift the SE
+    std::vector<double> c(16, -2.0);
+    const kp::results::WorstYearLevels k = kp::results::worstYearLevels(c.data(), c.size(), batches, false);
+    CHECK(k.mean.value == -2.0);
+    CHECK(k.mean.stdError == 0.0);
+    CHECK(k.pNegative.value == 1.0);
+    CHECK(k.pNegative.stdError == 0.0);
+    CHECK_THROWS_AS(kp::results::worstYearLevels(x.data(), 15, batches, false), kp::InvalidInput);
+}
+
+TEST_CASE("worst year against the exact law of the minimum of 10 i.i.d. normal years") {
+    const std::uint64_t seed = 77;
+    const std::size_t n = 65536;
+    const NormalYears ny(n, seed);
+    const auto batches = kp::results::downsideBatches(n, 1, false);
+    const kp::results::WorstYearLevels w = kp::results::worstYearLevels(ny.worst.data(), n, batches, false);
+    const double k = 3.0;
+    // budget: the empirical quantile's O(1/n) bias, at most about one path's spacing 1 / (n f(q)) in
+    // the tail; 2 / (n f(q)) as for the NPV's quantiles. The mean and P(< 0) are unbiased: no budget.
+    auto budget = [&](double q) { return 2.0 / (static_cast<double>(n) * NormalYears::density(NormalYears::quantile(q))); };
+    struct Level {
+        const char* name;
+        const kp::Estimate* e;
+        double exact, budget;
+    };
+    const Level levels[] = {{"mean", &w.mean, NormalYears::mean(), 0.0},
+                            {"p1", &w.p1, NormalYears::quantile(0.01), budget(0.01)},
+                            {"p5", &w.p5, NormalYears::quantile(0.05), budget(0.05)},
+                            {"p50", &w.p50, NormalYears::quantile(0.5), budget(0.5)},
+                            {"p_negative", &w.pNegative, NormalYears::pNegative(), 0.0}};
+    // the set-up: E[min of 10 standard normals] = -1.53875 (Harter 1961, "Expected values of normal
+    // order statistics", Biometrika 48, to 5 decimals: within half a unit of the last)
+    CHECK(std::abs((NormalYears::mean() - NormalYears::mu) / NormalYears::sd + 1.53875) <= 5e-6);
+    for (const Level& l : levels) {
+        const double est = l.e->value, se = l.e->stdError, exact = l.exact, b = l.budget;
+        const std::string name = l.name;
+        CAPTURE(name);
+        CAPTURE(est);
+        CAPTURE(exact);
+        CAPTURE(se);
+        CAPTURE(b);
+        CAPTURE(k);
+        CAPTURE(seed);
+        MESSAGE(name << ": " << est << " +- " << se << " against " << exact << " (budget " << b << ")");
+        CHECK(se > 0);
+        CHECK(std::abs(est - exact) <= k * se + b);
+    }
+}
+
+TEST_CASE("worst year, honest SE: over 20 seeds the estimates' spread around the exact law matches the SE") {
+    // As the NPV's test above: ratio = RMS(estimate - exact) / RMS(SE / sqrt(widening)), 8 batches,
+    // band [0.45, 1.7] (the 0.1% / 99.9% chi-squared range of an RMS over 20 seeds, 0.54-1.50, widened
+    // for the noise of the RMS SE). The quantiles' bias (2 / (n f) is below 0.05 SE here) is left in.
+    const std::size_t n = 16384, seeds = 20;
+    const double widening = tWidening(8);
+    struct Acc {
+        const char* name;
+        double exact, err2 = 0, se2 = 0;
+    };
+    Acc acc[] = {{"mean", NormalYears::mean()},
+                 {"p1", NormalYears::quantile(0.01)},
+                 {"p5", NormalYears::quantile(0.05)},
+                 {"p50", NormalYears::quantile(0.5)},
+                 {"p_negative", NormalYears::pNegative()}};
+    const auto batches = kp::results::downsideBatches(n, 1, false);
+    for (std::uint64_t seed = 1; seed <= seeds; ++seed) {
+        const NormalYears ny(n, seed);
+        const kp::results::WorstYearLevels w = kp::results::worstYearLevels(ny.worst.data(), n, batches, false);
+        const kp::Estimate* e[] = {&w.mean, &w.p1, &w.p5, &w.p50, &w.pNegative};
+        for (std::size_t i = 0; i < 5; ++i) {
+            acc[i].err2 += (e[i]->value - acc[i].exact) * (e[i]->value - acc[i].exact);
+            acc[i].se2 += e[i]->stdError * e[i]->stdError / widening;
+        }
+    }
+    for (const Acc& a : acc) {
+        const double ratio = std::sqrt(a.err2 / a.se2);
+        const std::string name = a.name;
+        CAPTURE(name);
+        CAPTURE(ratio);
+        MESSAGE(name << ": RMS error / RMS SE over 20 seeds = " << ratio);
+        CHECK(ratio >= 0.45);
+        CHECK(ratio <= 1.7);
+    }
+}
+
+TEST_CASE("worst year on the engine: investing now in the one-year GBM project earns X_1 in its one year") {
+    // The project runs in 2001 only and pays the product price X_1 (no costs): investing now's worst
+    // year is X_1 on every path, lognormal with ln X_1 ~ N(m, vol^2); never investing has no cash
+    // flow in any year (a plant of remaining life 0): worst year 0 on every path, every figure 0.
+    const OneYearProject pr;
+    const std::uint64_t seed = 2024;
+    const std::size_t n = 65536;
+    const Run a = run(pr.p, settings(n, seed, 8));
+    REQUIRE(a.worst.never.size() == n);
+    std::size_t nonzero = 0;
+    for (double x : a.worst.never) nonzero += x != 0.0;
+    CHECK(nonzero == 0);
+    const kp::results::WorstYearLevels& never = *strategy(a.d, "never_invest").worstYear;
+    for (const kp::Estimate* e : {&never.mean, &never.p1, &never.p5, &never.p50, &never.pNegative}) {
+        CHECK(e->value == 0.0);
+        CHECK(e->stdError == 0.0);
+    }
+    const kp::results::WorstYearLevels& w = *strategy(a.d, "invest_now", "project").worstYear;
+    const boost::math::normal z;
+    const double m = OneYearProject::m(), vol = OneYearProject::vol;
+    auto quantile = [&](double q) { return std::exp(m + vol * boost::math::quantile(z, q)); };
+    auto density = [&](double x) { return boost::math::pdf(z, (std::log(x) - m) / vol) / (vol * x); };
+    auto budget = [&](double q) { return 2.0 / (static_cast<double>(n) * density(quantile(q))); };
+    const double k = 3.0;
+    struct Level {
+        const char* name;
+        const kp::Estimate* e;
+        double exact, budget;
+    };
+    const Level levels[] = {{"mean", &w.mean, OneYearProject::X0 * std::exp(OneYearProject::r - OneYearProject::delta), 0.0},
+                            {"p1", &w.p1, quantile(0.01), budget(0.01)},
+                            {"p5", &w.p5, quantile(0.05), budget(0.05)},
+                            {"p50", &w.p50, quantile(0.5), budget(0.5)}};
+    for (const Level& l : levels) {
+        const double est = l.e->value, se = l.e->stdError, exact = l.exact, b = l.budget;
+        const std::string name = l.name;
+        CAPTURE(name);
+        CAPTURE(est);
+        CAPTURE(exact);
+        CAPTURE(se);
+        CAPTURE(b);
+        CAPTURE(k);
+        CAPTURE(seed);
+        MESSAGE(name << ": " << est << " +- " << se << " against " << exact);
+        CHECK(se > 0);
+        CHECK(std::abs(est - exact) <= k * se + b);
+    }
+    CHECK(w.pNegative.value == 0.0);  // a price is positive
+}
+
+TEST_CASE("worst year: the fixed-policy passes price the valuation's own paths") {
+    // strategyWorstYears prices investing now and never investing again under kp::FixedPolicy with
+    // the valuation's rules and settings. On the same paths, the fixed policy "invest in a now" has
+    // the realised value npv_now(a) path by path (exactly: the same operations), stage rule included,
+    // and "never" has never investing's value (to rounding: summed in another order).
+    kp::testing::Synthetic syn;
+    syn.vol = 0.4;
+    syn.withStage = true;
+    const auto p = syn.make();
+    const kp::InvestmentSettings s = settings(4096, 5, 2);
+    kp::results::PathValues base(s.paths, p);
+    kp::InvestmentLsm engine;
+    const std::vector<kp::InvestmentRule> rules = engine.trainRules(p, s);
+    const kp::InvestmentResult r = engine.price(p, rules, s, &base);
+    REQUIRE(std::isfinite(r.npvNow[0].value));
+    REQUIRE(!std::isfinite(r.npvNow[1].value));  // b is not allowed before 2028
+    auto fixed = [&](int technology) {
+        kp::InvestmentSettings f = s;
+        f.fixedPolicy = kp::FixedPolicy{technology, 2026};
+        auto pv = std::make_unique<kp::results::PathValues>(s.paths, p);
+        engine.price(p, rules, f, pv.get());
+        return pv;
+    };
+    const auto now = fixed(0), never = fixed(-1);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < s.paths; ++i) {
+        differ += now->option()[i] != base.npvNow(0)[i];
+        CHECK(never->option()[i] == doctest::Approx(base.never()[i]).epsilon(1e-12));
+    }
+    CHECK(differ == 0);
+    // and strategyWorstYears leaves out the technology not allowed now
+    kp::results::WorstYears worst(s.paths, p);
+    const auto w = kp::results::strategyWorstYears(engine, p, rules, s, r, worst);
+    CHECK(w.investNow.size() == 2);
+    CHECK(w.investNow[0].size() == s.paths);
+    CHECK(w.investNow[1].empty());
 }
 
 }  // TEST_SUITE

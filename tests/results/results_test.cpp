@@ -1,7 +1,8 @@
 //! \brief The results library (results/: path_values, sensitivities, compare, csv_table, report):
 //! per-path statistics agree with the engine's own estimates, the exact capex sensitivity, scenario
 //! lists, CSV cells, the case file's source and assumption notes (a fixed case text, read by hand),
-//! and the HTML report's structure (the browser check is tests/report/).
+//! and the HTML report's structure, its risk and bankability section's rows included (the browser
+//! check is tests/report/).
 
 #include <doctest/doctest.h>
 
@@ -243,7 +244,7 @@ TEST_CASE("case source notes: key paths, continued comments, sourced and assumed
 TEST_CASE("the report: a Downside table with a row per strategy and its difference with never investing") {
     const Valued run(true);
     kp::results::ReportInput in = run.reportInput();
-    CHECK(kp::results::reportHtml(in).find("<h2>Downside</h2>") == std::string::npos);  // none given: no table
+    CHECK(kp::results::reportHtml(in).find("<table id=\"downside\">") == std::string::npos);  // none given: no table
     const kp::results::Downside d = kp::results::downside(run.pv, run.r, run.s.antithetic, nullptr);
     REQUIRE(d.strategies.size() >= 2);
     in.downside = &d;
@@ -263,6 +264,107 @@ TEST_CASE("the report: a Downside table with a row per strategy and its differen
     CHECK(table.find(cells) != std::string::npos);
     CHECK(table.find("<tr><td>never invest (carry on)</td>") != std::string::npos);
     CHECK(table.find("never invest (carry on), vs never") == std::string::npos);
+}
+
+TEST_CASE("the report: a risk and bankability section (cash flow at risk, worst year, the loan when given)") {
+    // The minimal case valued as `value` does (per-path values, yearly cash flows, every strategy's
+    // worst years); the section's rows against the downside's figures to the printed digits.
+    Valued run(true);
+    kp::results::WorstYears worst(run.s.paths, run.pr);
+    kp::results::YearCashFlows cash(run.s.paths, run.pr, &worst);
+    kp::results::PathValues pv(run.s.paths, run.pr, true, &cash);
+    run.r = run.engine.price(run.pr, run.rules, run.s, &pv);
+    const auto wy = kp::results::strategyWorstYears(run.engine, run.pr, run.rules, run.s, run.r, worst);
+    const kp::results::Downside d = kp::results::downside(pv, run.r, run.s.antithetic, &cash, &wy);
+    kp::results::ReportInput in = run.reportInput();
+    in.paths = &pv;
+    CHECK(kp::results::reportHtml(in).find("Risk and bankability") == std::string::npos);  // no downside: none
+    in.downside = &d;
+    const std::string html = kp::results::reportHtml(in);
+    CHECK(html.find("<h2 id=\"risk\">Risk and bankability</h2>") != std::string::npos);
+    CHECK(html.find("data-chart=\"cfar\"") != std::string::npos);
+    CHECK(html.find("id=\"no-loan\"") != std::string::npos);  // no loan: how to add one
+    CHECK(html.find("<table id=\"loan\">") == std::string::npos);
+    auto tableOf = [&](const std::string& h, const std::string& id) {
+        const auto open = h.find("<table id=\"" + id + "\">");
+        REQUIRE(open != std::string::npos);
+        return h.substr(open, h.find("</table>", open) - open);
+    };
+    auto rows = [](const std::string& t) {
+        std::size_t n = 0;
+        for (std::size_t at = t.find("<tr>"); at != std::string::npos; at = t.find("<tr>", at + 1)) ++n;
+        return n;
+    };
+    // the worst year: a row per strategy (and the header), the optimal's cells as computed
+    const std::string worstTable = tableOf(html, "worst-year");
+    CHECK(rows(worstTable) == 1 + d.strategies.size());
+    const kp::results::WorstYearLevels& w = *d.strategies[0].worstYear;
+    char cells[320];
+    std::snprintf(cells, sizeof cells,
+                  "<tr><td>optimal strategy</td><td>%.1f &plusmn; %.1f</td><td>%.1f &plusmn; %.1f</td><td>%.1f &plusmn; "
+                  "%.1f</td><td>%.1f &plusmn; %.1f</td><td>%.3f &plusmn; %.3f</td></tr>",
+                  w.mean.value / 1e6, w.mean.stdError / 1e6, w.p1.value / 1e6, w.p1.stdError / 1e6, w.p5.value / 1e6,
+                  w.p5.stdError / 1e6, w.p50.value / 1e6, w.p50.stdError / 1e6, w.pNegative.value, w.pNegative.stdError);
+    CHECK(worstTable.find(cells) != std::string::npos);
+    CHECK(worstTable.find("<tr><td>never invest (carry on)</td>") != std::string::npos);
+    // the cash flow at risk: the first year, every fifth year and the last (as the text prints them)
+    const std::string cfTable = tableOf(html, "cash-flow-at-risk");
+    std::size_t shown = 0;
+    for (std::size_t k = 0; k < d.cashFlowAtRisk.size(); ++k) {
+        const kp::results::CashFlowAtRisk& c = d.cashFlowAtRisk[k];
+        if (k != 0 && c.year % 5 != 0 && k + 1 != d.cashFlowAtRisk.size()) continue;
+        ++shown;
+        std::snprintf(cells, sizeof cells, "<tr><td>%d</td><td>%.1f &plusmn; %.1f</td><td>%.1f &plusmn; %.1f</td><td>%.1f &plusmn; %.1f</td>",
+                      c.year, c.operatingP50.value / 1e6, c.operatingP50.stdError / 1e6, c.operatingP5.value / 1e6,
+                      c.operatingP5.stdError / 1e6, c.operatingP1.value / 1e6, c.operatingP1.stdError / 1e6);
+        CAPTURE(c.year);
+        CHECK(cfTable.find(cells) != std::string::npos);
+    }
+    CHECK(rows(cfTable) == 1 + shown);
+    // and the chart's data: four series a year, in million
+    const auto data = reportData(html);
+    CHECK(data["cfar"].size() == 4 * d.cashFlowAtRisk.size());
+    CHECK(data["cfar"][0]["value"].get<double>() == d.cashFlowAtRisk[0].operatingP50.value / 1e6);
+
+    // with a loan: its table (PD, EL, break-even margin as given), the variants, and the few-drawn warning
+    kp::results::ReportLoan loan;
+    loan.name = "test_loan";
+    loan.currency = "EUR";
+    loan.terms = "EUR 100.0 m, 2027-2037, annuity, fixed 3.00% + 200.0 bp";
+    loan.funds = "capture";
+    loan.policy = "optimal (trained by the engine)";
+    loan.cashFlow = "plant";
+    loan.paths = 4000;
+    loan.drawnPaths = 37;
+    loan.drawsOnInvestment = true;
+    loan.fewDrawn = true;
+    loan.firstYear = 2027;
+    kp::LoanStatistics st;
+    st.drawProbability = {37.0 / 4000, 0.0015};
+    st.pdGivenDrawn = {0.25, 0.07};
+    st.pdCumulative = {0.0123, 0.0017};
+    st.expectedLoss = {2.5e6, 0.3e6};
+    st.pdAnnual = {{0.01, 0.001}, {0.0023, 0.0005}};
+    loan.variants.push_back({"as_written", st, {0.0215, 0.0004}});
+    loan.variants.push_back({"without_guarantee", st, {0.0301, 0.0005}});
+    in.loan = &loan;
+    const std::string withLoan = kp::results::reportHtml(in);
+    CHECK(withLoan.find("id=\"no-loan\"") == std::string::npos);
+    CHECK(withLoan.find("<h3>Loan: test_loan</h3>") != std::string::npos);
+    const std::string loanTable = tableOf(withLoan, "loan");
+    CHECK(loanTable.find("<tr><td>drawn paths</td><td>37 of 4000</td>") != std::string::npos);
+    CHECK(loanTable.find("<tr><td>PD given drawn</td><td>25.00%</td><td>n/a (37 drawn paths)</td></tr>") != std::string::npos);
+    CHECK(loanTable.find("<tr><td>PD over the tenor (unconditional)</td><td>1.23%</td><td>0.17%</td></tr>") != std::string::npos);
+    CHECK(loanTable.find("<tr><td>expected loss, EUR m</td><td>2.5</td><td>0.3</td></tr>") != std::string::npos);
+    CHECK(loanTable.find("<tr><td>break-even margin</td><td>215.0 bp</td><td>4.0 bp</td></tr>") != std::string::npos);
+    CHECK(rows(tableOf(withLoan, "loan-variants")) == 3);
+    CHECK(withLoan.find("PD by year: 2027 1.00%, 2028 0.23%.") != std::string::npos);
+    CHECK(withLoan.find("<b>Drawn on 37 of 4000 paths only.</b>") != std::string::npos);
+    loan.drawnPaths = 400;  // enough drawn paths: no warning, the SE shown
+    loan.fewDrawn = false;
+    const std::string many = kp::results::reportHtml(in);
+    CHECK(many.find("id=\"loan-few-drawn\"") == std::string::npos);
+    CHECK(tableOf(many, "loan").find("<tr><td>PD given drawn</td><td>25.00%</td><td>7.00%</td></tr>") != std::string::npos);
 }
 
 TEST_CASE("the report: assumptions and sources listed; no boundary chart without a CO2 trigger") {

@@ -3,7 +3,8 @@
 /// The downside of each strategy of a valuation (issue 15, item 3): the probability of a loss,
 /// value-at-risk and expected shortfall at 95% and 99%, each with a standard error, computed on the
 /// pricing paths' realised discounted values (kp::PricingBlock: optionValue, npvNow, neverInvest,
-/// kept per path by PathValues), and the cash flow at risk per year under the optimal strategy.
+/// kept per path by PathValues), the cash flow at risk per year under the optimal strategy, and
+/// each strategy's worst year (WorstYears) and its distribution.
 ///
 /// Conventions (docs/valuation.md, "Downside"): a strategy's NPV on a path is its realised present
 /// value as the engine values it: the plant's own cash flows included (carrying on, closing,
@@ -46,12 +47,23 @@ struct DownsideLevels {
     Estimate pLoss, var95, es95, var99, es99;
 };
 
+/// The distribution of a strategy's worst year over the pricing paths (see WorstYears for the
+/// worst year of a path): its mean, its lower empirical 1%, 5% and 50% quantiles (the same
+/// convention as VaR: the ceil(q n)-th smallest) and P(worst year < 0), each with its sectioning
+/// standard error (the mean's and P's floored at their pricing errors, as P(loss)'s). Money: the
+/// case currency of the price base year, undiscounted, in the year.
+struct WorstYearLevels {
+    Estimate mean, p1, p5, p50, pNegative;
+};
+
 /// One strategy's downside: `strategy` is "optimal", "invest_now" (with `technology`) or
-/// "never_invest"; vsNever is absent for never investing itself.
+/// "never_invest"; vsNever is absent for never investing itself; worstYear is absent unless the
+/// worst years were recorded (downside's `worst`).
 struct StrategyDownside {
     std::string strategy, technology;
     DownsideLevels npv;
     std::optional<DownsideLevels> vsNever;
+    std::optional<WorstYearLevels> worstYear;
 };
 
 /// The cash flow at risk of one calendar year under the optimal strategy (undiscounted, real money
@@ -61,6 +73,7 @@ struct StrategyDownside {
 struct CashFlowAtRisk {
     int year = 0;
     Estimate operatingP5, operatingP50, afterCapexP5;
+    Estimate operatingP1;  ///< the 1% quantile of the operating cash flow (JSON and the report's chart)
 };
 
 struct Downside {
@@ -104,22 +117,78 @@ private:
     std::vector<float> operating_, afterCapex_;
 };
 
+/// Each pricing path's worst year under the policy priced: the lowest yearly net cash flow
+/// (kp::PricingBlock::cashFlow: the plant's and the investment's cash flows, subsidies and carbon
+/// costs included, an exit's value minus its cost in its year; capex excluded, as it is paid by the
+/// loan and the sponsors' equity) over the calendar years of the horizon, undiscounted, in money of
+/// the price base year (a quarterly case's periods summed per year). A year whose net cash flow is
+/// exactly 0 is left out: nothing runs and nothing is paid (after closing or the end of life, before
+/// anything starts); it is not a bad year of the plant but no year of it. A path with no cash flow in
+/// any year has worst year 0. Values in double. Tested in tests/results/downside_test.cpp.
+class WorstYears final : public PricingObserver {
+public:
+    /// `next`: an observer that also sees every block, or nullptr.
+    WorstYears(std::size_t paths, const InvestmentProblem& problem, PricingObserver* next = nullptr);
+    void onBlock(const PricingBlock& b) override;
+    std::size_t paths() const { return worst_.size(); }
+    /// [p]: path p's worst year, case currency.
+    const double* worst() const { return worst_.data(); }
+    /// [p]: the calendar year of it (startYear - 1: no year with a cash flow).
+    const int* year() const { return year_.data(); }
+
+private:
+    std::size_t years_, periodsPerYear_;
+    int startYear_;
+    PricingObserver* next_;
+    std::vector<double> worst_;
+    std::vector<int> year_;
+};
+
+/// The worst years of every strategy on the same pricing paths: the valuation's own policy (its
+/// WorstYears), and investing now in each technology allowed now and never investing, each priced
+/// once more with the valuation's rules under a fixed policy (kp::FixedPolicy: invest in j at the
+/// start year, or never) with the same settings, so the same seed and stream: the same paths, and
+/// the fixed policy's realised value is investing now's npv_now path by path.
+struct StrategyWorstYears {
+    std::vector<double> optimal, never;          ///< [p]
+    std::vector<std::vector<double>> investNow;  ///< [j][p]; empty for a technology not allowed now
+};
+
+/// Prices the static strategies of `r` (npv_now finite: allowed now; and never investing) as
+/// StrategyWorstYears says; `optimal`: the valuation's own WorstYears. `observer` (may be null) sees
+/// every pricing block (a progress bar). One pricing pass per technology allowed now, plus one.
+StrategyWorstYears strategyWorstYears(InvestmentLsm& engine, const InvestmentProblem& problem,
+                                      const std::vector<InvestmentRule>& rules, const InvestmentSettings& settings,
+                                      const InvestmentResult& r, const WorstYears& optimal,
+                                      PricingObserver* observer = nullptr);
+
+/// The distribution of x[0..n) (per-path worst years) with sectioning standard errors over
+/// `batches`, as downsideLevels.
+WorstYearLevels worstYearLevels(const double* x, std::size_t n, const std::vector<PathRange>& batches,
+                                bool antithetic);
+
 /// The downside of every strategy of `r` (valued with `antithetic` sampling) from the per-path
-/// values of the same valuation, and, given `cash`, the cash flow at risk per year. A technology not
-/// allowed now (NaN npv_now) has no row.
+/// values of the same valuation, given `cash` the cash flow at risk per year, and given `worst` the
+/// distribution of each strategy's worst year. A technology not allowed now (NaN npv_now) has no row.
 Downside downside(const PathValues& pv, const InvestmentResult& r, bool antithetic,
-                  const YearCashFlows* cash = nullptr);
+                  const YearCashFlows* cash = nullptr, const StrategyWorstYears* worst = nullptr);
 
 /// The conventions in one sentence (JSON `downside.convention`, the text's heading).
 extern const char* const kDownsideConvention;
+/// The worst year's (JSON `downside.worst_year.convention`).
+extern const char* const kWorstYearConvention;
 
 /// JSON `downside`: {convention, standard_error, optimal, invest_now {technology: ...}, never_invest,
-/// cash_flow_at_risk}; each strategy {p_loss, var_95, es_95, var_99, es_99} as {value, std_error}
-/// (money in the case currency), plus vs_never (not for never_invest).
+/// cash_flow_at_risk, worst_year}; each strategy {p_loss, var_95, es_95, var_99, es_99} as {value,
+/// std_error} (money in the case currency), plus vs_never (not for never_invest); worst_year (only
+/// when recorded): {convention, optimal, invest_now {technology: ...}, never_invest}, each {mean, p1,
+/// p5, p50, p_negative}.
 nlohmann::ordered_json downsideJson(const Downside& d);
 /// downside.csv (value --out): one row per strategy and basis (npv, vs_never), units in the names.
 std::string downsideCsv(const Downside& d, const std::string& currency);
 /// cash_flow_at_risk.csv (value --out): one row per year.
 std::string cashFlowAtRiskCsv(const Downside& d, const std::string& currency);
+/// worst_year.csv (value --out): one row per strategy with a worst year.
+std::string worstYearCsv(const Downside& d, const std::string& currency);
 
 }  // namespace kp::results

@@ -5,8 +5,9 @@
 /// network access: a Content-Security-Policy forbids any fetch) with a text summary, key figures,
 /// price fans per scenario, the exercise boundary (or, when the rule has no CO2 trigger in any year,
 /// a sentence saying why), timing, the distribution of value, emissions, a tornado of sensitivities,
-/// the scenario comparison and the assumptions and sources the case file's comments carry
-/// (case_sources.hpp). The chart specs are in results/report/report.js. Tested by
+/// the risk and bankability of each strategy (the downside, the cash flow at risk per year, the
+/// worst year, a loan's statistics), the scenario comparison and the assumptions and sources the
+/// case file's comments carry (case_sources.hpp). The chart specs are in results/report/report.js. Tested by
 /// tests/results/results_test.cpp (the page and its data) and in a real browser by tests/report/
 /// (headless Chromium).
 
@@ -18,10 +19,31 @@
 #include "kp/cases/case_file.hpp"
 #include "kp/cases/factor_outlook.hpp"
 #include "kp/engine/investment_lsm.hpp"
+#include "kp/engine/loan_pricing.hpp"
 #include "kp/results/path_values.hpp"
 #include "kp/results/sensitivities.hpp"
 
 namespace kp::results {
+
+/// A loan priced on the case as valued (`value --loan`; app/loan_run.hpp prices it as `kruispunt
+/// loan` does): what the report's "Risk and bankability" section shows of it.
+struct ReportLoan {
+    std::string name, currency;
+    std::string terms;     ///< the loan in a line (amount, years, amortisation, rate)
+    std::string funds;     ///< the option it finances
+    std::string policy;    ///< the borrower's policy ("optimal (trained by the engine)", "ng_dri_eaf in 2027")
+    std::string cashFlow;  ///< "plant" or "incremental" (the policy's minus never investing's)
+    std::size_t paths = 0, drawnPaths = 0;
+    bool drawsOnInvestment = false;  ///< drawn only on the paths that invest (else on every path)
+    bool fewDrawn = false;           ///< drawn on too few paths for the figures given drawn (app: kFewDrawnPaths)
+    int firstYear = 0;               ///< the year of stats.pdAnnual[0]
+    struct Variant {
+        std::string name;  ///< as_written, without_guarantee, without_ratchet
+        LoanStatistics stats;
+        Estimate breakevenMargin;
+    };
+    std::vector<Variant> variants;  ///< as written first
+};
 
 struct ReportInput {
     const cases::CaseFile* c = nullptr;  ///< the case as valued
@@ -33,7 +55,10 @@ struct ReportInput {
     const std::vector<cases::FactorOutlook>* outlook = nullptr;  ///< the price models' outlook (its warnings)
     std::string caseText;  ///< the case file's text as read: its tagged comments ("Assumptions and sources")
     std::vector<std::string> sets;  ///< the run's `--set path=value` overrides, marked on the lines they change
-    const Downside* downside = nullptr;  ///< the downside of each strategy (a "Downside" table; none if null)
+    /// The downside of each strategy: the "Risk and bankability" section (the downside table, the
+    /// cash flow at risk, the worst year; none if null)
+    const Downside* downside = nullptr;
+    const ReportLoan* loan = nullptr;  ///< its loan statistics (`value --loan`), or a sentence how to add them
 };
 
 /// The whole HTML page.

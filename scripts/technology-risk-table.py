@@ -51,7 +51,13 @@ print("| loan | | PD (given drawn) | expected loss, m | LGD | break-even margin,
 print("|---|---|---|---|---|---|")
 for p, name in [("LS", "steelworks DRI green loan"), ("LR", "refinery CCS loan")]:
     for i, kind in enumerate(kinds):
-        l = load(p + str(i))
+        try:
+            l = load(p + str(i))
+        except (OSError, ValueError):
+            with open(os.path.join(d, p + str(i) + ".err")) as f:
+                msg = [x for x in f.read().splitlines() if x.startswith("kruispunt:")]
+            print("| {} | {} | refused: {} | | | |".format(name, kind, msg[-1][len("kruispunt: "):] if msg else "?"))
+            continue
         be = l["breakeven_margin"]
         bes = pm(be, 1e-4) if isinstance(be, dict) and be.get("value") is not None else str(be)
         print("| {} | {} | {} | {} | {} | {} |".format(

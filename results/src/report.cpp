@@ -14,6 +14,7 @@
 #include "kp/core/errors.hpp"
 #include "kp/core/output_file.hpp"
 #include "kp/results/case_sources.hpp"
+#include "kp/results/technology_risk.hpp"
 #include "report_assets.hpp"
 
 namespace kp::results {
@@ -437,6 +438,38 @@ void loanSection(std::ostream& o, const ReportLoan& l) {
     }
 }
 
+// the technology risk the case gives its options (kp::TechnologyRisk), in closed form: the insurer's
+// and the owner's view of the incidents, the overrun and a state guarantee of it, the delay, the ramp-up
+void technologyRiskTable(std::ostream& o, const ReportInput& in, const std::string& cur) {
+    const std::vector<TechnologyRiskSummary> ss = technologyRiskSummaries(in.c->options);
+    if (ss.empty()) return;
+    o << "<h3>Technology risk</h3>\n<p class=\"read\" id=\"technology-risk-read\">What the case file gives each "
+         "option (<code>options.&lt;x&gt;.risk</code>): the values above already carry it, path by path; the "
+         "decision sees its expectation. Per operating year: the incidents' expected loss, the part the insurer "
+         "expects to pay, the premium, what the owner keeps, and the chance that an incident's insured part reaches "
+         "the policy's limit. The overrun is a share of the budgeted capex; a state guarantee's expected payment is "
+         "per investment made.</p>\n<table id=\"technology-risk\">\n<tr><th>option</th><th>overrun mean / sd / p90"
+         "</th><th>state pays (expected, p99)</th><th>expected delay, yr</th><th>ramp-up availability</th>"
+         "<th>incidents a year</th><th>expected loss, " << esc(cur) << " m/yr</th><th>insured</th><th>premium</th>"
+         "<th>retained</th><th>P(limit reached) a year</th></tr>\n";
+    auto pct = [](double x) { return fmt("%.0f%%", 100 * x); };
+    for (const auto& s : ss) {
+        std::string ramp;
+        for (double a : s.rampUpAvailability) ramp += (ramp.empty() ? "" : ", ") + fmt("%.2f", a);
+        if (ramp.empty()) ramp = "-";
+        else if (s.firstOfAKind) ramp += " (first of a kind)";
+        o << "<tr><td>" << esc(s.option) << "</td><td>" << pct(s.overrunMean) << " / " << pct(s.overrunSd) << " / "
+          << pct(s.overrunP90) << "</td><td>"
+          << (s.stateShare > 0 ? pct(s.stateExpected) + ", " + pct(s.stateP99) + " of capex" : std::string("-"))
+          << "</td><td>" << fmt("%.2f", s.expectedDelayYears) << "</td><td>" << ramp << "</td><td>"
+          << fmt("%.3f", s.incidentFrequency) << "</td><td>" << fmt("%.1f", s.expectedLossPerYear / 1e6) << "</td><td>"
+          << fmt("%.1f", s.expectedInsuredPerYear / 1e6) << "</td><td>" << fmt("%.1f", s.premiumPerYear / 1e6)
+          << "</td><td>" << fmt("%.1f", s.expectedRetainedPerYear / 1e6) << "</td><td>"
+          << fmt("%.4f", s.limitExceedPerYear) << "</td></tr>\n";
+    }
+    o << "</table>\n";
+}
+
 // "Risk and bankability" (issue 15, item 3): the downside of each strategy, the cash flow year by
 // year, the worst year, and a loan's statistics when one is given
 void riskSection(std::ostream& o, const ReportInput& in, const std::string& cur) {
@@ -449,6 +482,7 @@ void riskSection(std::ostream& o, const ReportInput& in, const std::string& cur)
     downsideTable(o, d, cur);
     cashFlowAtRisk(o, d, cur);
     worstYearTable(o, d, cur);
+    technologyRiskTable(o, in, cur);
     if (in.loan) loanSection(o, *in.loan);
     else
         o << "<p class=\"read\" id=\"no-loan\">No loan was given: <code>kruispunt value CASE --loan LOAN.yaml "

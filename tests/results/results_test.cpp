@@ -21,6 +21,7 @@
 #include "kp/core/errors.hpp"
 #include "kp/results/path_values.hpp"
 #include "kp/results/report.hpp"
+#include "kp/results/technology_risk.hpp"
 #include "kp/results/sensitivities.hpp"
 
 namespace {
@@ -295,6 +296,30 @@ TEST_CASE("the report: a risk and bankability section (cash flow at risk, worst 
         for (std::size_t at = t.find("<tr>"); at != std::string::npos; at = t.find("<tr>", at + 1)) ++n;
         return n;
     };
+    // technology risk: no table without it; with it, a row per risky option, cells in closed form
+    CHECK(html.find("id=\"technology-risk\"") == std::string::npos);
+    {
+        kp::cases::CaseFile risky = run.c;
+        kp::TechnologyRisk& tr = risky.options[0].risk;
+        tr.overrunMean = 0.3, tr.overrunSd = 0.4, tr.overrunStateShare = 0.5;
+        tr.incidentFrequency = 0.01, tr.severityMean = 1e8, tr.severitySd = 2e8;
+        tr.insuredShare = 0.8, tr.deductible = 5e6, tr.limit = 5e8, tr.premiumLoading = 1.5;
+        tr.rampUpAvailability = {0.7, 0.9};
+        kp::results::ReportInput ri = in;
+        ri.c = &risky;
+        const std::string t = tableOf(kp::results::reportHtml(ri), "technology-risk");
+        CHECK(rows(t) == 2);
+        const auto sums = kp::results::technologyRiskSummaries(risky.options);
+        REQUIRE(sums.size() == 1);
+        char premium[64];
+        std::snprintf(premium, sizeof premium, "<td>%.1f</td><td>%.1f</td><td>%.1f</td>", sums[0].expectedInsuredPerYear / 1e6,
+                      sums[0].premiumPerYear / 1e6, sums[0].expectedRetainedPerYear / 1e6);
+        CAPTURE(t);
+        CHECK(t.find("<td>" + risky.options[0].name + "</td><td>30% / 40% / ") != std::string::npos);
+        CHECK(t.find(premium) != std::string::npos);
+        CHECK(t.find("<td>0.70, 0.90</td>") != std::string::npos);
+        CHECK(sums[0].premiumPerYear == doctest::Approx(1.5 * 0.01 * tr.expectedInsuredLoss()).epsilon(1e-15));
+    }
     // the worst year: a row per strategy (and the header), the optimal's cells as computed
     const std::string worstTable = tableOf(html, "worst-year");
     CHECK(rows(worstTable) == 1 + d.strategies.size());

@@ -192,6 +192,32 @@ struct NormalYears {
 
 TEST_SUITE("results") {
 
+namespace {
+
+/// One statistic's squared errors against its exact value and its squared standard errors, summed
+/// over seeds: the SE is honest when sqrt(err2 / se2) is near 1.
+struct Acc {
+    const char* name;
+    double exact, err2 = 0, se2 = 0;
+};
+
+/// RMS error over RMS SE within [0.45, 1.7] for each statistic (20 seeds: the band of a chi statistic
+/// with 20 degrees of freedom, widened for the sectioning SE's own noise).
+template <std::size_t N>
+void checkHonest(const Acc (&acc)[N]) {
+    for (const Acc& a : acc) {
+        const double ratio = std::sqrt(a.err2 / a.se2);
+        const std::string name = a.name;
+        CAPTURE(name);
+        CAPTURE(ratio);
+        MESSAGE(name << ": RMS error / RMS SE over 20 seeds = " << ratio);
+        CHECK(ratio >= 0.45);
+        CHECK(ratio <= 1.7);
+    }
+}
+
+}  // namespace
+
 TEST_CASE("downside conventions by hand: lower quantile, shortfall with a fractional path, batches") {
     std::vector<double> v;
     for (int i = 1; i <= 100; ++i) v.push_back(i);
@@ -298,10 +324,6 @@ TEST_CASE("downside, honest SE: over 20 seeds the estimates' spread around the c
     const OneYearProject pr;
     const std::size_t n = 16384, seeds = 20;
     const double widening = tWidening(8);
-    struct Acc {
-        const char* name;
-        double exact, err2 = 0, se2 = 0;
-    };
     Acc acc[] = {{"p_loss", OneYearProject::pLoss()},
                  {"var_95", OneYearProject::quantile(0.05)},
                  {"es_95", OneYearProject::shortfall(0.05)},
@@ -317,15 +339,7 @@ TEST_CASE("downside, honest SE: over 20 seeds the estimates' spread around the c
             acc[i].se2 += e[i]->stdError * e[i]->stdError / widening;
         }
     }
-    for (const Acc& a : acc) {
-        const double ratio = std::sqrt(a.err2 / a.se2);
-        const std::string name = a.name;
-        CAPTURE(name);
-        CAPTURE(ratio);
-        MESSAGE(name << ": RMS error / RMS SE over 20 seeds = " << ratio);
-        CHECK(ratio >= 0.45);
-        CHECK(ratio <= 1.7);
-    }
+    checkHonest(acc);
 }
 
 TEST_CASE("downside: 1 and 2 threads give bit-identical figures") {
@@ -552,10 +566,6 @@ TEST_CASE("worst year, honest SE: over 20 seeds the estimates' spread around the
     // for the noise of the RMS SE). The quantiles' bias (2 / (n f) is below 0.05 SE here) is left in.
     const std::size_t n = 16384, seeds = 20;
     const double widening = tWidening(8);
-    struct Acc {
-        const char* name;
-        double exact, err2 = 0, se2 = 0;
-    };
     Acc acc[] = {{"mean", NormalYears::mean()},
                  {"p1", NormalYears::quantile(0.01)},
                  {"p5", NormalYears::quantile(0.05)},
@@ -571,15 +581,7 @@ TEST_CASE("worst year, honest SE: over 20 seeds the estimates' spread around the
             acc[i].se2 += e[i]->stdError * e[i]->stdError / widening;
         }
     }
-    for (const Acc& a : acc) {
-        const double ratio = std::sqrt(a.err2 / a.se2);
-        const std::string name = a.name;
-        CAPTURE(name);
-        CAPTURE(ratio);
-        MESSAGE(name << ": RMS error / RMS SE over 20 seeds = " << ratio);
-        CHECK(ratio >= 0.45);
-        CHECK(ratio <= 1.7);
-    }
+    checkHonest(acc);
 }
 
 TEST_CASE("worst year on the engine: investing now in the one-year GBM project earns X_1 in its one year") {

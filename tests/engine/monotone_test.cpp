@@ -149,3 +149,40 @@ TEST_CASE("the refinery before its EUA price was anchored: a free CCS does not l
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("technology risk on the examples: an overrun risk lowers the option value and delays investment") {
+    // Issue 15's test on the examples as a user gets them (case defaults: 100,000 paths, eight rules):
+    // every technology of the steelworks and the refinery overruns by 40% +- 50% (a reference-class
+    // mean, data/FACTS.md 16). The option value must fall and P(invested by 2030) must fall, each by
+    // more than 3 SE of the difference (the two reported errors in quadrature, same seed: overstated).
+    const double k = 3.0;
+    for (const char* file : {"refinery_hydrogen_ccs_porthos.yaml", "steelworks_h2_dri.yaml"}) {
+        CAPTURE(file);
+        const kp::cases::CaseFile c = kp::cases::loadCaseFile(kExamples + file);
+        const kp::InvestmentSettings s = kp::cases::settingsFor(c, {});
+        const kp::InvestmentProblem base = kp::cases::toInvestmentProblem(c);
+        kp::InvestmentProblem risky = base;
+        for (auto& t : risky.project.technologies) {
+            if (t.tech.isReline() || t.tech.isMothball()) continue;
+            t.tech.risk.overrunMean = 0.4;
+            t.tech.risk.overrunSd = 0.5;
+        }
+        for (auto& st : risky.project.stages) {
+            if (st.option.tech.isRestart()) continue;
+            st.option.tech.risk.overrunMean = 0.4;
+            st.option.tech.risk.overrunSd = 0.5;
+        }
+        kp::InvestmentLsm engine;
+        const kp::InvestmentResult a = engine.value(base, s), b = engine.value(risky, s);
+        const double dv = b.optionValue.value - a.optionValue.value;
+        const double se = std::hypot(a.optionValue.stdError, b.optionValue.stdError);
+        std::size_t y = 0;
+        while (a.years[y] != 2030) ++y;
+        const double dp = b.investedBy[y].value - a.investedBy[y].value;
+        const double sep = std::hypot(a.investedBy[y].stdError, b.investedBy[y].stdError);
+        MESSAGE(std::string(file), ": option value ", dv / 1e6, " m (", dv / se, " SE), P(invested by 2030) ", dp,
+                " (", dp / sep, " SE)");
+        CHECK(dv < -k * se);
+        CHECK(dp < -k * sep);
+    }
+}

@@ -1,5 +1,6 @@
 
 #include "kp/cases/case_file.hpp"
+#include "kp/cases/factor_outlook.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -1030,6 +1031,27 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
         l->finish();
     }
     t.jobs = m.number("jobs", -1.0, Range::between(0, 1e7, "in [0, 1e7]"), "direct jobs");
+    if (auto h = m.optMap("hedge")) {  // a fixed-price energy contract (docs/case-file.md, "Energy hedge")
+        EnergyHedge& e = t.hedge;
+        const std::string inside = "within the horizon [" + std::to_string(first) + ", " + std::to_string(last) + "]";
+        e.fromYear = h->integer("from", first, Range::between(first, last, inside), "");
+        e.toYear = h->integer("to", last, Range::between(first, last, inside), "");
+        if (e.toYear < e.fromYear)
+            h->get("to", "").fail("the last year", std::to_string(e.toYear), ">= from (" + std::to_string(e.fromYear) + ")");
+        const auto years = static_cast<std::size_t>(e.toYear - e.fromYear + 1);
+        auto leg = [&](const char* legName, double& share, std::vector<double>& price, bool& forward) {
+            auto g = h->optMap(legName);
+            if (!g) return;
+            share = g->number("share", Range::unit(), "share of the option's use");
+            const Field pf = g->get("price", "a price in EUR/MWh, or forward (the case's mean price of each year)");
+            if (pf.node().IsScalar() && pf.node().Scalar() == "forward") forward = true;
+            else price.assign(years, pf.number(Range::between(0, 1e5, "in [0, 1e5], or forward"), "EUR/MWh"));
+            g->finish();
+        };
+        leg("gas", e.gasShare, e.gasPrice, e.gasForward);
+        leg("power", e.powerShare, e.powerPrice, e.powerForward);
+        h->finish();
+    }
     std::optional<Field> riskField;
     if (auto r = m.optMap("risk")) {
         readRisk(*r, t.risk);
@@ -1341,6 +1363,38 @@ Technology relineOption(int startYear, int remainingLifeYears, double capex, int
     return t;
 }
 
+namespace {
+
+// options.<x>.hedge prices given as `forward`: the case's own mean price of each year of the window
+// (factorOutlook: 20,000 paths of the factor models, seed 1, the same on any machine), or the
+// factor's value if it is constant
+void resolveHedgeForwards(CaseFile& c) {
+    for (Technology& t : c.options) {
+        EnergyHedge& h = t.hedge;
+        if (!h.gasForward && !h.powerForward) continue;
+        std::vector<int> years;
+        for (int y = h.fromYear; y <= h.toYear; ++y) years.push_back(y);
+        const std::vector<FactorOutlook> outlook = factorOutlook(c, years);
+        auto forwardOf = [&](const std::string& name, std::vector<double>& out) {
+            out.clear();
+            if (const Factor* f = c.factor(name); f && f->model == FactorModel::Constant) {
+                out.assign(years.size(), f->constant);
+                return;
+            }
+            for (const FactorOutlook& o : outlook)
+                if (o.name == name)
+                    for (const FactorYear& fy : o.years) out.push_back(fy.mean);
+            KP_REQUIRE(out.size() == years.size(), c.path, ": options.", t.name, ".hedge.", name,
+                       ".price: forward needs the case's '", name, "' price in every year of the window, but ",
+                       out.size(), " of ", years.size(), " years have one (give a price in EUR/MWh)");
+        };
+        if (h.gasForward) forwardOf("gas", h.gasPrice);
+        if (h.powerForward) forwardOf("power", h.powerPrice);
+    }
+}
+
+}  // namespace
+
 CaseFile loadCaseFile(const std::string& path, const LoadOptions& options) {
     std::vector<std::string> overridden;
     const YAML::Node root = detail::loadYaml(path, "case file", options.overrides, overridden);
@@ -1359,6 +1413,7 @@ CaseFile loadCaseFile(const std::string& path, const LoadOptions& options) {
     }
     c.scenario.clear();
     if (!scenario.empty()) applyScenario(c, loadScenario(scenario, where));
+    resolveHedgeForwards(c);  // after the scenario: the forward is the case's as valued
     return c;
 }
 

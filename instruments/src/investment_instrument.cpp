@@ -181,6 +181,9 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
                    "InvestmentLsm: option '", optionAt(j).tech.name,
                    "' carries technology risk, but only an investment (not a reline or mothballing) may");
     }
+    for (std::size_t j = 0; j < JS_; ++j)
+        KP_REQUIRE(optionAt(j).tech.hedge.priced(), "InvestmentLsm: option '", optionAt(j).tech.name,
+                   "' has an energy hedge without a price for every year of its window");
     const bool anyIncidents = std::find(incidents_.begin(), incidents_.end(), char{1}) != incidents_.end();
     KP_REQUIRE(!anyIncidents || 3 * JS_ + JS_ * H_ * kIncidentDraws <= CounterLayout::kRiskDraws,
                "InvestmentLsm: incidents on ", JS_, " options over ", H_, " periods need ",
@@ -526,6 +529,15 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
             } else {
                 for (std::size_t p = 0; p < n; ++p) g[p] = tc[p] + t.fixedOpex - licence_[j], ge[p] = -et[p];
             }
+        }
+        if (t.hedge.any() && t.hedge.covers(year)) {  // the swap: share x volume x (spot - price)
+            const EnergyHedge& h = t.hedge;
+            const auto y = static_cast<std::size_t>(year - h.fromYear);
+            const double q = pr_.plant.outputTPerYear * (t.retrofit ? 1.0 : t.outputScale);
+            const double vg = h.gasShare > 0 ? h.gasShare * t.gasMwhPerT * q : 0.0;
+            const double vp = h.powerShare > 0 ? h.powerShare * t.powerMwhPerT * q : 0.0;
+            const double kg = vg > 0 ? h.gasPrice[y] : 0.0, kp = vp > 0 ? h.powerPrice[y] : 0.0;
+            for (std::size_t p = 0; p < n; ++p) tc[p] += vg * (gas[p] - kg) + vp * (pow[p] - kp);
         }
     }
     if (P_ > 1) {  // per period

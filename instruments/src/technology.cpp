@@ -143,6 +143,22 @@ void TechnologyRisk::validate(const std::string& where) const {
                ".insurance.premium_per_year: the premium is ", premiumPerYear, ", but must be finite");
 }
 
+void EnergyHedge::validate(const std::string& where) const {
+    if (toYear < fromYear) return;  // none
+    const auto years = static_cast<std::size_t>(toYear - fromYear + 1);
+    auto check = [&](double share, const std::vector<double>& price, const char* name, bool forward) {
+        KP_REQUIRE(std::isfinite(share) && share >= 0 && share <= 1, where, ".", name, ".share: the share is ", share,
+                   ", but must be in [0, 1]");
+        if (share == 0 || (forward && price.empty())) return;  // a forward is filled in later
+        KP_REQUIRE(price.size() == years, where, ".", name, ".price: ", price.size(), " prices, but must have one per year (",
+                   years, ")");
+        for (double x : price)
+            KP_REQUIRE(std::isfinite(x) && x >= 0, where, ".", name, ".price: a price is ", x, ", but must be >= 0 EUR/MWh");
+    };
+    check(gasShare, gasPrice, "gas", gasForward);
+    check(powerShare, powerPrice, "power", powerForward);
+}
+
 void Technology::validate(const std::string& where) const {
     auto nonNeg = [&](double v, const char* field, const char* unit) {
         KP_REQUIRE(std::isfinite(v) && v >= 0, where, ".", field, ": the value is ", v,
@@ -178,6 +194,7 @@ void Technology::validate(const std::string& where) const {
     if (sde) sde->validate(where + ".sde");
     grant.validate(where + ".capital_grant");
     risk.validate(where + ".risk");
+    hedge.validate(where + ".hedge");
     KP_REQUIRE(!risk.any() || (!isReline() && mothball == MothballRole::None), where,
                ".risk: technology risk is given, but only an investment (not a reline or mothballing) carries it");
 }

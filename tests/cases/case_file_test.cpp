@@ -990,3 +990,42 @@ TEST_CASE("Technology risk (options.<x>.risk): fields, defaults, bad values") {
     fails({"options.ng_dri_eaf.risk.ramp_up.availability=[0.5]", "options.ng_dri_eaf.risk.ramp_up.first_of_a_kind=true"},
           "on an option without a maturity");
 }
+
+TEST_CASE("Energy hedge (options.<x>.hedge): fields, forward prices, bad values") {
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    const std::string H = "options.ng_dri_eaf.hedge.";
+    auto ng = [](const kc::CaseFile& c) {
+        for (const kp::Technology& t : c.options)
+            if (t.name == "ng_dri_eaf") return t.hedge;
+        FAIL("no ng_dri_eaf");
+        return kp::EnergyHedge{};
+    };
+    CHECK(!ng(kc::loadCaseFile(steel, {{}, ""})).any());
+    const kc::CaseFile c = kc::loadCaseFile(
+        steel, {{H + "from=2031", H + "to=2035", H + "gas.share=0.8", H + "gas.price=forward", H + "power.share=0.5",
+                 H + "power.price=80"},
+                ""});
+    const kp::EnergyHedge h = ng(c);
+    CHECK(h.fromYear == 2031);
+    CHECK(h.toYear == 2035);
+    CHECK(h.gasShare == 0.8);
+    CHECK(h.powerPrice == std::vector<double>(5, 80.0));
+    // forward: the case's mean gas price of each year (the factor outlook's, 20,000 paths, seed 1)
+    const auto outlook = kc::factorOutlook(c, {2031, 2032, 2033, 2034, 2035});
+    std::vector<double> means;
+    for (const auto& o : outlook)
+        if (o.name == "gas")
+            for (const auto& y : o.years) means.push_back(y.mean);
+    REQUIRE(means.size() == 5);
+    CHECK(h.gasPrice == means);
+    CHECK(h.priced());
+    auto fails = [&](std::vector<std::string> sets, const std::string& expect) {
+        const std::string m = errorOf(steel, {std::move(sets), ""});
+        CAPTURE(m);
+        CHECK(m.find(expect) != std::string::npos);
+    };
+    fails({H + "from=2040", H + "to=2031", H + "gas.share=1", H + "gas.price=30"}, H + "to: the last year is 2031");
+    fails({H + "gas.share=1", H + "gas.price=cheap"}, H + "gas.price");
+    fails({H + "gas.share=1.5", H + "gas.price=30"}, H + "gas.share: the value is 1.5, but must be in [0, 1]");
+    fails({H + "gas.share=1"}, H + "gas.price: the field is missing");
+}

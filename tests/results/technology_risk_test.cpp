@@ -423,3 +423,31 @@ TEST_CASE("a state guarantee on the overrun: the owner gains the state's expecte
     CHECK(std::abs(g.value - expect) <= 3 * g.stdError);
     CHECK(*std::min_element(gain.begin(), gain.end()) >= 0);  // never a loss to the owner
 }
+
+TEST_CASE("an energy hedge: a swap on the option's gas and power, settled while it runs, in its window") {
+    // deterministic prices (power 70 EUR/MWh): a runs from 2028 and uses 1.0 MWh of power a tonne on
+    // 1 Mt a year; half of it fixed at 60 EUR/MWh over 2030-2040 gains 0.5 x 1e6 x (70 - 60) a year
+    Synthetic sy;
+    const std::size_t n = 4096;
+    const kp::InvestmentProblem base = sy.make();
+    kp::InvestmentProblem hedged = base;
+    kp::EnergyHedge& h = hedged.project.technologies[0].tech.hedge;
+    h.fromYear = 2030, h.toYear = 2040, h.powerShare = 0.5;
+    h.powerPrice.assign(11, 60.0);
+    const kp::InvestmentResult a = run(base, investNow(n)), b = run(hedged, investNow(n));
+    double gain = 0;
+    for (int y = 2030; y <= 2040; ++y) gain += std::pow(1.07, -(y - 2026)) * 0.5 * 1e6 * (70.0 - 60.0);
+    CHECK(b.optionValue.value - a.optionValue.value == doctest::Approx(gain).epsilon(1e-9));
+    // at the spot price itself the swap is worth nothing, every year
+    h.powerPrice.assign(11, 70.0);
+    CHECK(run(hedged, investNow(n)).optionValue.value == doctest::Approx(a.optionValue.value).epsilon(1e-12));
+    // a hedge on an option never built changes nothing (b's window, never invested in: a is)
+    kp::InvestmentProblem other = base;
+    kp::EnergyHedge& hb = other.project.technologies[1].tech.hedge;
+    hb.fromYear = 2030, hb.toYear = 2040, hb.powerShare = 1;
+    hb.powerPrice.assign(11, 10.0);
+    CHECK(run(other, investNow(n)).optionValue.value == a.optionValue.value);
+    // a price missing for a year of the window is refused
+    h.powerPrice.assign(5, 70.0);
+    CHECK_THROWS_WITH_AS(run(hedged, investNow(n)), doctest::Contains("energy hedge"), kp::InvalidInput);
+}

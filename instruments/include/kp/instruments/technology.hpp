@@ -119,6 +119,30 @@ struct TechnologyRisk {
     void validate(const std::string& where) const;
 };
 
+/// A fixed-price energy contract for an option (case file: options.<x>.hedge): a swap settled each
+/// year of [fromYear, toYear] while the option runs, on `share` of the option's gas (power) use at its
+/// nameplate output: the option receives share x volume x (spot - price of the year). With the price
+/// at the spot's expectation the swap is worth 0 and only narrows the cash flow's spread (what a
+/// lender asks of a project exposed to an energy spread). It settles on the contracted volume, so a
+/// ramp-up's shortfall does not scale it.
+/// Invariant (validate): shares in [0, 1]; one price >= 0 per year of the window; from <= to.
+struct EnergyHedge {
+    int fromYear = 0, toYear = -1;        ///< calendar years, inclusive
+    double gasShare = 0, powerShare = 0;  ///< in [0, 1]
+    std::vector<double> gasPrice, powerPrice;  ///< EUR/MWh per year of the window (empty: share 0)
+    /// The case file gave `price: forward`: the case's own mean price of each year, filled in when the
+    /// case is loaded (kp::cases::loadCaseFile); until then the prices may be empty.
+    bool gasForward = false, powerForward = false;
+    /// One price per year of the window for each leg with a share (what the valuation needs).
+    bool priced() const {
+        const auto years = static_cast<std::size_t>(toYear - fromYear + 1);
+        return !any() || ((gasShare == 0 || gasPrice.size() == years) && (powerShare == 0 || powerPrice.size() == years));
+    }
+    bool any() const { return toYear >= fromYear && (gasShare > 0 || powerShare > 0); }
+    bool covers(int year) const { return year >= fromYear && year <= toYear; }
+    void validate(const std::string& where) const;
+};
+
 /// A decarbonisation technology a plant may invest in (or a stage of one).
 ///
 /// Replacement (retrofit = false): from the start of operation the technology's energy use, feedstock
@@ -174,6 +198,7 @@ struct Technology {
     double licensingPerYear = 0;
     CapitalGrant grant;               ///< capital grant on the investment
     TechnologyRisk risk;              ///< overrun, delay, incidents and insurance (none by default)
+    EnergyHedge hedge;                ///< fixed-price gas and power (none by default)
     /// Mothballing of the plant as it is (case file: plant.mothball), not a decarbonisation:
     ///   Idle     suspends the plant (care and maintenance): its running cash flow is -fixedOpex a
     ///            year, nothing made or emitted, no carbon bill, `jobs` kept on; capex is a one-off

@@ -74,15 +74,7 @@ double waitingShortfall(const InvestmentResult& r) {
 }
 
 void checkResult(const InvestmentResult& r, const std::string& where, const std::vector<std::string>& large) {
-    auto bad = [&](const std::string& field, double v) {
-        std::ostringstream os;
-        os.precision(6);
-        os << where << ": the result " << field << " is " << v
-           << ", but must be finite (the valuation overflowed double precision: an input's magnitude, a "
-              "volatility over the horizon or a growth rate is too large)"
-           << inputsText(large);
-        throw InvalidInput(os.str());
-    };
+    auto bad = [&](const std::string& field, double v) { overflowed(where, field, v, large); };
     auto finite = [&](const std::string& field, double v) {
         if (!std::isfinite(v)) bad(field, v);
     };

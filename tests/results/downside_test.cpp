@@ -199,7 +199,38 @@ namespace {
 struct Acc {
     const char* name;
     double exact, err2 = 0, se2 = 0;
+    /// One seed's estimate: its squared error, and its squared SE over the batches' widening.
+    void add(const kp::Estimate& e, double widening) {
+        err2 += (e.value - exact) * (e.value - exact);
+        se2 += e.stdError * e.stdError / widening;
+    }
 };
+
+/// One estimate against its exact value, with the bias budget the check allows beside k SE.
+struct Level {
+    const char* name;
+    const kp::Estimate* e;
+    double exact, budget;
+};
+
+/// Each level within k standard errors plus its budget of the exact value (and a positive SE).
+template <std::size_t N>
+void checkLevels(const Level (&levels)[N], double k, std::uint64_t seed) {
+    for (const Level& l : levels) {
+        const double est = l.e->value, se = l.e->stdError, exact = l.exact, b = l.budget;
+        const std::string name = l.name;
+        CAPTURE(name);
+        CAPTURE(est);
+        CAPTURE(exact);
+        CAPTURE(se);
+        CAPTURE(b);
+        CAPTURE(k);
+        CAPTURE(seed);
+        MESSAGE(name << ": " << est << " +- " << se << " against " << exact << " (budget " << b << ")");
+        CHECK(se > 0);
+        CHECK(std::abs(est - exact) <= k * se + b);
+    }
+}
 
 /// RMS error over RMS SE within [0.45, 1.7] for each statistic (20 seeds: the band of a chi statistic
 /// with 20 degrees of freedom, widened for the sectioning SE's own noise).
@@ -285,11 +316,6 @@ TEST_CASE("downside, closed form: investing now in a one-year GBM project has a 
     // the set-up: E[NPV] = D X0 e^{r - delta} - I (the year-1 cash flow is X_1)
     const double mean = OneYearProject::D() * OneYearProject::X0 - OneYearProject::I;
     CHECK(std::abs(a.r.npvNow[0].value - mean) <= 4 * a.r.npvNow[0].stdError);
-    struct Level {
-        const char* name;
-        const kp::Estimate* e;
-        double exact, budget;
-    };
     // budget: the empirical quantile's O(1/n) bias, at most about 1 / (n f(q)) (one path's spacing
     // in the tail); 2 / (n f(q)) for the quantile and the shortfall (whose boundary path moves as much)
     auto budget = [&](double alpha) { return 2.0 / (static_cast<double>(n) * OneYearProject::density(alpha)); };
@@ -298,20 +324,7 @@ TEST_CASE("downside, closed form: investing now in a one-year GBM project has a 
                             {"es_95", &s.npv.es95, OneYearProject::shortfall(0.05), budget(0.05)},
                             {"var_99", &s.npv.var99, OneYearProject::quantile(0.01), budget(0.01)},
                             {"es_99", &s.npv.es99, OneYearProject::shortfall(0.01), budget(0.01)}};
-    for (const Level& l : levels) {
-        const double est = l.e->value, se = l.e->stdError, exact = l.exact, b = l.budget;
-        const std::string name = l.name;
-        CAPTURE(name);
-        CAPTURE(est);
-        CAPTURE(exact);
-        CAPTURE(se);
-        CAPTURE(b);
-        CAPTURE(k);
-        CAPTURE(seed);
-        MESSAGE(name << ": " << est << " +- " << se << " against " << exact);
-        CHECK(se > 0);
-        CHECK(std::abs(est - exact) <= k * se + b);
-    }
+    checkLevels(levels, k, seed);
 }
 
 TEST_CASE("downside, honest SE: over 20 seeds the estimates' spread around the closed form matches the SE") {
@@ -334,10 +347,7 @@ TEST_CASE("downside, honest SE: over 20 seeds the estimates' spread around the c
         REQUIRE(a.d.batches == 8);
         const DownsideLevels& l = strategy(a.d, "invest_now", "project").npv;
         const kp::Estimate* e[] = {&l.pLoss, &l.var95, &l.es95, &l.var99, &l.es99};
-        for (std::size_t i = 0; i < 5; ++i) {
-            acc[i].err2 += (e[i]->value - acc[i].exact) * (e[i]->value - acc[i].exact);
-            acc[i].se2 += e[i]->stdError * e[i]->stdError / widening;
-        }
+        for (std::size_t i = 0; i < 5; ++i) acc[i].add(*e[i], widening);
     }
     checkHonest(acc);
 }
@@ -531,11 +541,6 @@ TEST_CASE("worst year against the exact law of the minimum of 10 i.i.d. normal y
     // budget: the empirical quantile's O(1/n) bias, at most about one path's spacing 1 / (n f(q)) in
     // the tail; 2 / (n f(q)) as for the NPV's quantiles. The mean and P(< 0) are unbiased: no budget.
     auto budget = [&](double q) { return 2.0 / (static_cast<double>(n) * NormalYears::density(NormalYears::quantile(q))); };
-    struct Level {
-        const char* name;
-        const kp::Estimate* e;
-        double exact, budget;
-    };
     const Level levels[] = {{"mean", &w.mean, NormalYears::mean(), 0.0},
                             {"p1", &w.p1, NormalYears::quantile(0.01), budget(0.01)},
                             {"p5", &w.p5, NormalYears::quantile(0.05), budget(0.05)},
@@ -544,20 +549,7 @@ TEST_CASE("worst year against the exact law of the minimum of 10 i.i.d. normal y
     // the set-up: E[min of 10 standard normals] = -1.53875 (Harter 1961, "Expected values of normal
     // order statistics", Biometrika 48, to 5 decimals: within half a unit of the last)
     CHECK(std::abs((NormalYears::mean() - NormalYears::mu) / NormalYears::sd + 1.53875) <= 5e-6);
-    for (const Level& l : levels) {
-        const double est = l.e->value, se = l.e->stdError, exact = l.exact, b = l.budget;
-        const std::string name = l.name;
-        CAPTURE(name);
-        CAPTURE(est);
-        CAPTURE(exact);
-        CAPTURE(se);
-        CAPTURE(b);
-        CAPTURE(k);
-        CAPTURE(seed);
-        MESSAGE(name << ": " << est << " +- " << se << " against " << exact << " (budget " << b << ")");
-        CHECK(se > 0);
-        CHECK(std::abs(est - exact) <= k * se + b);
-    }
+    checkLevels(levels, k, seed);
 }
 
 TEST_CASE("worst year, honest SE: over 20 seeds the estimates' spread around the exact law matches the SE") {
@@ -576,10 +568,7 @@ TEST_CASE("worst year, honest SE: over 20 seeds the estimates' spread around the
         const NormalYears ny(n, seed);
         const kp::results::WorstYearLevels w = kp::results::worstYearLevels(ny.worst.data(), n, batches, false);
         const kp::Estimate* e[] = {&w.mean, &w.p1, &w.p5, &w.p50, &w.pNegative};
-        for (std::size_t i = 0; i < 5; ++i) {
-            acc[i].err2 += (e[i]->value - acc[i].exact) * (e[i]->value - acc[i].exact);
-            acc[i].se2 += e[i]->stdError * e[i]->stdError / widening;
-        }
+        for (std::size_t i = 0; i < 5; ++i) acc[i].add(*e[i], widening);
     }
     checkHonest(acc);
 }
@@ -608,29 +597,11 @@ TEST_CASE("worst year on the engine: investing now in the one-year GBM project e
     auto density = [&](double x) { return boost::math::pdf(z, (std::log(x) - m) / vol) / (vol * x); };
     auto budget = [&](double q) { return 2.0 / (static_cast<double>(n) * density(quantile(q))); };
     const double k = 3.0;
-    struct Level {
-        const char* name;
-        const kp::Estimate* e;
-        double exact, budget;
-    };
     const Level levels[] = {{"mean", &w.mean, OneYearProject::X0 * std::exp(OneYearProject::r - OneYearProject::delta), 0.0},
                             {"p1", &w.p1, quantile(0.01), budget(0.01)},
                             {"p5", &w.p5, quantile(0.05), budget(0.05)},
                             {"p50", &w.p50, quantile(0.5), budget(0.5)}};
-    for (const Level& l : levels) {
-        const double est = l.e->value, se = l.e->stdError, exact = l.exact, b = l.budget;
-        const std::string name = l.name;
-        CAPTURE(name);
-        CAPTURE(est);
-        CAPTURE(exact);
-        CAPTURE(se);
-        CAPTURE(b);
-        CAPTURE(k);
-        CAPTURE(seed);
-        MESSAGE(name << ": " << est << " +- " << se << " against " << exact);
-        CHECK(se > 0);
-        CHECK(std::abs(est - exact) <= k * se + b);
-    }
+    checkLevels(levels, k, seed);
     CHECK(w.pNegative.value == 0.0);  // a price is positive
 }
 

@@ -184,8 +184,9 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
     for (std::size_t j = 0; j < JS_; ++j)
         KP_REQUIRE(optionAt(j).tech.hedge.priced(), "InvestmentLsm: option '", optionAt(j).tech.name,
                    "' has an energy hedge without a price for every year of its window");
-    const bool anyIncidents = std::find(incidents_.begin(), incidents_.end(), char{1}) != incidents_.end();
-    KP_REQUIRE(!anyIncidents || 3 * JS_ + JS_ * H_ * kIncidentDraws <= CounterLayout::kRiskDraws,
+    anyIncidents_ = std::find(incidents_.begin(), incidents_.end(), char{1}) != incidents_.end();
+    anyRamp_ = std::find(ramp_.begin(), ramp_.end(), char{1}) != ramp_.end();
+    KP_REQUIRE(!anyIncidents_ || 3 * JS_ + JS_ * H_ * kIncidentDraws <= CounterLayout::kRiskDraws,
                "InvestmentLsm: incidents on ", JS_, " options over ", H_, " periods need ",
                3 * JS_ + JS_ * H_ * kIncidentDraws, " random draws a path, but at most ", CounterLayout::kRiskDraws,
                " are available (shorten the horizon or use annual periods)");
@@ -217,8 +218,8 @@ void InvestmentInstrument::reserve(ProjectBlock& b, std::size_t n, bool keepPric
         need(b.overrun, JS_ * n);
         if (b.delay.size() < JS_ * n) b.delay.resize(JS_ * n);
         if (b.count.size() < n) b.count.resize(n);
-        if (std::find(incidents_.begin(), incidents_.end(), char{1}) != incidents_.end()) need(b.loss, JS_ * H_ * n);
-        if (std::find(ramp_.begin(), ramp_.end(), char{1}) != ramp_.end()) {
+        if (anyIncidents_) need(b.loss, JS_ * H_ * n);
+        if (anyRamp_) {
             need(b.rampX, JS_ * n), need(b.rampCash, JS_ * H_ * n), need(b.rampEm, JS_ * H_ * n);
             need(b.plantRun, n), need(b.plantRunE, n);
         }
@@ -233,11 +234,10 @@ void InvestmentInstrument::drawRisks(ProjectBlock& b, std::uint64_t seed, Stream
     auto normals = [&](std::size_t draw) {
         fillNormals(seed, CounterLayout::technologyRisk(stream, draw), first, n, z, antithetic, scratch);
     };
-    auto uniform = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
     for (std::size_t j = 0; j < JS_; ++j) {
         const TechnologyRisk& r = optionAt(j).tech.risk;
         double* M = b.overrun.data() + j * n;
-        if (r.overrun() && r.overrunSd > 0) {
+        if (r.overrunSd > 0) {
             normals(j);
             for (std::size_t p = 0; p < n; ++p) M[p] = r.overrunMultiplier(z[p]);
         } else {
@@ -249,7 +249,7 @@ void InvestmentInstrument::drawRisks(ProjectBlock& b, std::uint64_t seed, Stream
             normals(JS_ + j);
             const std::vector<double>& q = r.delayProbabilities;
             for (std::size_t p = 0; p < n; ++p) {
-                const double u = uniform(z[p]);
+                const double u = normalCdf(z[p]);
                 std::size_t y = 0;
                 double cum = q[0];
                 while (u > cum && y + 1 < q.size()) cum += q[++y];
@@ -276,7 +276,7 @@ void InvestmentInstrument::drawRisks(ProjectBlock& b, std::uint64_t seed, Stream
             normals(at);
             int most = 0;
             for (std::size_t p = 0; p < n; ++p) {  // Poisson by inversion of the count's CDF
-                const double u = uniform(z[p]);
+                const double u = normalCdf(z[p]);
                 int N = 0;
                 double pk = e0, cdf = e0;
                 while (u > cdf && N + 1 < static_cast<int>(kIncidentDraws)) {
@@ -641,6 +641,13 @@ double InvestmentInstrument::rampLoss(std::size_t j, std::size_t d, std::size_t 
     return loss;
 }
 
+double InvestmentInstrument::runningShortfall(const PathPlan& plan, Running r, std::size_t k, const ProjectBlock& b,
+                                             std::size_t p) const {
+    if (r == Running::Technology) return shortfall(plan.j, plan.d, (k - plan.s0) / P_, b, p);
+    if (r == Running::Stage) return shortfall(plan.js, plan.dS, (k - plan.sS) / P_, b, p);
+    return 0.0;
+}
+
 int InvestmentInstrument::operationStart(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
     const int c = periodsOf(optionAt(j).tech.constructionYears) + delayOf(j, b, p);
     return std::min(std::max(static_cast<int>(d) + c, b.opFrom[j * b.n + p]), static_cast<int>(H_));
@@ -747,13 +754,10 @@ double InvestmentInstrument::emissions(const PathPlan& plan, std::size_t k, cons
     auto of = [&](Running r) {
         switch (r) {
             case Running::Plant: return b.ebase[k * n + p];
-            case Running::Technology: {
-                const std::size_t at = (plan.j * H_ + k) * n + p;
-                return b.etech[at] + (ramp_[plan.j] ? shortfall(plan.j, plan.d, (k - plan.s0) / P_, b, p) * b.rampEm[at] : 0.0);
-            }
+            case Running::Technology:
             case Running::Stage: {
-                const std::size_t at = (plan.js * H_ + k) * n + p;
-                return b.etech[at] + (ramp_[plan.js] ? shortfall(plan.js, plan.dS, (k - plan.sS) / P_, b, p) * b.rampEm[at] : 0.0);
+                const std::size_t j = r == Running::Stage ? plan.js : plan.j, at = (j * H_ + k) * n + p;
+                return b.etech[at] + (ramp_[j] ? runningShortfall(plan, r, k, b, p) * b.rampEm[at] : 0.0);
             }
             default: return 0.0;
         }
@@ -784,16 +788,11 @@ double InvestmentInstrument::output(const PathPlan& plan, std::size_t k) const {
 double InvestmentInstrument::output(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const {
     double o = output(plan, k);
     if (!risky_ || !plan.isTechnology()) return o;
-    const double q = pr_.plant.outputTPerYear / static_cast<double>(P_);
-    auto lost = [&](std::size_t j, std::size_t d, std::size_t s0) {
-        const Technology& t = optionAt(j).tech;
-        if (!ramp_[j] || t.retrofit) return 0.0;  // a retrofit's shortfall is in its capture
-        return q * t.outputScale * shortfall(j, d, (k - s0) / P_, b, p);
-    };
     const Running r = plan.alongside ? plan.beside(k) : plan.running(k);
-    if (r == Running::Technology) o -= lost(plan.j, plan.d, plan.s0);
-    if (r == Running::Stage) o -= lost(plan.js, plan.dS, plan.sS);
-    return o;
+    if (r != Running::Technology && r != Running::Stage) return o;
+    const Technology& t = optionAt(r == Running::Stage ? plan.js : plan.j).tech;
+    if (t.retrofit) return o;  // a retrofit's shortfall is in its capture
+    return o - pr_.plant.outputTPerYear / static_cast<double>(P_) * t.outputScale * runningShortfall(plan, r, k, b, p);
 }
 
 double InvestmentInstrument::jobs(const PathPlan& plan, std::size_t k) const {
@@ -826,17 +825,17 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     };
     const double sdeJ = plan.isTechnology() ? subsidy(plan.j, plan.d, plan.s0, plan.es0) : 0.0;
     // the ramp-up's shortfall of the cash flow and own subsidy of option j decided at d, from s0
-    auto ramped = [&](std::size_t j, std::size_t d, std::size_t s0, double ownSubsidy) {
+    auto ramped = [&](Running r, std::size_t j, double ownSubsidy) {
         if (!ramp_[j]) return 0.0;
-        return shortfall(j, d, (k - s0) / P_, b, p) * (b.rampCash[(j * H_ + k) * n + p] + ownSubsidy);
+        return runningShortfall(plan, r, k, b, p) * (b.rampCash[(j * H_ + k) * n + p] + ownSubsidy);
     };
     auto flowOf = [&](Running r) {
         switch (r) {
             case Running::Plant: return b.base[k * n + p];
-            case Running::Technology: return b.tech[(plan.j * H_ + k) * n + p] + sdeJ - ramped(plan.j, plan.d, plan.s0, sdeJ);
+            case Running::Technology: return b.tech[(plan.j * H_ + k) * n + p] + sdeJ - ramped(r, plan.j, sdeJ);
             case Running::Stage: {
                 const double own = subsidy(plan.js, plan.dS, plan.sS, plan.esS);
-                return b.tech[(plan.js * H_ + k) * n + p] + own + sdeJ - ramped(plan.js, plan.dS, plan.sS, own);
+                return b.tech[(plan.js * H_ + k) * n + p] + own + sdeJ - ramped(r, plan.js, own);
             }
             default:
                 return plan.exited() && k == plan.d ? closeValue_[plan.d] / pr_.discount[plan.d] : 0.0;

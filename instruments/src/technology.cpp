@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "kp/core/errors.hpp"
+#include "kp/core/random.hpp"
 
 namespace kp {
 
@@ -22,8 +23,6 @@ void LearningCurve::validate(const std::string& where) const {
 }
 
 namespace {
-
-double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
 /// log S ~ N(mu, sigma^2) with E[S] = m, sd(S) = s (m > 0).
 struct LogNormal {

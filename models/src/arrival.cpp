@@ -4,13 +4,11 @@
 #include <limits>
 
 #include "kp/core/errors.hpp"
+#include "kp/core/random.hpp"
 
 namespace kp {
 
 namespace {
-/// P(Z <= z) and P(Z > z), each accurate in its own tail.
-double normalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
-double normalSurvival(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
 constexpr double kNever = std::numeric_limits<double>::infinity();
 }  // namespace
 

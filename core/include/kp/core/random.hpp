@@ -85,6 +85,12 @@ inline double uniform52(std::uint32_t hi, std::uint32_t lo) {
 
 }  // namespace detail
 
+/// P(Z <= z) and P(Z > z) of a standard normal, each accurate in its own tail: what turns a
+/// normal draw into a uniform (kp::ArrivalDistribution, kp::InvestmentInstrument::drawRisks) and the
+/// closed forms of log-normal laws (kp::TechnologyRisk).
+inline double normalCdf(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+inline double normalSurvival(double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); }
+
 /// One slot of the counter space: the normals of (stream, step, dimension) for every path.
 struct CounterSlot {
     Stream stream;

@@ -288,8 +288,12 @@ private:
     std::vector<Policy> besidePolicy_;    // [j], j < JS, when any option is alongside: the policy its flows use
     bool risky_ = false;                  // any option carries technology risk
     std::vector<char> ramp_;              // [j], j < JS: a ramp-up
+    bool anyIncidents_ = false, anyRamp_ = false;  // any option has incidents (or a premium), a ramp-up
     /// The shortfall of option j decided at d on path p in its operating year y (0 after the ramp-up).
     double shortfall(std::size_t j, std::size_t d, std::size_t y, const ProjectBlock& b, std::size_t p) const;
+    /// The shortfall of what runs on path p in period k under the plan (r: the technology or its
+    /// stage; 0 for anything else).
+    double runningShortfall(const PathPlan& plan, Running r, std::size_t k, const ProjectBlock& b, std::size_t p) const;
     /// Discounted cash flow and subsidy the ramp-up of option j decided at d takes off on path p, it
     /// operating [S, E) with its subsidy to ES (inside the horizon; not after it).
     double rampLoss(std::size_t j, std::size_t d, std::size_t S, std::size_t E, std::size_t ES, const ProjectBlock& b,

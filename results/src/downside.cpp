@@ -70,11 +70,15 @@ void floorAtPricingError(Estimate& e, std::size_t n, bool antithetic, F&& f) {
 
 }  // namespace
 
-double lowerQuantile(const std::vector<double>& v, double q) {
-    const double m = static_cast<double>(v.size());
-    const auto i = static_cast<std::size_t>(std::max(1.0, std::ceil(q * m)));
-    return v[std::min(i, v.size()) - 1];
+namespace {
+/// The index of the lower q-quantile in a sorted sample of n: the ceil(q n)-th smallest (at least the first).
+std::size_t lowerQuantileIndex(std::size_t n, double q) {
+    const auto i = static_cast<std::size_t>(std::max(1.0, std::ceil(q * static_cast<double>(n))));
+    return std::min(i, n) - 1;
 }
+}  // namespace
+
+double lowerQuantile(const std::vector<double>& v, double q) { return v[lowerQuantileIndex(v.size(), q)]; }
 
 double expectedShortfall(const std::vector<double>& v, double q) {
     const double a = q * static_cast<double>(v.size());  // the worst a paths (a > 0)
@@ -228,10 +232,12 @@ Downside downside(const PathValues& pv, const InvestmentResult& r, bool antithet
         KP_REQUIRE(cash->paths() == n, "downside: cash flows of ", cash->paths(), " paths, but must be of the ", n,
                    " paths of the values");
         std::vector<double> v;
+        // lowerQuantile's order statistic, placed by nth_element: the same value without sorting
         auto quantile = [&](const float* x, double q, std::size_t first, std::size_t last) {
             v.assign(x + first, x + last);
-            std::sort(v.begin(), v.end());
-            return lowerQuantile(v, q);
+            const std::size_t i = lowerQuantileIndex(v.size(), q);
+            std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+            return v[i];
         };
         auto est = [&](const float* x, double q) {
             std::vector<double> parts;

@@ -1052,6 +1052,33 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
         leg("power", e.powerShare, e.powerPrice, e.powerForward);
         h->finish();
     }
+    if (auto o = m.optMap("operating")) {  // operating flexibility (docs/case-file.md, "Operating flexibility")
+        if (t.retrofit)
+            o->self().fail("operating flexibility", "on a retrofit",
+                           "on a replacement or a technology beside the plant (a retrofit's plant runs on as it is)");
+        if (auto a = o->optMap("alternative")) {
+            OperatingMode md;
+            md.name = a->string("name", "alternative");
+            md.gasMwhPerT = a->number("gas_mwh_per_t", t.gasMwhPerT, Range::nonNegative(), "MWh/t");
+            md.powerMwhPerT = a->number("power_mwh_per_t", t.powerMwhPerT, Range::nonNegative(), "MWh/t");
+            md.hydrogenMwhPerT = a->number("hydrogen_mwh_per_t", t.hydrogenMwhPerT, Range::nonNegative(), "MWh/t");
+            md.feedstockCostPerT = a->number("feedstock_cost_per_t", t.feedstockCostPerT, Range::nonNegative(), "EUR/t");
+            md.variableOpex = a->number("variable_opex_per_t", t.variableOpex, Range::nonNegative(), "EUR/t");
+            md.emissionIntensity =
+                a->number("emission_intensity_t_per_t", t.emissionIntensity, Range::nonNegative(), "tCO2/t");
+            a->finish();
+            t.operating.alternative = md;
+        }
+        if (auto su = o->optMap("suspend")) {
+            t.operating.suspend = true;
+            t.operating.idleCostPerYear =
+                su->number("idle_cost_per_year", 0.0, Range::between(0, 1e12, "in [0, 1e12]"), "EUR/yr");
+            su->finish();
+        }
+        if (!t.operating.any())
+            o->self().fail("operating flexibility", "empty", "alternative: {...} and/or suspend: {...}");
+        o->finish();
+    }
     std::optional<Field> riskField;
     if (auto r = m.optMap("risk")) {
         readRisk(*r, t.risk);

@@ -181,6 +181,20 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
                    "InvestmentLsm: option '", optionAt(j).tech.name,
                    "' carries technology risk, but only an investment (not a reline or mothballing) may");
     }
+    // operating flexibility: a hybrid's alternative mode, suspension
+    flexible_.assign(JS_, 0);
+    altTech_.resize(JS_);
+    for (std::size_t j = 0; j < JS_; ++j) {
+        const Technology& t = optionAt(j).tech;
+        if (!t.operating.any()) continue;
+        t.validate("InvestmentLsm: option '" + t.name + "'");
+        KP_REQUIRE(!(j < J_ && t.sde && stageOf_[j] >= 0), "InvestmentLsm: option '", t.name,
+                   "' has operating flexibility, a subsidy and a stage, but may not have all three (its subsidy runs "
+                   "on under the stage, whose own running decides)");
+        flexible_[j] = 1;
+        if (t.operating.alternative) altTech_[j] = t.inMode(*t.operating.alternative);
+    }
+    anyFlexible_ = std::find(flexible_.begin(), flexible_.end(), char{1}) != flexible_.end();
     for (std::size_t j = 0; j < JS_; ++j)
         KP_REQUIRE(optionAt(j).tech.hedge.priced(), "InvestmentLsm: option '", optionAt(j).tech.name,
                    "' has an energy hedge without a price for every year of its window");
@@ -223,6 +237,29 @@ void InvestmentInstrument::reserve(ProjectBlock& b, std::size_t n, bool keepPric
             need(b.rampX, JS_ * n), need(b.rampCash, JS_ * H_ * n), need(b.rampEm, JS_ * H_ * n);
             need(b.plantRun, n), need(b.plantRunE, n);
         }
+    }
+    if (anyFlexible_) {
+        if (b.mode.size() < JS_ * H_ * n) b.mode.resize(JS_ * H_ * n);
+        need(b.altCash, n), need(b.altEm, n);
+    }
+}
+
+void InvestmentInstrument::chooseMode(std::size_t j, std::size_t k, int year, const PriceColumns& cols,
+                                      const Policy& pol, ProjectBlock& b, double* tc, double* sd, double* et) const {
+    const std::size_t n = b.n;
+    const Technology& t = optionAt(j).tech;
+    unsigned char* m = b.mode.data() + (j * H_ + k) * n;
+    std::fill_n(m, n, kRun);
+    if (t.operating.alternative) {  // the operating subsidy is the own mode's (granted for it)
+        double *ac = b.altCash.data(), *ae = b.altEm.data();
+        yearCashFlows(pr_.plant, &altTech_[j], pol, year, kNoSubsidy, cols, n, ac, ae);
+        for (std::size_t p = 0; p < n; ++p)
+            if (ac[p] > tc[p] + sd[p]) tc[p] = ac[p], sd[p] = 0, et[p] = ae[p], m[p] = kAlternative;
+    }
+    if (t.operating.suspend) {
+        const double idleCash = -t.operating.idleCostPerYear;
+        for (std::size_t p = 0; p < n; ++p)
+            if (tc[p] + sd[p] < idleCash) tc[p] = idleCash, sd[p] = 0, et[p] = 0, m[p] = kIdle;
     }
 }
 
@@ -513,6 +550,7 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
         } else {
             std::fill_n(sd, n, 0.0);
         }
+        if (anyFlexible_ && flexible_[j]) chooseMode(j, k, year, cols, pol, b, tc, sd, et);
         if (const double fee = licence_[j]; fee != 0)
             for (std::size_t p = 0; p < n; ++p) tc[p] += fee;
         if (ramp_[j]) {  // what a whole shortfall takes off: the flows that scale with output
@@ -559,7 +597,7 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
         const double premium = optionAt(j).tech.risk.premium() / static_cast<double>(P_);
         double* tc = b.tech.data() + (j * H_ + k) * n;
         const double* L = b.loss.data() + (j * H_ + k) * n;
-        for (std::size_t p = 0; p < n; ++p) tc[p] -= premium + L[p];
+        for (std::size_t p = 0; p < n; ++p) tc[p] -= premium + (idle(j, k, b, p) ? 0.0 : L[p]);  // idle: no incident
     }
 }
 
@@ -787,10 +825,14 @@ double InvestmentInstrument::output(const PathPlan& plan, std::size_t k) const {
 
 double InvestmentInstrument::output(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const {
     double o = output(plan, k);
-    if (!risky_ || !plan.isTechnology()) return o;
+    if ((!risky_ && !anyFlexible_) || !plan.isTechnology()) return o;
     const Running r = plan.alongside ? plan.beside(k) : plan.running(k);
     if (r != Running::Technology && r != Running::Stage) return o;
-    const Technology& t = optionAt(r == Running::Stage ? plan.js : plan.j).tech;
+    const std::size_t j = r == Running::Stage ? plan.js : plan.j;
+    if (idle(j, k, b, p))  // an idle option makes nothing (beside the plant: the plant's output only)
+        return o - pr_.plant.outputTPerYear / static_cast<double>(P_) * optionAt(j).tech.outputScale;
+    if (!risky_) return o;
+    const Technology& t = optionAt(j).tech;
     if (t.retrofit) return o;  // a retrofit's shortfall is in its capture
     return o - pr_.plant.outputTPerYear / static_cast<double>(P_) * t.outputScale * runningShortfall(plan, r, k, b, p);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <utility>
 
 #include "kp/core/errors.hpp"
 #include "kp/core/random.hpp"
@@ -196,6 +197,24 @@ void Technology::validate(const std::string& where) const {
     hedge.validate(where + ".hedge");
     KP_REQUIRE(!risk.any() || (!isReline() && mothball == MothballRole::None), where,
                ".risk: technology risk is given, but only an investment (not a reline or mothballing) carries it");
+    if (operating.any()) {
+        KP_REQUIRE(!retrofit && !isReline() && mothball == MothballRole::None, where,
+                   ".operating: operating flexibility is given, but only a replacement or a technology beside the "
+                   "plant (not a retrofit, reline or mothballing) may have it");
+        KP_REQUIRE(!risk.rampUp(), where,
+                   ".operating: operating flexibility and a ramp-up risk (risk.ramp_up) are given together, but "
+                   "only one of them may be (their combination is not modelled)");
+        KP_REQUIRE(std::isfinite(operating.idleCostPerYear) && operating.idleCostPerYear >= 0, where,
+                   ".operating.suspend.idle_cost_per_year: the value is ", operating.idleCostPerYear,
+                   ", but must be >= 0 EUR/yr");
+        if (const auto& m = operating.alternative) {
+            const std::string at = where + ".operating.alternative";
+            for (auto [v, field] : {std::pair{m->gasMwhPerT, "gas_mwh_per_t"}, {m->powerMwhPerT, "power_mwh_per_t"},
+                                    {m->hydrogenMwhPerT, "hydrogen_mwh_per_t"}, {m->feedstockCostPerT, "feedstock_cost_per_t"},
+                                    {m->variableOpex, "variable_opex_per_t"}, {m->emissionIntensity, "emission_intensity_t_per_t"}})
+                KP_REQUIRE(std::isfinite(v) && v >= 0, at, ".", field, ": the value is ", v, ", but must be >= 0");
+        }
+    }
 }
 
 }  // namespace kp

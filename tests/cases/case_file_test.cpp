@@ -1029,3 +1029,50 @@ TEST_CASE("Energy hedge (options.<x>.hedge): fields, forward prices, bad values"
     fails({H + "gas.share=1.5", H + "gas.price=30"}, H + "gas.share: the value is 1.5, but must be in [0, 1]");
     fails({H + "gas.share=1"}, H + "gas.price: the field is missing");
 }
+
+TEST_CASE("Operating flexibility (options.<x>.operating): fields, defaults, bad values") {
+    const std::string steel = kExamples + "steelworks_h2_dri.yaml";
+    const std::string O = "options.h2_switch.operating.";
+    auto option = [](const kc::CaseFile& c, const std::string& name) {
+        for (const kp::Technology& t : c.options)
+            if (t.name == name) return t;
+        FAIL("no " << name);
+        return kp::Technology{};
+    };
+    CHECK(!option(kc::loadCaseFile(steel, {{}, ""}), "h2_switch").operating.any());
+    // the switched shaft may run on natural gas again: NG-DRI's gas and emissions, its own power
+    const kc::CaseFile c = kc::loadCaseFile(
+        steel, {{O + "alternative.name=natural_gas", O + "alternative.gas_mwh_per_t=2.78", O + "alternative.hydrogen_mwh_per_t=0",
+                 O + "alternative.emission_intensity_t_per_t=0.75", O + "suspend.idle_cost_per_year=5.0e7",
+                 "options.ng_dri_eaf.operating.suspend={}"},
+                ""});
+    const kp::Technology h = option(c, "h2_switch");
+    REQUIRE(h.operating.alternative.has_value());
+    const kp::OperatingMode& m = *h.operating.alternative;
+    CHECK(m.name == "natural_gas");
+    CHECK(m.gasMwhPerT == 2.78);
+    CHECK(m.hydrogenMwhPerT == 0);
+    CHECK(m.emissionIntensity == 0.75);
+    CHECK(m.powerMwhPerT == h.powerMwhPerT);  // not given: the option's own
+    CHECK(m.feedstockCostPerT == h.feedstockCostPerT);
+    CHECK(m.variableOpex == h.variableOpex);
+    CHECK(h.operating.suspend);
+    CHECK(h.operating.idleCostPerYear == 5.0e7);
+    const kp::Technology ng = option(c, "ng_dri_eaf");
+    CHECK(ng.operating.suspend);
+    CHECK(ng.operating.idleCostPerYear == 0);
+    CHECK(!ng.operating.alternative);
+    auto fails = [&](const std::string& file, std::vector<std::string> sets, const std::string& expect) {
+        const std::string msg = errorOf(file, {std::move(sets), ""});
+        CAPTURE(msg);
+        CHECK(msg.find(expect) != std::string::npos);
+    };
+    fails(steel, {O + "suspend.idle_cost_per_year=-1"}, O + "suspend.idle_cost_per_year: the value is -1");
+    fails(steel, {O + "alternative.gas_mwh_per_t=lots"}, O + "alternative.gas_mwh_per_t");
+    fails(steel, {O + "alternative.coal=1"}, O + "alternative.coal");
+    fails(steel, {O + "suspend={}", "options.h2_switch.risk.ramp_up.availability=[0.5]"},
+          "operating flexibility and a ramp-up risk (risk.ramp_up) are given together");
+    fails(steel, {O + "sleep=true"}, O + "sleep");
+    fails(kExamples + "refinery_hydrogen_ccs_porthos.yaml", {"options.ccs.operating.suspend={}"},
+          "options.ccs.operating: operating flexibility is on a retrofit");
+}

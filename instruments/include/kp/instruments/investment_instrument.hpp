@@ -74,7 +74,14 @@ struct ProjectBlock {
     /// the emissions that a whole shortfall in period k takes off (rampCash >= 0 when running pays);
     /// [p] scratch for the plant's flows after its life (a retrofit's).
     std::vector<double> rampX, rampCash, rampEm, plantRun, plantRunE;
+    /// Operating flexibility (options with one; Technology::operating): [j][k][p] how option j runs in
+    /// period k (a Mode); [p] scratch for the alternative mode's flows.
+    std::vector<unsigned char> mode;
+    std::vector<double> altCash, altEm;
 };
+
+/// How a built option with operating flexibility runs in a period (Technology::operating).
+enum Mode : unsigned char { kRun = 0, kAlternative = 1, kIdle = 2 };
 
 /// What runs on a path in each period under a policy: the path's action, its date and its stage.
 enum class Running { Plant, Technology, Stage, Nothing };
@@ -299,6 +306,18 @@ private:
     double rampLoss(std::size_t j, std::size_t d, std::size_t S, std::size_t E, std::size_t ES, const ProjectBlock& b,
                     std::size_t p) const;
     std::vector<char> incidents_;         // [j], j < JS: incidents or a premium in its running flow
+    std::vector<char> flexible_;          // [j], j < JS: operating flexibility (Technology::operating)
+    std::vector<Technology> altTech_;     // [j], j < JS: the option in its alternative mode (if it has one)
+    bool anyFlexible_ = false;
+    /// Choose how option j runs in period k (of calendar `year`) on each path of the block: its own
+    /// flows tc, sd, et (per year, before licence income, hedge and incidents) are replaced by the
+    /// alternative mode's where it pays more, by idling where running pays less than idling.
+    void chooseMode(std::size_t j, std::size_t k, int year, const PriceColumns& cols, const Policy& pol,
+                    ProjectBlock& b, double* tc, double* sd, double* et) const;
+    /// Option j stands idle in period k on path p (operating flexibility).
+    bool idle(std::size_t j, std::size_t k, const ProjectBlock& b, std::size_t p) const {
+        return anyFlexible_ && flexible_[j] && b.mode[(j * H_ + k) * b.n + p] == kIdle;
+    }
     /// Extra construction periods of option j on path p (0 without a delay risk).
     int delayOf(std::size_t j, const ProjectBlock& b, std::size_t p) const {
         return risky_ ? b.delay[j * b.n + p] : 0;

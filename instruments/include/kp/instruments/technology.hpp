@@ -143,6 +143,38 @@ struct EnergyHedge {
     void validate(const std::string& where) const;
 };
 
+/// A second way to run a built option (OperatingFlexibility::alternative): its energy use,
+/// feedstock, variable opex and direct emission intensity (the option's own where not given).
+struct OperatingMode {
+    std::string name;
+    double gasMwhPerT = 0, powerMwhPerT = 0, hydrogenMwhPerT = 0;  ///< MWh per t product, >= 0
+    double feedstockCostPerT = 0, variableOpex = 0;               ///< EUR/t product, >= 0
+    double emissionIntensity = 0;                                 ///< direct tCO2/t product, >= 0
+};
+
+/// Operating flexibility of a built option (case file: options.<x>.operating; docs/case-file.md
+/// "Operating flexibility"), chosen each period on that period's prices with no cost of switching,
+/// so that one period's choice does not bind the next: the best choice of each period is then the
+/// optimal policy (a strip of options on the period's margin, as the temporary shutdown of McDonald
+/// and Siegel, Int. Econ. Rev. 1985), exact on every path, with no regression and no foresight.
+///   alternative  a hybrid: in a period where it pays more than the own mode (whose cash flow
+///                includes the operating subsidy: granted for the own mode, it is not paid in the
+///                alternative), the option runs on the alternative's energy use, feedstock, variable
+///                opex and emission intensity (a DRI shaft on hydrogen or on natural gas; an electric
+///                or a gas boiler); output, fixed opex, free allocation and the rest stay the option's.
+///   suspend      in a period where running pays less than -idleCostPerYear, the option stands idle
+///                (care and maintenance: that cost instead of its cash flow; nothing made or emitted,
+///                no operating subsidy, no incident), and runs again in the next period that pays.
+/// One-off costs of suspending or restarting would make the choice depend on the last period's
+/// (hysteresis, a regression per mode): not modelled. Only on a replacement or a technology beside the
+/// plant (not a retrofit, reline or mothballing), and not with a ramp-up risk.
+struct OperatingFlexibility {
+    std::optional<OperatingMode> alternative;
+    bool suspend = false;
+    double idleCostPerYear = 0;  ///< EUR/yr while suspended, >= 0
+    bool any() const { return alternative.has_value() || suspend; }
+};
+
 /// A decarbonisation technology a plant may invest in (or a stage of one).
 ///
 /// Replacement (retrofit = false): from the start of operation the technology's energy use, feedstock
@@ -199,6 +231,16 @@ struct Technology {
     CapitalGrant grant;               ///< capital grant on the investment
     TechnologyRisk risk;              ///< overrun, delay, incidents and insurance (none by default)
     EnergyHedge hedge;                ///< fixed-price gas and power (none by default)
+    OperatingFlexibility operating;   ///< a hybrid's second mode, suspension (none by default)
+    /// The option running in its alternative mode (operating.alternative, which must be given).
+    Technology inMode(const OperatingMode& m) const {
+        Technology t = *this;
+        t.gasMwhPerT = m.gasMwhPerT, t.powerMwhPerT = m.powerMwhPerT, t.hydrogenMwhPerT = m.hydrogenMwhPerT;
+        t.feedstockCostPerT = m.feedstockCostPerT, t.variableOpex = m.variableOpex;
+        t.emissionIntensity = m.emissionIntensity;
+        t.operating = {};
+        return t;
+    }
     /// Mothballing of the plant as it is (case file: plant.mothball), not a decarbonisation:
     ///   Idle     suspends the plant (care and maintenance): its running cash flow is -fixedOpex a
     ///            year, nothing made or emitted, no carbon bill, `jobs` kept on; capex is a one-off

@@ -133,18 +133,15 @@ void addRiskSharingOptions(CLI::App* c, RiskSharingOptions& o) {
     c->add_option("--instruments", o.instruments,
                   "Compare risk-sharing instruments instead of scenarios: as-written, guarantee, insurance, ccfd, "
                   "combined, no-insurance (comma-separated; docs/valuation.md, Risk sharing)");
-    c->add_option("--guarantee-share", o.terms.guaranteeShare, "guarantee: share of the capex overrun the state pays")
-        ->default_val(o.terms.guaranteeShare)->check(finiteNumber());
-    c->add_option("--insurance-share", o.terms.insuredShare, "insurance: share of each loss above the deductible")
-        ->default_val(o.terms.insuredShare)->check(finiteNumber());
-    c->add_option("--insurance-deductible", o.terms.deductible, "insurance: deductible per incident, EUR")
-        ->default_val(o.terms.deductible)->check(finiteNumber());
-    c->add_option("--insurance-limit", o.terms.limit, "insurance: limit per incident, EUR")
-        ->default_val(o.terms.limit)->check(finiteNumber());
-    c->add_option("--insurance-loading", o.terms.loading, "insurance: premium = loading x expected insured loss")
-        ->default_val(o.terms.loading)->check(finiteNumber());
-    c->add_option("--ccfd-strike", o.terms.ccfdStrike, "ccfd: strike, EUR/tCO2")
-        ->default_val(o.terms.ccfdStrike)->check(finiteNumber());
+    results::RiskSharingTerms& t = o.terms;
+    const std::pair<const char*, std::pair<double*, const char*>> terms[] = {
+        {"--guarantee-share", {&t.guaranteeShare, "guarantee: share of the capex overrun the state pays"}},
+        {"--insurance-share", {&t.insuredShare, "insurance: share of each loss above the deductible"}},
+        {"--insurance-deductible", {&t.deductible, "insurance: deductible per incident, EUR"}},
+        {"--insurance-limit", {&t.limit, "insurance: limit per incident, EUR"}},
+        {"--insurance-loading", {&t.loading, "insurance: premium = loading x expected insured loss"}},
+        {"--ccfd-strike", {&t.ccfdStrike, "ccfd: strike, EUR/tCO2"}}};
+    for (const auto& [name, term] : terms) c->add_option(name, *term.first, term.second)->default_val(*term.first)->check(finiteNumber());
     c->add_option("--ccfd-years", o.terms.ccfdYears, "ccfd: operating years")->default_val(o.terms.ccfdYears);
     c->add_option("--ccfd-options", o.ccfdOptions,
                   "ccfd: the options that get it, comma-separated; an SDE++ of one named is replaced (default: every "

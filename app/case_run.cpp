@@ -116,6 +116,13 @@ void checkMemory(double bytes, const CommonOptions& o) {
                                ": lower --paths or simulation.training_paths, or raise --max-memory");
 }
 
+std::string withSe(double x, double se, int digits) {
+    std::ostringstream o;
+    o << std::fixed << std::setprecision(digits) << x;
+    if (std::isfinite(se)) o << " +- " << se;
+    return o.str();
+}
+
 void checkCaseResult(const InvestmentResult& r, const std::string& casePath, const CommonOptions& o,
                      const std::string& scenario) {
     const std::string where = casePath + (scenario.empty() ? "" : " (scenario " + scenario + ")");

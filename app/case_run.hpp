@@ -54,6 +54,9 @@ double estimateBytes(const cases::CaseFile& c, const InvestmentSettings& s, bool
 /// machine's available memory (/proc/meminfo MemAvailable), naming both figures and the options.
 void checkMemory(double bytes, const CommonOptions& o);
 
+/// "x +- se" with `digits` decimals (the SE left out when not finite): the tables of `compare`.
+std::string withSe(double x, double se, int digits);
+
 /// kp::results::checkResult on a valuation of the case at `casePath` under the options (and
 /// `scenario`, "" for none): a non-finite value is kp::InvalidInput naming the field and the case's
 /// largest inputs; an option value below a static strategy is kp::NotConverged.

@@ -1,5 +1,6 @@
 // `kruispunt compare CASE.yaml --scenarios all`: one table of the case as written (first row) and
-// under the four built-in scenarios (and any scenario files). See README.md and docs/valuation.md ("Scenario comparison").
+// under the four built-in scenarios (and any scenario files); with --instruments, the value of
+// risk-sharing instead (risk_sharing_run.hpp). See README.md and docs/valuation.md ("Scenario comparison").
 #include <cmath>
 #include <iomanip>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "case_run.hpp"
 #include "commands.hpp"
+#include "risk_sharing_run.hpp"
 #include "kp/results/compare.hpp"
 #include "kp/results/csv_table.hpp"
 #include "kp/core/errors.hpp"
@@ -21,14 +23,23 @@ namespace {
 struct CompareOptions {
     std::string casePath;
     CommonOptions common;
-    std::string scenarios = "all";
+    std::string scenarios;  ///< "": all (unless --instruments)
     std::string csv;
+    RiskSharingOptions sharing;
+    std::size_t sharingTerms = 0;  ///< risk-sharing term options given
 };
 
 int runCompare(const CompareOptions& v) {
+    if (!v.sharing.instruments.empty()) {
+        KP_REQUIRE(v.scenarios.empty(), "--scenarios is '", v.scenarios, "', but compare takes either --scenarios or ",
+                   "--instruments (run one scenario of instruments with --scenario)");
+        return runRiskSharing(v.casePath, v.common, v.sharing, v.csv);
+    }
+    KP_REQUIRE(v.sharingTerms == 0, "an instrument's option (--guarantee-share, --insurance-..., --ccfd-..., --loan) ",
+               "is given, but must go with --instruments");
     KP_REQUIRE(v.common.scenario.empty(), "--scenario is '", v.common.scenario,
                "', but compare takes its scenarios from --scenarios (a comma-separated list)");
-    const auto names = results::scenarioList(v.scenarios);
+    const auto names = results::scenarioList(v.scenarios.empty() ? "all" : v.scenarios);
     // one case load up front: bad input stops before any valuation
     const cases::CaseFile c = loadCase(v.casePath, v.common);
     const InvestmentSettings s = settingsFor(c, v.common);
@@ -70,12 +81,6 @@ int runCompare(const CompareOptions& v) {
     o << std::left << std::setw(18) << "scenario" << std::setw(28) << "decision" << std::right << std::setw(16)
       << "option value" << std::setw(18) << "value of waiting" << std::setw(22) << "trigger " + cur + "/t"
       << std::setw(15) << "P(2030)" << std::setw(15) << "P(2035)" << std::setw(18) << "E[emissions] Mt" << "\n";
-    auto withSe = [](double x0, double se, int digits) {
-        std::ostringstream x;
-        x << std::fixed << std::setprecision(digits) << x0;
-        if (std::isfinite(se)) x << " +- " << se;
-        return x.str();
-    };
     for (const auto& r : runs) {
         std::string dec = toString(r.r.decision);
         if (r.r.technology >= 0) dec += " " + r.r.technologyNames[static_cast<std::size_t>(r.r.technology)];
@@ -99,8 +104,12 @@ void addCompareCommand(CLI::App& app, Action& action) {
     c->add_option("--scenarios", v.scenarios, "all (the four presets) and/or preset names and scenario .yaml "
                                               "files, comma-separated (default: all)");
     c->add_option("--csv", v.csv, "Also write the table as CSV to this file");
+    addRiskSharingOptions(c, v.sharing);
     addCommonOptions(c, v.common);
-    c->callback([&action] { action = [] { return runCompare(v); }; });
+    c->callback([&action, c] {
+        v.sharingTerms = v.sharing.termsGiven(*c);
+        action = [] { return runCompare(v); };
+    });
 }
 
 }  // namespace kp::app

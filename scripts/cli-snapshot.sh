@@ -42,6 +42,14 @@ run loan_steelworks loan examples/steelworks_h2_dri.yaml examples/steelworks_dri
 run loan_refinery loan examples/refinery_hydrogen_ccs_porthos.yaml examples/refinery_ccs_loan.yaml --scenario accelerated --paths 10000 --json --quiet
 run value_steelworks_loan value examples/steelworks_h2_dri.yaml --loan examples/steelworks_dri_green_loan.yaml --paths 10000 --json --quiet
 run value_minimal_loan_text value examples/minimal_case.yaml --loan tests/data/loan_file_test/few_drawn.yaml --paths 2000 --quiet
+# technology risk with a guarantee, insurance and a CCfD (the state's and insurer's payments share its paths)
+RISK=(--set options.ng_dri_eaf.risk.capex_overrun.mean=0.2 --set options.ng_dri_eaf.risk.capex_overrun.sd=0.3
+  --set options.ng_dri_eaf.risk.capex_overrun.state_share=0.5 --set "options.ng_dri_eaf.risk.delay_years=[0.6,0.3,0.1]"
+  --set "options.ng_dri_eaf.ccfd={strike: 150, years: 15}" --set "options.h2_dri_eaf.risk.ramp_up.availability=[0.6,0.85]"
+  --set options.h2_dri_eaf.risk.incidents.frequency_per_year=0.05 --set options.h2_dri_eaf.risk.incidents.severity.mean=3e8
+  --set options.h2_dri_eaf.risk.incidents.severity.sd=6e8 --set "options.h2_dri_eaf.risk.insurance={share: 0.8, deductible: 1e7, limit: 1e9, loading: 1.5}")
+run value_steelworks_risk value examples/steelworks_h2_dri.yaml --paths 20000 --json --quiet "${RISK[@]}"
+run loan_steelworks_risk loan examples/steelworks_h2_dri.yaml examples/steelworks_dri_green_loan.yaml --paths 10000 --json --quiet "${RISK[@]}"
 run portfolio portfolio examples/dutch_industry_loan_portfolio.yaml --paths 10000 --json --quiet
 if [ -d "$OUT/minimal_out" ]; then
   strip < "$OUT/minimal_out/results.json" > "$OUT/minimal_out/results.stripped" && rm "$OUT/minimal_out/results.json"

@@ -23,7 +23,7 @@ void InvestmentWork::reserve(const InvestmentInstrument& in, std::size_t n, std:
     need(R, NS * (H + 1) * n), need(sdate, NS * (H + 1) * n);
     need(stageAt, n), need(plans, n), need(relineAt, n);
     if (observed) need(ra, n), need(rd, n), need(rs, n);  // pricing: the later decisions shown to an observer
-    if (observed) need(obs, 4 * H * n), need(opStart, n);
+    if (observed) need(obs, 9 * H * n), need(opStart, n);
 }
 
 void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream stream, std::uint64_t first,

@@ -294,6 +294,7 @@ private:
         double* inv = cf + H * n;
         double* em = inv + H * n;
         double* out = em + H * n;
+        double* shared[5] = {out + H * n, out + 2 * H * n, out + 3 * H * n, out + 4 * H * n, out + 5 * H * n};
         for (std::size_t p = 0; p < n; ++p) {
             const PathPlan& plan = w.plans[p];
             w.opStart[p] = static_cast<int>(plan.isTechnology() ? std::min(plan.s0, H) : H);
@@ -305,6 +306,8 @@ private:
                 inv[k * n + p] = o.investment;
                 em[k * n + p] = o.emissions;
                 out[k * n + p] = o.output;
+                const double parts[5] = {o.subsidy, o.guarantee, o.grant, o.insured, o.premium};
+                for (std::size_t i = 0; i < 5; ++i) shared[i][k * n + p] = parts[i];
             }
         }
         PricingBlock pb;
@@ -332,6 +335,8 @@ private:
         pb.co2 = pr, pb.gas = pr + H * n, pb.power = pr + 2 * H * n, pb.hydrogen = pr + 3 * H * n,
         pb.product = pr + 4 * H * n;
         pb.cashFlow = cf, pb.investment = inv, pb.emissions = em, pb.output = out;
+        pb.subsidy = shared[0], pb.guarantee = shared[1], pb.grant = shared[2], pb.insured = shared[3],
+        pb.premium = shared[4];
         observer_->onBlock(pb);
     }
 

@@ -45,7 +45,7 @@ struct InvestmentWork {
     std::vector<int> stageAt;                   // pricing: [p] date the stage is decided (H: never)
     std::vector<int> opStart;                   // for a PricingObserver: [p] period the technology operates from (H: never)
     std::vector<PathPlan> plans;                // pricing: [p] what runs in each period under the policy
-    std::vector<double> obs;                    // for a PricingObserver: 4 per-period arrays [.][k][p]
+    std::vector<double> obs;                    // for a PricingObserver: 9 per-period arrays [.][k][p]
     const InvestmentRule* rule = nullptr;       // pricing: the rule of the current block
     // the relined state (pricing, on the relined instrument's work): the realised value of the
     // relined rule from t on [t][p], t <= H, and the action it ends in (-1 none, j', J' exit), its

@@ -232,7 +232,7 @@ void InvestmentInstrument::reserve(ProjectBlock& b, std::size_t n, bool keepPric
         need(b.overrun, JS_ * n);
         if (b.delay.size() < JS_ * n) b.delay.resize(JS_ * n);
         if (b.count.size() < n) b.count.resize(n);
-        if (anyIncidents_) need(b.loss, JS_ * H_ * n);
+        if (anyIncidents_) need(b.loss, JS_ * H_ * n), need(b.claims, JS_ * H_ * n);
         if (anyRamp_) {
             need(b.rampX, JS_ * n), need(b.rampCash, JS_ * H_ * n), need(b.rampEm, JS_ * H_ * n);
             need(b.plantRun, n), need(b.plantRunE, n);
@@ -307,7 +307,9 @@ void InvestmentInstrument::drawRisks(ProjectBlock& b, std::uint64_t seed, Stream
         const double e0 = std::exp(-lambda);
         for (std::size_t k = 0; k < H_; ++k) {
             double* L = b.loss.data() + (j * H_ + k) * n;
+            double* CL = b.claims.data() + (j * H_ + k) * n;
             std::fill_n(L, n, 0.0);
+            std::fill_n(CL, n, 0.0);
             if (lambda == 0) continue;
             const std::size_t at = 3 * JS_ + (j * H_ + k) * kIncidentDraws;
             normals(at);
@@ -328,8 +330,9 @@ void InvestmentInstrument::drawRisks(ProjectBlock& b, std::uint64_t seed, Stream
                 normals(at + static_cast<std::size_t>(m));
                 for (std::size_t p = 0; p < n; ++p)
                     if (b.count[p] >= m) {
-                        const double S = r.severity(z[p]);
-                        L[p] += S - r.insured(S);
+                        const double S = r.severity(z[p]), I = r.insured(S);
+                        L[p] += S - I;
+                        CL[p] += I;
                     }
             }
         }
@@ -383,8 +386,7 @@ double InvestmentInstrument::afterValue(std::size_t j, std::size_t d, const Proj
     double run = b.tech[(j * H_ + H_ - 1) * n + p];
     if (parent >= 0) run -= b.tech[(static_cast<std::size_t>(parent) * H_ + H_ - 1) * n + p];
     double v = run * after(from, S + static_cast<std::size_t>(lifeOf(j, s)));
-    if (t.sde && !t.sde->capped())  // a capped one: budgetedSubsidy
-        v += b.sde[(j * H_ + H_ - 1) * n + p] * after(from, S + static_cast<std::size_t>(subsidyPeriods(j, d)));
+    if (t.sde && !t.sde->capped()) v += subsidyAfter(j, d, b, p, S);  // a capped one: budgetedSubsidy
     if (parent < 0 && S >= H_ && !t.alongside) {
         // construction ends after the horizon: the plant runs until then, not for its whole life
         const auto life = static_cast<std::size_t>(std::max(periodsOf(pr_.plant.remainingLifeYears), 0));
@@ -862,8 +864,7 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     double c = 0, i = 0;
     // the parent's subsidy runs its term whatever runs (investment_project.hpp: stages)
     auto subsidy = [&](std::size_t j, std::size_t d, std::size_t s0, std::size_t es) {
-        if (k < s0 || k >= es) return 0.0;
-        return capped(j) ? budgetedSubsidy(j, d, b, p, nullptr, k) : b.sde[(j * H_ + k) * n + p];
+        return subsidyIn(j, d, s0, es, k, b, p);
     };
     const double sdeJ = plan.isTechnology() ? subsidy(plan.j, plan.d, plan.s0, plan.es0) : 0.0;
     // the ramp-up's shortfall of the cash flow and own subsidy of option j decided at d, from s0
@@ -909,7 +910,54 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     r.investment = i;
     r.emissions = emissions(plan, k, b, p);
     r.output = output(plan, k, b, p);
+    sharedParts(plan, k, b, p, r);
     return r;
+}
+
+double InvestmentInstrument::guaranteePaid(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const {
+    if (!risky_) return 0.0;
+    const TechnologyRisk& r = optionAt(j).tech.risk;
+    return r.overrunStateShare == 0 ? 0.0
+                                    : capexAt(j, d, b, p) * r.overrunStateShare * std::max(b.overrun[j * b.n + p] - 1.0, 0.0);
+}
+
+void InvestmentInstrument::sharedParts(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p,
+                                       PeriodOutcome& r) const {
+    if (!plan.isTechnology()) return;
+    // while the option (or its stage) runs: its subsidy less the ramp-up's shortfall of it (as in
+    // outcome's cash flow), the parent's subsidy beside a stage, and the insurance of its incidents
+    const Running run = plan.alongside ? plan.beside(k) : plan.running(k);
+    if (run == Running::Technology || run == Running::Stage) {
+        const bool stage = run == Running::Stage;
+        const std::size_t j = stage ? plan.js : plan.j;
+        const double parent = subsidyIn(plan.j, plan.d, plan.s0, plan.es0, k, b, p);
+        const double own = stage ? subsidyIn(plan.js, plan.dS, plan.sS, plan.esS, k, b, p) : parent;
+        const double sf = ramp_[j] ? runningShortfall(plan, run, k, b, p) : 0.0;
+        r.subsidy = (stage ? parent : 0.0) + own * (1.0 - sf);
+        if (risky_ && incidents_[j]) {
+            r.premium = optionAt(j).tech.risk.premium() / static_cast<double>(P_);
+            r.insured = b.claims.empty() ? 0.0 : b.claims[(j * H_ + k) * b.n + p];
+        }
+    }
+    // after the horizon (booked in the last period, as outcome books the value after it)
+    auto later = [&](std::size_t j, std::size_t d) {
+        const long s = startAfter(j, d, b, p);
+        if (!optionAt(j).tech.sde || s < 0) return 0.0;
+        double v = 0;
+        if (capped(j)) (void)budgetedSubsidy(j, d, b, p, &v);
+        else v = subsidyAfter(j, d, b, p, static_cast<std::size_t>(s));
+        return v;
+    };
+    if (afterHorizon() && k + 1 == H_)
+        r.subsidy += (later(plan.j, plan.d) + (plan.hasStage() ? later(plan.js, plan.dS) : 0.0)) / pr_.discount[k];
+    // at the decisions: the guarantee's share of the overrun and the grant; a claw-back repaid
+    auto decided = [&](std::size_t j, std::size_t d) {
+        r.guarantee += guaranteePaid(j, d, b, p);
+        r.grant += optionAt(j).tech.grant.amount(capexAt(j, d, b, p));
+    };
+    if (k == plan.d) decided(plan.j, plan.d);
+    if (plan.hasStage() && k == plan.dS) decided(plan.js, plan.dS);
+    if (k == clawbackPeriod(plan.j)) r.grant -= clawback(plan.j, plan.d, plan.s0, plan.e0, b, p);
 }
 
 }  // namespace kp

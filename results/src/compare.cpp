@@ -58,44 +58,55 @@ ScenarioRun runScenario(const std::string& path, const std::vector<std::string>&
                         bool keepPrices, PricingObserver* observer) {
     ScenarioRun run;
     run.scenario = scenario;
+    run.c = loadScenarioCase(path, sets, scenario);
+    InvestmentSettings s = cases::settingsFor(run.c, overrides);
+    if (paths) s.paths = paths;
+    valueScenario(run, cases::toInvestmentProblem(run.c), s, keepPrices, observer);
+    return run;
+}
+
+cases::CaseFile loadScenarioCase(const std::string& path, const std::vector<std::string>& sets,
+                                 const std::string& scenario) {
     cases::LoadOptions lo;
     lo.overrides = sets;
     lo.scenario = scenario;
-    run.c = cases::loadCaseFile(path, lo);
-    InvestmentSettings s = cases::settingsFor(run.c, overrides);
-    if (paths) s.paths = paths;
-    const InvestmentProblem pr = cases::toInvestmentProblem(run.c);
-    run.paths = std::make_unique<PathValues>(s.paths, pr, keepPrices, observer);
+    return cases::loadCaseFile(path, lo);
+}
+
+void valueScenario(ScenarioRun& run, const InvestmentProblem& problem, const InvestmentSettings& s, bool keepPrices,
+                   PricingObserver* observer) {
+    run.paths = std::make_unique<PathValues>(s.paths, problem, keepPrices, observer);
     InvestmentLsm engine;
-    run.r = engine.value(pr, s, run.paths.get());
+    run.r = engine.value(problem, s, run.paths.get());
     summarise(run);
-    return run;
 }
 
 nlohmann::ordered_json compareJson(const std::vector<ScenarioRun>& runs) {
     nlohmann::ordered_json a = nlohmann::ordered_json::array();
-    auto num = [](double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(); };
-    for (const auto& run : runs) {
-        const InvestmentResult& r = run.r;
-        nlohmann::ordered_json j;
-        j["scenario"] = run.scenario;
-        j["decision"] = toString(r.decision);
-        j["technology"] = r.technology >= 0 ? nlohmann::ordered_json(r.technologyNames[static_cast<std::size_t>(r.technology)])
-                                            : nlohmann::ordered_json();
-        j["option_value"] = estimateJson(r.optionValue);
-        j["value_of_waiting"] = estimateJson(r.valueOfWaiting);
-        j["trigger"] = run.triggerYear ? nlohmann::ordered_json{{"year", run.triggerYear}, {"co2_price", num(run.trigger)},
-                                                                {"std_error", num(run.triggerSe)}}
-                                       : nlohmann::ordered_json();
-        j["invest_by_2030"] = estimateJson({run.investBy2030, run.investBy2030Se});
-        j["invest_by_2035"] = estimateJson({run.investBy2035, run.investBy2035Se});
-        j["cumulative_emissions_t"] = run.cumulativeEmissions;
-        j["cumulative_emissions_t_se"] = run.cumulativeEmissionsSe;
-        j["paths"] = r.paths;
-        j["seconds"] = r.seconds;
-        a.push_back(j);
-    }
+    for (const auto& run : runs) a.push_back(scenarioRunJson(run));
     return a;
+}
+
+nlohmann::ordered_json scenarioRunJson(const ScenarioRun& run) {
+    auto num = [](double x) { return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(); };
+    const InvestmentResult& r = run.r;
+    nlohmann::ordered_json j;
+    j["scenario"] = run.scenario;
+    j["decision"] = toString(r.decision);
+    j["technology"] = r.technology >= 0 ? nlohmann::ordered_json(r.technologyNames[static_cast<std::size_t>(r.technology)])
+                                        : nlohmann::ordered_json();
+    j["option_value"] = estimateJson(r.optionValue);
+    j["value_of_waiting"] = estimateJson(r.valueOfWaiting);
+    j["trigger"] = run.triggerYear ? nlohmann::ordered_json{{"year", run.triggerYear}, {"co2_price", num(run.trigger)},
+                                                            {"std_error", num(run.triggerSe)}}
+                                   : nlohmann::ordered_json();
+    j["invest_by_2030"] = estimateJson({run.investBy2030, run.investBy2030Se});
+    j["invest_by_2035"] = estimateJson({run.investBy2035, run.investBy2035Se});
+    j["cumulative_emissions_t"] = run.cumulativeEmissions;
+    j["cumulative_emissions_t_se"] = run.cumulativeEmissionsSe;
+    j["paths"] = r.paths;
+    j["seconds"] = r.seconds;
+    return j;
 }
 
 }  // namespace kp::results

@@ -115,16 +115,35 @@ DownsideLevels downsideLevels(const double* x, std::size_t n, const std::vector<
     return d;
 }
 
+namespace {
+
+/// The mean of a sorted sample, summed in sorted order: the same for any thread count.
+double sortedMean(const std::vector<double>& v) {
+    double sum = 0;
+    for (double y : v) sum += y;
+    return sum / static_cast<double>(v.size());
+}
+
+}  // namespace
+
+Estimate sectionedMean(const double* x, std::size_t n, const std::vector<PathRange>& batches, bool antithetic) {
+    KP_REQUIRE(n > 0 && !batches.empty() && batches.back().last == n, "sectionedMean: ", n, " paths in ",
+               batches.size(), " batches, but the batches must partition at least one path");
+    Estimate e = sectionedFigures<1>(x, n, batches, [](const std::vector<double>& v) {
+        return std::array<double, 1>{sortedMean(v)};
+    })[0];
+    floorAtPricingError(e, n, antithetic, [&](std::size_t p) { return x[p]; });
+    return e;
+}
+
 WorstYearLevels worstYearLevels(const double* x, std::size_t n, const std::vector<PathRange>& batches,
                                 bool antithetic) {
     KP_REQUIRE(n > 0 && !batches.empty() && batches.back().last == n, "worstYearLevels: ", n, " paths in ",
                batches.size(), " batches, but the batches must partition at least one path");
     const auto f = sectionedFigures<5>(x, n, batches, [](const std::vector<double>& v) {
-        double sum = 0;
-        for (double y : v) sum += y;  // in sorted order: the same for any thread count
         const auto negative = static_cast<std::size_t>(std::lower_bound(v.begin(), v.end(), 0.0) - v.begin());
         const double m = static_cast<double>(v.size());
-        return std::array<double, 5>{sum / m, lowerQuantile(v, 0.01), lowerQuantile(v, 0.05), lowerQuantile(v, 0.5),
+        return std::array<double, 5>{sortedMean(v), lowerQuantile(v, 0.01), lowerQuantile(v, 0.05), lowerQuantile(v, 0.5),
                                      static_cast<double>(negative) / m};
     });
     WorstYearLevels w{f[0], f[1], f[2], f[3], f[4]};

@@ -270,6 +270,16 @@ struct PricingBlock {
     const double* investment = nullptr;   ///< [k][p]: capex net of grant paid in year k (>= 0)
     const double* emissions = nullptr;    ///< [k][p]: tCO2 emitted in year k under the policy
     const double* output = nullptr;       ///< [k][p]: tonnes produced in year k under the policy
+    /// [k][p]: what the state and an insurer pay or receive in year k under the policy
+    /// (kp::PeriodOutcome, issue 15 item 5): the SDE++ or CCfD paid (negative: paid back; in the
+    /// last period also its value after the horizon), the guarantee's share of the capex overrun
+    /// and the grant (less a claw-back), both paid at the decision and not in `investment`, the
+    /// insurer's payments for incidents (not in `cashFlow`) and the premium (in it).
+    const double* subsidy = nullptr;
+    const double* guarantee = nullptr;
+    const double* grant = nullptr;
+    const double* insured = nullptr;
+    const double* premium = nullptr;
 };
 
 /// Sees every pricing block. Called concurrently from worker threads, blocks in any order: write

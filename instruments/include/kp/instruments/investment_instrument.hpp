@@ -69,6 +69,7 @@ struct ProjectBlock {
     std::vector<double> overrun;
     std::vector<int> delay;
     std::vector<double> loss;
+    std::vector<double> claims;  ///< [j][k][p] the insurer's payments for those incidents (with loss, their sum)
     std::vector<int> count;  ///< scratch: incidents of a period [p]
     /// Ramp-up (options with one): [j][p] the shortfall's multiplier X; [j][k][p] the cash flow and
     /// the emissions that a whole shortfall in period k takes off (rampCash >= 0 when running pays);
@@ -118,6 +119,13 @@ struct PeriodOutcome {
     double investment = 0;  ///< capex net of grant paid in the period, plus a grant repaid (claw-back), >= 0
     double emissions = 0;   ///< tCO2
     double output = 0;      ///< t product
+    /// Who else pays or receives what in the period (issue 15 item 5, the value of risk-sharing):
+    double subsidy = 0;     ///< SDE++ or CCfD the state pays (negative: a CCfD paid back), in cashFlow;
+                            ///< in the last period, also its value after the horizon (discounted to it)
+    double guarantee = 0;   ///< the state guarantee's share of the capex overrun (not in investment)
+    double grant = 0;       ///< the capital grant paid, less a claw-back repaid (not in investment)
+    double insured = 0;     ///< the insurer's payments for the period's incidents (not in cashFlow)
+    double premium = 0;     ///< the insurance premium paid (in cashFlow)
 };
 
 class InvestmentInstrument {
@@ -211,8 +219,12 @@ public:
     double output(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
     /// Direct employment in period k under the plan (Plant::jobs, Technology::jobs; 0 when nothing runs).
     double jobs(const PathPlan& plan, std::size_t k) const;
-    /// Cash flow, investment and output of path p in period k under the plan (emissions: see above).
+    /// Cash flow, investment and output of path p in period k under the plan (emissions: see above),
+    /// and the state's and the insurer's part in it (PeriodOutcome::subsidy ... premium).
     PeriodOutcome outcome(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
+    /// What a state guarantee pays of option j's overrun, decided at d on path p: capex x
+    /// overrunStateShare x max(M - 1, 0) (0 without technology risk).
+    double guaranteePaid(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
 
 private:
     const TechnologyOption& optionAt(std::size_t j) const {
@@ -250,6 +262,13 @@ private:
     double budgetedSubsidy(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p,
                            double* afterValue = nullptr, std::size_t paidAt = kAll) const;
     static constexpr std::size_t kAll = static_cast<std::size_t>(-1);
+    /// The subsidy of option j decided at d, operating from s0 with its subsidy to es, paid on path p
+    /// in period k (0 outside [s0, es); budgetedSubsidy when capped).
+    double subsidyIn(std::size_t j, std::size_t d, std::size_t s0, std::size_t es, std::size_t k, const ProjectBlock& b,
+                     std::size_t p) const {
+        if (k < s0 || k >= es) return 0.0;
+        return capped(j) ? budgetedSubsidy(j, d, b, p, nullptr, k) : b.sde[(j * H_ + k) * b.n + p];
+    }
     bool capped(std::size_t j) const {
         const Technology& t = optionAt(j).tech;
         return t.sde && t.sde->capped();
@@ -281,6 +300,14 @@ private:
     /// rest of its life and subsidy term, minus the plant's full remaining life (already in base).
     /// parent >= 0: a stage, whose running cash flows replace the parent's.
     double afterValue(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p, int parent) const;
+    /// An uncapped subsidy of j (technology or stage) decided at d after the horizon, discounted, on
+    /// path p, j operating from S (not clipped): the last period's rate for the rest of its term.
+    double subsidyAfter(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p, std::size_t S) const {
+        return b.sde[(j * H_ + H_ - 1) * b.n + p] *
+               after(std::max(S, H_), S + static_cast<std::size_t>(subsidyPeriods(j, d)));
+    }
+    /// The state's and the insurer's part of path p's period k under the plan (outcome()).
+    void sharedParts(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p, PeriodOutcome& r) const;
 
     InvestmentProject pr_;
     std::size_t H_ = 0, P_ = 1, J_ = 0, NS_ = 0, JS_ = 0, NL_ = 0, NI_ = 0, vars_ = 0;

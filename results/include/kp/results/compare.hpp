@@ -41,6 +41,13 @@ std::vector<std::string> scenarioList(const std::string& list);
 ScenarioRun runScenario(const std::string& path, const std::vector<std::string>& sets,
                         const cases::RunOverrides& overrides, const std::string& scenario, std::size_t paths,
                         bool keepPrices, PricingObserver* observer);
+/// The case at `path` with the `--set` overrides `sets` under `scenario` (runScenario's first step).
+cases::CaseFile loadScenarioCase(const std::string& path, const std::vector<std::string>& sets,
+                                 const std::string& scenario);
+/// Values `run.c`'s problem `problem` with settings `s` into `run` (its per-path values, optionally
+/// with prices, passing each block on to `observer`), then summarises it (runScenario's last step).
+void valueScenario(ScenarioRun& run, const InvestmentProblem& problem, const InvestmentSettings& s, bool keepPrices,
+                   PricingObserver* observer);
 /// Fills the summary fields of a run from its result.
 void summarise(ScenarioRun& run);
 
@@ -54,5 +61,7 @@ std::pair<int, double> firstTrigger(const std::vector<int>& years, const std::ve
 /// trigger {year, co2_price, std_error}, invest_by_2030 and invest_by_2035 ({value, std_error}),
 /// cumulative_emissions_t.
 nlohmann::ordered_json compareJson(const std::vector<ScenarioRun>& runs);
+/// One run's object of compareJson.
+nlohmann::ordered_json scenarioRunJson(const ScenarioRun& run);
 
 }  // namespace kp::results

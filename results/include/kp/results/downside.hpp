@@ -92,6 +92,10 @@ std::vector<PathRange> downsideBatches(std::size_t paths, std::size_t rules, boo
 DownsideLevels downsideLevels(const double* x, std::size_t n, const std::vector<PathRange>& batches,
                               bool antithetic);
 
+/// The mean of x[0..n) with its sectioning standard error over `batches`, floored at its pricing
+/// error (as WorstYearLevels::mean): the rules' spread included with several rules.
+Estimate sectionedMean(const double* x, std::size_t n, const std::vector<PathRange>& batches, bool antithetic);
+
 /// The lower empirical q-quantile (the ceil(q m)-th smallest) and the mean of the q m smallest of
 /// v[0..m), v sorted ascending; q in (0, 1).
 double lowerQuantile(const std::vector<double>& sorted, double q);

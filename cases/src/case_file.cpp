@@ -219,6 +219,7 @@ private:
     CaseFile c_;
     std::optional<Technology> reline_;  // plant.reline, added to the options after them
     std::optional<Technology> mothball_, restart_;  // plant.mothball: the options "mothball" and "restart"
+    std::vector<std::pair<Technology, Field>> abandons_;  // options.<x>.operating.abandon: the stages "<x>_abandon"
     std::set<std::string> brownianSet_;
 
     const Source& main() const { return sources_.front(); }
@@ -1075,8 +1076,24 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
                 su->number("idle_cost_per_year", 0.0, Range::between(0, 1e12, "in [0, 1e12]"), "EUR/yr");
             su->finish();
         }
-        if (!t.operating.any())
-            o->self().fail("operating flexibility", "empty", "alternative: {...} and/or suspend: {...}");
+        if (auto ab = o->optMap("abandon")) {  // a stage "<x>_abandon" (Technology::abandons)
+            Technology st;
+            st.name = name + "_abandon";
+            st.abandons = true;
+            st.requiresOption = name;
+            const double cost = ab->number("cost", Range::between(0, 1e13, "in [0, 1e13]"), "EUR");
+            st.capex = cost - ab->number("salvage", 0.0, Range::between(0, 1e13, "in [0, 1e13]"), "EUR");
+            st.lifetimeYears = t.lifetimeYears;
+            st.outputScale = t.outputScale;
+            st.earliestDecisionYear = t.earliestDecisionYear;
+            st.latestDecisionYear = last;
+            st.jobs = 0;
+            st.grant.share = 0;
+            ab->finish();
+            abandons_.emplace_back(st, ab->self());
+        } else if (!t.operating.any()) {
+            o->self().fail("operating flexibility", "empty", "alternative: {...}, suspend: {...} and/or abandon: {...}");
+        }
         o->finish();
     }
     std::optional<Field> riskField;
@@ -1251,6 +1268,21 @@ CaseFile Loader::read(const YAML::Node& rootNode) {
                                            "another name: plant.reline adds an option named 'reline'");
         optionFields.emplace("reline", plantField);
         c_.options.push_back(*reline_);
+    }
+    for (const auto& [st, at] : abandons_) {
+        const Technology* parent = c_.option(st.requiresOption);
+        if (optionFields.count(st.name))
+            optionFields.at(st.name).fail("the option name", "'" + st.name + "'",
+                                          "another name: operating.abandon adds an option named '" + st.name + "'");
+        if (parent && parent->sde)
+            at.fail("abandoning", "an option with an operating subsidy (sde)",
+                    "an option without one (the subsidy's term runs from the option's start, which abandoning's "
+                    "rule does not see)");
+        for (const auto& o : c_.options)
+            if (o.requiresOption == st.requiresOption)
+                at.fail("abandoning", "an option with a stage ('" + o.name + "')", "an option without one (one stage an option)");
+        optionFields.emplace(st.name, at);
+        c_.options.push_back(st);
     }
     if (mothball_) {
         for (const char* name : {"mothball", "restart"})

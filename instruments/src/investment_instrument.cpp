@@ -93,6 +93,13 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
         KP_REQUIRE(so.option.tech.isRestart() == pr.technologies[so.parent].tech.isMothball(), "InvestmentLsm: stage '",
                    so.option.tech.name, "' builds on '", pr.technologies[so.parent].tech.name,
                    "', but a restart must build on a mothball option and a mothball option have only a restart");
+        if (so.option.tech.abandons) {
+            const Technology& a = pr.technologies[so.parent].tech;
+            KP_REQUIRE(!a.retrofit && !a.sde && !a.isReline() && a.mothball == Technology::MothballRole::None,
+                       "InvestmentLsm: stage '", so.option.tech.name, "' abandons '", a.name,
+                       "', but only a replacement or a technology beside the plant without an operating subsidy "
+                       "(sde) may be abandoned");
+        }
         stageOf_[so.parent] = static_cast<int>(st);
         KP_REQUIRE(so.option.learningIndex < static_cast<int>(NL_), "InvestmentLsm: stage '",
                    so.option.tech.name, "' learning index is ", so.option.learningIndex, ", but must be below ", NL_);
@@ -532,6 +539,12 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
         double* tc = b.tech.data() + (j * H_ + k) * n;
         double* sd = b.sde.data() + (j * H_ + k) * n;
         double* et = b.etech.data() + (j * H_ + k) * n;
+        if (t.abandons) {  // the parent abandoned: nothing runs
+            std::fill_n(tc, n, 0.0);
+            std::fill_n(et, n, 0.0);
+            std::fill_n(sd, n, 0.0);
+            continue;
+        }
         if (t.mothball != Technology::MothballRole::None) {
             // idle: care and maintenance only; restarted: the plant as it is (base before its charge)
             if (t.isMothball()) {
@@ -810,7 +823,7 @@ double InvestmentInstrument::output(const PathPlan& plan, std::size_t k) const {
     const double q = pr_.plant.outputTPerYear / static_cast<double>(P_);  // per period
     auto outputOf = [&](std::size_t j) {
         const Technology& t = optionAt(j).tech;
-        if (t.isMothball()) return 0.0;
+        if (t.isMothball() || t.abandons) return 0.0;
         return q * (t.retrofit ? 1.0 : t.outputScale);
     };
     auto of = [&](Running r) {
@@ -843,6 +856,7 @@ double InvestmentInstrument::jobs(const PathPlan& plan, std::size_t k) const {
     const double plant = pr_.plant.jobs;
     auto jobsOf = [&](std::size_t j) {
         const Technology& t = optionAt(j).tech;
+        if (t.abandons) return 0.0;
         if (t.jobs >= 0) return t.jobs;
         return plan.alongside ? plant * t.outputScale : plant;  // a pilot: the plant's jobs per tonne
     };
@@ -936,7 +950,7 @@ void InvestmentInstrument::sharedParts(const PathPlan& plan, std::size_t k, cons
         r.subsidy = (stage ? parent : 0.0) + own * (1.0 - sf);
         if (risky_ && incidents_[j]) {
             r.premium = optionAt(j).tech.risk.premium() / static_cast<double>(P_);
-            r.insured = b.claims.empty() ? 0.0 : b.claims[(j * H_ + k) * b.n + p];
+            r.insured = b.claims.empty() || idle(j, k, b, p) ? 0.0 : b.claims[(j * H_ + k) * b.n + p];  // idle: none
         }
     }
     // after the horizon (booked in the last period, as outcome books the value after it)

@@ -164,7 +164,8 @@ void Technology::validate(const std::string& where) const {
         KP_REQUIRE(std::isfinite(v) && v >= 0, where, ".", field, ": the value is ", v,
                    ", but must be >= 0 ", unit);
     };
-    nonNeg(capex, "capex", "EUR");
+    if (!abandons) nonNeg(capex, "capex", "EUR");  // abandoning: the cost net of salvage, of either sign
+    KP_REQUIRE(std::isfinite(capex), where, ".capex: the value is ", capex, ", but must be finite");
     nonNeg(fixedOpex, "fixed_opex_per_year", "EUR/yr");
     nonNeg(variableOpex, "variable_opex_per_t", "EUR/t");
     nonNeg(gasMwhPerT, "gas_mwh_per_t", "MWh/t");

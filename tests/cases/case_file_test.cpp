@@ -1075,4 +1075,18 @@ TEST_CASE("Operating flexibility (options.<x>.operating): fields, defaults, bad 
     fails(steel, {O + "sleep=true"}, O + "sleep");
     fails(kExamples + "refinery_hydrogen_ccs_porthos.yaml", {"options.ccs.operating.suspend={}"},
           "options.ccs.operating: operating flexibility is on a retrofit");
+    // abandoning: a stage "<x>_abandon" at the cost net of salvage, with the option's lifetime
+    const std::string A = "options.h2_dri_eaf.operating.abandon.";
+    const kc::CaseFile ab = kc::loadCaseFile(steel, {{"options.h2_dri_eaf.sde=null", A + "cost=5.0e8", A + "salvage=1.0e8"}, ""});
+    const kp::Technology st = option(ab, "h2_dri_eaf_abandon");
+    CHECK(st.abandons);
+    CHECK(st.requiresOption == "h2_dri_eaf");
+    CHECK(st.capex == 4.0e8);
+    CHECK(st.lifetimeYears == option(ab, "h2_dri_eaf").lifetimeYears);
+    CHECK(st.constructionYears == 0);
+    CHECK(!option(ab, "h2_dri_eaf").operating.any());
+    fails(steel, {A + "cost=5.0e8"}, "options.h2_dri_eaf.operating.abandon: abandoning is an option with an operating subsidy");
+    fails(steel, {"options.ng_dri_eaf.operating.abandon.cost=5.0e8"}, "an option with a stage ('h2_switch')");
+    fails(steel, {"options.h2_dri_eaf.sde=null", A + "salvage=1"}, A + "cost: the field is missing");
+    fails(steel, {"options.h2_switch.operating={}"}, "options.h2_switch.operating: operating flexibility is empty");
 }

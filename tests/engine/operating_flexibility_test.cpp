@@ -10,7 +10,12 @@
 //!   3 standard errors of the pathwise difference (no bias budget: the difference is exact per path);
 //! - properties: with the LSM's trained rule (the settings a case gets: eight rules), flexibility never
 //!   lowers the option value (beyond 3 SE), and a dearer idle never raises it;
-//! - refusals: a retrofit, a ramp-up risk, a subsidy with a stage.
+//! - abandoning a built plant (a stage, Technology::abandons): in the deterministic limit the LSM's
+//!   value and investment year equal the best of every (investment year, abandonment year) plan,
+//!   enumerated by hand, to 1e-9 (a cost, none, a salvage above the cost; with and without
+//!   suspension); with a GBM CO2 price abandoning never lowers the value and a dearer abandonment
+//!   never raises it (beyond 3 SE);
+//! - refusals: a retrofit, a ramp-up risk, a negative idle cost, abandoning a subsidised option.
 
 #include <doctest/doctest.h>
 
@@ -246,6 +251,104 @@ TEST_CASE("with the trained rule, flexibility never lowers the option value; a d
     }
 }
 
+namespace {
+
+/// The synthetic problem with technology a only (no b, no closing), its flexibility f, and a stage
+/// abandoning a at cost `abandonCost` (net of salvage) from 2030.
+kp::InvestmentProblem withAbandon(const Synthetic& sy, double product, double abandonCost,
+                                  const kp::OperatingFlexibility& f = {}) {
+    kp::InvestmentProblem p = problem(sy, product, f);
+    p.project.technologies.pop_back();
+    p.project.exits.clear();
+    kp::StageOption st;
+    st.parent = 0;
+    st.option.tech.name = std::string("a_abandon");
+    st.option.tech.abandons = true;
+    st.option.tech.capex = abandonCost;
+    st.option.tech.lifetimeYears = p.project.technologies[0].tech.lifetimeYears;
+    st.option.tech.earliestDecisionYear = 2030;
+    st.option.tech.latestDecisionYear = 2055;
+    st.option.tech.jobs = 0;
+    p.project.stages = {st};
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("deterministic limit: abandoning a built plant, every (investment year, abandonment year) enumerated") {
+    // a runs at a loss once CO2 passes (A + idle) / B: abandoning it (at a cost, or with a salvage
+    // above it) then pays; the LSM's rule, trained as a case's, must find the best plan exactly
+    for (double abandonCost : {-5e7, 0.0, 1e8}) {
+        for (bool suspend : {false, true}) {
+            Synthetic sy;  // vol 0: CO2 = 60 e^{0.06 t}
+            sy.withClose = false;
+            const double product = 430, idleCost = 2e7;
+            kp::OperatingFlexibility f;
+            f.suspend = suspend;
+            f.idleCostPerYear = idleCost;
+            const kp::InvestmentProblem p = withAbandon(sy, product, abandonCost, f);
+            const kp::Technology& a = p.project.technologies[0].tech;
+            const int H = sy.horizon;
+            std::vector<double> base(H), run(H);
+            for (int k = 0; k < H; ++k) {
+                const double co2 = 60 * std::exp(0.06 * k);
+                kp::YearPrices y;
+                y.co2 = co2, y.co2Reference = 60 * std::exp(0.06 * std::max(k - 1, 0)), y.gas = 30, y.power = 70;
+                y.hydrogen = 60, y.product = product;
+                base[k] = kp::yearCashFlow(p.project.plant, nullptr, p.project.policy, 2026 + k, 0, y).net;
+                run[k] = yearNet(p, a, 2026 + k, co2, product);
+                if (suspend) run[k] = std::max(run[k], -idleCost);
+            }
+            const std::vector<double>& D = p.project.discount;
+            double best = 0;
+            for (int k = 0; k < H; ++k) best += D[k] * base[k];
+            int bestD = -1, bestA = -1;
+            for (int d = 0; d < H; ++d) {
+                const int s0 = d + a.constructionYears;
+                double v = -D[d] * a.capex;
+                for (int k = 0; k < H; ++k) v += D[k] * (k < s0 ? base[k] : run[k]);
+                if (v > best) best = v, bestD = d, bestA = -1;
+                for (int t = std::max(s0, 2030 - 2026); t < H; ++t) {  // abandoned from t on
+                    double va = v - D[t] * abandonCost;
+                    for (int k = t; k < H; ++k) va -= D[k] * run[k];
+                    if (va > best) best = va, bestD = d, bestA = t;
+                }
+            }
+            kp::InvestmentLsm e;
+            const kp::InvestmentResult r = e.value(p, settings(2000, false));
+            CAPTURE(abandonCost);
+            CAPTURE(suspend);
+            CAPTURE(bestD);
+            CAPTURE(bestA);
+            CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
+            REQUIRE(bestD >= 0);
+            CHECK(r.timing[0][static_cast<std::size_t>(bestD)] == 1.0);
+            if (!suspend) CHECK(bestA >= 0);  // abandoning is part of the best plan
+        }
+    }
+}
+
+TEST_CASE("abandoning never lowers the option value; a dearer abandonment never raises it") {
+    Synthetic sy;
+    sy.vol = 0.3;
+    sy.withClose = false;
+    const double product = 450;
+    kp::InvestmentLsm e;
+    const kp::InvestmentSettings s = settings(20000, false);  // eight rules, as a case gets
+    kp::InvestmentProblem none = withAbandon(sy, product, 0);
+    none.project.stages.clear();
+    const kp::Estimate v0 = e.value(none, s).optionValue;
+    double last = 1e300, lastSe = 0;
+    for (double cost : {-1e8, 0.0, 2e8}) {
+        const kp::Estimate v = e.value(withAbandon(sy, product, cost), s).optionValue;
+        MESSAGE("abandoning at ", cost / 1e6, " m: ", v.value / 1e6, " +- ", v.stdError / 1e6, " m against ",
+                v0.value / 1e6, " +- ", v0.stdError / 1e6, " m without");
+        CHECK(v.value - v0.value >= -3 * std::hypot(v.stdError, v0.stdError));
+        CHECK(v.value <= last + 3 * std::hypot(v.stdError, lastSe));
+        last = v.value, lastSe = v.stdError;
+    }
+}
+
 TEST_CASE("operating flexibility: refused where it is not modelled") {
     Synthetic sy;
     kp::OperatingFlexibility f;
@@ -264,4 +367,7 @@ TEST_CASE("operating flexibility: refused where it is not modelled") {
     kp::InvestmentProblem negative = problem(sy, 500, f);
     negative.project.technologies[0].tech.operating.idleCostPerYear = -1;
     refuses(negative, "idle_cost_per_year: the value is -1");
+    kp::InvestmentProblem subsidised = withAbandon(sy, 500, 0);
+    subsidised.project.technologies[0].tech.sde = kp::SdeSubsidy{};
+    refuses(subsidised, "without an operating subsidy (sde) may be abandoned");
 }

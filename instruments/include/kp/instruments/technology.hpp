@@ -250,6 +250,13 @@ struct Technology {
     ///            its end of life, unchanged by the idle years.
     /// Excluded, as a reline is, from P(invested), the CO2 trigger and the `invested` outcome.
     enum class MothballRole { None, Idle, Restart };
+    /// A stage that abandons its parent for good (case file: options.<x>.operating.abandon, which adds
+    /// the stage "<x>_abandon"): from its decision the parent makes, emits, earns and pays nothing
+    /// more; capex is the abandonment cost net of salvage (negative when the salvage is larger), paid
+    /// then; its lifetime is the parent's (it replaces the parent's flows over that span, as any stage
+    /// does). Not on a retrofit, nor on an option with an operating subsidy (its term runs from the
+    /// parent's start, which the stage's rule does not see) or with another stage.
+    bool abandons = false;
     MothballRole mothball = MothballRole::None;
     bool isMothball() const { return mothball == MothballRole::Idle; }
     bool isRestart() const { return mothball == MothballRole::Restart; }

@@ -52,6 +52,14 @@ std::vector<std::string> exampleFiles() {
     return files;
 }
 
+/// The option `name` of a loaded case (a test failure if it has none).
+kp::Technology optionNamed(const kc::CaseFile& c, const std::string& name) {
+    for (const kp::Technology& t : c.options)
+        if (t.name == name) return t;
+    FAIL("no option " << name);
+    return kp::Technology{};
+}
+
 }  // namespace
 
 TEST_SUITE("cases") {
@@ -930,12 +938,7 @@ TEST_CASE("Edit distance") {
 TEST_CASE("Technology risk (options.<x>.risk): fields, defaults, bad values") {
     const std::string steel = kExamples + "steelworks_h2_dri.yaml";
     const std::string R = "options.h2_dri_eaf.risk.";
-    auto option = [](const kc::CaseFile& c, const std::string& name) {
-        for (const kp::Technology& t : c.options)
-            if (t.name == name) return t;
-        FAIL("no option " << name);
-        return kp::Technology{};
-    };
+    const auto option = optionNamed;
     CHECK(!option(kc::loadCaseFile(steel, {{}, ""}), "h2_dri_eaf").risk.any());  // none unless given
     const kc::CaseFile c = kc::loadCaseFile(
         steel, {{R + "capex_overrun.mean=0.4", R + "capex_overrun.sd=0.5", R + "delay_years=[0.5, 0.3, 0.2]",
@@ -1033,12 +1036,7 @@ TEST_CASE("Energy hedge (options.<x>.hedge): fields, forward prices, bad values"
 TEST_CASE("Operating flexibility (options.<x>.operating): fields, defaults, bad values") {
     const std::string steel = kExamples + "steelworks_h2_dri.yaml";
     const std::string O = "options.h2_switch.operating.";
-    auto option = [](const kc::CaseFile& c, const std::string& name) {
-        for (const kp::Technology& t : c.options)
-            if (t.name == name) return t;
-        FAIL("no " << name);
-        return kp::Technology{};
-    };
+    const auto option = optionNamed;
     CHECK(!option(kc::loadCaseFile(steel, {{}, ""}), "h2_switch").operating.any());
     // the switched shaft may run on natural gas again: NG-DRI's gas and emissions, its own power
     const kc::CaseFile c = kc::loadCaseFile(

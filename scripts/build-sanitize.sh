@@ -20,7 +20,7 @@ fi
 mkdir -p build-asan
 # A unity build (each target's sources compiled as one or two translation units): the headers of
 # Eigen, QuantLib and yaml-cpp parsed once a target, not once a file; about 4.5 instead of 6-7
-# minutes on two cores. The Release build stays file by file.
+# minutes on two cores (the Release build of scripts/build.sh is a unity build too).
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
   -DCMAKE_UNITY_BUILD=ON -DKP_SANITIZE=ON -DKP_BUILD_FUZZERS=$fuzzers -DKP_BUILD_EXAMPLES=OFF "${compiler[@]}" "${launcher[@]}" \
   > build-asan/configure.log

@@ -844,12 +844,11 @@ double InvestmentInstrument::output(const PathPlan& plan, std::size_t k, const P
     const Running r = plan.alongside ? plan.beside(k) : plan.running(k);
     if (r != Running::Technology && r != Running::Stage) return o;
     const std::size_t j = r == Running::Stage ? plan.js : plan.j;
-    if (idle(j, k, b, p))  // an idle option makes nothing (beside the plant: the plant's output only)
-        return o - pr_.plant.outputTPerYear / static_cast<double>(P_) * optionAt(j).tech.outputScale;
-    if (!risky_) return o;
     const Technology& t = optionAt(j).tech;
-    if (t.retrofit) return o;  // a retrofit's shortfall is in its capture
-    return o - pr_.plant.outputTPerYear / static_cast<double>(P_) * t.outputScale * runningShortfall(plan, r, k, b, p);
+    if (t.retrofit) return o;  // a retrofit's shortfall is in its capture (and it cannot idle)
+    // an idle option makes nothing (beside the plant: the plant's output only); a ramp-up its shortfall less
+    const double sf = idle(j, k, b, p) ? 1.0 : runningShortfall(plan, r, k, b, p);
+    return o - pr_.plant.outputTPerYear / static_cast<double>(P_) * t.outputScale * sf;
 }
 
 double InvestmentInstrument::jobs(const PathPlan& plan, std::size_t k) const {

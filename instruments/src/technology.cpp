@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <utility>
 
 #include "kp/core/errors.hpp"
 #include "kp/core/random.hpp"
@@ -47,15 +46,9 @@ constexpr double kNoLimit = 1e300;
 
 }  // namespace
 
-double TechnologyRisk::overrunSigma() const {
-    const double m = 1.0 + overrunMean;
-    return std::sqrt(std::log1p((overrunSd / m) * (overrunSd / m)));
-}
+double TechnologyRisk::overrunSigma() const { return LogNormal(1.0 + overrunMean, overrunSd).sigma; }
 
-double TechnologyRisk::overrunMu() const {
-    const double s = overrunSigma();
-    return std::log(1.0 + overrunMean) - 0.5 * s * s;
-}
+double TechnologyRisk::overrunMu() const { return LogNormal(1.0 + overrunMean, overrunSd).mu; }
 
 double TechnologyRisk::overrunMultiplier(double z) const {
     if (overrunSd == 0) return 1.0 + overrunMean;
@@ -205,16 +198,9 @@ void Technology::validate(const std::string& where) const {
         KP_REQUIRE(!risk.rampUp(), where,
                    ".operating: operating flexibility and a ramp-up risk (risk.ramp_up) are given together, but "
                    "only one of them may be (their combination is not modelled)");
-        KP_REQUIRE(std::isfinite(operating.idleCostPerYear) && operating.idleCostPerYear >= 0, where,
-                   ".operating.suspend.idle_cost_per_year: the value is ", operating.idleCostPerYear,
-                   ", but must be >= 0 EUR/yr");
-        if (const auto& m = operating.alternative) {
-            const std::string at = where + ".operating.alternative";
-            for (auto [v, field] : {std::pair{m->gasMwhPerT, "gas_mwh_per_t"}, {m->powerMwhPerT, "power_mwh_per_t"},
-                                    {m->hydrogenMwhPerT, "hydrogen_mwh_per_t"}, {m->feedstockCostPerT, "feedstock_cost_per_t"},
-                                    {m->variableOpex, "variable_opex_per_t"}, {m->emissionIntensity, "emission_intensity_t_per_t"}})
-                KP_REQUIRE(std::isfinite(v) && v >= 0, at, ".", field, ": the value is ", v, ", but must be >= 0");
-        }
+        nonNeg(operating.idleCostPerYear, "operating.suspend.idle_cost_per_year", "EUR/yr");
+        // the alternative's fields are the option's own, checked as they are
+        if (operating.alternative) inMode(*operating.alternative).validate(where + ".operating.alternative");
     }
 }
 

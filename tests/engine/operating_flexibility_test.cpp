@@ -406,6 +406,10 @@ TEST_CASE("operating flexibility: refused where it is not modelled") {
     kp::InvestmentProblem negative = problem(sy, 500, f);
     negative.project.technologies[0].tech.operating.idleCostPerYear = -1;
     refuses(negative, "idle_cost_per_year: the value is -1");
+    kp::InvestmentProblem badMode = problem(sy, 500, f);
+    badMode.project.technologies[0].tech.operating.alternative = hydrogenMode();
+    badMode.project.technologies[0].tech.operating.alternative->gasMwhPerT = -1;
+    refuses(badMode, "operating.alternative.gas_mwh_per_t: the value is -1, but must be >= 0 MWh/t");
     kp::InvestmentProblem subsidised = withAbandon(sy, 500, 0);
     subsidised.project.technologies[0].tech.sde = kp::SdeSubsidy{};
     refuses(subsidised, "without an operating subsidy (sde) may be abandoned");

@@ -339,6 +339,149 @@ detail::Piecewise waitMask(const Segments& sg, int n) {
     return pw;
 }
 
+/// The best of `available` actions (ascending ids) given each one's value: the first one strictly
+/// better than everything before it wins (ties: wait, then technologies in order, then the exit).
+int argmax(const std::vector<int>& available, const std::vector<const double*>& values) {
+    int a = available[0];
+    double best = *values[0];
+    for (std::size_t q = 1; q < available.size(); ++q)
+        if (*values[q] > best) best = *values[q], a = available[q];
+    return a;
+}
+
+/// The optimal actions inside cell c from the actions' cubic interpolants (each side of a kink from
+/// its own branch): the cell's parts, split where the action changes and at kinks. A cell is
+/// examined when it holds a kink, its end nodes disagree, or another action's cubic can exceed the
+/// nodes' action somewhere in the cell (a rigorous bound on the cubic's overshoot of its chord);
+/// its upper envelope is then found exactly, so a region of any width inside a cell is kept.
+/// Piece ids are action x branches + branch (pieces: their values at the nodes, actions: the best
+/// action per node). Returns false if the cell is whole.
+bool envelopeCell(int c, int n, double h, const std::vector<int>& available, const std::vector<int>& actions,
+                  const std::vector<double>& kinks, const std::vector<Array>& pieces, detail::CellSplit& out) {
+    const int nb = static_cast<int>(kinks.size()) + 1;
+    const int a = actions[static_cast<std::size_t>(c)], b = actions[static_cast<std::size_t>(c + 1)];
+    const std::size_t K = available.size();
+    // the branch at the start of the cell and the kinks inside it (cell units)
+    int branch0 = 0;
+    std::vector<double> inside;
+    for (double k : kinks) {
+        if (k < c) ++branch0;
+        else if (k < c + 1) inside.push_back(k - c);
+    }
+    // stencils of the available actions on a branch: st[(branch - branch0) * K + q]
+    std::vector<std::array<double, 4>> st((inside.size() + 1) * K);
+    std::size_t ia = 0;
+    for (std::size_t br = 0; br <= inside.size(); ++br)
+        for (std::size_t q = 0; q < K; ++q) {
+            const auto piece = static_cast<std::size_t>(available[q] * nb + branch0 + static_cast<int>(br));
+            detail::stencil(pieces[piece].data(), n, h, c, st[br * K + q].data());
+            if (available[q] == a) ia = q;
+        }
+    bool examine = a != b || !inside.empty();
+    for (std::size_t q = 0; q < K && !examine; ++q) {
+        if (q == ia) continue;
+        double dlt[4];
+        for (int r = 0; r < 4; ++r) dlt[r] = st[q][r] - st[ia][r];
+        // the cubic minus its chord is s (s - 1)(alpha + beta s) with |alpha + beta s| <= (|D0| +
+        // |D1|) / 2 (D: second differences), so it overshoots the chord by at most (|D0| + |D1|) / 8
+        const double slack = 0.25 * (std::abs(dlt[0] - 2 * dlt[1] + dlt[2]) + std::abs(dlt[1] - 2 * dlt[2] + dlt[3]));
+        examine = std::max(dlt[1], dlt[2]) + slack >= 0;
+    }
+    if (!examine) return false;
+    // the cell's upper envelope, exactly: between two consecutive breakpoints (kinks and the roots of
+    // every pairwise difference of the actions' cubics on the branch there) no two actions cross,
+    // so the optimal action is the one at the midpoint
+    std::vector<double> edges{0.0};
+    edges.insert(edges.end(), inside.begin(), inside.end());
+    edges.push_back(1.0);
+    std::vector<double> v(K);
+    std::vector<const double*> vp(K);
+    for (std::size_t q = 0; q < K; ++q) vp[q] = &v[q];
+    out.s.assign(1, 0.0);
+    out.piece.assign(1, a * nb + branch0);
+    int cur = a;
+    std::vector<double> cuts;
+    for (std::size_t br = 0; br + 1 < edges.size(); ++br) {
+        const double lo = edges[br], hi = edges[br + 1];
+        const int piece0 = branch0 + static_cast<int>(br);
+        if (br > 0) {  // a kink: the same action continues on the next branch
+            out.s.push_back(lo);
+            out.piece.push_back(cur * nb + piece0);
+        }
+        cuts.assign({lo, hi});
+        for (std::size_t p = 0; p < K; ++p)
+            for (std::size_t q = p + 1; q < K; ++q) {
+                double dlt[4];
+                for (int r = 0; r < 4; ++r) dlt[r] = st[br * K + q][r] - st[br * K + p][r];
+                cubicRoots(dlt, lo, hi, cuts);
+            }
+        std::sort(cuts.begin(), cuts.end());
+        for (std::size_t l = 0; l + 1 < cuts.size(); ++l) {
+            if (!(cuts[l + 1] > cuts[l])) continue;
+            const double mid = 0.5 * (cuts[l] + cuts[l + 1]);
+            for (std::size_t q = 0; q < K; ++q) v[q] = cubicAt(st[br * K + q].data(), mid);
+            const int next = argmax(available, vp);
+            if (next == cur) continue;
+            // strictly inside the cell, so that a node keeps its own action on a tie
+            out.s.push_back(std::clamp(cuts[l], 1e-13, 1.0 - 1e-13));
+            out.piece.push_back(next * nb + piece0);
+            cur = next;
+        }
+    }
+    if (cur != b) {  // a tie at node c + 1 resolved differently from the envelope's last part
+        out.s.push_back(1.0 - 1e-13);
+        out.piece.push_back(b * nb + static_cast<int>(branch0 + inside.size()));
+    }
+    out.s.push_back(1.0);
+    return out.piece.size() > 1;
+}
+
+/// The upper envelope of some actions on one date's grid, as pieces for expectPiecewise.
+struct Envelope {
+    std::vector<int> actions;   ///< per node: the best action
+    detail::Piecewise pw;       ///< piece ids: action x branches + branch
+    std::vector<Array> pieces;  ///< [action x branches + branch]: each available action's branches
+    /// The pieces for expectPiecewise (null for actions not available).
+    std::vector<const double*> pointers() const {
+        std::vector<const double*> out(pieces.size(), nullptr);
+        for (std::size_t q = 0; q < pieces.size(); ++q)
+            if (!pieces[q].empty()) out[q] = pieces[q].data();
+        return out;
+    }
+};
+
+/// max over `available` (ascending action ids < values.size()) of values[a] at the nodes, ties to the
+/// first: the best action per node, each action's branches between the kinks, and the cells split
+/// where the best action changes (envelopeCell) or a kink lies.
+Envelope envelopeOf(const std::vector<const double*>& values, const std::vector<int>& available,
+                    const std::vector<double>& kinks, int n, double h) {
+    Envelope env;
+    env.actions.resize(static_cast<std::size_t>(n));
+    std::vector<const double*> at(available.size());
+    for (int i = 0; i < n; ++i) {
+        for (std::size_t q = 0; q < available.size(); ++q) at[q] = values[static_cast<std::size_t>(available[q])] + i;
+        env.actions[static_cast<std::size_t>(i)] = argmax(available, at);
+    }
+    const int nb = static_cast<int>(kinks.size()) + 1;
+    env.pieces.assign(values.size() * static_cast<std::size_t>(nb), Array());
+    std::vector<std::vector<double>> br;
+    for (int a : available) {
+        detail::branches(values[static_cast<std::size_t>(a)], n, kinks, br);
+        for (int b = 0; b < nb; ++b) env.pieces[static_cast<std::size_t>(a * nb + b)] = std::move(br[static_cast<std::size_t>(b)]);
+    }
+    env.pw = detail::branchPieces(n, kinks);
+    for (int i = 0; i < n; ++i) env.pw.piece[static_cast<std::size_t>(i)] += env.actions[static_cast<std::size_t>(i)] * nb;
+    env.pw.splitOf.assign(static_cast<std::size_t>(n - 1), -1);
+    env.pw.splits.clear();
+    detail::CellSplit cs;
+    for (int c = 0; c + 1 < n; ++c) {
+        if (!envelopeCell(c, n, h, available, env.actions, kinks, env.pieces, cs)) continue;
+        env.pw.splitOf[static_cast<std::size_t>(c)] = static_cast<int>(env.pw.splits.size());
+        env.pw.splits.push_back(cs);
+    }
+    return env;
+}
+
 /// Backward induction over the dates (values, regions of the optimal action, boundaries), then the
 /// forward pass of the surviving probability (timing).
 class Solver {
@@ -356,9 +499,6 @@ private:
     void investValues(int d);
     void continuation(int d);
     void decide(int d);
-    bool splitCell(int c, const std::vector<int>& available, const std::vector<double>& kinks,
-                   detail::CellSplit& out);
-    int argmax(const std::vector<int>& available, const std::vector<const double*>& values) const;
     void boundaries(int d);
     void valuesAtSpot();
     void release(int d);
@@ -503,101 +643,6 @@ const double* Solver::pieceOf(int action) const {
     return close_.data();
 }
 
-/// The best of `available` actions (ascending ids) given each one's value: the first one strictly
-/// better than everything before it wins (ties: wait, then technologies in order, then the exit).
-int Solver::argmax(const std::vector<int>& available, const std::vector<const double*>& values) const {
-    int a = available[0];
-    double best = *values[0];
-    for (std::size_t q = 1; q < available.size(); ++q)
-        if (*values[q] > best) best = *values[q], a = available[q];
-    return a;
-}
-
-/// The optimal actions inside cell c from the actions' cubic interpolants (each side of a kink from
-/// its own branch): the cell's parts, split where the action changes and at kinks. A cell is
-/// examined when it holds a kink, its end nodes disagree, or another action's cubic can exceed the
-/// nodes' action somewhere in the cell (a rigorous bound on the cubic's overshoot of its chord);
-/// its upper envelope is then found exactly, so a region of any width inside a cell is kept.
-/// Piece ids are action x branches + branch. Returns false if the cell is whole.
-bool Solver::splitCell(int c, const std::vector<int>& available, const std::vector<double>& kinks,
-                       detail::CellSplit& out) {
-    const int n = g_.n, nb = static_cast<int>(kinks.size()) + 1;
-    const int a = actions_[static_cast<std::size_t>(c)], b = actions_[static_cast<std::size_t>(c + 1)];
-    const std::size_t K = available.size();
-    // the branch at the start of the cell and the kinks inside it (cell units)
-    int branch0 = 0;
-    std::vector<double> inside;
-    for (double k : kinks) {
-        if (k < c) ++branch0;
-        else if (k < c + 1) inside.push_back(k - c);
-    }
-    // stencils of the available actions on a branch: st[(branch - branch0) * K + q]
-    std::vector<std::array<double, 4>> st((inside.size() + 1) * K);
-    std::size_t ia = 0;
-    for (std::size_t br = 0; br <= inside.size(); ++br)
-        for (std::size_t q = 0; q < K; ++q) {
-            const auto piece = static_cast<std::size_t>(available[q] * nb + branch0 + static_cast<int>(br));
-            detail::stencil(piecesNow_[piece].data(), n, g_.h, c, st[br * K + q].data());
-            if (available[q] == a) ia = q;
-        }
-    bool examine = a != b || !inside.empty();
-    for (std::size_t q = 0; q < K && !examine; ++q) {
-        if (q == ia) continue;
-        double dlt[4];
-        for (int r = 0; r < 4; ++r) dlt[r] = st[q][r] - st[ia][r];
-        // the cubic minus its chord is s (s - 1)(alpha + beta s) with |alpha + beta s| <= (|D0| +
-        // |D1|) / 2 (D: second differences), so it overshoots the chord by at most (|D0| + |D1|) / 8
-        const double slack = 0.25 * (std::abs(dlt[0] - 2 * dlt[1] + dlt[2]) + std::abs(dlt[1] - 2 * dlt[2] + dlt[3]));
-        examine = std::max(dlt[1], dlt[2]) + slack >= 0;
-    }
-    if (!examine) return false;
-    // the cell's upper envelope, exactly: between two consecutive breakpoints (kinks and the roots of
-    // every pairwise difference of the actions' cubics on the branch there) no two actions cross,
-    // so the optimal action is the one at the midpoint
-    std::vector<double> edges{0.0};
-    edges.insert(edges.end(), inside.begin(), inside.end());
-    edges.push_back(1.0);
-    std::vector<double> v(K);
-    std::vector<const double*> vp(K);
-    for (std::size_t q = 0; q < K; ++q) vp[q] = &v[q];
-    out.s.assign(1, 0.0);
-    out.piece.assign(1, a * nb + branch0);
-    int cur = a;
-    std::vector<double> cuts;
-    for (std::size_t br = 0; br + 1 < edges.size(); ++br) {
-        const double lo = edges[br], hi = edges[br + 1];
-        const int piece0 = branch0 + static_cast<int>(br);
-        if (br > 0) {  // a kink: the same action continues on the next branch
-            out.s.push_back(lo);
-            out.piece.push_back(cur * nb + piece0);
-        }
-        cuts.assign({lo, hi});
-        for (std::size_t p = 0; p < K; ++p)
-            for (std::size_t q = p + 1; q < K; ++q) {
-                double dlt[4];
-                for (int r = 0; r < 4; ++r) dlt[r] = st[br * K + q][r] - st[br * K + p][r];
-                cubicRoots(dlt, lo, hi, cuts);
-            }
-        std::sort(cuts.begin(), cuts.end());
-        for (std::size_t l = 0; l + 1 < cuts.size(); ++l) {
-            if (!(cuts[l + 1] > cuts[l])) continue;
-            const double mid = 0.5 * (cuts[l] + cuts[l + 1]);
-            for (std::size_t q = 0; q < K; ++q) v[q] = cubicAt(st[br * K + q].data(), mid);
-            const int next = argmax(available, vp);
-            if (next == cur) continue;
-            // strictly inside the cell, so that a node keeps its own action on a tie
-            out.s.push_back(std::clamp(cuts[l], 1e-13, 1.0 - 1e-13));
-            out.piece.push_back(next * nb + piece0);
-            cur = next;
-        }
-    }
-    if (cur != b) {  // a tie at node c + 1 resolved differently from the envelope's last part
-        out.s.push_back(1.0 - 1e-13);
-        out.piece.push_back(b * nb + static_cast<int>(branch0 + inside.size()));
-    }
-    out.s.push_back(1.0);
-    return out.piece.size() > 1;
-}
 
 /// The optimal action per node, the switches inside cells, and the date's segments of actions.
 void Solver::decide(int d) {
@@ -609,38 +654,26 @@ void Solver::decide(int d) {
     for (int j = 0; j < J_; ++j)
         if (allowed_[static_cast<std::size_t>(j)]) available.push_back(j + 1);
     if (!std::isnan(cv)) available.push_back(J_ + 1);
-    std::vector<const double*> at(available.size());
-    for (int i = 0; i < n; ++i) {
-        for (std::size_t q = 0; q < available.size(); ++q) at[q] = pieceOf(available[q]) + i;
-        actions_[static_cast<std::size_t>(i)] = argmax(available, at);
-    }
-    // each available action's branches between the kinks (the pieces of the value function)
+    std::vector<const double*> values(static_cast<std::size_t>(J_ + 2), nullptr);
+    for (int a : available) values[static_cast<std::size_t>(a)] = pieceOf(a);
     const std::vector<double> kinks = g_.kinks(d);
     const int nb = static_cast<int>(kinks.size()) + 1;
-    piecesNow_.assign(static_cast<std::size_t>((J_ + 2) * nb), Array());
-    std::vector<std::vector<double>> br;
-    for (int a : available) {
-        detail::branches(pieceOf(a), n, kinks, br);
-        for (int b = 0; b < nb; ++b) piecesNow_[static_cast<std::size_t>(a * nb + b)] = std::move(br[static_cast<std::size_t>(b)]);
-    }
-    detail::Piecewise pw = detail::branchPieces(n, kinks);
-    for (int i = 0; i < n; ++i) pw.piece[static_cast<std::size_t>(i)] += actions_[static_cast<std::size_t>(i)] * nb;
-    pw.splitOf.assign(static_cast<std::size_t>(n - 1), -1);
-    pw.splits.clear();
+    Envelope env = envelopeOf(values, available, kinks, n, g_.h);
+    actions_ = std::move(env.actions);
+    piecesNow_ = std::move(env.pieces);
     Segments sg;
     sg.from.push_back(-std::numeric_limits<double>::infinity());
     sg.action.push_back(actions_[0]);
-    detail::CellSplit cs;
     for (int c = 0; c + 1 < n; ++c) {
-        if (!splitCell(c, available, kinks, cs)) continue;
-        pw.splitOf[static_cast<std::size_t>(c)] = static_cast<int>(pw.splits.size());
+        const int at = env.pw.splitOf[static_cast<std::size_t>(c)];
+        if (at < 0) continue;
+        const detail::CellSplit& cs = env.pw.splits[static_cast<std::size_t>(at)];
         for (std::size_t q = 1; q < cs.piece.size(); ++q) {
             const int action = cs.piece[q] / nb;
             if (action == sg.action.back()) continue;  // a kink, not a switch
             sg.from.push_back(c + cs.s[q]);
             sg.action.push_back(action);
         }
-        pw.splits.push_back(cs);
     }
     segments_[static_cast<std::size_t>(d)] = std::move(sg);
     boundaries(d);
@@ -651,7 +684,7 @@ void Solver::decide(int d) {
     std::swap(invNext_, inv_);
     std::swap(allowedNext_, allowed_);
     std::swap(piecesNext_, piecesNow_);
-    pwNext_ = std::move(pw);
+    pwNext_ = std::move(env.pw);
 }
 
 /// The boundary of date d for investing in any technology and in each, scanning X upwards.

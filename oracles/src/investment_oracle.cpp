@@ -64,6 +64,38 @@ void validateWindow(const char* what, std::size_t i, const std::string& name, in
                last, ", but must be in [firstDecision = ", first, ", ", H - 1, "]");
 }
 
+/// Operating modes (OracleTechnology::modeCashFlow, switchCost); `at(field)` names the field.
+template <class At>
+void validateModes(const OracleTechnology& t, const At& at, int H) {
+    const std::size_t M = t.modeCashFlow.size();
+    KP_REQUIRE(M <= 8, kWhere, at("modeCashFlow"), " has ", M, " modes, but must have 1 to 8 (or none)");
+    for (std::size_t m = 0; m < M; ++m)
+        KP_REQUIRE(static_cast<bool>(t.modeCashFlow[m]), kWhere, at("modeCashFlow"), "[", m,
+                   "] is empty, but must be a callable (k, x) -> cash flow");
+    KP_REQUIRE(!t.cashFlow, kWhere, at("cashFlow"),
+               " is set, but must be empty with modeCashFlow (the modes' cash flows replace it)");
+    KP_REQUIRE(t.headPeriods == 0, kWhere, at("headPeriods"), " is ", t.headPeriods,
+               ", but must be 0 with modeCashFlow");
+    KP_REQUIRE(t.lifetimePeriods >= H, kWhere, at("lifetimePeriods"), " is ", t.lifetimePeriods,
+               ", but must be at least periods (", H, ") with modeCashFlow (operation runs to the horizon)");
+    KP_REQUIRE(t.switchCost.size() == M, kWhere, at("switchCost"), " has ", t.switchCost.size(),
+               " rows, but must have one per mode (", M, ")");
+    for (std::size_t m = 0; m < M; ++m) {
+        const std::vector<double>& row = t.switchCost[m];
+        KP_REQUIRE(row.size() == M, kWhere, at("switchCost"), "[", m, "] has ", row.size(),
+                   " entries, but must have one per mode (", M, ")");
+        for (std::size_t m2 = 0; m2 < M; ++m2) {
+            const double c = row[m2];
+            if (m2 == m)
+                KP_REQUIRE(c == 0, kWhere, at("switchCost"), "[", m, "][", m2, "] is ", c,
+                           ", but must be 0 (staying in a mode costs nothing)");
+            else
+                KP_REQUIRE(c >= 0, kWhere, at("switchCost"), "[", m, "][", m2, "] is ", c,
+                           ", but must be non-negative (+inf: not allowed)");
+        }
+    }
+}
+
 void validate(const InvestmentOracleProblem& p, const InvestmentOracleSettings& s) {
     const int H = p.periods;
     KP_REQUIRE(H >= 1 && H <= 1'000'000, kWhere, "periods is ", H, ", but must be in [1, 1000000]");
@@ -87,8 +119,12 @@ void validate(const InvestmentOracleProblem& p, const InvestmentOracleSettings& 
         const auto at = [&](const char* field) {
             return std::string("technologies[") + std::to_string(j) + "] ('" + t.name + "')." + field;
         };
-        KP_REQUIRE(static_cast<bool>(t.cashFlow), kWhere, at("cashFlow"),
-                   " is empty, but must be a callable (k, m, x) -> cash flow");
+        if (t.modeCashFlow.empty()) {
+            KP_REQUIRE(static_cast<bool>(t.cashFlow), kWhere, at("cashFlow"),
+                       " is empty, but must be a callable (k, m, x) -> cash flow");
+            KP_REQUIRE(t.switchCost.empty(), kWhere, at("switchCost"), " has ", t.switchCost.size(),
+                       " rows, but must be empty when modeCashFlow is");
+        }
         KP_REQUIRE(t.headPeriods >= 0, kWhere, at("headPeriods"), " is ", t.headPeriods,
                    ", but must be non-negative");
         KP_REQUIRE(t.capex.size() == 1 || t.capex.size() == static_cast<std::size_t>(H), kWhere,
@@ -104,6 +140,7 @@ void validate(const InvestmentOracleProblem& p, const InvestmentOracleSettings& 
         KP_REQUIRE(t.infrastructurePeriod >= 0, kWhere, at("infrastructurePeriod"), " is ",
                    t.infrastructurePeriod, ", but must be non-negative");
         validateWindow("technologies", j, t.name, t.firstDecision, t.lastDecision, H);
+        if (!t.modeCashFlow.empty()) validateModes(t, at, H);
     }
     for (std::size_t x = 0; x < p.exits.size(); ++x) {
         const OracleExit& e = p.exits[x];
@@ -213,9 +250,13 @@ public:
     }
     /// out = E[F(X_{d+1}) | X_d = node] for F made of pieces (the value function at d + 1).
     void piecewise(const detail::Piecewise& pw, const std::vector<const double*>& pieces, double* out) {
+        piecewise(1, pw, pieces, out);
+    }
+    /// out = E[F(X_{d+gap}) | X_d = node] for F made of pieces on date d + gap's grid (gap >= 0).
+    void piecewise(int gap, const detail::Piecewise& pw, const std::vector<const double*>& pieces, double* out) {
         tmp_.resize(static_cast<std::size_t>(g_.n));
-        detail::expectPiecewise(kernel(1), pw, pieces, g_.n, g_.h, tmp_.data(), work_);
-        detail::contract(tmp_.data(), g_.n, g_.contraction(1), out);
+        detail::expectPiecewise(kernel(gap), pw, pieces, g_.n, g_.h, tmp_.data(), work_);
+        detail::contract(tmp_.data(), g_.n, g_.contraction(gap), out);
     }
     /// The adjoint of u -> E[1{X_{d+1} kept by pw} u(X_{d+1}) | X_d = node] applied to v.
     void maskedAdjoint(const detail::Piecewise& pw, const double* v, double* out) {
@@ -495,6 +536,9 @@ private:
     void carryArray(int k, double* out) const;
     void techArray(int j, int k, int m, double* out) const;
     const Array& head(int j, int s);
+    bool hasModes(int j) const { return !p_.technologies[static_cast<std::size_t>(j)].modeCashFlow.empty(); }
+    void modeArray(int j, int m, int k, double* out) const;
+    void modeStep(int j, int d);
     void stepFunctions(int d);
     void investValues(int d);
     void continuation(int d);
@@ -514,6 +558,8 @@ private:
     std::vector<Array> B_;                 // [k]: E[sum_{i>=k} D_i carryOn_i | X_k] (empty: released)
     std::vector<std::vector<Array>> R_;    // [j][k]: the same for cashFlow_j(i, headPeriods, .)
     std::vector<std::map<int, Array>> G_;  // [j][s]: U_j(s) + R_j(s) - B(s)
+    std::vector<std::vector<Envelope>> modes_;    // [j][m]: V_j(d + 1, m) of a technology with modes
+    std::vector<std::map<int, Envelope>> start_;  // [j][s]: V_j(s, 0), the operation started at s
     std::vector<int> minS_;                // [j]: smallest operation start of an allowed date (H: none)
     int hiB_ = 0;
     std::vector<int> hiR_;
@@ -569,6 +615,54 @@ const Array& Solver::head(int j, int s) {
     return cache.emplace(s, std::move(u)).first->second;
 }
 
+void Solver::modeArray(int j, int m, int k, double* out) const {
+    const OracleTechnology& t = p_.technologies[static_cast<std::size_t>(j)];
+    const double D = p_.discount[static_cast<std::size_t>(k)];
+    for (int i = 0; i < g_.n; ++i) {
+        const double x = g_.x(k, i), v = t.modeCashFlow[static_cast<std::size_t>(m)](k, x);
+        KP_REQUIRE(finite(v), kWhere, "technologies[", j, "] ('", t.name, "').modeCashFlow[", m, "](", k, ", ",
+                   x, ") is ", v, ", but must be finite");
+        out[i] = D * v;
+    }
+}
+
+/// The operating value of technology j with modes at date d from d + 1's:
+///   V(d, m) = max over m2 allowed from m of D_d (f_m2(d, x) - c[m][m2]) + E[V(d + 1, m2) | X_d = x],
+/// each V(d, m) an upper envelope integrated piece by piece at the next step (its kinks are found,
+/// not declared). V(d, 0) is kept for the investment decisions whose operation starts at d.
+void Solver::modeStep(int j, int d) {
+    const auto J = static_cast<std::size_t>(j);
+    const OracleTechnology& t = p_.technologies[J];
+    const std::size_t M = t.modeCashFlow.size(), n = static_cast<std::size_t>(g_.n);
+    const double D = p_.discount[static_cast<std::size_t>(d)];
+    std::vector<Array> A(M, Array(n));  // D_d f_m2 + E[V(d + 1, m2) | X_d]
+    for (std::size_t m2 = 0; m2 < M; ++m2) {
+        modeArray(j, static_cast<int>(m2), d, A[m2].data());
+        if (d + 1 >= g_.H) continue;
+        const Envelope& next = modes_[J][m2];
+        ops_.piecewise(next.pw, next.pointers(), tmp_.data());
+        for (std::size_t i = 0; i < n; ++i) A[m2][i] += tmp_[i];
+    }
+    const std::vector<double> kinks = g_.kinks(d);
+    std::vector<Envelope> now(M);
+    std::vector<Array> Y(M);
+    for (std::size_t m = 0; m < M; ++m) {
+        std::vector<int> available;
+        std::vector<const double*> values(M, nullptr);
+        for (std::size_t m2 = 0; m2 < M; ++m2) {
+            const double c = t.switchCost[m][m2];
+            if (std::isinf(c)) continue;
+            available.push_back(static_cast<int>(m2));
+            Y[m2] = A[m2];
+            for (double& y : Y[m2]) y -= D * c;
+            values[m2] = Y[m2].data();
+        }
+        now[m] = envelopeOf(values, available, kinks, g_.n, g_.h);
+    }
+    start_[J].emplace(d, now[0]);
+    modes_[J] = std::move(now);
+}
+
 /// B(d) and R_j(d) from d + 1 (one-step recursions).
 void Solver::stepFunctions(int d) {
     const auto D = static_cast<std::size_t>(d);
@@ -582,6 +676,10 @@ void Solver::stepFunctions(int d) {
     for (int j = 0; j < J_; ++j) {
         const auto J = static_cast<std::size_t>(j);
         if (d < minS_[J]) continue;
+        if (hasModes(j)) {
+            modeStep(j, d);
+            continue;
+        }
         Array& R = R_[J][D];
         R.resize(n);
         techArray(j, d, p_.technologies[J].headPeriods, R.data());
@@ -607,7 +705,13 @@ void Solver::investValues(int d) {
         const double pay = p_.discount[static_cast<std::size_t>(d)] * capex;
         const Array& B = B_[static_cast<std::size_t>(d)];
         for (std::size_t i = 0; i < n; ++i) inv[i] = B[i] - pay;
-        if (sc.s0 < g_.H) {
+        if (sc.s0 < g_.H && hasModes(j)) {  // + E[V_j(s0, 0) - B(s0) | X_d]; e = H
+            const Envelope& v = start_[J].at(sc.s0);
+            ops_.piecewise(sc.s0 - d, v.pw, v.pointers(), tmp_.data());
+            for (std::size_t i = 0; i < n; ++i) inv[i] += tmp_[i];
+            ops_.smooth(d, sc.s0, B_[static_cast<std::size_t>(sc.s0)].data(), tmp_.data());
+            for (std::size_t i = 0; i < n; ++i) inv[i] -= tmp_[i];
+        } else if (sc.s0 < g_.H) {
             const Array& G = head(j, sc.s0);
             ops_.smooth(d, sc.s0, G.data(), tmp_.data());
             for (std::size_t i = 0; i < n; ++i) inv[i] += tmp_[i];
@@ -766,6 +870,7 @@ void Solver::release(int d) {
         for (; hiR_[J] > keepR; --hiR_[J]) Array().swap(R_[J][static_cast<std::size_t>(hiR_[J])]);
         auto& cache = G_[J];
         cache.erase(cache.upper_bound(keepG), cache.end());
+        start_[J].erase(start_[J].upper_bound(keepG), start_[J].end());
     }
     for (; hiB_ > keepB; --hiB_) Array().swap(B_[static_cast<std::size_t>(hiB_)]);
 }
@@ -824,6 +929,8 @@ InvestmentOracleResult Solver::run() {
     B_.assign(HZ + 1, Array());
     R_.assign(JZ, std::vector<Array>(HZ + 1));
     G_.assign(JZ, {});
+    modes_.assign(JZ, {});
+    start_.assign(JZ, {});
     minS_.assign(JZ, H);
     for (std::size_t j = 0; j < JZ; ++j)
         minS_[j] = scheduleOf(p_.technologies[j], p_.technologies[j].firstDecision, H).s0;

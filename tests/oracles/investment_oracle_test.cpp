@@ -10,7 +10,11 @@
 //!   time-dependent drift, never-invest values against E[X_k] in closed form;
 //! - timing: probabilities sum to 1; P(invest by d) against a Monte Carlo of the oracle's own
 //!   boundary (k = 4 standard errors, fixed seed);
-//! - bad input: kp::InvalidInput with "... is ..., but must be ..." messages.
+//! - operating modes with one-off switching costs (OracleTechnology::modeCashFlow, switchCost):
+//!   sigma = 0 against enumerating every mode sequence (run / suspended / abandoned, 6 periods);
+//!   free switching against the cash flow max over modes; grid refinement on a monthly GBM plant
+//!   (10 years, LSMRealOptions-style) and one mode against the plain cash flow;
+//! - bad input: kp::InvalidInput with "... is ..., but must be ..." messages (modes too).
 
 #include <doctest/doctest.h>
 
@@ -180,6 +184,34 @@ struct Steelworks {
     }
 };
 
+/// The best sequence of operating modes of a technology with modes over periods s0 .. H - 1 with X_k
+/// known, by enumerating every sequence (M^(H - s0) of them; the previous mode at s0 is 0).
+struct ModeSequence {
+    double value = -std::numeric_limits<double>::infinity();
+    std::vector<int> modes;
+};
+ModeSequence bestModes(const OracleTechnology& t, const std::vector<double>& D, const std::vector<double>& X, int s0,
+                       int H) {
+    const int M = static_cast<int>(t.modeCashFlow.size());
+    ModeSequence best;
+    if (s0 >= H) return {0.0, {}};
+    std::vector<int> seq(H - s0, 0);
+    while (true) {
+        double v = 0.0;
+        int prev = 0;
+        for (int k = s0; k < H; ++k) {
+            const int m = seq[k - s0];
+            v += D[k] * (t.modeCashFlow[m](k, X[k]) - t.switchCost[prev][m]);  // -inf if not allowed
+            prev = m;
+        }
+        if (v > best.value) best = {v, seq};
+        int i = 0;  // the next sequence (odometer)
+        while (i < H - s0 && ++seq[i] == M) seq[i++] = 0;
+        if (i == H - s0) break;
+    }
+    return best;
+}
+
 /// The best strategy of a deterministic problem (X_k known) by enumerating never investing, every
 /// exit date and every (technology, decision date) with the problem's own callables.
 struct Enumerated {
@@ -210,7 +242,8 @@ Enumerated enumerate(const InvestmentOracleProblem& p, const std::vector<double>
             const int s0 = std::min(std::max(d + t.constructionPeriods, t.infrastructurePeriod), H);
             const int end = std::min(s0 + t.lifetimePeriods, H);
             double v = before[s0] - p.discount[d] * (t.capex.size() == 1 ? t.capex[0] : t.capex[d]);
-            for (int k = s0; k < end; ++k) v += p.discount[k] * t.cashFlow(k, k - s0, X[k]);
+            if (!t.modeCashFlow.empty()) v += bestModes(t, p.discount, X, s0, H).value;
+            for (int k = s0; k < end && t.modeCashFlow.empty(); ++k) v += p.discount[k] * t.cashFlow(k, k - s0, X[k]);
             consider(v, 1 + j, d);
         }
     }
@@ -270,6 +303,20 @@ double totalProbability(const InvestmentOracleResult& r) {
     for (const auto& t : r.investProbability)
         for (double p : t) s += p;
     return s;
+}
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// A plant with operating modes after investing: 0 run (a X - b a period), 1 suspended (-idle a
+/// period), 2 abandoned (0); suspending, restarting and abandoning at one-off costs, abandoned
+/// absorbing.
+OracleTechnology modePlant(double a, double b, double idle, double suspend, double restart, double abandon) {
+    OracleTechnology t;
+    t.name = "modes";
+    t.modeCashFlow = {[a, b](int, double x) { return a * x - b; }, [idle](int, double) { return -idle; },
+                      [](int, double) { return 0.0; }};
+    t.switchCost = {{0.0, suspend, abandon}, {restart, 0.0, abandon}, {kInf, kInf, 0.0}};
+    return t;
 }
 
 }  // namespace
@@ -578,6 +625,175 @@ TEST_CASE("timing: P(invest by d) equals a Monte Carlo of the oracle's own bound
             << " (SE " << std::sqrt(cumulative[W] * (1 - cumulative[W]) / paths) << ")");
 }
 
+TEST_CASE("operating modes, sigma = 0: the oracle equals enumerating every mode sequence") {
+    // H = 6 annual periods, a price that rises, dips for two years and recovers; the plant with
+    // modes (run, suspended, abandoned) built in 1 period with a capex schedule, beside a plain
+    // technology and an exit. Every (technology, date), exit date and mode sequence (3^6) enumerated.
+    const int H = 6;
+    int suspensions = 0, abandonments = 0;
+    std::vector<int> actions;
+    for (double spot : {3.0, 6.0, 8.0, 10.0, 13.0, 20.0}) {
+        InvestmentOracleProblem p;
+        p.periods = H;
+        p.factor = OracleFactor::gbm(spot, 0.0, 0.0, 0.0);
+        p.factor.drift = {0.3, -0.6, -0.5, 0.5, 0.6, 0.1};
+        for (int k = 0; k < H; ++k) p.discount.push_back(std::pow(1.08, -k));
+        p.carryOn = [](int, double x) { return 0.2 + 0.05 * x; };
+        OracleTechnology m = modePlant(1.0, 9.0, 0.5, 0.3, 0.4, 2.0);
+        m.capex = {6.0, 5.0, 4.0, 3.5, 3.0, 2.5};
+        m.constructionPeriods = 1;
+        m.lifetimePeriods = H;
+        m.firstDecision = 0;
+        m.lastDecision = 4;
+        OracleTechnology plain;
+        plain.name = "plain";
+        plain.cashFlow = [](int, int, double x) { return 0.5 * x - 3.0; };
+        plain.capex = {6.0};
+        plain.lifetimePeriods = H;
+        plain.firstDecision = 1;
+        plain.lastDecision = 3;
+        p.technologies = {plain, m};
+        p.exits.push_back({"close", 1.0, 2, 5});
+        std::vector<double> X(H);
+        X[0] = spot;
+        for (int k = 1; k < H; ++k) X[k] = X[k - 1] * std::exp(p.factor.drift[k - 1]);
+        const Enumerated e = enumerate(p, X);
+        const InvestmentOracleResult r = kp::investmentOracle(p);
+        const ModeSequence seq = bestModes(m, p.discount, X, 1, H);
+        CAPTURE(spot);
+        CAPTURE(e.best);
+        CAPTURE(e.action);
+        CAPTURE(e.date);
+        CAPTURE(r.optionValue);
+        CHECK(std::abs(r.optionValue - e.best) <= 1e-9 * std::max(1.0, std::abs(e.best)));
+        // investing now in the plant with modes: capex, then the best mode sequence from period 1
+        const double now = -m.capex[0] + p.discount[0] * p.carryOn(0, X[0]) + seq.value;
+        CHECK(std::abs(r.investNow[1] - now) <= 1e-9 * std::max(1.0, std::abs(now)));
+        std::ostringstream modes;
+        for (int q : seq.modes) modes << q;
+        MESSAGE("modes, sigma = 0, spot " << spot << ": oracle " << fmt(r.optionValue, 14) << ", enumerated " << fmt(e.best, 14)
+                << " (difference " << r.optionValue - e.best << ", invest now " << r.investNow[1] - now << ")"
+                << " (action " << e.action << " at " << e.date << "); invest now " << fmt(r.investNow[1], 14)
+                << ", best modes from 1: " << modes.str());
+        suspensions += std::count(seq.modes.begin(), seq.modes.end(), 1) > 0;
+        abandonments += std::count(seq.modes.begin(), seq.modes.end(), 2) > 0;
+        actions.push_back(e.action * 1000 + e.date);
+    }
+    std::sort(actions.begin(), actions.end());
+    CHECK(std::unique(actions.begin(), actions.end()) - actions.begin() >= 3);
+    CHECK(suspensions >= 1);
+    CHECK(abandonments >= 1);
+}
+
+TEST_CASE("operating modes, switching costs 0: the value of the period-by-period best mode") {
+    // With free switching the owner takes the best mode every period: the technology with modes
+    // equals the one with cashFlow = max over modes (its kinks at X = 30 and 60 declared; with modes
+    // also undeclared: the envelope of the modes finds them). GBM, quarterly over 10 years.
+    const int P = 4, H = 40;
+    InvestmentOracleProblem p;
+    p.periods = H;
+    p.periodsPerYear = P;
+    p.factor = OracleFactor::gbm(50.0, 0.02, 0.0, 0.3);
+    for (int k = 0; k < H; ++k) p.discount.push_back(std::exp(-0.06 * k / P));
+    p.carryOn = [](int, double x) { return 0.1 * x - 4.0; };
+    OracleTechnology m;
+    m.name = "modes";
+    m.modeCashFlow = {[](int, double x) { return x - 50.0; }, [](int, double) { return -5.0; },
+                      [](int, double x) { return 0.5 * x - 20.0; }};
+    m.switchCost.assign(3, std::vector<double>(3, 0.0));
+    m.capex = {60.0};
+    m.constructionPeriods = 2;
+    m.lifetimePeriods = H;
+    m.firstDecision = 0;
+    m.lastDecision = 20;
+    OracleTechnology best = m;
+    best.name = "best";
+    best.modeCashFlow.clear();
+    best.switchCost.clear();
+    best.cashFlow = [](int, int, double x) { return std::max({x - 50.0, -5.0, 0.5 * x - 20.0}); };
+    p.kinks = {30.0, 60.0};
+    InvestmentOracleProblem q = p;
+    p.technologies = {m};
+    q.technologies = {best};
+    const InvestmentOracleResult a = kp::investmentOracle(p), b = kp::investmentOracle(q);
+    p.kinks.clear();  // the modes' envelope alone finds the kinks (to O(h^4) as well)
+    const InvestmentOracleResult u = kp::investmentOracle(p);
+    CAPTURE(a.optionValue);
+    CAPTURE(b.optionValue);
+    CAPTURE(u.optionValue);
+    CHECK(relDiff(a.optionValue, b.optionValue) < 1e-6);
+    CHECK(relDiff(u.optionValue, b.optionValue) < 1e-6);
+    CHECK(std::abs(a.investNow[0] - b.investNow[0]) < 1e-6 * std::abs(b.optionValue));
+    CHECK(std::abs(u.investNow[0] - b.investNow[0]) < 1e-6 * std::abs(b.optionValue));
+    CHECK(a.neverInvest == b.neverInvest);
+    for (int d = 0; d <= 20; ++d) {
+        CAPTURE(d);
+        REQUIRE((a.boundary[d].status == b.boundary[d].status));
+        if (a.boundary[d].status == BoundaryStatus::Found) CHECK(relDiff(a.boundary[d].x, b.boundary[d].x) < 1e-5);
+    }
+    MESSAGE("modes with free switching: " << fmt(a.optionValue, 12) << ", max-of-modes cash flow " << fmt(b.optionValue, 12)
+            << " (relative difference " << relDiff(a.optionValue, b.optionValue) << "); invest now " << fmt(a.investNow[0], 12)
+            << " vs " << fmt(b.investNow[0], 12) << "; kinks not declared: " << fmt(u.optionValue, 12) << " ("
+            << relDiff(u.optionValue, b.optionValue) << "), invest now " << fmt(u.investNow[0], 12) << "; " << a.seconds << " s");
+}
+
+TEST_CASE("operating modes: grid refinement on the monthly GBM plant (LSMRealOptions 4.2 style)") {
+    // X GBM spot 36, drift 0.06, sigma 0.2, monthly over 10 years, discount exp(-0.05 k / 12); run
+    // (1e4 X - 3.6e5) / 12 a month, construction 6 months, capex 1e5 exp(-0.01 k / 12) at decision k,
+    // any month with operation starting by the horizon; modes run / suspended (-0.05e5 / 12 a month)
+    // / abandoned, costs run <-> suspended 0.1e5, to abandoned 0.2e5, abandoned absorbing.
+    const int P = 12, H = 120;
+    InvestmentOracleProblem p;
+    p.periods = H;
+    p.periodsPerYear = P;
+    p.factor = OracleFactor::gbm(36.0, 0.06, 0.0, 0.2);
+    for (int k = 0; k < H; ++k) p.discount.push_back(std::exp(-0.05 * k / P));
+    p.carryOn = [](int, double) { return 0.0; };
+    OracleTechnology t = modePlant(1e4 / P, 3.6e5 / P, 0.05e5 / P, 0.1e5, 0.1e5, 0.2e5);
+    for (int k = 0; k < H; ++k) t.capex.push_back(1e5 * std::exp(-0.01 * k / P));
+    t.constructionPeriods = 6;
+    t.lifetimePeriods = H;
+    t.firstDecision = 0;
+    t.lastDecision = H - 1 - 6;
+    // the same plant that always runs: with one mode, and as a plain cash flow
+    OracleTechnology run1 = t;
+    run1.modeCashFlow.resize(1);
+    run1.switchCost = {{0.0}};
+    OracleTechnology plain = run1;
+    plain.modeCashFlow.clear();
+    plain.switchCost.clear();
+    plain.cashFlow = [](int, int, double x) { return (1e4 * x - 3.6e5) / 12; };
+    std::vector<InvestmentOracleResult> modes, runs;
+    for (int N : {1001, 2001}) {
+        InvestmentOracleSettings s;
+        s.gridPoints = N;
+        p.technologies = {t};
+        modes.push_back(kp::investmentOracle(p, s));
+        p.technologies = {run1};
+        runs.push_back(kp::investmentOracle(p, s));
+        p.technologies = {plain};
+        const InvestmentOracleResult r = kp::investmentOracle(p, s);
+        CHECK(relDiff(runs.back().optionValue, r.optionValue) < 1e-12);  // one mode = the plain cash flow
+        CHECK(relDiff(runs.back().investNow[0], r.investNow[0]) < 1e-12);
+    }
+    const Changes c = changes(modes[0], modes[1]), c1 = changes(runs[0], runs[1]);
+    MESSAGE("modes (run / suspended / abandoned): value " << fmt(modes[1].optionValue, 12) << " (N = 1001: "
+            << fmt(modes[0].optionValue, 12) << "), invest now " << fmt(modes[1].investNow[0], 12) << ", trigger at 0 "
+            << fmt(modes[1].boundary[0].x, 10) << "; run only: value " << fmt(runs[1].optionValue, 12) << ", invest now "
+            << fmt(runs[1].investNow[0], 12) << ", trigger at 0 " << fmt(runs[1].boundary[0].x, 10));
+    MESSAGE("refinement N = 1001 -> 2001: modes value " << c.value << " waiting " << c.waiting << " now " << c.now
+            << " boundary " << c.boundary << " (" << c.boundaries << " found, worst " << c.worstBoundary << ") timing "
+            << c.timing << "; run only value " << c1.value << " boundary " << c1.boundary << "; stepCells "
+            << modes[0].stepCells << "; " << modes[0].seconds << " s and " << modes[1].seconds << " s");
+    CHECK(modes[1].optionValue > runs[1].optionValue);
+    CHECK(c.value < 1e-6);
+    CHECK(c.now < 1e-6);
+    CHECK(c.boundary < 1e-5);
+    CHECK(c.timing < 1e-5);
+    CHECK(c.statusChanges == 0);
+    CHECK(totalProbability(modes[0]) == doctest::Approx(1.0).epsilon(1e-12));
+}
+
 namespace {
 /// The message of the kp::InvalidInput the oracle throws ("" if none).
 std::string errorOf(const InvestmentOracleProblem& p, const InvestmentOracleSettings& s = {}) {
@@ -648,6 +864,64 @@ TEST_CASE("bad input throws kp::InvalidInput: '... is ..., but must be ...'") {
         CHECK(msg.rfind("investmentOracle: ", 0) == 0);
         CHECK(msg.find(b.expect) != std::string::npos);
     }
+}
+
+TEST_CASE("bad input, operating modes: kp::InvalidInput with '... is ..., but must be ...'") {
+    InvestmentOracleProblem good;
+    good.periods = 12;
+    good.factor = OracleFactor::gbm(10.0, 0.0, 0.0, 0.3);
+    good.discount.assign(12, 1.0);
+    good.carryOn = [](int, double) { return 0.0; };
+    OracleTechnology t = modePlant(1.0, 9.0, 0.5, 0.3, 0.4, 2.0);
+    t.capex = {5.0};
+    t.lifetimePeriods = 12;
+    t.lastDecision = 11;
+    good.technologies = {t};
+    CHECK(errorOf(good).empty());
+    struct Bad {
+        const char* expect;
+        std::function<void(OracleTechnology&)> mutate;
+    };
+    const std::vector<Bad> bad = {
+        {"technologies[0] ('modes').modeCashFlow has 9 modes, but must have 1 to 8 (or none)",
+         [](auto& m) { m.modeCashFlow.resize(9, m.modeCashFlow[0]); }},
+        {"technologies[0] ('modes').modeCashFlow[1] is empty, but must be a callable (k, x) -> cash flow",
+         [](auto& m) { m.modeCashFlow[1] = nullptr; }},
+        {"technologies[0] ('modes').cashFlow is set, but must be empty with modeCashFlow",
+         [](auto& m) { m.cashFlow = [](int, int, double) { return 0.0; }; }},
+        {"technologies[0] ('modes').headPeriods is 2, but must be 0 with modeCashFlow", [](auto& m) { m.headPeriods = 2; }},
+        {"technologies[0] ('modes').lifetimePeriods is 11, but must be at least periods (12) with modeCashFlow",
+         [](auto& m) { m.lifetimePeriods = 11; }},
+        {"technologies[0] ('modes').switchCost has 2 rows, but must have one per mode (3)",
+         [](auto& m) { m.switchCost.pop_back(); }},
+        {"technologies[0] ('modes').switchCost[1] has 2 entries, but must have one per mode (3)",
+         [](auto& m) { m.switchCost[1].pop_back(); }},
+        {"technologies[0] ('modes').switchCost[1][1] is 0.5, but must be 0", [](auto& m) { m.switchCost[1][1] = 0.5; }},
+        {"technologies[0] ('modes').switchCost[2][2] is inf, but must be 0", [](auto& m) { m.switchCost[2][2] = kInf; }},
+        {"technologies[0] ('modes').switchCost[0][1] is -1, but must be non-negative (+inf: not allowed)",
+         [](auto& m) { m.switchCost[0][1] = -1; }},
+        {"technologies[0] ('modes').switchCost[2][0] is nan, but must be non-negative",
+         [](auto& m) { m.switchCost[2][0] = std::nan(""); }},
+        {"technologies[0] ('modes').switchCost[0][2] is -inf, but must be non-negative", [](auto& m) { m.switchCost[0][2] = -kInf; }},
+        {"technologies[0] ('modes').switchCost has 3 rows, but must be empty when modeCashFlow is",
+         [](auto& m) { m.modeCashFlow.clear(), m.cashFlow = [](int, int, double) { return 0.0; }; }},
+        {"technologies[0] ('modes').modeCashFlow[1](11, ", [](auto& m) { m.modeCashFlow[1] = [](int, double) { return std::nan(""); }; }},
+    };
+    for (const Bad& b : bad) {
+        InvestmentOracleProblem p = good;
+        b.mutate(p.technologies[0]);
+        CAPTURE(std::string(b.expect));
+        CHECK_THROWS_AS(kp::investmentOracle(p), kp::InvalidInput);
+        const std::string msg = errorOf(p);
+        CAPTURE(msg);
+        CHECK(msg.rfind("investmentOracle: ", 0) == 0);
+        CHECK(msg.find(b.expect) != std::string::npos);
+    }
+    // the message of a non-finite mode cash flow, in full
+    InvestmentOracleProblem p = good;
+    p.technologies[0].modeCashFlow[1] = [](int, double) { return std::nan(""); };
+    MESSAGE(errorOf(p));
+    CHECK(errorOf(p).find(") is nan, but must be finite") != std::string::npos);
 }
 
 }  // TEST_SUITE

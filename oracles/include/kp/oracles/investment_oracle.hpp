@@ -128,6 +128,16 @@ struct OracleTechnology {
     int firstDecision = 0;        ///< decision window, inclusive, in [0, H)
     int lastDecision = 0;
     int infrastructurePeriod = 0; ///< a_j >= 0: operation cannot start before this period
+    /// Operating modes after investing (empty: the technology runs as cashFlow says, as today).
+    /// modeCashFlow[m](k, x): undiscounted cash flow of period k in mode m with X_k = x (mode 0 is the
+    /// mode the plant starts from: at operation start the previous mode is 0). switchCost[m][m2]:
+    /// one-off cost, undiscounted, paid in the period the plant changes from m to m2 (diagonal 0;
+    /// +infinity: not allowed). An absorbing mode (abandoned) is a mode with zero cash flow whose
+    /// row of switchCost is +infinity off the diagonal. With modes: 1 to 8 of them, cashFlow empty
+    /// (refused otherwise: the modes replace it), headPeriods 0 and lifetimePeriods >= H (every
+    /// operation runs to the horizon).
+    std::vector<std::function<double(int, double)>> modeCashFlow;
+    std::vector<std::vector<double>> switchCost;
 };
 
 /// An exit (close, relocate): netValue = value received minus cost paid, undiscounted.

@@ -27,6 +27,8 @@ namespace {
 
 // Glossary. H periods, n grid nodes, c0 = (n - 1) / 2 the centre node, h the log spacing. Actions:
 // 0 = wait, 1 + j = invest in technology j, J + 1 = exit. A "position" is a real node index.
+// Operating modes: m, m2 index OracleTechnology::modeCashFlow; V_j(k, m) is the value of operating
+// technology j from period k with the previous period's mode m.
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr const char* kWhere = "investmentOracle: ";
 
@@ -691,6 +693,7 @@ void Solver::stepFunctions(int d) {
 }
 
 /// E[I_j(d) | X_d] = -D_d capex + B(d) + E[G_j(s0) | X_d] - E[R_j(e) | X_d] (terms at H vanish).
+/// With operating modes: -D_d capex + B(d) + E[V_j(s0, 0) - B(s0) | X_d] (e = H).
 void Solver::investValues(int d) {
     const std::size_t n = static_cast<std::size_t>(g_.n);
     for (int j = 0; j < J_; ++j) {

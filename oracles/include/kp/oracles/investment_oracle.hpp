@@ -18,6 +18,12 @@
 ///             + sum_{k=s0}^{e-1} D_k cashFlow_j(k, k - s0, X_k),
 ///             s0 = min(max(d + c_j, a_j), H), e = min(s0 + L_j, H); nothing after;
 ///   exiting   D_d netValue (the best exit open at d); nothing after.
+/// A technology with operating modes (modeCashFlow f_m, switchCost c; every operation runs to the
+/// horizon: e = H) instead earns from s0 on the value of operating V(s0, 0, X_{s0}), where in each
+/// period k the owner, knowing X_k and the previous period's mode m (m = 0 at s0), picks the mode
+/// m2 of period k:
+///   V(H, m, x) = 0,  V(k, m, x) = max_{m2: c[m][m2] < inf} D_k (f_m2(k, x) - c[m][m2]) + E[V(k+1, m2, X_{k+1}) | X_k = x];
+///   investing -D_d capex_j(d) + sum_{k=d}^{s0-1} D_k carryOn(k, X_k) + V(s0, 0, X_{s0}).
 /// Ties go to waiting, then to the first technology, as in the engine (an action is taken only if
 /// strictly better than the best so far, in the order wait, technologies, exit).
 /// Money: whatever the callables return, discounted to t = 0 by the caller's D_k.
@@ -38,7 +44,15 @@
 /// the tower property gives
 ///   E[I_j(d) | X_d] = -D_d capex + B(d) + E[U_j(s0) + R_j(s0) - B(s0) | X_d] - E[R_j(e) | X_d],
 /// where U_j(s) is the expected m-dependent head (a subsidy's term) of an operation starting at s:
-/// two multi-period expectations per (j, d), however long the life. The timing distribution
+/// two multi-period expectations per (j, d), however long the life. With operating modes the
+/// recursion for V(k, m) runs on the grid per mode, from H - 1 down to the earliest operation start:
+/// each V(k, m) is the upper envelope of its allowed modes' values, kept as pieces exactly as the
+/// value function above (cells split at the crossings of the modes' cubics, declared kinks as
+/// branches; the kinks of the envelope need no declaring), so E[V(k + 1, m2) | X_k] integrates each
+/// mode's region with that mode's interpolant; V(s0, 0) replaces U_j + R_j:
+///   E[I_j(d) | X_d] = -D_d capex + B(d) + E[V(s0, 0) - B(s0) | X_d]
+/// (the multi-period kernel applied to V's pieces). Technologies without modes take the path above
+/// unchanged. The timing distribution
 /// propagates the surviving probability mass forward with the adjoint of the same (masked)
 /// one-step operator, so it is the stopping law of the very chain the values come from; the
 /// probabilities sum to 1 to rounding. Boundaries are the positions where the optimal action
@@ -61,6 +75,11 @@
 /// boundaries near a kink converge as O(h^2) only (measured 9e-5 change at N = 1001 -> 2001).
 /// Run time: 0.02-0.1 s for 30-40 annual dates, 0.4 s for 80 quarterly dates with a subsidy head,
 /// 1.5 s for 10,400 weekly dates (N = 1001, one core).
+/// Operating modes (measured): a monthly GBM plant over 10 years with run / suspended / abandoned
+/// modes changes its value by 2.1e-7, 1.3e-8, 8.1e-10 and 5.0e-11 relative from N = 501 to 8001
+/// (16x per doubling: the envelope's kinks cost no order), boundaries by 9.6e-7 and timing by
+/// 3.4e-6 at N = 1001 -> 2001, 0.07 s at N = 1001; with free switching it equals the cash flow max
+/// over modes to 2e-16 (kinks declared in both) or 1.1e-8 (undeclared for the modes).
 ///
 /// Limitations: one factor; no stages; no levy reference price lagged a year (the callables see X_k
 /// only); no correlated second factor; infrastructure arrival is a known date; kinks must be
@@ -70,7 +89,11 @@
 /// the Gbm grid follows E[log X_k], so with a strong drift and a narrow halfWidth a fixed trigger
 /// can leave the grid (reported as above_range / below_range); cost O(N x band) per expectation,
 /// one per date and function, plus O(M_j) one-step expectations per operation start for a head of
-/// M_j periods.
+/// M_j periods. Operating modes: only with operation to the horizon (lifetimePeriods >= H), no
+/// subsidy head (headPeriods = 0), cash flows depending on (k, x) only (not on the operating
+/// period); the mode policy is not reported (no switching boundaries or mode probabilities: the
+/// results are those of the investment decision); cost per date and technology M one-step
+/// expectations and M envelopes of up to M modes (M <= 8).
 ///
 /// References: A. K. Dixit and R. S. Pindyck, "Investment under Uncertainty", Princeton UP 1994,
 /// ch. 5 (the option to invest, Bellman equation and its discrete-time form); R. McDonald and D.
@@ -82,8 +105,11 @@
 /// closed form; sigma = 0 against brute-force enumeration with construction lag, infrastructure
 /// date, capex schedule and a subsidy term (1e-9; measured 4e-13); grid refinement for exp-OU with a
 /// time-dependent mean and GBM with a time-dependent drift (< 1e-5); never-invest values against
-/// E[X_k] in closed form; timing against a Monte Carlo of the oracle's own boundary (4 SE); bad
-/// input.
+/// E[X_k] in closed form; timing against a Monte Carlo of the oracle's own boundary (4 SE);
+/// operating modes: sigma = 0 against enumerating every mode sequence (1e-9; measured 3e-14), free
+/// switching against the cash flow max over modes (1e-6; measured 2e-16), grid refinement of a
+/// monthly GBM plant (< 1e-6 value, < 1e-5 boundaries and timing), one mode against the plain cash
+/// flow (1e-12); bad input.
 
 #include <functional>
 #include <limits>

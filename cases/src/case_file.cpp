@@ -1067,6 +1067,7 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
             md.variableOpex = a->number("variable_opex_per_t", t.variableOpex, Range::nonNegative(), "EUR/t");
             md.emissionIntensity =
                 a->number("emission_intensity_t_per_t", t.emissionIntensity, Range::nonNegative(), "tCO2/t");
+            t.operating.switchCost = a->number("switch_cost", 0.0, Range::between(0, 1e13, "in [0, 1e13]"), "EUR");
             a->finish();
             t.operating.alternative = md;
         }
@@ -1074,23 +1075,30 @@ Technology Loader::readOption(MapReader m, const std::string& name) {
             t.operating.suspend = true;
             t.operating.idleCostPerYear =
                 su->number("idle_cost_per_year", 0.0, Range::between(0, 1e12, "in [0, 1e12]"), "EUR/yr");
+            t.operating.suspendCost = su->number("suspend_cost", 0.0, Range::between(0, 1e13, "in [0, 1e13]"), "EUR");
+            t.operating.restartCost = su->number("restart_cost", 0.0, Range::between(0, 1e13, "in [0, 1e13]"), "EUR");
             su->finish();
         }
-        if (auto ab = o->optMap("abandon")) {  // a stage "<x>_abandon" (Technology::abandons)
-            Technology st;
-            st.name = name + "_abandon";
-            st.abandons = true;
-            st.requiresOption = name;
+        if (auto ab = o->optMap("abandon")) {
             const double cost = ab->number("cost", Range::between(0, 1e13, "in [0, 1e13]"), "EUR");
-            st.capex = cost - ab->number("salvage", 0.0, Range::between(0, 1e13, "in [0, 1e13]"), "EUR");
-            st.lifetimeYears = t.lifetimeYears;
-            st.outputScale = t.outputScale;
-            st.earliestDecisionYear = t.earliestDecisionYear;
-            st.latestDecisionYear = last;
-            st.jobs = 0;
-            st.grant.share = 0;
+            const double net = cost - ab->number("salvage", 0.0, Range::between(0, 1e13, "in [0, 1e13]"), "EUR");
             ab->finish();
-            abandons_.emplace_back(st, ab->self());
+            if (t.operating.switching()) {  // with switching costs: a mode of the switching problem
+                t.operating.abandonNet = net;
+            } else {  // a stage "<x>_abandon" (Technology::abandons)
+                Technology st;
+                st.name = name + "_abandon";
+                st.abandons = true;
+                st.requiresOption = name;
+                st.capex = net;
+                st.lifetimeYears = t.lifetimeYears;
+                st.outputScale = t.outputScale;
+                st.earliestDecisionYear = t.earliestDecisionYear;
+                st.latestDecisionYear = last;
+                st.jobs = 0;
+                st.grant.share = 0;
+                abandons_.emplace_back(st, ab->self());
+            }
         } else if (!t.operating.any()) {
             o->self().fail("operating flexibility", "empty", "alternative: {...}, suspend: {...} and/or abandon: {...}");
         }

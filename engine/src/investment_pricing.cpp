@@ -42,6 +42,7 @@ public:
             w.reserve(in_, n, c_.maxColumns, paths);
             w.rule = &rules_[ruleOfBlock(b, s.blocks, rules_.size())];
             simulateBlock(c_, sim, Stream::Pricing, first, n, w, true, paths);
+            applySwitching(c_, w.rule->switching, w);
             double* V = w.inv.data() + J_ * n;  // realised value of the policy
             std::fill_n(V, n, 0.0);
             std::fill_n(w.act.data(), n, -1);

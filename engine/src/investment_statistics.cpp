@@ -235,6 +235,8 @@ InvestmentResult summarise(const InvestmentContext& c, const std::vector<Investm
         res.basisResizedDates += rule.decisions.resizedDates;
         res.householderFits += rule.decisions.householderFits;
         res.rankDeficientFits += rule.decisions.rankDeficientFits;
+        res.householderFits += rule.switching.householderFits;  // the switching rule's (switching costs)
+        res.rankDeficientFits += rule.switching.rankDeficientFits;
         for (const InvestmentRule& after : rule.afterReline) {  // the relined rule's own fits
             res.fallbackDates += after.decisions.fallbackDates;
             res.basisResizedDates += after.decisions.resizedDates;

@@ -96,6 +96,7 @@ private:
             InvestmentWork& w = c_.tls.local();
             w.reserve(in_, n, c_.maxColumns, false);
             simulateBlock(c_, sim, Stream::Training, firstPath_ + first, n, w, false, false, co2Spread_);
+            if (c_.switching) applySwitching(c_, *c_.switching, w);
             const ProjectBlock& b = w.block;
             for (std::size_t d = 0; d < H; ++d) {
                 in_.features(d, b, st_.X.data() + d * F * nT + first, nT);
@@ -491,8 +492,14 @@ InvestmentRule trainOn(const InvestmentContext& c, TrainingStore& store, Regress
 
 }  // namespace
 
-InvestmentRule trainRule(const InvestmentContext& c, TrainingStore& store, RegressionWorkspace& regression) {
-    const std::size_t nT = trainingPathsOf(c.s);
+InvestmentRule trainRule(const InvestmentContext& call, TrainingStore& store, RegressionWorkspace& regression) {
+    const std::size_t nT = trainingPathsOf(call.s);
+    KP_REQUIRE(!call.in.anySwitching() || !call.relined, "InvestmentLsm: an option has switching costs and the plant a ",
+               "relined state (decisions after a reline), but only one of them may be given");
+    // switching costs: the operating modes' rule first, on the same training paths, applied to them
+    SwitchingRule switching = trainSwitching(call, nT, regression);
+    InvestmentContext c = call;
+    c.switching = switching.empty() ? nullptr : &switching;
     InvestmentRule rule = trainOn(c, store, regression, nT, 0, 0);
     // today's trigger: the first date's fit of a smaller training set with spread CO2 starts
     const std::size_t nA = (nT / 3) & ~std::size_t{1};  // even: antithetic pairs
@@ -503,6 +510,7 @@ InvestmentRule trainRule(const InvestmentContext& c, TrainingStore& store, Regre
         rule.firstDate = spread.decisions.dates[0];
         rule.firstRange = spread.trigger[0];
     }
+    rule.switching = std::move(switching);
     return rule;
 }
 

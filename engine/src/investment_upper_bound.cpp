@@ -273,6 +273,8 @@ InvestmentUpperBound investmentUpperBound(const InvestmentProblem& problem, cons
                ", but must be at least 2 per rule (", 2 * rules.size(), ")");
     KP_REQUIRE(ub.innerPaths >= 2 && (!s.antithetic || ub.innerPaths % 2 == 0), "investmentUpperBound: inner paths is ",
                ub.innerPaths, ", but must be at least 2", s.antithetic ? " and even (antithetic sampling)" : "");
+    KP_REQUIRE(!in.anySwitching(), "investmentUpperBound: an option has switching costs between operating modes, but ",
+               "the bound's inner simulations do not apply a switching rule");
     KP_REQUIRE(!in.risky(), "investmentUpperBound: an option carries technology risk (overrun, delay or incidents), ",
                "but the dual bound needs exercise values known when the decision is taken, and a path's draws are "
                "not; value the case without --upper-bound, or without the risk");

@@ -79,7 +79,16 @@ struct InvestmentContext {
     /// gone[i * H + d] = 1: infrastructure entry i, not arrived by date d, can no longer arrive in time
     /// for anything to run on it (goneInfrastructure): a technology that needs it is stranded there.
     std::vector<char> gone;
+    /// The switching rule the blocks of this call apply (training: the one trained before the
+    /// investment rule; null: none, or pricing, where each block applies its own rule's).
+    const SwitchingRule* switching = nullptr;
 };
+
+/// Switching costs (investment_switching.cpp): the switching rule of the options with them, trained
+/// on the nT training paths of c (empty when none has them).
+SwitchingRule trainSwitching(const InvestmentContext& c, std::size_t nT, RegressionWorkspace& regression);
+/// Applies `rule` on w.block (after simulateBlock): every option's mode choices into block.next.
+void applySwitching(const InvestmentContext& c, const SwitchingRule& rule, InvestmentWork& w);
 
 /// For every infrastructure entry i and date d: 1 when, under its arrival law, P(arrives after the
 /// date's year and early enough to operate in the horizon's last period) is 0, i.e. cdf(start +

@@ -10,6 +10,8 @@ namespace kp {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr std::size_t kBlockWidth = 64;  // paths a switching choice handles at a time (stack arrays)
 constexpr int kNoSubsidy = 1 << 30;  // an operating year past any subsidy term
 
 double priceOf(const PriceSource& s, const double* st, std::size_t n, std::size_t p, const double* lf) {
@@ -202,6 +204,7 @@ InvestmentInstrument::InvestmentInstrument(const InvestmentProject& pr, std::siz
         if (t.operating.alternative) altTech_[j] = t.inMode(*t.operating.alternative);
     }
     anyFlexible_ = std::find(flexible_.begin(), flexible_.end(), char{1}) != flexible_.end();
+    switchingModes();
     for (std::size_t j = 0; j < JS_; ++j)
         KP_REQUIRE(optionAt(j).tech.hedge.priced(), "InvestmentLsm: option '", optionAt(j).tech.name,
                    "' has an energy hedge without a price for every year of its window");
@@ -249,6 +252,157 @@ void InvestmentInstrument::reserve(ProjectBlock& b, std::size_t n, bool keepPric
         if (b.mode.size() < JS_ * H_ * n) b.mode.resize(JS_ * H_ * n);
         need(b.altCash, n), need(b.altEm, n);
     }
+    if (anySwitching_) {
+        need(b.modeCash, JS_ * kRunningModes * H_ * n), need(b.modeEm, JS_ * kRunningModes * H_ * n);
+        if (b.next.size() < JS_ * H_ * kModes * n) b.next.resize(JS_ * H_ * kModes * n);
+    }
+    b.switchingSet = false;
+}
+
+void InvestmentInstrument::switchingModes() {
+    switching_.assign(JS_, 0);
+    modeOpen_.assign(JS_ * kModes, 0);
+    cost_.assign(JS_ * kModes * kModes, kInf);
+    for (std::size_t j = 0; j < JS_; ++j) {
+        const OperatingFlexibility& o = optionAt(j).tech.operating;
+        switching_[j] = o.switching();
+        if (!switching_[j]) continue;
+        KP_REQUIRE(j < J_ && stageOf_[j] < 0, "InvestmentLsm: option '", optionAt(j).tech.name,
+                   "' has switching costs and a stage (or is one), but may not (abandoning is then one of its modes)");
+        char* open = modeOpen_.data() + j * kModes;
+        open[kRun] = 1, open[kAlternative] = o.alternative.has_value(), open[kIdle] = o.suspend,
+        open[kAbandoned] = o.abandonNet.has_value();
+        auto running = [](std::size_t m) { return m == kRun || m == kAlternative; };
+        for (std::size_t m = 0; m < kModes; ++m)
+            for (std::size_t m2 = 0; m2 < kModes; ++m2) {
+                double& c = cost_[(j * kModes + m) * kModes + m2];
+                if (!open[m] || !open[m2] || (m == kAbandoned && m2 != kAbandoned)) continue;  // absorbing
+                if (m == m2) c = 0;
+                else if (m2 == kAbandoned) c = *o.abandonNet;
+                else if (m2 == kIdle) c = o.suspendCost;
+                else if (m == kIdle) c = o.restartCost;
+                else if (running(m) && running(m2)) c = o.switchCost;
+            }
+    }
+    anySwitching_ = std::find(switching_.begin(), switching_.end(), char{1}) != switching_.end();
+}
+
+void InvestmentInstrument::switchingFlows(ProjectBlock& b, std::size_t k, const PriceColumns& cols) const {
+    const std::size_t n = b.n;
+    const double f = 1.0 / static_cast<double>(P_);
+    for (std::size_t j = 0; j < JS_; ++j) {
+        if (!switching_[j]) continue;
+        const Technology& t = optionAt(j).tech;
+        auto cash = [&](std::size_t m) { return b.modeCash.data() + ((j * kRunningModes + m) * H_ + k) * n; };
+        auto em = [&](std::size_t m) { return b.modeEm.data() + ((j * kRunningModes + m) * H_ + k) * n; };
+        // no subsidy, licence or hedge with switching costs (Technology::validate)
+        yearCashFlows(pr_.plant, &t, pr_.policy, yearOf(k), kNoSubsidy, cols, n, cash(kRun), em(kRun));
+        if (hasMode(j, kAlternative))
+            yearCashFlows(pr_.plant, &altTech_[j], pr_.policy, yearOf(k), kNoSubsidy, cols, n, cash(kAlternative),
+                          em(kAlternative));
+        std::fill_n(cash(kIdle), n, -t.operating.idleCostPerYear);
+        std::fill_n(em(kIdle), n, 0.0);
+        const double premium = risky_ && incidents_[j] ? t.risk.premium() * f : 0.0;
+        const double* L = risky_ && incidents_[j] ? b.loss.data() + (j * H_ + k) * n : nullptr;
+        for (std::size_t m = 0; m < kRunningModes; ++m) {
+            double *c = cash(m), *e = em(m);
+            for (std::size_t p = 0; p < n; ++p) {
+                c[p] = c[p] * f - premium - (L && m != kIdle ? L[p] : 0.0);  // idle: no incident
+                e[p] *= f;
+            }
+        }
+    }
+}
+
+void InvestmentInstrument::chooseSwitch(std::size_t j, std::size_t k, const double* const* cash, const double* const* C,
+                                        std::size_t n, std::size_t stride, unsigned char* next, double* G) const {
+    const double D = pr_.discount[k];
+    double now[kModes][kBlockWidth], realised[kModes][kBlockWidth];  // per mode m2: D cash + C, and D cash + G
+    for (std::size_t p0 = 0; p0 < n; p0 += kBlockWidth) {
+        const std::size_t w = std::min(kBlockWidth, n - p0);
+        for (std::size_t m2 = 0; m2 < kModes; ++m2) {
+            if (!hasMode(j, m2)) continue;
+            for (std::size_t i = 0; i < w; ++i) {
+                const std::size_t p = p0 + i;
+                const double flow = m2 == kAbandoned ? 0.0 : D * cash[m2][p];
+                now[m2][i] = flow + (m2 == kAbandoned ? 0.0 : C[m2][p]);
+                realised[m2][i] = G ? flow + G[m2 * stride + p] : 0.0;
+            }
+        }
+        for (std::size_t m = 0; m < kModes; ++m) {
+            if (!hasMode(j, m)) continue;
+            unsigned char* out = next + m * stride + p0;
+            for (std::size_t i = 0; i < w; ++i) {
+                std::size_t best = m;
+                double v = now[m][i];
+                for (std::size_t m2 = 0; m2 < kModes; ++m2) {
+                    const double c = switchCost(j, m, m2);
+                    if (m2 == m || std::isinf(c)) continue;
+                    const double x = now[m2][i] - D * c;
+                    if (x > v) v = x, best = m2;
+                }
+                out[i] = static_cast<unsigned char>(best);
+            }
+        }
+        if (!G) continue;
+        for (std::size_t m = 0; m < kModes; ++m) {
+            if (!hasMode(j, m)) continue;
+            const unsigned char* out = next + m * stride + p0;
+            for (std::size_t i = 0; i < w; ++i) {
+                const std::size_t m2 = out[i];
+                G[m * stride + p0 + i] = realised[m2][i] - D * switchCost(j, m, m2);
+            }
+        }
+    }
+}
+
+double InvestmentInstrument::switchingFlow(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const {
+    const std::size_t j = plan.j;
+    Mode prev = kRun;
+    const Mode m = modeAt(j, plan.s0, k, b, p, &prev);
+    const double flow = m == kAbandoned ? 0.0 : b.modeCash[((j * kRunningModes + m) * H_ + k) * b.n + p];
+    return flow - switchCost(j, prev, m);
+}
+
+bool InvestmentInstrument::standsStill(const PathPlan& plan, std::size_t j, std::size_t k, const ProjectBlock& b,
+                                       std::size_t p) const {
+    if (!switching(j)) return idle(j, k, b, p);
+    const Mode m = modeAt(j, plan.s0, k, b, p);
+    return m == kIdle || m == kAbandoned;
+}
+
+Mode InvestmentInstrument::modeAt(std::size_t j, std::size_t s0, std::size_t k, const ProjectBlock& b, std::size_t p,
+                                  Mode* prev) const {
+    KP_REQUIRE(b.switchingSet, "InvestmentInstrument: option '", optionAt(j).tech.name,
+               "' has switching costs, but the block's switching rule has not been applied");
+    Mode m = kRun, before = kRun;
+    for (std::size_t t = s0; t <= k; ++t) before = m, m = static_cast<Mode>(b.next[((j * H_ + t) * kModes + m) * b.n + p]);
+    if (prev) *prev = before;
+    return m;
+}
+
+double InvestmentInstrument::switchingValue(std::size_t j, std::size_t S, std::size_t E, const ProjectBlock& b,
+                                            std::size_t p, Mode* last) const {
+    KP_REQUIRE(b.switchingSet, "InvestmentInstrument: option '", optionAt(j).tech.name,
+               "' has switching costs, but the block's switching rule has not been applied");
+    const std::size_t n = b.n;
+    Mode m = kRun;
+    double v = 0;
+    for (std::size_t k = S; k < E; ++k) {
+        const auto m2 = static_cast<Mode>(b.next[((j * H_ + k) * kModes + m) * n + p]);
+        const double flow = m2 == kAbandoned ? 0.0 : b.modeCash[((j * kRunningModes + m2) * H_ + k) * n + p];
+        v += pr_.discount[k] * (flow - switchCost(j, m, m2));
+        m = m2;
+    }
+    if (last) *last = m;
+    return v;
+}
+
+double InvestmentInstrument::abandonedAfter(std::size_t j, std::size_t S, Mode last, const ProjectBlock& b,
+                                            std::size_t p) const {
+    if (last != kAbandoned || !afterHorizon()) return 0.0;
+    const std::size_t end = S + static_cast<std::size_t>(lifeOf(j, static_cast<long>(S)));
+    return end > H_ ? b.tech[(j * H_ + H_ - 1) * b.n + p] * after(std::max(S, H_), end) : 0.0;
 }
 
 void InvestmentInstrument::chooseMode(std::size_t j, std::size_t k, int year, const PriceColumns& cols,
@@ -606,6 +760,7 @@ void InvestmentInstrument::periodFlows(ProjectBlock& b, std::size_t k, bool carb
                 for (auto* v : {&b.rampCash, &b.rampEm}) scale(v->data() + (j * H_ + k) * n);
         }
     }
+    if (anySwitching_) switchingFlows(b, k, cols);
     // technology risk: the premium and the owner's incident losses while the option runs
     for (std::size_t j = 0; j < JS_ && risky_; ++j) {
         if (!incidents_[j]) continue;
@@ -727,7 +882,12 @@ void InvestmentInstrument::investValue(std::size_t j, std::size_t d, const Proje
         double later = 0;  // a capped subsidy after the horizon (afterValue has an uncapped one)
         const double subsidy = cap ? budgetedSubsidy(j, d, b, p, &later) : ps[ES * n + p] - ps[S * n + p];
         const std::size_t plantTo = beside ? H_ : S;
-        out[p] = -D[d] * net + (pb[plantTo * n + p] - pb[d * n + p]) + (pt[E * n + p] - pt[S * n + p]) + subsidy + later;
+        double running = pt[E * n + p] - pt[S * n + p];
+        if (switching(j)) {  // under the switching rule, less the value after the horizon if it abandons
+            Mode last = kRun;
+            running = switchingValue(j, S, E, b, p, &last) - abandonedAfter(j, S, last, b, p);
+        }
+        out[p] = -D[d] * net + (pb[plantTo * n + p] - pb[d * n + p]) + running + subsidy + later;
         if (kc < H_) out[p] -= D[kc] * clawback(j, d, S, E, b, p);
         if (ramp_[j]) out[p] -= rampLoss(j, d, S, E, ES, b, p);
         if (decommissions) {
@@ -810,6 +970,10 @@ double InvestmentInstrument::emissions(const PathPlan& plan, std::size_t k, cons
             case Running::Technology:
             case Running::Stage: {
                 const std::size_t j = r == Running::Stage ? plan.js : plan.j, at = (j * H_ + k) * n + p;
+                if (switching(j)) {
+                    const Mode m = modeAt(j, plan.s0, k, b, p);
+                    return m == kAbandoned ? 0.0 : b.modeEm[((j * kRunningModes + m) * H_ + k) * n + p];
+                }
                 return b.etech[at] + (ramp_[j] ? runningShortfall(plan, r, k, b, p) * b.rampEm[at] : 0.0);
             }
             default: return 0.0;
@@ -847,7 +1011,7 @@ double InvestmentInstrument::output(const PathPlan& plan, std::size_t k, const P
     const Technology& t = optionAt(j).tech;
     if (t.retrofit) return o;  // a retrofit's shortfall is in its capture (and it cannot idle)
     // an idle option makes nothing (beside the plant: the plant's output only); a ramp-up its shortfall less
-    const double sf = idle(j, k, b, p) ? 1.0 : runningShortfall(plan, r, k, b, p);
+    const double sf = standsStill(plan, j, k, b, p) ? 1.0 : runningShortfall(plan, r, k, b, p);
     return o - pr_.plant.outputTPerYear / static_cast<double>(P_) * t.outputScale * sf;
 }
 
@@ -888,7 +1052,9 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     auto flowOf = [&](Running r) {
         switch (r) {
             case Running::Plant: return b.base[k * n + p];
-            case Running::Technology: return b.tech[(plan.j * H_ + k) * n + p] + sdeJ - ramped(r, plan.j, sdeJ);
+            case Running::Technology:
+                if (switching(plan.j)) return switchingFlow(plan, k, b, p);
+                return b.tech[(plan.j * H_ + k) * n + p] + sdeJ - ramped(r, plan.j, sdeJ);
             case Running::Stage: {
                 const double own = subsidy(plan.js, plan.dS, plan.sS, plan.esS);
                 return b.tech[(plan.js * H_ + k) * n + p] + own + sdeJ - ramped(r, plan.js, own);
@@ -904,6 +1070,7 @@ PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k,
     if (afterHorizon() && k + 1 == H_ && plan.isTechnology()) {
         double v = afterValue(plan.j, plan.d, b, p, -1);
         if (capped(plan.j)) (void)budgetedSubsidy(plan.j, plan.d, b, p, &v);
+        if (switching(plan.j) && plan.s0 < H_) v -= abandonedAfter(plan.j, plan.s0, modeAt(plan.j, plan.s0, H_ - 1, b, p), b, p);
         if (plan.hasStage()) {
             v += afterValue(plan.js, plan.dS, b, p, static_cast<int>(plan.j));
             if (capped(plan.js)) (void)budgetedSubsidy(plan.js, plan.dS, b, p, &v);
@@ -948,8 +1115,9 @@ void InvestmentInstrument::sharedParts(const PathPlan& plan, std::size_t k, cons
         const double sf = ramp_[j] ? runningShortfall(plan, run, k, b, p) : 0.0;
         r.subsidy = (stage ? parent : 0.0) + own * (1.0 - sf);
         if (risky_ && incidents_[j]) {
-            r.premium = optionAt(j).tech.risk.premium() / static_cast<double>(P_);
-            r.insured = b.claims.empty() || idle(j, k, b, p) ? 0.0 : b.claims[(j * H_ + k) * b.n + p];  // idle: none
+            const bool gone = switching(j) && modeAt(j, plan.s0, k, b, p) == kAbandoned;  // nothing left to insure
+            r.premium = gone ? 0.0 : optionAt(j).tech.risk.premium() / static_cast<double>(P_);
+            r.insured = b.claims.empty() || standsStill(plan, j, k, b, p) ? 0.0 : b.claims[(j * H_ + k) * b.n + p];  // idle: none
         }
     }
     // after the horizon (booked in the last period, as outcome books the value after it)

@@ -199,6 +199,19 @@ void Technology::validate(const std::string& where) const {
                    ".operating: operating flexibility and a ramp-up risk (risk.ramp_up) are given together, but "
                    "only one of them may be (their combination is not modelled)");
         nonNeg(operating.idleCostPerYear, "operating.suspend.idle_cost_per_year", "EUR/yr");
+        nonNeg(operating.suspendCost, "operating.suspend.suspend_cost", "EUR");
+        nonNeg(operating.restartCost, "operating.suspend.restart_cost", "EUR");
+        nonNeg(operating.switchCost, "operating.alternative.switch_cost", "EUR");
+        KP_REQUIRE((operating.suspendCost == 0 && operating.restartCost == 0) || operating.suspend, where,
+                   ".operating: a cost of suspending or restarting is given, but only with suspend");
+        KP_REQUIRE(operating.switchCost == 0 || operating.alternative, where,
+                   ".operating: a cost of switching modes is given, but only with an alternative mode");
+        KP_REQUIRE(!operating.abandonNet || (std::isfinite(*operating.abandonNet) && operating.switching()), where,
+                   ".operating.abandon: abandoning as a mode is given, but only with switching costs (a stage otherwise)");
+        KP_REQUIRE(!operating.switching() || (!sde && !hedge.any() && grant.clawbackYear == 0 && !alongside), where,
+                   ".operating: switching costs are given with an operating subsidy (sde), an energy hedge, a capital "
+                   "grant's claw-back or alongside, but must be without them (their combination with a path-dependent "
+                   "operating mode is not modelled)");
         // the alternative's fields are the option's own, checked as they are
         if (operating.alternative) inMode(*operating.alternative).validate(where + ".operating.alternative");
     }

@@ -1088,3 +1088,36 @@ TEST_CASE("Operating flexibility (options.<x>.operating): fields, defaults, bad 
     fails(steel, {"options.h2_dri_eaf.sde=null", A + "salvage=1"}, A + "cost: the field is missing");
     fails(steel, {"options.h2_switch.operating={}"}, "options.h2_switch.operating: operating flexibility is empty");
 }
+
+TEST_CASE("Switching costs (operating.suspend.suspend_cost, restart_cost, alternative.switch_cost): fields, abandoning as a mode, refusals") {
+    const std::string methanol = kExamples + "methanol_waste_gasification.yaml";
+    const std::string O = "options.e_methanol.operating.";
+    const auto option = optionNamed;
+    const kc::CaseFile c = kc::loadCaseFile(
+        methanol, {{O + "suspend.idle_cost_per_year=5.0e6", O + "suspend.suspend_cost=2.0e6", O + "suspend.restart_cost=3.0e6",
+                    O + "alternative.hydrogen_mwh_per_t=0", O + "alternative.gas_mwh_per_t=8", O + "alternative.switch_cost=1.0e6",
+                    O + "abandon.cost=4.0e7", O + "abandon.salvage=1.0e7"},
+                   ""});
+    const kp::Technology t = option(c, "e_methanol");
+    CHECK(t.operating.suspendCost == 2.0e6);
+    CHECK(t.operating.restartCost == 3.0e6);
+    CHECK(t.operating.switchCost == 1.0e6);
+    CHECK(t.operating.switching());
+    REQUIRE(t.operating.abandonNet.has_value());
+    CHECK(*t.operating.abandonNet == 3.0e7);  // a mode of the switching problem, net of salvage
+    for (const auto& o : c.options) CHECK(o.name != "e_methanol_abandon");  // not a stage
+    // without switching costs abandoning stays a stage, the costs default to 0
+    const kc::CaseFile plain = kc::loadCaseFile(methanol, {{O + "suspend={}", O + "abandon.cost=4.0e7"}, ""});
+    CHECK(!option(plain, "e_methanol").operating.switching());
+    CHECK(!option(plain, "e_methanol").operating.abandonNet);
+    CHECK(option(plain, "e_methanol_abandon").abandons);
+    auto fails = [&](const std::string& file, std::vector<std::string> sets, const std::string& expect) {
+        const std::string msg = errorOf(file, {std::move(sets), ""});
+        CAPTURE(msg);
+        CHECK(msg.find(expect) != std::string::npos);
+    };
+    fails(methanol, {O + "suspend.suspend_cost=-1"}, O + "suspend.suspend_cost: the value is -1");
+    fails(methanol, {O + "alternative.switch_cost=lots"}, O + "alternative.switch_cost");
+    fails(kExamples + "steelworks_h2_dri.yaml", {"options.h2_dri_eaf.operating.suspend.restart_cost=1e7"},
+          "switching costs are given with an operating subsidy (sde)");
+}

@@ -105,8 +105,24 @@ struct TriggerRange {
 /// `decisions.dates[d].beta`: waiting (the continuation D_d base[d] + E[W(d+1)], empty at the last
 /// date), each technology j (E[I_j(d)], empty outside its window), and for each stage its value now
 /// and the stage rule's from d + 1 (empty outside its window); see the index functions.
+/// The rule of the operating modes of the options with switching costs (OperatingFlexibility::
+/// switching): per option and date k, a regression on the date's features of the value from k + 1
+/// on entering period k + 1 in each open running mode (least-squares Monte Carlo of an optimal
+/// switching problem, one continuation value per mode: LSMRealOptions' LSM_real_option_OF;
+/// Carmona and Ludkovski 2008). Trained on the investment rule's training paths before it, backwards
+/// from the horizon with the realised values of its own choices; applied on each block of paths
+/// (InvestmentInstrument::chooseSwitch), so that I_j(d) of such an option is its value under this
+/// rule. Empty without switching costs (engine/src/investment_switching.cpp).
+struct SwitchingRule {
+    std::vector<std::size_t> options;  ///< the technologies with switching costs
+    std::vector<DateRule> dates;       ///< [o * H + k]: design and beta[m], m < kRunningModes (empty: not open)
+    std::size_t householderFits = 0, rankDeficientFits = 0;  ///< its fits' numerical fallbacks (RegressionWorkspace)
+    bool empty() const { return options.empty(); }
+};
+
 struct InvestmentRule {
     DecisionRule decisions;
+    SwitchingRule switching;  ///< operating modes with switching costs (empty: none)
     std::vector<char> active;                      ///< per date: an action besides waiting was open
     std::vector<std::vector<double>> featureMean;  ///< per date: each feature's mean on the training paths
     std::vector<TriggerRange> trigger;             ///< per date (CO2 a feature and a technology)

@@ -79,10 +79,19 @@ struct ProjectBlock {
     /// period k (a Mode); [p] scratch for the alternative mode's flows.
     std::vector<unsigned char> mode;
     std::vector<double> altCash, altEm;
+    /// Switching costs (OperatingFlexibility::switching; options with them only): [j][m][k][p], m <
+    /// kRunningModes, the cash flow (per period, undiscounted, incidents and premium included) and
+    /// emissions of running in mode m; [j][k][m][p], m < kModes: the switching rule's mode for
+    /// period k after mode m (written by the engine, kp::SwitchingRule; switchingSet once it has).
+    std::vector<double> modeCash, modeEm;
+    std::vector<unsigned char> next;
+    bool switchingSet = false;
 };
 
-/// How a built option with operating flexibility runs in a period (Technology::operating).
-enum Mode : unsigned char { kRun = 0, kAlternative = 1, kIdle = 2 };
+/// How a built option with operating flexibility runs in a period (Technology::operating);
+/// kAbandoned only with switching costs (OperatingFlexibility::abandonNet), absorbing.
+enum Mode : unsigned char { kRun = 0, kAlternative = 1, kIdle = 2, kAbandoned = 3 };
+constexpr std::size_t kModes = 4, kRunningModes = 3;
 
 /// What runs on a path in each period under a policy: the path's action, its date and its stage.
 enum class Running { Plant, Technology, Stage, Nothing };
@@ -226,6 +235,32 @@ public:
     /// overrunStateShare x max(M - 1, 0) (0 without technology risk).
     double guaranteePaid(std::size_t j, std::size_t d, const ProjectBlock& b, std::size_t p) const;
 
+    // ---- switching costs (OperatingFlexibility::switching): an optimal-switching problem per option,
+    // decided by the engine's kp::SwitchingRule; the instrument gives the modes' flows and costs and
+    // values the rule's choices (b.next) path by path.
+    bool anySwitching() const { return anySwitching_; }
+    /// Technology j < J has switching costs (then: no stage, no subsidy; Technology::validate).
+    bool switching(std::size_t j) const { return anySwitching_ && switching_[j] != 0; }
+    /// Mode m is open to option j (kRun always; the others as its OperatingFlexibility says).
+    bool hasMode(std::size_t j, std::size_t m) const { return modeOpen_[j * kModes + m] != 0; }
+    /// One-off cost (EUR, undiscounted) of going from mode m to m2 (0 staying; +inf not allowed).
+    double switchCost(std::size_t j, std::size_t m, std::size_t m2) const { return cost_[(j * kModes + m) * kModes + m2]; }
+    /// Per-period cash flow of option j in running mode m < kRunningModes in period k, [p] (undiscounted).
+    const double* modeCashFlow(std::size_t j, std::size_t m, std::size_t k, const ProjectBlock& b) const {
+        return b.modeCash.data() + ((j * kRunningModes + m) * H_ + k) * b.n;
+    }
+    /// The choice of period k for option j on n paths: for each previous mode m, the open mode m2
+    /// maximising D_k (cash_m2[p] - cost(m, m2)) + C[m2][p] (ties: stay, then the lower mode), into
+    /// next[m * stride + p]. cash[m2]: the running modes' per-period flows (kp::modeCashFlow); C[m2]:
+    /// the value from k + 1 on entering in m2, discounted to t = 0 (the rule's estimate; ignored for
+    /// kAbandoned, whose value is 0). G (training; may be null): [m * stride + p] the realised value
+    /// from k + 1 on after choosing m, replaced by the value from k on after previous mode m.
+    void chooseSwitch(std::size_t j, std::size_t k, const double* const* cash, const double* const* C, std::size_t n,
+                      std::size_t stride, unsigned char* next, double* G) const;
+    /// The mode option j runs in at period k on path p when it started at s0 <= k (b.next followed
+    /// from the own mode); prev: the mode of period k - 1 (kRun at s0).
+    Mode modeAt(std::size_t j, std::size_t s0, std::size_t k, const ProjectBlock& b, std::size_t p, Mode* prev = nullptr) const;
+
 private:
     const TechnologyOption& optionAt(std::size_t j) const {
         return j < J_ ? pr_.technologies[j] : pr_.stages[j - J_].option;
@@ -333,6 +368,25 @@ private:
     double rampLoss(std::size_t j, std::size_t d, std::size_t S, std::size_t E, std::size_t ES, const ProjectBlock& b,
                     std::size_t p) const;
     std::vector<char> incidents_;         // [j], j < JS: incidents or a premium in its running flow
+    std::vector<char> switching_;         // [j], j < JS: switching costs (OperatingFlexibility::switching)
+    std::vector<char> modeOpen_;          // [j][m], m < kModes: the mode is open to option j
+    std::vector<double> cost_;            // [j][m][m2]: one-off cost of switching (inf: not allowed)
+    bool anySwitching_ = false;
+    void switchingModes();  // the constructor's: switching_, modeOpen_, cost_
+    /// Period k's cash flow of the plan's technology (with switching costs) on path p: its mode's flow
+    /// less the cost of switching into it.
+    double switchingFlow(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
+    /// Option j of the plan makes nothing on path p in period k: idle, or abandoned (switching costs).
+    bool standsStill(const PathPlan& plan, std::size_t j, std::size_t k, const ProjectBlock& b, std::size_t p) const;
+    /// The running modes' flows of period k of the options with switching costs (b.modeCash, b.modeEm).
+    void switchingFlows(ProjectBlock& b, std::size_t k, const PriceColumns& cols) const;
+    /// Discounted value of option j running [S, E) (E <= H) on path p under the switching rule,
+    /// entering from the own mode; *last: the mode of period E - 1 (kRun if E <= S).
+    double switchingValue(std::size_t j, std::size_t S, std::size_t E, const ProjectBlock& b, std::size_t p,
+                          Mode* last) const;
+    /// The after-horizon value afterValue gives option j (its last period's best mode to the end of its
+    /// life) when the switching rule has abandoned it by the horizon, else 0: what to take off.
+    double abandonedAfter(std::size_t j, std::size_t S, Mode last, const ProjectBlock& b, std::size_t p) const;
     std::vector<char> flexible_;          // [j], j < JS: operating flexibility (Technology::operating)
     std::vector<Technology> altTech_;     // [j], j < JS: the option in its alternative mode (if it has one)
     bool anyFlexible_ = false;

@@ -165,14 +165,31 @@ struct OperatingMode {
 ///   suspend      in a period where running pays less than -idleCostPerYear, the option stands idle
 ///                (care and maintenance: that cost instead of its cash flow; nothing made or emitted,
 ///                no operating subsidy, no incident), and runs again in the next period that pays.
-/// One-off costs of suspending or restarting would make the choice depend on the last period's
-/// (hysteresis, a regression per mode): not modelled. Only on a replacement or a technology beside the
-/// plant (not a retrofit, reline or mothballing), and not with a ramp-up risk.
+/// Switching costs (one-off, EUR, paid in the period of the change): suspendCost to go idle,
+/// restartCost to run again after idling, switchCost to change between the own mode and the
+/// alternative. With any of them the choice depends on the last period's mode (hysteresis): it is
+/// then an optimal-switching problem decided by a regression per mode (least-squares Monte Carlo
+/// with one continuation value per operating mode, as LSMRealOptions' LSM_real_option_OF; the rule
+/// is trained on the training paths with the investment rule, kp::SwitchingRule), and abandoning
+/// (OperatingFlexibility::abandonNet) becomes one of its modes, absorbing, instead of a stage. The
+/// plant enters its first operating period from the own mode. Not with an operating subsidy, a
+/// hedge, a capital grant's claw-back, beside the plant, or a stage (investment_instrument.hpp).
+/// Only on a replacement or a technology beside the plant (not a retrofit, reline or mothballing),
+/// and not with a ramp-up risk.
 struct OperatingFlexibility {
     std::optional<OperatingMode> alternative;
     bool suspend = false;
     double idleCostPerYear = 0;  ///< EUR/yr while suspended, >= 0
+    double suspendCost = 0;      ///< EUR, one-off, running -> idle, >= 0
+    double restartCost = 0;      ///< EUR, one-off, idle -> running (either mode), >= 0
+    double switchCost = 0;       ///< EUR, one-off, own mode <-> alternative, >= 0
+    /// With switching costs: abandoning as an absorbing mode, its cost net of salvage (EUR, paid once;
+    /// negative when the salvage is larger); nullopt: no abandoning mode (without switching costs
+    /// abandoning is a stage, Technology::abandons).
+    std::optional<double> abandonNet;
     bool any() const { return alternative.has_value() || suspend; }
+    /// One-off costs of changing mode are given: the choice is path dependent (hysteresis).
+    bool switching() const { return suspendCost > 0 || restartCost > 0 || switchCost > 0; }
 };
 
 /// A decarbonisation technology a plant may invest in (or a stage of one).

@@ -25,9 +25,6 @@ namespace kp::detail {
 
 namespace {
 
-/// Training paths a design column needs (as the investment rule's, investment_training.cpp).
-constexpr std::size_t kPathsPerColumn = 10;
-
 /// The design of date k: the continuous features that vary on the training paths in the settings'
 /// basis (degree lowered to keep kPathsPerColumn paths a column), the varying indicators a column
 /// each; x: the features [f][p] of nT paths. Copies the selected features into xa [f][p].
@@ -45,21 +42,13 @@ DateDesign designOf(const InvestmentContext& c, const double* x, std::size_t nT,
         if (!(*hi > *lo) || !(s > 0)) continue;
         if (f < NC) {
             dg.continuous.push_back(f), mean.push_back(m), sd.push_back(s);
-            laguerre.push_back(m > 0 && s >= 0.2 * m);  // as the investment rule's hybrid basis
+            laguerre.push_back(m > 0 && s >= kLaguerreSpread * m);
         } else {
             dg.indicators.push_back(f);
         }
     }
     const std::size_t nc = dg.continuous.size(), ni = dg.indicators.size();
-    if (nc > 0) {
-        std::size_t spread = 0;
-        for (bool b : laguerre) spread += b;
-        auto columns = [&](int deg) { return Basis::sizeFor(c.s.basis, deg, nc, 0, spread); };
-        int degree = c.s.degree;
-        while (degree > 1 && (columns(degree) > Basis::kMaxSize || nT < kPathsPerColumn * (columns(degree) + ni))) --degree;
-        dg.basis.emplace(c.s.basis, degree, nc, 0, c.s.basis == BasisType::Hybrid ? laguerre : std::vector<bool>{});
-        dg.scaling = dg.basis->scaling(mean, sd);
-    }
+    if (nc > 0) (void)chooseBasis(c.s, nT, mean, sd, laguerre, dg);
     for (std::size_t i = 0; i < nc; ++i) std::copy_n(x + dg.continuous[i] * nT, nT, xa + i * nT);
     for (std::size_t i = 0; i < ni; ++i) std::copy_n(x + dg.indicators[i] * nT, nT, xa + (nc + i) * nT);
     return dg;

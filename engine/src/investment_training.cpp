@@ -10,12 +10,6 @@ namespace kp::detail {
 
 namespace {
 
-/// The hybrid basis adds weighted Laguerre functions of a feature whose standard deviation at the
-/// date is at least this share of its mean (a skewed, widely spread price: where polynomials fitted
-/// over the whole range miss the boundary); below it the functions are nearly collinear with the
-/// quadratic monomials (docs/valuation.md, "Regression basis").
-constexpr double kLaguerreSpread = 0.2;
-
 /// Today's trigger. At the first date every training path has today's prices, so the rule there
 /// compares means (as it should: the valuation starts from today's prices) and says nothing about
 /// the CO2 price at which investing now would pay. A second, smaller training set (a third of the
@@ -31,9 +25,6 @@ constexpr double kLaguerreSpread = 0.2;
 /// (-8% on three technologies: the rule extrapolates); the rule priced from spread starts and its
 /// values regressed (3.5-10% low).
 constexpr double kCo2Spread = 0.5;
-
-/// Training paths a design column needs: a date with fewer gets a lower degree (resized, noted).
-constexpr std::size_t kPathsPerColumn = 10;
 
 /// The backward induction over one set of training paths. Storage (TrainingStore): X features
 /// [d][f][p]; I the value of investing I_j(d) [d][j][p] (a parent's includes its stage rule's value);
@@ -255,20 +246,10 @@ private:
         }
         if (in_.co2IsFeature() && J_ > 0) tr = triggerRange(dd, Xd);
         const std::size_t nc = dg.continuous.size(), ni = dg.indicators.size();
-        if (nc > 0) {
-            // the degree asked for, lowered where the basis would exceed its size limit or have fewer
-            // than kPathsPerColumn training paths a column (counted: DecisionRule::resizedDates)
-            std::size_t spread = 0;
-            for (bool b : laguerre) spread += b;
-            auto columns = [&](int deg) { return Basis::sizeFor(c_.s.basis, deg, nc, 0, spread); };
-            int degree = c_.s.degree;
-            while (degree > 1 && (columns(degree) > Basis::kMaxSize || nT < kPathsPerColumn * (columns(degree) + ni)))
-                --degree;
-            resized = degree != c_.s.degree;
-            dg.basis.emplace(c_.s.basis, degree, nc, 0, c_.s.basis == BasisType::Hybrid ? laguerre : std::vector<bool>{});
+        if (nc > 0) {  // lowered degrees are counted: DecisionRule::resizedDates
             std::vector<double> m(nc), sdv(nc);
             for (std::size_t i = 0; i < nc; ++i) m[i] = featMean[dg.continuous[i]], sdv[i] = sd[dg.continuous[i]];
-            dg.scaling = dg.basis->scaling(m, sdv);
+            resized = chooseBasis(c_.s, nT, m, sdv, laguerre, dg);
         }
         for (std::size_t i = 0; i < nc; ++i) std::copy_n(Xd + dg.continuous[i] * nT, nT, st_.Xa.data() + i * nT);
         for (std::size_t i = 0; i < ni; ++i) std::copy_n(Xd + dg.indicators[i] * nT, nT, st_.Xa.data() + (nc + i) * nT);
@@ -491,6 +472,19 @@ InvestmentRule trainOn(const InvestmentContext& c, TrainingStore& store, Regress
 }
 
 }  // namespace
+
+bool chooseBasis(const InvestmentSettings& s, std::size_t nT, const std::vector<double>& mean,
+                 const std::vector<double>& sd, const std::vector<bool>& laguerre, DateDesign& dg) {
+    const std::size_t nc = dg.continuous.size(), ni = dg.indicators.size();
+    std::size_t spread = 0;
+    for (bool b : laguerre) spread += b;
+    auto columns = [&](int deg) { return Basis::sizeFor(s.basis, deg, nc, 0, spread); };
+    int degree = s.degree;
+    while (degree > 1 && (columns(degree) > Basis::kMaxSize || nT < kPathsPerColumn * (columns(degree) + ni))) --degree;
+    dg.basis.emplace(s.basis, degree, nc, 0, s.basis == BasisType::Hybrid ? laguerre : std::vector<bool>{});
+    dg.scaling = dg.basis->scaling(mean, sd);
+    return degree != s.degree;
+}
 
 InvestmentRule trainRule(const InvestmentContext& call, TrainingStore& store, RegressionWorkspace& regression) {
     const std::size_t nT = trainingPathsOf(call.s);

@@ -84,6 +84,20 @@ struct InvestmentContext {
     const SwitchingRule* switching = nullptr;
 };
 
+/// The hybrid basis adds weighted Laguerre functions of a feature whose standard deviation at the
+/// date is at least this share of its mean (a skewed, widely spread price: where polynomials fitted
+/// over the whole range miss the boundary); below it the functions are nearly collinear with the
+/// quadratic monomials (docs/valuation.md, "Regression basis").
+constexpr double kLaguerreSpread = 0.2;
+/// Training paths a design column needs: a date with fewer gets a lower degree (resized, noted).
+constexpr std::size_t kPathsPerColumn = 10;
+/// The basis of a date's design over its continuous features dg.continuous (their means, standard
+/// deviations and Laguerre flags on nT training paths; dg.indicators already chosen): the settings'
+/// basis and degree, the degree lowered while the basis would exceed Basis::kMaxSize or leave fewer
+/// than kPathsPerColumn paths a design column. Returns whether it was lowered (investment_training.cpp).
+bool chooseBasis(const InvestmentSettings& s, std::size_t nT, const std::vector<double>& mean,
+                 const std::vector<double>& sd, const std::vector<bool>& laguerre, DateDesign& dg);
+
 /// Switching costs (investment_switching.cpp): the switching rule of the options with them, trained
 /// on the nT training paths of c (empty when none has them).
 SwitchingRule trainSwitching(const InvestmentContext& c, std::size_t nT, RegressionWorkspace& regression);

@@ -271,7 +271,7 @@ private:
                     const double o = ip.output(w.plans[p], k, blockOf(w, wr, p), p);
                     oy += o;
                     lost += std::max(0.0, qRef - o);
-                    jobs += ip.jobs(w.plans[p], k);
+                    jobs += ip.jobs(w.plans[p], k, blockOf(w, wr, p), p);
                 }
                 out += oy;
                 operating += oy > 0 ? 1.0 : 0.0;

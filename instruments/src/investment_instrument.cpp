@@ -1035,6 +1035,13 @@ double InvestmentInstrument::jobs(const PathPlan& plan, std::size_t k) const {
     return of(plan.running(k));
 }
 
+double InvestmentInstrument::jobs(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const {
+    if (plan.isTechnology() && switching(plan.j) && plan.running(k) == Running::Technology &&
+        modeAt(plan.j, plan.s0, k, b, p) == kAbandoned)
+        return 0.0;  // no plant left (an option with switching costs is not beside the plant)
+    return jobs(plan, k);
+}
+
 PeriodOutcome InvestmentInstrument::outcome(const PathPlan& plan, std::size_t k, const ProjectBlock& b,
                                             std::size_t p) const {
     const std::size_t n = b.n;

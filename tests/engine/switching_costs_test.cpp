@@ -79,7 +79,8 @@ TEST_CASE("deterministic limit: suspending, restarting and abandoning with one-o
         f.idleCostPerYear = idle;
         f.suspendCost = c.suspend, f.restartCost = c.restart;
         f.abandonNet = c.abandon;
-        const kp::InvestmentProblem p = synthetic(sy, product, f);
+        kp::InvestmentProblem p = synthetic(sy, product, f);
+        p.project.plant.jobs = 100;  // the technology's too (jobs < 0: the plant's)
         const kp::Technology& a = p.project.technologies[0].tech;
         const int H = sy.horizon;
         const std::vector<double>& D = p.project.discount;
@@ -134,6 +135,10 @@ TEST_CASE("deterministic limit: suspending, restarting and abandoning with one-o
         MESSAGE("by hand ", best / 1e6, " m, invest at ", bestD, "; built at once: ", idled, " periods idle, ", abandoned,
                 " abandoned");
         CHECK(r.optionValue.value == doctest::Approx(best).epsilon(1e-9));
+        // the last year: abandoned (nothing made, no jobs), idle (nothing made, crew kept) or running
+        const kp::ProductionYear& last = r.production.back();
+        CHECK(last.operating == (c.idle + c.abandoned > 0 ? 0.0 : 1.0));
+        CHECK(last.jobs == (c.abandoned > 0 ? 0.0 : 100.0));
         CHECK(idled == c.idle);  // the cases cover abandoning, idling and neither
         CHECK(abandoned == c.abandoned);
         REQUIRE(bestD >= 0);

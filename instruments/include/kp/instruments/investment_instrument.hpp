@@ -228,6 +228,8 @@ public:
     double output(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
     /// Direct employment in period k under the plan (Plant::jobs, Technology::jobs; 0 when nothing runs).
     double jobs(const PathPlan& plan, std::size_t k) const;
+    /// The same on path p: none once an option with switching costs has been abandoned (its mode).
+    double jobs(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;
     /// Cash flow, investment and output of path p in period k under the plan (emissions: see above),
     /// and the state's and the insurer's part in it (PeriodOutcome::subsidy ... premium).
     PeriodOutcome outcome(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;

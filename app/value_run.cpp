@@ -59,6 +59,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     const bool sens = x.sensitivities || report;
     std::size_t scenarioPaths = 0;
     std::vector<std::string> scenarios;
+    std::vector<std::pair<std::string, std::string>> refusedScenarios;
     KP_REQUIRE(report || x.reportPaths == 0, "--report-paths is ", x.reportPaths,
                ", but must be given only with --report (it sets the report's scenario paths)");
     if (report) {
@@ -67,7 +68,17 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
                    x.reportPaths, ", but must be even and at least 2 (antithetic pairs)");
         scenarioPaths = x.reportPaths ? x.reportPaths : std::max<std::size_t>(2000, s.paths / 4);
         scenarioPaths += scenarioPaths % 2;  // even for antithetic sampling
-        scenarios = cases::scenarioNames();
+        // the built-in scenarios that apply to the case (one may not: e.g. its CO2 path anchor on a case
+        // whose CO2 price is constant); the others are named in the report with the loader's message
+        for (const auto& n : cases::scenarioNames()) {
+            try {
+                (void)cases::loadCaseFile(casePath, {o.sets, n});
+                scenarios.push_back(n);
+            } catch (const InvalidInput& e) {
+                refusedScenarios.emplace_back(n, e.what());
+                if (!o.quiet) std::cerr << "kruispunt value: scenario " << n << " does not apply to this case (" << e.what() << ")\n";
+            }
+        }
     }
     // before any allocation (PathValues: per path; YearCashFlows: two floats per path and year;
     // the worst years: a double per path and strategy)
@@ -116,6 +127,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         in.sensitivities = run.sensitivities;
         in.npvTechnology = run.npvTechnology;
         in.scenarios = &runs;
+        in.scenariosRefused = refusedScenarios;
         in.outlook = &run.outlook;
         in.caseText = io::readInputFile(casePath, "case file", io::kMaxYamlBytes);  // its comments: sources, assumptions
         in.sets = o.sets;

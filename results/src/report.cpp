@@ -742,7 +742,7 @@ std::string reportHtml(const ReportInput& in) {
               << "</td><td>" << fmt("%.1f", s.npvNow.stdError / 1e6) << "</td></tr>\n";
         o << "</table>\n";
     }
-    if (in.scenarios && !in.scenarios->empty()) {
+    if ((in.scenarios && !in.scenarios->empty()) || !in.scenariosRefused.empty()) {
         section(o, "Scenarios compared",
                 "The same case under each scenario (fewer paths than the main valuation; colour: the decision "
                 "today).",
@@ -758,6 +758,8 @@ std::string reportHtml(const ReportInput& in) {
               << fmt("%.0f", s.cumulativeEmissions / 1e6) << " &plusmn; " << fmt("%.0f", s.cumulativeEmissionsSe / 1e6)
               << "</td></tr>\n";
         o << "</table>\n";
+        for (const auto& [name, why] : in.scenariosRefused)
+            o << "<p>Scenario " << esc(name) << " does not apply to this case: " << esc(why) << "</p>\n";
     }
     assumptionsSection(o, in);
     std::time_t now = std::time(nullptr);

@@ -3,7 +3,8 @@
 //! paths and seed, rules retrained for every bump), the option value
 //! - does not fall when a technology's capex falls 10%, its capital grant rises (share + 25 points,
 //!   no cap), its SDE++ base amount rises 20%, or the green premium rises 20%;
-//! - does not rise when a capture technology's transport-and-storage tariff rises 20%;
+//! - does not rise when a capture technology's transport-and-storage tariff rises 20%, or when the
+//!   one-off costs of suspending and restarting an option rise 50% (examples/lsm_real_options_of.yaml);
 //! - does not fall when an alternative is added (each technology with its stages, a stage alone,
 //!   closing): the full case against the case without it.
 //! "Does not fall": change >= -3 standard errors of the difference (the two reported errors in
@@ -67,6 +68,11 @@ std::vector<Bump> bumpsOf(const kp::InvestmentProblem& p) {
             bumps.push_back({t.name + " T&S tariff +20%", [j](kp::InvestmentProblem& q) {
                                  q.project.technologies[j].tech.tsTariff *= 1.2;
                              }, -1});
+        if (t.operating.switching())
+            bumps.push_back({t.name + " suspend and restart costs +50%", [j](kp::InvestmentProblem& q) {
+                                 kp::OperatingFlexibility& o = q.project.technologies[j].tech.operating;
+                                 o.suspendCost *= 1.5, o.restartCost *= 1.5;
+                             }, -1});
         bumps.push_back({"without " + t.name, [j](kp::InvestmentProblem& q) { removeTechnology(q, j); }, -1});
     }
     for (std::size_t st = 0; st < pr.stages.size(); ++st)
@@ -88,7 +94,7 @@ TEST_CASE("monotone answers on every example: costs down, support up, alternativ
     const double k = 3.0;
     std::size_t checked = 0;
     for (const char* file : {"minimal_case.yaml", "chemical_site_eboilers.yaml", "methanol_waste_gasification.yaml",
-                             "refinery_hydrogen_ccs_porthos.yaml", "steelworks_h2_dri.yaml"}) {
+                             "refinery_hydrogen_ccs_porthos.yaml", "steelworks_h2_dri.yaml", "lsm_real_options_of.yaml"}) {
         CAPTURE(file);
         const kp::cases::CaseFile c = kp::cases::loadCaseFile(kExamples + file);
         const kp::InvestmentSettings s = kp::cases::settingsFor(c, {});

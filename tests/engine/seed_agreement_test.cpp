@@ -45,7 +45,8 @@ TEST_SUITE("slow") {
 TEST_CASE("two seeds agree within the reported uncertainty on every example") {
     const double k = 3.0;
     for (const char* file : {"steelworks_h2_dri.yaml", "minimal_case.yaml", "chemical_site_eboilers.yaml",
-                             "methanol_waste_gasification.yaml", "refinery_hydrogen_ccs_porthos.yaml"}) {
+                             "methanol_waste_gasification.yaml", "refinery_hydrogen_ccs_porthos.yaml",
+                             "lsm_real_options_of.yaml"}) {
         CAPTURE(file);
         const kp::InvestmentResult a = valueExample(file, 42), b = valueExample(file, 7);
         REQUIRE(a.rules == 8);

@@ -13,6 +13,7 @@
 //! - properties with the trained rule: costs never raise the value (dearer switching never pays);
 //!   two seeds agree within their errors; 1 and 2 threads bit for bit;
 //! - refusals: switching costs with a subsidy, without suspend, with a stage.
+//! - the example examples/lsm_real_options_of.yaml as `kruispunt value` runs it, against the same oracle.
 //! Run time: about 20 s (Release); the GBM cases are left to the Release pass.
 
 #include <doctest/doctest.h>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "synthetic_problem.hpp"
+#include "kp/cases/case_problem.hpp"
 #include "kp/core/errors.hpp"
 #include "kp/engine/investment_lsm.hpp"
 #include "kp/instruments/plant.hpp"
@@ -241,6 +243,22 @@ TEST_CASE("LSMRealOptions' example 4.2 (quarterly): the engine's rules against t
     // as the vignette finds: the modes turn waiting into investing now (the oracle's answer, the engine's)
     CHECK((exactRun.decision == kp::OracleAction::Wait));
     CHECK((exact.decision == kp::OracleAction::Invest));
+    CHECK((r.decision == kp::Decision::InvestNow));
+    CHECK(r.optionValue.value <= exact.optionValue + 3 * r.optionValue.stdError);
+    CHECK(r.optionValue.value >= exact.optionValue - 3 * r.optionValue.stdError - budget);
+}
+
+TEST_CASE("examples/lsm_real_options_of.yaml as a user runs it: the exact answer of its problem") {
+    // the case file, its own paths and seed (what `kruispunt value` does), against the oracle of the
+    // problem it describes (Vignette: the same discount, cash flows, costs and dates)
+    const kp::cases::CaseFile c = kp::cases::loadCaseFile(KP_SOURCE_DIR "/examples/lsm_real_options_of.yaml");
+    kp::InvestmentLsm e;
+    const kp::InvestmentResult r = e.value(kp::cases::toInvestmentProblem(c), kp::cases::settingsFor(c, {}));
+    Vignette with, without;
+    without.modes = false;
+    const kp::InvestmentOracleResult exact = kp::investmentOracle(with.oracle());
+    const double budget = 0.02 * (exact.investNow[0] - kp::investmentOracle(without.oracle()).investNow[0]);
+    MESSAGE("the example: ", r.optionValue.value, " +- ", r.optionValue.stdError, " against ", exact.optionValue);
     CHECK((r.decision == kp::Decision::InvestNow));
     CHECK(r.optionValue.value <= exact.optionValue + 3 * r.optionValue.stdError);
     CHECK(r.optionValue.value >= exact.optionValue - 3 * r.optionValue.stdError - budget);

@@ -12,6 +12,7 @@
 /// (headless Chromium).
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kp/results/compare.hpp"
@@ -52,6 +53,9 @@ struct ReportInput {
     std::vector<Sensitivity> sensitivities;
     int npvTechnology = -1;              ///< whose NPV now the sensitivities report
     const std::vector<ScenarioRun>* scenarios = nullptr;  ///< comparison and price fans (prices kept)
+    /// Built-in scenarios that do not apply to the case (name, the loader's message), e.g. a price
+    /// path anchored on a CO2 price the case keeps constant: listed in "Scenarios compared".
+    std::vector<std::pair<std::string, std::string>> scenariosRefused;
     const std::vector<cases::FactorOutlook>* outlook = nullptr;  ///< the price models' outlook (its warnings)
     std::string caseText;  ///< the case file's text as read: its tagged comments ("Assumptions and sources")
     std::vector<std::string> sets;  ///< the run's `--set path=value` overrides, marked on the lines they change

@@ -588,6 +588,21 @@ void assumptionsSection(std::ostream& o, const ReportInput& in) {
     if (assumed > 0) table(true);
 }
 
+/// The scenarios' comparison table ("Scenarios compared"), EUR million in the case's currency.
+void scenarioTable(std::ostream& o, const std::vector<ScenarioRun>& scenarios, const std::string& cur) {
+    o << "<table>\n<tr><th>scenario</th><th>decision</th><th>option value, " << esc(cur)
+      << " m</th><th>value of waiting, " << esc(cur) << " m</th><th>first trigger, " << esc(cur)
+      << "/t</th><th>P(invested by 2030)</th><th>P(by 2035)</th><th>E[emissions], Mt</th></tr>\n";
+    for (const auto& s : scenarios)
+        o << "<tr><td>" << esc(s.scenario) << "</td><td>" << esc(decisionText(s.r)) << "</td><td>"
+          << fmt("%.0f", s.r.optionValue.value / 1e6) << "</td><td>" << fmt("%.0f", s.r.valueOfWaiting.value / 1e6)
+          << "</td><td>" << (s.triggerYear ? fmt("%.0f", s.trigger) + " (" + std::to_string(s.triggerYear) + ")" : "-")
+          << "</td><td>" << percent(s.investBy2030) << "</td><td>" << percent(s.investBy2035) << "</td><td>"
+          << fmt("%.0f", s.cumulativeEmissions / 1e6) << " &plusmn; " << fmt("%.0f", s.cumulativeEmissionsSe / 1e6)
+          << "</td></tr>\n";
+    o << "</table>\n";
+}
+
 }  // namespace
 
 std::string reportHtml(const ReportInput& in) {
@@ -747,17 +762,7 @@ std::string reportHtml(const ReportInput& in) {
                 "The same case under each scenario (fewer paths than the main valuation; colour: the decision "
                 "today).",
                 "compare");
-        o << "<table>\n<tr><th>scenario</th><th>decision</th><th>option value, " << esc(cur)
-          << " m</th><th>value of waiting, " << esc(cur) << " m</th><th>first trigger, " << esc(cur)
-          << "/t</th><th>P(invested by 2030)</th><th>P(by 2035)</th><th>E[emissions], Mt</th></tr>\n";
-        for (const auto& s : *in.scenarios)
-            o << "<tr><td>" << esc(s.scenario) << "</td><td>" << esc(decisionText(s.r)) << "</td><td>"
-              << fmt("%.0f", s.r.optionValue.value / 1e6) << "</td><td>" << fmt("%.0f", s.r.valueOfWaiting.value / 1e6)
-              << "</td><td>" << (s.triggerYear ? fmt("%.0f", s.trigger) + " (" + std::to_string(s.triggerYear) + ")" : "-")
-              << "</td><td>" << percent(s.investBy2030) << "</td><td>" << percent(s.investBy2035) << "</td><td>"
-              << fmt("%.0f", s.cumulativeEmissions / 1e6) << " &plusmn; " << fmt("%.0f", s.cumulativeEmissionsSe / 1e6)
-              << "</td></tr>\n";
-        o << "</table>\n";
+        if (in.scenarios && !in.scenarios->empty()) scenarioTable(o, *in.scenarios, cur);
         for (const auto& [name, why] : in.scenariosRefused)
             o << "<p>Scenario " << esc(name) << " does not apply to this case: " << esc(why) << "</p>\n";
     }

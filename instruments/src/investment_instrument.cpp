@@ -357,11 +357,9 @@ void InvestmentInstrument::chooseSwitch(std::size_t j, std::size_t k, const doub
 }
 
 double InvestmentInstrument::switchingFlow(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const {
-    const std::size_t j = plan.j;
     Mode prev = kRun;
-    const Mode m = modeAt(j, plan.s0, k, b, p, &prev);
-    const double flow = m == kAbandoned ? 0.0 : b.modeCash[((j * kRunningModes + m) * H_ + k) * b.n + p];
-    return flow - switchCost(j, prev, m);
+    const Mode m = modeAt(plan.j, plan.s0, k, b, p, &prev);
+    return modeFlow(b.modeCash, plan.j, m, k, b, p) - switchCost(plan.j, prev, m);
 }
 
 bool InvestmentInstrument::standsStill(const PathPlan& plan, std::size_t j, std::size_t k, const ProjectBlock& b,
@@ -373,25 +371,26 @@ bool InvestmentInstrument::standsStill(const PathPlan& plan, std::size_t j, std:
 
 Mode InvestmentInstrument::modeAt(std::size_t j, std::size_t s0, std::size_t k, const ProjectBlock& b, std::size_t p,
                                   Mode* prev) const {
-    KP_REQUIRE(b.switchingSet, "InvestmentInstrument: option '", optionAt(j).tech.name,
-               "' has switching costs, but the block's switching rule has not been applied");
+    requireSwitchingSet(j, b);
     Mode m = kRun, before = kRun;
-    for (std::size_t t = s0; t <= k; ++t) before = m, m = static_cast<Mode>(b.next[((j * H_ + t) * kModes + m) * b.n + p]);
+    for (std::size_t t = s0; t <= k; ++t) before = m, m = nextMode(j, t, m, b, p);
     if (prev) *prev = before;
     return m;
 }
 
-double InvestmentInstrument::switchingValue(std::size_t j, std::size_t S, std::size_t E, const ProjectBlock& b,
-                                            std::size_t p, Mode* last) const {
+void InvestmentInstrument::requireSwitchingSet(std::size_t j, const ProjectBlock& b) const {
     KP_REQUIRE(b.switchingSet, "InvestmentInstrument: option '", optionAt(j).tech.name,
                "' has switching costs, but the block's switching rule has not been applied");
-    const std::size_t n = b.n;
+}
+
+double InvestmentInstrument::switchingValue(std::size_t j, std::size_t S, std::size_t E, const ProjectBlock& b,
+                                            std::size_t p, Mode* last) const {
+    requireSwitchingSet(j, b);
     Mode m = kRun;
     double v = 0;
     for (std::size_t k = S; k < E; ++k) {
-        const auto m2 = static_cast<Mode>(b.next[((j * H_ + k) * kModes + m) * n + p]);
-        const double flow = m2 == kAbandoned ? 0.0 : b.modeCash[((j * kRunningModes + m2) * H_ + k) * n + p];
-        v += pr_.discount[k] * (flow - switchCost(j, m, m2));
+        const Mode m2 = nextMode(j, k, m, b, p);
+        v += pr_.discount[k] * (modeFlow(b.modeCash, j, m2, k, b, p) - switchCost(j, m, m2));
         m = m2;
     }
     if (last) *last = m;
@@ -970,10 +969,7 @@ double InvestmentInstrument::emissions(const PathPlan& plan, std::size_t k, cons
             case Running::Technology:
             case Running::Stage: {
                 const std::size_t j = r == Running::Stage ? plan.js : plan.j, at = (j * H_ + k) * n + p;
-                if (switching(j)) {
-                    const Mode m = modeAt(j, plan.s0, k, b, p);
-                    return m == kAbandoned ? 0.0 : b.modeEm[((j * kRunningModes + m) * H_ + k) * n + p];
-                }
+                if (switching(j)) return modeFlow(b.modeEm, j, modeAt(j, plan.s0, k, b, p), k, b, p);
                 return b.etech[at] + (ramp_[j] ? runningShortfall(plan, r, k, b, p) * b.rampEm[at] : 0.0);
             }
             default: return 0.0;

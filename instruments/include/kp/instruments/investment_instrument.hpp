@@ -375,6 +375,17 @@ private:
     std::vector<double> cost_;            // [j][m][m2]: one-off cost of switching (inf: not allowed)
     bool anySwitching_ = false;
     void switchingModes();  // the constructor's: switching_, modeOpen_, cost_
+    /// The switching rule's mode for option j in period k after mode m on path p (b.next).
+    Mode nextMode(std::size_t j, std::size_t k, Mode m, const ProjectBlock& b, std::size_t p) const {
+        return static_cast<Mode>(b.next[((j * H_ + k) * kModes + m) * b.n + p]);
+    }
+    /// Option j's per-mode array x (b.modeCash or b.modeEm) in mode m, period k, path p; 0 abandoned.
+    double modeFlow(const std::vector<double>& x, std::size_t j, Mode m, std::size_t k, const ProjectBlock& b,
+                    std::size_t p) const {
+        return m == kAbandoned ? 0.0 : x[((j * kRunningModes + m) * H_ + k) * b.n + p];
+    }
+    /// Throws unless the block's switching rule has been applied (b.switchingSet).
+    void requireSwitchingSet(std::size_t j, const ProjectBlock& b) const;
     /// Period k's cash flow of the plan's technology (with switching costs) on path p: its mode's flow
     /// less the cost of switching into it.
     double switchingFlow(const PathPlan& plan, std::size_t k, const ProjectBlock& b, std::size_t p) const;

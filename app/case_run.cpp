@@ -44,6 +44,20 @@ cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const 
     return cases::loadCaseFile(path, lo);
 }
 
+cases::CaseFile loadCaseForLoan(const std::string& path, const CommonOptions& o, const std::string& scenario,
+                                const cases::LoanFile& loan) {
+    if (loan.conditions.empty()) return loadCase(path, o, scenario);
+    CommonOptions with = o;
+    with.sets = loan.conditions;
+    with.sets.insert(with.sets.end(), o.sets.begin(), o.sets.end());
+    try {
+        return loadCase(path, with, scenario);
+    } catch (const InvalidInput& e) {
+        throw InvalidInput(loan.path + ":" + std::to_string(loan.conditionsLine) +
+                           ": conditions: the case does not take them: " + e.what());
+    }
+}
+
 cases::RunOverrides overridesOf(const CommonOptions& o) { return cases::RunOverrides{o.paths, o.threads, o.seed}; }
 
 InvestmentSettings settingsFor(const cases::CaseFile& c, const CommonOptions& o) {

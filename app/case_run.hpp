@@ -13,6 +13,7 @@
 
 #include "kp/cases/case_file.hpp"
 #include "kp/cases/case_problem.hpp"
+#include "kp/cases/loan_file.hpp"
 #include "kp/results/downside.hpp"
 #include "kp/results/json.hpp"
 
@@ -37,6 +38,11 @@ void addCommonOptions(CLI::App* command, CommonOptions& o);
 /// replaces it). Throws kp::InvalidInput naming the file, line and field.
 cases::CaseFile loadCase(const std::string& path, const CommonOptions& o);
 cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const std::string& scenario);
+/// The case a loan is put on: its conditions precedent (LoanFile::conditions) applied before the
+/// command line's --set, then the scenario. A condition the case refuses gets the case's message
+/// prefixed with the loan file's line. Without conditions, loadCase.
+cases::CaseFile loadCaseForLoan(const std::string& path, const CommonOptions& o, const std::string& scenario,
+                                const cases::LoanFile& loan);
 
 /// The run overrides of the options (--paths, --threads, --seed).
 cases::RunOverrides overridesOf(const CommonOptions& o);

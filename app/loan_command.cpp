@@ -36,6 +36,14 @@ void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanR
         std::cout << "Interest of the " << t.graceYears << " grace years funded outside the cash flow (interest during construction)\n";
     if (t.completionSupport)
         std::cout << "Completion support: the sponsors serve the debt until " << l.funds << " operates on each path\n";
+    if (l.noStages)
+        std::cout << "Covenant: no stage of " << l.funds << " decided before " << l.stagesLockedUntil()
+                  << " (the borrower's rule is trained with it)\n";
+    if (!l.conditions.empty()) {
+        std::cout << "Conditions precedent, applied to the case (and to each scenario):";
+        for (const auto& s : l.conditions) std::cout << "\n  " << s;
+        std::cout << "\n";
+    }
     if (l.sizing) {
         std::cout << "Sized to a minimum DSCR of " << l.sizing->minDscr << " on the " << l.sizing->on
                   << " cash flow of the paths that draw: " << millions(run.sizedAmount) << " m"
@@ -85,7 +93,7 @@ int runLoanCommand(const LoanOptions& o) {
         for (const auto& s : cases::scenarioNames()) scenarios.push_back(s);
     std::vector<cases::CaseFile> cases;
     for (const auto& s : scenarios) {
-        cases.push_back(loadCase(o.casePath, o.common, s));
+        cases.push_back(loadCaseForLoan(o.casePath, o.common, s, loan));  // with its conditions precedent
         cases::checkLoanAgainstCase(loan, cases.back());  // every input checked before any run
     }
     std::vector<LoanRun> runs;

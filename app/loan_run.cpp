@@ -23,7 +23,8 @@ int technologyIndex(const InvestmentProblem& pr, const std::string& name) {
 std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, const cases::LoanFile& loan,
                                                   const InvestmentSettings& settings) {
     cases::checkLoanAgainstCase(loan, c);
-    const InvestmentProblem pr = cases::toInvestmentProblem(c);
+    // covenant.no_stages: the borrower's rule is trained with the funded option's stages held back
+    const InvestmentProblem pr = cases::toInvestmentProblem(cases::withLoanCovenants(c, loan));
     InvestmentSettings s = settings;
     if (loan.fixedPolicy) {
         FixedPolicy fp;
@@ -231,6 +232,8 @@ nlohmann::ordered_json loanJson(const LoanRun& run, const cases::LoanFile& loan)
     if (loan.incremental) j["cash_flow"] = "incremental";  // only then: the other files' output is unchanged
     if (loan.terms.graceFunded) j["grace_interest"] = "funded";
     if (loan.terms.completionSupport) j["completion"] = "sponsor";
+    if (!loan.conditions.empty()) j["conditions"] = loan.conditions;  // only then, as above
+    if (loan.noStages) j["no_stages_before"] = loan.stagesLockedUntil();
     j["amount"] = run.terms.amount;
     if (loan.sizing)
         j["sizing"] = {{"min_dscr", loan.sizing->minDscr},

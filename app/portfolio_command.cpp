@@ -63,7 +63,7 @@ int runPortfolio(const PortfolioOptions& o) {
         PricedLoan l;
         l.name = e.name;
         l.loan = cases::loadLoanFile(e.loanPath);
-        l.c = loadCase(e.casePath, common, scenario);
+        l.c = loadCaseForLoan(e.casePath, common, scenario, l.loan);  // with its conditions precedent
         cases::checkLoanAgainstCase(l.loan, l.c);
         caseFiles.push_back(l.c);
         loans.push_back(std::move(l));

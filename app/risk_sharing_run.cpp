@@ -171,21 +171,23 @@ int runRiskSharing(const std::string& casePath, const CommonOptions& common, con
     for (std::string item; std::getline(list, item, ',');)
         if (!item.empty()) terms.ccfdOptions.push_back(item);
     // every input checked before any valuation: the case, the instruments' options, the loan, --csv
-    const cases::CaseFile c = loadCase(casePath, common);
+    // with a loan, every row's case carries the loan's conditions precedent (before the command
+    // line's --set and the instrument's own fields, which may change them)
+    std::optional<cases::LoanFile> loan;
+    if (!o.loan.empty()) loan = cases::loadLoanFile(o.loan);
+    const cases::CaseFile c = loan ? loadCaseForLoan(casePath, common, common.scenario, *loan) : loadCase(casePath, common);
+    if (loan) cases::checkLoanAgainstCase(*loan, c);
+    std::vector<std::string> baseSets = loan ? loan->conditions : std::vector<std::string>{};
+    baseSets.insert(baseSets.end(), common.sets.begin(), common.sets.end());
     const InvestmentSettings s = settingsFor(c, common);
     std::vector<std::vector<std::string>> sets, notes(names.size());
     for (std::size_t i = 0; i < names.size(); ++i) sets.push_back(results::instrumentSets(c, names[i], terms, &notes[i]));
-    std::optional<cases::LoanFile> loan;
-    if (!o.loan.empty()) {
-        loan = cases::loadLoanFile(o.loan);
-        cases::checkLoanAgainstCase(*loan, c);
-    }
     if (!csv.empty()) io::checkOutputFile(csv, "--csv");
     std::vector<results::RiskSharingRow> rows;
     {
         results::Progress progress(names.size() * s.paths, "compare", common.quiet);
         for (std::size_t i = 0; i < names.size(); ++i) {
-            rows.push_back(results::runRiskSharingRow(casePath, names[i], common.sets, sets[i], overridesOf(common),
+            rows.push_back(results::runRiskSharingRow(casePath, names[i], baseSets, sets[i], overridesOf(common),
                                                       common.scenario, &progress));
             rows.back().notes = notes[i];
             checkCaseResult(rows.back().run.r, casePath, common, common.scenario);

@@ -490,11 +490,17 @@ int runValue(const ValueOptions& v) {
     if (!v.out.empty()) io::checkOutputDirectory(v.out, kOutFiles, "--out");
     if (!v.extras.report.empty()) io::checkOutputFile(v.extras.report, "--report");
     std::optional<cases::LoanFile> loan;
+    std::optional<cases::CaseFile> loanCase;  // the case with the loan's conditions precedent
     if (!v.extras.loan.empty()) {
         loan = cases::loadLoanFile(v.extras.loan);
         cases::checkLoanAgainstCase(*loan, c);
+        if (!loan->conditions.empty()) {
+            loanCase = loadCaseForLoan(v.casePath, v.common, v.common.scenario, *loan);
+            cases::checkLoanAgainstCase(*loan, *loanCase);
+        }
     }
-    const ValueRun run = valueCase(v.casePath, c, v.common, v.extras, loan ? &*loan : nullptr);
+    const ValueRun run = valueCase(v.casePath, c, v.common, v.extras, loan ? &*loan : nullptr,
+                                   loanCase ? &*loanCase : nullptr);
     const InvestmentResult& r = run.r;
     auto j = toJson(c, r, run.upper, run.outlook, run.downside);
     const bool sens = v.extras.sensitivities || !v.extras.report.empty();

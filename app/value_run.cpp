@@ -52,7 +52,7 @@ nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u) {
 }
 
 ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
-                   const ValueExtras& x, const cases::LoanFile* loan) {
+                   const ValueExtras& x, const cases::LoanFile* loan, const cases::CaseFile* loanCase) {
     const InvestmentProblem pr = cases::toInvestmentProblem(c);
     const InvestmentSettings s = settingsFor(c, o);
     const bool report = !x.report.empty();
@@ -117,7 +117,7 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     progress.finish();
     if (loan) {  // as `kruispunt loan` prices it on this case: the same function, case and settings
         if (!o.quiet) std::cerr << "kruispunt value: pricing the loan " << loan->terms.name << " ...\n";
-        run.loan = runLoan(c, *loan, s);
+        run.loan = runLoan(loanCase ? *loanCase : c, *loan, s);
     }
     if (report) {
         results::ReportInput in;

@@ -55,9 +55,11 @@ nlohmann::ordered_json upperBoundJson(const InvestmentUpperBound& u);
 
 /// Values the case (progress bar on stderr unless quiet), then the sensitivities, the loan (`loan`,
 /// loaded and checked against the case by the caller; null for none) and the report if asked for.
-/// The report is written (atomically) before this returns.
+/// The report is written (atomically) before this returns. loanCase: the case the loan is priced on
+/// when its conditions precedent change it (loadCaseForLoan); null: c.
 ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const CommonOptions& o,
-                   const ValueExtras& x, const cases::LoanFile* loan = nullptr);
+                   const ValueExtras& x, const cases::LoanFile* loan = nullptr,
+                   const cases::CaseFile* loanCase = nullptr);
 
 /// The loan of `value --loan` as text: its terms in a line and the credit-risk block of `kruispunt
 /// loan` (value's text output).

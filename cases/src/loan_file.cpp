@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -87,6 +88,7 @@ public:
             if (t.graceFunded && t.graceYears == 0) g->fail("the basis", "funded", "cash_flow without grace_years");
         }
         readCompletion(root, l);
+        readConditions(root, l);
         readAmortisation(root, t);
         readDrawdown(root, l);
         readRate(root.map("rate", "type, base_curve, margin (and fixed_rate for a fixed loan)"), t);
@@ -98,6 +100,12 @@ public:
         if (auto m = root.optMap("covenant")) {
             t.minDscr = m->number("min_dscr", Range::between(0, 10, "in [0, 10]"), "cash flow / debt service");
             t.cureYears = m->integer("cure_years", 1, Range::between(0, 10, "in [0, 10]"), "years");
+            l.noStagesLine = lineOf(*m, "no_stages");
+            l.noStages = m->boolean("no_stages", false);
+            if (l.noStages && l.funds == "plant")
+                m->opt("no_stages")->fail("the value", "true",
+                                          "false for a loan to the plant as is (funds: plant): the covenant holds back the "
+                                          "stages of the financed option, so it needs funds: OPTION");
             m->finish();
         }
         t.sponsorSupport = root.number("sponsor_support", 0.0, Range::nonNegative(), "currency over the life");
@@ -163,6 +171,38 @@ private:
         if (l.incremental && !option)
             root.opt("cash_flow")->fail("the basis", "incremental",
                                            "plant for a loan to the plant as is (funds: plant); incremental needs funds: OPTION");
+    }
+
+    // conditions precedent: case-file overrides of an option's contracts, kept as "path=value" with
+    // the value in YAML flow style (applied by the commands when they load the case for the loan)
+    void readConditions(MapReader& root, LoanFile& l) {
+        l.conditionsLine = lineOf(root, "conditions");
+        auto f = root.opt("conditions");
+        if (!f) return;
+        if (!f->node().IsMap() || f->node().size() == 0)
+            f->fail("the value", f->text(), "a map {options.<option>.<contract>[.field]: value}");
+        static const std::set<std::string> contracts{"hedge", "ccfd", "sde", "capital_grant", "insurance"};
+        for (const auto& kv : f->node()) {
+            const std::string key = kv.first.Scalar();
+            const Field kf(f->source(), kv.first, "conditions." + key, f->line());
+            std::vector<std::string> parts;
+            for (std::size_t start = 0;;) {
+                const auto dot = key.find('.', start);
+                parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+                if (dot == std::string::npos) break;
+                start = dot + 1;
+            }
+            if (parts.size() < 3 || parts[0] != "options" || parts[1].empty() || !contracts.count(parts[2]) ||
+                std::find(parts.begin(), parts.end(), std::string()) != parts.end())
+                kf.fail("the field", "'" + detail::excerpt(key) + "'",
+                        "a case field options.<option>.<contract>[.field], the contract one of hedge, ccfd, sde, "
+                        "capital_grant, insurance (what a lender can require the borrower to sign)");
+            YAML::Emitter e;
+            e.SetMapFormat(YAML::Flow);
+            e.SetSeqFormat(YAML::Flow);
+            e << kv.second;
+            l.conditions.push_back(key + "=" + e.c_str());
+        }
     }
 
     // completion support: the sponsors service the debt until the financed investment operates
@@ -276,6 +316,31 @@ LoanFile loadLoanFile(const std::string& path, const std::vector<std::string>& o
     std::vector<std::string> overridden;
     const YAML::Node root = detail::loadYaml(path, "loan file", overrides, overridden);
     return LoanReader(path, overridden).read(root);
+}
+
+CaseFile withLoanCovenants(const CaseFile& c, const LoanFile& loan) {
+    if (!loan.noStages) return c;
+    CaseFile out = c;
+    const int from = loan.stagesLockedUntil();
+    // the stages of funds, and the stages of those, to any depth
+    std::set<std::string> held{loan.funds};
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (auto& o : out.options) {
+            if (o.requiresOption.empty() || !held.count(o.requiresOption) || held.count(o.name)) continue;
+            held.insert(o.name);
+            grew = true;
+        }
+    }
+    for (auto& o : out.options) {
+        if (o.name == loan.funds || !held.count(o.name) || o.earliestDecisionYear >= from) continue;
+        if (from <= o.latestDecisionYear) {
+            o.earliestDecisionYear = from;
+        } else {  // never within its window: a window after the horizon, so no date allows it
+            o.earliestDecisionYear = o.latestDecisionYear = c.valuation.endYear();
+        }
+    }
+    return out;
 }
 
 void checkLoanAgainstCase(const LoanFile& l, const CaseFile& c) {

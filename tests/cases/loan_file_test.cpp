@@ -5,15 +5,19 @@
 //! case (unknown option, a loan past the horizon); a portfolio whose cases do not share their
 //! stochastic factors is refused; the bankable-loan fields (sizing, drawdown, collateral from the
 //! plant's value) load and their bad values give messages; `cash_flow` defaults to incremental on an
-//! option and to plant on the plant, and pNN sizes on the cash flow exceeded on NN% of the paths.
-//! Deterministic: no random numbers.
+//! option and to plant on the plant, and pNN sizes on the cash flow exceeded on NN% of the paths;
+//! conditions precedent (an option's contracts as case overrides) and the no-stages covenant (its
+//! stages held back until the loan is repaid, which the borrower's trained rule then never decides
+//! earlier: one Monte Carlo check at 2,000 paths, fixed seed, an exact 0). Otherwise deterministic.
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <string>
 
+#include "kp/cases/case_problem.hpp"
 #include "kp/cases/loan_file.hpp"
+#include "kp/engine/investment_lsm.hpp"
 #include "kp/core/errors.hpp"
 
 namespace {
@@ -172,6 +176,85 @@ TEST_CASE("Cash flow for debt service and the P90 sizing case: defaults, values 
     }
     CHECK(badKey == kData + "sized_on_investment.yaml (--set completion.guarnatee): completion.guarnatee: the key "
                             "'guarnatee' is unknown, but must be one of guarantee (did you mean 'guarantee'?)");
+}
+
+TEST_CASE("Conditions precedent and the no-stages covenant: fields, messages and what they do to the case") {
+    const kc::LoanFile g = kc::loadLoanFile(kExamples + "steelworks_dri_green_loan.yaml");
+    CHECK(g.noStages);
+    CHECK(g.stagesLockedUntil() == 2042);  // start 2027 + 15 years: the year after the last loan year
+    REQUIRE(g.conditions.size() == 2);
+    CHECK(g.conditions[0] ==
+          "options.ng_dri_eaf.hedge={from: 2031, to: 2045, gas: {share: 1.0, price: forward}, power: {share: 1.0, "
+          "price: forward}}");
+    CHECK(g.conditions[1] == "options.ng_dri_eaf.ccfd={strike: 180, years: 10}");
+    // the conditions are case-file overrides: the case takes them, and they are the option's contracts
+    kc::LoadOptions lo;
+    lo.overrides = g.conditions;
+    const kc::CaseFile c = kc::loadCaseFile(kExamples + "steelworks_h2_dri.yaml", lo);
+    const kc::CaseFile plain = kc::loadCaseFile(kExamples + "steelworks_h2_dri.yaml");
+    const kp::Technology* dri = c.option("ng_dri_eaf");
+    REQUIRE(dri != nullptr);
+    CHECK(dri->hedge.fromYear == 2031);
+    CHECK(dri->hedge.toYear == 2045);
+    CHECK(dri->hedge.gasShare == 1.0);
+    CHECK(dri->hedge.powerShare == 1.0);
+    REQUIRE(dri->sde.has_value());  // a CCfD is an sde with correction co2 = 1 and no floor at 0
+    CHECK(!plain.option("ng_dri_eaf")->sde.has_value());
+    CHECK(!plain.option("ng_dri_eaf")->hedge.any());
+    // the covenant: h2_switch (a stage of ng_dri_eaf, window 2028-2050) from 2042; the others unchanged
+    const kc::CaseFile held = kc::withLoanCovenants(plain, g);
+    CHECK(plain.option("h2_switch")->earliestDecisionYear == 2028);
+    CHECK(held.option("h2_switch")->earliestDecisionYear == 2042);
+    CHECK(held.option("h2_switch")->latestDecisionYear == 2050);
+    for (const char* name : {"ng_dri_eaf", "h2_dri_eaf"}) {
+        CAPTURE(name);
+        CHECK(held.option(name)->earliestDecisionYear == plain.option(name)->earliestDecisionYear);
+        CHECK(held.option(name)->latestDecisionYear == plain.option(name)->latestDecisionYear);
+    }
+    // held past its latest decision year (a 30-year loan: 2057 > 2050): a window after the horizon
+    const kc::LoanFile long30 = kc::loadLoanFile(kExamples + "steelworks_dri_green_loan.yaml", {"tenor_years=30"});
+    const kc::CaseFile never = kc::withLoanCovenants(plain, long30);
+    CHECK(never.option("h2_switch")->earliestDecisionYear == plain.valuation.endYear());
+    CHECK(never.option("h2_switch")->latestDecisionYear == plain.valuation.endYear());
+    // without the covenant, the case as it is
+    const kc::LoanFile free = kc::loadLoanFile(kExamples + "steelworks_dri_green_loan.yaml", {"covenant.no_stages=false"});
+    CHECK(kc::withLoanCovenants(plain, free).option("h2_switch")->earliestDecisionYear == 2028);
+    // what the borrower does under it: the fixed policy's rule never decides the stage before 2042
+    // (at 2,000 paths; without the covenant it does, in 2034-2041)
+    auto stageBefore = [&](const kc::CaseFile& k) {
+        kp::InvestmentSettings s = kc::settingsFor(k, kc::RunOverrides{2000, 2, std::nullopt});
+        s.fixedPolicy = kp::FixedPolicy{0, 2027};  // ng_dri_eaf is the first option
+        REQUIRE(kc::toInvestmentProblem(k).project.technologies[0].tech.name == "ng_dri_eaf");
+        const kp::InvestmentResult r = kp::InvestmentLsm().value(kc::toInvestmentProblem(k), s);
+        REQUIRE(r.stageTiming.size() == 1);  // dates are years in this case
+        double p = 0;
+        for (std::size_t y = 0; y < r.stageTiming[0].size(); ++y)
+            if (plain.valuation.startYear + static_cast<int>(y) < 2042) p += r.stageTiming[0][y];
+        return p;
+    };
+    CHECK(stageBefore(kc::withLoanCovenants(c, g)) == 0.0);
+    CHECK(stageBefore(c) > 0.0);
+    // messages: a field that is not an option's contract; not a map; the covenant on the plant
+    auto overrideError = [&](const std::string& file, const std::vector<std::string>& sets) {
+        try {
+            (void)kc::loadLoanFile(kData + file, sets);
+        } catch (const kp::InvalidInput& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    CHECK(overrideError("valid.yaml", {"conditions={options.capture.capex: 1}"}) ==
+          kData + "valid.yaml (--set conditions): conditions.options.capture.capex: the field is 'options.capture.capex', "
+                  "but must be a case field options.<option>.<contract>[.field], the contract one of hedge, ccfd, sde, "
+                  "capital_grant, insurance (what a lender can require the borrower to sign)");
+    CHECK(overrideError("valid.yaml", {"conditions=[1]"}) ==
+          kData + "valid.yaml (--set conditions): conditions: the value is a list, but must be a map "
+                  "{options.<option>.<contract>[.field]: value}");
+    CHECK(overrideError("valid.yaml", {"conditions={options.capture.hedge.from: 2030}"}).empty());
+    CHECK(overrideError("incremental_on_plant.yaml", {"cash_flow=plant", "covenant={min_dscr: 1.1, no_stages: true}"}) ==
+          kData + "incremental_on_plant.yaml (--set covenant): covenant.no_stages: the value is true, but must be false for a "
+                  "loan to the plant as is (funds: plant): the covenant holds back the stages of the financed option, so "
+                  "it needs funds: OPTION");
 }
 
 TEST_CASE("A portfolio's cases must share one market") {

@@ -52,12 +52,30 @@ struct LoanFile {
     /// invests in `funds`, if that year is in [start_year, until]; never otherwise.
     bool drawOnInvestment = false;
     int drawUntil = 0;
+    /// `covenant.no_stages: true`: a negative covenant, the borrower takes no stage of `funds` (nor a
+    /// stage of one of its stages) before the loan's last year has passed (no change of the financed
+    /// plant without the lenders' consent); the borrower's rule is trained knowing it (stagesLockedUntil).
+    bool noStages = false;
+    /// `conditions`: conditions precedent, the contracts the lenders require of the borrower before
+    /// the first drawdown (an energy hedge, a CCfD, a subsidy or grant award, insurance), as case-file
+    /// overrides "options.<x>.<contract>[.field]=<YAML value>" applied to the case the loan is put on
+    /// (before any --set of the command line). Only options.<x>.{hedge, ccfd, sde, capital_grant,
+    /// insurance} may be given.
+    std::vector<std::string> conditions;
     int fundsLine = 1, policyLine = 1, startLine = 1, tenorLine = 1, drawLine = 1, sizingLine = 1,
-        cashFlowLine = 1, completionLine = 1;  ///< for the cross-checks
+        cashFlowLine = 1, completionLine = 1, noStagesLine = 1, conditionsLine = 1;  ///< for the cross-checks
+    /// The first calendar year in which a stage of `funds` may be decided under `covenant.no_stages`:
+    /// the year after the loan's last year (the last draw's, with drawdown on investment).
+    int stagesLockedUntil() const { return (drawOnInvestment ? drawUntil : terms.startYear) + terms.tenorYears; }
 };
 
 /// Reads and checks a loan file (`overrides`: "dotted.path=value", as for case files).
 LoanFile loadLoanFile(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// The case the loan is put on with `covenant.no_stages` applied: each stage of `loan.funds` (and
+/// each stage of such a stage) may be decided from loan.stagesLockedUntil() on, and not at all if
+/// that is after its latest decision year. Without the covenant, the case unchanged.
+CaseFile withLoanCovenants(const CaseFile& c, const LoanFile& loan);
 
 /// Checks the loan against the case it is put on: the funded option and the policy's technology
 /// exist, the loan's years lie inside the case's horizon. Throws kp::InvalidInput naming the loan

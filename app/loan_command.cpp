@@ -40,7 +40,7 @@ void printHeader(const cases::CaseFile& c, const cases::LoanFile& l, const LoanR
         std::cout << "Covenant: no stage of " << l.funds << " decided before " << l.stagesLockedUntil()
                   << " (the borrower's rule is trained with it)\n";
     if (!l.conditions.empty()) {
-        std::cout << "Conditions precedent, applied to the case (and to each scenario):";
+        std::cout << "Conditions precedent, applied to the case (kept as signed under each built-in scenario):";
         for (const auto& s : l.conditions) std::cout << "\n  " << s;
         std::cout << "\n";
     }
@@ -94,6 +94,8 @@ int runLoanCommand(const LoanOptions& o) {
     std::vector<cases::CaseFile> cases;
     for (const auto& s : scenarios) {
         cases.push_back(loadCaseForLoan(o.casePath, o.common, s, loan));  // with its conditions precedent
+        // a built-in scenario stresses the loan as originated: its contracts as signed on the first case
+        if (cases.size() > 1) cases.back() = cases::withContractsAsSigned(cases.back(), cases.front(), loan);
         cases::checkLoanAgainstCase(loan, cases.back());  // every input checked before any run
     }
     std::vector<LoanRun> runs;

@@ -181,7 +181,7 @@ private:
         if (!f) return;
         if (!f->node().IsMap() || f->node().size() == 0)
             f->fail("the value", f->text(), "a map {options.<option>.<contract>[.field]: value}");
-        static const std::set<std::string> contracts{"hedge", "ccfd", "sde", "capital_grant", "insurance"};
+        static const std::set<std::string> contracts{"hedge", "ccfd", "sde", "capital_grant"};
         for (const auto& kv : f->node()) {
             const std::string key = kv.first.Scalar();
             const Field kf(f->source(), kv.first, "conditions." + key, f->line());
@@ -192,11 +192,13 @@ private:
                 if (dot == std::string::npos) break;
                 start = dot + 1;
             }
-            if (parts.size() < 3 || parts[0] != "options" || parts[1].empty() || !contracts.count(parts[2]) ||
+            const bool insurance = parts.size() >= 4 && parts[2] == "risk" && parts[3] == "insurance";
+            if (parts.size() < 3 || parts[0] != "options" || (!contracts.count(parts[2]) && !insurance) ||
                 std::find(parts.begin(), parts.end(), std::string()) != parts.end())
                 kf.fail("the field", "'" + detail::excerpt(key) + "'",
                         "a case field options.<option>.<contract>[.field], the contract one of hedge, ccfd, sde, "
-                        "capital_grant, insurance (what a lender can require the borrower to sign)");
+                        "capital_grant, risk.insurance (what a lender can require the borrower to sign)");
+            l.conditionContracts.emplace_back(parts[1], insurance ? "risk.insurance" : parts[2]);
             YAML::Emitter e;
             e.SetMapFormat(YAML::Flow);
             e.SetSeqFormat(YAML::Flow);
@@ -338,6 +340,30 @@ CaseFile withLoanCovenants(const CaseFile& c, const LoanFile& loan) {
             o.earliestDecisionYear = from;
         } else {  // never within its window: a window after the horizon, so no date allows it
             o.earliestDecisionYear = o.latestDecisionYear = c.valuation.endYear();
+        }
+    }
+    return out;
+}
+
+CaseFile withContractsAsSigned(const CaseFile& stressed, const CaseFile& origination, const LoanFile& loan) {
+    CaseFile out = stressed;
+    for (const auto& [name, contract] : loan.conditionContracts) {
+        const Technology* from = origination.option(name);
+        Technology* to = nullptr;
+        for (auto& o : out.options)
+            if (o.name == name) to = &o;
+        KP_REQUIRE(from != nullptr && to != nullptr, loan.path, ":", loan.conditionsLine, ": conditions: the option is '",
+                   name, "', but must be an option of ", stressed.path);
+        if (contract == "hedge") {
+            to->hedge = from->hedge;
+        } else if (contract == "ccfd" || contract == "sde") {
+            to->sde = from->sde;
+        } else if (contract == "capital_grant") {
+            to->grant = from->grant;
+        } else {  // risk.insurance: the insurer's terms (the incidents stay the scenario's)
+            to->risk.insuredShare = from->risk.insuredShare, to->risk.deductible = from->risk.deductible;
+            to->risk.limit = from->risk.limit, to->risk.premiumLoading = from->risk.premiumLoading;
+            to->risk.premiumPerYear = from->risk.premiumPerYear;
         }
     }
     return out;

@@ -234,6 +234,23 @@ TEST_CASE("Conditions precedent and the no-stages covenant: fields, messages and
     };
     CHECK(stageBefore(kc::withLoanCovenants(c, g)) == 0.0);
     CHECK(stageBefore(c) > 0.0);
+    // under a built-in scenario the contracts stay as signed on the case as written: relocation
+    // scales a CCfD's strike by its sde_scale (0.5) and re-prices a forward hedge at its own means
+    // (power x1.15)
+    kc::LoadOptions so = lo;
+    so.scenario = "relocation";
+    const kc::CaseFile stressed = kc::loadCaseFile(kExamples + "steelworks_h2_dri.yaml", so);
+    REQUIRE(stressed.option("ng_dri_eaf")->sde.has_value());
+    CHECK(stressed.option("ng_dri_eaf")->sde->baseAmount == doctest::Approx(0.5 * 180).epsilon(1e-12));
+    CHECK(stressed.option("ng_dri_eaf")->hedge.powerPrice != dri->hedge.powerPrice);
+    const kc::CaseFile signedCase = kc::withContractsAsSigned(stressed, c, g);
+    CHECK(signedCase.option("ng_dri_eaf")->sde->baseAmount == dri->sde->baseAmount);
+    CHECK(dri->sde->baseAmount == 180);
+    CHECK(signedCase.option("ng_dri_eaf")->hedge.gasPrice == dri->hedge.gasPrice);
+    CHECK(signedCase.option("ng_dri_eaf")->hedge.powerPrice == dri->hedge.powerPrice);
+    // the scenario's own adjustments elsewhere stay (h2_dri_eaf's SDE++ at x0.5)
+    CHECK(signedCase.option("h2_dri_eaf")->sde->baseAmount == stressed.option("h2_dri_eaf")->sde->baseAmount);
+    CHECK(signedCase.option("h2_dri_eaf")->sde->baseAmount != plain.option("h2_dri_eaf")->sde->baseAmount);
     // messages: a field that is not an option's contract; not a map; the covenant on the plant
     auto overrideError = [&](const std::string& file, const std::vector<std::string>& sets) {
         try {
@@ -246,11 +263,17 @@ TEST_CASE("Conditions precedent and the no-stages covenant: fields, messages and
     CHECK(overrideError("valid.yaml", {"conditions={options.capture.capex: 1}"}) ==
           kData + "valid.yaml (--set conditions): conditions.options.capture.capex: the field is 'options.capture.capex', "
                   "but must be a case field options.<option>.<contract>[.field], the contract one of hedge, ccfd, sde, "
-                  "capital_grant, insurance (what a lender can require the borrower to sign)");
+                  "capital_grant, risk.insurance (what a lender can require the borrower to sign)");
     CHECK(overrideError("valid.yaml", {"conditions=[1]"}) ==
           kData + "valid.yaml (--set conditions): conditions: the value is a list, but must be a map "
                   "{options.<option>.<contract>[.field]: value}");
     CHECK(overrideError("valid.yaml", {"conditions={options.capture.hedge.from: 2030}"}).empty());
+    CHECK(overrideError("valid.yaml", {"conditions={options.capture.risk.insurance.share: 0.5}"}).empty());
+    CHECK(overrideError("valid.yaml", {"conditions={options.capture.risk.delay: 1}"}) ==
+          kData + "valid.yaml (--set conditions): conditions.options.capture.risk.delay: the field is "
+                  "'options.capture.risk.delay', but must be a case field options.<option>.<contract>[.field], the "
+                  "contract one of hedge, ccfd, sde, capital_grant, risk.insurance (what a lender can require the "
+                  "borrower to sign)");
     CHECK(overrideError("incremental_on_plant.yaml", {"cash_flow=plant", "covenant={min_dscr: 1.1, no_stages: true}"}) ==
           kData + "incremental_on_plant.yaml (--set covenant): covenant.no_stages: the value is true, but must be false for a "
                   "loan to the plant as is (funds: plant): the covenant holds back the stages of the financed option, so "

@@ -60,8 +60,10 @@ struct LoanFile {
     /// the first drawdown (an energy hedge, a CCfD, a subsidy or grant award, insurance), as case-file
     /// overrides "options.<x>.<contract>[.field]=<YAML value>" applied to the case the loan is put on
     /// (before any --set of the command line). Only options.<x>.{hedge, ccfd, sde, capital_grant,
-    /// insurance} may be given.
+    /// risk.insurance} may be given.
     std::vector<std::string> conditions;
+    /// Per condition: the option and its contract (hedge, ccfd, sde, capital_grant, risk.insurance).
+    std::vector<std::pair<std::string, std::string>> conditionContracts;
     int fundsLine = 1, policyLine = 1, startLine = 1, tenorLine = 1, drawLine = 1, sizingLine = 1,
         cashFlowLine = 1, completionLine = 1, noStagesLine = 1, conditionsLine = 1;  ///< for the cross-checks
     /// The first calendar year in which a stage of `funds` may be decided under `covenant.no_stages`:
@@ -76,6 +78,13 @@ LoanFile loadLoanFile(const std::string& path, const std::vector<std::string>& o
 /// each stage of such a stage) may be decided from loan.stagesLockedUntil() on, and not at all if
 /// that is after its latest decision year. Without the covenant, the case unchanged.
 CaseFile withLoanCovenants(const CaseFile& c, const LoanFile& loan);
+
+/// The contracts of the loan's conditions as signed at origination: `stressed` (a scenario's case,
+/// loaded with the conditions) with each condition's contract of each option replaced by the
+/// origination case's (its hedge with the forward resolved there, its `sde`/`ccfd` before the
+/// scenario's `sde_scale`, its grant, its insurance terms). A scenario stresses the loan as
+/// originated; it does not re-sign its contracts.
+CaseFile withContractsAsSigned(const CaseFile& stressed, const CaseFile& origination, const LoanFile& loan);
 
 /// Checks the loan against the case it is put on: the funded option and the policy's technology
 /// exist, the loan's years lie inside the case's horizon. Throws kp::InvalidInput naming the loan

@@ -248,6 +248,22 @@ nlohmann::ordered_json loanJson(const LoanRun& run, const cases::LoanFile& loan)
     return j;
 }
 
+std::string loanStructureLine(const cases::LoanFile& loan) {
+    std::vector<std::string> parts;
+    if (loan.terms.completionSupport)
+        parts.push_back("completion support (the sponsors serve the debt until " + loan.funds + " operates)");
+    if (loan.noStages)
+        parts.push_back("a covenant: no stage of " + loan.funds + " decided before " + std::to_string(loan.stagesLockedUntil()));
+    if (!loan.conditions.empty()) {
+        std::string c = "conditions precedent applied to the loan's case:";
+        for (std::size_t i = 0; i < loan.conditions.size(); ++i) c += (i ? "; " : " ") + loan.conditions[i];
+        parts.push_back(c);
+    }
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? "; " : "") + parts[i];
+    return out;
+}
+
 std::string loanTermsLine(const LoanRun& run) {
     const LoanTerms& t = run.terms;
     return t.currency + " " + loanMillions(t.amount) + " m, " + std::to_string(t.startYear) + "-" +

@@ -92,6 +92,8 @@ void printLoanCredit(std::ostream& o, const LoanRun& run, const std::string& cur
 /// The loan in a line as the run priced it: "EUR 1200.0 m, 2027-2042, annuity after 7 grace years,
 /// Euribor 12M + 155.0 bp".
 std::string loanTermsLine(const LoanRun& run);
+/// Completion support, the no-stages covenant and the conditions precedent in a sentence, "" for none.
+std::string loanStructureLine(const cases::LoanFile& loan);
 
 /// "x.x" in millions, "x.xx%", "x.x bp" ("n/a" when not finite), as `kruispunt loan` prints them.
 std::string loanMillions(double x);

@@ -220,6 +220,7 @@ void printValueLoan(std::ostream& o, const LoanRun& run, const cases::LoanFile& 
       << "; debt served by the " << (loan.incremental ? "incremental cash flow (the policy's minus never investing's)"
                                                       : "plant's cash flow")
       << "; " << run.paths << " paths\n";
+    if (const std::string st = loanStructureLine(loan); !st.empty()) o << "  " << st << "\n";
     if (loan.sizing) {
         std::ostringstream dscr;  // as written (value's stream is in fixed notation by now)
         dscr << loan.sizing->minDscr;
@@ -240,6 +241,7 @@ results::ReportLoan reportLoan(const LoanRun& run, const cases::LoanFile& loan) 
                                       (loan.policyTechnology == "none" ? "" : " in " + std::to_string(loan.policyYear)) + ")"
                                 : std::string("optimal (trained by the engine)");
     r.cashFlow = loan.incremental ? "incremental" : "plant";
+    r.structure = loanStructureLine(loan);
     r.paths = run.paths;
     r.drawnPaths = run.drawnPaths;
     r.drawsOnInvestment = loan.drawOnInvestment;

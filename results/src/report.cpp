@@ -392,7 +392,9 @@ void loanSection(std::ostream& o, const ReportLoan& l) {
       << " policy; debt served by the " << (l.cashFlow == "incremental" ? "investment's incremental cash flow (the "
                                                                           "policy's minus never investing's)"
                                                                         : "plant's cash flow")
-      << "; priced on the same case and paths as <code>kruispunt loan</code> prices it (" << l.paths
+      << (l.structure.empty() ? std::string() : "; " + esc(l.structure))
+      << "; priced on the same " << (l.structure.find("conditions precedent") == std::string::npos ? "case" : "case (with the loan's conditions)")
+      << " and paths as <code>kruispunt loan</code> prices it (" << l.paths
       << " paths; docs/loans.md). PD is the probability that the loan defaults over its tenor, LGD the share of "
          "the exposure lost at a default, the expected loss and value are present values at the drawdown; the "
          "break-even margin is the margin at which the bank's expected value covers its required return.</p>\n";

@@ -128,13 +128,7 @@ void applyOverride(YAML::Node& root, const std::string& assignment) {
                "', but must be path=value (e.g. policy.co2_levy.enabled=false)");
     const std::string path = assignment.substr(0, eq);
     const std::string valueText = assignment.substr(eq + 1);
-    std::vector<std::string> parts;
-    for (std::size_t start = 0;;) {
-        const auto dot = path.find('.', start);
-        parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-        if (dot == std::string::npos) break;
-        start = dot + 1;
-    }
+    const std::vector<std::string> parts = detail::splitDotted(path);
     for (const auto& p : parts)
         KP_REQUIRE(!p.empty(), "--set ", path, ": a path component is empty, but must be a key");
     YAML::Node value;

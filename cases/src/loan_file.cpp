@@ -185,13 +185,7 @@ private:
         for (const auto& kv : f->node()) {
             const std::string key = kv.first.Scalar();
             const Field kf(f->source(), kv.first, "conditions." + key, f->line());
-            std::vector<std::string> parts;
-            for (std::size_t start = 0;;) {
-                const auto dot = key.find('.', start);
-                parts.push_back(key.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-                if (dot == std::string::npos) break;
-                start = dot + 1;
-            }
+            const std::vector<std::string> parts = detail::splitDotted(key);
             const bool insurance = parts.size() >= 4 && parts[2] == "risk" && parts[3] == "insurance";
             if (parts.size() < 3 || parts[0] != "options" || (!contracts.count(parts[2]) && !insurance) ||
                 std::find(parts.begin(), parts.end(), std::string()) != parts.end())

@@ -401,6 +401,16 @@ YAML::Node parseYaml(const std::string& file, const std::string& text,
     }
 }
 
+std::vector<std::string> splitDotted(const std::string& path) {
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+        const auto dot = path.find('.', start);
+        parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        if (dot == std::string::npos) return parts;
+        start = dot + 1;
+    }
+}
+
 YAML::Node loadYamlFile(const std::string& path, const std::string& kind,
                         std::vector<std::pair<std::string, int>>* shared) {
     return parseYaml(path, io::readInputFile(path, kind, io::kMaxYamlBytes), shared);

@@ -127,6 +127,10 @@ std::string didYouMean(const std::string& word, const std::vector<std::string>& 
 std::string joinNames(const std::vector<std::string>& names);
 std::string formatNumber(double v);
 std::string joinPath(const std::string& path, const std::string& key);
+/// The components of a dotted field path ("options.x.hedge" -> options, x, hedge); empty
+/// components are kept (the callers refuse them with their own messages).
+std::vector<std::string> splitDotted(const std::string& path);
+
 /// At most 40 characters of `text`, control characters escaped (\xNN), "..." if cut: the only
 /// part of an input's contents an error message shows.
 std::string excerpt(const std::string& text);

@@ -401,9 +401,11 @@ std::vector<Eigen::VectorXd> fitLeastSquaresMany(std::size_t P, const DesignFn& 
             if (R.allFinite()) betas[i] = solveFromR(R, P, ws);
         }
     }
-    for (std::size_t i = 0; i < k; ++i)  // any Cholesky failure: the single fit and its QR fallback
-        if (betas[i].size() == 0)
-            betas[i] = fitLeastSquares(P, design, X, fstride, nPaths, ys[i], w, arena, ws);
+    for (std::size_t i = 0; i < k; ++i)  // any Cholesky failure: the single fit and its QR fallback,
+        if (betas[i].size() == 0) {      // given the first Gram matrix it would form (the same, entry by entry)
+            const Eigen::MatrixXd gi = sub(g1, i);
+            betas[i] = fitLeastSquares(P, design, X, fstride, nPaths, ys[i], w, arena, ws, &gi);
+        }
     return betas;
 }
 

@@ -196,7 +196,7 @@ void hornerOne(const Basis::Scaling& s, const double* beta, const double* x, std
 
 void Basis::combine(const Scaling& s, const double* beta, const double* x, std::size_t fstride,
                     std::size_t n, double* out, double* scratch) const {
-    if ((type_ == BasisType::Monomial || (type_ == BasisType::Spline && knots_.empty())) && features_ == 1) {
+    if (!combineEvaluates()) {
         // Horner's rule in one vectorised pass over the paths (the degree a compile-time constant)
         switch (degree_) {
             case 1: return hornerOne<1>(s, beta, x, n, out);
@@ -210,10 +210,18 @@ void Basis::combine(const Scaling& s, const double* beta, const double* x, std::
         }
     }
     evaluate(s, x, fstride, n, scratch, n);
+    combineEvaluated(beta, scratch, n, out);
+}
+
+bool Basis::combineEvaluates() const {
+    return !((type_ == BasisType::Monomial || (type_ == BasisType::Spline && knots_.empty())) && features_ == 1);
+}
+
+void Basis::combineEvaluated(const double* beta, const double* evaluated, std::size_t n, double* out) const {
     std::fill(out, out + n, 0.0);
     for (std::size_t j = 0; j < size(); ++j) {
         const double b = beta[j];
-        const double* ph = scratch + j * n;
+        const double* ph = evaluated + j * n;
         for (std::size_t p = 0; p < n; ++p) out[p] += b * ph[p];
     }
 }

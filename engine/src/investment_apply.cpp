@@ -16,10 +16,6 @@ void selectFeatures(const InvestmentInstrument& in, const DateDesign& dg, std::s
         std::copy_n(w.feat.data() + dg.indicators[i] * n, n, w.xa.data() + (nc + i) * n);
 }
 
-void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, InvestmentWork& w, double* out, std::size_t n) {
-    dg.combine(beta, w.xa.data(), w.block.n, n ? n : w.block.n, out, w.phi.data());
-}
-
 bool chooseByRule(const InvestmentContext& c, const InvestmentRule& rule, std::size_t d, InvestmentWork& w,
                   std::size_t n) {
     const InvestmentInstrument& in = c.in;
@@ -30,9 +26,10 @@ bool chooseByRule(const InvestmentContext& c, const InvestmentRule& rule, std::s
     selectFeatures(in, r.design, d, w);
     double* best = w.best.data();
     int* choice = w.choice.data();
+    BlockEstimator e(r.design, w.xa.data(), w.block.n, n, w.phi.data());  // the design evaluated once
     const Eigen::VectorXd& wait = r.beta[InvestmentRule::wait()];
     if (wait.size() == 0) std::fill_n(best, n, 0.0);
-    else estimate(r.design, wait, w, best, n);
+    else e.estimate(wait, best);
     const double* base = in.carryOn(d, w.block);
     const double D = in.discount(d);
     for (std::size_t p = 0; p < n; ++p) best[p] += D * base[p];
@@ -40,13 +37,13 @@ bool chooseByRule(const InvestmentContext& c, const InvestmentRule& rule, std::s
     for (std::size_t j = 0; j < J; ++j) {
         const Eigen::VectorXd& beta = r.beta[InvestmentRule::technology(j)];
         if (beta.size() == 0) continue;
-        estimate(r.design, beta, w, w.est.data(), n);
+        e.estimate(beta, w.est.data());
         if (strandedPaths(c, j, d, w.feat.data(), w.block.n, n, w.stranded.data()))
             for (std::size_t p = 0; p < n; ++p)
                 if (w.stranded[p]) w.est[p] = -std::numeric_limits<double>::infinity();
         if (const std::size_t o = rule.ownPart(j); o < r.beta.size() && r.beta[o].size() > 0) {
             // beside the plant: only where its own part is estimated to pay (InvestmentRule::ownPart)
-            estimate(r.design, r.beta[o], w, w.own.data(), n);
+            e.estimate(r.beta[o], w.own.data());
             for (std::size_t p = 0; p < n; ++p)
                 if (w.est[p] > best[p] && w.own[p] > 0) best[p] = w.est[p], choice[p] = static_cast<int>(j);
             continue;
@@ -77,8 +74,9 @@ void stagePass(const InvestmentInstrument& in, const InvestmentRule& rule, std::
                 continue;
             }
             selectFeatures(in, r.design, t, w);
-            estimate(r.design, ex, w, w.est.data());
-            estimate(r.design, r.beta[rule.stageContinue(st)], w, w.best.data());
+            BlockEstimator e(r.design, w.xa.data(), n, n, w.phi.data());
+            e.estimate(ex, w.est.data());
+            e.estimate(r.beta[rule.stageContinue(st)], w.best.data());
             in.stageValue(st, t, w.block, w.tmp.data());
             for (std::size_t p = 0; p < n; ++p) {
                 const bool now = w.est[p] > w.best[p];

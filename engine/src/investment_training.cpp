@@ -303,10 +303,9 @@ private:
         return betas;
     }
 
-    // the design of date dd on training paths [first, first + n) times beta
-    void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, std::size_t first, std::size_t n,
-                  InvestmentWork& w, double* out) const {
-        dg.combine(beta, st_.Xa.data() + first, nT_, n, out, w.phi.data());
+    // the design of date dd on training paths [first, first + n), evaluated once for its targets
+    BlockEstimator estimator(const DateDesign& dg, std::size_t first, std::size_t n, InvestmentWork& w) const {
+        return BlockEstimator(dg, st_.Xa.data() + first, nT_, n, w.phi.data());
     }
 
     template <class Body>
@@ -347,8 +346,9 @@ private:
             const Eigen::VectorXd& ex = rule.beta[out.stageExercise(st)];
             const Eigen::VectorXd& co = rule.beta[out.stageContinue(st)];
             overTrainingBlocks([&](std::size_t first, std::size_t n, InvestmentWork& w) {
-                estimate(rule.design, ex, first, n, w, w.est.data());
-                estimate(rule.design, co, first, n, w, w.best.data());
+                BlockEstimator e = estimator(rule.design, first, n, w);
+                e.estimate(ex, w.est.data());
+                e.estimate(co, w.best.data());
                 for (std::size_t p = 0; p < n; ++p) Rt[first + p] = w.est[p] > w.best[p] ? Xv[first + p] : Rn[first + p];
             });
         }
@@ -402,8 +402,9 @@ private:
             }
             double* best = w.best.data();
             double* val = w.tmp.data();  // realised value of the chosen action
+            BlockEstimator e = estimator(rule.design, first, n, w);
             if (last) std::fill_n(best, n, 0.0);
-            else estimate(rule.design, rule.beta[InvestmentRule::wait()], first, n, w, best);
+            else e.estimate(rule.beta[InvestmentRule::wait()], best);
             for (std::size_t p = 0; p < n; ++p) {
                 best[p] += bd[p];
                 val[p] = bd[p] + wv[p];
@@ -411,7 +412,7 @@ private:
             for (std::size_t j = 0; j < J; ++j) {
                 const Eigen::VectorXd& beta = rule.beta[InvestmentRule::technology(j)];
                 if (beta.size() == 0) continue;
-                estimate(rule.design, beta, first, n, w, w.est.data());
+                e.estimate(beta, w.est.data());
                 if (j < strandedAt_.size() && strandedAt_[j]) {
                     const char* m = stranded_.data() + j * nT + first;
                     for (std::size_t p = 0; p < n; ++p)
@@ -420,7 +421,7 @@ private:
                 const double* Ij = st_.I.data() + (dd * J + j) * nT + first;
                 if (const std::size_t o = ownPart(j); o < rule.beta.size() && rule.beta[o].size() > 0) {
                     // beside the plant: only where its own part is estimated to pay (InvestmentRule::ownPart)
-                    estimate(rule.design, rule.beta[o], first, n, w, w.own.data());
+                    e.estimate(rule.beta[o], w.own.data());
                     for (std::size_t p = 0; p < n; ++p)
                         if (w.est[p] > best[p] && w.own[p] > 0) best[p] = w.est[p], val[p] = Ij[p];
                     continue;

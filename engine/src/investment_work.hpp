@@ -136,9 +136,6 @@ void simulateBlock(const InvestmentContext& c, const PathSimulator& sim, Stream 
 // bound's inner simulations apply it (investment_apply.cpp) ---------------------------------------
 /// The columns the design of date d uses, on the paths of w.block, into w.xa.
 void selectFeatures(const InvestmentInstrument& in, const DateDesign& dg, std::size_t d, InvestmentWork& w);
-/// out[p]: the design's estimate with coefficients beta on the first n paths of w.block (after
-/// selectFeatures; n = 0: all of them).
-void estimate(const DateDesign& dg, const Eigen::VectorXd& beta, InvestmentWork& w, double* out, std::size_t n = 0);
 /// The action `rule` chooses at d on the first n paths of w.block (n = 0: all of them) into w.choice
 /// (-1 wait, j technology, J exit): the best of waiting (its estimate plus D_d base[d]), each
 /// technology's estimate and closing; false (w.choice untouched) when the rule has nothing to

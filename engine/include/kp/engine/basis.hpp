@@ -64,6 +64,12 @@ public:
     /// Horner's rule for one monomial feature; otherwise evaluates into `scratch` (size() x n).
     void combine(const Scaling& s, const double* beta, const double* features, std::size_t fstride,
                  std::size_t n, double* out, double* scratch) const;
+    /// True when combine evaluates the basis into its scratch (not Horner's rule): then
+    /// combineEvaluated on an evaluate()d scratch gives combine's result bit for bit.
+    bool combineEvaluates() const;
+    /// combine's sum over the basis functions already in `evaluated` (size() x n, as evaluate gives
+    /// them with ostride n); only when combineEvaluates().
+    void combineEvaluated(const double* beta, const double* evaluated, std::size_t n, double* out) const;
 
 private:
     BasisType type_;

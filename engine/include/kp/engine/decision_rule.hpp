@@ -41,6 +41,27 @@ struct DateDesign {
     /// out[p] = design row of path p times beta (size columns()); scratch: columns() x n doubles.
     void combine(const Eigen::VectorXd& beta, const double* x, std::size_t stride, std::size_t n, double* out,
                  double* scratch) const;
+    /// out[p] += the indicator columns' terms of beta (what combine adds after the basis).
+    void addIndicators(const Eigen::VectorXd& beta, const double* x, std::size_t stride, std::size_t n,
+                       double* out) const;
+};
+
+/// One date's design on one block of paths, evaluated once for all the targets estimated on it:
+/// estimate(beta, out) gives DateDesign::combine's result bit for bit, but evaluates the basis only
+/// on its first call (a design without a basis, or one combined by Horner's rule, is combined as
+/// before). x and scratch (columns() x n) must not change between the calls.
+class BlockEstimator {
+public:
+    BlockEstimator(const DateDesign& dg, const double* x, std::size_t stride, std::size_t n, double* scratch)
+        : dg_(dg), x_(x), stride_(stride), n_(n), scratch_(scratch) {}
+    void estimate(const Eigen::VectorXd& beta, double* out);
+
+private:
+    const DateDesign& dg_;
+    const double* x_;
+    std::size_t stride_, n_;
+    double* scratch_;
+    bool evaluated_ = false;
 };
 
 /// The rule at one date: its design and the coefficients of each target (an empty vector: not

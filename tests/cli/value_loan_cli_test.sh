@@ -7,7 +7,10 @@
 # - a loan drawn on fewer than 100 paths is flagged (JSON drawn_paths, few_drawn_paths; the text says
 #   the figures given drawn rest on N paths and are not reliable, and prints no bare standard error);
 # - a bad loan file stops value before the valuation (exit 2, the file and line named); without --loan
-#   there is no `loan` key.
+#   there is no `loan` key;
+# - a loan's conditions precedent: `value --loan` prices the loan on the case with them, as `kruispunt
+#   loan` does (same JSON), and values the case as written; `compare --instruments --loan` values every
+#   row on the case with them (its as_written row = `value --set CONDITION`, digit for digit).
 # Usage: value_loan_cli_test.sh KRUISPUNT SOURCE_DIR
 set -u
 K="$1"; S="$2"; T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
@@ -67,4 +70,21 @@ PY
 rc=$?; [ "$rc" -eq 2 ] || fail "bad loan file: exit $rc"
 grep -q "wrong_type.yaml:2: amount" "$T/bad.txt" || fail "bad loan file not named: $(cat "$T/bad.txt")"
 "$K" value "$M" --paths 2000 --json --quiet | grep -q '"loan":' && fail "a loan key without --loan"
+# conditions precedent (a 30% capital grant on the capture)
+G="$S/tests/data/loan_file_test/condition_grant.yaml"; GRANT="options.capture.capital_grant={share: 0.3}"
+"$K" loan "$M" "$G" --paths 2000 --json --quiet > "$T/gl.json" || fail "loan with conditions"
+"$K" value "$M" --loan "$G" --paths 2000 --json --quiet > "$T/gv.json" || fail "value --loan with conditions"
+same "$T/gl.json" "$T/gv.json"
+"$K" value "$M" --paths 2000 --json --quiet > "$T/plain.json" || fail "value"
+"$K" value "$M" --paths 2000 --json --quiet --set "$GRANT" > "$T/granted.json" || fail "value --set grant"
+"$K" compare "$M" --instruments guarantee --loan "$G" --paths 2000 --json --quiet > "$T/gc.json" || fail "compare --loan"
+python3 - "$T/gv.json" "$T/plain.json" "$T/granted.json" "$T/gc.json" <<'PY' || fail "conditions not applied as documented"
+import json, sys
+gv, plain, granted, gc = (json.load(open(f)) for f in sys.argv[1:])
+assert gv["option_value"] == plain["option_value"], "value --loan values the case as written"
+assert gv["loan"]["conditions"] == ["options.capture.capital_grant={share: 0.3}"], gv["loan"].get("conditions")
+assert granted["option_value"] != plain["option_value"], "the grant changes nothing: a useless check"
+row = gc["rows"][0]
+assert row["instrument"] == "as_written" and row["option_value"] == granted["option_value"], (row["option_value"], granted["option_value"])
+PY
 echo "value --loan: all checks passed"

@@ -27,9 +27,9 @@ N=options.ng_dri_eaf.risk
 "$K" compare $S --instruments insurance --loan $L --paths 20000 --json --quiet "${STEEL_RISK[@]}" \
   --set $N.incidents.frequency_per_year=0.02 --set $N.incidents.severity.mean=3e8 --set $N.incidents.severity.sd=6e8 \
   > "$OUT/steelworks_loan_incidents.json"
-# the refinery's CCS loan, written for an on-time build (refused under the delay risk: docs "Technology
-# risk"), with the delay removed, with and without insurance: at the reference-class incident frequency
-# (0.01 a year) and at five times it (ASSUMPTION)
+# the refinery's CCS loan (completion support since 2026-12-08, so it also prices under the delay risk:
+# docs "Technology risk"), here with the delay removed as before, with and without insurance: at the
+# reference-class incident frequency (0.01 a year) and at five times it (ASSUMPTION)
 C=options.ccs.risk; RL=examples/refinery_ccs_loan.yaml
 for f in 0.01 0.05; do
   "$K" compare $R --instruments insurance --insurance-deductible 5e6 --insurance-limit 5e8 --loan $RL --paths 20000 \

@@ -101,10 +101,11 @@ SwitchingRule trainSwitching(const InvestmentContext& c, std::size_t nT, Regress
             scratch.resize(P * nT);
             const double* cashK[kRunningModes] = {};
             const double* Ck[kRunningModes] = {};
+            BlockEstimator e(r.design, xa.data(), nT, nT, scratch.data());  // evaluated once for the modes
             for (std::size_t m = 0, i = 0; m < kRunningModes; ++m) {
                 if (!in.hasMode(j, m)) continue;
                 r.beta[m] = std::move(beta[i++]);
-                r.design.combine(r.beta[m], xa.data(), nT, nT, C.data() + m * nT, scratch.data());
+                e.estimate(r.beta[m], C.data() + m * nT);
                 cashK[m] = cash.data() + ((o * kRunningModes + m) * H + k) * nT;
                 Ck[m] = C.data() + m * nT;
             }
@@ -144,9 +145,10 @@ void applySwitching(const InvestmentContext& c, const SwitchingRule& rule, Inves
                 std::copy_n(feat + r.design.indicators[i] * n, n, xa + (nc + i) * n);
             const double* cashK[kRunningModes] = {};
             const double* Ck[kRunningModes] = {};
+            BlockEstimator e(r.design, xa, n, n, scratch);  // evaluated once for the modes
             for (std::size_t m = 0; m < kRunningModes; ++m) {
                 if (!in.hasMode(j, m)) continue;
-                r.design.combine(r.beta[m], xa, n, n, C + m * n, scratch);
+                e.estimate(r.beta[m], C + m * n);
                 cashK[m] = in.modeCashFlow(j, m, k, b);
                 Ck[m] = C + m * n;
             }

@@ -69,9 +69,10 @@ RuleTriggers ruleTriggers(const InvestmentContext& c, const InvestmentRule& rule
         for (std::size_t g = 0; g < G; ++g)
             x[g] = tr.co2Lo + (tr.co2Hi - tr.co2Lo) * static_cast<double>(g) / static_cast<double>(G - 1);
         // D_d base[d] is known on a path but not a feature: its least-squares line in the CO2 price
+        BlockEstimator e(dg, x.data(), G, G, phi.data());  // the grid's design evaluated once for every target
         const Eigen::VectorXd& wait = dr.beta[InvestmentRule::wait()];
         if (wait.size() == 0) std::fill_n(best.data(), G, 0.0);
-        else dg.combine(wait, x.data(), G, G, best.data(), phi.data());
+        else e.estimate(wait, best.data());
         const double close = in.closeValue(d);
         for (std::size_t g = 0; g < G; ++g) {
             best[g] += tr.intercept + tr.slope * x[g];
@@ -85,7 +86,7 @@ RuleTriggers ruleTriggers(const InvestmentContext& c, const InvestmentRule& rule
                 std::fill_n(ej, G, kNegInf);
                 continue;
             }
-            dg.combine(beta, x.data(), G, G, ej, phi.data());
+            e.estimate(beta, ej);
             // relining, mothballing or a pilot beside the plant: not the plant decarbonising
             double* into = in.isReline(j) || in.isAlongside(j) || in.isMothball(j) ? rel.data() : dec.data();
             for (std::size_t g = 0; g < G; ++g) into[g] = std::max(into[g], ej[g]);

@@ -44,12 +44,17 @@ cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const 
     return cases::loadCaseFile(path, lo);
 }
 
+std::vector<std::string> setsForLoan(const cases::LoanFile& loan, const std::vector<std::string>& sets) {
+    std::vector<std::string> all = loan.conditions;
+    all.insert(all.end(), sets.begin(), sets.end());
+    return all;
+}
+
 cases::CaseFile loadCaseForLoan(const std::string& path, const CommonOptions& o, const std::string& scenario,
                                 const cases::LoanFile& loan) {
     if (loan.conditions.empty()) return loadCase(path, o, scenario);
     CommonOptions with = o;
-    with.sets = loan.conditions;
-    with.sets.insert(with.sets.end(), o.sets.begin(), o.sets.end());
+    with.sets = setsForLoan(loan, o.sets);
     try {
         return loadCase(path, with, scenario);
     } catch (const InvalidInput& e) {

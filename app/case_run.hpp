@@ -38,6 +38,9 @@ void addCommonOptions(CLI::App* command, CommonOptions& o);
 /// replaces it). Throws kp::InvalidInput naming the file, line and field.
 cases::CaseFile loadCase(const std::string& path, const CommonOptions& o);
 cases::CaseFile loadCase(const std::string& path, const CommonOptions& o, const std::string& scenario);
+/// A loan's conditions precedent (LoanFile::conditions) followed by the command line's --set: the
+/// overrides of the case a loan is put on, in the order they apply.
+std::vector<std::string> setsForLoan(const cases::LoanFile& loan, const std::vector<std::string>& sets);
 /// The case a loan is put on: its conditions precedent (LoanFile::conditions) applied before the
 /// command line's --set, then the scenario. A condition the case refuses gets the case's message
 /// prefixed with the loan file's line. Without conditions, loadCase.

@@ -177,8 +177,7 @@ int runRiskSharing(const std::string& casePath, const CommonOptions& common, con
     if (!o.loan.empty()) loan = cases::loadLoanFile(o.loan);
     const cases::CaseFile c = loan ? loadCaseForLoan(casePath, common, common.scenario, *loan) : loadCase(casePath, common);
     if (loan) cases::checkLoanAgainstCase(*loan, c);
-    std::vector<std::string> baseSets = loan ? loan->conditions : std::vector<std::string>{};
-    baseSets.insert(baseSets.end(), common.sets.begin(), common.sets.end());
+    const std::vector<std::string> baseSets = loan ? setsForLoan(*loan, common.sets) : common.sets;
     const InvestmentSettings s = settingsFor(c, common);
     std::vector<std::vector<std::string>> sets, notes(names.size());
     for (std::size_t i = 0; i < names.size(); ++i) sets.push_back(results::instrumentSets(c, names[i], terms, &notes[i]));

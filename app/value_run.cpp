@@ -242,6 +242,7 @@ results::ReportLoan reportLoan(const LoanRun& run, const cases::LoanFile& loan) 
                                 : std::string("optimal (trained by the engine)");
     r.cashFlow = loan.incremental ? "incremental" : "plant";
     r.structure = loanStructureLine(loan);
+    r.conditioned = !loan.conditions.empty();
     r.paths = run.paths;
     r.drawnPaths = run.drawnPaths;
     r.drawsOnInvestment = loan.drawOnInvestment;

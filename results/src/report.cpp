@@ -393,7 +393,7 @@ void loanSection(std::ostream& o, const ReportLoan& l) {
                                                                           "policy's minus never investing's)"
                                                                         : "plant's cash flow")
       << (l.structure.empty() ? std::string() : "; " + esc(l.structure))
-      << "; priced on the same " << (l.structure.find("conditions precedent") == std::string::npos ? "case" : "case (with the loan's conditions)")
+      << "; priced on the same " << (l.conditioned ? "case (with the loan's conditions)" : "case")
       << " and paths as <code>kruispunt loan</code> prices it (" << l.paths
       << " paths; docs/loans.md). PD is the probability that the loan defaults over its tenor, LGD the share of "
          "the exposure lost at a default, the expected loss and value are present values at the drawdown; the "

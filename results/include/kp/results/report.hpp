@@ -35,8 +35,9 @@ struct ReportLoan {
     std::string policy;    ///< the borrower's policy ("optimal (trained by the engine)", "ng_dri_eaf in 2027")
     std::string cashFlow;  ///< "plant" or "incremental" (the policy's minus never investing's)
     /// Completion support, the no-stages covenant and the conditions precedent in a sentence ("" for
-    /// none); with conditions the loan is priced on the case with them, not the case as valued.
+    /// none).
     std::string structure;
+    bool conditioned = false;  ///< conditions precedent: priced on the case with them, not the case as valued
     std::size_t paths = 0, drawnPaths = 0;
     bool drawsOnInvestment = false;  ///< drawn only on the paths that invest (else on every path)
     bool fewDrawn = false;           ///< drawn on too few paths for the figures given drawn (app: kFewDrawnPaths)

@@ -92,15 +92,16 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
     results::WorstYears worst(s.paths, pr, &progress);      // each path's worst year under the policy
     results::YearCashFlows cash(s.paths, pr, &worst);       // the cash flow at risk
     results::PathValues pv(s.paths, pr, report, &cash);  // the downside, the sensitivities, the report
+    results::StaticStrategies statics(s.paths, pr, &progress);  // investing now, never investing: beside the pricing
     InvestmentLsm engine;
     ValueRun run;
     const auto start = std::chrono::steady_clock::now();
     const std::vector<InvestmentRule> rules = engine.trainRules(pr, s);  // trained once: the sensitivities price with them
-    run.r = engine.price(pr, rules, s, &pv);
+    run.r = engine.price(pr, rules, s, &pv, statics.beside());
     run.r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     checkCaseResult(run.r, casePath, o, o.scenario);  // before anything is printed or written
-    const results::StrategyWorstYears worstYears = results::strategyWorstYears(engine, pr, rules, s, run.r, worst, &progress);
-    run.downside = results::downside(pv, run.r, s.antithetic, &cash, &worstYears);
+    const results::StrategyWorstYears worstYears = statics.worstYears(worst);
+    run.downside = results::downside(pv, run.r, s.antithetic, &cash, &worstYears, s.threads);
     checkCaseDownside(run.downside, casePath, o, o.scenario);
     run.outlook = cases::factorOutlook(c);
     if (x.upperBound) run.upper = investmentUpperBound(pr, rules, s, run.r, x.upper);

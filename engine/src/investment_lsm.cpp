@@ -95,15 +95,17 @@ std::unique_ptr<Relined> relinedOf(const InvestmentProblem& pr, tbb::enumerable_
     return std::make_unique<Relined>(pr, static_cast<std::size_t>(relineIndex(pr.project)), tls);
 }
 
+void checkFixedPolicy(const FixedPolicy& f, const InvestmentProject& pr) {
+    KP_REQUIRE(f.technology >= -1 && f.technology < static_cast<int>(pr.technologies.size()),
+               "InvestmentLsm: fixed policy technology is ", f.technology, ", but must be -1 (never) or below ",
+               pr.technologies.size());
+    KP_REQUIRE(f.technology < 0 || (f.year >= pr.startYear && f.year < pr.startYear + pr.horizonYears),
+               "InvestmentLsm: fixed policy year is ", f.year, ", but must be in [", pr.startYear, ", ",
+               pr.startYear + pr.horizonYears - 1, "]");
+}
+
 void checkFixedPolicy(const InvestmentSettings& s, const InvestmentProject& pr) {
-    if (!s.fixedPolicy) return;
-    KP_REQUIRE(s.fixedPolicy->technology >= -1 && s.fixedPolicy->technology < static_cast<int>(pr.technologies.size()),
-               "InvestmentLsm: fixed policy technology is ", s.fixedPolicy->technology,
-               ", but must be -1 (never) or below ", pr.technologies.size());
-    KP_REQUIRE(s.fixedPolicy->technology < 0 ||
-                   (s.fixedPolicy->year >= pr.startYear && s.fixedPolicy->year < pr.startYear + pr.horizonYears),
-               "InvestmentLsm: fixed policy year is ", s.fixedPolicy->year, ", but must be in [", pr.startYear,
-               ", ", pr.startYear + pr.horizonYears - 1, "]");
+    if (s.fixedPolicy) checkFixedPolicy(*s.fixedPolicy, pr);
 }
 
 void checkShape(const InvestmentRule& r, const InvestmentInstrument& in, const InvestmentInstrument* relined) {
@@ -158,11 +160,16 @@ std::vector<InvestmentRule> InvestmentLsm::trainRules(const InvestmentProblem& p
 }
 
 InvestmentResult InvestmentLsm::price(const InvestmentProblem& problem, const std::vector<InvestmentRule>& rules,
-                                      const InvestmentSettings& s, PricingObserver* observer) {
+                                      const InvestmentSettings& s, PricingObserver* observer,
+                                      const std::vector<BesidePolicy>& beside) {
     const auto start = std::chrono::steady_clock::now();
     checkSettings(s);
     const InvestmentInstrument in = instrumentOf(problem);
     checkFixedPolicy(s, problem.project);
+    for (const BesidePolicy& b : beside) {
+        checkFixedPolicy(b.policy, problem.project);
+        KP_REQUIRE(b.observer != nullptr, "InvestmentLsm: a policy priced beside the rules has no observer, but must have one");
+    }
     KP_REQUIRE(!rules.empty() && rules.size() <= detail::blocksOf(s.paths), "InvestmentLsm: ", rules.size(),
                " rules are given, but there must be from 1 to one per block of 1024 pricing paths (",
                detail::blocksOf(s.paths), ")");
@@ -177,7 +184,7 @@ InvestmentResult InvestmentLsm::price(const InvestmentProblem& problem, const st
     tbb::task_arena arena(detail::threadCount(s.threads));
     const detail::InvestmentContext c{problem, in, s, arena, impl_->tls, maxColumns, relined ? &relined->context : nullptr,
                                       detail::goneInfrastructure(problem, in)};
-    detail::PricingSums sums = detail::pricePaths(c, rules, observer);
+    detail::PricingSums sums = detail::pricePaths(c, rules, observer, beside);
     InvestmentResult res = detail::summarise(c, rules, sums);
     detail::readTriggers(c, rules, res);
     res.seconds = secondsSince(start);

@@ -11,15 +11,12 @@ namespace {
 
 class Pricer {
 public:
-    Pricer(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingObserver* observer)
+    Pricer(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingObserver* observer,
+           const std::vector<BesidePolicy>& beside)
         : c_(c), in_(c.in), rules_(rules), observer_(observer), H_(in_.periods()), J_(in_.technologies()),
           NS_(in_.stages()), HY_(in_.years()), Pz_(in_.periodsPerYear()), nP_(c.s.paths) {
-        const auto& fp = c.s.fixedPolicy;
-        fixed_ = fp.has_value();
-        fixedTech_ = fixed_ ? fp->technology : -1;
-        fixedDate_ = fixedTech_ >= 0 ? static_cast<std::size_t>((fp->year - in_.project().startYear) *
-                                                                static_cast<int>(Pz_))
-                                     : H_;
+        policy_ = policyOf(c.s.fixedPolicy);
+        for (const BesidePolicy& b : beside) beside_.push_back({policyOf(b.policy), b.observer});
     }
 
     PricingSums run() {
@@ -36,7 +33,8 @@ public:
         s.emis.resize(HY_ * nP_);
         s.carbon.resize(HY_ * nP_);
         const PathSimulator sim(*c_.problem.factors, in_.times(), c_.s.seed, Stream::Pricing, c_.s.antithetic);
-        const bool paths = observer_ && observer_->needsPaths();
+        bool paths = observer_ && observer_->needsPaths();
+        for (const Beside& o : beside_) paths |= o.observer->needsPaths();
         forEachBlock(c_.arena, nP_, [&](std::size_t b, std::size_t first, std::size_t n) {
             InvestmentWork& w = c_.tls.local();
             w.reserve(in_, n, c_.maxColumns, paths);
@@ -44,22 +42,64 @@ public:
             simulateBlock(c_, sim, Stream::Pricing, first, n, w, true, paths);
             applySwitching(c_, w.rule->switching, w);
             double* V = w.inv.data() + J_ * n;  // realised value of the policy
-            std::fill_n(V, n, 0.0);
-            std::fill_n(w.act.data(), n, -1);
-            std::fill_n(w.actDate.data(), n, static_cast<int>(H_));
-            std::fill_n(w.stageAt.data(), n, static_cast<int>(H_));
+            startPolicy(w, V);
             stagePass(in_, *w.rule, 0, w);
             InvestmentWork* wr = relinedBlock(w, first, n, paths);
-            for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, wr, V, s);
+            for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, wr, V, &s, policy_);
             moments(b, w, wr, V, s);
             emissions(first, b, w, wr, s);
-            if (paths) observe(b, first, w, wr, V);
-            else if (observer_) observer_->onBlock(countsOnly(b, first, n));
+            if (observer_) {
+                if (observer_->needsPaths()) observe(b, first, w, wr, V, *observer_);
+                else observer_->onBlock(countsOnly(b, first, n));
+            }
+            // the fixed policies beside: the same block from the decisions on (the stage rule's
+            // values, the relined rule's and I_j(0), B0 do not depend on the policy)
+            for (const Beside& o : beside_) {
+                startPolicy(w, V);
+                if (wr) std::fill_n(w.relineAt.data(), n, static_cast<int>(H_));
+                for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, wr, V, nullptr, o.policy);
+                if (o.observer->needsPaths()) {
+                    plans(w, wr);
+                    observe(b, first, w, wr, V, *o.observer);
+                } else {
+                    o.observer->onBlock(countsOnly(b, first, n));
+                }
+            }
         });
         return s;
     }
 
 private:
+    // a fixed policy (choose) or the rule's
+    struct Policy {
+        bool fixed = false;
+        int technology = -1;
+        std::size_t date = 0;  // its decision date; H: never
+    };
+    struct Beside {
+        Policy policy;
+        PricingObserver* observer;
+    };
+
+    Policy policyOf(const std::optional<FixedPolicy>& fp) const {
+        Policy p;
+        p.fixed = fp.has_value();
+        p.technology = p.fixed ? fp->technology : -1;
+        p.date = p.technology >= 0
+                     ? static_cast<std::size_t>((fp->year - in_.project().startYear) * static_cast<int>(Pz_))
+                     : H_;
+        return p;
+    }
+
+    // no path has acted yet: V = 0, no action, no stage
+    void startPolicy(InvestmentWork& w, double* V) const {
+        const std::size_t n = w.block.n;
+        std::fill_n(V, n, 0.0);
+        std::fill_n(w.act.data(), n, -1);
+        std::fill_n(w.actDate.data(), n, static_cast<int>(H_));
+        std::fill_n(w.stageAt.data(), n, static_cast<int>(H_));
+    }
+
     // the relined state (c.relined): the same paths on the relined instrument, and the relined rule
     // applied backwards on them (w.Vr, w.ra, w.rd, w.rs on the returned work); null without one
     InvestmentWork* relinedBlock(InvestmentWork& w, std::size_t first, std::size_t n, bool paths) const {
@@ -80,27 +120,28 @@ private:
 
     // the action the rule (or the fixed policy) chooses at d on every path, into w.choice
     // (-1 wait, j technology, J exit); false when the rule has nothing to choose at d
-    bool choose(std::size_t d, InvestmentWork& w) const {
-        if (fixed_) {
-            const bool now = d == fixedDate_ && in_.allowed(static_cast<std::size_t>(fixedTech_), d);  // fixedDate_ == H: never
-            std::fill_n(w.choice.data(), w.block.n, now ? fixedTech_ : -1);
+    bool choose(std::size_t d, InvestmentWork& w, const Policy& policy) const {
+        if (policy.fixed) {
+            const bool now = d == policy.date && in_.allowed(static_cast<std::size_t>(policy.technology), d);  // date H: never
+            std::fill_n(w.choice.data(), w.block.n, now ? policy.technology : -1);
             return true;
         }
         return chooseByRule(c_, *w.rule, d, w);
     }
 
-    // date d of the block: the paths that have not acted act on the choice; V gains what they realise
-    void decide(std::size_t d, std::size_t b, InvestmentWork& w, const InvestmentWork* wr, double* V,
-                PricingSums& s) const {
+    // date d of the block: the paths that have not acted act on the choice; V gains what they realise;
+    // counted in s (null: a policy beside, not counted)
+    void decide(std::size_t d, std::size_t b, InvestmentWork& w, const InvestmentWork* wr, double* V, PricingSums* s,
+                const Policy& policy) const {
         const std::size_t n = w.block.n, H = H_;
         const double* base = in_.carryOn(d, w.block);
         const double D = in_.discount(d);
-        if (!choose(d, w)) {
+        if (!choose(d, w, policy)) {
             for (std::size_t p = 0; p < n; ++p)
                 if (w.act[p] < 0) V[p] += D * base[p];
             return;
         }
-        double* cnt = s.counts.data() + (b * (J_ + 1)) * H;
+        double* cnt = s ? s->counts.data() + (b * (J_ + 1)) * H : nullptr;
         for (std::size_t p = 0; p < n; ++p) {
             if (w.act[p] >= 0) continue;
             const int a = w.choice[p];
@@ -109,7 +150,7 @@ private:
             } else {
                 w.act[p] = a;
                 w.actDate[p] = static_cast<int>(d);
-                cnt[static_cast<std::size_t>(a) * H + d] += 1;
+                if (cnt) cnt[static_cast<std::size_t>(a) * H + d] += 1;
             }
         }
         // realised values of the paths that acted now
@@ -133,8 +174,8 @@ private:
                     const std::size_t at = (static_cast<std::size_t>(st) * (H + 1) + sA) * n + p;
                     V[p] += w.R[at];
                     w.stageAt[p] = w.sdate[at];
-                    if (w.sdate[at] < static_cast<int>(H))
-                        s.stageCounts[(b * NS_ + static_cast<std::size_t>(st)) * H + static_cast<std::size_t>(w.sdate[at])] += 1;
+                    if (s && w.sdate[at] < static_cast<int>(H))
+                        s->stageCounts[(b * NS_ + static_cast<std::size_t>(st)) * H + static_cast<std::size_t>(w.sdate[at])] += 1;
                 }
         }
         const int exit = static_cast<int>(J_);
@@ -145,7 +186,7 @@ private:
     // the paths that reline at d: the capex now and the relined rule's realised value from d on; the
     // later decision counted where it belongs (a technology's timing, closing, a stage's timing)
     void relined(std::size_t d, std::size_t b, InvestmentWork& w, const InvestmentWork& wr, double* V,
-                 PricingSums& s) const {
+                 PricingSums* s) const {
         const std::size_t n = w.block.n, H = H_, r = c_.relined->reline;
         const RelinedProject& map = c_.relined->map;
         const int Jr = static_cast<int>(map.technology.size());
@@ -156,14 +197,14 @@ private:
             V[p] += -D * in_.netCapex(r, d, w.block, p) + wr.Vr[at];
             w.relineAt[p] = static_cast<int>(d);
             const int a = wr.ra[at];
-            if (a < 0) continue;
+            if (a < 0 || !s) continue;
             const auto t = static_cast<std::size_t>(wr.rd[at]);
             const std::size_t into = a < Jr ? map.technology[static_cast<std::size_t>(a)] : J_;
-            s.counts[(b * (J_ + 1) + into) * H + t] += 1;
-            s.relinedThen[b * 2 + (a < Jr ? 0 : 1)] += 1;
+            s->counts[(b * (J_ + 1) + into) * H + t] += 1;
+            s->relinedThen[b * 2 + (a < Jr ? 0 : 1)] += 1;
             if (a < Jr && wr.rs[at] < static_cast<int>(H)) {
                 const int st = c_.relined->in.stageOf(static_cast<std::size_t>(a));
-                s.stageCounts[(b * NS_ + map.stage[static_cast<std::size_t>(st)]) * H + static_cast<std::size_t>(wr.rs[at])] += 1;
+                s->stageCounts[(b * NS_ + map.stage[static_cast<std::size_t>(st)]) * H + static_cast<std::size_t>(wr.rs[at])] += 1;
             }
         }
     }
@@ -231,7 +272,8 @@ private:
         return onRelined(w, wr, p) ? wr->block : w.block;
     }
 
-    void emissions(std::size_t first, std::size_t b, InvestmentWork& w, const InvestmentWork* wr, PricingSums& s) const {
+    // each path's plan under the policy's actions, into w.plans
+    void plans(InvestmentWork& w, const InvestmentWork* wr) const {
         const std::size_t n = w.block.n;
         for (std::size_t p = 0; p < n; ++p) {
             if (onRelined(w, wr, p)) {  // the relined plant from the start (its flows before the reline are the plant's)
@@ -241,6 +283,11 @@ private:
                 w.plans[p] = in_.plan(w.act[p], w.actDate[p], w.stageAt[p], w.block, p);
             }
         }
+    }
+
+    void emissions(std::size_t first, std::size_t b, InvestmentWork& w, const InvestmentWork* wr, PricingSums& s) const {
+        const std::size_t n = w.block.n;
+        plans(w, wr);
         double* total = w.tmp.data();  // [p]: the path's emissions over the horizon
         std::fill_n(total, n, 0.0);
         for (std::size_t k = 0; k < H_; ++k) {
@@ -288,8 +335,9 @@ private:
         return pb;
     }
 
-    // the block as a PricingObserver sees it (w.plans filled by emissions())
-    void observe(std::size_t b, std::size_t first, InvestmentWork& w, const InvestmentWork* wr, const double* V) const {
+    // the block as `observer` sees it (w.plans filled by plans())
+    void observe(std::size_t b, std::size_t first, InvestmentWork& w, const InvestmentWork* wr, const double* V,
+                 PricingObserver& observer) const {
         const std::size_t n = w.block.n, H = H_;
         double* cf = w.obs.data();
         double* inv = cf + H * n;
@@ -338,7 +386,7 @@ private:
         pb.cashFlow = cf, pb.investment = inv, pb.emissions = em, pb.output = out;
         pb.subsidy = shared[0], pb.guarantee = shared[1], pb.grant = shared[2], pb.insured = shared[3],
         pb.premium = shared[4];
-        observer_->onBlock(pb);
+        observer.onBlock(pb);
     }
 
     const InvestmentContext& c_;
@@ -346,15 +394,15 @@ private:
     const std::vector<InvestmentRule>& rules_;
     PricingObserver* observer_;
     std::size_t H_, J_, NS_, HY_, Pz_, nP_;
-    bool fixed_ = false;
-    int fixedTech_ = -1;
-    std::size_t fixedDate_ = 0;
+    Policy policy_;
+    std::vector<Beside> beside_;
 };
 
 }  // namespace
 
-PricingSums pricePaths(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingObserver* observer) {
-    return Pricer(c, rules, observer).run();
+PricingSums pricePaths(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingObserver* observer,
+                       const std::vector<BesidePolicy>& beside) {
+    return Pricer(c, rules, observer, beside).run();
 }
 
 }  // namespace kp::detail

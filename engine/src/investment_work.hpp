@@ -182,8 +182,10 @@ struct PricingSums {
 inline std::size_t ruleOfBlock(std::size_t b, std::size_t blocks, std::size_t rules) { return b * rules / blocks; }
 
 /// Pricing (investment_pricing.cpp): the rules (or settings' fixed policy) on fresh paths, each rule
-/// on its share of the blocks (ruleOfBlock).
-PricingSums pricePaths(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingObserver* observer);
+/// on its share of the blocks (ruleOfBlock); the `beside` policies on the same blocks, to their
+/// observers only.
+PricingSums pricePaths(const InvestmentContext& c, const std::vector<InvestmentRule>& rules, PricingObserver* observer,
+                       const std::vector<BesidePolicy>& beside = {});
 
 /// Statistics (investment_statistics.cpp): the result from the pricing sums; with several rules the
 /// standard errors include the spread between the rules' shares (the rules' own noise).

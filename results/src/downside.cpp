@@ -6,9 +6,15 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <thread>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "kp/core/errors.hpp"
 #include "kp/core/moments.hpp"
+#include "kp/instruments/investment_instrument.hpp"
 #include "kp/results/csv_table.hpp"
 #include "kp/results/json.hpp"
 
@@ -176,24 +182,32 @@ void WorstYears::onBlock(const PricingBlock& b) {
     if (next_) next_->onBlock(b);
 }
 
-StrategyWorstYears strategyWorstYears(InvestmentLsm& engine, const InvestmentProblem& problem,
-                                      const std::vector<InvestmentRule>& rules, const InvestmentSettings& settings,
-                                      const InvestmentResult& r, const WorstYears& optimal, PricingObserver* observer) {
-    KP_REQUIRE(optimal.paths() == settings.paths, "strategyWorstYears: the valuation's worst years are of ",
-               optimal.paths(), " paths, but must be of the settings' ", settings.paths);
+StaticStrategies::StaticStrategies(std::size_t paths, const InvestmentProblem& problem, PricingObserver* observer)
+    : paths_(paths), startYear_(problem.project.startYear) {
+    KP_REQUIRE(problem.factors != nullptr, "StaticStrategies: the problem's factors are null, but must be a ModelSet");
+    const InvestmentInstrument in(problem.project, problem.factors->stateSize());
+    for (std::size_t j = 0; j < in.technologies(); ++j)
+        investNow_.push_back(in.allowed(j, 0) ? std::make_unique<WorstYears>(paths, problem, observer) : nullptr);
+    never_ = std::make_unique<WorstYears>(paths, problem, observer);
+}
+
+std::vector<BesidePolicy> StaticStrategies::beside() {
+    std::vector<BesidePolicy> out;
+    for (std::size_t j = 0; j < investNow_.size(); ++j)
+        if (investNow_[j]) out.push_back({FixedPolicy{static_cast<int>(j), startYear_}, investNow_[j].get()});
+    out.push_back({FixedPolicy{-1, startYear_}, never_.get()});
+    return out;
+}
+
+StrategyWorstYears StaticStrategies::worstYears(const WorstYears& optimal) const {
+    KP_REQUIRE(optimal.paths() == paths_, "StaticStrategies: the valuation's worst years are of ", optimal.paths(),
+               " paths, but must be of the strategies' ", paths_);
     StrategyWorstYears out;
     out.optimal.assign(optimal.worst(), optimal.worst() + optimal.paths());
-    auto fixed = [&](int technology) {
-        InvestmentSettings s = settings;
-        s.fixedPolicy = FixedPolicy{technology, problem.project.startYear};
-        WorstYears w(settings.paths, problem, observer);
-        engine.price(problem, rules, s, &w);
-        return std::vector<double>(w.worst(), w.worst() + w.paths());
-    };
-    out.investNow.resize(r.npvNow.size());
-    for (std::size_t j = 0; j < r.npvNow.size(); ++j)
-        if (std::isfinite(r.npvNow[j].value)) out.investNow[j] = fixed(static_cast<int>(j));
-    out.never = fixed(-1);
+    out.investNow.resize(investNow_.size());
+    for (std::size_t j = 0; j < investNow_.size(); ++j)
+        if (investNow_[j]) out.investNow[j].assign(investNow_[j]->worst(), investNow_[j]->worst() + paths_);
+    out.never.assign(never_->worst(), never_->worst() + paths_);
     return out;
 }
 
@@ -221,53 +235,79 @@ void YearCashFlows::onBlock(const PricingBlock& b) {
 }
 
 Downside downside(const PathValues& pv, const InvestmentResult& r, bool antithetic, const YearCashFlows* cash,
-                  const StrategyWorstYears* worst) {
+                  const StrategyWorstYears* worst, std::size_t threads) {
     const std::size_t n = pv.paths();
     Downside out;
     const std::vector<PathRange> batches = downsideBatches(n, r.rules, antithetic);
     out.batches = batches.size();
     out.byRules = r.rules > 1;
-    std::vector<double> diff(n);
     if (worst)
         KP_REQUIRE(worst->optimal.size() == n && worst->never.size() == n, "downside: worst years of ",
                    worst->optimal.size(), " paths, but must be of the ", n, " paths of the values");
-    auto strategy = [&](const std::string& name, const std::string& tech, const double* x, bool vsNever,
-                        const std::vector<double>* w) {
-        StrategyDownside s{name, tech, downsideLevels(x, n, batches, antithetic), std::nullopt, std::nullopt};
-        if (vsNever) {
-            for (std::size_t p = 0; p < n; ++p) diff[p] = x[p] - pv.never()[p];
-            s.vsNever = downsideLevels(diff.data(), n, batches, antithetic);
-        }
-        if (w && w->size() == n) s.worstYear = worstYearLevels(w->data(), n, batches, antithetic);
-        out.strategies.push_back(std::move(s));
-    };
-    strategy("optimal", "", pv.option(), true, worst ? &worst->optimal : nullptr);
-    for (std::size_t j = 0; j < pv.technologies() && j < r.npvNow.size(); ++j)
-        if (std::isfinite(r.npvNow[j].value))
-            strategy("invest_now", r.technologyNames[j], pv.npvNow(j), true,
-                     worst && j < worst->investNow.size() ? &worst->investNow[j] : nullptr);
-    strategy("never_invest", "", pv.never(), false, worst ? &worst->never : nullptr);
-    if (cash) {
+    if (cash)
         KP_REQUIRE(cash->paths() == n, "downside: cash flows of ", cash->paths(), " paths, but must be of the ", n,
                    " paths of the values");
+    // the strategies' rows and the cash flow at risk's years are independent tasks, each computed
+    // into its own slot from copies of the values: the same figures on any number of threads
+    struct Row {
+        const char* name;
+        std::string technology;
+        const double* x;
+        bool vsNever;
+        const std::vector<double>* worstYears;
+    };
+    std::vector<Row> rows;
+    rows.push_back({"optimal", "", pv.option(), true, worst ? &worst->optimal : nullptr});
+    for (std::size_t j = 0; j < pv.technologies() && j < r.npvNow.size(); ++j)
+        if (std::isfinite(r.npvNow[j].value))
+            rows.push_back({"invest_now", r.technologyNames[j], pv.npvNow(j), true,
+                            worst && j < worst->investNow.size() ? &worst->investNow[j] : nullptr});
+    rows.push_back({"never_invest", "", pv.never(), false, worst ? &worst->never : nullptr});
+    auto strategy = [&](const Row& row) {
+        StrategyDownside s{row.name, row.technology, downsideLevels(row.x, n, batches, antithetic), std::nullopt,
+                           std::nullopt};
+        if (row.vsNever) {
+            std::vector<double> diff(n);
+            for (std::size_t p = 0; p < n; ++p) diff[p] = row.x[p] - pv.never()[p];
+            s.vsNever = downsideLevels(diff.data(), n, batches, antithetic);
+        }
+        if (row.worstYears && row.worstYears->size() == n)
+            s.worstYear = worstYearLevels(row.worstYears->data(), n, batches, antithetic);
+        return s;
+    };
+    // lowerQuantile's order statistic, placed by nth_element: the same value without sorting
+    auto quantile = [](std::vector<double>& v, const float* x, double q, std::size_t first, std::size_t last) {
+        v.assign(x + first, x + last);
+        const std::size_t i = lowerQuantileIndex(v.size(), q);
+        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+        return v[i];
+    };
+    auto est = [&](std::vector<double>& v, const float* x, double q) {
+        std::vector<double> parts;
+        for (const PathRange& b : batches) parts.push_back(quantile(v, x, q, b.first, b.last));
+        return sectioned(quantile(v, x, q, 0, n), parts);
+    };
+    auto year = [&](std::size_t k) {
         std::vector<double> v;
-        // lowerQuantile's order statistic, placed by nth_element: the same value without sorting
-        auto quantile = [&](const float* x, double q, std::size_t first, std::size_t last) {
-            v.assign(x + first, x + last);
-            const std::size_t i = lowerQuantileIndex(v.size(), q);
-            std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
-            return v[i];
-        };
-        auto est = [&](const float* x, double q) {
-            std::vector<double> parts;
-            for (const PathRange& b : batches) parts.push_back(quantile(x, q, b.first, b.last));
-            return sectioned(quantile(x, q, 0, n), parts);
-        };
-        for (std::size_t k = 0; k < cash->years(); ++k)
-            out.cashFlowAtRisk.push_back({cash->startYear() + static_cast<int>(k), est(cash->operating(k), 0.05),
-                                          est(cash->operating(k), 0.5), est(cash->afterCapex(k), 0.05),
-                                          est(cash->operating(k), 0.01)});
-    }
+        return CashFlowAtRisk{cash->startYear() + static_cast<int>(k), est(v, cash->operating(k), 0.05),
+                              est(v, cash->operating(k), 0.5), est(v, cash->afterCapex(k), 0.05),
+                              est(v, cash->operating(k), 0.01)};
+    };
+    out.strategies.resize(rows.size());
+    out.cashFlowAtRisk.resize(cash ? cash->years() : 0);
+    const std::size_t tasks = rows.size() + out.cashFlowAtRisk.size();
+    tbb::task_arena arena(static_cast<int>(threads ? threads : std::max(1u, std::thread::hardware_concurrency())));
+    arena.execute([&] {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, tasks, 1),
+            [&](const tbb::blocked_range<std::size_t>& range) {
+                for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                    if (i < rows.size()) out.strategies[i] = strategy(rows[i]);
+                    else out.cashFlowAtRisk[i - rows.size()] = year(i - rows.size());
+                }
+            },
+            tbb::simple_partitioner());
+    });
     return out;
 }
 

@@ -187,7 +187,7 @@ RiskSharingRow runRiskSharingRow(const std::string& path, const std::string& ins
     valueScenario(row.run, pr, s, false, row.shared.get());
     row.antithetic = s.antithetic;
     row.batches = downsideBatches(s.paths, row.run.r.rules, s.antithetic);
-    row.downside = downside(*row.run.paths, row.run.r, s.antithetic);
+    row.downside = downside(*row.run.paths, row.run.r, s.antithetic, nullptr, nullptr, s.threads);
     row.state = stateCost(*row.shared, row.batches, s.antithetic);
     row.insurer = insurerCost(*row.shared, row.batches, s.antithetic);
     constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();

@@ -32,6 +32,8 @@
 
 #include "../engine/synthetic_problem.hpp"
 #include "kp/core/errors.hpp"
+#include "kp/cases/case_file.hpp"
+#include "kp/cases/case_problem.hpp"
 #include "kp/core/random.hpp"
 #include "kp/engine/investment_lsm.hpp"
 #include "kp/models/gbm.hpp"
@@ -114,11 +116,12 @@ Run run(const kp::InvestmentProblem& p, const kp::InvestmentSettings& s) {
     kp::results::WorstYears worst(s.paths, p);
     kp::results::YearCashFlows cash(s.paths, p, &worst);
     kp::results::PathValues pv(s.paths, p, false, &cash);
+    kp::results::StaticStrategies statics(s.paths, p);
     kp::InvestmentLsm engine;
     Run out;
     const std::vector<kp::InvestmentRule> rules = engine.trainRules(p, s);
-    out.r = engine.price(p, rules, s, &pv);
-    out.worst = kp::results::strategyWorstYears(engine, p, rules, s, out.r, worst);
+    out.r = engine.price(p, rules, s, &pv, statics.beside());
+    out.worst = statics.worstYears(worst);
     out.d = kp::results::downside(pv, out.r, s.antithetic, &cash, &out.worst);
     return out;
 }
@@ -635,12 +638,105 @@ TEST_CASE("worst year: the fixed-policy passes price the valuation's own paths")
         CHECK(never->option()[i] == doctest::Approx(base.never()[i]).epsilon(1e-12));
     }
     CHECK(differ == 0);
-    // and strategyWorstYears leaves out the technology not allowed now
+    // and StaticStrategies leaves out the technology not allowed now
     kp::results::WorstYears worst(s.paths, p);
-    const auto w = kp::results::strategyWorstYears(engine, p, rules, s, r, worst);
+    kp::results::StaticStrategies statics(s.paths, p);
+    CHECK(statics.beside().size() == 2);  // investing now in a, never investing
+    const auto w = statics.worstYears(worst);
     CHECK(w.investNow.size() == 2);
     CHECK(w.investNow[0].size() == s.paths);
     CHECK(w.investNow[1].empty());
+}
+
+namespace {
+
+/// The valuation's rules priced with every static strategy beside (kp::BesidePolicy, each seen by a
+/// WorstYears and a PathValues), against each strategy priced separately under settings.fixedPolicy:
+/// the same worst years and realised values bit for bit, and a result the policies beside leave alone.
+kp::InvestmentResult checkBesideIsSeparate(const kp::InvestmentProblem& p, const kp::InvestmentSettings& s) {
+    kp::InvestmentLsm engine;
+    const std::vector<kp::InvestmentRule> rules = engine.trainRules(p, s);
+    kp::results::PathValues alone(s.paths, p);
+    const kp::InvestmentResult r0 = engine.price(p, rules, s, &alone);
+    struct Seen {
+        std::unique_ptr<kp::results::PathValues> pv;
+        std::unique_ptr<kp::results::WorstYears> worst;
+    };
+    const std::size_t J = p.project.technologies.size();
+    std::vector<kp::FixedPolicy> policies;
+    for (std::size_t j = 0; j < J; ++j) policies.push_back({static_cast<int>(j), p.project.startYear});
+    policies.push_back({-1, p.project.startYear});
+    auto seen = [&] {
+        Seen x;
+        x.pv = std::make_unique<kp::results::PathValues>(s.paths, p);
+        x.worst = std::make_unique<kp::results::WorstYears>(s.paths, p, x.pv.get());
+        return x;
+    };
+    std::vector<Seen> beside;
+    std::vector<kp::BesidePolicy> bp;
+    for (const kp::FixedPolicy& f : policies) {
+        beside.push_back(seen());
+        bp.push_back({f, beside.back().worst.get()});
+    }
+    kp::results::PathValues main(s.paths, p);
+    const kp::InvestmentResult r = engine.price(p, rules, s, &main, bp);
+    CHECK(r.optionValue.value == r0.optionValue.value);
+    CHECK(r.optionValue.stdError == r0.optionValue.stdError);
+    CHECK(r.valueOfWaiting.value == r0.valueOfWaiting.value);
+    CHECK(r.neverInvest.value == r0.neverInvest.value);
+    for (std::size_t y = 0; y < r.investedBy.size(); ++y) CHECK(r.investedBy[y].value == r0.investedBy[y].value);
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < s.paths; ++i) differ += main.option()[i] != alone.option()[i];
+    CHECK(differ == 0);
+    for (std::size_t k = 0; k < policies.size(); ++k) {
+        CAPTURE(k);
+        kp::InvestmentSettings f = s;
+        f.fixedPolicy = policies[k];
+        Seen separate = seen();
+        engine.price(p, rules, f, separate.worst.get());
+        std::size_t valueDiffers = 0, worstDiffers = 0, yearDiffers = 0;
+        for (std::size_t i = 0; i < s.paths; ++i) {
+            valueDiffers += beside[k].pv->option()[i] != separate.pv->option()[i];
+            worstDiffers += beside[k].worst->worst()[i] != separate.worst->worst()[i];
+            yearDiffers += beside[k].worst->year()[i] != separate.worst->year()[i];
+        }
+        CHECK(valueDiffers == 0);
+        CHECK(worstDiffers == 0);
+        CHECK(yearDiffers == 0);
+    }
+    return r0;
+}
+
+}  // namespace
+
+TEST_CASE("worst year: fixed policies priced beside the valuation are the separate fixed-policy pricings, bit for bit") {
+    // value prices the static strategies beside its own pricing pass (kp::BesidePolicy) instead of
+    // pricing each again: the same paths, from the decisions on. A stage rule (a's switch to
+    // hydrogen) and two rules sharing the blocks; one thread and two.
+    kp::testing::Synthetic syn;
+    syn.vol = 0.4;
+    syn.withStage = true;
+    const auto p = syn.make();
+    checkBesideIsSeparate(p, settings(4096, 5, 2));
+    checkBesideIsSeparate(p, settings(4096, 5, 2, 1));
+}
+
+TEST_CASE("worst year: beside the valuation on the steelworks with a reline (a relined rule, stages, several technologies)") {
+    // a reline added (the example has none): investing now in it runs the relined rule on the paths
+    const kp::cases::CaseFile c = kp::cases::loadCaseFile(std::string(KP_SOURCE_DIR) + "/examples/steelworks_h2_dri.yaml",
+                                                          {{"plant.reline={capex: 5.0e8, years_added: 15}"}, ""});
+    const kp::InvestmentProblem p = kp::cases::toInvestmentProblem(c);
+    kp::InvestmentSettings s = kp::cases::settingsFor(c, {});
+    s.paths = 2048;
+    s.trainingPaths = 4000;
+    s.rules = 2;
+    s.threads = 2;
+    const kp::InvestmentResult r = checkBesideIsSeparate(p, s);
+    // the reline is allowed now (its fixed policy relines on every path) and taken by the rule's relined state
+    bool relineNow = false;
+    for (std::size_t j = 0; j < r.technologyNames.size(); ++j)
+        relineNow |= r.technologyNames[j] == "reline" && std::isfinite(r.npvNow[j].value);
+    CHECK(relineNow);
 }
 
 }  // TEST_SUITE

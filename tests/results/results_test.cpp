@@ -274,8 +274,9 @@ TEST_CASE("the report: a risk and bankability section (cash flow at risk, worst 
     kp::results::WorstYears worst(run.s.paths, run.pr);
     kp::results::YearCashFlows cash(run.s.paths, run.pr, &worst);
     kp::results::PathValues pv(run.s.paths, run.pr, true, &cash);
-    run.r = run.engine.price(run.pr, run.rules, run.s, &pv);
-    const auto wy = kp::results::strategyWorstYears(run.engine, run.pr, run.rules, run.s, run.r, worst);
+    kp::results::StaticStrategies statics(run.s.paths, run.pr);
+    run.r = run.engine.price(run.pr, run.rules, run.s, &pv, statics.beside());
+    const auto wy = statics.worstYears(worst);
     const kp::results::Downside d = kp::results::downside(pv, run.r, run.s.antithetic, &cash, &wy);
     kp::results::ReportInput in = run.reportInput();
     in.paths = &pv;

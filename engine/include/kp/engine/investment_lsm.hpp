@@ -309,6 +309,16 @@ public:
     virtual bool needsPaths() const { return true; }
 };
 
+/// A fixed policy priced beside the rules on the same pricing blocks (InvestmentLsm::price):
+/// `observer` sees each block as a pricing with settings.fixedPolicy = `policy` would show it (the
+/// same paths, actions, realised values and per-period arrays, bit for bit), without simulating the
+/// paths or evaluating the instrument again. For statistics of static strategies beside the
+/// valuation (results::StaticStrategies: the downside's worst years).
+struct BesidePolicy {
+    FixedPolicy policy;
+    PricingObserver* observer = nullptr;
+};
+
 /// Reusable engine: keeps its buffers (training storage, per-thread workspaces) between calls; holds
 /// no trained state (the rule is returned).
 class InvestmentLsm {
@@ -326,8 +336,11 @@ public:
     /// "Uncertainty"). `observer` (may be null) sees every pricing block. Each rule must come from a
     /// problem of the same shape (periods, technologies, stages, features); kp::InvalidInput
     /// otherwise. The settings' basis, degree and rules are the rules'.
+    /// `beside`: fixed policies whose blocks their observers see as well (BesidePolicy); they change
+    /// nothing in the result.
     InvestmentResult price(const InvestmentProblem& problem, const std::vector<InvestmentRule>& rules,
-                           const InvestmentSettings& settings, PricingObserver* observer = nullptr);
+                           const InvestmentSettings& settings, PricingObserver* observer = nullptr,
+                           const std::vector<BesidePolicy>& beside = {});
     /// One rule on every pricing path (pricing noise only in the standard errors).
     InvestmentResult price(const InvestmentProblem& problem, const InvestmentRule& rule,
                            const InvestmentSettings& settings, PricingObserver* observer = nullptr);

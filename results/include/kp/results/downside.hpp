@@ -30,6 +30,7 @@
 /// thread count. Tested in tests/results/downside_test.cpp.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -149,22 +150,33 @@ private:
 };
 
 /// The worst years of every strategy on the same pricing paths: the valuation's own policy (its
-/// WorstYears), and investing now in each technology allowed now and never investing, each priced
-/// once more with the valuation's rules under a fixed policy (kp::FixedPolicy: invest in j at the
-/// start year, or never) with the same settings, so the same seed and stream: the same paths, and
-/// the fixed policy's realised value is investing now's npv_now path by path.
+/// WorstYears), and investing now in each technology allowed now and never investing, each under a
+/// fixed policy (kp::FixedPolicy: invest in j at the start year, or never) on the valuation's paths
+/// with its rules: the fixed policy's realised value is investing now's npv_now path by path.
 struct StrategyWorstYears {
     std::vector<double> optimal, never;          ///< [p]
     std::vector<std::vector<double>> investNow;  ///< [j][p]; empty for a technology not allowed now
 };
 
-/// Prices the static strategies of `r` (npv_now finite: allowed now; and never investing) as
-/// StrategyWorstYears says; `optimal`: the valuation's own WorstYears. `observer` (may be null) sees
-/// every pricing block (a progress bar). One pricing pass per technology allowed now, plus one.
-StrategyWorstYears strategyWorstYears(InvestmentLsm& engine, const InvestmentProblem& problem,
-                                      const std::vector<InvestmentRule>& rules, const InvestmentSettings& settings,
-                                      const InvestmentResult& r, const WorstYears& optimal,
-                                      PricingObserver* observer = nullptr);
+/// The static strategies of a valuation (each technology allowed now, and never investing),
+/// recorded beside its pricing pass: give beside() to InvestmentLsm::price, which then shows each
+/// pricing block under each fixed policy too (kp::BesidePolicy: the same blocks a separate pricing
+/// with settings.fixedPolicy would show, bit for bit, without simulating the paths again).
+class StaticStrategies {
+public:
+    /// `observer` (may be null) sees every block of every strategy (a progress bar).
+    StaticStrategies(std::size_t paths, const InvestmentProblem& problem, PricingObserver* observer = nullptr);
+    /// The fixed policies and their observers, for InvestmentLsm::price's `beside`.
+    std::vector<BesidePolicy> beside();
+    /// After the pricing: every strategy's worst years, `optimal` the valuation's own.
+    StrategyWorstYears worstYears(const WorstYears& optimal) const;
+
+private:
+    std::size_t paths_;
+    int startYear_;
+    std::vector<std::unique_ptr<WorstYears>> investNow_;  ///< [j]; null for a technology not allowed now
+    std::unique_ptr<WorstYears> never_;
+};
 
 /// The distribution of x[0..n) (per-path worst years) with sectioning standard errors over
 /// `batches`, as downsideLevels.
@@ -174,8 +186,11 @@ WorstYearLevels worstYearLevels(const double* x, std::size_t n, const std::vecto
 /// The downside of every strategy of `r` (valued with `antithetic` sampling) from the per-path
 /// values of the same valuation, given `cash` the cash flow at risk per year, and given `worst` the
 /// distribution of each strategy's worst year. A technology not allowed now (NaN npv_now) has no row.
+/// The strategies and the years are computed in parallel on `threads` threads (0: all hardware
+/// threads), each into its own slot: the same figures on any number of threads.
 Downside downside(const PathValues& pv, const InvestmentResult& r, bool antithetic,
-                  const YearCashFlows* cash = nullptr, const StrategyWorstYears* worst = nullptr);
+                  const YearCashFlows* cash = nullptr, const StrategyWorstYears* worst = nullptr,
+                  std::size_t threads = 0);
 
 /// The conventions in one sentence (JSON `downside.convention`, the text's heading).
 extern const char* const kDownsideConvention;

@@ -609,8 +609,8 @@ TEST_CASE("worst year on the engine: investing now in the one-year GBM project e
 }
 
 TEST_CASE("worst year: the fixed-policy passes price the valuation's own paths") {
-    // strategyWorstYears prices investing now and never investing again under kp::FixedPolicy with
-    // the valuation's rules and settings. On the same paths, the fixed policy "invest in a now" has
+    // The static strategies are investing now and never investing under kp::FixedPolicy with the
+    // valuation's rules and settings. On the same paths, the fixed policy "invest in a now" has
     // the realised value npv_now(a) path by path (exactly: the same operations), stage rule included,
     // and "never" has never investing's value (to rounding: summed in another order).
     kp::testing::Synthetic syn;

@@ -180,13 +180,10 @@ InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProb
                                      const InvestmentSettings& settings, LoanPathRecorder& recorder, bool incremental) {
     if (!incremental) return engine.value(problem, settings, &recorder);
     const std::vector<InvestmentRule> rules = engine.trainRules(problem, settings);
-    // never investing on the same pricing paths: the pricing stream depends on the seed, not on the
-    // policy, so path p sees the same prices in both passes
-    InvestmentSettings never = settings;
-    never.fixedPolicy = FixedPolicy{-1, 0};
+    // never investing on the same pricing paths, decided beside the policy on each block
+    // (kp::BesidePolicy: what a pricing of its own with fixedPolicy never would record, bit for bit)
     LoanPathRecorder baseline = recorder.sameShape();
-    engine.price(problem, rules, never, &baseline);
-    InvestmentResult res = engine.price(problem, rules, settings, &recorder);
+    InvestmentResult res = engine.price(problem, rules, settings, &recorder, {{FixedPolicy{-1, 0}, &baseline}});
     recorder.subtract(baseline);
     return res;
 }

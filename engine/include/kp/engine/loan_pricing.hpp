@@ -83,9 +83,9 @@ private:
 
 /// The pricing pass a loan needs (the engine's path and observer machinery, docs/loans.md "Cash flow
 /// for debt service"): trains settings.rules rules once and prices the borrower's policy
-/// (settings.fixedPolicy, or the trained rule) into `recorder`. With `incremental`, the same rules
-/// also price never investing (FixedPolicy{-1}) on the same pricing paths (same seed and stream:
-/// the same random numbers) into a recorder of the same shape, which is then subtracted: the
+/// (settings.fixedPolicy, or the trained rule) into `recorder`. With `incremental`, never investing
+/// (FixedPolicy{-1}) is decided beside it on the same pricing blocks (kp::BesidePolicy) into a
+/// recorder of the same shape, which is then subtracted: the
 /// recorder holds the policy's cash flow minus never investing's, path by path. Without it, this is
 /// InvestmentLsm::value(problem, settings, &recorder). Returns the policy's valuation.
 InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProblem& problem,

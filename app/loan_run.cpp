@@ -21,8 +21,12 @@ int technologyIndex(const InvestmentProblem& pr, const std::string& name) {
 }  // namespace
 
 std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, const cases::LoanFile& loan,
-                                                  const InvestmentSettings& settings) {
+                                                  const InvestmentSettings& settings,
+                                                  const std::vector<InvestmentRule>* rules) {
     cases::checkLoanAgainstCase(loan, c);
+    KP_REQUIRE(!rules || (!loan.noStages && loan.conditions.empty()), "recordLoanPaths: a valuation's rules are ",
+               "given, but may be only for a loan that changes nothing in the case (no covenant.no_stages, no ",
+               "conditions)");
     // covenant.no_stages: the borrower's rule is trained with the funded option's stages held back
     const InvestmentProblem pr = cases::toInvestmentProblem(cases::withLoanCovenants(c, loan));
     InvestmentSettings s = settings;
@@ -59,15 +63,15 @@ std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, cons
     auto recorder = std::make_unique<LoanPathRecorder>(
         s.paths, static_cast<std::size_t>(t.startYear - c.valuation.startYear), std::move(nominal), std::move(rec));
     InvestmentLsm engine;
-    recordLoanCashFlows(engine, pr, s, *recorder, loan.incremental);  // incremental: minus never investing
+    recordLoanCashFlows(engine, pr, s, *recorder, loan.incremental, rules);  // incremental: minus never investing
     return recorder;
 }
 
 PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
-                         std::optional<double> amount) {
+                         std::optional<double> amount, const std::vector<InvestmentRule>* rules) {
     PreparedLoan out;
     out.terms = loan.terms;
-    out.recorder = recordLoanPaths(c, loan, settings);
+    out.recorder = recordLoanPaths(c, loan, settings, rules);
     out.view = out.recorder->view();
     LoanTerms& t = out.terms;
     if (loan.sizing && amount) {
@@ -106,12 +110,12 @@ PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, 
 }
 
 LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
-                bool keepPaths, std::optional<double> amount) {
+                bool keepPaths, std::optional<double> amount, const std::vector<InvestmentRule>* rules) {
     const auto start = std::chrono::steady_clock::now();
     LoanRun run;
     run.scenario = c.scenario;
     run.paths = settings.paths;
-    const PreparedLoan prepared = prepareLoan(c, loan, settings, amount);
+    const PreparedLoan prepared = prepareLoan(c, loan, settings, amount, rules);
     run.terms = prepared.terms;
     run.sizedAmount = prepared.sizedAmount;
     run.sizingCashFlow = prepared.sizingCashFlow;

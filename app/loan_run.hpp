@@ -56,20 +56,25 @@ struct LoanRun {
 
 /// The engine's pricing paths as the loan sees them (trains once; prices the policy, and with
 /// `cash_flow: incremental` never investing on the same paths too: kp::recordLoanCashFlows).
+/// `rules` given: a valuation's rules of the same case and settings, reused (only where the loan
+/// changes nothing in the case: no conditions, no covenant.no_stages; checked).
 std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, const cases::LoanFile& loan,
-                                                  const InvestmentSettings& settings);
+                                                  const InvestmentSettings& settings,
+                                                  const std::vector<InvestmentRule>* rules = nullptr);
 
 /// recordLoanPaths, then the DSCR sizing (if any) and the schedules. Throws kp::InvalidInput (naming
 /// the loan file) when the sized amount is not positive or no path draws the loan to size it on.
 /// `amount` given: the loan as originated (sized on the case as written), stress-tested on this
 /// case: no sizing here.
 PreparedLoan prepareLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
-                         std::optional<double> amount = std::nullopt);
+                         std::optional<double> amount = std::nullopt,
+                         const std::vector<InvestmentRule>* rules = nullptr);
 
 /// Prices the loan on a case (loaded by the caller, with its scenario): every variant, with
 /// per-path losses kept in the first when `keepPaths`.
 LoanRun runLoan(const cases::CaseFile& c, const cases::LoanFile& loan, const InvestmentSettings& settings,
-                bool keepPaths = false, std::optional<double> amount = std::nullopt);
+                bool keepPaths = false, std::optional<double> amount = std::nullopt,
+                const std::vector<InvestmentRule>* rules = nullptr);
 
 /// {pd_cumulative, pd_annual, lgd, expected_loss, var_99, es_99, var_999, es_999, value, ...}.
 nlohmann::ordered_json statisticsJson(const LoanStatistics& s, const LoanSchedule& schedule);

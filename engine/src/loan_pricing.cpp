@@ -177,9 +177,11 @@ void LoanPathRecorder::subtract(const LoanPathRecorder& base) {
 }
 
 InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProblem& problem,
-                                     const InvestmentSettings& settings, LoanPathRecorder& recorder, bool incremental) {
-    if (!incremental) return engine.value(problem, settings, &recorder);
-    const std::vector<InvestmentRule> rules = engine.trainRules(problem, settings);
+                                     const InvestmentSettings& settings, LoanPathRecorder& recorder, bool incremental,
+                                     const std::vector<InvestmentRule>* given) {
+    const std::vector<InvestmentRule> trained = given ? std::vector<InvestmentRule>{} : engine.trainRules(problem, settings);
+    const std::vector<InvestmentRule>& rules = given ? *given : trained;
+    if (!incremental) return engine.price(problem, rules, settings, &recorder);
     // never investing on the same pricing paths, decided beside the policy on each block
     // (kp::BesidePolicy: what a pricing of its own with fixedPolicy never would record, bit for bit)
     LoanPathRecorder baseline = recorder.sameShape();

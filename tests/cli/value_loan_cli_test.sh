@@ -3,7 +3,9 @@
 # - value --loan prices the loan as `kruispunt loan` does: its JSON `loan` equals the loan command's
 #   JSON (less case, scenario, stress scenarios and timings) key for key and digit for digit, at the
 #   same seed and paths: the minimal case with a loan drawn on few paths, and the steelworks' green
-#   loan (sized to a DSCR, incremental cash flow, fixed policy) under --scenario accelerated;
+#   loan (sized to a DSCR, incremental cash flow, fixed policy) under --scenario accelerated; the
+#   first, without conditions or covenant, is priced by value with the valuation's own rules and by
+#   loan with rules it trains itself: the same JSON says they are the same rules;
 # - a loan drawn on fewer than 100 paths is flagged (JSON drawn_paths, few_drawn_paths; the text says
 #   the figures given drawn rest on N paths and are not reliable, and prints no bare standard error);
 # - a bad loan file stops value before the valuation (exit 2, the file and line named); without --loan

@@ -87,9 +87,12 @@ private:
 /// (FixedPolicy{-1}) is decided beside it on the same pricing blocks (kp::BesidePolicy) into a
 /// recorder of the same shape, which is then subtracted: the
 /// recorder holds the policy's cash flow minus never investing's, path by path. Without it, this is
-/// InvestmentLsm::value(problem, settings, &recorder). Returns the policy's valuation.
+/// InvestmentLsm::value(problem, settings, &recorder). `rules` given: these rules instead of training
+/// them (a valuation's own, trained on the same problem with the same settings: the same figures).
+/// Returns the policy's valuation.
 InvestmentResult recordLoanCashFlows(InvestmentLsm& engine, const InvestmentProblem& problem,
-                                     const InvestmentSettings& settings, LoanPathRecorder& recorder, bool incremental);
+                                     const InvestmentSettings& settings, LoanPathRecorder& recorder, bool incremental,
+                                     const std::vector<InvestmentRule>* rules = nullptr);
 
 /// The cash flow each period of a loan of `tenor` periods can count on at origination: per period i
 /// from the draw, the mean (quantile NaN) or the quantile in (0, 1) of the cash flows over the paths

@@ -122,7 +122,7 @@ Run run(const kp::InvestmentProblem& p, const kp::InvestmentSettings& s) {
     const std::vector<kp::InvestmentRule> rules = engine.trainRules(p, s);
     out.r = engine.price(p, rules, s, &pv, statics.beside());
     out.worst = statics.worstYears(worst);
-    out.d = kp::results::downside(pv, out.r, s.antithetic, &cash, &out.worst);
+    out.d = kp::results::downside(pv, out.r, s.antithetic, &cash, &out.worst, s.threads);  // as value: its threads
     return out;
 }
 

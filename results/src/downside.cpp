@@ -6,14 +6,12 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <thread>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include "kp/core/errors.hpp"
 #include "kp/core/moments.hpp"
+#include "kp/engine/parallel.hpp"
 #include "kp/instruments/investment_instrument.hpp"
 #include "kp/results/csv_table.hpp"
 #include "kp/results/json.hpp"
@@ -295,18 +293,10 @@ Downside downside(const PathValues& pv, const InvestmentResult& r, bool antithet
     };
     out.strategies.resize(rows.size());
     out.cashFlowAtRisk.resize(cash ? cash->years() : 0);
-    const std::size_t tasks = rows.size() + out.cashFlowAtRisk.size();
-    tbb::task_arena arena(static_cast<int>(threads ? threads : std::max(1u, std::thread::hardware_concurrency())));
-    arena.execute([&] {
-        tbb::parallel_for(
-            tbb::blocked_range<std::size_t>(0, tasks, 1),
-            [&](const tbb::blocked_range<std::size_t>& range) {
-                for (std::size_t i = range.begin(); i < range.end(); ++i) {
-                    if (i < rows.size()) out.strategies[i] = strategy(rows[i]);
-                    else out.cashFlowAtRisk[i - rows.size()] = year(i - rows.size());
-                }
-            },
-            tbb::simple_partitioner());
+    tbb::task_arena arena(threadCount(threads));
+    forEachIndex(arena, rows.size() + out.cashFlowAtRisk.size(), [&](std::size_t i) {
+        if (i < rows.size()) out.strategies[i] = strategy(rows[i]);
+        else out.cashFlowAtRisk[i - rows.size()] = year(i - rows.size());
     });
     return out;
 }

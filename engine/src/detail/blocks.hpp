@@ -5,12 +5,12 @@
 /// fixed lanes inside a block, addLanes), so that a seed gives bit-identical results on any number
 /// of threads (STYLE.md section 4). Internal to kp_engine.
 
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cstddef>
-#include <thread>
+
+#include "kp/engine/parallel.hpp"
 
 namespace kp::detail {
 
@@ -27,24 +27,9 @@ inline double addLanes(const double* l) {
     return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
 }
 
-/// The number of threads of `threads` (0: all hardware threads).
-inline int threadCount(std::size_t threads) {
-    return static_cast<int>(threads ? threads : std::max(1u, std::thread::hardware_concurrency()));
-}
-
-/// body(i) for i = 0 .. count - 1, in parallel in `arena`, one index per task (items are blocks of
-/// paths or outer paths: large enough that the grain of one balances best).
-template <class Body>
-void forEachIndex(tbb::task_arena& arena, std::size_t count, Body&& body) {
-    arena.execute([&] {
-        tbb::parallel_for(
-            tbb::blocked_range<std::size_t>(0, count, 1),
-            [&](const tbb::blocked_range<std::size_t>& r) {
-                for (std::size_t i = r.begin(); i < r.end(); ++i) body(i);
-            },
-            tbb::simple_partitioner());
-    });
-}
+// threadCount and forEachIndex: kp/engine/parallel.hpp (shared with the statistics after a valuation)
+using kp::forEachIndex;
+using kp::threadCount;
 
 /// body(b, first, n) for every block b of the paths 0 .. paths - 1 (first: its first path, n <=
 /// kBlock: its paths), in parallel in `arena`. body writes only block- or path-indexed storage.

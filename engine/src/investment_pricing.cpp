@@ -56,7 +56,6 @@ public:
             // values, the relined rule's and I_j(0), B0 do not depend on the policy)
             for (const Beside& o : beside_) {
                 startPolicy(w, V);
-                if (wr) std::fill_n(w.relineAt.data(), n, static_cast<int>(H_));
                 for (std::size_t d = 0; d < H_; ++d) decide(d, b, w, wr, V, nullptr, o.policy);
                 if (o.observer->needsPaths()) {
                     plans(w, wr);
@@ -91,19 +90,19 @@ private:
         return p;
     }
 
-    // no path has acted yet: V = 0, no action, no stage
+    // no path has acted yet: V = 0, no action, no stage, no reline
     void startPolicy(InvestmentWork& w, double* V) const {
         const std::size_t n = w.block.n;
         std::fill_n(V, n, 0.0);
         std::fill_n(w.act.data(), n, -1);
         std::fill_n(w.actDate.data(), n, static_cast<int>(H_));
         std::fill_n(w.stageAt.data(), n, static_cast<int>(H_));
+        std::fill_n(w.relineAt.data(), n, static_cast<int>(H_));
     }
 
     // the relined state (c.relined): the same paths on the relined instrument, and the relined rule
     // applied backwards on them (w.Vr, w.ra, w.rd, w.rs on the returned work); null without one
     InvestmentWork* relinedBlock(InvestmentWork& w, std::size_t first, std::size_t n, bool paths) const {
-        std::fill_n(w.relineAt.data(), n, static_cast<int>(H_));
         if (!c_.relined) return nullptr;
         const InvestmentInstrument& ri = c_.relined->in;
         InvestmentWork& wr = c_.relined->tls.local();

@@ -24,7 +24,7 @@ std::unique_ptr<LoanPathRecorder> recordLoanPaths(const cases::CaseFile& c, cons
                                                   const InvestmentSettings& settings,
                                                   const std::vector<InvestmentRule>* rules) {
     cases::checkLoanAgainstCase(loan, c);
-    KP_REQUIRE(!rules || (!loan.noStages && loan.conditions.empty()), "recordLoanPaths: a valuation's rules are ",
+    KP_REQUIRE(!rules || !loan.changesCase(), "recordLoanPaths: a valuation's rules are ",
                "given, but may be only for a loan that changes nothing in the case (no covenant.no_stages, no ",
                "conditions)");
     // covenant.no_stages: the borrower's rule is trained with the funded option's stages held back

@@ -120,8 +120,8 @@ ValueRun valueCase(const std::string& casePath, const cases::CaseFile& c, const 
         if (!o.quiet) std::cerr << "kruispunt value: pricing the loan " << loan->terms.name << " ...\n";
         // a loan that changes nothing in the case (no conditions, no covenant) is priced with the
         // valuation's rules: trained on the same problem with the same settings, the same figures
-        const bool sameCase = !loanCase && !loan->noStages && loan->conditions.empty();
-        run.loan = runLoan(loanCase ? *loanCase : c, *loan, s, false, std::nullopt, sameCase ? &rules : nullptr);
+        run.loan = runLoan(loanCase ? *loanCase : c, *loan, s, false, std::nullopt,
+                           loan->changesCase() ? nullptr : &rules);
     }
     if (report) {
         results::ReportInput in;

@@ -69,6 +69,9 @@ struct LoanFile {
     /// The first calendar year in which a stage of `funds` may be decided under `covenant.no_stages`:
     /// the year after the loan's last year (the last draw's, with drawdown on investment).
     int stagesLockedUntil() const { return (drawOnInvestment ? drawUntil : terms.startYear) + terms.tenorYears; }
+    /// The loan is put on another case than the one valued: its conditions precedent or its covenant
+    /// change it (the borrower's rules must then be trained on that case).
+    bool changesCase() const { return noStages || !conditions.empty(); }
 };
 
 /// Reads and checks a loan file (`overrides`: "dotted.path=value", as for case files).
